@@ -1,0 +1,195 @@
+"""Official Kalbar boundaries: build the GeoParquet cache from upstream, and load it.
+
+The cache holds, per level, the source geometry (made valid, lon/lat) and a display
+geometry simplified as a coverage so neighbours keep sharing their edges.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from . import LEVELS
+from .paths import cache_dir
+from .source import Progress, load_upstream, obtain
+from .sqldump import Record, parse_dump, path_depth
+
+CRS = "EPSG:4326"
+AREA_CRS = "EPSG:32749"  # UTM 49S: metres for areas and distances in Kalbar
+CACHE_VERSION = 1
+# Display simplification tolerance in degrees per level (~1 degree = 111 km).
+DISPLAY_TOLERANCE = {"kabupaten": 0.002, "kecamatan": 0.0012, "desa": 0.0005}
+DISPLAY_DECIMALS = 5
+
+
+class CacheMissing(RuntimeError):
+    """The boundary cache has not been built yet."""
+
+
+def level_of(rel_path: str) -> str:
+    part = rel_path.split("/")[1]
+    return {"kab": "kabupaten", "kec": "kecamatan", "kel": "desa"}[part]
+
+
+def _ring(coords: list) -> list[tuple[float, float]]:
+    return [(float(lng), float(lat)) for lat, lng in coords]  # upstream is [lat, lng]
+
+
+def to_geometry(path: list) -> Polygon | MultiPolygon:
+    """Upstream ``path`` ([lat, lng] nested lists) to a lon/lat shapely geometry."""
+    depth = path_depth(path)
+    if depth == 3:
+        polys = [path]
+    elif depth == 4:
+        polys = path
+    else:
+        raise ValueError(f"unexpected path depth {depth}")
+    parts = [Polygon(_ring(p[0]), [_ring(h) for h in p[1:]]) for p in polys if p and len(p[0]) >= 3]
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def repair(geom):
+    """Valid polygonal geometry; collapsed slivers (lines, points) from repair are dropped."""
+    if geom.is_valid:
+        return geom
+    fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    polys = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if len(polys) > 1 else polys[0]
+
+
+def jenis_of(kode: str, level: str) -> str:
+    if level == "kabupaten":
+        return "kota" if kode.split(".")[1] >= "70" else "kabupaten"
+    if level == "desa":
+        return "kelurahan" if kode.split(".")[3].startswith("1") else "desa"
+    return "kecamatan"
+
+
+def frame_from_records(records: list[Record], level: str) -> gpd.GeoDataFrame:
+    rows = []
+    for r in records:
+        parts = r.kode.split(".")
+        rows.append(
+            {
+                "kode": r.kode,
+                "nama": r.nama.strip(),
+                "jenis": jenis_of(r.kode, level),
+                "kode_kab": ".".join(parts[:2]),
+                "kode_kec": ".".join(parts[:3]) if len(parts) >= 3 else None,
+                "geometry": repair(to_geometry(r.path)),
+            }
+        )
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    return gdf.sort_values("kode").reset_index(drop=True)
+
+
+def display_geometry(geoms: gpd.GeoSeries, level: str) -> gpd.GeoSeries:
+    """Simplify as a coverage: shared edges are simplified once, so no gaps or overlaps appear."""
+    arr = np.asarray(geoms.values, dtype=object)
+    simplified = shapely.coverage_simplify(arr, DISPLAY_TOLERANCE[level], simplify_boundary=True)
+    simplified = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS, mode="pointwise")
+    simplified = np.array([repair(g) if not g.is_empty else o for g, o in zip(simplified, arr)], dtype=object)
+    return gpd.GeoSeries(simplified, index=geoms.index, crs=geoms.crs)
+
+
+@dataclass
+class BuildSummary:
+    counts: dict[str, int]
+    invalid_repaired: dict[str, int]
+    all_valid: bool
+    area_km2: dict[str, float]
+    cache: Path
+
+
+def build_cache(source: str | os.PathLike[str] | None = None, target: Path | None = None, progress: Progress = print) -> BuildSummary:
+    """Obtain, verify, convert and write every level; the cache is swapped in only when complete."""
+    target = target or cache_dir()
+    upstream = load_upstream()
+    files = obtain(target.parent, source, progress, upstream)
+    by_level: dict[str, list[Record]] = {lvl: [] for lvl in LEVELS}
+    for rel, path in sorted(files.items()):
+        by_level[level_of(rel)].extend(parse_dump(path.read_text(encoding="utf-8")))
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".build-"))
+    try:
+        counts, repaired, area = {}, {}, {}
+        kab_names: dict[str, str] = {}
+        kec_names: dict[str, str] = {}
+        all_valid = True
+        for level in LEVELS:
+            progress(f"konversi / convert {level} ...")
+            raw_invalid = sum(not to_geometry(r.path).is_valid for r in by_level[level])
+            gdf = frame_from_records(by_level[level], level)
+            if level == "kabupaten":
+                kab_names = dict(zip(gdf.kode, gdf.nama))
+            if level == "kecamatan":
+                kec_names = dict(zip(gdf.kode, gdf.nama))
+            gdf["nama_kab"] = gdf["kode_kab"].map(kab_names)
+            gdf["nama_kec"] = gdf["kode_kec"].map(kec_names) if level == "desa" else None
+            gdf["display"] = display_geometry(gdf.geometry, level)
+            valid = bool(gdf.geometry.is_valid.all() and gdf["display"].is_valid.all())
+            all_valid &= valid
+            counts[level] = len(gdf)
+            repaired[level] = int(raw_invalid)
+            area[level] = float(gdf.to_crs(AREA_CRS).area.sum() / 1e6)
+            gdf.to_parquet(staging / f"{level}.parquet", index=False)
+        meta = {
+            "version": CACHE_VERSION,
+            "commit": upstream.commit,
+            "counts": counts,
+            "repaired": repaired,
+            "area_km2": area,
+            "tolerance_deg": DISPLAY_TOLERANCE,
+        }
+        (staging / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    load.cache_clear()
+    return BuildSummary(counts, repaired, all_valid, area, target)
+
+
+def cache_ready(target: Path | None = None) -> bool:
+    target = target or cache_dir()
+    try:
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("version") == CACHE_VERSION and all((target / f"{lvl}.parquet").is_file() for lvl in LEVELS)
+
+
+def ensure_cache(source: str | os.PathLike[str] | None = None, progress: Progress = print) -> Path:
+    if not cache_ready():
+        build_cache(source, progress=progress)
+    return cache_dir()
+
+
+@lru_cache(maxsize=8)
+def load(level: str, cache: str | None = None) -> gpd.GeoDataFrame:
+    """One level from the cache: source geometry in ``geometry``, simplified in ``display``."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
+    target = Path(cache) if cache else cache_dir()
+    path = target / f"{level}.parquet"
+    if not path.is_file():
+        raise CacheMissing(
+            f"Cache batas wilayah belum dibuat / boundary cache missing ({path}). "
+            "Jalankan / run: python -m geo fetch --source <folder>  (atau/or set KALBAR_BOUNDARY_SOURCE)"
+        )
+    gdf = gpd.read_parquet(path)
+    gdf["display"] = gpd.GeoSeries.from_wkb(gdf["display"], crs=CRS) if not isinstance(gdf["display"].dtype, gpd.array.GeometryDtype) else gdf["display"]
+    return gdf

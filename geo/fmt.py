@@ -1,0 +1,37 @@
+"""Numbers as people read them: Indonesian (26.373 / 35,35%) or English (26,373 / 35.35%)."""
+
+from __future__ import annotations
+
+import math
+
+_SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+
+
+def _swap(text: str, lang: str) -> str:
+    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["id"])
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def is_missing(value: object) -> bool:
+    try:
+        return value is None or bool(math.isnan(value))  # type: ignore[arg-type]
+    except TypeError:
+        return value is None or str(value) in ("<NA>", "nan", "NaT")
+
+
+def number(value: float | int | None, lang: str = "id", digits: int = 0) -> str:
+    if is_missing(value):
+        return "–"
+    return _swap(f"{float(value):,.{digits}f}", lang)
+
+
+def percent(value: float | None, lang: str = "id", digits: int = 2) -> str:
+    return "–" if is_missing(value) else number(value, lang, digits) + "%"
+
+
+def points(value: float | None, lang: str = "id", digits: int = 2) -> str:
+    """Change in percentage points, always signed."""
+    if is_missing(value):
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number(abs(value), lang, digits)} pp"

@@ -1,0 +1,20 @@
+"""Where the project keeps its committed data and its rebuilt cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SAMPLE_DIR = DATA_DIR / "sample"
+STATIC_DIR = ROOT / "static"
+
+SOURCE_ENV = "KALBAR_BOUNDARY_SOURCE"
+CACHE_ENV = "KALBAR_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The git-ignored cache; overridable so tests and CI can point elsewhere."""
+    override = os.environ.get(CACHE_ENV)
+    return Path(override).expanduser().resolve() if override else ROOT / ".cache" / "boundaries"

@@ -1,0 +1,125 @@
+"""Every user-facing string, Bahasa Indonesia first and English second.
+
+Modules refer to messages by key and render them with :func:`t`, so switching language
+changes every label, legend, message and export at once.
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("id", "en")
+DEFAULT_LANG = "id"
+
+# key -> (Bahasa Indonesia, English). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- app & pages --------------------------------------------------------------------
+    "app.title": ("Peta Cakupan Jamsostek Kalbar", "Kalbar Employment Social Security Coverage Map"),
+    "app.subtitle": (
+        "Cakupan BPJS Ketenagakerjaan per wilayah di Kalimantan Barat",
+        "BPJS Ketenagakerjaan coverage by area in West Kalimantan",
+    ),
+    "sample.banner": ("Data contoh, bukan data resmi", "Data contoh, bukan data resmi (sample data, not official)"),
+    "sample.explain": (
+        "Angka per wilayah bersifat ilustratif; angka provinsi sesuai paparan monev 2024 (35,35% terhadap target 50,24%).",
+        "Per-area figures are illustrative; province figures match the 2024 monitoring report (35.35% against a 50.24% target).",
+    ),
+    "nav.ringkasan": ("Ringkasan", "Summary"),
+    "nav.kabupaten": ("Kabupaten/Kota", "Regencies/Cities"),
+    "nav.desa": ("Desa/Kelurahan", "Villages"),
+    "level.kabupaten": ("Kabupaten/Kota", "Regency/City"),
+    "level.kecamatan": ("Kecamatan", "District"),
+    "level.desa": ("Desa/Kelurahan", "Village"),
+    "level.provinsi": ("Provinsi Kalimantan Barat", "West Kalimantan Province"),
+    "jenis.kabupaten": ("Kabupaten", "Regency"),
+    "jenis.kota": ("Kota", "City"),
+    "jenis.kecamatan": ("Kecamatan", "District"),
+    "jenis.desa": ("Desa", "Village"),
+    "jenis.kelurahan": ("Kelurahan", "Urban village"),
+    "control.target": ("Target cakupan (%)", "Coverage target (%)"),
+    "control.target_help": (
+        "Target global (RPJMN 2024: 50,24%). Baris dengan target sendiri tetap memakai targetnya.",
+        "Global target (RPJMN 2024: 50.24%). Rows with their own target keep it.",
+    ),
+    "control.upload": ("Unggah tabel cakupan (CSV/XLSX)", "Upload a coverage table (CSV/XLSX)"),
+    "control.upload_help": (
+        "Kolom: kode atau nama wilayah, periode, tenaga_kerja, peserta_aktif; opsional target_persen, penerima_bantuan_iuran.",
+        "Columns: kode or area names, periode, tenaga_kerja, peserta_aktif; optional target_persen, penerima_bantuan_iuran.",
+    ),
+    "control.kabupaten": ("Kabupaten/Kota", "Regency/City"),
+    "control.all_province": ("Seluruh provinsi", "Whole province"),
+    "control.period": ("Periode", "Period"),
+    "control.language": ("Bahasa", "Language"),
+    "control.basemap": ("Peta dasar", "Basemap"),
+    "basemap.none": ("Tanpa peta dasar", "No basemap"),
+    "basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap.light": ("Terang (CARTO)", "Light (CARTO)"),
+    "using.sample": ("Memakai tabel contoh", "Using the sample table"),
+    "using.upload": ("Memakai tabel unggahan: {name}", "Using the uploaded table: {name}"),
+    "template.download": ("Unduh templat {level} (CSV)", "Download the {level} template (CSV)"),
+    # --- figures ------------------------------------------------------------------------
+    "metric.coverage": ("Cakupan provinsi", "Province coverage"),
+    "metric.coverage_of": ("Cakupan", "Coverage"),
+    "metric.target": ("Target", "Target"),
+    "metric.vs_target": ("{diff} terhadap target", "{diff} against target"),
+    "metric.below_count": ("{level} di bawah target", "{level} below target"),
+    "metric.below_value": ("{n} dari {total}", "{n} of {total}"),
+    "metric.gap": ("Pekerja belum terdaftar untuk capai target", "Workers still to enrol to reach target"),
+    "metric.bantuan": ("Penerima bantuan iuran", "Contribution-assistance recipients"),
+    "metric.peserta": ("Peserta aktif", "Active participants"),
+    "metric.tenaga_kerja": ("Tenaga kerja", "Workers"),
+    # --- table columns ------------------------------------------------------------------
+    "col.kode": ("Kode", "Code"),
+    "col.nama": ("Wilayah", "Area"),
+    "col.parent": ("Induk", "Parent"),
+    "col.kabupaten": ("Kabupaten/Kota", "Regency/City"),
+    "col.kecamatan": ("Kecamatan", "District"),
+    "col.periode": ("Periode", "Period"),
+    "col.tenaga_kerja": ("Tenaga kerja", "Workers"),
+    "col.peserta_aktif": ("Peserta aktif", "Active participants"),
+    "col.cakupan": ("Cakupan (%)", "Coverage (%)"),
+    "col.target": ("Target (%)", "Target (%)"),
+    "col.gap": ("Kekurangan (orang)", "Gap (people)"),
+    "col.status": ("Status", "Status"),
+    "col.bantuan": ("Penerima bantuan iuran", "Assistance recipients"),
+    "col.rank": ("Peringkat kekurangan", "Gap rank"),
+    "status.below": ("Di bawah target", "Below target"),
+    "status.at_or_above": ("Mencapai target", "At or above target"),
+    "status.no_data": ("Tidak ada data", "No data"),
+    # --- map ----------------------------------------------------------------------------
+    "map.legend_title": ("Cakupan (%)", "Coverage (%)"),
+    "map.legend_below": ("Di bawah target ({target})", "Below target ({target})"),
+    "map.legend_below_own": ("Di bawah target wilayahnya", "Below its own target"),
+    "map.legend_no_data": ("Tidak ada data", "No data"),
+    "map.tooltip_coverage": ("Cakupan", "Coverage"),
+    "map.tooltip_target": ("Target", "Target"),
+    "map.tooltip_gap": ("Kekurangan", "Gap"),
+    "map.tooltip_people": ("orang", "people"),
+    "map.click_hint": ("Klik wilayah untuk melihat rinciannya.", "Click an area to drill down."),
+    "map.title": ("Cakupan Jamsostek {area} — {level}, {period}", "Jamsostek coverage {area} — {level}, {period}"),
+    # --- join report --------------------------------------------------------------------
+    "join.title": ("Laporan pencocokan", "Join report"),
+    "join.summary": (
+        "{rows} baris: {matched} cocok, {unmatched} tidak cocok, {ambiguous} ambigu, {invalid} tidak valid.",
+        "{rows} rows: {matched} matched, {unmatched} unmatched, {ambiguous} ambiguous, {invalid} invalid.",
+    ),
+    "join.no_data_areas": ("{n} wilayah tanpa data", "{n} areas without data"),
+    "join.status.matched": ("cocok", "matched"),
+    "join.status.unmatched": ("tidak cocok", "unmatched"),
+    "join.status.ambiguous": ("ambigu", "ambiguous"),
+    "join.status.invalid": ("tidak valid", "invalid"),
+    "join.status.duplicate": ("duplikat", "duplicate"),
+    # --- errors -------------------------------------------------------------------------
+    "error.cache_missing": (
+        "Data batas wilayah belum disiapkan. Jalankan perintah penyiapan di README.",
+        "Boundary data has not been prepared. Run the set-up command from the README.",
+    ),
+    "error.table_unreadable": ("Berkas tidak dapat dibaca: {detail}", "The file could not be read: {detail}"),
+    # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
+    # --- join reasons (geo/join.py) --- keys "join.reason.*" -------------------------------
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
+    ids, en = MESSAGES[key]
+    text = en if lang == "en" else ids
+    return text.format(**params) if params else text
