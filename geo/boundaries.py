@@ -26,10 +26,9 @@ from .sqldump import Record, parse_dump, path_depth
 
 CRS = "EPSG:4326"
 AREA_CRS = "EPSG:32749"  # UTM 49S: metres for areas and distances in Kalbar
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 # Display simplification tolerance in degrees per level (~1 degree = 111 km).
 DISPLAY_TOLERANCE = {"kabupaten": 0.002, "kecamatan": 0.0012, "desa": 0.0005}
-DISPLAY_DECIMALS = 5
 
 
 class CacheMissing(RuntimeError):
@@ -96,8 +95,11 @@ def frame_from_records(records: list[Record], level: str) -> gpd.GeoDataFrame:
 def display_geometry(geoms: gpd.GeoSeries, level: str) -> gpd.GeoSeries:
     """Simplify as a coverage: shared edges are simplified once, so no gaps or overlaps appear."""
     arr = np.asarray(geoms.values, dtype=object)
-    simplified = shapely.coverage_simplify(arr, DISPLAY_TOLERANCE[level], simplify_boundary=True)
-    simplified = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS, mode="pointwise")
+    # Upstream neighbours have tiny gaps/overlaps; cleaning first gives every shared edge one
+    # line, which coverage_simplify then simplifies once for both sides.
+    cleaned = shapely.coverage_clean(arr)
+    cleaned = np.where(shapely.is_empty(cleaned), arr, cleaned)
+    simplified = shapely.coverage_simplify(cleaned, DISPLAY_TOLERANCE[level], simplify_boundary=True)
     simplified = np.array([repair(g) if not g.is_empty else o for g, o in zip(simplified, arr)], dtype=object)
     return gpd.GeoSeries(simplified, index=geoms.index, crs=geoms.crs)
 

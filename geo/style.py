@@ -1,0 +1,60 @@
+"""One visual language for the interactive map and the static exports.
+
+Coverage uses ColorBrewer YlGnBu (sequential, colour-blind safe); lighter = lower. Below
+target is shown twice over so it survives greyscale projectors and colour blindness: a
+heavy dark outline and black diagonal hatching. No data is a dotted light grey, never a
+colour of the scale.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import fmt
+from .text import t
+
+BREAKS: tuple[float, ...] = (0, 20, 30, 40, 50, 60, 70, 100)
+PALETTE: tuple[str, ...] = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+NO_DATA_FILL = "#e6e6e6"
+NO_DATA_DOT = "#8c8c8c"
+BORDER = "#4d4d4d"
+BELOW_OUTLINE = "#1a1a1a"
+BELOW_HATCH = "#000000"
+SELECTED_OUTLINE = "#e7298a"
+BELOW_WEIGHT = 3.0
+
+
+def class_index(coverage: float | None) -> int | None:
+    """Index into PALETTE; None for no data. Values above 100 fall in the last class."""
+    if coverage is None or (isinstance(coverage, float) and math.isnan(coverage)):
+        return None
+    for i, upper in enumerate(BREAKS[1:]):
+        if coverage < upper:
+            return i
+    return len(PALETTE) - 1
+
+
+def fill_color(coverage: float | None) -> str:
+    idx = class_index(coverage)
+    return NO_DATA_FILL if idx is None else PALETTE[idx]
+
+
+def class_labels(lang: str = "id") -> list[str]:
+    labels = []
+    for lo, hi in zip(BREAKS[:-1], BREAKS[1:]):
+        if hi == BREAKS[-1]:
+            labels.append(f"≥ {fmt.number(lo, lang)}")
+        else:
+            labels.append(f"{fmt.number(lo, lang)} – < {fmt.number(hi, lang)}")
+    return labels
+
+
+def legend_entries(target: float, lang: str = "id", own_targets: bool = False) -> list[tuple[str, str]]:
+    """(kind, label) rows; kind is a palette colour, 'below' or 'no_data'."""
+    rows: list[tuple[str, str]] = [(c, label) for c, label in zip(PALETTE, class_labels(lang))]
+    below = t("map.legend_below", lang, target=fmt.percent(target, lang))
+    if own_targets:
+        below += " / " + t("map.legend_below_own", lang).lower()
+    rows.append(("below", below))
+    rows.append(("no_data", t("map.legend_no_data", lang)))
+    return rows
