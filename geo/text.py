@@ -81,6 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.status": ("Status", "Status"),
     "col.bantuan": ("Penerima bantuan iuran", "Assistance recipients"),
     "col.rank": ("Peringkat kekurangan", "Gap rank"),
+    "col.total": ("Total pilihan", "Selection total"),
+    "col.change": ("Perubahan (pp)", "Change (pp)"),
     "status.below": ("Di bawah target", "Below target"),
     "status.at_or_above": ("Mencapai target", "At or above target"),
     "status.no_data": ("Tidak ada data", "No data"),
@@ -113,6 +115,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Boundary data has not been prepared. Run the set-up command from the README.",
     ),
     "error.table_unreadable": ("Berkas tidak dapat dibaca: {detail}", "The file could not be read: {detail}"),
+    # --- shared links --------------------------------------------------------------------
+    "url.invalid": ("Parameter tautan tidak dikenal: {param}={value}; diabaikan.", "Unrecognised link parameter: {param}={value}; ignored."),
+    "url.unknown_area": ("Kode wilayah di tautan tidak ditemukan: {param}={value}; menampilkan tampilan bawaan.", "Area code in the link not found: {param}={value}; showing the default view."),
+    "url.unknown_period": ("Periode di tautan tidak ada di tabel: {value}; memakai periode terbaru.", "Period in the link is not in the table: {value}; using the latest period."),
+    "url.bad_target": ("Target di tautan harus angka 0–100: {value}; memakai target bawaan.", "Target in the link must be a number from 0 to 100: {value}; using the default target."),
+    "share.label": ("Bagikan tautan", "Share link"),
+    "share.help": ("Salin alamat ini: membuka tampilan yang sama persis.", "Copy this address: it opens exactly this view."),
     # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
     # --- join reasons (geo/join.py) --- keys "join.reason.*" -------------------------------
 }

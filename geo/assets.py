@@ -1,0 +1,70 @@
+"""Leaflet served by the app itself, never by a CDN, so maps work offline.
+
+Leaflet comes from a registry package installed by set-up (``django-js-lib-leaflet``, a
+plain wheel of Leaflet's dist files with no dependencies; Django is not needed). It is copied
+into ``static/vendor/leaflet`` (git-ignored) for Streamlit's static serving, and inlined into
+standalone HTML exports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import folium
+
+from .paths import STATIC_DIR
+
+PACKAGE = "js_lib_leaflet"
+VENDOR_DIR = STATIC_DIR / "vendor" / "leaflet"
+# Streamlit serves <app dir>/static at /app/static when server.enableStaticServing is on.
+STREAMLIT_BASE_URL = "/app/static/vendor/leaflet"
+FILES = ("leaflet.js", "leaflet.css")
+
+
+def package_dir() -> Path:
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(
+            "Paket Leaflet belum terpasang / the Leaflet package is not installed: "
+            "python -m pip install -r requirements.txt"
+        )
+    return Path(spec.origin).parent / "static" / PACKAGE
+
+
+def ensure_static(target: Path = VENDOR_DIR) -> Path:
+    """Copy Leaflet's files next to the app (idempotent)."""
+    src = package_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        if not (target / name).is_file() or (target / name).stat().st_size != (src / name).stat().st_size:
+            shutil.copyfile(src / name, target / name)
+    images = target / "images"
+    if not images.is_dir():
+        shutil.copytree(src / "images", images)
+    return target
+
+
+def use_local_assets(m: folium.Map, base_url: str = STREAMLIT_BASE_URL) -> folium.Map:
+    """Point the map at our own Leaflet and drop folium's CDN extras (jQuery, Bootstrap, markers)."""
+    m.default_js = [("leaflet", f"{base_url}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{base_url}/leaflet.css")]
+    return m
+
+
+_INLINE_BASE = "pjk-inline-assets"
+
+
+def standalone_html(m: folium.Map) -> str:
+    """A single HTML file with Leaflet inlined: opens offline, from a USB stick or an e-mail."""
+    use_local_assets(m, _INLINE_BASE)
+    html = m.get_root().render()
+    src = package_dir()
+    js = (src / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    css = (src / "leaflet.css").read_text(encoding="utf-8")
+    html = html.replace(f'<script src="{_INLINE_BASE}/leaflet.js"></script>', f"<script>{js}</script>")
+    html = html.replace(f'<link rel="stylesheet" href="{_INLINE_BASE}/leaflet.css"/>', f"<style>{css}</style>")
+    if _INLINE_BASE in html:
+        raise RuntimeError("Leaflet could not be inlined into the HTML export")
+    return html

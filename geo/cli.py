@@ -1,0 +1,88 @@
+"""``python -m geo``: build the boundary cache, check a coverage table, render a map."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import DEFAULT_TARGET, LEVELS
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from .boundaries import build_cache
+    from .sample import write_samples
+    from .source import SourceError
+
+    try:
+        summary = build_cache(args.source, progress=lambda msg: print(msg, file=sys.stderr))
+    except SourceError as exc:
+        print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
+        return 2
+    samples = write_samples()
+    for level in LEVELS:
+        print(
+            f"{level:10s} {summary.counts[level]:5d} wilayah/areas  valid={summary.all_valid}  "
+            f"diperbaiki/repaired={summary.invalid_repaired[level]}  luas/area={summary.area_km2[level]:,.0f} km²"
+        )
+    print(f"cache: {summary.cache}")
+    print("contoh/sample: " + ", ".join(str(p) for p in samples.values()))
+    return 0 if summary.all_valid else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .boundaries import CacheMissing
+    from .report import check_file
+    from .table import TableError
+
+    try:
+        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang)
+    except (TableError, CacheMissing, OSError) as exc:
+        print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.as_text())
+    return 1 if report.invalid_rows else 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .render import render_cli
+
+    return render_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Peta Cakupan Jamsostek Kalbar")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="build the boundary cache (and the sample tables)")
+    fetch.add_argument("--source", help="local folder with the upstream layout (default: $KALBAR_BOUNDARY_SOURCE, else download)")
+    fetch.set_defaults(func=_fetch)
+
+    check = sub.add_parser("check", help="validate a coverage table and print its join report")
+    check.add_argument("file")
+    check.add_argument("--level", choices=LEVELS, required=True)
+    check.add_argument("--target", type=float, default=DEFAULT_TARGET)
+    check.add_argument("--lang", choices=("id", "en"), default="id")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=_check)
+
+    render = sub.add_parser("render", help="render a static map (PNG/PDF) for reports")
+    render.add_argument("--level", choices=("kabupaten", "kecamatan", "desa"), required=True)
+    render.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04")
+    render.add_argument("--table", help="coverage table (default: the sample table)")
+    render.add_argument("--period")
+    render.add_argument("--target", type=float, default=DEFAULT_TARGET)
+    render.add_argument("--lang", choices=("id", "en"), default="id")
+    render.add_argument("--format", choices=("png", "pdf"), default="png")
+    render.add_argument("--out", required=True)
+    render.set_defaults(func=_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

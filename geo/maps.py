@@ -1,0 +1,311 @@
+"""The interactive choropleth: folium map with a compact, escaped coverage layer.
+
+Geometry goes to the browser as encoded polylines (see ``encode.py``) and each feature's
+figures as a short array; the script turns them into ``L.geoJSON`` layers. Below-target
+areas get a second, non-interactive layer of hatching and a heavy outline, so they stand
+out in colour, in greyscale and for colour-blind readers alike.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from . import DEFAULT_TARGET, fmt, style
+from .assets import use_local_assets
+from .boundaries import load
+from .classify import BELOW, NO_DATA
+from .encode import JS_DECODER, encode_geometry
+from .text import t
+
+BASEMAPS: dict[str, tuple[str, str] | None] = {
+    "none": None,
+    "light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> &copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    ),
+}
+STATUS_CODE = {NO_DATA: 0, BELOW: 1}  # anything else: 2 (at or above)
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    level: str
+    target: float = DEFAULT_TARGET
+    lang: str = "id"
+    basemap: str = "light"
+    is_sample: bool = False
+    title: str | None = None
+    subtitle: str | None = None
+    selected: str | None = None
+    legend_scale: float = 1.0
+    source_line: str | None = None
+
+
+def json_for_script(value: object) -> str:
+    """JSON that is safe inside <script>: no '<', '>' or '&' can close the tag or start markup."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@lru_cache(maxsize=4)
+def encoded_geometries(level: str) -> dict[str, list]:
+    """Display geometry per code, encoded once per level and process."""
+    gdf = load(level)
+    return {kode: encode_geometry(geom) for kode, geom in zip(gdf["kode"], gdf["display"].values)}
+
+
+def parent_label(row: pd.Series, level: str, lang: str) -> str:
+    if level == "desa":
+        return f"{t('jenis.kecamatan', lang)} {row.get('nama_kec') or ''}, {row.get('nama_kab') or ''}".strip(", ")
+    if level == "kecamatan":
+        return str(row.get("nama_kab") or "")
+    return t("level.provinsi", lang)
+
+
+def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
+    lang = opts.lang
+    rows = []
+    for _, r in classified.iterrows():
+        status = r["status"]
+        gap = r["gap"]
+        rows.append(
+            [
+                r["kode"],
+                str(r["nama"]),
+                parent_label(r, opts.level, lang),
+                fmt.percent(r["cakupan"], lang),
+                fmt.percent(r["target_efektif"], lang),
+                "–" if fmt.is_missing(gap) else f"{fmt.number(gap, lang)} {t('map.tooltip_people', lang)}",
+                STATUS_CODE.get(status, 2),
+                style.fill_color(r["cakupan"]),
+                1 if opts.selected and r["kode"] == opts.selected else 0,
+            ]
+        )
+    return rows
+
+
+class _Verbatim(Element):
+    """Script text added to the page as is (branca would run it through Jinja a second time)."""
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class VerbatimScript(MacroElement):
+    """A MacroElement whose rendered script may contain '{{' or '{%' (encoded geometry does)."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure)
+        figure.script.add_child(_Verbatim(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class CoverageLayer(VerbatimScript):
+    """The coverage polygons, below-target overlay and selection outline, from compact data."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map){
+  var D = {{ this.payload }};
+  {{ this.decoder }}
+  function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
+  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8]},geometry:pjkGeometry(D.g[i])};});
+  var L_ = D.labels;
+  function tip(pr){
+    var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
+    return '<div class="pjk-tip"><b>'+esc(pr.nama)+'</b><br><span class="pjk-tip-sub">'+esc(pr.induk)+'</span><br>'+
+      esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'<br>'+
+      esc(L_.gap)+': '+esc(pr.gap)+'<br><span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
+  }
+  var base = L.geoJSON(feats, {
+    style: function(f){return {color:D.s.border, weight:D.s.weight, opacity:0.9,
+      fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill, fillOpacity: f.properties.status===0 ? 1 : 0.88};},
+    onEachFeature: function(f, layer){
+      layer.bindTooltip(tip(f.properties), {sticky:true, direction:'top', className:'pjk-tooltip'});
+      layer.on('mouseover', function(){layer.setStyle({weight:D.s.weight+2});});
+      layer.on('mouseout', function(){base.resetStyle(layer);});
+    }
+  }).addTo(map);
+  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===1;})}, {
+    interactive:false,
+    style: function(){return {color:D.s.below_outline, weight:D.s.below_weight, opacity:1, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
+  }).addTo(map);
+  var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.selected===1;})}, {
+    interactive:false, style: function(){return {color:D.s.selected, weight:D.s.below_weight+2, opacity:1, fill:false};}
+  }).addTo(map);
+  var svg = map.getPanes().overlayPane.querySelector('svg');
+  if (svg && !svg.querySelector('#pjk-hatch')) {
+    svg.insertAdjacentHTML('afterbegin', D.defs);
+  }
+  var b = base.getBounds();
+  if (sel.getLayers().length) { b = sel.getBounds(); }
+  if (b.isValid()) { map.fitBounds(b, {padding:[12,12]}); }
+  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length};
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: str):
+        super().__init__()
+        self._name = "CoverageLayer"
+        self.payload = payload
+        self.decoder = JS_DECODER
+
+
+SVG_DEFS = (
+    '<defs><pattern id="pjk-hatch" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">'
+    f'<line x1="0" y1="0" x2="0" y2="9" stroke="{style.BELOW_HATCH}" stroke-width="2.6" stroke-opacity="0.85"/></pattern>'
+    '<pattern id="pjk-nodata" patternUnits="userSpaceOnUse" width="7" height="7">'
+    f'<rect width="7" height="7" fill="{style.NO_DATA_FILL}"/><circle cx="3.5" cy="3.5" r="1.1" fill="{style.NO_DATA_DOT}"/></pattern></defs>'
+)
+
+
+def _swatch(kind: str, size: int) -> str:
+    if kind == "below":
+        return (
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><defs><pattern id="pjk-lg-hatch" patternUnits="userSpaceOnUse" '
+            'width="7" height="7" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#000" stroke-width="2.2"/>'
+            f'</pattern></defs><rect x="1.5" y="1.5" width="{size - 3}" height="{size - 3}" fill="url(#pjk-lg-hatch)" '
+            f'stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
+        )
+    if kind == "no_data":
+        return (
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" fill="{style.NO_DATA_FILL}" '
+            f'stroke="{style.BORDER}" stroke-width="1"/><circle cx="{size / 3}" cy="{size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/>'
+            f'<circle cx="{2 * size / 3}" cy="{2 * size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/></svg>'
+        )
+    return f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" fill="{kind}" stroke="{style.BORDER}" stroke-width="1"/></svg>'
+
+
+def legend_html(opts: MapOptions, own_targets: bool) -> str:
+    s = opts.legend_scale
+    size = int(round(18 * s))
+    rows = "".join(
+        f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size)}<span>{html.escape(label)}</span></div>'
+        for kind, label in style.legend_entries(opts.target, opts.lang, own_targets)
+    )
+    source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""
+    return (
+        f'<div class="pjk-legend" style="font-size:{13 * s:.0f}px">'
+        f'<div class="pjk-lg-title">{html.escape(t("map.legend_title", opts.lang))}</div>{rows}{source}</div>'
+    )
+
+
+def header_html(opts: MapOptions) -> str:
+    parts = []
+    if opts.title:
+        parts.append(f'<div class="pjk-title">{html.escape(opts.title)}</div>')
+    if opts.subtitle:
+        parts.append(f'<div class="pjk-subtitle">{html.escape(opts.subtitle)}</div>')
+    if opts.is_sample:
+        parts.append(f'<div class="pjk-sample">{html.escape(t("sample.banner", opts.lang))}</div>')
+    return f'<div class="pjk-header" style="font-size:{opts.legend_scale:.2f}em">{"".join(parts)}</div>' if parts else ""
+
+
+class HtmlControl(VerbatimScript):
+    """A fixed block of (already escaped) HTML in a map corner."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map){
+  var c = L.control({position: {{ this.position|tojson }}});
+  c.onAdd = function(){ var d = L.DomUtil.create('div', {{ this.css_class|tojson }}); d.innerHTML = {{ this.content }};
+    L.DomEvent.disableClickPropagation(d); return d; };
+  c.addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, content: str, position: str, css_class: str):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.content = json_for_script(content)
+        self.position = position
+        self.css_class = css_class
+
+
+CSS = """
+<style>
+.pjk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;line-height:1.35;max-width:22em}
+.pjk-lg-title{font-weight:700;margin-bottom:4px}
+.pjk-lg-row{display:flex;align-items:center;gap:.45em;margin:2px 0}
+.pjk-lg-row[data-kind=below]{font-weight:700;margin-top:6px}
+.pjk-lg-src{margin-top:6px;font-size:.78em;color:#444;max-width:20em}
+.pjk-header{background:rgba(255,255,255,.94);padding:6px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;max-width:60vw}
+.pjk-title{font-weight:700;font-size:1.15em}
+.pjk-subtitle{font-size:.95em;color:#333}
+.pjk-sample{display:inline-block;margin-top:3px;padding:1px 6px;background:#fff3cd;border:1px solid #b8860b;border-radius:4px;font-weight:700;color:#5c4400}
+.pjk-tooltip{font-size:13px;line-height:1.35}
+.pjk-tip-sub{color:#555;font-size:.9em}
+.pjk-st{font-weight:700}.pjk-st-1{color:#8b0000}.pjk-st-0{color:#555}
+.leaflet-container{background:#f4f6f8}
+</style>
+"""
+
+
+def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "100%") -> folium.Map:
+    """A ready folium map of ``classified`` (one row per area, from ``classify.classify``)."""
+    geoms = encoded_geometries(opts.level)
+    rows = feature_rows(classified, opts)
+    payload = {
+        "f": rows,
+        "g": [geoms[r[0]] for r in rows],
+        "labels": {
+            "coverage": t("map.tooltip_coverage", opts.lang),
+            "target": t("map.tooltip_target", opts.lang),
+            "gap": t("map.tooltip_gap", opts.lang),
+            "below": t("status.below", opts.lang),
+            "ok": t("status.at_or_above", opts.lang),
+            "no_data": t("status.no_data", opts.lang),
+        },
+        "s": {
+            "border": style.BORDER,
+            "weight": 0.5 if opts.level == "desa" else (0.8 if opts.level == "kecamatan" else 1.2),
+            "below_outline": style.BELOW_OUTLINE,
+            "below_weight": style.BELOW_WEIGHT if opts.level != "desa" else style.BELOW_WEIGHT - 1,
+            "selected": style.SELECTED_OUTLINE,
+        },
+        "defs": SVG_DEFS,
+    }
+    m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
+    use_local_assets(m)
+    basemap = BASEMAPS.get(opts.basemap)
+    if basemap:
+        folium.TileLayer(tiles=basemap[0], attr=basemap[1], name=opts.basemap, max_zoom=18).add_to(m)
+    m.get_root().header.add_child(folium.Element(CSS), name="pjk_css")
+    CoverageLayer(json_for_script(payload)).add_to(m)
+    own = bool(classified.get("own_target", pd.Series(dtype=bool)).any())
+    HtmlControl(legend_html(opts, own), "bottomright", "pjk-legend-box").add_to(m)
+    head = header_html(opts)
+    if head:
+        HtmlControl(head, "topright", "pjk-header-box").add_to(m)
+    return m
+
+
+def features_in_map(m: folium.Map) -> int:
+    """How many area features a built map carries (for tests and benches)."""
+    for child in m._children.values():
+        if isinstance(child, CoverageLayer):
+            return len(json.loads(child.payload)["f"])
+    return 0

@@ -1,0 +1,141 @@
+"""The view as URL query parameters: a copied address bar reproduces exactly what was seen.
+
+Parsing never raises: each bad or stale parameter is dropped with a message key and the
+rest of the view still opens.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Iterable, Mapping
+
+from . import DEFAULT_TARGET, LEVELS
+
+BASEMAP_CHOICES = ("light", "osm", "none")
+LANG_CHOICES = ("id", "en")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    level: str = "kabupaten"  # what the map shows
+    kab: str | None = None  # scope: a kabupaten/kota code
+    kec: str | None = None  # scope: a kecamatan code (within kab)
+    sel: str | None = None  # highlighted area
+    period: str | None = None
+    target: float = DEFAULT_TARGET
+    below: bool = False
+    q: str = ""
+    basemap: str = "light"
+    color: str = "coverage"  # or "change" (since previous period)
+    present: bool = False
+    lang: str = "id"
+
+    def drill(self, kode: str) -> "ViewState":
+        """What a click on area ``kode`` opens: one level down, or a highlight at desa level."""
+        if self.level == "kabupaten":
+            return replace(self, level="kecamatan", kab=kode[:5], kec=None, sel=None)
+        if self.level == "kecamatan":
+            return replace(self, level="desa", kab=kode[:5], kec=kode[:8], sel=None)
+        return replace(self, sel=None if self.sel == kode else kode)
+
+    def up(self, to: str) -> "ViewState":
+        if to == "provinsi":
+            return replace(self, level="kabupaten", kab=None, kec=None, sel=None)
+        if to == "kabupaten":
+            return replace(self, level="kecamatan", kec=None, sel=None)
+        return self
+
+
+@dataclass(frozen=True)
+class Problem:
+    param: str
+    value: str
+    key: str  # message key in text.py
+
+
+def _bool(v: str) -> bool | None:
+    low = v.strip().lower()
+    return True if low in ("1", "true", "ya", "yes", "on") else False if low in ("0", "false", "tidak", "no", "off", "") else None
+
+
+def parse(
+    params: Mapping[str, str | list[str]],
+    kab_codes: Iterable[str] = (),
+    kec_codes: Iterable[str] = (),
+    desa_codes: Iterable[str] = (),
+    periods: Iterable[str] = (),
+    default: ViewState = ViewState(),
+) -> tuple[ViewState, list[Problem]]:
+    kab_set, kec_set, desa_set, period_list = set(kab_codes), set(kec_codes), set(desa_codes), list(periods)
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+
+    def get(name: str) -> str | None:
+        raw = params.get(name)
+        if isinstance(raw, list):
+            raw = raw[-1] if raw else None
+        return None if raw is None else str(raw).strip()
+
+    def bad(name: str, value: str, key: str = "url.invalid") -> None:
+        problems.append(Problem(name, value, key))
+
+    if (v := get("level")) is not None:
+        values["level"] = v if v in LEVELS else bad("level", v)
+    if (v := get("kab")) is not None and v:
+        values["kab"] = v if v in kab_set else bad("kab", v, "url.unknown_area")
+    if (v := get("kec")) is not None and v:
+        ok = v in kec_set and (values.get("kab") in (None, v[:5]))
+        values["kec"] = v if ok else bad("kec", v, "url.unknown_area")
+        if ok and not values.get("kab"):
+            values["kab"] = v[:5]
+    if (v := get("sel")) is not None and v:
+        values["sel"] = v if v in (kab_set | kec_set | desa_set) else bad("sel", v, "url.unknown_area")
+    if (v := get("period")) is not None and v:
+        values["period"] = v if v in period_list else bad("period", v, "url.unknown_period")
+    if (v := get("target")) is not None:
+        try:
+            num = float(v.replace(",", "."))
+            values["target"] = num if math.isfinite(num) and 0 <= num <= 100 else bad("target", v, "url.bad_target")
+        except ValueError:
+            bad("target", v, "url.bad_target")
+    for name in ("below", "present"):
+        if (v := get(name)) is not None:
+            b = _bool(v)
+            values[name] = b if b is not None else bad(name, v)
+    if (v := get("q")) is not None:
+        values["q"] = v[:100]
+    if (v := get("basemap")) is not None:
+        values["basemap"] = v if v in BASEMAP_CHOICES else bad("basemap", v)
+    if (v := get("color")) is not None:
+        values["color"] = v if v in ("coverage", "change") else bad("color", v)
+    if (v := get("lang")) is not None:
+        values["lang"] = v if v in LANG_CHOICES else bad("lang", v)
+    clean = {k: val for k, val in values.items() if val is not None}
+    state = replace(default, **clean)
+    # A scope below the level shown makes no sense: show the level of the scope instead.
+    if state.level == "kabupaten" and (state.kab or state.kec):
+        state = replace(state, level="kecamatan" if not state.kec else "desa")
+    if state.level == "kecamatan" and state.kec:
+        state = replace(state, level="desa")
+    return state, problems
+
+
+def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, str]:
+    """Only what differs from the default, so shared links stay short."""
+    out: dict[str, str] = {}
+    for f in fields(ViewState):
+        value, base = getattr(state, f.name), getattr(default, f.name)
+        if value == base or value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            out[f.name] = "1" if value else "0"
+        elif isinstance(value, float):
+            out[f.name] = f"{value:g}"
+        else:
+            out[f.name] = str(value)
+    return out
+
+
+def as_dict(state: ViewState) -> dict:
+    return asdict(state)
