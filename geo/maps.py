@@ -127,7 +127,7 @@ class CoverageLayer(VerbatimScript):
   var D = {{ this.payload }};
   {{ this.decoder }}
   function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8]},geometry:pjkGeometry(D.g[i])};});
+  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],dim:p[9]},geometry:pjkGeometry(D.g[i])};});
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
@@ -136,15 +136,16 @@ class CoverageLayer(VerbatimScript):
       esc(L_.gap)+': '+esc(pr.gap)+'<br><span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
   }
   var base = L.geoJSON(feats, {
-    style: function(f){return {color:D.s.border, weight:D.s.weight, opacity:0.9,
-      fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill, fillOpacity: f.properties.status===0 ? 1 : 0.88};},
+    style: function(f){return {color:D.s.border, weight:D.s.weight,
+      fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill,
+      fillOpacity: f.properties.dim ? 0.15 : (f.properties.status===0 ? 1 : 0.88), opacity: f.properties.dim ? 0.3 : 0.9};},
     onEachFeature: function(f, layer){
       layer.bindTooltip(tip(f.properties), {sticky:true, direction:'top', className:'pjk-tooltip'});
       layer.on('mouseover', function(){layer.setStyle({weight:D.s.weight+2});});
       layer.on('mouseout', function(){base.resetStyle(layer);});
     }
   }).addTo(map);
-  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===1;})}, {
+  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===1 && !f.properties.dim;})}, {
     interactive:false,
     style: function(){return {color:D.s.below_outline, weight:D.s.below_weight, opacity:1, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
   }).addTo(map);
@@ -264,10 +265,12 @@ CSS = """
 """
 
 
-def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "100%") -> folium.Map:
-    """A ready folium map of ``classified`` (one row per area, from ``classify.classify``)."""
+def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> str:
+    """Script-safe JSON of every feature: the expensive part of a map, worth caching."""
     geoms = encoded_geometries(opts.level)
     rows = feature_rows(classified, opts)
+    for row in rows:
+        row.append(1 if dim and row[0] in dim else 0)
     payload = {
         "f": rows,
         "g": [geoms[r[0]] for r in rows],
@@ -288,15 +291,24 @@ def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "1
         },
         "defs": SVG_DEFS,
     }
+    return json_for_script(payload)
+
+
+def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "100%", dim: set[str] | None = None) -> folium.Map:
+    """A ready folium map of ``classified`` (one row per area, from ``classify.classify``)."""
+    own = bool(classified.get("own_target", pd.Series(dtype=bool)).any())
+    return map_from_payload(coverage_payload(classified, opts, dim), opts, own, height)
+
+
+def map_from_payload(payload: str, opts: MapOptions, own_targets: bool = False, height: str | int = "100%") -> folium.Map:
     m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
     use_local_assets(m)
     basemap = BASEMAPS.get(opts.basemap)
     if basemap:
         folium.TileLayer(tiles=basemap[0], attr=basemap[1], name=opts.basemap, max_zoom=18).add_to(m)
     m.get_root().header.add_child(folium.Element(CSS), name="pjk_css")
-    CoverageLayer(json_for_script(payload)).add_to(m)
-    own = bool(classified.get("own_target", pd.Series(dtype=bool)).any())
-    HtmlControl(legend_html(opts, own), "bottomright", "pjk-legend-box").add_to(m)
+    CoverageLayer(payload).add_to(m)
+    HtmlControl(legend_html(opts, own_targets), "bottomright", "pjk-legend-box").add_to(m)
     head = header_html(opts)
     if head:
         HtmlControl(head, "topright", "pjk-header-box").add_to(m)

@@ -1,0 +1,56 @@
+"""Peta Cakupan Jamsostek Kalbar — entry point and the Ringkasan (summary) page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from geo import viewstate
+from geo.classify import totals
+from geo.text import t
+from geo.viewstate import ViewState
+from ui import boot, data, state as vs, views
+
+SUMMARY_DEFAULT = ViewState(level="kabupaten")
+
+
+def ringkasan() -> None:
+    src = views.source()
+    state = vs.read(SUMMARY_DEFAULT, src)
+    views.sidebar(state)
+    state = vs.from_widgets(state)
+    vs.write(state, SUMMARY_DEFAULT)
+    lang = state.lang
+    period = views.effective_period(state)
+
+    st.title(t("app.title", lang))
+    st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
+    views.sample_banner(lang)
+    frame = data.classified(src, "kabupaten", state.target, period)
+    views.metrics(totals(frame, state.target), t("level.kabupaten", lang), lang)
+    opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period)
+    st.caption(t("map.click_hint", lang))
+    kode = views.show_map(frame, opts, (src.key, "kabupaten", state.target, period, lang), key="map_summary")
+    if kode:
+        target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period, basemap=state.basemap)
+        st.switch_page("pages/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
+    views.join_report("kabupaten", lang)
+
+
+st.set_page_config(page_title="Peta Cakupan Jamsostek Kalbar", page_icon="🗺️", layout="wide")
+problem = boot.prepare()
+if problem:
+    st.error(t("error.cache_missing", st.query_params.get("lang", "id")))
+    st.code(problem, language=None)
+    st.stop()
+
+_lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
+navigation = st.navigation(
+    [
+        st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon="📊", url_path="ringkasan", default=True),
+        st.Page("pages/kabupaten.py", title=t("nav.kabupaten", _lang), icon="🗺️", url_path="kabupaten"),
+        st.Page("pages/desa.py", title=t("nav.desa", _lang), icon="🏘️", url_path="desa"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,158 @@
+"""Page building blocks. Each takes the view state and already-cached data, and lays out widgets."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import LEVELS, fmt, maps, ranking
+from geo.classify import Totals, totals
+from geo.export import to_csv, to_xlsx
+from geo.assets import standalone_html
+from geo.table import template_csv
+from geo.text import t
+from geo.viewstate import BASEMAP_CHOICES, ViewState
+
+from . import data
+
+SOURCE_KEY = "source"
+
+
+def source() -> data.Source:
+    return st.session_state.get(SOURCE_KEY, data.SAMPLE)
+
+
+def sidebar(state: ViewState) -> None:
+    """Shared controls: language, data, target, period, basemap."""
+    lang = state.lang
+    sb = st.sidebar
+    sb.radio(t("control.language", lang), ["id", "en"], key="w_lang", horizontal=True, format_func=lambda c: {"id": "Bahasa Indonesia", "en": "English"}[c])
+    sb.number_input(t("control.target", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key="w_target", help=t("control.target_help", lang))
+    periods = data.periods(source())
+    if len(periods) > 1:
+        sb.selectbox(t("control.period", lang), [None, *periods], key="w_period", format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})")
+    sb.selectbox(t("control.basemap", lang), list(BASEMAP_CHOICES), key="w_basemap", format_func=lambda b: t(f"basemap.{b}", lang))
+    with sb.expander(t("control.data", lang), expanded=not source().is_sample):
+        src = source()
+        st.caption(t("using.sample", lang) if src.is_sample else t("using.upload", lang, name=src.name))
+        level = st.selectbox(t("control.upload_level", lang), list(LEVELS), format_func=lambda lv: t(f"level.{lv}", lang), key="w_upload_level")
+        up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload")
+        if up is not None:
+            candidate = data.upload_source(up.name, up.getvalue(), level)
+            if candidate != src:
+                st.session_state[SOURCE_KEY] = candidate
+                st.rerun()
+        if not src.is_sample and st.button(t("control.use_sample", lang)):
+            st.session_state[SOURCE_KEY] = data.SAMPLE
+            st.rerun()
+        for lv in ("kabupaten", "desa"):
+            st.download_button(
+                t("template.download", lang, level=t(f"level.{lv}", lang)), template_csv(lv).encode("utf-8"),
+                file_name=f"templat_{lv}.csv", mime="text/csv", key=f"tpl_{lv}",
+            )
+
+
+def effective_period(state: ViewState) -> str | None:
+    periods = data.periods(source())
+    return state.period if state.period in periods else (periods[-1] if periods else None)
+
+
+def sample_banner(lang: str) -> None:
+    if source().is_sample:
+        st.warning(f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon="🧪")
+
+
+def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> None:
+    cols = st.columns(4)
+    diff = tot.coverage - tot.target
+    cols[0].metric(t("metric.coverage_of", lang), fmt.percent(tot.coverage, lang), t("metric.vs_target", lang, diff=fmt.points(diff, lang)), delta_color="normal" if diff >= 0 else "inverse")
+    cols[1].metric(t("metric.below_count", lang, level=level_label), t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)))
+    cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
+    cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
+    st.caption(f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · {t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · {t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)}")
+
+
+def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0) -> maps.MapOptions:
+    return maps.MapOptions(
+        level=level, target=state.target, lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
+        title=title, subtitle=subtitle, selected=state.sel, legend_scale=legend_scale,
+        source_line=t("map.source_line", state.lang) + (f" · {t('sample.banner', state.lang)}" if source().is_sample else ""),
+    )
+
+
+def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(), height: int = 560, key: str = "map") -> str | None:
+    """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
+    payload = data.map_payload(frame_key, frame, opts, dim)
+    own = bool(frame["own_target"].any()) if "own_target" in frame else False
+    m = maps.map_from_payload(payload, opts, own)
+    out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=["last_active_drawing"])
+    feature = (out or {}).get("last_active_drawing") or {}
+    kode = (feature.get("properties") or {}).get("kode")
+    token = (key, frame_key, kode)
+    if kode and st.session_state.get("_last_click") != token:
+        st.session_state["_last_click"] = token
+        return str(kode)
+    return None
+
+
+def map_html_download(frame, opts: maps.MapOptions, file_stem: str, lang: str, dim: frozenset[str] = frozenset()) -> None:
+    if st.button(t("download.map_prepare", lang), key=f"prep_{file_stem}"):
+        html = standalone_html(maps.build_map(frame, opts, dim=set(dim)))
+        st.download_button(t("download.map", lang), html.encode("utf-8"), file_name=f"{file_stem}.html", mime="text/html", key=f"dl_html_{file_stem}")
+
+
+def area_table(frame, level: str, state: ViewState, file_stem: str, change=None) -> None:
+    lang = state.lang
+    view = frame
+    if change is not None and len(change):
+        view = view.assign(change_pp=view["kode"].map(change))
+    table = ranking.area_table(view, level)
+    shown = ranking.labelled(table, lang, with_totals=frame)
+    st.dataframe(
+        shown, hide_index=True, use_container_width=True,
+        column_config={
+            t("col.tenaga_kerja", lang): st.column_config.NumberColumn(format="localized"),
+            t("col.peserta_aktif", lang): st.column_config.NumberColumn(format="localized"),
+            t("col.gap", lang): st.column_config.NumberColumn(format="localized"),
+            t("col.cakupan", lang): st.column_config.NumberColumn(format="%.2f%%"),
+            t("col.target", lang): st.column_config.NumberColumn(format="%.2f%%"),
+        },
+    )
+    notes = [t("download.note", lang)]
+    c1, c2 = st.columns(2)
+    c1.download_button("CSV", to_csv(shown, source().is_sample, lang, notes), file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv_{file_stem}")
+    c2.download_button("XLSX", to_xlsx(shown, source().is_sample, lang, notes), file_name=f"{file_stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{file_stem}")
+
+
+def priorities(frame, level: str, lang: str, n: int = 10) -> None:
+    table = ranking.area_table(frame, level)
+    top, share = ranking.priorities(table, n)
+    if top.empty:
+        return
+    st.markdown(f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}")
+    st.dataframe(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), hide_index=True, use_container_width=True)
+
+
+def join_report(level: str, lang: str) -> None:
+    tables = data.level_tables(source())
+    if level not in tables:
+        return
+    table, result = tables[level]
+    s = result.summary()
+    title = t("join.title", lang) + " — " + t(f"level.{level}", lang)
+    problems = s.get("unmatched", 0) + s.get("ambiguous", 0) + s.get("invalid", 0) + s.get("duplicate", 0)
+    with st.expander(title, expanded=problems > 0 and not source().is_sample):
+        st.write(t("join.summary", lang, rows=s.get("rows", len(result.report)), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0), ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0)))
+        issues = [i for i in table.issues if i.severity == "error"]
+        if issues:
+            st.dataframe(
+                [{t("col.row", lang): i.row, t("col.column", lang): i.column, t("col.problem", lang): i.message(lang)} for i in issues],
+                hide_index=True, use_container_width=True,
+            )
+        report = result.report_messages(lang)
+        not_ok = report[report["status"] != "matched"]
+        if len(not_ok):
+            st.dataframe(not_ok, hide_index=True, use_container_width=True)
+        missing = sum(len(v) for v in result.areas_without_data.values())
+        st.caption(t("join.no_data_areas", lang, n=fmt.number(missing, lang)))
