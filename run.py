@@ -66,9 +66,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("app", "test", "bench", "setup"))
     parser.add_argument("--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)")
-    parser.add_argument("rest", nargs=argparse.REMAINDER, help="extra arguments for streamlit / pytest")
-    args = parser.parse_args()
-    rest = [a for a in args.rest if a != "--"]
+    argv = sys.argv[1:]
+    # Everything after "--" goes to streamlit / pytest untouched (argparse.REMAINDER would
+    # also swallow our own --source when it follows the command).
+    rest = argv[argv.index("--") + 1 :] if "--" in argv else []
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    args = parser.parse_args(own)
 
     py = ensure_venv()
     env = dict(os.environ)
