@@ -9,6 +9,7 @@ can never reach the cache.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -100,7 +101,7 @@ def obtain(
         else:
             path = workdir / "raw" / rel
             if not (path.is_file() and sha256_file(path) == expected):
-                _download(upstream.url(rel), path, progress, f"[{i}/{len(names)}] unduh / download {rel}", upstream)
+                _download(upstream.url(rel), path, progress, f"[{i}/{len(names)}] unduh / download {rel}", upstream, expected)
             else:
                 progress(f"[{i}/{len(names)}] sudah ada / already downloaded {rel}")
         actual = sha256_file(path)
@@ -113,8 +114,8 @@ def obtain(
     return result
 
 
-def _download(url: str, dest: Path, progress: Progress, label: str, upstream: Upstream) -> None:
-    """Download to a temporary file beside ``dest`` and move it in only when complete."""
+def _download(url: str, dest: Path, progress: Progress, label: str, upstream: Upstream, expected: str | None = None) -> None:
+    """Download to a temporary file beside ``dest`` and move it in only when complete and verified."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
     tmp = Path(tmp_name)
@@ -130,8 +131,17 @@ def _download(url: str, dest: Path, progress: Progress, label: str, upstream: Up
                     last = pct // 25
                     size = f"{done / 1e6:.1f} MB" + (f" / {total / 1e6:.1f} MB" if total else "")
                     progress(f"{label}: {size}")
+        # http.client returns a short body silently when the connection drops early.
+        if total and done != total:
+            raise SourceError(
+                f"Unduhan terputus / incomplete download: {url} ({done} of {total} bytes).\n{_fix_hint(upstream)}"
+            )
+        if expected is not None and (actual := sha256_file(tmp)) != expected:
+            raise SourceError(
+                f"Checksum tidak cocok / checksum mismatch for {url}: expected {expected}, got {actual}.\n{_fix_hint(upstream)}"
+            )
         shutil.move(str(tmp), dest)
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as exc:
         raise SourceError(f"Sumber tidak dapat dijangkau / source unreachable: {url} ({exc}).\n{_fix_hint(upstream)}") from exc
     finally:
         tmp.unlink(missing_ok=True)
