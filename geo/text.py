@@ -152,6 +152,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "share.help": ("Salin alamat ini: membuka tampilan yang sama persis.", "Copy this address: it opens exactly this view."),
     # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
     # --- join reasons (geo/join.py) --- keys "join.reason.*" -------------------------------
+    # --- static render (geo/render.py) --- keys "render.*" ----------------------------------
+    "render.title_no_period": ("Cakupan Jamsostek {area} — {level}", "Jamsostek coverage {area} — {level}"),
+    "render.subtitle": (
+        "Peserta aktif BPJS Ketenagakerjaan ÷ tenaga kerja · target {target}",
+        "Active BPJS Ketenagakerjaan participants ÷ workers · target {target}",
+    ),
+    "render.source_boundaries": ("Batas wilayah: Kemendagri 2022, {repo} commit {commit}", "Boundaries: Kemendagri 2022, {repo} commit {commit}"),
+    "render.source_data": ("Data: {name}", "Data: {name}"),
+    "render.source_sample": ("Data: tabel contoh {name} (ilustratif)", "Data: sample table {name} (illustrative)"),
+    "render.north": ("U", "N"),
+    "render.written": ("Peta ditulis: {path} ({size} KB, {seconds} dtk)", "Map written: {path} ({size} KB, {seconds} s)"),
+    "render.error_kab": ("Kode kabupaten/kota tidak dikenal: {kode}. Pilihan: {choices}", "Unknown kabupaten/kota code: {kode}. Choices: {choices}"),
+    "render.error_kab_level": (
+        "--kab hanya berlaku untuk tingkat kecamatan dan desa.",
+        "--kab applies to the kecamatan and desa levels only.",
+    ),
+    "render.error_no_file": ("Berkas tabel tidak ditemukan: {path}", "Table file not found: {path}"),
+    "render.error_period": ("Periode {period} tidak ada di tabel; tersedia: {choices}", "Period {period} is not in the table; available: {choices}"),
+    "render.warn_no_rows": (
+        "Peringatan: tidak ada baris tabel yang cocok dengan wilayah tingkat {level}; peta menampilkan 'tidak ada data'.",
+        "Warning: no table row matches a {level}-level area; the map shows 'no data'.",
+    ),
 }
 
 

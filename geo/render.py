@@ -1,0 +1,648 @@
+"""Static briefing exports: the current map as a 1920×1080 PNG or a one-page PDF, offline.
+
+Same classes, colours and below-target marking as the interactive map (``style.py``):
+class fill for every area with data, a heavy ``BELOW_OUTLINE`` outline plus hatching in the
+same colour for below-target areas, and dotted ``NO_DATA_FILL`` (its own legend entry, never
+0%) for areas without data. Drawn with matplotlib's Agg/PDF backends only (no pyplot, no
+tiles, no network), in UTM 49S so the scale bar is true.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+from . import DEFAULT_TARGET, LEVELS, style  # noqa: E402
+from . import fmt as numfmt  # noqa: E402
+from .boundaries import AREA_CRS, CRS  # noqa: E402
+from .classify import BELOW, NO_DATA, totals  # noqa: E402
+from .text import MESSAGES, t  # noqa: E402
+
+MAP_CRS = AREA_CRS  # UTM 49S, metres
+WIDTH_IN, HEIGHT_IN, DPI = 19.2, 10.8, 100  # 1920 × 1080 px
+FORMATS = ("png", "pdf")
+
+INK = "#222222"
+MUTED = "#555555"
+ALERT = "#8b0000"
+GOOD = "#1a6b2f"
+CONTEXT_FILL = "#f7f7f7"
+CONTEXT_EDGE = "#c8c8c8"
+PARENT_EDGE = "#3d3d3d"
+SAMPLE_BG, SAMPLE_EDGE, SAMPLE_INK = "#fff3cd", "#b8860b", "#5c4400"  # as the web banner
+
+# Figure-fraction layout: header band, map on the left, legend/figures panel on the right, source line.
+MAP_BOX = (0.008, 0.07, 0.555, 0.79)  # left, bottom, width, height
+PANEL_X0, PANEL_X1 = 0.578, 0.992
+PANEL_TOP = 0.855
+LEGEND_COL_W = 0.19
+
+BORDER_WIDTH = {"kabupaten": 1.2, "kecamatan": 0.8, "desa": 0.45}
+BELOW_WIDTH = {"kabupaten": style.BELOW_WEIGHT, "kecamatan": style.BELOW_WEIGHT, "desa": style.BELOW_WEIGHT - 1}
+HATCH = "//"
+HATCH_WIDTH = 1.6
+
+
+class RenderError(ValueError):
+    """A request the renderer cannot honour (bad level, unknown kabupaten code, ...)."""
+
+
+@dataclass
+class RenderInfo:
+    """What a figure shows; kept on the figure (``fig.pjk``) for tests and callers."""
+
+    level: str
+    lang: str
+    kab: str | None
+    is_sample: bool
+    map_crs: str
+    keys: set[str]
+    codes: list[str]
+
+
+class _Text:
+    """``t()`` that remembers which catalogue keys a figure used."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.keys: set[str] = set()
+
+    def __call__(self, key: str, **params: object) -> str:
+        self.keys.add(key)
+        return t(key, self.lang, **params)
+
+
+# --- geometry ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _boundary_frame(level: str) -> gpd.GeoDataFrame:
+    """The level's display geometry in the map CRS, with its attributes (cached per process)."""
+    from .boundaries import load
+
+    gdf = load(level)
+    out = gpd.GeoDataFrame(gdf.drop(columns=["geometry", "display"]), geometry=gdf["display"].values, crs=CRS)
+    return out.to_crs(MAP_CRS)
+
+
+def _geometries(classified: pd.DataFrame, level: str) -> gpd.GeoSeries:
+    """Projected geometry aligned with ``classified``: its own ``display``/geometry, else the cache's."""
+    if "display" in classified.columns:
+        geoms = gpd.GeoSeries(classified["display"].values, index=classified.index)
+    elif isinstance(classified, gpd.GeoDataFrame) and classified.geometry.name in classified:
+        geoms = classified.geometry
+    else:
+        lookup = _boundary_frame(level).set_index("kode").geometry
+        missing = set(classified["kode"]) - set(lookup.index)
+        if missing:
+            raise RenderError(f"unknown {level} codes: {sorted(missing)[:5]}")
+        return gpd.GeoSeries(lookup.loc[classified["kode"]].values, index=classified.index, crs=MAP_CRS)
+    if geoms.crs is None:
+        geoms = geoms.set_crs(CRS)
+    return geoms.to_crs(MAP_CRS)
+
+
+def _polygons(geom) -> list:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "Polygon":
+        return [geom]
+    return [p for g in getattr(geom, "geoms", []) for p in _polygons(g)]
+
+
+def _path(geom) -> MplPath:
+    verts, codes = [], []
+    for poly in _polygons(geom):
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            if len(xy) < 4:
+                continue
+            c = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _collection(geoms, **kw) -> PathCollection:
+    hatch_color = kw.pop("hatchcolor", None)
+    hatch_width = kw.pop("hatch_linewidth", None)
+    coll = PathCollection([_path(g) for g in geoms], **kw)
+    if hatch_color is not None:
+        coll.set_hatchcolor(hatch_color)
+    if hatch_width is not None:
+        coll.set_hatch_linewidth(hatch_width)
+    return coll
+
+
+def _lines(geoms, **kw) -> LineCollection:
+    segs = []
+    for g in geoms:
+        for poly in _polygons(g):
+            for ring in (poly.exterior, *poly.interiors):
+                segs.append(np.asarray(ring.coords)[:, :2])
+    return LineCollection(segs, **kw)
+
+
+def _label_point(geom):
+    """A visual centre inside the largest part (pole of inaccessibility)."""
+    parts = _polygons(geom)
+    if not parts:
+        return None
+    big = max(parts, key=lambda p: p.area)
+    try:
+        return shapely.ops.polylabel(big, tolerance=max(big.length / 2000, 50.0))
+    except Exception:  # noqa: BLE001 - degenerate ring: any interior point will do
+        return big.representative_point()
+
+
+def _set_extent(ax, bounds, pad: float = 0.03) -> None:
+    """Limits around ``bounds`` with the same aspect as the map box, so 'equal' changes nothing.
+
+    Spare width goes to the west (the sea, in Kalbar): room for labels of small coastal kota.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    w0, h0 = (xmax - xmin) * (1 + 2 * pad), (ymax - ymin) * (1 + 2 * pad)
+    box = (MAP_BOX[2] * WIDTH_IN) / (MAP_BOX[3] * HEIGHT_IN)
+    w, h = (w0, w0 / box) if w0 / h0 > box else (h0 * box, h0)
+    cx, cy = xmax + (xmax - xmin) * pad - w / 2, (ymin + ymax) / 2
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+
+
+class _Labels:
+    """Map labels that never overlap each other: nudged inside their area, else (small areas) moved
+    out with a leader line, else dropped."""
+
+    INSIDE = [(0, 0), (0, 18), (0, -18), (0, 34), (0, -34), (28, 0), (-28, 0)]
+
+    @staticmethod
+    def outside(w: float, h: float) -> list[tuple[float, float]]:
+        """Offsets clear of the area: westward (the sea, in Kalbar) first, then east, then above/below."""
+        out = []
+        for gap in (30, 60, 95):
+            for dy in (0, h * 0.9, -h * 0.9, h * 1.8, -h * 1.8):
+                out.append((-(w / 2 + gap), dy))
+        for gap in (30, 60):
+            for dy in (0, h * 0.9, -h * 0.9):
+                out.append((w / 2 + gap, dy))
+        for gap in (25, 50):
+            out += [(0, h / 2 + gap), (0, -(h / 2 + gap))]
+        return out
+
+    def __init__(self, fig: Figure, ax):
+        self.fig, self.ax = fig, ax
+        self.renderer = _renderer(fig)
+        self.boxes: list = []
+        self.frame = ax.get_window_extent(self.renderer).shrunk(0.98, 0.98)
+
+    def _free(self, bb) -> bool:
+        inside = bb.x0 >= self.frame.x0 and bb.x1 <= self.frame.x1 and bb.y0 >= self.frame.y0 and bb.y1 <= self.frame.y1
+        return inside and not any(bb.overlaps(b) for b in self.boxes)
+
+    def place(self, geom, text: str, outside_ok: bool = False, **kw):
+        p = _label_point(geom)
+        if p is None:
+            return None
+        kw.setdefault("zorder", 6)
+        ann = self.ax.annotate(text, xy=(p.x, p.y), xytext=(0, 0), textcoords="offset pixels", ha="center", va="center",
+                               annotation_clip=False, **kw)
+        # An area smaller than its label gets the label outside, with a leader line.
+        gx0, gy0, gx1, gy1 = geom.bounds
+        (px0, py0), (px1, py1) = self.ax.transData.transform([(gx0, gy0), (gx1, gy1)])
+        tb = ann.get_window_extent(self.renderer)
+        small = (px1 - px0) < tb.width * 0.8 and (py1 - py0) < tb.height * 1.5
+        candidates = self.outside(tb.width, tb.height) if (small and outside_ok) else self.INSIDE
+        for dx, dy in candidates:
+            ann.xyann = (dx, dy)
+            bb = ann.get_window_extent(self.renderer).expanded(1.04, 1.08)
+            if self._free(bb):
+                self.boxes.append(bb)
+                if (dx, dy) not in self.INSIDE:
+                    ann.arrow_patch = None
+                    ann.remove()
+                    ann = self.ax.annotate(text, xy=(p.x, p.y), xytext=(dx, dy), textcoords="offset pixels", ha="center", va="center",
+                                           arrowprops=dict(arrowstyle="-", color=INK, linewidth=1.4, shrinkA=2, shrinkB=0),
+                                           annotation_clip=False, **kw)
+                return ann
+        ann.remove()
+        return None
+
+
+def _nice_length(span_m: float) -> float:
+    """A round scale-bar length near a fifth of the map width."""
+    for km in (500, 200, 100, 50, 25, 20, 10, 5, 2, 1, 0.5):
+        if km * 1000 <= span_m * 0.22:
+            return km * 1000
+    return 250.0
+
+
+# --- text helpers -----------------------------------------------------------------------------
+
+
+def _renderer(fig: Figure):
+    return fig.canvas.get_renderer()
+
+
+def _fit(fig: Figure, text, max_px: float, min_size: float) -> None:
+    """Shrink a text artist until it is at most ``max_px`` wide."""
+    r = _renderer(fig)
+    while text.get_window_extent(r).width > max_px and text.get_fontsize() > min_size:
+        text.set_fontsize(text.get_fontsize() - 1)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+
+
+def _short_name(row: pd.Series, level: str) -> str:
+    name = str(row["nama"])
+    if level == "kabupaten" and name.startswith("Kabupaten "):
+        return name[len("Kabupaten ") :]
+    return name
+
+
+def _area_name(kab: str | None, kab_names: dict[str, str], tx: _Text) -> str:
+    return kab_names.get(kab, kab) if kab else tx("level.provinsi")
+
+
+def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text | None = None) -> str:
+    """'Boundaries: … commit …  ·  Data: …' for the foot of every export."""
+    from .source import load_upstream
+
+    tx = tx or _Text(lang)
+    up = load_upstream()
+    boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
+    name = data_source or ""
+    data_txt = tx("render.source_sample", name=name) if is_sample else tx("render.source_data", name=name or "–")
+    return f"{boundaries_txt}   ·   {data_txt}"
+
+
+# --- the figure -------------------------------------------------------------------------------
+
+
+def build_figure(
+    classified: pd.DataFrame,
+    level: str,
+    *,
+    lang: str = "id",
+    title: str | None = None,
+    subtitle: str | None = None,
+    period: str | None = None,
+    target: float = DEFAULT_TARGET,
+    is_sample: bool = False,
+    data_source: str = "",
+    kab: str | None = None,
+) -> Figure:
+    """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px)."""
+    if level not in LEVELS:
+        raise RenderError(f"unknown level {level!r}; expected one of {LEVELS}")
+    tx = _Text(lang)
+    df = classified.reset_index(drop=True)
+    if kab:
+        if level == "kabupaten":
+            raise RenderError("--kab / kab applies to the kecamatan and desa levels only")
+        kab_col = df["kode_kab"] if "kode_kab" in df else df["kode"].str.slice(0, 5)
+        df = df[kab_col == kab].reset_index(drop=True)
+        if df.empty:
+            raise RenderError(f"no {level} areas for kabupaten/kota {kab!r}")
+    geoms = _geometries(df, level)
+    kab_frame = _boundary_frame("kabupaten")
+    kab_names = dict(zip(kab_frame["kode"], kab_frame["nama"]))
+
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    fig.pjk = RenderInfo(level, lang, kab, is_sample, MAP_CRS, tx.keys, list(df["kode"]))
+
+    if period is None and "periode" in df and df["periode"].notna().any():
+        period = str(df["periode"].dropna().iloc[0])
+
+    # Header ---------------------------------------------------------------------------------
+    area = _area_name(kab, kab_names, tx)
+    level_name = tx(f"level.{level}")
+    if title is None:
+        title = tx("map.title", area=area, level=level_name, period=period) if period else tx("render.title_no_period", area=area, level=level_name)
+    if subtitle is None:
+        subtitle = tx("render.subtitle", target=numfmt.percent(target, lang))
+    title_txt = fig.text(0.008, 0.975, title, fontsize=34, fontweight="bold", color=INK, va="top", ha="left")
+    _fit(fig, title_txt, 1900, 20)
+    sub_txt = fig.text(0.008, 0.906, subtitle, fontsize=20, color=MUTED, va="top", ha="left")
+    sub_max = 1900
+    if is_sample:
+        banner = fig.text(
+            0.992, 0.906, tx("sample.banner"), fontsize=21, fontweight="bold", color=SAMPLE_INK, va="top", ha="right",
+            bbox=dict(boxstyle="round,pad=0.35", facecolor=SAMPLE_BG, edgecolor=SAMPLE_EDGE, linewidth=2),
+        )
+        sub_max = 1900 - banner.get_window_extent(_renderer(fig)).width - 40
+    _fit(fig, sub_txt, sub_max, 12)
+
+    # Map ------------------------------------------------------------------------------------
+    ax = fig.add_axes(MAP_BOX, label="map")
+    ax.set_axis_off()
+    _set_extent(ax, geoms.total_bounds)
+    ax.set_aspect("equal", adjustable="box")
+    labels = _Labels(fig, ax)
+
+    if kab:  # neighbouring kabupaten, faint, for orientation
+        others = kab_frame[kab_frame["kode"] != kab]
+        ax.add_collection(_collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.8, zorder=0))
+
+    status = df["status"].to_numpy()
+    has = status != NO_DATA
+    below = status == BELOW
+    fills = [style.fill_color(v) for v in df["cakupan"]]
+    bw = BORDER_WIDTH[level]
+    if has.any():
+        ax.add_collection(_collection(geoms[has], facecolors=[f for f, h in zip(fills, has) if h], edgecolors=style.BORDER, linewidths=bw, zorder=1))
+    if (~has).any():
+        ax.add_collection(
+            _collection(geoms[~has], facecolors=style.NO_DATA_FILL, edgecolors=style.BORDER, linewidths=bw, hatch="..",
+                        hatchcolor=style.NO_DATA_DOT, hatch_linewidth=1.0, zorder=1)
+        )
+    # Parent outlines for orientation: kecamatan inside one kabupaten, else kabupaten. Drawn under the
+    # below-target outlines, wider than them, so they show as a band on either side.
+    parents: dict = {}
+    parent_key = None
+    if level != "kabupaten":
+        parent_key = "kode_kec" if (kab and level == "desa") else "kode_kab"
+        if parent_key in df:
+            groups = pd.Series(geoms.values, index=df.index).groupby(df[parent_key].to_numpy())
+            parents = {k: shapely.coverage_union_all(np.asarray(g.values)) for k, g in groups}
+            ax.add_collection(_lines(parents.values(), colors=PARENT_EDGE, linewidths=2.6 if parent_key == "kode_kab" else 2.0,
+                                     zorder=2, capstyle="round", joinstyle="round"))
+    dense = level == "desa" and not kab
+    if below.any():
+        bgeoms = geoms[below]
+        ax.add_collection(_collection(bgeoms, facecolors="none", edgecolors="none", linewidths=0, hatch=HATCH,
+                                      hatchcolor=style.BELOW_OUTLINE, hatch_linewidth=HATCH_WIDTH * (0.7 if dense else 1.0), zorder=3))
+        outline = _collection(bgeoms, facecolors="none", edgecolors=style.BELOW_OUTLINE, linewidths=1.0 if dense else BELOW_WIDTH[level], zorder=4)
+        outline.set_joinstyle("round")
+        ax.add_collection(outline)
+
+    # Names: kabupaten with their coverage; kecamatan names inside a zoomed kabupaten; neighbours faintly.
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+    if level == "kabupaten":
+        order = geoms.area.sort_values(ascending=False).index
+        for i in order:
+            row = df.loc[i]
+            text = f"{_short_name(row, level)}\n{numfmt.percent(row['cakupan'], lang, 1)}"
+            labels.place(geoms.loc[i], text, fontsize=14, fontweight="bold", color=INK, linespacing=1.05, path_effects=halo, outside_ok=True)
+    elif parent_key == "kode_kec" and "nama_kec" in df:
+        names = df.groupby("kode_kec")["nama_kec"].first()
+        for k in sorted(parents, key=lambda k: -parents[k].area):
+            labels.place(parents[k], str(names.get(k, "")), fontsize=12, color=INK, style="italic", path_effects=halo)
+    elif parent_key == "kode_kab":
+        for k in sorted(parents, key=lambda k: -parents[k].area):
+            labels.place(parents[k], _short_name(pd.Series({"nama": kab_names.get(k, k)}), "kabupaten"), fontsize=14, fontweight="bold",
+                         color=INK, path_effects=halo, outside_ok=True)
+    if kab:
+        for _, row in kab_frame[kab_frame["kode"] != kab].iterrows():
+            labels.place(row.geometry, _short_name(row, "kabupaten"), fontsize=13, color="#8a8a8a", zorder=0.5, clip_on=True)
+
+    _scale_and_north(fig, ax, tx)
+
+    # Panel: legend, key figures, priorities --------------------------------------------------
+    own = bool(df.get("own_target", pd.Series(dtype=bool)).fillna(False).any())
+    _legend(fig, tx, target, own)
+    _figures(fig, tx, df, level, target)
+    _priorities(fig, tx, df, level)
+
+    # Foot -----------------------------------------------------------------------------------
+    foot = fig.text(0.008, 0.018, source_line(data_source, is_sample, lang, tx), fontsize=13, color=MUTED, ha="left", va="bottom")
+    _fit(fig, foot, 1900, 9)
+    return fig
+
+
+def _scale_and_north(fig: Figure, ax, tx: _Text) -> None:
+    ax.apply_aspect()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    km = length / 1000
+    label = f"{numfmt.number(km, tx.lang, 0 if km >= 1 else 1)} km"
+    bx, by = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.04
+    h = (y1 - y0) * 0.008
+    ax.add_patch(FancyBboxPatch((bx - (x1 - x0) * 0.012, by - (y1 - y0) * 0.02), length + (x1 - x0) * 0.024, (y1 - y0) * 0.075,
+                                boxstyle="round,pad=0", facecolor="white", edgecolor="#bbbbbb", alpha=0.9, zorder=7))
+    half = length / 2
+    ax.add_patch(Rectangle((bx, by), half, h, facecolor=INK, edgecolor=INK, zorder=8))
+    ax.add_patch(Rectangle((bx + half, by), half, h, facecolor="white", edgecolor=INK, zorder=8))
+    ax.text(bx, by + h * 1.8, "0", fontsize=14, color=INK, ha="center", va="bottom", zorder=8)
+    ax.text(bx + length, by + h * 1.8, label, fontsize=14, color=INK, ha="center", va="bottom", zorder=8)
+    # North arrow (UTM grid north; convergence in Kalbar is under 0.2°).
+    ax.annotate("", xy=(0.045, 0.955), xytext=(0.045, 0.855), xycoords="axes fraction",
+                arrowprops=dict(arrowstyle="-|>,head_length=1.2,head_width=0.6", color=INK, linewidth=4), zorder=8)
+    ax.text(0.045, 0.84, tx("render.north"), transform=ax.transAxes, fontsize=22, fontweight="bold", color=INK, ha="center", va="top",
+            zorder=8, path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
+
+
+def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str) -> None:
+    if kind == "below":
+        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="white", edgecolor=style.BELOW_OUTLINE, linewidth=3, hatch=HATCH)
+        r.set_hatchcolor(style.BELOW_OUTLINE)
+        r.set_hatch_linewidth(HATCH_WIDTH)
+    elif kind == "no_data":
+        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=style.NO_DATA_FILL, edgecolor=style.BORDER, linewidth=1, hatch="..")
+        r.set_hatchcolor(style.NO_DATA_DOT)
+    else:
+        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=kind, edgecolor=style.BORDER, linewidth=1)
+    fig.add_artist(r)
+
+
+def _legend(fig: Figure, tx: _Text, target: float, own: bool) -> None:
+    x = PANEL_X0
+    y = PANEL_TOP
+    fig.text(x, y, tx("map.legend_title"), fontsize=22, fontweight="bold", color=INK, va="top")
+    y -= 0.058
+    rows = style.legend_entries(target, tx.lang, own)
+    tx.keys.update({"map.legend_below", "map.legend_no_data"} | ({"map.legend_below_own"} if own else set()))
+    sw_w, sw_h = 0.026, 0.032
+    for kind, label in rows:
+        special = kind in ("below", "no_data")
+        if kind == "below":
+            y -= 0.012
+        text = _wrap(label, 20) if special else label
+        lines = text.count("\n") + 1
+        _swatch(fig, x, y - sw_h, sw_w, sw_h, kind)
+        fig.text(x + sw_w + 0.008, y - sw_h / 2 + (0.0 if lines == 1 else -0.012 * (lines - 1) / 1), text, fontsize=18,
+                 fontweight="bold" if kind == "below" else "normal", color=INK, va="center", linespacing=1.05)
+        y -= sw_h + 0.009 + 0.024 * (lines - 1)
+
+
+def _bullet(fig: Figure, x: float, y: float, w: float, coverage: float, target: float) -> None:
+    """A coverage bar from 0 to 100% with a tick at the target."""
+    h = 0.018
+    fig.add_artist(Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="#eeeeee", edgecolor="#999999", linewidth=1))
+    if not numfmt.is_missing(coverage):
+        fig.add_artist(Rectangle((x, y), w * min(max(coverage, 0), 100) / 100, h, transform=fig.transFigure,
+                                 facecolor=style.fill_color(coverage), edgecolor=INK, linewidth=1))
+    tx_ = x + w * min(max(target, 0), 100) / 100
+    fig.add_artist(Rectangle((tx_ - 0.0012, y - 0.008), 0.0024, h + 0.016, transform=fig.transFigure, facecolor=ALERT, edgecolor="none"))
+
+
+def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float) -> None:
+    lang = tx.lang
+    tot = totals(df, target)
+    x = PANEL_X0 + LEGEND_COL_W + 0.012
+    w = PANEL_X1 - x
+    y = PANEL_TOP
+    wrap = 34
+    has_data = tot.areas_with_data > 0
+    # Coverage against target: figure, bar with the target tick, difference.
+    fig.text(x, y, tx("metric.coverage_of"), fontsize=18, color=MUTED, va="top")
+    y -= 0.03
+    fig.text(x, y, numfmt.percent(tot.coverage, lang), fontsize=40, fontweight="bold", color=INK, va="top")
+    y -= 0.075
+    # The target sits above the right end of the bar, the difference under it: never on the big figure.
+    fig.text(x + w, y + 0.004, f"{tx('metric.target')} {numfmt.percent(tot.target, lang)}", fontsize=16, color=ALERT, va="bottom", ha="right")
+    _bullet(fig, x, y - 0.018, w, tot.coverage if has_data else float("nan"), tot.target)
+    y -= 0.032
+    if has_data:
+        diff = tot.coverage - tot.target
+        fig.text(x, y, tx("metric.vs_target", diff=numfmt.points(diff, lang)), fontsize=16, fontweight="bold",
+                 color=ALERT if diff < 0 else GOOD, va="top")
+    y -= 0.058
+    # Areas below target.
+    fig.text(x, y, _wrap(tx("metric.below_count", level=tx(f"level.{level}")), wrap), fontsize=18, color=MUTED, va="top")
+    y -= 0.03
+    fig.text(x, y, tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang)),
+             fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top")
+    y -= 0.07
+    # Gap in people.
+    gap_label = _wrap(tx("metric.gap"), wrap)
+    fig.text(x, y, gap_label, fontsize=18, color=MUTED, va="top", linespacing=1.1)
+    y -= 0.03 * (gap_label.count("\n") + 1)
+    gap = tot.gap_to_target if has_data else float("nan")
+    fig.text(x, y, f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}", fontsize=34, fontweight="bold", color=INK, va="top")
+    no_data = tot.areas - tot.areas_with_data
+    if no_data:
+        fig.text(x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top")
+
+
+def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5) -> None:
+    from .ranking import area_table, priorities
+
+    lang = tx.lang
+    if not (df["status"] == BELOW).any():
+        return
+    top, _share = priorities(area_table(df, level), n)
+    if top.empty:
+        return
+    x = PANEL_X0
+    y = 0.352
+    two_lines = level != "kabupaten"
+    fig.add_artist(Rectangle((x, y + 0.014), PANEL_X1 - x, 0.0015, transform=fig.transFigure, facecolor="#bbbbbb", edgecolor="none"))
+    fig.text(x, y, tx("priority.title", n=len(top)), fontsize=19, fontweight="bold", color=INK, va="top")
+    y -= 0.047
+    cov_x = PANEL_X1 - 0.13
+    fig.text(cov_x, y + 0.004, tx("col.cakupan"), fontsize=14, color=MUTED, va="bottom", ha="right")
+    fig.text(PANEL_X1, y + 0.004, tx("col.gap"), fontsize=14, color=MUTED, va="bottom", ha="right")
+    r = _renderer(fig)
+    max_px = (cov_x - 0.085 - x) * WIDTH_IN * DPI
+    for i, row in enumerate(top.itertuples(index=False), 1):
+        _fitted(fig.text(x, y, f"{i}. {row.nama}", fontsize=17, color=INK, va="top"), r, max_px)
+        fig.text(cov_x, y, numfmt.percent(row.cakupan, lang, 1), fontsize=17, color=INK, va="top", ha="right")
+        fig.text(PANEL_X1, y, numfmt.number(row.gap, lang), fontsize=17, fontweight="bold", color=ALERT, va="top", ha="right")
+        if two_lines:
+            parent = str(row.parent)
+            if level == "desa":
+                kec, _, kabn = parent.partition(", ")
+                parent = f"{tx('jenis.kecamatan')} {kec}" + ("" if fig.pjk.kab else f", {kabn}")
+            _fitted(fig.text(x + 0.012, y - 0.025, parent, fontsize=13, color=MUTED, va="top"), r, max_px + 0.08 * WIDTH_IN * DPI)
+        y -= 0.05 if two_lines else 0.038
+
+
+def _fitted(text, renderer, max_px: float) -> None:
+    """Truncate a text artist with an ellipsis until it fits ``max_px``."""
+    full = text.get_text()
+    cut = len(full)
+    while text.get_window_extent(renderer).width > max_px and cut > 6:
+        cut -= 1
+        text.set_text(full[:cut].rstrip() + "…")
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def save_figure(fig: Figure, fmt: str = "png", out: str | os.PathLike[str] | BinaryIO | None = None) -> bytes:
+    """PNG (exactly 1920×1080) or one-page PDF bytes; also written to ``out`` when given."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    buf = io.BytesIO()
+    # No bbox_inches="tight": it would change the pixel size.
+    metadata = {"Software": None} if fmt == "png" else {"Creator": "Peta Cakupan Jamsostek Kalbar", "Producer": None, "CreationDate": None}
+    fig.savefig(buf, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
+    data = buf.getvalue()
+    if out is not None:
+        if hasattr(out, "write"):
+            out.write(data)  # type: ignore[union-attr]
+        else:
+            Path(out).write_bytes(data)
+    return data
+
+
+def render_map(
+    classified: pd.DataFrame,
+    level: str,
+    *,
+    lang: str = "id",
+    title: str | None = None,
+    subtitle: str | None = None,
+    period: str | None = None,
+    target: float = DEFAULT_TARGET,
+    is_sample: bool = False,
+    data_source: str = "",
+    kab: str | None = None,
+    fmt: str = "png",
+    out: str | os.PathLike[str] | BinaryIO | None = None,
+) -> bytes:
+    """Render ``classified`` (``classify.classify`` output) to PNG/PDF bytes, optionally writing ``out``."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
+                       is_sample=is_sample, data_source=data_source, kab=kab)
+    return save_figure(fig, fmt, out)
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every visible text of a figure (for tests: language and sample-label checks)."""
+    from matplotlib.text import Text
+
+    return [a.get_text() for a in fig.findobj(Text) if a.get_text() and a.get_visible()]
+
+
+def _err(message: str) -> int:
+    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
+    return 2
+
+
+def render_cli(args) -> int:  # noqa: C901 - linear steps, each with its own clear message
+    """``python -m geo render``: exit 0 on success, 2 with a one-line message otherwise."""
+    raise NotImplementedError
