@@ -31,8 +31,13 @@ def coverage_pct(peserta: np.ndarray | float, tenaga_kerja: np.ndarray | float) 
         return np.where(tk > 0, np.asarray(peserta, dtype=float) / tk * 100.0, np.nan)
 
 
-def _status(cov: np.ndarray, target: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(cov), NO_DATA, np.where(cov < target, BELOW, AT_OR_ABOVE))
+def _status(cov: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """Below target exactly when people are still to enrol (ceil semantics, as the gap).
+
+    Comparing the float coverage with the target instead disagrees at the boundary:
+    314 of 625 is exactly 50.24% but 314 / 625 * 100 = 50.239999999999995.
+    """
+    return np.where(np.isnan(cov), NO_DATA, np.where(gap > 0, BELOW, AT_OR_ABOVE))
 
 
 def classify(
@@ -59,8 +64,8 @@ def classify(
     out["target_efektif"] = out["target_persen"].fillna(float(target))
     out["own_target"] = out["target_persen"].notna()
     out["cakupan"] = coverage_pct(out["peserta_aktif"], out["tenaga_kerja"])
-    out["status"] = _status(out["cakupan"].to_numpy(), out["target_efektif"].to_numpy())
     gap = gap_people(out["target_efektif"], out["tenaga_kerja"], out["peserta_aktif"])
+    out["status"] = _status(out["cakupan"].to_numpy(), np.asarray(gap))
     out["gap"] = np.where(out["status"] == NO_DATA, np.nan, gap)
     out["periode"] = period
     return out
