@@ -151,6 +151,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "share.label": ("Bagikan tautan", "Share link"),
     "share.help": ("Salin alamat ini: membuka tampilan yang sama persis.", "Copy this address: it opens exactly this view."),
     # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
+    "table.empty_file": ("Berkas kosong.", "The file is empty."),
+    "table.not_text": (
+        "Berkas ini bukan tabel CSV atau XLSX (isinya tidak terbaca sebagai teks). Simpan tabel sebagai CSV atau XLSX.",
+        "This file is not a CSV or XLSX table (its content is not text). Save the table as CSV or XLSX.",
+    ),
+    "table.format_pdf": ("Berkas ini PDF, bukan tabel. Simpan tabelnya sebagai CSV atau XLSX.", "This file is a PDF, not a table. Save the table as CSV or XLSX."),
+    "table.format_xls": (
+        "Format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV.",
+        "The old Excel format (.xls) is not supported; save it as .xlsx or CSV.",
+    ),
+    "table.no_sheet": ("Lembar {sheet} tidak ada; lembar yang ada: {sheets}.", "Sheet {sheet} does not exist; sheets: {sheets}."),
+    "table.sheet_used": ("Memakai lembar \"{sheet}\".", "Using sheet \"{sheet}\"."),
+    "table.encoding": ("Berkas dibaca dengan pengodean {encoding} (bukan UTF-8).", "The file was read as {encoding} (not UTF-8)."),
+    "table.no_header": (
+        "Baris judul kolom tidak ditemukan. Diperlukan kolom seperti kode (atau kabupaten/kecamatan/desa), tenaga_kerja dan peserta_aktif. Baris pertama berisi: {first}",
+        "No header row found. Columns such as kode (or kabupaten/kecamatan/desa), tenaga_kerja and peserta_aktif are needed. The first row holds: {first}",
+    ),
+    "table.missing_columns": (
+        "Kolom wajib tidak ada: {missing}. Kolom yang ditemukan: {found}.",
+        "Required column(s) missing: {missing}. Columns found: {found}.",
+    ),
+    "table.no_rows": ("Tidak ada baris data di bawah judul kolom (baris {header}).", "There are no data rows below the header (row {header})."),
+    "table.header_row": ("Judul kolom ada di baris {row}; baris di atasnya dilewati.", "The header is on row {row}; the rows above it were skipped."),
+    "table.extra_columns": ("Kolom tambahan tidak dipakai: {columns}.", "Extra columns not used: {columns}."),
+    "table.duplicate_column": (
+        "Kolom {column} berarti sama dengan kolom {used}; yang dipakai: {used}.",
+        "Column {column} means the same as column {used}; {used} is used.",
+    ),
+    "table.period_default": (
+        "Tidak ada kolom periode: semua baris dianggap satu periode.",
+        "No period column: all rows are taken as one period.",
+    ),
+    "table.empty_row": ("Baris kosong dilewati.", "Empty row skipped."),
+    "table.row_no_data": (
+        "Baris tanpa isi di kolom yang dikenali (hanya di kolom tambahan) dilewati.",
+        "Row with nothing in the recognised columns (only in extra columns) skipped.",
+    ),
+    "table.period_empty": ("Periode kosong.", "The period is empty."),
+    "table.not_a_number": ("\"{value}\" bukan angka.", "\"{value}\" is not a number."),
+    "table.required_empty": ("Kolom {column} wajib diisi.", "Column {column} must be filled in."),
+    "table.negative": ("Nilai tidak boleh negatif: {value}.", "The value cannot be negative: {value}."),
+    "table.fractional": ("Jumlah orang harus bilangan bulat: {value}.", "A number of people must be a whole number: {value}."),
+    "table.target_range": ("Target harus antara 0 dan 100 (%): {value}.", "The target must be between 0 and 100 (%): {value}."),
+    "table.peserta_exceeds": (
+        "Peserta aktif ({peserta}) lebih banyak dari tenaga kerja ({tenaga_kerja}).",
+        "Active participants ({peserta}) exceed workers ({tenaga_kerja}).",
+    ),
+    "table.zero_workers": ("Tenaga kerja 0: cakupan tidak dapat dihitung.", "Workers is 0: coverage cannot be computed."),
+    "table.bantuan_exceeds": (
+        "Penerima bantuan iuran ({bantuan}) lebih banyak dari peserta aktif ({peserta}).",
+        "Contribution-assistance recipients ({bantuan}) exceed active participants ({peserta}).",
+    ),
+    "table.no_area": ("Baris tanpa kode maupun nama wilayah.", "The row has neither an area code nor an area name."),
+    "table.duplicate": (
+        "Wilayah dan periode yang sama sudah ada di baris {first}; baris ini tidak dipakai.",
+        "The same area and period is already on row {first}; this row is not used.",
+    ),
+    "table.duplicate_first": (
+        "Wilayah dan periode yang sama muncul lagi di baris {other}; baris ini yang dipakai.",
+        "The same area and period appears again on row {other}; this row is the one used.",
+    ),
+    "table.target_fraction": (
+        "Semua target ≤ 1: apakah ditulis sebagai pecahan (0,5) dan bukan persen (50)?",
+        "Every target is ≤ 1: were they written as fractions (0.5) rather than percentages (50)?",
+    ),
     # --- join reasons (geo/join.py) --- keys "join.reason.*" -------------------------------
     # --- static render (geo/render.py) --- keys "render.*" ----------------------------------
     "render.title_no_period": ("Cakupan Jamsostek {area} — {level}", "Jamsostek coverage {area} — {level}"),

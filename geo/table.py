@@ -1,0 +1,516 @@
+"""Coverage tables as data officers bring them, read into one checked frame.
+
+Real files are CSV (`,` `;` or tab, UTF-8 or Windows code pages) or XLSX, with title rows above
+the header, English or Indonesian column names, Indonesian numbers (26.373 / 35,35) and extra
+columns. Whole-file problems raise :class:`TableError`; every row problem becomes an
+:class:`Issue` with the row number the user sees in Excel, and no row is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from .names import normalise_code, normalise_name
+from .text import t
+
+# A table without a periode column holds a single, unnamed period. The empty string keeps the UI
+# honest: no period label is shown (captions, map subtitles and file names test it for truth)
+# while classify() and ui.data.periods() still see exactly one period.
+DEFAULT_PERIOD = ""
+
+LEVEL_COLUMNS = ("kabupaten", "kecamatan", "desa")
+NAME_COLUMNS = ("kabupaten", "kecamatan", "desa", "nama")  # "nama": an area name of the table's own level
+COUNT_COLUMNS = ("tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran")
+REQUIRED = ("tenaga_kerja", "peserta_aktif")
+COLUMNS = ["baris", "kode", "kabupaten", "kecamatan", "desa", "periode", "tenaga_kerja", "peserta_aktif",
+           "target_persen", "penerima_bantuan_iuran", "valid", "nama", "kode_input"]
+TEMPLATE_COLUMNS = {
+    "kabupaten": ["kode", "kabupaten"],
+    "kecamatan": ["kode", "kabupaten", "kecamatan"],
+    "desa": ["kode", "kabupaten", "kecamatan", "desa"],
+}
+_TEMPLATE_ROWS = {  # official codes and names; the figures are illustrative
+    "kabupaten": [["61.12", "Kabupaten Kubu Raya", "2024", "290000", "98000", "", "5000"],
+                  ["61.71", "Kota Pontianak", "2024", "300000", "150000", "45", "1200"]],
+    "kecamatan": [["61.12.01", "Kabupaten Kubu Raya", "Sungai Raya", "2024", "52000", "17500", "", "900"]],
+    "desa": [["61.12.01.2001", "Kabupaten Kubu Raya", "Sungai Raya", "Sungai Raya", "2024", "180", "60", "", "25"]],
+}
+
+# Header text (normalised by _header_key) -> canonical column.
+ALIASES: dict[str, str] = {}
+for _canon, _names in {
+    "kode": ["kode", "code", "kode_wilayah", "kode_wil", "kd_wilayah", "kdwil", "kode_kemendagri", "kode_bps", "kode_area",
+             "area_code", "region_code", "kode_daerah", "kode_kabupaten", "kode_kab", "kode_kabupaten_kota", "kode_kab_kota",
+             "kode_kecamatan", "kode_kec", "kode_desa", "kode_kelurahan", "kode_desa_kelurahan", "kode_kel"],
+    "kabupaten": ["kabupaten", "kab", "kabupaten_kota", "kab_kota", "kabkota", "kota_kabupaten", "regency", "regency_city",
+                  "district", "city", "kabupaten_atau_kota"],
+    "kecamatan": ["kecamatan", "kec", "subdistrict", "sub_district"],
+    "desa": ["desa", "kelurahan", "desa_kelurahan", "kelurahan_desa", "desa_kel", "kel_desa", "village", "desa_atau_kelurahan"],
+    "nama": ["nama", "name", "wilayah", "area", "region", "area_name", "daerah"],
+    "periode": ["periode", "period", "tahun", "year", "thn", "periode_data", "bulan_tahun"],
+    "tenaga_kerja": ["tenaga_kerja", "workers", "pekerja", "labour_force", "labor_force", "angkatan_kerja", "tk",
+                     "potensi", "potensi_peserta", "potensi_tenaga_kerja", "sasaran", "sasaran_peserta", "penduduk_bekerja"],
+    "peserta_aktif": ["peserta_aktif", "participants", "active_participants", "peserta", "active", "tk_aktif",
+                      "pekerja_terdaftar", "registered_workers", "enrolled", "peserta_aktif_bpjs"],
+    "target_persen": ["target_persen", "target", "target_pct", "target_percent", "target_cakupan", "target_coverage",
+                      "coverage_target", "target_ucj"],
+    "penerima_bantuan_iuran": ["penerima_bantuan_iuran", "bantuan_iuran", "pbi", "contribution_assistance", "assistance",
+                               "penerima_bantuan", "penerima_pbi", "bantuan_iuran_penerima"],
+}.items():
+    ALIASES.update({n: _canon for n in _names})
+_FILLER = {"jumlah", "jml", "total", "nama", "orang", "jiwa", "org", "number", "of"}
+
+
+class TableError(Exception):
+    """The whole file is unusable (unreadable, no header, required columns missing, no rows)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(f"{self.message('id')} / {self.message('en')}")
+
+    def message(self, lang: str = "id") -> str:
+        return t(self.code, lang, **self.params)
+
+
+@dataclass
+class Issue:
+    """One finding about the table; errors make their row invalid."""
+
+    row: int | None
+    column: str | None  # the header as the user wrote it
+    code: str  # a "table.*" text key
+    params: dict = field(default_factory=dict)
+    severity: str = "error"  # "error" | "warning" | "info"
+
+    def message(self, lang: str = "id") -> str:
+        return t(self.code, lang, **self.params)
+
+
+@dataclass
+class CoverageTable:
+    data: pd.DataFrame
+    issues: list[Issue]
+    source_name: str
+    header_row: int
+    columns_map: dict[str, str]  # original header -> canonical column
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def valid_rows(self) -> pd.DataFrame:
+        return self.data[self.data["valid"]]
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(self.valid_rows["periode"].dropna().astype(str).unique())
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def parse_number(value: object, percent: bool = False) -> float | None:
+    """A number written the Indonesian or the English way; None when empty; ValueError otherwise.
+
+    For counts (``percent=False``) a single separator before exactly three digits is a thousands
+    separator in either convention (26.373 and 26,373 are both 26373): counts are whole, so it is
+    the only reading that can be valid. For percentages a single separator is the decimal mark.
+    """
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    if isinstance(value, (dt.date, dt.time)):
+        raise ValueError(value)
+    s = str(value).strip().strip("'").replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if s in ("", "-", "–", "—"):
+        return None
+    if percent and s.endswith("%"):
+        s = s[:-1]
+    sign = -1.0 if s.startswith("-") else 1.0
+    s = s.lstrip("+-")
+    three = re.fullmatch(r"\d{1,3}[.,]\d{3}", s) and not percent
+    if re.fullmatch(r"\d+", s):
+        number = s
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", s):
+        number = s.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", s):
+        number = s.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", s) and (three or s.count(".") > 1):
+        number = s.replace(".", "")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+", s) and (three or s.count(",") > 1):
+        number = s.replace(",", "")
+    elif re.fullmatch(r"\d*[.,]\d+", s):
+        number = s.replace(",", ".")
+    else:
+        raise ValueError(value)
+    return sign * float(number)
+
+
+def _text(value: object) -> str:
+    """A cell as the user sees it (Excel 6112.0 -> "6112")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _period(value: object) -> str:
+    """Periods as sortable text: 2024, 2024.0 -> "2024"; 2024-6, 2024/06, a date -> "2024-06"."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m") if value.day == 1 else value.strftime("%Y-%m-%d")
+    s = _text(value)
+    m = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})", s)
+    return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else s
+
+
+# --- reading cells ------------------------------------------------------------------------------
+
+Grid = list[list[object]]
+
+
+def _header_key(cell: object) -> str:
+    s = unicodedata.normalize("NFKD", str(cell)).encode("ascii", "ignore").decode().casefold()
+    s = s.replace("%", " persen ")
+    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+
+
+def column_for(cell: object) -> str | None:
+    """The canonical column a header cell names, or None."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    key = _header_key(cell)
+    if key in ALIASES:
+        return ALIASES[key]
+    short = "_".join(w for w in key.split("_") if w not in _FILLER)
+    return ALIASES.get(short)
+
+
+def _find_header(rows: Grid, limit: int = 40) -> tuple[int, dict[int, str]] | None:
+    """First row naming at least two known columns, one of them an area or a count."""
+    for i, row in enumerate(rows[:limit]):
+        mapping = {j: c for j, cell in enumerate(row) if (c := column_for(cell))}
+        found = set(mapping.values())
+        if len(found) >= 2 and found & {"kode", *NAME_COLUMNS, *REQUIRED}:
+            return i, mapping
+    return None
+
+
+def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
+    try:
+        if isinstance(src, (bytes, bytearray, memoryview)):
+            return bytes(src), filename or "tabel"
+        if isinstance(src, (str, os.PathLike)):
+            return Path(src).read_bytes(), filename or Path(src).name
+        data = src.read()
+        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), filename or Path(str(getattr(src, "name", "tabel"))).name
+    except (OSError, TypeError, ValueError) as exc:
+        raise TableError("error.table_unreadable", detail=str(exc)) from exc
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/latin-1."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8-sig", "cp1252", "latin-1"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableError("table.not_text")
+    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\x00" in text or control > max(2, len(text[:20000]) // 200):
+        raise TableError("table.not_text")
+    return text, enc
+
+
+def _csv_grid(data: bytes) -> tuple[Grid, list[Issue]]:
+    """Rows of a delimited text file; the delimiter is the one under which a header is recognised."""
+    text, enc = _decode(data)
+    issues = [] if enc in ("utf-8-sig", "utf-16") else [Issue(None, None, "table.encoding", {"encoding": enc}, "info")]
+    lines = text.splitlines(keepends=True)
+    forced = None
+    if lines and (m := re.fullmatch(r"sep=(.)\s*", lines[0])):  # Excel's "sep=;" hint line, which Excel hides
+        forced, text = m.group(1), "".join(lines[1:])
+    best: tuple[int, int, Grid] | None = None
+    for rank, delim in enumerate([forced] if forced else [",", ";", "\t", "|"]):
+        try:
+            rows: Grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+        except csv.Error as exc:
+            raise TableError("error.table_unreadable", detail=str(exc)) from exc
+        found = _find_header(rows)
+        score = len(set(found[1].values())) if found else 0
+        if best is None or score > best[0]:
+            best = (score, rank, rows)
+    return (best[2] if best else []), issues
+
+
+def _cell(c: object) -> object:
+    """Cell value; numbers shown as percentages in Excel (0.5024 as 50.24%) come back as 50.24."""
+    value = c.value  # type: ignore[attr-defined]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in str(getattr(c, "number_format", "")):
+        return round(value * 100, 10)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _xlsx_grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
+    """Rows of the chosen sheet (else the first one with a recognisable header), row 1 first."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read_only: exact row numbers
+    except Exception as exc:  # noqa: BLE001 - any failure to open is "unreadable" for the user
+        raise TableError("error.table_unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
+    names = wb.sheetnames
+    if sheet is not None:
+        if isinstance(sheet, int) and 0 <= sheet < len(names):
+            chosen = [wb.worksheets[sheet]]
+        elif isinstance(sheet, str) and sheet in names:
+            chosen = [wb[sheet]]
+        else:
+            raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
+    else:
+        chosen = list(wb.worksheets)
+    grids = [(ws.title, [[_cell(c) for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]) for ws in chosen]
+    pick = next(((title, g) for title, g in grids if _find_header(g)), grids[0])
+    issues = [Issue(None, None, "table.sheet_used", {"sheet": pick[0]}, "info")] if len(names) > 1 else []
+    return pick[1], issues
+
+
+def _grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
+    if not data.strip():
+        raise TableError("table.empty_file")
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_grid(data, sheet)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableError("table.format_xls")
+    if data.startswith(b"%PDF"):
+        raise TableError("table.format_pdf")
+    return _csv_grid(data)
+
+
+# --- columns and rows --------------------------------------------------------------------------
+
+
+def _letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j + 1)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and math.isnan(value))
+
+
+def _choose_columns(header: list[object], mapping: dict[int, str], body: Grid) -> tuple[dict[str, int], list[Issue]]:
+    """One source column per canonical column; with several code columns the most detailed wins (kode_desa over kode_kab)."""
+    issues: list[Issue] = []
+    by_canon: dict[str, list[int]] = {}
+    for j, canon in sorted(mapping.items()):
+        by_canon.setdefault(canon, []).append(j)
+
+    def detail(j: int) -> float:
+        codes = [normalise_code(r[j]) for r in body[:200] if j < len(r) and not _empty(r[j])]
+        return sum(c.count(".") for c in codes if c) / max(len(codes), 1)
+
+    chosen: dict[str, int] = {}
+    for canon, cols in by_canon.items():
+        use = max(cols, key=detail) if canon == "kode" else cols[0]
+        chosen[canon] = use
+        for j in cols:
+            if j != use:
+                issues.append(Issue(None, _text(header[j]), "table.duplicate_column",
+                                    {"column": _text(header[j]), "used": _text(header[use])}, "info"))
+    used = set(chosen.values())
+    extra = []
+    width = max([len(header), *(len(r) for r in body)], default=0)
+    for j in range(width):
+        if j in used or j in mapping:
+            continue
+        name = _text(header[j]) if j < len(header) else ""
+        if name or any(j < len(r) and not _empty(r[j]) for r in body):
+            extra.append(name or f"#{_letter(j)}")
+    if extra:
+        issues.append(Issue(None, None, "table.extra_columns", {"columns": ", ".join(extra)}, "info"))
+    return chosen, issues
+
+
+def _count(value: object, column: str, row: int, issues: list[Issue], required: bool) -> float | None:
+    """A whole non-negative number of people, or None with an error issue recorded."""
+    try:
+        v = parse_number(value)
+    except ValueError:
+        issues.append(Issue(row, column, "table.not_a_number", {"value": _text(value)}))
+        return None
+    if v is None:
+        if required:
+            issues.append(Issue(row, column, "table.required_empty", {"column": column}))
+        return None
+    if v < 0:
+        issues.append(Issue(row, column, "table.negative", {"value": _text(value)}))
+        return None
+    if abs(v - round(v)) > 1e-9:
+        issues.append(Issue(row, column, "table.fractional", {"value": _text(value)}))
+        return None
+    return float(round(v))
+
+
+def _target(value: object, column: str, row: int, issues: list[Issue]) -> float | None:
+    try:
+        v = parse_number(value, percent=True)
+    except ValueError:
+        issues.append(Issue(row, column, "table.not_a_number", {"value": _text(value)}))
+        return None
+    if v is not None and not 0 <= v <= 100:
+        issues.append(Issue(row, column, "table.target_range", {"value": _text(value)}))
+        return None
+    return v
+
+
+def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[str, str]) -> tuple[list[dict], list[Issue]]:
+    """One record per non-empty row below the header, with its issues; nothing is dropped unreported."""
+    issues: list[Issue] = []
+    records: list[dict] = []
+    body = rows[header_at + 1 :]
+    last = max((i for i, r in enumerate(body) if any(not _empty(v) for v in r)), default=-1)
+    period_col = cols.get("periode")
+    period_blank = period_col is not None and all(_empty(r[period_col]) for r in body if period_col < len(r))
+    for i, raw in enumerate(body[: last + 1]):
+        row = header_at + i + 2  # the spreadsheet row number
+        get = {c: (raw[j] if j < len(raw) else None) for c, j in cols.items()}
+        if all(_empty(v) for v in get.values()):
+            code = "table.empty_row" if all(_empty(v) for v in raw) else "table.row_no_data"
+            issues.append(Issue(row, None, code, {}, "info"))
+            continue
+        row_issues: list[Issue] = []
+        rec: dict = {"baris": row}
+        kode_text = _text(get.get("kode"))
+        rec["kode_input"] = kode_text or None
+        rec["kode"] = normalise_code(get.get("kode")) or (kode_text or None)
+        for c in NAME_COLUMNS:
+            rec[c] = _text(get.get(c)) or None
+        if period_col is None or period_blank:
+            rec["periode"] = DEFAULT_PERIOD
+        else:
+            rec["periode"] = _period(get["periode"]) or None
+            if rec["periode"] is None:
+                row_issues.append(Issue(row, headers["periode"], "table.period_empty"))
+        for c in COUNT_COLUMNS:
+            rec[c] = _count(get[c], headers[c], row, row_issues, c in REQUIRED) if c in cols else None
+        rec["target_persen"] = _target(get["target_persen"], headers["target_persen"], row, row_issues) if "target_persen" in cols else None
+        tk, ps, pbi = rec["tenaga_kerja"], rec["peserta_aktif"], rec["penerima_bantuan_iuran"]
+        if tk is not None and ps is not None and ps > tk:
+            row_issues.append(Issue(row, headers["peserta_aktif"], "table.peserta_exceeds",
+                                    {"peserta": _text(get["peserta_aktif"]), "tenaga_kerja": _text(get["tenaga_kerja"])}))
+        if tk == 0:
+            row_issues.append(Issue(row, headers["tenaga_kerja"], "table.zero_workers", {}, "warning"))
+        if pbi is not None and ps is not None and pbi > ps:
+            row_issues.append(Issue(row, headers["penerima_bantuan_iuran"], "table.bantuan_exceeds",
+                                    {"bantuan": _text(get["penerima_bantuan_iuran"]), "peserta": _text(get["peserta_aktif"])}, "warning"))
+        if not kode_text and not any(rec[c] for c in NAME_COLUMNS):
+            row_issues.append(Issue(row, None, "table.no_area"))
+        rec["valid"] = not any(i.severity == "error" for i in row_issues)
+        issues.extend(row_issues)
+        records.append(rec)
+    return records, issues
+
+
+def _area_key(rec: dict) -> tuple:
+    """What makes two rows the same area: the code when there is one, else the folded names."""
+    code = normalise_code(rec["kode"]) if rec["kode"] else None
+    if code:
+        return ("kode", code)
+    return ("nama", *(normalise_name(rec[c], c if c in LEVEL_COLUMNS else "desa").replace(" ", "") if rec[c] else "" for c in NAME_COLUMNS))
+
+
+def _duplicates(records: list[dict], headers: dict[str, str]) -> list[Issue]:
+    """Same area and period twice: the first row is used, the later one is invalid; both are told."""
+    issues: list[Issue] = []
+    first: dict[tuple, int] = {}
+    for rec in records:
+        if rec["periode"] is None or not (rec["kode"] or any(rec[c] for c in NAME_COLUMNS)):
+            continue
+        key = (_area_key(rec), rec["periode"])
+        if key in first:
+            col = headers.get("kode") if key[0][0] == "kode" else None
+            issues.append(Issue(rec["baris"], col, "table.duplicate", {"first": first[key]}))
+            issues.append(Issue(first[key], col, "table.duplicate_first", {"other": rec["baris"]}, "warning"))
+            rec["valid"] = False
+        else:
+            first[key] = rec["baris"]
+    return issues
+
+
+def _table_warnings(frame: pd.DataFrame, headers: dict[str, str]) -> list[Issue]:
+    targets = frame["target_persen"].dropna()
+    if len(targets) and targets.max() <= 1 and targets.max() > 0:
+        return [Issue(None, headers.get("target_persen"), "table.target_fraction", {}, "warning")]
+    return []
+
+
+def read_table(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None = None, sheet: str | int | None = None) -> CoverageTable:
+    """Read and check a coverage table (CSV or XLSX, detected from the content, not the name)."""
+    data, name = _read_bytes(src, filename)
+    rows, issues = _grid(data, sheet)
+    found = _find_header(rows)
+    if not found:
+        first = next((r for r in rows if any(not _empty(v) for v in r)), [])
+        raise TableError("table.no_header", first=" | ".join(_text(v) for v in first if not _empty(v))[:200] or "—")
+    header_at, mapping = found
+    header = rows[header_at]
+    cols, col_issues = _choose_columns(header, mapping, rows[header_at + 1 :])
+    headers = {c: _text(header[j]) for c, j in cols.items()}
+    missing = [c for c in REQUIRED if c not in cols]
+    if not {"kode", *NAME_COLUMNS} & set(cols):
+        missing.insert(0, "kode / kabupaten / kecamatan / desa")
+    if missing:
+        raise TableError("table.missing_columns", missing=", ".join(missing),
+                         found=", ".join(_text(h) for h in header if not _empty(h)))
+    records, row_issues = _parse_rows(rows, header_at, cols, headers)
+    if not records:
+        raise TableError("table.no_rows", header=header_at + 1)
+    issues += col_issues
+    if header_at > 0:
+        issues.append(Issue(None, None, "table.header_row", {"row": header_at + 1}, "info"))
+    if "periode" not in cols:
+        issues.append(Issue(None, None, "table.period_default", {}, "info"))
+    issues += row_issues + _duplicates(records, headers)
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    for c in ("tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    frame["valid"] = frame["valid"].astype(bool)
+    frame["baris"] = frame["baris"].astype(int)
+    issues += _table_warnings(frame, headers)
+    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
+    return CoverageTable(frame, issues, name, header_at + 1, {headers[c]: c for c in cols})
+
+
+def template_csv(level: str) -> str:
+    """A CSV template for ``level``: the schema columns and example rows (figures illustrative)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS[level] + ["periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"])
+    writer.writerows(_TEMPLATE_ROWS[level])
+    return out.getvalue()
