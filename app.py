@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import boot, data, state as vs, views
+from ui import boot, data, present, state as vs, views
 
 SUMMARY_DEFAULT = ViewState(level="kabupaten")
 
@@ -24,17 +24,27 @@ def ringkasan() -> None:
     lang = state.lang
     period = views.effective_period(state)
 
-    st.title(t("app.title", lang))
-    st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
-    views.sample_banner(lang)
-    frame = data.classified(src, "kabupaten", state.target, period)
-    views.metrics(totals(frame, state.target), t("level.kabupaten", lang), lang)
+    frame = views.with_change(data.classified(src, "kabupaten", state.target, period), "kabupaten", period)
+    tot = totals(frame, state.target)
     opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period)
-    st.caption(t("map.click_hint", lang))
-    kode = views.show_map(frame, opts, (src.key, "kabupaten", state.target, period, lang), key="map_summary")
+    frame_key = (src.key, "kabupaten", state.target, period, lang)
+    views.share_link(state, SUMMARY_DEFAULT, "ringkasan")
+    if state.present:
+        kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_summary")
+    else:
+        st.title(t("app.title", lang))
+        st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
+        views.sample_banner(lang)
+        views.metrics(tot, t("level.kabupaten", lang), lang)
+        st.caption(t("map.click_hint", lang))
+        kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
-        target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period, basemap=state.basemap)
+        target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
+                               basemap=state.basemap, present=state.present)
         st.switch_page("pages/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
+    if state.present:
+        return
+    views.static_downloads(frame, "kabupaten", state, t("level.provinsi", lang), period, frame_key, f"peta_kabupaten_{period or ''}")
     views.join_report("kabupaten", lang)
 
 

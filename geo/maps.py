@@ -52,6 +52,7 @@ class MapOptions:
     selected: str | None = None
     legend_scale: float = 1.0
     source_line: str | None = None
+    color: str = "coverage"  # or "change": fill by change since the previous period
 
 
 def json_for_script(value: object) -> str:
@@ -77,10 +78,12 @@ def parent_label(row: pd.Series, level: str, lang: str) -> str:
 
 def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
     lang = opts.lang
+    by_change = opts.color == "change" and "change_pp" in classified
     rows = []
     for _, r in classified.iterrows():
         status = r["status"]
         gap = r["gap"]
+        change = r["change_pp"] if "change_pp" in classified else None
         rows.append(
             [
                 r["kode"],
@@ -90,8 +93,9 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
                 fmt.percent(r["target_efektif"], lang),
                 "–" if fmt.is_missing(gap) else f"{fmt.number(gap, lang)} {t('map.tooltip_people', lang)}",
                 STATUS_CODE.get(status, 2),
-                style.fill_color(r["cakupan"]),
+                style.change_color(change) if by_change else style.fill_color(r["cakupan"]),
                 1 if opts.selected and r["kode"] == opts.selected else 0,
+                "" if fmt.is_missing(change) else fmt.points(change, lang, 1),
             ]
         )
     return rows
@@ -127,13 +131,13 @@ class CoverageLayer(VerbatimScript):
   var D = {{ this.payload }};
   {{ this.decoder }}
   function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],dim:p[9]},geometry:pjkGeometry(D.g[i])};});
+  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10]},geometry:pjkGeometry(D.g[i])};});
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
     return '<div class="pjk-tip"><b>'+esc(pr.nama)+'</b><br><span class="pjk-tip-sub">'+esc(pr.induk)+'</span><br>'+
       esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'<br>'+
-      esc(L_.gap)+': '+esc(pr.gap)+'<br><span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
+      esc(L_.gap)+': '+esc(pr.gap)+'<br>'+(pr.change ? esc(L_.change)+': '+esc(pr.change)+'<br>' : '')+'<span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
   }
   var base = L.geoJSON(feats, {
     style: function(f){return {color:D.s.border, weight:D.s.weight,
@@ -200,14 +204,16 @@ def _swatch(kind: str, size: int) -> str:
 def legend_html(opts: MapOptions, own_targets: bool) -> str:
     s = opts.legend_scale
     size = int(round(18 * s))
+    by_change = opts.color == "change"
+    entries = (style.change_legend_entries if by_change else style.legend_entries)(opts.target, opts.lang, own_targets)
     rows = "".join(
         f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size)}<span>{html.escape(label)}</span></div>'
-        for kind, label in style.legend_entries(opts.target, opts.lang, own_targets)
+        for kind, label in entries
     )
     source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""
     return (
         f'<div class="pjk-legend" style="font-size:{13 * s:.0f}px">'
-        f'<div class="pjk-lg-title">{html.escape(t("map.legend_title", opts.lang))}</div>{rows}{source}</div>'
+        f'<div class="pjk-lg-title">{html.escape(t("color.change_legend" if by_change else "map.legend_title", opts.lang))}</div>{rows}{source}</div>'
     )
 
 
@@ -258,6 +264,7 @@ CSS = """
 .pjk-subtitle{font-size:.95em;color:#333}
 .pjk-sample{display:inline-block;margin-top:3px;padding:1px 6px;background:#fff3cd;border:1px solid #b8860b;border-radius:4px;font-weight:700;color:#5c4400}
 .pjk-tooltip{font-size:13px;line-height:1.35}
+.pjk-top-row{margin:3px 0}
 .pjk-tip-sub{color:#555;font-size:.9em}
 .pjk-st{font-weight:700}.pjk-st-1{color:#8b0000}.pjk-st-0{color:#555}
 .leaflet-container{background:#f4f6f8}
@@ -278,6 +285,7 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
             "coverage": t("map.tooltip_coverage", opts.lang),
             "target": t("map.tooltip_target", opts.lang),
             "gap": t("map.tooltip_gap", opts.lang),
+            "change": t("col.change", opts.lang),
             "below": t("status.below", opts.lang),
             "ok": t("status.at_or_above", opts.lang),
             "no_data": t("status.no_data", opts.lang),
@@ -300,7 +308,11 @@ def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "1
     return map_from_payload(coverage_payload(classified, opts, dim), opts, own, height)
 
 
-def map_from_payload(payload: str, opts: MapOptions, own_targets: bool = False, height: str | int = "100%") -> folium.Map:
+def map_from_payload(
+    payload: str, opts: MapOptions, own_targets: bool = False, height: str | int = "100%",
+    extra_panels: tuple[tuple[str, str], ...] = (),
+) -> folium.Map:
+    """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
     m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
     use_local_assets(m)
     basemap = BASEMAPS.get(opts.basemap)
@@ -312,6 +324,8 @@ def map_from_payload(payload: str, opts: MapOptions, own_targets: bool = False, 
     head = header_html(opts)
     if head:
         HtmlControl(head, "topright", "pjk-header-box").add_to(m)
+    for content, corner in extra_panels:
+        HtmlControl(content, corner, "pjk-panel-box").add_to(m)
     return m
 
 

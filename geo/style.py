@@ -58,3 +58,33 @@ def legend_entries(target: float, lang: str = "id", own_targets: bool = False) -
     rows.append(("below", below))
     rows.append(("no_data", t("map.legend_no_data", lang)))
     return rows
+
+
+# --- change since the previous period (percentage points) ----------------------------------
+# ColorBrewer PuOr, diverging and colour-blind safe: orange = coverage fell, purple = rose.
+CHANGE_BREAKS: tuple[float, ...] = (-math.inf, -5, -2, -0.5, 0.5, 2, 5, math.inf)
+CHANGE_PALETTE: tuple[str, ...] = ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788")
+
+
+def change_color(change_pp: float | None) -> str:
+    """Fill for a change in pp; no previous figure means no colour of the scale."""
+    if change_pp is None or (isinstance(change_pp, float) and math.isnan(change_pp)):
+        return NO_DATA_FILL
+    for colour, upper in zip(CHANGE_PALETTE, CHANGE_BREAKS[1:]):
+        if change_pp < upper:
+            return colour
+    return CHANGE_PALETTE[-1]
+
+
+def change_labels(lang: str = "id") -> list[str]:
+    inner = CHANGE_BREAKS[1:-1]
+    labels = [f"< {fmt.points(inner[0], lang, 1)}"]
+    labels += [f"{fmt.points(lo, lang, 1)} – < {fmt.points(hi, lang, 1)}" for lo, hi in zip(inner[:-1], inner[1:])]
+    labels.append(f"≥ {fmt.points(inner[-1], lang, 1)}")
+    return labels
+
+
+def change_legend_entries(target: float, lang: str = "id", own_targets: bool = False) -> list[tuple[str, str]]:
+    """Legend rows of the change colouring; the below-target and no-data rows stay."""
+    rows = list(zip(CHANGE_PALETTE, change_labels(lang)))
+    return rows + legend_entries(target, lang, own_targets)[len(PALETTE):]

@@ -150,6 +150,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "url.bad_target": ("Target di tautan harus angka 0–100: {value}; memakai target bawaan.", "Target in the link must be a number from 0 to 100: {value}; using the default target."),
     "share.label": ("Bagikan tautan", "Share link"),
     "share.help": ("Salin alamat ini: membuka tampilan yang sama persis.", "Copy this address: it opens exactly this view."),
+    "share.caption": ("Tautan tampilan ini", "Link to this view"),
+    # --- change colouring & presentation & static exports (ui) -----------------------------
+    "color.change_legend": ("Perubahan cakupan (pp)", "Coverage change (pp)"),
+    "color.change_unavailable": (
+        "Pewarnaan perubahan butuh tabel dengan dua periode atau lebih.",
+        "Change colouring needs a table with two or more periods.",
+    ),
+    "present.controls": ("Pilihan wilayah", "Area choices"),
+    "control.search_placeholder": ("mis. Sungai Raya / Sei Raya", "e.g. Sungai Raya / Sei Raya"),
+    "present.exit": ("Keluar dari mode presentasi", "Leave presentation mode"),
+    "present.title": ("Cakupan Jamsostek {area}", "Jamsostek coverage {area}"),
+    "present.subtitle": ("{level} · periode {period} · target {target}", "{level} · period {period} · target {target}"),
+    "present.top5": ("Lima wilayah terjauh di bawah target", "Five areas furthest below target"),
+    "present.none_below": ("Tidak ada wilayah di bawah target.", "No area is below target."),
+    "present.coverage": ("Cakupan", "Coverage"),
+    "present.below": ("{level} di bawah target", "{level} below target"),
+    "present.gap": ("Orang belum terdaftar", "People still to enrol"),
+    "present.bantuan": ("Penerima bantuan iuran", "Assistance recipients"),
+    "present.vs": ("target {target}", "target {target}"),
+    "download.png": ("Unduh gambar (PNG 1920×1080)", "Download picture (PNG 1920×1080)"),
+    "download.pdf": ("Unduh PDF", "Download PDF"),
+    "download.static_prepare": ("Siapkan gambar untuk slide", "Prepare a picture for slides"),
+    "download.table": ("Unduh tabel", "Download the table"),
     # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
     "table.empty_file": ("Berkas kosong.", "The file is empty."),
     "table.not_text": (
@@ -238,6 +261,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "render.warn_no_rows": (
         "Peringatan: tidak ada baris tabel yang cocok dengan wilayah tingkat {level}; peta menampilkan 'tidak ada data'.",
         "Warning: no table row matches a {level}-level area; the map shows 'no data'.",
+    ),
+    "render.error_out_dir": ("Folder tujuan tidak ada: {path}", "Output folder does not exist: {path}"),
+    "render.error_coarse_table": (
+        "Tabel ini tingkat {table}; peta tingkat {level} butuh tabel tingkat yang sama atau lebih rinci.",
+        "This table is at {table} level; a {level} map needs a table at that level or a finer one.",
     ),
 }
 

@@ -10,7 +10,7 @@ from geo import LEVELS, fmt, ranking
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, state as vs, views
+from ui import data, present, state as vs, views
 
 DEFAULT = ViewState(level="desa")
 
@@ -24,7 +24,9 @@ kab_names = dict(zip(kab_areas.kode, kab_areas.nama))
 kec_names = dict(zip(kec_areas.kode, kec_areas.nama))
 
 # --- explorer controls (bound to the URL through the w_* keys) ------------------------------
-c1, c2, c3 = st.columns([1.2, 1.2, 1])
+# In presentation mode they fold away (still rendered, so their state and the URL survive).
+box = st.expander("⚙️ " + t("present.controls", lang)) if st.session_state.get("w_present") else st.container()
+c1, c2, c3 = box.columns([1.2, 1.2, 1])
 c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab",
              format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
 kab = st.session_state.get("w_kab")
@@ -38,9 +40,9 @@ allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kec
 if st.session_state.get("w_level") not in allowed:
     st.session_state["w_level"] = "desa"
 c3.radio(t("control.map_level", lang), allowed, key="w_level", horizontal=True, format_func=lambda lv: t(f"level.{lv}", lang))
-f1, f2 = st.columns([1, 2])
+f1, f2 = box.columns([1, 2])
 f1.toggle(t("control.below_only", lang), key="w_below")
-f2.text_input(t("control.search", lang), key="w_q", placeholder="mis. Sungai Raya / Sei Raya")
+f2.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
 
 state = replace(vs.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec)
 if state.sel and not (state.sel.startswith(state.kec or state.kab or "61")):
@@ -50,7 +52,7 @@ lang = state.lang
 period = views.effective_period(state)
 
 # --- breadcrumb ----------------------------------------------------------------------------------
-crumbs = st.columns([1, 1, 1, 3])
+crumbs = box.columns([1, 1, 1, 3])
 if crumbs[0].button("🏠 " + t("breadcrumb.province", lang), disabled=not kab, key="bc_prov"):
     vs.write(state.up("provinsi"), DEFAULT)
     st.session_state.pop("_synced_query", None)
@@ -64,7 +66,7 @@ if kec:
 
 # --- data for the selection ---------------------------------------------------------------------
 level = state.level
-frame = data.classified(src, level, state.target, period)
+frame = views.with_change(data.classified(src, level, state.target, period), level, period)
 scope = state.kec or state.kab
 if scope:
     frame = frame[frame["kode"].str.startswith(scope + ".") | (frame["kode"] == scope)]
@@ -78,22 +80,32 @@ dim = frozenset(frame.loc[~mask, "kode"]) if mask is not None else frozenset()
 table_frame = frame[mask] if mask is not None else frame
 
 area_label = kec_names.get(kec) if kec else (kab_names.get(kab) if kab else t("level.provinsi", lang))
-st.title(f"{area_label} — {t(f'level.{level}', lang)}")
-views.sample_banner(lang)
-if state.q:
-    n = int(matches.sum())
-    (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))
-views.metrics(totals(frame, state.target), t(f"level.{level}", lang), lang)
-
-opts = views.map_options(state, level, title=f"{area_label} — {t(f'level.{level}', lang)}", subtitle=period)
-st.caption(t("map.click_hint", lang))
-clicked = views.show_map(frame, opts, (src.key, level, scope, state.target, period, lang, state.sel, dim), dim=dim, key="map_explorer")
+title = f"{area_label} — {t(f'level.{level}', lang)}"
+tot = totals(frame, state.target)
+opts = views.map_options(state, level, title=title, subtitle=period)
+frame_key = (src.key, level, scope, state.target, period, lang, state.sel, dim)
+views.share_link(state, DEFAULT, "desa")
+if state.present:
+    clicked = present.show(frame, tot, state, level, area_label, period, opts, frame_key, "map_explorer")
+else:
+    st.title(title)
+    views.sample_banner(lang)
+    if state.q:
+        n = int(matches.sum())
+        (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))
+    views.metrics(tot, t(f"level.{level}", lang), lang)
+    st.caption(t("map.click_hint", lang))
+    clicked = views.show_map(frame, opts, frame_key, dim=dim, key="map_explorer")
 if clicked:
     vs.write(state.drill(clicked), DEFAULT)
     st.session_state.pop("_synced_query", None)
     st.rerun()
+if state.present:
+    st.stop()
 
+stem = f"{level}_{(scope or '61').replace('.', '')}_{period or ''}"
 views.priorities(table_frame, level, lang)
-views.area_table(table_frame, level, state, f"cakupan_{level}_{(scope or '61').replace('.', '')}_{period or ''}", change=data.change_pp(src, level, period))
-views.map_html_download(frame, opts, f"peta_{level}_{(scope or '61').replace('.', '')}_{period or ''}", lang, dim)
+views.area_table(table_frame, level, state, f"cakupan_{stem}")
+views.static_downloads(frame, level, state, title, period, frame_key, f"peta_{stem}")
+views.map_html_download(frame, opts, f"peta_{stem}", lang, dim)
 views.join_report(level, lang)

@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, state as vs, views
+from ui import data, present, state as vs, views
 
 DEFAULT = ViewState(level="kabupaten")
 
@@ -22,17 +22,27 @@ vs.write(state, DEFAULT)
 lang = state.lang
 period = views.effective_period(state)
 
-st.title(t("page.kabupaten_title", lang))
-views.sample_banner(lang)
-frame = data.classified(src, "kabupaten", state.target, period)
-views.metrics(totals(frame, state.target), t("level.kabupaten", lang), lang)
+frame = views.with_change(data.classified(src, "kabupaten", state.target, period), "kabupaten", period)
+tot = totals(frame, state.target)
 opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period)
-st.caption(t("map.click_hint", lang))
-kode = views.show_map(frame, opts, (src.key, "kabupaten", state.target, period, lang, state.sel), key="map_kab")
+frame_key = (src.key, "kabupaten", state.target, period, lang, state.sel)
+views.share_link(state, DEFAULT, "kabupaten")
+if state.present:
+    kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_kab")
+else:
+    st.title(t("page.kabupaten_title", lang))
+    views.sample_banner(lang)
+    views.metrics(tot, t("level.kabupaten", lang), lang)
+    st.caption(t("map.click_hint", lang))
+    kode = views.show_map(frame, opts, frame_key, key="map_kab")
 if kode:
     nxt = replace(state, level="kecamatan", kab=kode[:5], sel=None)
     st.switch_page("pages/desa.py", query_params=viewstate.to_query(nxt, ViewState(level="desa")))
+if state.present:
+    st.stop()
+stem = f"cakupan_kabupaten_{period or ''}"
 views.priorities(frame, "kabupaten", lang, n=5)
-views.area_table(frame, "kabupaten", state, f"cakupan_kabupaten_{period or ''}", change=data.change_pp(src, "kabupaten", period))
+views.area_table(frame, "kabupaten", state, stem)
+views.static_downloads(frame, "kabupaten", state, t("level.provinsi", lang), period, frame_key, f"peta_kabupaten_{period or ''}")
 views.map_html_download(frame, opts, f"peta_kabupaten_{period or ''}", lang)
 views.join_report("kabupaten", lang)

@@ -51,6 +51,7 @@ def from_widgets(state: ViewState) -> ViewState:
         below=bool(ss.get("w_below", state.below)),
         q=str(ss.get("w_q", state.q) or ""),
         present=bool(ss.get("w_present", state.present)),
+        color=ss.get("w_color", state.color),
         period=ss.get("w_period", state.period),
     )
 

@@ -32,6 +32,9 @@ def sidebar(state: ViewState) -> None:
     if len(periods) > 1:
         sb.selectbox(t("control.period", lang), [None, *periods], key="w_period", format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})")
     sb.selectbox(t("control.basemap", lang), list(BASEMAP_CHOICES), key="w_basemap", format_func=lambda b: t(f"basemap.{b}", lang))
+    if len(periods) > 1:
+        sb.radio(t("control.color", lang), ["coverage", "change"], key="w_color", horizontal=True, format_func=lambda c: t(f"color.{c}", lang))
+    sb.toggle(t("control.present", lang), key="w_present")
     with sb.expander(t("control.data", lang), expanded=not source().is_sample):
         src = source()
         st.caption(t("using.sample", lang) if src.is_sample else t("using.upload", lang, name=src.name))
@@ -50,6 +53,16 @@ def sidebar(state: ViewState) -> None:
                 t("template.download", lang, level=t(f"level.{lv}", lang)), template_csv(lv).encode("utf-8"),
                 file_name=f"templat_{lv}.csv", mime="text/csv", key=f"tpl_{lv}",
             )
+
+
+def share_link(state: ViewState, default: ViewState, page_path: str) -> None:
+    """The "Bagikan tautan" control: the address that reopens exactly this view."""
+    from .state import share_url
+
+    lang = state.lang
+    with st.sidebar.expander("🔗 " + t("share.label", lang), expanded=False):
+        st.code(share_url(state, default, page_path), language=None, wrap_lines=True)
+        st.caption(t("share.help", lang))
 
 
 def effective_period(state: ViewState) -> str | None:
@@ -73,18 +86,21 @@ def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> No
 
 
 def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0) -> maps.MapOptions:
+    color = state.color if len(data.periods(source())) > 1 else "coverage"
     return maps.MapOptions(
+        color=color,
         level=level, target=state.target, lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
         title=title, subtitle=subtitle, selected=state.sel, legend_scale=legend_scale,
         source_line=t("map.source_line", state.lang) + (f" · {t('sample.banner', state.lang)}" if source().is_sample else ""),
     )
 
 
-def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(), height: int = 560, key: str = "map") -> str | None:
+def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(), height: int = 560,
+             key: str = "map", extra_panels: list[tuple[str, str]] | None = None) -> str | None:
     """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
-    payload = data.map_payload(frame_key, frame, opts, dim)
+    payload = data.map_payload(frame_key + (opts.color,), frame, opts, dim)
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
-    m = maps.map_from_payload(payload, opts, own)
+    m = maps.map_from_payload(payload, opts, own, extra_panels=tuple(extra_panels or ()))
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=["last_active_drawing"])
     feature = (out or {}).get("last_active_drawing") or {}
     kode = (feature.get("properties") or {}).get("kode")
@@ -101,15 +117,33 @@ def map_html_download(frame, opts: maps.MapOptions, file_stem: str, lang: str, d
         st.download_button(t("download.map", lang), html.encode("utf-8"), file_name=f"{file_stem}.html", mime="text/html", key=f"dl_html_{file_stem}")
 
 
-def area_table(frame, level: str, state: ViewState, file_stem: str, change=None) -> None:
+def static_downloads(frame, level: str, state: ViewState, title: str, period: str | None, frame_key: tuple, file_stem: str) -> None:
+    """PNG (1920×1080) and PDF for slides and monthly reports, made on the server."""
     lang = state.lang
-    view = frame
-    if change is not None and len(change):
-        view = view.assign(change_pp=view["kode"].map(change))
-    table = ranking.area_table(view, level)
+    src = source()
+    kab = state.kab if level != "kabupaten" and not state.kec else None
+    if st.button("🖼️ " + t("download.static_prepare", lang), key=f"prep_static_{file_stem}"):
+        st.session_state[f"static_{file_stem}"] = True
+    if st.session_state.get(f"static_{file_stem}"):
+        args = (frame_key, frame, level)
+        rest = (lang, title, period, state.target, src.is_sample, src.name, kab)
+        c1, c2 = st.columns(2)
+        c1.download_button(t("download.png", lang), data.static_map(*args, "png", *rest), file_name=f"{file_stem}.png", mime="image/png", key=f"png_{file_stem}")
+        c2.download_button(t("download.pdf", lang), data.static_map(*args, "pdf", *rest), file_name=f"{file_stem}.pdf", mime="application/pdf", key=f"pdf_{file_stem}")
+
+
+def with_change(frame, level: str, period: str | None):
+    """Add ``change_pp`` (since the previous period) when the table has one to compare with."""
+    change = data.change_pp(source(), level, period)
+    return frame.assign(change_pp=frame["kode"].map(change)) if len(change) else frame
+
+
+def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
+    lang = state.lang
+    table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
     st.dataframe(
-        shown, hide_index=True, use_container_width=True,
+        shown, hide_index=True,
         column_config={
             t("col.tenaga_kerja", lang): st.column_config.NumberColumn(format="localized"),
             t("col.peserta_aktif", lang): st.column_config.NumberColumn(format="localized"),
@@ -131,7 +165,7 @@ def priorities(frame, level: str, lang: str, n: int = 10) -> None:
     if top.empty:
         return
     st.markdown(f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}")
-    st.dataframe(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), hide_index=True, use_container_width=True)
+    st.dataframe(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), hide_index=True)
 
 
 def join_report(level: str, lang: str) -> None:
@@ -148,11 +182,11 @@ def join_report(level: str, lang: str) -> None:
         if issues:
             st.dataframe(
                 [{t("col.row", lang): i.row, t("col.column", lang): i.column, t("col.problem", lang): i.message(lang)} for i in issues],
-                hide_index=True, use_container_width=True,
+                hide_index=True,
             )
         report = result.report_messages(lang)
         not_ok = report[report["status"] != "matched"]
         if len(not_ok):
-            st.dataframe(not_ok, hide_index=True, use_container_width=True)
+            st.dataframe(not_ok, hide_index=True)
         missing = sum(len(v) for v in result.areas_without_data.values())
         st.caption(t("join.no_data_areas", lang, n=fmt.number(missing, lang)))

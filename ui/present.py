@@ -1,0 +1,88 @@
+"""Presentation mode: the map a leader projects in a briefing — big title, big figures, no clutter."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from geo import fmt, maps, ranking
+from geo.classify import BELOW, Totals
+from geo.text import t
+from geo.viewstate import ViewState
+
+from . import views
+
+# Hide Streamlit's chrome and let the map take the height of the screen (projector or laptop).
+_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSidebarNav"] {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; max-width: 100% !important;}
+iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !important; min-height: 420px;}
+.pjk-p-title {font-size: 2.35rem; font-weight: 800; line-height: 1.15; margin: 0;}
+.pjk-p-sub {font-size: 1.2rem; color: #333; margin: .1rem 0 .5rem 0;}
+.pjk-p-sample {display:inline-block; margin-left:.6rem; padding:.05rem .5rem; font-size:1rem; font-weight:700;
+  background:#fff3cd; border:2px solid #b8860b; border-radius:.3rem; color:#5c4400; vertical-align: middle;}
+.pjk-p-figs {display:flex; gap:.8rem; margin-bottom:.5rem;}
+.pjk-p-fig {flex:1; background:#f4f6f8; border-left:.4rem solid #225ea8; border-radius:.3rem; padding:.35rem .8rem;}
+.pjk-p-fig.bad {border-left-color:#1a1a1a;}
+.pjk-p-val {font-size:2.2rem; font-weight:800; line-height:1.1;}
+.pjk-p-lab {font-size:1rem; color:#333;}
+</style>
+"""
+
+
+def _figure(value: str, label: str, bad: bool = False) -> str:
+    return (f'<div class="pjk-p-fig{" bad" if bad else ""}"><div class="pjk-p-val">{html.escape(value)}</div>'
+            f'<div class="pjk-p-lab">{html.escape(label)}</div></div>')
+
+
+def top_below(frame: pd.DataFrame, level: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` areas furthest below target, by gap in people."""
+    below = frame[frame["status"] == BELOW]
+    return ranking.area_table(below, level).head(n) if len(below) else below.head(0)
+
+
+def top_html(top: pd.DataFrame, lang: str) -> str:
+    """The five areas as a map panel, large enough to read from the back of the room."""
+    if top.empty:
+        body = f"<div>{html.escape(t('present.none_below', lang))}</div>"
+    else:
+        body = "".join(
+            f'<div class="pjk-top-row"><b>{i}. {html.escape(str(r.nama))}</b> — {html.escape(fmt.percent(r.cakupan, lang))}'
+            f' · {html.escape(fmt.number(r.gap, lang))} {html.escape(t("map.tooltip_people", lang))}</div>'
+            for i, r in enumerate(top.itertuples(), 1)
+        )
+    return (f'<div class="pjk-legend" style="font-size:19px;max-width:26em"><div class="pjk-lg-title">'
+            f'{html.escape(t("present.top5", lang))}</div>{body}</div>')
+
+
+def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_label: str, period: str | None,
+         opts: maps.MapOptions, frame_key: tuple, key: str) -> str | None:
+    """Lay out the presentation; return a clicked area code like ``views.show_map``."""
+    lang = state.lang
+    st.html(_CSS)
+    level_label = t(f"level.{level}", lang)
+    sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if views.source().is_sample else ""
+    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(state.target, lang))
+    st.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
+            f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')
+    diff_bad = tot.coverage < tot.target
+    st.html(
+        '<div class="pjk-p-figs">'
+        + _figure(f"{fmt.percent(tot.coverage, lang)}", f"{t('present.coverage', lang)} · {t('present.vs', lang, target=fmt.percent(tot.target, lang))}", diff_bad)
+        + _figure(t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)),
+                  t("present.below", lang, level=level_label), tot.below > 0)
+        + _figure(fmt.number(tot.gap_to_target, lang), t("present.gap", lang))
+        + _figure(fmt.number(tot.bantuan, lang), t("present.bantuan", lang))
+        + "</div>"
+    )
+    big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
+    clicked = views.show_map(frame, big, frame_key + ("present",), height=720, key=key,
+                             extra_panels=[(top_html(top_below(frame, level), lang), "topleft")])
+    if st.button("✕ " + t("present.exit", lang), key="present_exit"):
+        st.session_state["w_present"] = False
+        st.rerun()
+    return clicked
