@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from .names import normalise_code, normalise_name
+from .names import fold, normalise_code
 from .text import t
 
 # A table without a periode column holds a single, unnamed period. The empty string keeps the UI
@@ -30,7 +30,6 @@ from .text import t
 # while classify() and ui.data.periods() still see exactly one period.
 DEFAULT_PERIOD = ""
 
-LEVEL_COLUMNS = ("kabupaten", "kecamatan", "desa")
 NAME_COLUMNS = ("kabupaten", "kecamatan", "desa", "nama")  # "nama": an area name of the table's own level
 COUNT_COLUMNS = ("tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran")
 REQUIRED = ("tenaga_kerja", "peserta_aktif")
@@ -407,10 +406,12 @@ def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[
         row_issues: list[Issue] = []
         rec: dict = {"baris": row}
         kode_text = _text(get.get("kode"))
-        rec["kode_input"] = kode_text or None
-        rec["kode"] = normalise_code(get.get("kode")) or (kode_text or None)
         for c in NAME_COLUMNS:
             rec[c] = _text(get.get(c)) or None
+            if not kode_text and rec[c] and _looks_like_code(rec[c]):  # "6171" written in the name column
+                kode_text, rec[c] = rec[c], None
+        rec["kode_input"] = kode_text or None
+        rec["kode"] = normalise_code(kode_text) or (kode_text or None)
         if period_col is None or period_blank:
             rec["periode"] = DEFAULT_PERIOD
         else:
@@ -437,12 +438,17 @@ def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[
     return records, issues
 
 
+def _looks_like_code(text: str) -> bool:
+    return bool(re.fullmatch(r"['\"]?[\d.\s-]+['\"]?", text)) and normalise_code(text) is not None
+
+
 def _area_key(rec: dict) -> tuple:
-    """What makes two rows the same area: the code when there is one, else the folded names."""
+    """What makes two rows the same area here: the code, else the names as written (case and
+    punctuation aside). Spelling variants of one area ("Kab. Sambas", "Sambas") meet in the join."""
     code = normalise_code(rec["kode"]) if rec["kode"] else None
     if code:
         return ("kode", code)
-    return ("nama", *(normalise_name(rec[c], c if c in LEVEL_COLUMNS else "desa").replace(" ", "") if rec[c] else "" for c in NAME_COLUMNS))
+    return ("nama", *(fold(rec[c]).replace(" ", "") if rec[c] else "" for c in NAME_COLUMNS))
 
 
 def _duplicates(records: list[dict], headers: dict[str, str]) -> list[Issue]:

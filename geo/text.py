@@ -240,6 +240,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Every target is ≤ 1: were they written as fractions (0.5) rather than percentages (50)?",
     ),
     # --- join reasons (geo/join.py) --- keys "join.reason.*" -------------------------------
+    "join.reason.by_code": ("cocok lewat kode", "matched by code"),
+    "join.reason.by_name": ("cocok lewat nama", "matched by name"),
+    "join.reason.former_name": (
+        "cocok lewat nama lama \"{former}\" (sekarang {name})",
+        "matched through the former name \"{former}\" (now {name})",
+    ),
+    "join.reason.code_name_differs": (
+        "cocok lewat kode; nama di tabel \"{given}\" berbeda dengan nama resmi {name}",
+        "matched by code; the name in the table \"{given}\" differs from the official name {name}",
+    ),
+    "join.reason.name_after_bad_code": (
+        "{problem}; dicocokkan lewat nama",
+        "{problem}; matched by name instead",
+    ),
+    "join.reason.code_and_name": ("{problem}; {name_problem}", "{problem}; {name_problem}"),
+    "join.reason.code_invalid": (
+        "\"{code}\" bukan kode wilayah Kemendagri (contoh: 61.12, 6112, 61.12.01.2001)",
+        "\"{code}\" is not a Kemendagri area code (e.g. 61.12, 6112, 61.12.01.2001)",
+    ),
+    "join.reason.code_bps": (
+        "kode {code} tidak ada di daftar Kemendagri; tampaknya kode BPS, yang di bawah tingkat kabupaten berbeda dari kode Kemendagri. Pakai kode Kemendagri (mis. 61.12.01.2001) atau nama wilayah",
+        "code {code} is not in the Kemendagri list; it looks like a BPS code, which differs from Kemendagri codes below kabupaten level. Use the Kemendagri code (e.g. 61.12.01.2001) or the area names",
+    ),
+    "join.reason.code_wrong_level": (
+        "kode {code} adalah kode {code_level}, bukan kode {level}",
+        "code {code} is a {code_level} code, not a {level} code",
+    ),
+    "join.reason.code_unknown": (
+        "kode {code} tidak ada di daftar wilayah Kalimantan Barat (Kemendagri 2022)",
+        "code {code} is not in the list of West Kalimantan areas (Kemendagri 2022)",
+    ),
+    "join.reason.total_row": ("baris jumlah/provinsi, bukan satu wilayah; tidak dipakai", "a total/province row, not one area; not used"),
+    "join.reason.parent_unknown": ("{parent_level} \"{parent}\" tidak ditemukan", "{parent_level} \"{parent}\" not found"),
+    "join.reason.no_name": ("tidak ada kode maupun nama {level}", "neither a code nor a {level} name"),
+    "join.reason.ambiguous": (
+        "\"{name}\" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau nama yang lebih lengkap (mis. dengan induknya, \"Kota …\"/\"Kabupaten …\")",
+        "\"{name}\" could mean several areas: {candidates}. Give the code or a fuller name (e.g. with its parent, \"Kota …\"/\"Kabupaten …\")",
+    ),
+    "join.reason.not_in_parent": (
+        "\"{name}\" tidak ada di wilayah induk yang ditulis; nama itu ada di: {candidates}",
+        "\"{name}\" is not in the parent area given; that name exists in: {candidates}",
+    ),
+    "join.reason.kind_mismatch": (
+        "\"{name}\": jenis wilayah (kota/kabupaten) tidak cocok; yang ada: {candidates}",
+        "\"{name}\": the kind of area (kota/kabupaten) does not match; there is: {candidates}",
+    ),
+    "join.reason.name_unknown": ("nama \"{name}\" tidak ditemukan", "name \"{name}\" not found"),
+    "join.reason.name_unknown_suggest": (
+        "nama \"{name}\" tidak ditemukan; mungkin maksudnya: {candidates}",
+        "name \"{name}\" not found; did you mean: {candidates}",
+    ),
+    "join.reason.duplicate": (
+        "wilayah dan periode yang sama sudah diisi baris {first}; baris ini tidak dipakai",
+        "the same area and period is already filled by row {first}; this row is not used",
+    ),
+    "join.reason.invalid": ("baris tidak valid: {problem}", "invalid row: {problem}"),
     # --- static render (geo/render.py) --- keys "render.*" ----------------------------------
     "render.title_no_period": ("Cakupan Jamsostek {area} — {level}", "Jamsostek coverage {area} — {level}"),
     "render.subtitle": (

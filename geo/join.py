@@ -1,0 +1,264 @@
+"""Coverage-table rows matched to official areas, with a report that accounts for every row.
+
+Codes win (dotted Kemendagri or digits without dots); names are the fallback, looked up within
+the parents the row gives (desa within kecamatan within kabupaten). A name that could mean
+several areas is reported as ambiguous with its candidates, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .names import NameIndex, code_level, fold, normalise_code
+from .table import DEFAULT_PERIOD, CoverageTable, Issue
+from .text import t
+
+STATUSES = ("matched", "unmatched", "ambiguous", "invalid", "duplicate")
+REPORT_COLUMNS = ["baris", "input", "status", "kode", "nama", "reason", "reason_code", "candidates"]
+MATCHED_COLUMNS = ["kode", "periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran", "baris"]
+_PARENT = {"kecamatan": "kabupaten", "desa": "kecamatan"}
+_TOTAL_WORDS = {"jumlah", "total", "jumlah total", "grand total", "total keseluruhan", "kalimantan barat",
+                "provinsi kalimantan barat", "prov kalimantan barat", "kalbar"}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message key with params, rendered late so the report can switch language."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, lang: str = "id") -> str:
+        def value(v: object) -> object:
+            if isinstance(v, (Msg, Issue)):
+                return v.render(lang) if isinstance(v, Msg) else v.message(lang)
+            if isinstance(v, (list, tuple)):
+                return "; ".join(str(value(x)) for x in v)
+            return v
+
+        return t(self.key, lang, **{k: value(v) for k, v in self.params.items()})
+
+
+@dataclass
+class Outcome:
+    status: str
+    reason: Msg
+    kode: str | None = None
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JoinResult:
+    level: str
+    report: pd.DataFrame
+    matched: pd.DataFrame
+    areas_without_data: dict[str, list[str]]
+    warnings: list[str]
+    reasons: list[Msg] = field(default_factory=list, repr=False)  # aligned with report rows
+
+    def summary(self) -> dict[str, int]:
+        counts = self.report["status"].value_counts()
+        return {"rows": int(len(self.report)), **{s: int(counts.get(s, 0)) for s in STATUSES}}
+
+    def report_messages(self, lang: str = "id") -> pd.DataFrame:
+        """The report with every reason written in ``lang``."""
+        out = self.report.copy()
+        out["reason"] = [m.render(lang) for m in self.reasons] if self.reasons else out["reason"]
+        return out
+
+
+def _s(value: object) -> str | None:
+    """Cell text or None (pandas gives None or NaN for a missing string)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _kab_kind(code: str) -> str:
+    return "kota" if int(code.split(".")[1]) >= 70 else "kabupaten"
+
+
+class Matcher:
+    """The indexes a level needs: its own areas plus the kabupaten and kecamatan above them."""
+
+    def __init__(self, level: str, areas: pd.DataFrame) -> None:
+        self.level = level
+        parent = {"kabupaten": None, "kecamatan": "kode_kab", "desa": "kode_kec"}[level]
+        self.index = NameIndex.build(level, zip(areas["kode"], areas["nama"], areas["jenis"],
+                                                areas[parent] if parent else [None] * len(areas)))
+        kab = areas[["kode_kab", "nama_kab"]].drop_duplicates("kode_kab") if level != "kabupaten" else None
+        self.kab = self.index if kab is None else NameIndex.build(
+            "kabupaten", ((k, n, _kab_kind(k), None) for k, n in zip(kab["kode_kab"], kab["nama_kab"])))
+        kec = areas[["kode_kec", "nama_kec", "kode_kab"]].drop_duplicates("kode_kec") if level == "desa" else None
+        self.kec = None if kec is None else NameIndex.build(
+            "kecamatan", zip(kec["kode_kec"], kec["nama_kec"], ["kecamatan"] * len(kec), kec["kode_kab"]))
+
+    def _labels(self, codes: tuple[str, ...] | list[str]) -> list[str]:
+        return [self.index.label(c) for c in codes]
+
+    def by_code(self, raw: str) -> Outcome:
+        """Resolve a code; unmatched outcomes say why (not a code, other level, BPS-like, unknown)."""
+        code = normalise_code(raw)
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        if code is None:
+            if len(digits) == 7 and self.level == "kecamatan":
+                return Outcome("unmatched", Msg("join.reason.code_bps", {"code": raw}))
+            return Outcome("unmatched", Msg("join.reason.code_invalid", {"code": raw}))
+        if code == "61":
+            return Outcome("unmatched", Msg("join.reason.total_row", {}))
+        lvl = code_level(code)
+        if lvl != self.level:
+            return Outcome("unmatched", Msg("join.reason.code_wrong_level", {
+                "code": code, "code_level": Msg(f"level.{lvl}") if lvl else "?", "level": Msg(f"level.{self.level}")}))
+        if code not in self.index.names:
+            bps = self.level == "desa" and "." not in raw and code.split(".")[3].startswith("0")
+            return Outcome("unmatched", Msg("join.reason.code_bps" if bps else "join.reason.code_unknown", {"code": raw}))
+        return Outcome("matched", Msg("join.reason.by_code", {}), code)
+
+    def _parents(self, row: dict) -> tuple[set[str] | None, Outcome | None]:
+        """Codes of the parent areas the row names (None: no parent given), or why they fail."""
+        if self.level == "kabupaten":
+            return None, None
+        scope: set[str] | None = None
+        if kab := _s(row.get("kabupaten")):
+            found = self.kab.find(kab)
+            if not found.codes:
+                return None, Outcome("unmatched", Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kabupaten"), "parent": kab}))
+            scope = set(found.codes)
+        if self.level == "desa" and self.kec is not None:
+            if kec := _s(row.get("kecamatan")):
+                found = self.kec.find(kec, scope)
+                if not found.codes:
+                    return None, Outcome("unmatched", Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kecamatan"), "parent": kec}))
+                return set(found.codes), None
+            if scope is not None:
+                return {c for c, p in self.kec.parents.items() if p in scope}, None
+        return scope, None
+
+    def own_name(self, row: dict) -> str | None:
+        return _s(row.get(self.level)) or _s(row.get("nama"))
+
+    def by_name(self, row: dict) -> Outcome:
+        name = self.own_name(row)
+        if not name:
+            return Outcome("unmatched", Msg("join.reason.no_name", {"level": Msg(f"level.{self.level}")}))
+        if fold(name) in _TOTAL_WORDS:
+            return Outcome("unmatched", Msg("join.reason.total_row", {}))
+        scope, problem = self._parents(row)
+        if problem:
+            return problem
+        found = self.index.find(name, scope)
+        if len(found.codes) == 1:
+            code = found.codes[0]
+            if found.former:
+                return Outcome("matched", Msg("join.reason.former_name", {"former": found.former, "name": self.index.names[code]}), code)
+            return Outcome("matched", Msg("join.reason.by_name", {}), code)
+        if found.codes:
+            labels = self._labels(found.codes)
+            return Outcome("ambiguous", Msg("join.reason.ambiguous", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+        if scope is not None and (elsewhere := self.index.find(name)).codes:
+            labels = self._labels(elsewhere.codes)
+            return Outcome("unmatched", Msg("join.reason.not_in_parent", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+        if found.kind_mismatch:
+            labels = self._labels(found.kind_mismatch)
+            return Outcome("unmatched", Msg("join.reason.kind_mismatch", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+        if found.suggestions:
+            labels = self._labels(found.suggestions)
+            return Outcome("unmatched", Msg("join.reason.name_unknown_suggest", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+        return Outcome("unmatched", Msg("join.reason.name_unknown", {"name": name}))
+
+    def resolve(self, row: dict) -> Outcome:
+        """Code first; a code that fails falls back to the names, and the report says so."""
+        raw = _s(row.get("kode_input")) or _s(row.get("kode"))
+        if not raw:
+            return self.by_name(row)
+        outcome = self.by_code(raw)
+        name = self.own_name(row)
+        if outcome.status == "matched":
+            if name and not self.index.same_name(outcome.kode, name):
+                outcome.reason = Msg("join.reason.code_name_differs", {"given": name, "name": self.index.names[outcome.kode]})
+            return outcome
+        if name:
+            fallback = self.by_name(row)
+            if fallback.status == "matched":
+                fallback.reason = Msg("join.reason.name_after_bad_code", {"code": raw, "problem": outcome.reason})
+                return fallback
+            if fallback.status == "ambiguous":
+                fallback.reason = Msg("join.reason.code_and_name", {"problem": outcome.reason, "name_problem": fallback.reason})
+                return fallback
+        return outcome
+
+
+def _input_text(row: dict) -> str:
+    """What the user wrote to name the area: the code, else the names from kabupaten down."""
+    if raw := _s(row.get("kode_input")) or _s(row.get("kode")):
+        return raw
+    names = [v for c in ("kabupaten", "kecamatan", "desa", "nama") if (v := _s(row.get(c)))]
+    return " / ".join(names)
+
+
+def _row_errors(table: CoverageTable) -> dict[int, list[Issue]]:
+    out: dict[int, list[Issue]] = {}
+    for issue in table.issues:
+        if issue.severity == "error" and issue.row is not None:
+            out.setdefault(issue.row, []).append(issue)
+    return out
+
+
+_REMARKS = {"join.reason.code_name_differs", "join.reason.name_after_bad_code", "join.reason.former_name"}
+
+
+def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None) -> JoinResult:
+    """Match every row of ``table`` to an area of ``level``; every row gets exactly one report line."""
+    if areas is None:
+        from .boundaries import load
+
+        areas = pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
+    matcher = Matcher(level, areas)
+    errors = _row_errors(table)
+    report: list[dict] = []
+    reasons: list[Msg] = []
+    warnings: list[str] = [i.message("id") for i in table.issues if i.severity == "warning" and i.row is None]
+    used: dict[tuple[str, str], int] = {}
+    keep: list[int] = []
+    for pos, row in enumerate(table.data.itertuples(index=False)):
+        r = row._asdict()
+        baris = int(r["baris"])
+        outcome = matcher.resolve(r)
+        periode = r["periode"] if isinstance(r["periode"], str) else DEFAULT_PERIOD
+        if not bool(r["valid"]):
+            problems = errors.get(baris, [])
+            dup = [i for i in problems if i.code == "table.duplicate"]
+            if dup and len(dup) == len(problems):
+                outcome = Outcome("duplicate", Msg("join.reason.duplicate", {"first": dup[0].params["first"]}),
+                                  outcome.kode if outcome.status == "matched" else None)
+            else:
+                outcome = Outcome("invalid", Msg("join.reason.invalid", {"problem": problems}),
+                                  outcome.kode if outcome.status == "matched" else None)
+        elif outcome.status == "matched":
+            key = (outcome.kode, periode)
+            if key in used:
+                outcome = Outcome("duplicate", Msg("join.reason.duplicate", {"first": used[key]}), outcome.kode)
+            else:
+                used[key] = baris
+                keep.append(pos)
+                if outcome.reason.key in _REMARKS:
+                    warnings.append(f"{t('col.row')} {baris}: {outcome.reason.render('id')}")
+        reasons.append(outcome.reason)
+        report.append({
+            "baris": baris, "input": _input_text(r), "status": outcome.status, "kode": outcome.kode,
+            "nama": matcher.index.names.get(outcome.kode) if outcome.kode else None,
+            "reason": outcome.reason.render("id"), "reason_code": outcome.reason.key, "candidates": outcome.candidates,
+        })
+    report_df = pd.DataFrame(report, columns=REPORT_COLUMNS)
+    report_df["baris"] = report_df["baris"].astype(int)
+    kode = report_df["kode"].iloc[keep].to_numpy() if keep else []
+    matched = table.data.iloc[keep].assign(kode=kode)[MATCHED_COLUMNS].reset_index(drop=True)
+    matched["periode"] = matched["periode"].fillna(DEFAULT_PERIOD).astype(str)
+    all_codes = sorted(matcher.index.names)
+    periods = sorted(set(table.periods) | set(matched["periode"]))
+    have: dict[str, set[str]] = {}
+    for k, p in zip(matched["kode"], matched["periode"]):
+        have.setdefault(p, set()).add(k)
+    without = {p: [c for c in all_codes if c not in have.get(p, set())] for p in periods}
+    return JoinResult(level, report_df, matched, without, warnings, reasons)
