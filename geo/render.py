@@ -298,7 +298,7 @@ def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text |
     up = load_upstream()
     boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
     name = data_source or ""
-    data_txt = tx("render.source_sample", name=name) if is_sample else tx("render.source_data", name=name or "–")
+    data_txt = tx("render.source_sample", name=name).replace("  ", " ") if is_sample else tx("render.source_data", name=name or "–")
     return f"{boundaries_txt}   ·   {data_txt}"
 
 
@@ -638,11 +638,154 @@ def figure_texts(fig: Figure) -> list[str]:
     return [a.get_text() for a in fig.findobj(Text) if a.get_text() and a.get_visible()]
 
 
+def map_axes(fig: Figure):
+    return next(ax for ax in fig.axes if ax.get_label() == "map")
+
+
+def to_pixels(fig: Figure, lon, lat) -> np.ndarray:
+    """Image pixel (column, row) of lon/lat points on the figure's map; row 0 is the top of the PNG."""
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(CRS, MAP_CRS, always_xy=True).transform(np.asarray(lon, float), np.asarray(lat, float))
+    disp = map_axes(fig).transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
+    height = fig.get_size_inches()[1] * fig.dpi
+    return np.column_stack([disp[:, 0], height - disp[:, 1]])
+
+
 def _err(message: str) -> int:
     print(f"GAGAL / FAILED: {message}", file=sys.stderr)
     return 2
 
 
-def render_cli(args) -> int:  # noqa: C901 - linear steps, each with its own clear message
-    """``python -m geo render``: exit 0 on success, 2 with a one-line message otherwise."""
-    raise NotImplementedError
+def normalise_kab(value: str) -> str:
+    """'61.04' as given; BPS style '6104' gets its dot."""
+    v = str(value).strip()
+    return f"{v[:2]}.{v[2:]}" if len(v) == 4 and v.isdigit() else v
+
+
+def table_level(table) -> str:
+    """The level of a coverage table: from its codes (dotted or BPS), else from its name columns."""
+    rows = table.valid_rows if len(table.valid_rows) else table.data
+    codes = rows["kode"].dropna().astype(str).str.strip() if "kode" in rows else pd.Series(dtype=str)
+    codes = codes[codes != ""]
+    if len(codes):
+        by_dots = {1: "kabupaten", 2: "kecamatan", 3: "desa"}
+        by_len = {4: "kabupaten", 6: "kecamatan", 7: "kecamatan", 10: "desa"}
+        levels = codes.map(lambda c: by_dots.get(c.count(".")) if "." in c else by_len.get(len(c)))
+        if levels.notna().any():
+            return str(levels.dropna().mode().iloc[0])
+    for level in ("desa", "kecamatan"):
+        if level in rows and rows[level].fillna("").astype(str).str.strip().ne("").any():
+            return level
+    return "kabupaten"
+
+
+def classified_for(tables: dict[str, pd.DataFrame], level: str, target: float, period: str | None) -> pd.DataFrame:
+    """Every area of ``level`` from that level's matched rows, else rolled up from a finer level's
+    (as ``ui/data.py`` ``classified()`` does, without streamlit)."""
+    from . import boundaries, classify
+
+    def areas(lvl: str) -> pd.DataFrame:
+        return pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"]))
+
+    if level in tables:
+        return classify.classify(tables[level], areas(level), target, period)
+    finer = [lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables]
+    if not finer:
+        return classify.classify(pd.DataFrame(columns=["kode", "periode"]), areas(level), target, period)
+    base = classified_for(tables, finer[0], target, period)
+    key = "kode_kab" if level == "kabupaten" else "kode_kec"
+    out = classify.aggregate(base, areas(level), key, target)
+    out["periode"] = period
+    return out
+
+
+def _err(message: str) -> int:
+    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
+    return 2
+
+
+def render_cli(args) -> int:
+    """``python -m geo render``: write the map; exit 0, or 2 with a one-line reason (no traceback)."""
+    from . import boundaries
+    from .boundaries import CacheMissing
+
+    level = args.level
+    lang = getattr(args, "lang", None) or "id"
+    fmt = getattr(args, "format", None) or "png"
+    target = float(getattr(args, "target", None) or DEFAULT_TARGET)
+    period = getattr(args, "period", None) or None
+    kab = normalise_kab(args.kab) if getattr(args, "kab", None) else None
+    out = Path(args.out)
+    started = time.perf_counter()
+
+    if kab and level == "kabupaten":
+        return _err(t("render.error_kab_level", lang))
+    try:
+        kab_frame = boundaries.load("kabupaten")
+    except CacheMissing as exc:
+        return _err(f"{t('error.cache_missing', lang)} ({exc})")
+    if kab and kab not in set(kab_frame["kode"]):
+        choices = ", ".join(f"{k} {n}" for k, n in zip(kab_frame["kode"], kab_frame["nama"]))
+        return _err(t("render.error_kab", lang, kode=args.kab, choices=choices))
+    if not out.parent.is_dir():
+        return _err(t("render.error_out_dir", lang, path=str(out.parent)))
+
+    try:
+        tables, names, is_sample = _matched_tables(getattr(args, "table", None), lang)
+    except _CliError as exc:
+        return _err(str(exc))
+    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
+    if period is not None and period not in periods:
+        return _err(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
+    period = period or (periods[-1] if periods else None)
+    if tables and all(LEVELS.index(lvl) < LEVELS.index(level) for lvl in tables):
+        return _err(t("render.error_coarse_table", lang, table=", ".join(tables), level=level))
+
+    used = level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
+    data_name = names.get(used, "")
+    frame = classified_for(tables, level, target, period)
+    shown = frame[frame["kode_kab"] == kab] if kab else frame
+    if not shown["has_data"].any():
+        print(t("render.warn_no_rows", lang, level=level), file=sys.stderr)
+    try:
+        data = render_map(frame, level, lang=lang, period=period, target=target, is_sample=is_sample, data_source=data_name,
+                          kab=kab, fmt=fmt, out=out)
+    except (RenderError, OSError) as exc:
+        return _err(str(exc))
+    seconds = time.perf_counter() - started
+    print(t("render.written", lang, path=str(out), size=numfmt.number(len(data) / 1024, lang), seconds=numfmt.number(seconds, lang, 1)))
+    return 0
+
+
+class _CliError(Exception):
+    pass
+
+
+def _matched_tables(table_path: str | None, lang: str) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool]:
+    """Matched rows per level: the given table (at its own level), else both sample tables."""
+    from . import boundaries
+    from .join import join
+    from .table import TableError, read_table
+
+    def areas(lvl: str) -> pd.DataFrame:
+        return pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"]))
+
+    if table_path:
+        path = Path(table_path)
+        if not path.is_file():
+            raise _CliError(t("render.error_no_file", lang, path=str(path)))
+        try:
+            table = read_table(path)
+        except TableError as exc:
+            raise _CliError(exc.message(lang)) from None
+        except OSError as exc:
+            raise _CliError(t("error.table_unreadable", lang, detail=str(exc))) from None
+        lvl = table_level(table)
+        return {lvl: join(table, lvl, areas(lvl)).matched}, {lvl: path.name}, False
+
+    from .sample import ensure_samples
+
+    paths = ensure_samples()
+    tables = {lvl: join(read_table(p), lvl, areas(lvl)).matched for lvl, p in paths.items()}
+    return tables, {lvl: p.name for lvl, p in paths.items()}, True
