@@ -86,6 +86,9 @@ class Matcher:
         parent = {"kabupaten": None, "kecamatan": "kode_kab", "desa": "kode_kec"}[level]
         self.index = NameIndex.build(level, zip(areas["kode"], areas["nama"], areas["jenis"],
                                                 areas[parent] if parent else [None] * len(areas)))
+        parents = [c for c in ("nama_kec", "nama_kab") if c in areas and level != "kabupaten"]
+        self.where = {k: ", ".join(str(v) for v in vals if isinstance(v, str) and v)
+                      for k, *vals in zip(areas["kode"], *(areas[c] for c in parents))} if parents else {}
         kab = areas[["kode_kab", "nama_kab"]].drop_duplicates("kode_kab") if level != "kabupaten" else None
         self.kab = self.index if kab is None else NameIndex.build(
             "kabupaten", ((k, n, _kab_kind(k), None) for k, n in zip(kab["kode_kab"], kab["nama_kab"])))
@@ -94,7 +97,8 @@ class Matcher:
             "kecamatan", zip(kec["kode_kec"], kec["nama_kec"], ["kecamatan"] * len(kec), kec["kode_kab"]))
 
     def _labels(self, codes: tuple[str, ...] | list[str]) -> list[str]:
-        return [self.index.label(c) for c in codes]
+        """ "kode nama", with the parents below kabupaten level so same-named areas can be told apart."""
+        return [f"{self.index.label(c)} ({self.where[c]})" if self.where.get(c) else self.index.label(c) for c in codes]
 
     def by_code(self, raw: str) -> Outcome:
         """Resolve a code; unmatched outcomes say why (not a code, other level, BPS-like, unknown)."""
@@ -155,7 +159,11 @@ class Matcher:
             return Outcome("matched", Msg("join.reason.by_name", {}), code)
         if found.codes:
             labels = self._labels(found.codes)
-            return Outcome("ambiguous", Msg("join.reason.ambiguous", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+            params = {"name": name, "candidates": ", ".join(labels)}
+            if found.formers:
+                code, former = found.formers[0]
+                return Outcome("ambiguous", Msg("join.reason.ambiguous_former", {**params, "former": former, "current": self.index.names[code]}), None, labels)
+            return Outcome("ambiguous", Msg("join.reason.ambiguous", params), None, labels)
         if scope is not None and (elsewhere := self.index.find(name)).codes:
             labels = self._labels(elsewhere.codes)
             return Outcome("unmatched", Msg("join.reason.not_in_parent", {"name": name, "candidates": ", ".join(labels)}), None, labels)

@@ -114,6 +114,7 @@ class Lookup:
     former: str | None = None  # set when the match came through a former name
     kind_mismatch: tuple[str, ...] = ()  # areas that match the name but not the stated kind (Kota X vs Kabupaten X)
     suggestions: tuple[str, ...] = ()  # close spellings when nothing matched
+    formers: tuple[tuple[str, str], ...] = ()  # (code, former name) for candidates found through a former name
 
 
 @dataclass
@@ -160,7 +161,7 @@ class NameIndex:
         codes = sorted(set(fitting) | {code for code, _ in former})
         if codes:
             used = former[0][1] if former and len(codes) == 1 else None
-            return Lookup(tuple(codes), former=used)
+            return Lookup(tuple(codes), former=used, formers=tuple(former))
         if by_name:
             return Lookup((), kind_mismatch=tuple(sorted(by_name)))
         scope = {k for k, cs in self.by_key.items() if self._within(cs, parents)}

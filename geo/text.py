@@ -278,6 +278,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "\"{name}\" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau nama yang lebih lengkap (mis. dengan induknya, \"Kota …\"/\"Kabupaten …\")",
         "\"{name}\" could mean several areas: {candidates}. Give the code or a fuller name (e.g. with its parent, \"Kota …\"/\"Kabupaten …\")",
     ),
+    "join.reason.ambiguous_former": (
+        "\"{name}\" bisa berarti beberapa wilayah: {candidates} ({former} adalah nama lama {current}). Tulis kodenya atau nama lengkapnya",
+        "\"{name}\" could mean several areas: {candidates} ({former} is the former name of {current}). Give the code or the full name",
+    ),
     "join.reason.not_in_parent": (
         "\"{name}\" tidak ada di wilayah induk yang ditulis; nama itu ada di: {candidates}",
         "\"{name}\" is not in the parent area given; that name exists in: {candidates}",
