@@ -73,7 +73,7 @@ def totals_row(classified: pd.DataFrame, lang: str) -> dict:
         "cakupan": tot.coverage,
         "target_efektif": tot.target,
         "gap": tot.gap_sum,
-        "status": BELOW if tot.coverage < tot.target else ("at_or_above" if tot.areas_with_data else NO_DATA),
+        "status": BELOW if tot.gap_to_target > 0 else ("at_or_above" if tot.areas_with_data else NO_DATA),
     }
 
 
@@ -82,7 +82,8 @@ def labelled(table: pd.DataFrame, lang: str, with_totals: pd.DataFrame | None = 
     df = table.copy()
     if with_totals is not None:
         df = pd.concat([df, pd.DataFrame([totals_row(with_totals, lang)])], ignore_index=True)
-    df["status"] = df["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else s)
+    if "status" in df:
+        df["status"] = df["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else s)
     names = {
         "rank": t("col.rank", lang),
         "kode": t("col.kode", lang),

@@ -82,7 +82,9 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
     big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
     clicked = views.show_map(frame, big, frame_key + ("present",), height=720, key=key,
                              extra_panels=[(top_html(top_below(frame, level), lang), "topleft")])
-    if st.button("✕ " + t("present.exit", lang), key="present_exit"):
-        st.session_state["w_present"] = False
-        st.rerun()
+    st.button("✕ " + t("present.exit", lang), key="present_exit", on_click=_leave)
     return clicked
+
+
+def _leave() -> None:
+    st.session_state["w_present"] = False

@@ -13,6 +13,7 @@ from geo.viewstate import ViewState
 from . import data
 
 _SYNCED = "_synced_query"
+_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period")
 
 
 def _params() -> dict[str, str]:
@@ -32,11 +33,13 @@ def read(default: ViewState, source: data.Source) -> ViewState:
     )
     for p in problems:
         st.warning(t(p.key, state.lang, param=p.param, value=p.value), icon="⚠️")
-    if st.session_state.get(_SYNCED) != params or problems:
-        for name in ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color"):
+    from_url = st.session_state.get(_SYNCED) != params or bool(problems)
+    for name in _WIDGETS:
+        # Streamlit drops a widget's value when a page without it runs (page switch), so a
+        # missing key is refilled from the URL too; otherwise the widget would reset to 0.
+        if from_url or f"w_{name}" not in st.session_state:
             st.session_state[f"w_{name}"] = getattr(state, name)
-        st.session_state["w_period"] = state.period
-        st.session_state[_SYNCED] = params
+    st.session_state[_SYNCED] = params
     return state
 
 

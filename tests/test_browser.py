@@ -1,0 +1,211 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright against `streamlit run` on localhost.
+
+These check what a person sees: polygons drawn, the below-target legend entry, tooltips, a click
+that drills down, the map with every non-localhost request blocked, and that panning or zooming
+sends nothing back to Python (no re-run).
+"""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bench.browser import CHROMIUM, launch, unavailable
+from bench.servers import Server
+from geo.boundaries import load
+from geo.paths import ROOT
+from geo.text import t
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = "streamlit_folium"
+POLYGONS = "path.leaflet-interactive"
+
+
+@pytest.fixture(scope="module")
+def server():
+    why = unavailable()
+    if why:
+        if sys.platform.startswith("linux"):
+            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
+        pytest.skip(why)
+    with Server("tests", ROOT / "app.py") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(90_000)
+    yield pg
+    context.close()
+
+
+def map_frame(page, min_polygons: int):
+    """The st_folium iframe once at least ``min_polygons`` areas are drawn in it."""
+    page.wait_for_selector(f'iframe[src*="{MAP_FRAME}"], iframe[title*="{MAP_FRAME}"]', state="attached")
+    for _ in range(600):
+        for fr in page.frames:
+            if MAP_FRAME in fr.url:
+                try:
+                    fr.wait_for_function(
+                        "(n) => document.querySelectorAll('path.leaflet-interactive').length >= n",
+                        arg=min_polygons, timeout=2000,
+                    )
+                    return fr
+                except Exception:
+                    pass
+        page.wait_for_timeout(100)
+    raise AssertionError(f"map never showed {min_polygons} polygons")
+
+
+def polygon_count(frame) -> int:
+    return frame.evaluate(f"() => document.querySelectorAll('{POLYGONS}').length")
+
+
+def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
+    """Page pixel of a point inside area ``kode`` (where a person would click)."""
+    gdf = load(level)
+    pt = gdf.loc[gdf["kode"] == kode, "display"].iloc[0].representative_point()
+    xy = frame.evaluate("([lat, lng]) => { const m = window.pjkLayers.base._map; const p = m.latLngToContainerPoint([lat, lng]);"
+                        " const r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }", [pt.y, pt.x])
+    box = frame.frame_element().bounding_box()
+    return box["x"] + xy[0], box["y"] + xy[1]
+
+
+def test_kabupaten_map_draws_every_area_with_below_target_legend(server, page):
+    page.goto(server.url + "/?basemap=none")
+    frame = map_frame(page, 14)
+    assert polygon_count(frame) == 14
+    legend = frame.locator('.pjk-lg-row[data-kind="below"]')
+    assert legend.is_visible()
+    assert t("map.legend_below", "id", target="50,24%") in legend.inner_text()
+    assert frame.locator('.pjk-lg-row[data-kind="no_data"]').is_visible()
+    # the hatch overlay is drawn for the below-target areas
+    assert frame.evaluate("() => window.pjkLayers.below.getLayers().length") >= 1
+    assert frame.locator("#pjk-hatch").count() == 1
+    assert "Data contoh, bukan data resmi" in frame.locator(".pjk-sample").inner_text()
+
+
+def test_one_kabupaten_desa_map(server, page):
+    page.goto(server.url + "/desa?level=desa&kab=61.04&basemap=none")
+    frame = map_frame(page, 262)
+    assert polygon_count(frame) == 262
+    page.get_by_text("Ketapang").first.wait_for()
+
+
+def test_tooltip_shows_name_and_figures(server, page):
+    page.goto(server.url + "/?basemap=none")
+    frame = map_frame(page, 14)
+    x, y = point_on_page(page, frame, "61.04", "kabupaten")
+    page.mouse.move(x, y)
+    tip = frame.locator(".pjk-tooltip")
+    tip.wait_for(state="visible", timeout=10_000)
+    text = tip.inner_text()
+    assert "Ketapang" in text and "%" in text and t("map.tooltip_gap", "id") in text
+
+
+def test_click_on_an_area_drills_down(server, page):
+    page.goto(server.url + "/?basemap=none")
+    frame = map_frame(page, 14)
+    x, y = point_on_page(page, frame, "61.04", "kabupaten")
+    page.mouse.click(x, y)
+    page.wait_for_url("**/desa?*", timeout=60_000)
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("kab") == ["61.04"]
+    frame = map_frame(page, 20)  # Ketapang's kecamatan
+    assert polygon_count(frame) == len(load("kecamatan").query("kode_kab == '61.04'"))
+    page.get_by_role("heading", name="Ketapang").first.wait_for()
+
+
+def test_offline_map_still_shows_areas_legend_and_tooltips(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(server.url + "/desa?level=desa&kab=61.04&basemap=light")  # tiles requested, and refused
+        frame = map_frame(page, 262)
+        assert polygon_count(frame) == 262
+        assert frame.locator('.pjk-lg-row[data-kind="below"]').is_visible()
+        desa = load("desa")
+        kode, nama = desa.loc[desa["kode_kab"] == "61.04", ["kode", "nama"]].iloc[0]
+        page.mouse.move(*point_on_page(page, frame, kode, "desa"))
+        frame.locator(".pjk-tooltip").wait_for(state="visible", timeout=10_000)
+        assert nama in frame.locator(".pjk-tooltip").inner_text()
+        leaflet_js = [u for u in blocked if u.split("?")[0].endswith((".js", ".css"))]
+        assert not leaflet_js, f"scripts/styles requested from the internet: {leaflet_js}"
+        assert frame.evaluate("() => typeof L !== 'undefined' && !!L.version")
+    finally:
+        context.close()
+
+
+def test_pan_and_zoom_send_nothing_back_but_a_click_does(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
+    try:
+        page.goto(server.url + "/?basemap=none")
+        frame = map_frame(page, 14)
+        page.wait_for_timeout(2500)  # the first run settles (component value, URL sync)
+        settled = len(sent)
+        box = frame.frame_element().bounding_box()
+        cx, cy = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        page.mouse.move(cx + 120, cy + 60, steps=8)
+        page.mouse.up()
+        page.mouse.wheel(0, -400)
+        page.wait_for_timeout(800)
+        page.mouse.wheel(0, 400)
+        frame.evaluate("() => window.pjkLayers.base._map.setZoom(window.pjkLayers.base._map.getZoom() + 1)")
+        page.wait_for_timeout(2500)
+        assert len(sent) == settled, f"pan/zoom sent {len(sent) - settled} websocket message(s) to the server"
+        # positive control: a click that changes the selection does reach Python
+        frame.evaluate("() => window.pjkLayers.base._map.fitBounds(window.pjkLayers.base.getBounds())")
+        page.wait_for_timeout(800)
+        x, y = point_on_page(page, frame, "61.04", "kabupaten")
+        page.mouse.click(x, y)
+        page.wait_for_url("**/desa?*", timeout=60_000)
+        assert len(sent) > settled
+    finally:
+        context.close()
+
+
+def test_presentation_mode_hides_the_sidebar(server, page):
+    page.goto(server.url + "/?present=1&basemap=none")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    frame = map_frame(page, 14)
+    assert frame.get_by_text(t("present.top5", "id")).is_visible()  # the five furthest below, on the map
+    assert page.locator(".pjk-p-title").first.is_visible()
+
+
+def test_english_switch_in_the_browser(server, page):
+    page.goto(server.url + "/?lang=en&basemap=none")
+    frame = map_frame(page, 14)
+    assert t("map.legend_below", "en", target="50.24%") in frame.locator('.pjk-lg-row[data-kind="below"]').inner_text()
+    assert page.get_by_text(t("metric.bantuan", "en")).first.is_visible()
