@@ -1,0 +1,248 @@
+"""The folium map: below-target styling, every area in the payload, escaping, offline Leaflet, size."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo import assets, maps, sample, style
+from geo.classify import BELOW, NO_DATA, classify
+from geo.encode import decode_ring
+from geo.maps import MapOptions, build_map, coverage_payload, features_in_map, json_for_script
+
+EVIL = '<script>alert(1)</script> "quoted" & co'
+NO_DATA_CODE = "61.09"
+
+
+def _matched(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(target_persen=np.nan)  # the sample carries no own targets
+
+
+@pytest.fixture(scope="module")
+def kab_classified(areas) -> pd.DataFrame:
+    table = _matched(sample.kabupaten_table())
+    table = table[table.kode != NO_DATA_CODE]  # one area without data
+    return classify(table, areas("kabupaten"))
+
+
+@pytest.fixture(scope="module")
+def desa_classified(areas) -> pd.DataFrame:
+    return classify(_matched(sample.desa_table()), areas("desa"))
+
+
+def _payload_from_html(html: str) -> dict:
+    m = re.search(r"var D = (\{.*?\});\n", html)
+    assert m, "coverage payload not found in the page"
+    return json.loads(m.group(1))
+
+
+def _inner_html_blocks(html: str) -> list[str]:
+    return [json.loads(s) for s in re.findall(r"d\.innerHTML = (\".*?\");", html)]
+
+
+@pytest.fixture(scope="module")
+def kab_html(kab_classified) -> str:
+    opts = MapOptions(level="kabupaten", is_sample=True, title="Cakupan Jamsostek Kalbar", subtitle="Kabupaten/Kota, 2024")
+    return build_map(kab_classified, opts).get_root().render()
+
+
+# --- below target and no data are unmistakable -------------------------------------------
+
+
+def test_below_target_style_and_legend(kab_html, kab_classified):
+    assert (kab_classified.status == BELOW).any()
+    assert style.BELOW_OUTLINE in kab_html
+    payload = _payload_from_html(kab_html)
+    assert 'id="pjk-hatch"' in payload["defs"] and 'id="pjk-nodata"' in payload["defs"]
+    assert payload["s"]["below_outline"] == style.BELOW_OUTLINE
+    assert "url(#pjk-hatch)" in kab_html
+    legend = " ".join(_inner_html_blocks(kab_html))
+    assert "Di bawah target (50,24%)" in legend
+    assert "Tidak ada data" in legend
+    assert 'data-kind="below"' in legend and 'data-kind="no_data"' in legend
+    assert "Data contoh, bukan data resmi" in legend  # sample label on the map
+
+
+def test_every_area_in_the_payload(kab_html, kab_classified):
+    payload = _payload_from_html(kab_html)
+    codes = [row[0] for row in payload["f"]]
+    assert sorted(codes) == sorted(kab_classified.kode) and len(codes) == 14
+    assert len(payload["g"]) == 14
+    statuses = {row[0]: row[6] for row in payload["f"]}
+    assert statuses[NO_DATA_CODE] == 0  # no data, not 0%
+    for kode, status in zip(kab_classified.kode, kab_classified.status):
+        assert statuses[kode] == {NO_DATA: 0, BELOW: 1}.get(status, 2)
+
+
+def test_features_in_map(kab_classified):
+    m = build_map(kab_classified, MapOptions(level="kabupaten"))
+    assert features_in_map(m) == 14
+
+
+def test_payload_rows_match_the_js_mapping(kab_classified):
+    """Python writes rows by position; the script reads them by position: the two must agree."""
+    body = re.search(r"properties:\{(.*?)\}", inspect.getsource(maps))
+    index = {k: int(v) for k, v in re.findall(r"(\w+):p\[(\d+)\]", body.group(1))}
+    assert {"kode", "nama", "status", "fill", "selected", "dim"} <= set(index)
+    payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten", selected="61.71"), dim={"61.01", "61.02"}))
+    for row in payload["f"]:
+        assert len(row) == max(index.values()) + 1
+        assert row[index["selected"]] == (1 if row[0] == "61.71" else 0)
+        assert row[index["dim"]] == (1 if row[0] in {"61.01", "61.02"} else 0)
+    by_code = kab_classified.set_index("kode")
+    for row in payload["f"]:
+        assert row[index["kode"]] == row[0]
+        assert row[index["nama"]] == by_code.loc[row[0], "nama"]
+        assert row[index["fill"]] == style.fill_color(by_code.loc[row[0], "cakupan"])
+
+
+def test_payload_geometry_is_the_display_geometry(kab_classified):
+    from geo import boundaries
+
+    payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten")))
+    display = boundaries.load("kabupaten").set_index("kode")["display"]
+    i = [r[0] for r in payload["f"]].index("61.71")
+    lat, lng = decode_ring(payload["g"][i][0][0])[0]
+    first = display["61.71"].geoms[0] if display["61.71"].geom_type == "MultiPolygon" else display["61.71"]
+    x, y = first.exterior.coords[0]
+    assert (lng, lat) == pytest.approx((x, y), abs=1e-5)
+
+
+def test_payload_survives_templating_verbatim(kab_classified):
+    """Encoded geometry contains '{{' and '{%' now and then; the page must carry it untouched."""
+    opts = MapOptions(level="kabupaten")
+    payload = coverage_payload(kab_classified, opts)
+    html = maps.map_from_payload(payload, opts).get_root().render()
+    assert payload in html
+
+
+def test_tooltip_figures_in_language(kab_classified):
+    by_code = kab_classified.set_index("kode")
+    for lang in ("id", "en"):
+        payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten", lang=lang)))
+        row = next(r for r in payload["f"] if r[0] == "61.01")
+        from geo import fmt
+
+        assert row[3] == fmt.percent(by_code.loc["61.01", "cakupan"], lang)
+        assert row[4] == ("50,24%" if lang == "id" else "50.24%")
+        assert payload["labels"]["no_data"] == ("Tidak ada data" if lang == "id" else "No data")
+        nodata = next(r for r in payload["f"] if r[0] == NO_DATA_CODE)
+        assert nodata[3] == "–" and nodata[5] == "–"
+
+
+def test_english_legend_and_no_sample_label(kab_classified):
+    html = build_map(kab_classified, MapOptions(level="kabupaten", lang="en")).get_root().render()
+    legend = " ".join(_inner_html_blocks(html))
+    assert "Below target (50.24%)" in legend and "No data" in legend
+    assert "Data contoh" not in html  # real data: no sample label
+
+
+def test_own_targets_in_legend(areas):
+    table = _matched(sample.kabupaten_table())
+    table.loc[table.kode == "61.71", "target_persen"] = 45.0
+    c = classify(table, areas("kabupaten"))
+    html = build_map(c, MapOptions(level="kabupaten")).get_root().render()
+    legend = " ".join(_inner_html_blocks(html))
+    assert "di bawah target wilayahnya" in legend
+    payload = _payload_from_html(html)
+    assert next(r for r in payload["f"] if r[0] == "61.71")[4] == "45,00%"
+
+
+def test_desa_parent_label(desa_classified):
+    payload = json.loads(coverage_payload(desa_classified, MapOptions(level="desa")))
+    row = next(r for r in payload["f"] if r[0] == "61.01.01.2001")
+    assert row[1] == "Dalam Kaum"
+    assert row[2] == "Kecamatan Sambas, Kabupaten Sambas"
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+def test_hostile_names_and_titles_are_escaped(kab_classified):
+    evil = kab_classified.copy()
+    evil.loc[evil.kode == "61.71", "nama"] = EVIL
+    opts = MapOptions(level="kabupaten", title=EVIL, subtitle=EVIL, source_line=EVIL, is_sample=True)
+    html = build_map(evil, opts).get_root().render()
+    assert "<script>alert" not in html
+    assert "</script> \"quoted\"" not in html
+    assert '"quoted" & co' not in html
+    # the data still says what the table said ...
+    payload = _payload_from_html(html)
+    assert next(r for r in payload["f"] if r[0] == "61.71")[1] == EVIL
+    # ... and the HTML blocks put into the page are escaped for innerHTML
+    blocks = _inner_html_blocks(html)
+    assert blocks and all("<script>" not in b for b in blocks)
+    joined = " ".join(blocks)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; co" in joined
+    assert joined.count("&lt;script&gt;alert(1)") == 3  # title, subtitle, source line
+
+
+def test_json_for_script_examples():
+    out = json_for_script({"n": "</script><b>&"})
+    assert "<" not in out and ">" not in out and "&" not in out
+    assert json.loads(out) == {"n": "</script><b>&"}
+    with pytest.raises(ValueError):
+        json_for_script({"x": float("nan")})
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=4), max_leaves=20))
+def test_json_for_script_round_trip(value):
+    out = json_for_script(value)
+    assert not set(out) & {"<", ">", "&"}
+    assert out.isascii()
+    assert "\u2028" not in out and "\u2029" not in out
+    assert json.loads(out) == value
+
+
+# --- offline Leaflet ---------------------------------------------------------------------
+
+
+def _asset_urls(html: str) -> list[str]:
+    return re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
+
+
+def test_leaflet_is_served_locally(kab_html):
+    urls = _asset_urls(kab_html)
+    assert f"{assets.STREAMLIT_BASE_URL}/leaflet.js" in urls
+    assert f"{assets.STREAMLIT_BASE_URL}/leaflet.css" in urls
+    assert not [u for u in urls if u.startswith(("http:", "https:", "//"))]
+    for cdn in ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn.com"):
+        assert cdn not in kab_html
+
+
+def test_standalone_html_inlines_leaflet(kab_classified):
+    m = build_map(kab_classified, MapOptions(level="kabupaten", basemap="none", is_sample=True))
+    html = assets.standalone_html(m)
+    assert _asset_urls(html) == []
+    assert "pjk-inline-assets" not in html
+    js = (assets.package_dir() / "leaflet.js").read_text(encoding="utf-8")
+    css = (assets.package_dir() / "leaflet.css").read_text(encoding="utf-8")
+    assert js[:2000].replace("</script", "<\\/script") in html
+    assert css[:500] in html
+    assert html.count("<script") == html.count("</script>")  # the inlined code never closes its tag early
+    assert "Data contoh, bukan data resmi" in " ".join(_inner_html_blocks(html))
+    assert features_in_map(m) == 14
+
+
+def test_leaflet_files_exist_for_streamlit():
+    target = assets.ensure_static()
+    for name in assets.FILES:
+        assert (target / name).is_file() and (target / name).stat().st_size > 1000
+
+
+# --- size --------------------------------------------------------------------------------
+
+
+def test_desa_province_payload_is_small(desa_classified):
+    payload = coverage_payload(desa_classified, MapOptions(level="desa"))
+    assert len(payload.encode("utf-8")) < 1_500_000
+    data = json.loads(payload)
+    assert len(data["f"]) == 2130 and len(data["g"]) == 2130
+    assert sum(r[6] == 1 for r in data["f"]) == int((desa_classified.status == BELOW).sum())
