@@ -100,9 +100,10 @@ class Matcher:
         """ "kode nama", with the parents below kabupaten level so same-named areas can be told apart."""
         return [f"{self.index.label(c)} ({self.where[c]})" if self.where.get(c) else self.index.label(c) for c in codes]
 
-    def by_code(self, raw: str) -> Outcome:
-        """Resolve a code; unmatched outcomes say why (not a code, other level, BPS-like, unknown)."""
-        code = normalise_code(raw)
+    def by_code(self, raw: str, value: object = None) -> Outcome:
+        """Resolve a code (``raw`` as written, ``value`` as read, e.g. an Excel number); unmatched outcomes
+        say why (not a code, other level, BPS-like, unknown)."""
+        code = normalise_code(value if value is not None else raw)
         digits = "".join(ch for ch in raw if ch.isdigit())
         if code is None:
             if len(digits) == 7 and self.level == "kecamatan":
@@ -180,7 +181,7 @@ class Matcher:
         raw = _s(row.get("kode_input")) or _s(row.get("kode"))
         if not raw:
             return self.by_name(row)
-        outcome = self.by_code(raw)
+        outcome = self.by_code(raw, _s(row.get("kode")))
         name = self.own_name(row)
         if outcome.status == "matched":
             if name and not self.index.same_name(outcome.kode, name):

@@ -405,13 +405,14 @@ def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[
             continue
         row_issues: list[Issue] = []
         rec: dict = {"baris": row}
-        kode_text = _text(get.get("kode"))
+        kode_raw = get.get("kode")
+        kode_text = _text(kode_raw)
         for c in NAME_COLUMNS:
             rec[c] = _text(get.get(c)) or None
             if not kode_text and rec[c] and _looks_like_code(rec[c]):  # "6171" written in the name column
-                kode_text, rec[c] = rec[c], None
+                kode_raw, kode_text, rec[c] = rec[c], rec[c], None
         rec["kode_input"] = kode_text or None
-        rec["kode"] = normalise_code(kode_text) or (kode_text or None)
+        rec["kode"] = normalise_code(kode_raw) or (kode_text or None)
         if period_col is None or period_blank:
             rec["periode"] = DEFAULT_PERIOD
         else:
