@@ -198,8 +198,9 @@ def test_pan_and_zoom_send_nothing_back_but_a_click_does(server, browser):
 
 def test_presentation_mode_hides_the_sidebar(server, page):
     page.goto(server.url + "/?present=1&basemap=none")
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
     frame = map_frame(page, 14)
+    page.locator(".pjk-p-title").first.wait_for()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert frame.get_by_text(t("present.top5", "id")).is_visible()  # the five furthest below, on the map
     assert page.locator(".pjk-p-title").first.is_visible()
 
