@@ -74,6 +74,7 @@ def totals_row(classified: pd.DataFrame, lang: str) -> dict:
         "target_efektif": tot.target,
         "gap": tot.gap_sum,
         "status": BELOW if tot.gap_to_target > 0 else ("at_or_above" if tot.areas_with_data else NO_DATA),
+        "penerima_bantuan_iuran": tot.bantuan,
     }
 
 
@@ -81,7 +82,8 @@ def labelled(table: pd.DataFrame, lang: str, with_totals: pd.DataFrame | None = 
     """Table with translated headers and status words; numbers stay numeric for sorting."""
     df = table.copy()
     if with_totals is not None:
-        df = pd.concat([df, pd.DataFrame([totals_row(with_totals, lang)])], ignore_index=True)
+        row = {k: v for k, v in totals_row(with_totals, lang).items() if k in df.columns}
+        df = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
     if "status" in df:
         df["status"] = df["status"].map(lambda s: t(f"status.{s}", lang) if isinstance(s, str) else s)
     names = {
