@@ -1,0 +1,100 @@
+"""``python -m geo check``: the join report a data officer runs on a table, as text and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from geo.paths import ROOT
+from geo.sample import ensure_samples
+
+SIX = """kabupaten,periode,tenaga_kerja,peserta_aktif
+KAB. SAMBAS,2024,300000,90000
+Kab Kubu Raya,2024,290000,98000
+6171,2024,300000,150000
+Kabupaten Pontianak,2024,140000,40000
+Pontianak,2024,100000,30000
+Kabupaten Xyz,2024,1000,100
+"""
+
+
+def check(path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "geo", "check", str(path), "--level", "kabupaten", *args],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def six(tmp_path):
+    path = tmp_path / "enam.csv"
+    path.write_text(SIX, encoding="utf-8")
+    return path
+
+
+def test_json_report(six):
+    proc = check(six, "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["file"] == "enam.csv" and report["level"] == "kabupaten" and report["rows"] == 6
+    assert report["summary"] == {"rows": 6, "matched": 4, "unmatched": 1, "ambiguous": 1, "invalid": 0, "duplicate": 0}
+    matched = {r["input"]: r["kode"] for r in report["matched"]}
+    assert matched == {"KAB. SAMBAS": "61.01", "Kab Kubu Raya": "61.12", "6171": "61.71", "Kabupaten Pontianak": "61.02"}
+    [ambiguous] = report["ambiguous"]
+    assert (ambiguous["baris"], ambiguous["input"]) == (6, "Pontianak")
+    assert ambiguous["candidates"] == ["61.02 Kabupaten Mempawah", "61.71 Kota Pontianak"]
+    [unmatched] = report["unmatched"]
+    assert (unmatched["baris"], unmatched["input"], unmatched["kode"]) == (7, "Kabupaten Xyz", None)
+    assert unmatched["reason"]
+    assert report["row_errors"] == []
+    assert len(report["areas_without_data"]["2024"]) == 10
+
+
+def test_text_report(six):
+    proc = check(six)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "6 baris: 4 cocok, 1 tidak cocok, 1 ambigu, 0 tidak valid." in out
+    assert "Baris 2: KAB. SAMBAS → 61.01 Kabupaten Sambas" in out
+    assert "Baris 4: 6171 → 61.71 Kota Pontianak" in out
+    assert "Baris 5: Kabupaten Pontianak → 61.02 Kabupaten Mempawah" in out
+    assert "Baris 6: Pontianak → ambigu" in out and "Baris 7: Kabupaten Xyz → tidak cocok" in out
+
+
+def test_text_report_in_english(six):
+    proc = check(six, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "6 rows: 4 matched, 1 unmatched, 1 ambiguous, 0 invalid." in proc.stdout
+    assert 'name "Kabupaten Xyz" not found' in proc.stdout
+
+
+def test_invalid_row_exits_1(tmp_path):
+    path = tmp_path / "salah.csv"
+    path.write_text(SIX + "Kota Singkawang,2024,100,150\n", encoding="utf-8")
+    proc = check(path, "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["summary"]["invalid"] == 1
+    [error] = report["row_errors"]
+    assert (error["row"], error["column"], error["code"]) == (8, "peserta_aktif", "table.peserta_exceeds")
+    text = check(path)
+    assert text.returncode == 1 and "[error] Baris 8, Kolom peserta_aktif:" in text.stdout
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4\n", bytes(range(256)) * 4, b"a,b\n1,2\n"])
+def test_unusable_file_exits_2_without_traceback(tmp_path, content):
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(content)
+    proc = check(path)
+    assert proc.returncode == 2
+    assert "GAGAL / FAILED" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_sample_table_checks_clean():
+    proc = check(ensure_samples()["kabupaten"], "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["summary"]["matched"] == 14 and report["row_errors"] == []
