@@ -50,7 +50,7 @@ ALERT = "#8b0000"
 GOOD = "#1a6b2f"
 CONTEXT_FILL = "#f7f7f7"
 CONTEXT_EDGE = "#c8c8c8"
-PARENT_EDGE = "#3d3d3d"
+PARENT_EDGE = "#8f8f8f"  # mid grey: a band either side of the (near-black) below-target outlines
 SAMPLE_BG, SAMPLE_EDGE, SAMPLE_INK = "#fff3cd", "#b8860b", "#5c4400"  # as the web banner
 
 # Figure-fraction layout: header band, map on the left, legend/figures panel on the right, source line.
@@ -168,6 +168,20 @@ def _lines(geoms, **kw) -> LineCollection:
     return LineCollection(segs, **kw)
 
 
+@lru_cache(maxsize=32)
+def _inner_boundaries(level: str, kab: str | None = None) -> tuple[np.ndarray, ...]:
+    """Segments of the boundaries that areas of ``level`` (within ``kab``) share with each other, not
+    their outer edge. Display geometry is coverage-simplified, so shared edges are identical."""
+    frame = _boundary_frame(level)
+    if kab:
+        frame = frame[frame["kode_kab"] == kab]
+    parts = np.asarray(frame.geometry.values, dtype=object)
+    outer = shapely.coverage_union_all(parts).boundary
+    inner = shapely.union_all([p.boundary for p in parts]).difference(outer)
+    lines = [g for g in getattr(inner, "geoms", [inner]) if not g.is_empty and g.geom_type == "LineString"]
+    return tuple(np.asarray(g.coords)[:, :2] for g in lines)
+
+
 def _label_point(geom):
     """A visual centre inside the largest part (pole of inaccessibility)."""
     parts = _polygons(geom)
@@ -180,16 +194,17 @@ def _label_point(geom):
         return big.representative_point()
 
 
-def _set_extent(ax, bounds, pad: float = 0.03) -> None:
+def _set_extent(ax, bounds, pad: float = 0.03, west: bool = True) -> None:
     """Limits around ``bounds`` with the same aspect as the map box, so 'equal' changes nothing.
 
-    Spare width goes to the west (the sea, in Kalbar): room for labels of small coastal kota.
+    With ``west``, spare width goes to the west (the sea, in Kalbar): room for labels of small coastal kota.
     """
     xmin, ymin, xmax, ymax = bounds
     w0, h0 = (xmax - xmin) * (1 + 2 * pad), (ymax - ymin) * (1 + 2 * pad)
     box = (MAP_BOX[2] * WIDTH_IN) / (MAP_BOX[3] * HEIGHT_IN)
     w, h = (w0, w0 / box) if w0 / h0 > box else (h0 * box, h0)
-    cx, cy = xmax + (xmax - xmin) * pad - w / 2, (ymin + ymax) / 2
+    cx = xmax + (xmax - xmin) * pad - w / 2 if west else (xmin + xmax) / 2
+    cy = (ymin + ymax) / 2
     ax.set_xlim(cx - w / 2, cx + w / 2)
     ax.set_ylim(cy - h / 2, cy + h / 2)
 
@@ -363,7 +378,7 @@ def build_figure(
     # Map ------------------------------------------------------------------------------------
     ax = fig.add_axes(MAP_BOX, label="map")
     ax.set_axis_off()
-    _set_extent(ax, geoms.total_bounds)
+    _set_extent(ax, geoms.total_bounds, west=not kab)
     ax.set_aspect("equal", adjustable="box")
     labels = _Labels(fig, ax)
 
@@ -383,17 +398,13 @@ def build_figure(
             _collection(geoms[~has], facecolors=style.NO_DATA_FILL, edgecolors=style.BORDER, linewidths=bw, hatch="..",
                         hatchcolor=style.NO_DATA_DOT, hatch_linewidth=1.0, zorder=1)
         )
-    # Parent outlines for orientation: kecamatan inside one kabupaten, else kabupaten. Drawn under the
-    # below-target outlines, wider than them, so they show as a band on either side.
-    parents: dict = {}
-    parent_key = None
+    # Parent boundaries for orientation (kecamatan inside one kabupaten, else kabupaten): only the inner
+    # ones, drawn under the below-target outlines and wider, so they show as a grey band either side.
+    parent_level = None
     if level != "kabupaten":
-        parent_key = "kode_kec" if (kab and level == "desa") else "kode_kab"
-        if parent_key in df:
-            groups = pd.Series(geoms.values, index=df.index).groupby(df[parent_key].to_numpy())
-            parents = {k: shapely.coverage_union_all(np.asarray(g.values)) for k, g in groups}
-            ax.add_collection(_lines(parents.values(), colors=PARENT_EDGE, linewidths=2.6 if parent_key == "kode_kab" else 2.0,
-                                     zorder=2, capstyle="round", joinstyle="round"))
+        parent_level = "kecamatan" if (kab and level == "desa") else "kabupaten"
+        ax.add_collection(LineCollection(_inner_boundaries(parent_level, kab if parent_level == "kecamatan" else None), colors=PARENT_EDGE,
+                                         linewidths=7.0 if parent_level == "kabupaten" else 5.0, zorder=2, capstyle="round", joinstyle="round"))
     dense = level == "desa" and not kab
     if below.any():
         bgeoms = geoms[below]
@@ -411,14 +422,16 @@ def build_figure(
             row = df.loc[i]
             text = f"{_short_name(row, level)}\n{numfmt.percent(row['cakupan'], lang, 1)}"
             labels.place(geoms.loc[i], text, fontsize=14, fontweight="bold", color=INK, linespacing=1.05, path_effects=halo, outside_ok=True)
-    elif parent_key == "kode_kec" and "nama_kec" in df:
-        names = df.groupby("kode_kec")["nama_kec"].first()
-        for k in sorted(parents, key=lambda k: -parents[k].area):
-            labels.place(parents[k], str(names.get(k, "")), fontsize=12, color=INK, style="italic", path_effects=halo)
-    elif parent_key == "kode_kab":
-        for k in sorted(parents, key=lambda k: -parents[k].area):
-            labels.place(parents[k], _short_name(pd.Series({"nama": kab_names.get(k, k)}), "kabupaten"), fontsize=14, fontweight="bold",
-                         color=INK, path_effects=halo, outside_ok=True)
+    elif parent_level is not None:
+        parents = _boundary_frame(parent_level)
+        if parent_level == "kecamatan":
+            parents = parents[parents["kode_kab"] == kab]
+        for _, row in parents.assign(_a=parents.area).sort_values("_a", ascending=False).iterrows():
+            if parent_level == "kecamatan":
+                labels.place(row.geometry, str(row["nama"]), fontsize=12, color=INK, style="italic", path_effects=halo)
+            else:
+                labels.place(row.geometry, _short_name(row, "kabupaten"), fontsize=14, fontweight="bold", color=INK, path_effects=halo,
+                             outside_ok=True)
     if kab:
         for _, row in kab_frame[kab_frame["kode"] != kab].iterrows():
             labels.place(row.geometry, _short_name(row, "kabupaten"), fontsize=13, color="#8a8a8a", zorder=0.5, clip_on=True)
@@ -515,7 +528,8 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     # Coverage against target: figure, bar with the target tick, difference.
     fig.text(x, y, tx("metric.coverage_of"), fontsize=18, color=MUTED, va="top")
     y -= 0.03
-    fig.text(x, y, numfmt.percent(tot.coverage, lang), fontsize=40, fontweight="bold", color=INK, va="top")
+    px_w = w * WIDTH_IN * DPI
+    _fit(fig, fig.text(x, y, numfmt.percent(tot.coverage, lang), fontsize=40, fontweight="bold", color=INK, va="top"), px_w, 20)
     y -= 0.075
     # The target sits above the right end of the bar, the difference under it: never on the big figure.
     fig.text(x + w, y + 0.004, f"{tx('metric.target')} {numfmt.percent(tot.target, lang)}", fontsize=16, color=ALERT, va="bottom", ha="right")
@@ -529,15 +543,15 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     # Areas below target.
     fig.text(x, y, _wrap(tx("metric.below_count", level=tx(f"level.{level}")), wrap), fontsize=18, color=MUTED, va="top")
     y -= 0.03
-    fig.text(x, y, tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang)),
-             fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top")
+    value = tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang))
+    _fit(fig, fig.text(x, y, value, fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top"), px_w, 18)
     y -= 0.07
     # Gap in people.
     gap_label = _wrap(tx("metric.gap"), wrap)
     fig.text(x, y, gap_label, fontsize=18, color=MUTED, va="top", linespacing=1.1)
     y -= 0.03 * (gap_label.count("\n") + 1)
     gap = tot.gap_to_target if has_data else float("nan")
-    fig.text(x, y, f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}", fontsize=34, fontweight="bold", color=INK, va="top")
+    _fit(fig, fig.text(x, y, f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}", fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
     no_data = tot.areas - tot.areas_with_data
     if no_data:
         fig.text(x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top")
