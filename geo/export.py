@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -33,11 +34,19 @@ def _notes(is_sample: bool, lang: str, extra: list[str] | None = None) -> list[s
 
 
 def to_csv(df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: list[str] | None = None) -> bytes:
-    """UTF-8 with BOM (Excel opens it right); notes such as the sample label come first, as comment lines."""
+    """UTF-8 with BOM (Excel opens it right); notes such as the sample label come first, as comment lines.
+
+    Lines end in CRLF so the writer quotes any field holding a lone CR: with a bare LF
+    terminator a value with a carriage return before ``=cmd`` went out unquoted and a
+    spreadsheet split it into a new row starting with ``=cmd``. Notes are single lines, written as one quoted cell (the
+    sample label has a comma, which otherwise splits it over two cells).
+    """
     buf = io.StringIO()
+    note_writer = csv.writer(buf, lineterminator="\r\n")
     for line in _notes(is_sample, lang, notes):
-        buf.write(f"# {neutralise(line)}\n")
-    safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
+        one_line = " ".join(str(line).splitlines())
+        note_writer.writerow([f"# {neutralise(one_line)}"])
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\r\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
