@@ -263,3 +263,12 @@ def test_sample_tables_join_without_problems(areas, level, count):
     assert result.summary() == {"rows": count, "matched": count, "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}
     assert set(result.matched["kode"]) == set(areas(level)["kode"])
     assert result.areas_without_data == {"2024": []} and not result.warnings
+
+
+@pytest.mark.parametrize("level", ["kabupaten", "kecamatan", "desa"])
+def test_templates_join_cleanly(areas, level):
+    from geo.table import template_csv
+
+    result = join(read_table(template_csv(level).encode("utf-8")), level, areas(level))
+    assert result.summary()["matched"] == result.summary()["rows"] >= 1
+    assert set(result.report["reason_code"]) == {"join.reason.by_code"}  # codes and names agree
