@@ -217,6 +217,17 @@ def test_leaflet_is_served_locally(kab_html):
         assert cdn not in kab_html
 
 
+def test_use_local_assets_drops_folium_cdn_defaults():
+    import folium
+
+    m = folium.Map()
+    before = _asset_urls(m.get_root().render())
+    assert any(u.startswith("http") for u in before)  # folium's own defaults come from CDNs
+    m = assets.use_local_assets(folium.Map(), "/static/x")
+    after = _asset_urls(m.get_root().render())
+    assert sorted(after) == ["/static/x/leaflet.css", "/static/x/leaflet.js"]
+
+
 def test_standalone_html_inlines_leaflet(kab_classified):
     m = build_map(kab_classified, MapOptions(level="kabupaten", basemap="none", is_sample=True))
     html = assets.standalone_html(m)
