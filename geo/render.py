@@ -20,25 +20,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
-import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from shapely.ops import polylabel
 
-matplotlib.use("Agg", force=False)
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-
-from . import DEFAULT_TARGET, LEVELS, style  # noqa: E402
-from . import fmt as numfmt  # noqa: E402
-from .boundaries import AREA_CRS, CRS  # noqa: E402
-from .classify import BELOW, NO_DATA, totals  # noqa: E402
-from .text import MESSAGES, t  # noqa: E402
+from . import DEFAULT_TARGET, LEVELS, style
+from . import fmt as numfmt
+from .boundaries import AREA_CRS, CRS
+from .classify import BELOW, NO_DATA, totals
+from .text import t
 
 MAP_CRS = AREA_CRS  # UTM 49S, metres
 WIDTH_IN, HEIGHT_IN, DPI = 19.2, 10.8, 100  # 1920 × 1080 px
@@ -189,7 +186,7 @@ def _label_point(geom):
         return None
     big = max(parts, key=lambda p: p.area)
     try:
-        return shapely.ops.polylabel(big, tolerance=max(big.length / 2000, 50.0))
+        return polylabel(big, tolerance=max(big.length / 2000, 50.0))
     except Exception:  # noqa: BLE001 - degenerate ring: any interior point will do
         return big.representative_point()
 
@@ -543,7 +540,7 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     # Areas below target.
     fig.text(x, y, _wrap(tx("metric.below_count", level=tx(f"level.{level}")), wrap), fontsize=18, color=MUTED, va="top")
     y -= 0.03
-    value = tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang))
+    value = tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang)) if has_data else "–"
     _fit(fig, fig.text(x, y, value, fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top"), px_w, 18)
     y -= 0.07
     # Gap in people.
@@ -551,7 +548,8 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     fig.text(x, y, gap_label, fontsize=18, color=MUTED, va="top", linespacing=1.1)
     y -= 0.03 * (gap_label.count("\n") + 1)
     gap = tot.gap_to_target if has_data else float("nan")
-    _fit(fig, fig.text(x, y, f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}", fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
+    gap_txt = f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}" if has_data else "–"
+    _fit(fig, fig.text(x, y, gap_txt, fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
     no_data = tot.areas - tot.areas_with_data
     if no_data:
         fig.text(x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top")
