@@ -1,0 +1,89 @@
+"""Start and stop the two Streamlit servers (ours and the naive baseline) for the browser bench."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .common import BENCH, OUT, ROOT
+
+NAIVE_DIR = OUT / "naive"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_naive() -> Path:
+    """A copy of bench/naive_app.py beside a link to the project's static folder (local Leaflet)."""
+    NAIVE_DIR.mkdir(parents=True, exist_ok=True)
+    script = NAIVE_DIR / "naive_app.py"
+    shutil.copyfile(BENCH / "naive_app.py", script)
+    link = NAIVE_DIR / "static"
+    if not link.exists():
+        try:
+            link.symlink_to(ROOT / "static", target_is_directory=True)
+        except OSError:  # no symlinks (Windows without rights): copy
+            shutil.copytree(ROOT / "static", link)
+    return script
+
+
+class Server:
+    def __init__(self, name: str, script: Path, port: int | None = None):
+        self.name = name
+        self.script = script
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = OUT / f"server_{name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> "Server":
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(self.script),
+            "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
+        ]
+        self._log = open(self.log, "w")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} server exited ({self.proc.returncode}); see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} server did not come up in {timeout} s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
