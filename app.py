@@ -58,9 +58,9 @@ if problem:
 _lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
 navigation = st.navigation(
     [
-        st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon="📊", url_path="ringkasan", default=True),
-        st.Page("pages/kabupaten.py", title=t("nav.kabupaten", _lang), icon="🗺️", url_path="kabupaten"),
-        st.Page("pages/desa.py", title=t("nav.desa", _lang), icon="🏘️", url_path="desa"),
+        st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),
+        st.Page("pages/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),
+        st.Page("pages/desa.py", title=t("nav.desa", _lang), icon=":material/holiday_village:", url_path="desa"),
     ]
 )
 navigation.run()

@@ -228,6 +228,31 @@ def header_html(opts: MapOptions) -> str:
     return f'<div class="pjk-header" style="font-size:{opts.legend_scale:.2f}em">{"".join(parts)}</div>' if parts else ""
 
 
+class FitBesideControls(VerbatimScript):
+    """Fit the areas into the part of the map the legend and panels leave free."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map){
+  var P = window.pjkLayers; if (!P) { return; }
+  var b = P.selected.getLayers().length ? P.selected.getBounds() : P.base.getBounds();
+  if (!b.isValid()) { return; }
+  var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
+  var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
+  var free = map.getSize().x - left - right;
+  if (free < map.getSize().x * 0.4) { left = right = 12; }  // narrow screen: overlap rather than shrink
+  map.fitBounds(b, {paddingTopLeft: [left + 8, 12], paddingBottomRight: [right + 8, 12]});
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FitBesideControls"
+
+
 class HtmlControl(VerbatimScript):
     """A fixed block of (already escaped) HTML in a map corner."""
 
@@ -272,6 +297,9 @@ CSS = """
 """
 
 
+FILL_CSS = "<style>html,body{height:100%;margin:0}#map_div,.folium-map{height:100vh !important}</style>"
+
+
 def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> str:
     """Script-safe JSON of every feature: the expensive part of a map, worth caching."""
     geoms = encoded_geometries(opts.level)
@@ -311,6 +339,7 @@ def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "1
 def map_from_payload(
     payload: str, opts: MapOptions, own_targets: bool = False, height: str | int = "100%",
     extra_panels: tuple[tuple[str, str], ...] = (),
+    fill_frame: bool = False,
 ) -> folium.Map:
     """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
     m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
@@ -319,6 +348,8 @@ def map_from_payload(
     if basemap:
         folium.TileLayer(tiles=basemap[0], attr=basemap[1], name=opts.basemap, max_zoom=18).add_to(m)
     m.get_root().header.add_child(folium.Element(CSS), name="pjk_css")
+    if fill_frame:  # the map takes the whole frame it is shown in (presentation: the screen height)
+        m.get_root().header.add_child(folium.Element(FILL_CSS), name="pjk_fill")
     CoverageLayer(payload).add_to(m)
     HtmlControl(legend_html(opts, own_targets), "bottomright", "pjk-legend-box").add_to(m)
     head = header_html(opts)
@@ -326,6 +357,7 @@ def map_from_payload(
         HtmlControl(head, "topright", "pjk-header-box").add_to(m)
     for content, corner in extra_panels:
         HtmlControl(content, corner, "pjk-panel-box").add_to(m)
+    FitBesideControls().add_to(m)
     return m
 
 

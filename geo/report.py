@@ -68,7 +68,7 @@ class CheckReport:
             "row_errors": [
                 {"row": i.row, "column": i.column, "code": i.code, "severity": i.severity, "message": i.message(self.lang)}
                 for i in self.table.issues
-                if i.severity in ("error", "warning")
+                if i.severity in ("error", "warning", "info")
             ],
             "areas_without_data": self.result.areas_without_data,
             "areas_below_target": self.below_target(),
@@ -80,7 +80,7 @@ class CheckReport:
         lines = [
             f"{d['file']} — {t('level.' + self.level, self.lang)}",
             t("join.summary", self.lang, rows=d["rows"], matched=s.get("matched", 0), unmatched=s.get("unmatched", 0),
-              ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0)),
+              ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0)),
         ]
         for e in d["row_errors"]:
             where = f"{t('col.row', self.lang)} {e['row']}" if e["row"] is not None else "—"
@@ -92,9 +92,9 @@ class CheckReport:
         for r in d["matched"]:
             lines.append(f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {r.get('kode')} {r.get('nama')}")
         for period, codes in d["areas_without_data"].items():
-            lines.append(f"{t('join.no_data_areas', self.lang, n=fmt.number(len(codes), self.lang))} ({period})")
+            lines.append(t("join.no_data_areas", self.lang, n=fmt.number(len(codes), self.lang)) + (f" ({period})" if period else ""))
         for period, areas in d["areas_below_target"].items():
-            lines.append(f"{t('status.below', self.lang)} ({period}): {len(areas)}")
+            lines.append(t("status.below", self.lang) + (f" ({period})" if period else "") + f": {len(areas)}")
         return "\n".join(lines)
 
 

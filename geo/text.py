@@ -90,7 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metric.vs_target": ("{diff} terhadap target", "{diff} against target"),
     "metric.below_count": ("{level} di bawah target", "{level} below target"),
     "metric.below_value": ("{n} dari {total}", "{n} of {total}"),
-    "metric.gap": ("Pekerja belum terdaftar untuk capai target", "Workers still to enrol to reach target"),
+    "metric.gap": ("Kekurangan peserta (orang)", "Gap to target (people)"),
     "metric.bantuan": ("Penerima bantuan iuran", "Contribution-assistance recipients"),
     "metric.peserta": ("Peserta aktif", "Active participants"),
     "metric.tenaga_kerja": ("Tenaga kerja", "Workers"),
@@ -128,8 +128,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- join report --------------------------------------------------------------------
     "join.title": ("Laporan pencocokan", "Join report"),
     "join.summary": (
-        "{rows} baris: {matched} cocok, {unmatched} tidak cocok, {ambiguous} ambigu, {invalid} tidak valid.",
-        "{rows} rows: {matched} matched, {unmatched} unmatched, {ambiguous} ambiguous, {invalid} invalid.",
+        "{rows} baris: {matched} cocok, {unmatched} tidak cocok, {ambiguous} ambigu, {invalid} tidak valid, {duplicate} duplikat.",
+        "{rows} rows: {matched} matched, {unmatched} unmatched, {ambiguous} ambiguous, {invalid} invalid, {duplicate} duplicate.",
     ),
     "join.no_data_areas": ("{n} wilayah tanpa data", "{n} areas without data"),
     "join.status.matched": ("cocok", "matched"),
@@ -143,6 +143,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Boundary data has not been prepared. Run the set-up command from the README.",
     ),
     "error.table_unreadable": ("Berkas tidak dapat dibaca: {detail}", "The file could not be read: {detail}"),
+    "error.upload_rejected": (
+        "Tabel unggahan \"{name}\" tidak dapat dipakai: {detail} Peta kembali memakai data contoh.",
+        "The uploaded table \"{name}\" cannot be used: {detail} The map is back on the sample data.",
+    ),
     # --- shared links --------------------------------------------------------------------
     "url.invalid": ("Parameter tautan tidak dikenal: {param}={value}; diabaikan.", "Unrecognised link parameter: {param}={value}; ignored."),
     "url.unknown_area": ("Kode wilayah di tautan tidak ditemukan: {param}={value}; menampilkan tampilan bawaan.", "Area code in the link not found: {param}={value}; showing the default view."),
@@ -157,9 +161,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Pewarnaan perubahan butuh tabel dengan dua periode atau lebih.",
         "Change colouring needs a table with two or more periods.",
     ),
-    "present.controls": ("Pilihan wilayah", "Area choices"),
     "control.search_placeholder": ("mis. Sungai Raya / Sei Raya", "e.g. Sungai Raya / Sei Raya"),
-    "present.exit": ("Keluar dari mode presentasi", "Leave presentation mode"),
+    "present.exit": ("Keluar presentasi", "Exit presentation"),
     "present.title": ("Cakupan Jamsostek {area}", "Jamsostek coverage {area}"),
     "present.subtitle": ("{level} · periode {period} · target {target}", "{level} · period {period} · target {target}"),
     "present.top5": ("Lima wilayah terjauh di bawah target", "Five areas furthest below target"),

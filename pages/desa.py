@@ -24,16 +24,17 @@ kab_names = dict(zip(kab_areas.kode, kab_areas.nama))
 kec_names = dict(zip(kec_areas.kode, kec_areas.nama))
 
 # --- explorer controls (bound to the URL through the w_* keys) ------------------------------
-# In presentation mode they fold away (still rendered, so their state and the URL survive).
-box = st.expander("⚙️ " + t("present.controls", lang)) if st.session_state.get("w_present") else st.container()
+# In presentation mode they move to the (hidden) sidebar: still rendered, so their state and the
+# URL survive; a click on the map still drills down.
+box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
 c1, c2, c3 = box.columns([1.2, 1.2, 1])
-c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab",
+c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab", placeholder=t("control.all_province", lang),
              format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
 kab = st.session_state.get("w_kab")
 kec_choices = [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
 if st.session_state.get("w_kec") not in kec_choices:
     st.session_state["w_kec"] = None
-c2.selectbox(t("control.kecamatan", lang), kec_choices, key="w_kec", disabled=not kab,
+c2.selectbox(t("control.kecamatan", lang), kec_choices, key="w_kec", disabled=not kab, placeholder=t("control.all_kecamatan", lang),
              format_func=lambda k: t("control.all_kecamatan", lang) if k is None else kec_names[k])
 kec = st.session_state.get("w_kec")
 allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
@@ -53,7 +54,7 @@ period = views.effective_period(state)
 
 # --- breadcrumb ----------------------------------------------------------------------------------
 crumbs = box.columns([1, 1, 1, 3])
-if crumbs[0].button("🏠 " + t("breadcrumb.province", lang), disabled=not kab, key="bc_prov"):
+if crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
     vs.write(state.up("provinsi"), DEFAULT)
     st.session_state.pop("_synced_query", None)
     st.rerun()

@@ -207,3 +207,110 @@ def test_english_numbers():
     values = {m.label: m.value for m in at.metric}
     assert values[t("metric.coverage_of", "en")] == "35.35%"
     assert values[t("metric.bantuan", "en")] == "26,373"
+
+
+# --- uploads ----------------------------------------------------------------------------------------
+
+MESSY_TWO_PERIODS = """Laporan Cakupan BPJS Ketenagakerjaan;;;;
+Sumber: dinas (contoh uji);;;;
+;;;;
+Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Keterangan
+KAB. SAMBAS;2023;300.000;81.000;
+KAB. SAMBAS;2024;300.000;90.000;naik
+Kab Kubu Raya;2023;290.000;110.000;
+Kab Kubu Raya;2024;290.000;98.600;turun
+6171;2024;300.000;160.500;
+Kabupaten Pontianak;2024;140.000;40.000;nama lama
+Pontianak;2024;1.000;500;ambigu
+Kabupaten Xyz;2024;1.000;500;tidak ada
+""".encode("utf-8")
+
+
+def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> AppTest:
+    at.selectbox(key="w_upload_level").set_value(level)
+    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_uploaded_messy_table_with_two_periods():
+    at = upload(app("pages/kabupaten.py"), "cakupan dinas.csv", MESSY_TWO_PERIODS)
+    assert not any(SAMPLE_LABEL in w.value for w in at.warning), "no sample label on real data"
+    assert at.selectbox(key="w_period").options[-1] == "2024 (terbaru)" or "2024" in at.selectbox(key="w_period").options[-1]
+    table = table_rows(at)
+    change = table.set_index(t("col.nama", "id"))[t("col.change", "id")]
+    assert change["Kabupaten Sambas"] == pytest.approx(3.0)  # 27% → 30%
+    assert change["Kabupaten Kubu Raya"] == pytest.approx(34.0 - 110_000 / 290_000 * 100, abs=0.01)
+    report = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
+    assert "Kabupaten Xyz" in report and "Pontianak" in report
+    # change colouring is offered and selectable, and survives in the URL
+    at.radio(key="w_color").set_value("change").run()
+    assert not at.exception
+    assert at.query_params["color"] in ("change", ["change"])
+
+
+def test_a_broken_upload_is_refused_with_a_message():
+    at = upload(app(), "laporan.csv", b"%PDF-1.7\n\x00\x01\x02 not a table")
+    errors = " ".join(e.value for e in at.error)
+    assert "laporan.csv" in errors
+    assert any(SAMPLE_LABEL in w.value for w in at.warning), "still on the sample data"
+
+
+# --- downloads ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The files behind AppTest's download buttons (AppTest keeps them in memory per run)."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def get(button) -> bytes:
+        name = button.proto.url.rsplit("/", 1)[-1]
+        return stores[-1].get_file(name).content
+
+    return get
+
+
+def test_downloads_have_the_rows_and_totals_of_the_table_on_screen(media):
+    import csv
+    import io
+
+    import openpyxl
+
+    at = app("pages/desa.py", kab="61.12", below="1")
+    shown = next(d.value for d in at.dataframe if len(d.value) > 20)
+    csv_button = next(b for b in at.get("download_button") if b.label == "CSV")
+    xlsx_button = next(b for b in at.get("download_button") if b.label == "XLSX")
+    text = media(csv_button).decode("utf-8-sig")
+    assert SAMPLE_LABEL in text
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
+    header, body = rows[0], rows[1:]
+    assert header == [str(c) for c in shown.columns]
+    assert len(body) == len(shown)
+    gap_col = header.index(t("col.gap", "id"))
+    total = t("col.total", "id")
+    totals_csv = next(r for r in body if total in r)
+    on_screen_total = shown[shown.astype(str).apply(lambda c: c.str.contains(total)).any(axis=1)].iloc[0]
+    assert float(totals_csv[gap_col]) == pytest.approx(float(on_screen_total[t("col.gap", "id")]))
+    assert sum(float(r[gap_col]) for r in body if total not in r) == pytest.approx(float(totals_csv[gap_col]))
+
+    wb = openpyxl.load_workbook(io.BytesIO(media(xlsx_button)))
+    ws = wb.active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    start = next(i for i, r in enumerate(values) if r and r[0] == header[0])
+    data_rows = [r for r in values[start + 1 :] if any(v is not None for v in r)]
+    assert len(data_rows) == len(shown)
+    xlsx_total = next(r for r in data_rows if total in [str(v) for v in r])
+    assert float(xlsx_total[gap_col]) == pytest.approx(float(totals_csv[gap_col]))
+    assert any(SAMPLE_LABEL in str(v) for r in values for v in r if v)

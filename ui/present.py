@@ -67,8 +67,10 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
     level_label = t(f"level.{level}", lang)
     sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if views.source().is_sample else ""
     subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(state.target, lang))
-    st.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
-            f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')
+    head, leave = st.columns([7, 1], vertical_alignment="top")
+    head.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
+              f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')
+    leave.button("✕ " + t("present.exit", lang), key="present_exit", on_click=_leave, width="stretch")
     diff_bad = tot.coverage < tot.target
     st.html(
         '<div class="pjk-p-figs">'
@@ -81,8 +83,7 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
     )
     big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
     clicked = views.show_map(frame, big, frame_key + ("present",), height=720, key=key,
-                             extra_panels=[(top_html(top_below(frame, level), lang), "topleft")])
-    st.button("✕ " + t("present.exit", lang), key="present_exit", on_click=_leave)
+                             extra_panels=[(top_html(top_below(frame, level), lang), "topleft")], fill=True)
     return clicked
 
 

@@ -32,7 +32,7 @@ def read(default: ViewState, source: data.Source) -> ViewState:
         default,
     )
     for p in problems:
-        st.warning(t(p.key, state.lang, param=p.param, value=p.value), icon="⚠️")
+        st.warning(t(p.key, state.lang, param=p.param, value=p.value), icon=":material/warning:")
     from_url = st.session_state.get(_SYNCED) != params or bool(problems)
     for name in _WIDGETS:
         # Streamlit drops a widget's value when a page without it runs (page switch), so a

@@ -9,7 +9,7 @@ from geo import LEVELS, fmt, maps, ranking
 from geo.classify import Totals, totals
 from geo.export import to_csv, to_xlsx
 from geo.assets import standalone_html
-from geo.table import template_csv
+from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
 
@@ -42,9 +42,17 @@ def sidebar(state: ViewState) -> None:
         up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload")
         if up is not None:
             candidate = data.upload_source(up.name, up.getvalue(), level)
-            if candidate != src:
-                st.session_state[SOURCE_KEY] = candidate
-                st.rerun()
+            if candidate != src and st.session_state.get("_rejected", (None,))[0] != candidate.key:
+                try:
+                    data.level_tables(candidate)  # read + join once; a bad file never becomes the source
+                except TableError as exc:
+                    st.session_state["_rejected"] = (candidate.key, candidate.name, exc)
+                else:
+                    st.session_state[SOURCE_KEY] = candidate
+                    st.rerun()
+        rejected = st.session_state.get("_rejected")
+        if rejected and up is not None and rejected[0] == data.upload_source(up.name, up.getvalue(), level).key:
+            st.error(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang)), icon=":material/error:")
         if not src.is_sample and st.button(t("control.use_sample", lang)):
             st.session_state[SOURCE_KEY] = data.SAMPLE
             st.rerun()
@@ -60,7 +68,7 @@ def share_link(state: ViewState, default: ViewState, page_path: str) -> None:
     from .state import share_url
 
     lang = state.lang
-    with st.sidebar.expander("🔗 " + t("share.label", lang), expanded=False):
+    with st.sidebar.expander(t("share.label", lang), icon=":material/link:", expanded=False):
         st.code(share_url(state, default, page_path), language=None, wrap_lines=True)
         st.caption(t("share.help", lang))
 
@@ -72,13 +80,13 @@ def effective_period(state: ViewState) -> str | None:
 
 def sample_banner(lang: str) -> None:
     if source().is_sample:
-        st.warning(f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon="🧪")
+        st.warning(f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon=":material/science:")
 
 
 def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> None:
     cols = st.columns(4)
     diff = tot.coverage - tot.target
-    cols[0].metric(t("metric.coverage_of", lang), fmt.percent(tot.coverage, lang), t("metric.vs_target", lang, diff=fmt.points(diff, lang)), delta_color="normal" if diff >= 0 else "inverse")
+    cols[0].metric(t("metric.coverage_of", lang), fmt.percent(tot.coverage, lang), t("metric.vs_target", lang, diff=fmt.points(diff, lang)), delta_color="green" if diff >= 0 else "red", delta_arrow="up" if diff >= 0 else "down")
     cols[1].metric(t("metric.below_count", lang, level=level_label), t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)))
     cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
     cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
@@ -96,11 +104,11 @@ def map_options(state: ViewState, level: str, title: str | None = None, subtitle
 
 
 def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(), height: int = 560,
-             key: str = "map", extra_panels: list[tuple[str, str]] | None = None) -> str | None:
+             key: str = "map", extra_panels: list[tuple[str, str]] | None = None, fill: bool = False) -> str | None:
     """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
     payload = data.map_payload(frame_key + (opts.color,), frame, opts, dim)
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
-    m = maps.map_from_payload(payload, opts, own, extra_panels=tuple(extra_panels or ()))
+    m = maps.map_from_payload(payload, opts, own, extra_panels=tuple(extra_panels or ()), fill_frame=fill)
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=["last_active_drawing"])
     feature = (out or {}).get("last_active_drawing") or {}
     kode = (feature.get("properties") or {}).get("kode")
@@ -122,7 +130,7 @@ def static_downloads(frame, level: str, state: ViewState, title: str, period: st
     lang = state.lang
     src = source()
     kab = state.kab if level != "kabupaten" and not state.kec else None
-    if st.button("🖼️ " + t("download.static_prepare", lang), key=f"prep_static_{file_stem}"):
+    if st.button(t("download.static_prepare", lang), icon=":material/image:", key=f"prep_static_{file_stem}"):
         st.session_state[f"static_{file_stem}"] = True
     if st.session_state.get(f"static_{file_stem}"):
         args = (frame_key, frame, level)
@@ -177,7 +185,7 @@ def join_report(level: str, lang: str) -> None:
     title = t("join.title", lang) + " — " + t(f"level.{level}", lang)
     problems = s.get("unmatched", 0) + s.get("ambiguous", 0) + s.get("invalid", 0) + s.get("duplicate", 0)
     with st.expander(title, expanded=problems > 0 and not source().is_sample):
-        st.write(t("join.summary", lang, rows=s.get("rows", len(result.report)), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0), ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0)))
+        st.write(t("join.summary", lang, rows=s.get("rows", len(result.report)), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0), ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0)))
         issues = [i for i in table.issues if i.severity == "error"]
         if issues:
             st.dataframe(
