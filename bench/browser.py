@@ -41,15 +41,20 @@ def _map_frame(page):
     return None
 
 
-def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0) -> dict:
-    """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map."""
+def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0, settle: bool = False) -> dict:
+    """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map.
+
+    ``ms`` is navigation start to the first animation frame with the polygons in the DOM.
+    With ``settle`` the page stays open until the websocket has been quiet for 1.5 s, so the
+    byte counts cover the whole script run, not only what arrived before the polygons.
+    """
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     if throttle:
         cdp.send("Network.emulateNetworkConditions", throttle)
     http = {"bytes": 0, "requests": 0, "cached": 0}
-    ws = {"recv": 0, "sent": 0, "frames": 0, "max_frame": 0}
+    ws = {"recv": 0, "sent": 0, "frames": 0, "max_frame": 0, "max_frame_at": None, "last_at": None}
 
     def finished(ev):
         http["bytes"] += int(ev.get("encodedDataLength", 0))
@@ -63,7 +68,9 @@ def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, tim
             n = len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode("utf-8"))
             ws["recv"] += n
             ws["frames"] += 1
-            ws["max_frame"] = max(ws["max_frame"], n)
+            ws["last_at"] = time.perf_counter()
+            if n > ws["max_frame"]:
+                ws["max_frame"], ws["max_frame_at"] = n, ws["last_at"]
 
         def sent(payload):
             ws["sent"] += len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode("utf-8"))
@@ -103,8 +110,12 @@ def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, tim
             count = int(frame.evaluate(COUNT_JS))
         except Exception:
             pass
-    # let trailing websocket traffic for this run land before reading the counters
-    page.wait_for_timeout(300)
+    if settle:
+        quiet_deadline = time.perf_counter() + 30
+        while time.perf_counter() < quiet_deadline:
+            page.wait_for_timeout(250)
+            if ws["last_at"] is None or time.perf_counter() - ws["last_at"] > 1.5:
+                break
     result = {
         "url": url,
         "ok": done_ms is not None,
@@ -119,7 +130,98 @@ def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, tim
         "ws_sent_bytes": ws["sent"],
         "ws_frames": ws["frames"],
         "ws_max_frame": ws["max_frame"],
+        "ms_map_frame": (ws["max_frame_at"] - t0) * 1000 if ws["max_frame_at"] else None,
+        "throttled": bool(throttle),
         "errors": errors[:5],
     }
     page.close()
     return result
+
+
+# name -> (our path, naive path); expected polygon counts come from the boundaries
+PAGES = {
+    "kabupaten": ("/ringkasan?basemap=none", "/?level=kabupaten"),
+    "desa_province": ("/desa?basemap=none", "/?level=desa"),
+    "desa_ketapang": ("/desa?kab=61.04&basemap=none", "/?level=desa&kab=61.04"),
+}
+TIMED = ("desa_province", "desa_ketapang")
+
+
+def expected_counts() -> dict[str, int]:
+    from geo import boundaries
+
+    from .common import SCENARIOS
+
+    out = {}
+    for name, (level, kab) in SCENARIOS.items():
+        gdf = boundaries.load(level)
+        if kab:
+            gdf = gdf[gdf["kode"].str.startswith(kab + ".")]
+        out[name] = int((~gdf["display"].is_empty).sum())
+    return out
+
+
+def run(reps: int = 3, log=print) -> dict:
+    """Bytes (unthrottled, settled) for every page; throttled cold + warm loads for the desa pages."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from .common import ROOT
+    from .servers import Server, prepare_naive
+
+    reason = unavailable()
+    if reason:
+        return {"skipped": reason}
+    counts = expected_counts()
+    out: dict = {"throttle": THROTTLE, "reps": reps, "bytes": {}, "timing": {}, "errors": {}}
+    for who in ("ours", "naive"):
+        server = Server(who, ROOT / "app.py") if who == "ours" else Server(who, prepare_naive())
+        try:
+            server.start()
+        except Exception as exc:
+            out["errors"][who] = f"server: {exc}"
+            log(f"   !! {who} server: {exc}")
+            continue
+        try:
+            with sync_playwright() as pw:
+                browser = launch(pw)
+                out["chromium"] = browser.version
+                for name, paths in PAGES.items():
+                    url = server.url + paths[0 if who == "ours" else 1]
+                    ctx = browser.new_context(viewport=VIEWPORT)
+                    try:
+                        r = load(ctx, url, counts[name], throttle=None, settle=True)
+                    finally:
+                        ctx.close()
+                    out["bytes"].setdefault(name, {})[who] = r
+                    log(f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame {r['ws_max_frame']:,}), http cold {r['http_bytes']:,}; {'ok' if r['ok'] else 'NOT DRAWN'}")
+                for name in TIMED:
+                    url = server.url + PAGES[name][0 if who == "ours" else 1]
+                    ctx = browser.new_context(viewport=VIEWPORT)
+                    try:
+                        cold = load(ctx, url, counts[name], THROTTLE)
+                        log(f"   {who:5s} {name:14s} throttled cold: {cold['ms'] and round(cold['ms']):,} ms")
+                        warm = []
+                        for _ in range(reps):
+                            warm.append(load(ctx, url, counts[name], THROTTLE))
+                            log(f"   {who:5s} {name:14s} throttled warm: {warm[-1]['ms'] and round(warm[-1]['ms']):,} ms")
+                    finally:
+                        ctx.close()
+                    ok = [w["ms"] for w in warm if w["ok"]]
+                    out["timing"].setdefault(name, {})[who] = {
+                        "cold_ms": cold["ms"] if cold["ok"] else None,
+                        "cold": cold,
+                        "warm_ms": ok,
+                        "warm_median_ms": statistics.median(ok) if len(ok) == len(warm) else None,
+                        "warm": warm,
+                    }
+                browser.close()
+        except Exception as exc:
+            import traceback
+
+            out["errors"][who] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}"
+            log(f"   !! {who}: {type(exc).__name__}: {exc}")
+        finally:
+            server.stop()
+    return out
