@@ -32,27 +32,28 @@ _WORKERS_K = {
 
 
 def _largest_remainder(weights: np.ndarray, total: int, caps: np.ndarray | None = None) -> np.ndarray:
-    """Integers proportional to ``weights`` that sum exactly to ``total`` (respecting ``caps``)."""
+    """Integers proportional to ``weights`` that sum exactly to ``total`` (Hamilton's method).
+
+    Each area gets the floor of its quota, the leftover goes one by one to the largest
+    remainders; an area at its cap drops out and the rest is shared again.
+    """
     caps = np.full(len(weights), np.iinfo(np.int64).max) if caps is None else caps.astype(np.int64)
     out = np.zeros(len(weights), dtype=np.int64)
-    remaining, w = total, weights.astype(float).copy()
+    remaining = int(total)
     while remaining > 0:
-        w = np.where(out >= caps, 0.0, w)
+        w = np.where(out >= caps, 0.0, weights.astype(float))
         if w.sum() <= 0:
             raise ValueError("caps too small for total")
-        share = w / w.sum() * remaining
-        add = np.minimum(np.floor(share).astype(np.int64), caps - out)
-        if add.sum() == 0:
-            order = np.argsort(-(share - np.floor(share)), kind="stable")
-            for i in order:
-                if out[i] < caps[i] and w[i] > 0:
-                    out[i] += 1
-                    remaining -= 1
-                    if remaining == 0:
-                        break
-            continue
-        out += add
-        remaining -= int(add.sum())
+        quota = w / w.sum() * remaining
+        base = np.minimum(np.floor(quota).astype(np.int64), caps - out)
+        out += base
+        remaining -= int(base.sum())
+        for i in np.argsort(-(quota - np.floor(quota)), kind="stable"):
+            if remaining == 0:
+                break
+            if w[i] > 0 and out[i] < caps[i]:
+                out[i] += 1
+                remaining -= 1
     return out
 
 
@@ -84,7 +85,7 @@ def kabupaten_table() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kode": kab.kode, "kabupaten": kab.nama, "kecamatan": "", "desa": "", "periode": PERIOD,
-            "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": "", "penerima_bantuan_iuran": bantuan,
+            "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": np.nan, "penerima_bantuan_iuran": bantuan,
         }
     )[COLUMNS]
 
@@ -113,7 +114,7 @@ def desa_table(kabupaten: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kode": desa.kode, "kabupaten": desa.nama_kab, "kecamatan": desa.nama_kec, "desa": desa.nama,
-            "periode": PERIOD, "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": "",
+            "periode": PERIOD, "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": np.nan,
             "penerima_bantuan_iuran": bantuan,
         }
     )[COLUMNS]

@@ -57,7 +57,7 @@ def test_text_report(six):
     proc = check(six)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "6 baris: 4 cocok, 1 tidak cocok, 1 ambigu, 0 tidak valid." in out
+    assert "6 baris: 4 cocok, 1 tidak cocok, 1 ambigu, 0 tidak valid, 0 duplikat." in out
     assert "Baris 2: KAB. SAMBAS → 61.01 Kabupaten Sambas" in out
     assert "Baris 4: 6171 → 61.71 Kota Pontianak" in out
     assert "Baris 5: Kabupaten Pontianak → 61.02 Kabupaten Mempawah" in out
@@ -67,7 +67,7 @@ def test_text_report(six):
 def test_text_report_in_english(six):
     proc = check(six, "--lang", "en")
     assert proc.returncode == 0, proc.stderr
-    assert "6 rows: 4 matched, 1 unmatched, 1 ambiguous, 0 invalid." in proc.stdout
+    assert "6 rows: 4 matched, 1 unmatched, 1 ambiguous, 0 invalid, 0 duplicate." in proc.stdout
     assert 'name "Kabupaten Xyz" not found' in proc.stdout
 
 
