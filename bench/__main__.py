@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
 
     common.setup_env()
     warnings.filterwarnings("ignore")
-    import logging
+    import streamlit.logger
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    streamlit.logger.set_log_level("error")  # AppTest re-runs would print deprecation notices by the hundred
     from . import machine, report
 
     results: dict = {"machine": machine.info(), "command": report.COMMAND, "args": vars(args), "errors": {}, "seconds": {}}
