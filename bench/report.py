@@ -71,6 +71,8 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             continue
         label = SCENARIO_LABEL[name]
         o, n = row.get("ours", {}), row.get("naive", {})
+        if o.get("unchanged_rerun_s") is not None:
+            out.append(("2 re-run", f"{label}: plain re-run, nothing changed (1 run)", _s(o.get("unchanged_rerun_s")), _s(n.get("unchanged_rerun_s")), "—", "info"))
         for key, what in (("target_change_median_s", "target changed (new value each run)"), ("below_toggle_median_s", "below-target toggle flipped")):
             ov, nv = o.get(key), n.get(key)
             out.append(("2 re-run", f"{label}: {what}, median of {o.get('reps', '?')}/{n.get('reps', '?')}", _s(ov) if "error" not in o else "ERROR", _s(nv) if "error" not in n else "ERROR",

@@ -44,7 +44,8 @@ METHOD = """\
 
 The baseline loads the same local Leaflet files as our app (folium's CDN scripts cannot load on
 this offline machine), which spares it the jQuery/Bootstrap/CDN requests a real naive app makes:
-the comparison favours the baseline.
+the comparison favours the baseline. Streamlit 1.67 serves its own JS/CSS uncompressed (its static
+routes bypass gzip), so a first visit costs 4.5–6.5 MB before any map data for either app.
 """
 
 
@@ -69,7 +70,7 @@ def findings(r: dict) -> list[str]:
     prof = ROOT / "bench" / "out" / "profile_rerun_ours_desa_province.txt"
     top = _profile_top(prof)
     if top:
-        out.append("Where our province desa page spends a target-change re-run (cProfile of the script thread, project code only; "
+        out.append("Where our province desa page spends a target-change re-run (one extra, untimed target change under cProfile, script thread, project code only; "
                    "profiling inflates the times):\n" + "\n".join(f"   - {t}" for t in top))
     tm = (r.get("browser") or {}).get("timing", {}) if isinstance(r.get("browser"), dict) else {}
     for name, row in tm.items():
