@@ -44,7 +44,7 @@ def ringkasan() -> None:
         st.switch_page("pages/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return
-    views.static_downloads(frame, "kabupaten", state, t("level.provinsi", lang), period, frame_key, f"peta_kabupaten_{period or ''}")
+    views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")
     views.join_report("kabupaten", lang)
 
 

@@ -66,7 +66,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "color.change": ("Perubahan sejak periode sebelumnya", "Change since previous period"),
     "control.present": ("Mode presentasi", "Presentation mode"),
     "breadcrumb.province": ("Provinsi", "Province"),
-    "download.map_prepare": ("Siapkan peta HTML", "Prepare the HTML map"),
     "download.map": ("Unduh peta (HTML, bisa dibuka tanpa internet)", "Download the map (HTML, opens offline)"),
     "download.note": ("Sumber batas: Kemendagri via cahyadsn/wilayah_boundaries", "Boundaries: Kemendagri via cahyadsn/wilayah_boundaries"),
     "priority.title": ("Prioritas: {n} wilayah dengan kekurangan terbesar", "Priorities: the {n} areas with the largest gap"),
@@ -174,7 +173,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "present.vs": ("target {target}", "target {target}"),
     "download.png": ("Unduh gambar (PNG 1920×1080)", "Download picture (PNG 1920×1080)"),
     "download.pdf": ("Unduh PDF", "Download PDF"),
-    "download.static_prepare": ("Siapkan gambar untuk slide", "Prepare a picture for slides"),
     "download.table": ("Unduh tabel", "Download the table"),
     # --- table validation (geo/table.py) --- keys "table.*" --------------------------------
     "table.empty_file": ("Berkas kosong.", "The file is empty."),

@@ -107,6 +107,5 @@ if state.present:
 stem = f"{level}_{(scope or '61').replace('.', '')}_{period or ''}"
 views.priorities(table_frame, level, lang)
 views.area_table(table_frame, level, state, f"cakupan_{stem}")
-views.static_downloads(frame, level, state, title, period, frame_key, f"peta_{stem}")
-views.map_html_download(frame, opts, f"peta_{stem}", lang, dim)
+views.map_downloads(frame, opts, level, state, title, period, f"peta_{stem}", dim)
 views.join_report(level, lang)

@@ -43,6 +43,5 @@ if state.present:
 stem = f"cakupan_kabupaten_{period or ''}"
 views.priorities(frame, "kabupaten", lang, n=5)
 views.area_table(frame, "kabupaten", state, stem)
-views.static_downloads(frame, "kabupaten", state, t("level.provinsi", lang), period, frame_key, f"peta_kabupaten_{period or ''}")
-views.map_html_download(frame, opts, f"peta_kabupaten_{period or ''}", lang)
+views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")
 views.join_report("kabupaten", lang)

@@ -262,22 +262,23 @@ def test_a_broken_upload_is_refused_with_a_message():
 
 @pytest.fixture
 def media(monkeypatch):
-    """The files behind AppTest's download buttons (AppTest keeps them in memory per run)."""
+    """The file behind an AppTest download button, generated as a click would (deferred or not)."""
     import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
-    stores: list[MemoryMediaFileStorage] = []
+    managers: list[MediaFileManager] = []
 
-    class Recording(MemoryMediaFileStorage):
+    class Recording(MediaFileManager):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
-            stores.append(self)
+            managers.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
 
     def get(button) -> bytes:
-        name = button.proto.url.rsplit("/", 1)[-1]
-        return stores[-1].get_file(name).content
+        mgr = managers[-1]
+        url = mgr.execute_deferred(button.proto.deferred_file_id) if button.proto.deferred_file_id else button.proto.url
+        return mgr._storage.get_file(url.rsplit("/", 1)[-1]).content
 
     return get
 
@@ -314,3 +315,17 @@ def test_downloads_have_the_rows_and_totals_of_the_table_on_screen(media):
     xlsx_total = next(r for r in data_rows if total in [str(v) for v in r])
     assert float(xlsx_total[gap_col]) == pytest.approx(float(totals_csv[gap_col]))
     assert any(SAMPLE_LABEL in str(v) for r in values for v in r if v)
+
+
+def test_map_downloads_png_pdf_html(media):
+    from io import BytesIO
+
+    from PIL import Image
+
+    at = app("pages/desa.py", kab="61.04")
+    buttons = {b.label: b for b in at.get("download_button")}
+    png = media(buttons[t("download.png", "id")])
+    assert Image.open(BytesIO(png)).size == (1920, 1080)
+    assert media(buttons[t("download.pdf", "id")]).startswith(b"%PDF")
+    page = media(buttons[t("download.map", "id")]).decode("utf-8")
+    assert "Ketapang" in page and SAMPLE_LABEL in page and "unpkg.com" not in page

@@ -88,12 +88,3 @@ def map_payload(frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, d
     """The heavy part of a map (features + encoded geometry), cached on what it depends on."""
     return maps.coverage_payload(_frame, opts, set(dim))
 
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def static_map(frame_key: tuple, _frame: pd.DataFrame, level: str, fmt: str, lang: str, title: str, period: str | None,
-               target: float, is_sample: bool, data_source: str, kab: str | None) -> bytes:
-    """PNG/PDF of the current map, drawn on the server (same classification as the web map)."""
-    from geo.render import render_map
-
-    return render_map(_frame, level, lang=lang, title=title, period=period, target=target, is_sample=is_sample,
-                      data_source=data_source, kab=kab, fmt=fmt)

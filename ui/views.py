@@ -119,25 +119,32 @@ def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str]
     return None
 
 
-def map_html_download(frame, opts: maps.MapOptions, file_stem: str, lang: str, dim: frozenset[str] = frozenset()) -> None:
-    if st.button(t("download.map_prepare", lang), key=f"prep_{file_stem}"):
-        html = standalone_html(maps.build_map(frame, opts, dim=set(dim)))
-        st.download_button(t("download.map", lang), html.encode("utf-8"), file_name=f"{file_stem}.html", mime="text/html", key=f"dl_html_{file_stem}")
+def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, title: str, period: str | None,
+                  file_stem: str, dim: frozenset[str] = frozenset()) -> None:
+    """The current map as PNG (1920×1080) and PDF for slides, and as a standalone HTML file.
 
-
-def static_downloads(frame, level: str, state: ViewState, title: str, period: str | None, frame_key: tuple, file_stem: str) -> None:
-    """PNG (1920×1080) and PDF for slides and monthly reports, made on the server."""
+    Every file is made only when its button is clicked (deferred), so re-runs stay fast.
+    """
     lang = state.lang
     src = source()
     kab = state.kab if level != "kabupaten" and not state.kec else None
-    if st.button(t("download.static_prepare", lang), icon=":material/image:", key=f"prep_static_{file_stem}"):
-        st.session_state[f"static_{file_stem}"] = True
-    if st.session_state.get(f"static_{file_stem}"):
-        args = (frame_key, frame, level)
-        rest = (lang, title, period, state.target, src.is_sample, src.name, kab)
-        c1, c2 = st.columns(2)
-        c1.download_button(t("download.png", lang), data.static_map(*args, "png", *rest), file_name=f"{file_stem}.png", mime="image/png", key=f"png_{file_stem}")
-        c2.download_button(t("download.pdf", lang), data.static_map(*args, "pdf", *rest), file_name=f"{file_stem}.pdf", mime="application/pdf", key=f"pdf_{file_stem}")
+
+    def static(fmt_: str):
+        from geo.render import render_map
+
+        return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
+                                  is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_)
+
+    def html_file() -> bytes:
+        return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
+
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("download.png", lang), static("png"), file_name=f"{file_stem}.png", mime="image/png",
+                       key=f"png_{file_stem}", icon=":material/image:", on_click="ignore")
+    c2.download_button(t("download.pdf", lang), static("pdf"), file_name=f"{file_stem}.pdf", mime="application/pdf",
+                       key=f"pdf_{file_stem}", icon=":material/picture_as_pdf:", on_click="ignore")
+    c3.download_button(t("download.map", lang), html_file, file_name=f"{file_stem}.html", mime="text/html",
+                       key=f"html_{file_stem}", icon=":material/map:", on_click="ignore")
 
 
 def with_change(frame, level: str, period: str | None):
@@ -161,10 +168,13 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
         },
     )
     notes = [t("download.note", lang)]
+    sample = source().is_sample
     c1, c2 = st.columns(2)
-    c1.download_button("CSV", to_csv(shown, source().is_sample, lang, notes), file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv_{file_stem}")
-    c2.download_button("XLSX", to_xlsx(shown, source().is_sample, lang, notes), file_name=f"{file_stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{file_stem}")
+    c1.download_button("CSV", lambda: to_csv(shown, sample, lang, notes), file_name=f"{file_stem}.csv", mime="text/csv",
+                       key=f"csv_{file_stem}", icon=":material/download:", on_click="ignore")
+    c2.download_button("XLSX", lambda: to_xlsx(shown, sample, lang, notes), file_name=f"{file_stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{file_stem}",
+                       icon=":material/download:", on_click="ignore")
 
 
 def priorities(frame, level: str, lang: str, n: int = 10) -> None:
