@@ -58,7 +58,9 @@ class Server:
             "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
         ]
         self._log = open(self.log, "w")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        # Each app runs from its own folder, so each gets its own .streamlit/config.toml: ours, or
+        # Streamlit's defaults for the naive baseline ("built the usual way").
+        self.proc = subprocess.Popen(cmd, cwd=self.script.parent, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
