@@ -57,6 +57,7 @@ class Server:
             "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
             "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
         ]
+        self.log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
         self._log = open(self.log, "w")
         # Each app runs from its own folder, so each gets its own .streamlit/config.toml: ours, or
         # Streamlit's defaults for the naive baseline ("built the usual way").
