@@ -153,20 +153,25 @@ def with_change(frame, level: str, period: str | None):
     return frame.assign(change_pp=frame["kode"].map(change)) if len(change) else frame
 
 
+def number_style(shown, lang: str):
+    """Numbers shown in the UI language (26.373 / 35,35%) whatever the browser's locale.
+
+    A Styler only changes what is displayed: the cells stay numbers, so sorting stays numeric.
+    """
+    counts = [t(k, lang) for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan")]
+    pcts = [t(k, lang) for k in ("col.cakupan", "col.target")]
+    formats = {c: (lambda v: fmt.number(v, lang)) for c in counts if c in shown}
+    formats |= {c: (lambda v: fmt.percent(v, lang)) for c in pcts if c in shown}
+    if t("col.change", lang) in shown:
+        formats[t("col.change", lang)] = lambda v: fmt.points(v, lang)
+    return shown.style.format(formats, na_rep="–")
+
+
 def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     lang = state.lang
     table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
-    st.dataframe(
-        shown, hide_index=True,
-        column_config={
-            t("col.tenaga_kerja", lang): st.column_config.NumberColumn(format="localized"),
-            t("col.peserta_aktif", lang): st.column_config.NumberColumn(format="localized"),
-            t("col.gap", lang): st.column_config.NumberColumn(format="localized"),
-            t("col.cakupan", lang): st.column_config.NumberColumn(format="%.2f%%"),
-            t("col.target", lang): st.column_config.NumberColumn(format="%.2f%%"),
-        },
-    )
+    st.dataframe(number_style(shown, lang), hide_index=True)
     notes = [t("download.note", lang)]
     sample = source().is_sample
     c1, c2 = st.columns(2)
@@ -183,7 +188,7 @@ def priorities(frame, level: str, lang: str, n: int = 10) -> None:
     if top.empty:
         return
     st.markdown(f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}")
-    st.dataframe(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), hide_index=True)
+    st.dataframe(number_style(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), lang), hide_index=True)
 
 
 def join_report(level: str, lang: str) -> None:
