@@ -36,7 +36,6 @@ def ringkasan() -> None:
         st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
         views.sample_banner(lang)
         views.metrics(tot, t("level.kabupaten", lang), lang)
-        st.caption(t("map.click_hint", lang))
         kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
         target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,

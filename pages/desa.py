@@ -27,7 +27,7 @@ kec_names = dict(zip(kec_areas.kode, kec_areas.nama))
 # In presentation mode they move to the (hidden) sidebar: still rendered, so their state and the
 # URL survive; a click on the map still drills down.
 box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
-c1, c2, c3 = box.columns([1.2, 1.2, 1])
+c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
 c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab", placeholder=t("control.all_province", lang),
              format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
 kab = st.session_state.get("w_kab")
@@ -40,10 +40,9 @@ kec = st.session_state.get("w_kec")
 allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
 if st.session_state.get("w_level") not in allowed:
     st.session_state["w_level"] = "desa"
-c3.radio(t("control.map_level", lang), allowed, key="w_level", horizontal=True, format_func=lambda lv: t(f"level.{lv}", lang))
-f1, f2 = box.columns([1, 2])
-f1.toggle(t("control.below_only", lang), key="w_below")
-f2.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
+c3.selectbox(t("control.map_level", lang), allowed, key="w_level", format_func=lambda lv: t(f"level.{lv}", lang))
+c4.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
+
 
 state = replace(vs.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec)
 if state.sel and not (state.sel.startswith(state.kec or state.kab or "61")):
@@ -53,8 +52,9 @@ lang = state.lang
 period = views.effective_period(state)
 
 # --- breadcrumb ----------------------------------------------------------------------------------
-crumbs = box.columns([1, 1, 1, 3])
-if crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
+crumbs = box.columns([1, 1.3, 1.3, 1.6], vertical_alignment="center")
+crumbs[3].toggle(t("control.below_only", lang), key="w_below")
+if kab and crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
     vs.write(state.up("provinsi"), DEFAULT)
     st.session_state.pop("_synced_query", None)
     st.rerun()
@@ -95,7 +95,6 @@ else:
         n = int(matches.sum())
         (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))
     views.metrics(tot, t(f"level.{level}", lang), lang)
-    st.caption(t("map.click_hint", lang))
     clicked = views.show_map(frame, opts, frame_key, dim=dim, key="map_explorer")
 if clicked:
     vs.write(state.drill(clicked), DEFAULT)

@@ -33,7 +33,6 @@ else:
     st.title(t("page.kabupaten_title", lang))
     views.sample_banner(lang)
     views.metrics(tot, t("level.kabupaten", lang), lang)
-    st.caption(t("map.click_hint", lang))
     kode = views.show_map(frame, opts, frame_key, key="map_kab")
 if kode:
     nxt = replace(state, level="kecamatan", kab=kode[:5], sel=None)

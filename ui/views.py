@@ -25,6 +25,8 @@ def source() -> data.Source:
 def sidebar(state: ViewState) -> None:
     """Shared controls: language, data, target, period, basemap."""
     lang = state.lang
+    # Less empty space above the content, so the map shows on a 1366×768 laptop without scrolling.
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4.25rem !important}</style>")
     sb = st.sidebar
     sb.radio(t("control.language", lang), ["id", "en"], key="w_lang", horizontal=True, format_func=lambda c: {"id": "Bahasa Indonesia", "en": "English"}[c])
     sb.number_input(t("control.target", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key="w_target", help=t("control.target_help", lang))
@@ -90,7 +92,8 @@ def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> No
     cols[1].metric(t("metric.below_count", lang, level=level_label), t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)))
     cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
     cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
-    st.caption(f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · {t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · {t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)}")
+    st.caption(f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · {t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · "
+               f"{t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)} — {t('map.click_hint', lang)}")
 
 
 def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0) -> maps.MapOptions:
