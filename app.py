@@ -51,7 +51,7 @@ st.set_page_config(page_title="Peta Cakupan Jamsostek Kalbar", page_icon="ðŸ—ºï¸
 problem = boot.prepare()
 if problem:
     st.error(t("error.cache_missing", st.query_params.get("lang", "id")))
-    st.code(problem, language=None)
+    st.text(problem)
     st.stop()
 
 _lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))

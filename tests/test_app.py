@@ -143,7 +143,7 @@ def test_invalid_link_parameters_give_a_message_and_a_working_page():
 def test_share_link_control_shows_the_view_url():
     at = app("pages/desa.py", level="desa", kab="61.04", target="45")
     assert any(e.label.endswith(t("share.label", "id")) for e in at.expander)
-    codes = [c.value for c in at.code]
+    codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
     assert any("kab=61.04" in c and "target=45" in c for c in codes), codes
 
 

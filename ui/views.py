@@ -71,7 +71,10 @@ def share_link(state: ViewState, default: ViewState, page_path: str) -> None:
 
     lang = state.lang
     with st.sidebar.expander(t("share.label", lang), icon=":material/link:", expanded=False):
-        st.code(share_url(state, default, page_path), language=None, wrap_lines=True)
+        # A text box, not st.code: the code block pulls Streamlit's 1.5 MB syntax highlighter into
+        # every first visit, which on a 4 Mbit/s line costs about 3 s before the map appears.
+        url = share_url(state, default, page_path)
+        st.text_input(t("share.caption", lang), url, key=f"share_{page_path}_{hash(url)}")
         st.caption(t("share.help", lang))
 
 
