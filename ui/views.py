@@ -173,11 +173,32 @@ def number_style(shown, lang: str):
     return shown.style.format(formats, na_rep="–")
 
 
+STYLER_MAX_ROWS = 600  # a Styler costs ~0.1 ms per cell to send; the 2,131-row province table would take ~0.2 s
+
+
+def show_table(shown, lang: str) -> None:
+    """Sortable table with numbers in the UI language.
+
+    Up to STYLER_MAX_ROWS rows: exact formats through a Styler. Larger (the province-wide desa
+    table): Streamlit's own column formats, which keep re-runs fast; thousands use the
+    language's separator (printf ``%'.,d``), percentages follow the browser's locale.
+    """
+    if len(shown) <= STYLER_MAX_ROWS:
+        st.dataframe(number_style(shown, lang), hide_index=True)
+        return
+    counts = "%'.,d" if lang == "id" else "%,d"
+    config = {t(k, lang): st.column_config.NumberColumn(format=counts)
+              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan")}
+    config |= {t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
+               for k in ("col.cakupan", "col.target", "col.change")}
+    st.dataframe(shown, hide_index=True, column_config=config)
+
+
 def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     lang = state.lang
     table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
-    st.dataframe(number_style(shown, lang), hide_index=True)
+    show_table(shown, lang)
     notes = [t("download.note", lang)]
     sample = source().is_sample
     c1, c2 = st.columns(2)
