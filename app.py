@@ -40,7 +40,7 @@ def ringkasan() -> None:
     if kode:
         target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
                                basemap=state.basemap, present=state.present)
-        st.switch_page("pages/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
+        st.switch_page("screens/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return
     views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")
@@ -58,8 +58,8 @@ _lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
 navigation = st.navigation(
     [
         st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),
-        st.Page("pages/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),
-        st.Page("pages/desa.py", title=t("nav.desa", _lang), icon=":material/holiday_village:", url_path="desa"),
+        st.Page("screens/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),
+        st.Page("screens/desa.py", title=t("nav.desa", _lang), icon=":material/holiday_village:", url_path="desa"),
     ]
 )
 navigation.run()

@@ -111,7 +111,7 @@ def classified(level: str, target: float | None = None, period: str | None = PER
 
 
 def scoped(frame: pd.DataFrame, kab: str | None) -> pd.DataFrame:
-    """The same scope filter pages/desa.py applies."""
+    """The same scope filter screens/desa.py applies."""
     if not kab:
         return frame
     return frame[frame["kode"].str.startswith(kab + ".") | (frame["kode"] == kab)]

@@ -1,6 +1,6 @@
 """Warm re-run time after a filter change, with streamlit.testing.v1.AppTest.
 
-Ours: app.py through st.navigation, switched to pages/desa.py with the scope in the query.
+Ours: app.py through st.navigation, switched to screens/desa.py with the scope in the query.
 Naive: bench/naive_app.py with ?level=desa(&kab=...). Each app is run once to warm its caches,
 then a filter is changed and ``run()`` timed, five times:
 
@@ -44,7 +44,7 @@ def ours(kab: str | None):
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
-    at.switch_page("pages/desa.py")
+    at.switch_page("screens/desa.py")
     at.query_params = {"basemap": "none", **({"kab": kab} if kab else {})}
     return at, "w_target", "w_below"
 

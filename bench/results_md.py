@@ -20,7 +20,7 @@ METHOD = """\
    `encodedDataLength` summed over the page and the map iframe (Streamlit's own JS/CSS, the
    st_folium component, Leaflet).
 2. **Re-run after a filter change.** `streamlit.testing.v1.AppTest`: ours is `app.py` (st.navigation)
-   switched to `pages/desa.py` with `?basemap=none` (+ `kab=61.04`), the baseline is
+   switched to `screens/desa.py` with `?basemap=none` (+ `kab=61.04`), the baseline is
    `bench/naive_app.py?level=desa`. One run warms the caches; then the target number_input is set
    to a new value each time (45, 46, …: real recomputation) and, separately, the below-target
    toggle is flipped; each `run()` is timed. The naive province page takes ~10 s a run, so it gets

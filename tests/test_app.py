@@ -84,7 +84,7 @@ def table_rows(at: AppTest, min_rows: int = 2) -> pd.DataFrame:
 # --- every page renders ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", [None, "pages/kabupaten.py", "pages/desa.py"])
+@pytest.mark.parametrize("page", [None, "screens/kabupaten.py", "screens/desa.py"])
 def test_every_page_renders_with_sample_banner(page):
     at = app(page)
     assert any(SAMPLE_LABEL in w.value for w in at.warning)
@@ -116,14 +116,14 @@ def test_changing_the_target_changes_the_below_count():
 
 
 def test_desa_link_for_kubu_raya_shows_its_117_desa():
-    at = app("pages/desa.py", level="desa", kab="61.12")
+    at = app("screens/desa.py", level="desa", kab="61.12")
     rows = table_rows(at)
     assert len(rows) == 117
     assert below_metric(at)[1] == 117
 
 
 def test_desa_link_with_target_40_matches_the_sample_table():
-    at = app("pages/desa.py", level="desa", kab="61.12", target="40")
+    at = app("screens/desa.py", level="desa", kab="61.12", target="40")
     desa = sample("desa")
     expected = below_count(desa[desa["kode"].str.startswith("61.12.")], 40.0)
     assert below_metric(at) == (expected, 117)
@@ -131,7 +131,7 @@ def test_desa_link_with_target_40_matches_the_sample_table():
 
 
 def test_invalid_link_parameters_give_a_message_and_a_working_page():
-    at = app("pages/desa.py", level="xyz", kab="99.99", target="150", period="1999", basemap="moon")
+    at = app("screens/desa.py", level="xyz", kab="99.99", target="150", period="1999", basemap="moon")
     shown = " ".join(w.value for w in at.warning)
     for value in ("99.99", "150", "1999"):
         assert value in shown
@@ -141,17 +141,17 @@ def test_invalid_link_parameters_give_a_message_and_a_working_page():
 
 
 def test_share_link_control_shows_the_view_url():
-    at = app("pages/desa.py", level="desa", kab="61.04", target="45")
+    at = app("screens/desa.py", level="desa", kab="61.04", target="45")
     assert any(e.label.endswith(t("share.label", "id")) for e in at.expander)
     codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
     assert any("kab=61.04" in c and "target=45" in c for c in codes), codes
 
 
 def test_below_only_filter_and_search():
-    at = app("pages/desa.py", level="desa", kab="61.12", below="1")
+    at = app("screens/desa.py", level="desa", kab="61.12", below="1")
     rows = table_rows(at)
     assert set(rows[t("col.status", "id")]) == {t("status.below", "id")}
-    at = app("pages/desa.py", level="desa", kab="61.12", q="sungai raya")
+    at = app("screens/desa.py", level="desa", kab="61.12", q="sungai raya")
     assert any("cocok" in i.value for i in at.info)
 
 
@@ -159,7 +159,7 @@ def test_below_only_filter_and_search():
 
 
 def test_presentation_mode_shows_title_and_figures():
-    at = app("pages/desa.py", level="desa", kab="61.04", present="1")
+    at = app("screens/desa.py", level="desa", kab="61.04", present="1")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "Ketapang" in html and "pjk-p-title" in html
     assert "2024" in html  # period in the title line
@@ -193,7 +193,7 @@ def _indonesian_patterns() -> list[re.Pattern[str]]:
     return pats
 
 
-@pytest.mark.parametrize("page", [None, "pages/kabupaten.py", "pages/desa.py"])
+@pytest.mark.parametrize("page", [None, "screens/kabupaten.py", "screens/desa.py"])
 def test_english_leaves_no_indonesian_label(page):
     at = app(page, lang="en")
     pats = _indonesian_patterns()
@@ -235,7 +235,7 @@ def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> 
 
 
 def test_uploaded_messy_table_with_two_periods():
-    at = upload(app("pages/kabupaten.py"), "cakupan dinas.csv", MESSY_TWO_PERIODS)
+    at = upload(app("screens/kabupaten.py"), "cakupan dinas.csv", MESSY_TWO_PERIODS)
     assert not any(SAMPLE_LABEL in w.value for w in at.warning), "no sample label on real data"
     assert at.selectbox(key="w_period").options[-1] == "2024 (terbaru)" or "2024" in at.selectbox(key="w_period").options[-1]
     table = table_rows(at)
@@ -289,7 +289,7 @@ def test_downloads_have_the_rows_and_totals_of_the_table_on_screen(media):
 
     import openpyxl
 
-    at = app("pages/desa.py", kab="61.12", below="1")
+    at = app("screens/desa.py", kab="61.12", below="1")
     shown = next(d.value for d in at.dataframe if len(d.value) > 20)
     csv_button = next(b for b in at.get("download_button") if b.label == "CSV")
     xlsx_button = next(b for b in at.get("download_button") if b.label == "XLSX")
@@ -322,7 +322,7 @@ def test_map_downloads_png_pdf_html(media):
 
     from PIL import Image
 
-    at = app("pages/desa.py", kab="61.04")
+    at = app("screens/desa.py", kab="61.04")
     buttons = {b.label: b for b in at.get("download_button")}
     png = media(buttons[t("download.png", "id")])
     assert Image.open(BytesIO(png)).size == (1920, 1080)

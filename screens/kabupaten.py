@@ -36,7 +36,7 @@ else:
     kode = views.show_map(frame, opts, frame_key, key="map_kab")
 if kode:
     nxt = replace(state, level="kecamatan", kab=kode[:5], sel=None)
-    st.switch_page("pages/desa.py", query_params=viewstate.to_query(nxt, ViewState(level="desa")))
+    st.switch_page("screens/desa.py", query_params=viewstate.to_query(nxt, ViewState(level="desa")))
 if state.present:
     st.stop()
 stem = f"cakupan_kabupaten_{period or ''}"
