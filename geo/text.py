@@ -331,6 +331,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# --- publishing, versions, stamp, trend (geo/store, ui/data) ---
+# keys: store.*, publish.*, stamp.*, version.*, trend.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+    }
+)
+
+
+# --- sign-in, roles, admin pages (ui/auth, screens/publish, screens/admin) ---
+# keys: auth.*, admin.*, editor.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+    }
+)
+
+
+# --- hosting: injection-safe texts, deployment, health ---
+# keys: host.*, safe.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+    }
+)
+
+
+# --- planning: cost of the gap, scenarios, target schedule (geo/plan, geo/targets) ---
+# keys: plan.*, cost.*, targets.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+    }
+)
+
+
+# --- map colouring: distance to target, marking (geo/style, geo/maps, geo/render) ---
+# keys: style.*, legend.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]
