@@ -1,15 +1,17 @@
 """The interactive choropleth: folium map with a compact, escaped coverage layer.
 
 Geometry goes to the browser as encoded polylines (see ``encode.py``) and each feature's
-figures as a short array; the script turns them into ``L.geoJSON`` layers. Below-target
-areas get a second, non-interactive layer of hatching and a heavy outline, so they stand
-out in colour, in greyscale and for colour-blind readers alike.
+figures as a short array; the script turns them into ``L.geoJSON`` layers. Colours and the
+marking rule come from ``style.py``: the minority side (below target, or at/above when most
+are below) gets a second, non-interactive layer with a dark outline (and hatching when it is
+the below side), whose weights follow the areas' on-screen size at every zoom (``pjkInk``).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,7 +54,7 @@ class MapOptions:
     selected: str | None = None
     legend_scale: float = 1.0
     source_line: str | None = None
-    color: str = "coverage"  # or "change": fill by change since the previous period
+    color: str = style.DEFAULT_COLORING  # "gap" | "coverage" | "change" (see style.COLORINGS)
 
 
 def json_for_script(value: object) -> str:
@@ -81,7 +83,7 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
 
     people = t("map.tooltip_people", lang)
     change = col("change_pp")
-    by_change = opts.color == "change" and "change_pp" in classified
+    coloring = fill_coloring(opts, classified)
     if opts.level == "desa":
         kec_word = t("jenis.kecamatan", lang)
         parents = [f"{kec_word} {k or ''}, {b or ''}".strip(", ") for k, b in zip(col("nama_kec"), col("nama_kab"))]
@@ -98,7 +100,7 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
             fmt.percent(tgt, lang),
             "–" if fmt.is_missing(gap) else f"{fmt.number(gap, lang)} {people}",
             STATUS_CODE.get(status, 2),
-            style.change_color(ch) if by_change else style.fill_color(cov),
+            style.area_fill(coloring, cov, tgt, status, ch),
             1 if opts.selected and kode == opts.selected else 0,
             "" if fmt.is_missing(ch) else fmt.points(ch, lang, 1),
         ]
@@ -106,6 +108,20 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
             col("kode"), col("nama"), parents, col("cakupan"), col("target_efektif"), col("gap"), col("status"), change
         )
     ]
+
+
+def fill_coloring(opts: MapOptions, classified: pd.DataFrame) -> str:
+    """The colouring actually drawn: "change" needs a previous period, else distance to target."""
+    if opts.color == "change" and "change_pp" not in classified:
+        return style.DEFAULT_COLORING
+    return opts.color if opts.color in style.COLORINGS else style.DEFAULT_COLORING
+
+
+def mark_for(classified: pd.DataFrame, dim: set[str] | None = None) -> str:
+    """``style.marking`` over the areas drawn at full strength (filtered-out ones are dimmed, not counted)."""
+    shown = classified[~classified["kode"].isin(dim)] if dim else classified
+    status = shown["status"]
+    return style.marking(int((status == BELOW).sum()), int((status != NO_DATA).sum()))
 
 
 class _Verbatim(Element):
@@ -146,31 +162,57 @@ class CoverageLayer(VerbatimScript):
       esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'<br>'+
       esc(L_.gap)+': '+esc(pr.gap)+'<br>'+(pr.change ? esc(L_.change)+': '+esc(pr.change)+'<br>' : '')+'<span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
   }
+  var K = D.s.ink, lin = function(p, x){return Math.min(p[3], Math.max(p[2], p[0] + p[1]*x));};
+  var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], median:0};
   var base = L.geoJSON(feats, {
-    style: function(f){return {color:D.s.border, weight:D.s.weight,
+    style: function(f){return {color:D.s.border, weight:ink.border,
       fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill,
       fillOpacity: f.properties.dim ? 0.15 : (f.properties.status===0 ? 1 : 0.88), opacity: f.properties.dim ? 0.3 : 0.9};},
     onEachFeature: function(f, layer){
       layer.bindTooltip(tip(f.properties), {sticky:true, direction:'top', className:'pjk-tooltip'});
-      layer.on('mouseover', function(){layer.setStyle({weight:D.s.weight+2});});
+      layer.on('mouseover', function(){layer.setStyle({weight:ink.border+2});});
       layer.on('mouseout', function(){base.resetStyle(layer);});
     }
   }).addTo(map);
-  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===1 && !f.properties.dim;})}, {
+  // The marked side: below target (hatch + outline) or, when most areas are below, at/above (outline).
+  var side = D.s.mark === 'below' ? 1 : (D.s.mark === 'above' ? 2 : -1);
+  var hatch = D.s.mark === 'below';
+  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===side && !f.properties.dim;})}, {
     interactive:false,
-    style: function(){return {color:D.s.below_outline, weight:D.s.below_weight, opacity:1, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
+    style: function(){return {color:D.s.below_outline, weight:ink.outline, opacity:1, fill:hatch, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
   }).addTo(map);
   var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.selected===1;})}, {
-    interactive:false, style: function(){return {color:D.s.selected, weight:D.s.below_weight+2, opacity:1, fill:false};}
+    interactive:false, style: function(){return {color:D.s.selected, weight:ink.outline+2, opacity:1, fill:false};}
   }).addTo(map);
+  var boxes = [];
+  base.eachLayer(function(l){ if (!l.feature.properties.dim) { boxes.push(l.getBounds()); } });
+  // Ink follows the median on-screen diameter of the areas (style.ink): thin and sparse for many small areas.
+  function pjkInk(){
+    var d = boxes.map(function(b){ var a = map.latLngToLayerPoint(b.getNorthWest()), c = map.latLngToLayerPoint(b.getSouthEast());
+      return Math.sqrt(Math.abs((c.x - a.x) * (c.y - a.y))); }).sort(function(x, y){return x - y;});
+    var med = d.length ? d[Math.floor(d.length / 2)] : 100;
+    ink = {outline:lin(K.outline, med), hatch_gap:lin(K.hatch_gap, med), hatch_width:lin(K.hatch_width, med), border:lin(K.border, med), median:med};
+    base.eachLayer(function(l){ base.resetStyle(l); });
+    below.setStyle({weight:ink.outline});
+    sel.setStyle({weight:ink.outline + 2});
+    var pat = document.getElementById('pjk-hatch');
+    if (pat) {
+      var g = ink.hatch_gap.toFixed(2);
+      pat.setAttribute('width', g); pat.setAttribute('height', g);
+      var ln = pat.querySelector('line'), h = (ink.hatch_gap / 2).toFixed(2); ln.setAttribute('y2', g); ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-width', ink.hatch_width.toFixed(2));
+    }
+    window.pjkInk = ink;
+  }
+  map.on('zoomend', pjkInk);
   var svg = map.getPanes().overlayPane.querySelector('svg');
   if (svg && !svg.querySelector('#pjk-hatch')) {
     svg.insertAdjacentHTML('afterbegin', D.defs);
   }
   var b = base.getBounds();
   if (sel.getLayers().length) { b = sel.getBounds(); }
-  if (b.isValid()) { map.fitBounds(b, {padding:[12,12]}); }
-  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length};
+  if (b.isValid()) { map.fitBounds(b, {padding:[4,4]}); }
+  pjkInk();
+  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk};
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -185,13 +227,18 @@ class CoverageLayer(VerbatimScript):
 
 SVG_DEFS = (
     '<defs><pattern id="pjk-hatch" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">'
-    f'<line x1="0" y1="0" x2="0" y2="9" stroke="{style.BELOW_HATCH}" stroke-width="2.6" stroke-opacity="0.85"/></pattern>'
+    f'<line x1="4.5" y1="0" x2="4.5" y2="9" stroke="{style.BELOW_HATCH}" stroke-width="2.2" stroke-opacity="0.85"/></pattern>'
     '<pattern id="pjk-nodata" patternUnits="userSpaceOnUse" width="7" height="7">'
     f'<rect width="7" height="7" fill="{style.NO_DATA_FILL}"/><circle cx="3.5" cy="3.5" r="1.1" fill="{style.NO_DATA_DOT}"/></pattern></defs>'
 )
 
 
 def _swatch(kind: str, size: int) -> str:
+    if kind == "above":
+        return (
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect x="1.5" y="1.5" width="{size - 3}" height="{size - 3}" '
+            f'fill="{style.GAP_PALETTE[0]}" fill-opacity="0.88" stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
+        )
     if kind == "below":
         return (
             f'<svg width="{size}" height="{size}" aria-hidden="true"><defs><pattern id="pjk-lg-hatch" patternUnits="userSpaceOnUse" '
@@ -208,11 +255,13 @@ def _swatch(kind: str, size: int) -> str:
     return f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" fill="{kind}" stroke="{style.BORDER}" stroke-width="1"/></svg>'
 
 
-def legend_html(opts: MapOptions, own_targets: bool) -> str:
+def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELOW, coloring: str | None = None) -> str:
+    """The legend of exactly what is drawn: the colouring's classes, the marked side, no data."""
     s = opts.legend_scale
     size = int(round(18 * s))
-    by_change = opts.color == "change"
-    entries = (style.change_legend_entries if by_change else style.legend_entries)(opts.target, opts.lang, own_targets)
+    coloring = coloring or (opts.color if opts.color in style.COLORINGS else style.DEFAULT_COLORING)
+    entries = style.legend_rows(coloring, opts.target, opts.lang, own_targets, mark)
+    title = style.legend_title(coloring, opts.target, opts.lang, own_targets)
     rows = "".join(
         f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size)}<span>{html.escape(label)}</span></div>'
         for kind, label in entries
@@ -220,7 +269,7 @@ def legend_html(opts: MapOptions, own_targets: bool) -> str:
     source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""
     return (
         f'<div class="pjk-legend" style="font-size:{13 * s:.0f}px">'
-        f'<div class="pjk-lg-title">{html.escape(t("color.change_legend" if by_change else "map.legend_title", opts.lang))}</div>{rows}{source}</div>'
+        f'<div class="pjk-lg-title">{html.escape(title)}</div>{rows}{source}</div>'
     )
 
 
@@ -249,7 +298,8 @@ class FitBesideControls(VerbatimScript):
   var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
   var free = map.getSize().x - left - right;
   if (free < map.getSize().x * 0.4) { left = right = 12; }  // narrow screen: overlap rather than shrink
-  map.fitBounds(b, {paddingTopLeft: [left + 8, 12], paddingBottomRight: [right + 8, 12]});
+  map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4]});
+  if (P.restyle) { P.restyle(); }
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -289,7 +339,7 @@ CSS = """
 .pjk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;line-height:1.35;max-width:22em}
 .pjk-lg-title{font-weight:700;margin-bottom:4px}
 .pjk-lg-row{display:flex;align-items:center;gap:.45em;margin:2px 0}
-.pjk-lg-row[data-kind=below]{font-weight:700;margin-top:6px}
+.pjk-lg-row[data-kind=below],.pjk-lg-row[data-kind=above]{font-weight:700;margin-top:6px}
 .pjk-lg-src{margin-top:6px;font-size:.78em;color:#444;max-width:20em}
 .pjk-header{background:rgba(255,255,255,.94);padding:6px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;max-width:60vw}
 .pjk-title{font-weight:700;font-size:1.15em}
@@ -313,7 +363,16 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
     rows = feature_rows(classified, opts)
     for row in rows:
         row.append(1 if dim and row[0] in dim else 0)
+    coloring = fill_coloring(opts, classified)
     payload = {
+        "s": {
+            "mark": mark_for(classified, dim),
+            "coloring": coloring,
+            "border": style.BORDER,
+            "ink": style.INK,
+            "below_outline": style.BELOW_OUTLINE,
+            "selected": style.SELECTED_OUTLINE,
+        },
         "f": rows,
         "g": [geoms[r[0]] for r in rows],
         "labels": {
@@ -324,13 +383,6 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
             "below": t("status.below", opts.lang),
             "ok": t("status.at_or_above", opts.lang),
             "no_data": t("status.no_data", opts.lang),
-        },
-        "s": {
-            "border": style.BORDER,
-            "weight": 0.5 if opts.level == "desa" else (0.8 if opts.level == "kecamatan" else 1.2),
-            "below_outline": style.BELOW_OUTLINE,
-            "below_weight": style.BELOW_WEIGHT if opts.level != "desa" else style.BELOW_WEIGHT - 1,
-            "selected": style.SELECTED_OUTLINE,
         },
         "defs": SVG_DEFS,
     }
@@ -349,7 +401,9 @@ def map_from_payload(
     fill_frame: bool = False,
 ) -> folium.Map:
     """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
-    m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False, zoom_snap=0.25)
+    # zoomSnap 0.1: fitBounds may stop at a fractional zoom, so the area shown fills the frame.
+    m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False,
+                   zoom_snap=0.1, zoom_delta=0.5)
     use_local_assets(m)
     basemap = BASEMAPS.get(opts.basemap)
     if basemap:
@@ -358,7 +412,8 @@ def map_from_payload(
     if fill_frame:  # the map takes the whole frame it is shown in (presentation: the screen height)
         m.get_root().header.add_child(folium.Element(FILL_CSS), name="pjk_fill")
     CoverageLayer(payload).add_to(m)
-    HtmlControl(legend_html(opts, own_targets), "bottomright", "pjk-legend-box").add_to(m)
+    mark, coloring = payload_style(payload)
+    HtmlControl(legend_html(opts, own_targets, mark, coloring), "bottomright", "pjk-legend-box").add_to(m)
     head = header_html(opts)
     if head:
         HtmlControl(head, "topright", "pjk-header-box").add_to(m)
@@ -366,6 +421,17 @@ def map_from_payload(
         HtmlControl(content, corner, "pjk-panel-box").add_to(m)
     FitBesideControls().add_to(m)
     return m
+
+
+_STYLE_RE = re.compile(r'^\{"s":\{"mark":"(\w+)","coloring":"(\w+)"')
+
+
+def payload_style(payload: str) -> tuple[str, str]:
+    """(mark, coloring) of a payload, read from its head (cheap: no parse of the 1.5 MB province payload)."""
+    m = _STYLE_RE.match(payload)
+    if not m:
+        return style.MARK_BELOW, style.DEFAULT_COLORING
+    return m.group(1), m.group(2)
 
 
 def features_in_map(m: folium.Map) -> int:

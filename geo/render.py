@@ -1,9 +1,10 @@
 """Static briefing exports: the current map as a 1920×1080 PNG or a one-page PDF, offline.
 
-Same classes, colours and below-target marking as the interactive map (``style.py``):
-class fill for every area with data, a heavy ``BELOW_OUTLINE`` outline plus hatching in the
-same colour for below-target areas, and dotted ``NO_DATA_FILL`` (its own legend entry, never
-0%) for areas without data. Drawn with matplotlib's Agg/PDF backends only (no pyplot, no
+Same colouring, classes, colours and marking rule as the interactive map (``style.py``): the
+class fill of the chosen colouring (distance to target by default) for every area with data;
+the minority side marked with a ``BELOW_OUTLINE`` outline (plus hatching when it is the below
+side), its weights from ``style.ink`` for the areas' median size on the figure; dotted
+``NO_DATA_FILL`` (its own legend entry, never 0%) for areas without data. Drawn with matplotlib's Agg/PDF backends only (no pyplot, no
 tiles, no network), in UTM 49S so the scale bar is true.
 """
 
@@ -34,7 +35,7 @@ from shapely.ops import polylabel
 from . import DEFAULT_TARGET, LEVELS, style
 from . import fmt as numfmt
 from .boundaries import AREA_CRS, CRS
-from .classify import BELOW, NO_DATA, totals
+from .classify import AT_OR_ABOVE, BELOW, NO_DATA, totals
 from .text import t
 
 MAP_CRS = AREA_CRS  # UTM 49S, metres
@@ -57,9 +58,9 @@ PANEL_TOP = 0.855
 LEGEND_COL_W = 0.19
 
 BORDER_WIDTH = {"kabupaten": 1.2, "kecamatan": 0.8, "desa": 0.45}
-BELOW_WIDTH = {"kabupaten": style.BELOW_WEIGHT, "kecamatan": style.BELOW_WEIGHT, "desa": style.BELOW_WEIGHT - 1}
 HATCH = "//"
 HATCH_WIDTH = 1.6
+PT_PER_PX = 72 / DPI  # style.ink speaks screen pixels; matplotlib line widths are points
 
 
 class RenderError(ValueError):
@@ -329,6 +330,7 @@ def build_figure(
     is_sample: bool = False,
     data_source: str = "",
     kab: str | None = None,
+    color: str = style.DEFAULT_COLORING,
 ) -> Figure:
     """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px)."""
     if level not in LEVELS:
@@ -383,18 +385,9 @@ def build_figure(
         others = kab_frame[kab_frame["kode"] != kab]
         ax.add_collection(_collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.8, zorder=0))
 
-    status = df["status"].to_numpy()
-    has = status != NO_DATA
-    below = status == BELOW
-    fills = [style.fill_color(v) for v in df["cakupan"]]
-    bw = BORDER_WIDTH[level]
-    if has.any():
-        ax.add_collection(_collection(geoms[has], facecolors=[f for f, h in zip(fills, has) if h], edgecolors=style.BORDER, linewidths=bw, zorder=1))
-    if (~has).any():
-        ax.add_collection(
-            _collection(geoms[~has], facecolors=style.NO_DATA_FILL, edgecolors=style.BORDER, linewidths=bw, hatch="..",
-                        hatchcolor=style.NO_DATA_DOT, hatch_linewidth=1.0, zorder=1)
-        )
+    coloring = color if color in style.COLORINGS and (color != "change" or "change_pp" in df) else style.DEFAULT_COLORING
+    ink = _ink(ax, geoms)
+    _draw_fills(ax, df, geoms, coloring, ink)
     # Parent boundaries for orientation (kecamatan inside one kabupaten, else kabupaten): only the inner
     # ones, drawn under the below-target outlines and wider, so they show as a grey band either side.
     parent_level = None
@@ -402,14 +395,8 @@ def build_figure(
         parent_level = "kecamatan" if (kab and level == "desa") else "kabupaten"
         ax.add_collection(LineCollection(_inner_boundaries(parent_level, kab if parent_level == "kecamatan" else None), colors=PARENT_EDGE,
                                          linewidths=7.0 if parent_level == "kabupaten" else 5.0, zorder=2, capstyle="round", joinstyle="round"))
-    dense = level == "desa" and not kab
-    if below.any():
-        bgeoms = geoms[below]
-        ax.add_collection(_collection(bgeoms, facecolors="none", edgecolors="none", linewidths=0, hatch=HATCH,
-                                      hatchcolor=style.BELOW_OUTLINE, hatch_linewidth=HATCH_WIDTH * (0.7 if dense else 1.0), zorder=3))
-        outline = _collection(bgeoms, facecolors="none", edgecolors=style.BELOW_OUTLINE, linewidths=1.0 if dense else BELOW_WIDTH[level], zorder=4)
-        outline.set_joinstyle("round")
-        ax.add_collection(outline)
+    mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
+    _draw_marking(ax, df, geoms, mark, ink)
 
     # Names: kabupaten with their coverage; kecamatan names inside a zoomed kabupaten; neighbours faintly.
     halo = [patheffects.withStroke(linewidth=4, foreground="white")]
@@ -437,7 +424,7 @@ def build_figure(
 
     # Panel: legend, key figures, priorities --------------------------------------------------
     own = bool(df.get("own_target", pd.Series(dtype=bool)).fillna(False).any())
-    _legend(fig, tx, target, own)
+    _legend(fig, tx, target, own, coloring, mark)
     _figures(fig, tx, df, level, target)
     _priorities(fig, tx, df, level)
 
@@ -445,6 +432,47 @@ def build_figure(
     foot = fig.text(0.008, 0.018, source_line(data_source, is_sample, lang, tx), fontsize=13, color=MUTED, ha="left", va="bottom")
     _fit(fig, foot, 1900, 9)
     return fig
+
+
+def _ink(ax, geoms: gpd.GeoSeries) -> dict[str, float]:
+    """``style.ink`` for the median diameter (in figure pixels) of the areas drawn, as the web map does on screen."""
+    ax.apply_aspect()
+    x0, x1 = ax.get_xlim()
+    px_per_m = ax.get_window_extent().width / (x1 - x0)
+    b = geoms.bounds
+    diam = np.sqrt(np.abs((b["maxx"] - b["minx"]) * (b["maxy"] - b["miny"]))) * px_per_m
+    return style.ink(float(np.median(diam)) if len(diam) else 100.0)
+
+
+def _draw_fills(ax, df: pd.DataFrame, geoms: gpd.GeoSeries, coloring: str, ink: dict[str, float]) -> None:
+    """Every area in its class colour (``style.area_fill``); no data dotted grey."""
+    status = df["status"].to_numpy()
+    has = status != NO_DATA
+    change = df["change_pp"] if "change_pp" in df else pd.Series(np.nan, index=df.index)
+    fills = [style.area_fill(coloring, c, tg, st, ch) for c, tg, st, ch in zip(df["cakupan"], df["target_efektif"], df["status"], change)]
+    bw = ink["border"] * PT_PER_PX
+    if has.any():
+        ax.add_collection(_collection(geoms[has], facecolors=[f for f, h in zip(fills, has) if h], edgecolors=style.BORDER, linewidths=bw, zorder=1))
+    if (~has).any():
+        ax.add_collection(
+            _collection(geoms[~has], facecolors=style.NO_DATA_FILL, edgecolors=style.BORDER, linewidths=bw, hatch="..",
+                        hatchcolor=style.NO_DATA_DOT, hatch_linewidth=1.0, zorder=1)
+        )
+
+
+def _draw_marking(ax, df: pd.DataFrame, geoms: gpd.GeoSeries, mark: str, ink: dict[str, float]) -> None:
+    """The minority side (``style.marking``): below target hatched and outlined, or at/above outlined."""
+    if mark == style.MARK_NONE:
+        return
+    side = (df["status"] == BELOW) if mark == style.MARK_BELOW else (df["status"] == AT_OR_ABOVE)
+    marked = geoms[side.to_numpy()]
+    if mark == style.MARK_BELOW:
+        hatch = HATCH if ink["hatch_gap"] < 9 else "/"
+        ax.add_collection(_collection(marked, facecolors="none", edgecolors="none", linewidths=0, hatch=hatch,
+                                      hatchcolor=style.BELOW_OUTLINE, hatch_linewidth=ink["hatch_width"] * PT_PER_PX, zorder=3))
+    outline = _collection(marked, facecolors="none", edgecolors=style.BELOW_OUTLINE, linewidths=ink["outline"] * PT_PER_PX, zorder=4)
+    outline.set_joinstyle("round")
+    ax.add_collection(outline)
 
 
 def _scale_and_north(fig: Figure, ax, tx: _Text) -> None:
@@ -471,7 +499,9 @@ def _scale_and_north(fig: Figure, ax, tx: _Text) -> None:
 
 
 def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str) -> None:
-    if kind == "below":
+    if kind == "above":
+        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=style.GAP_PALETTE[0], edgecolor=style.BELOW_OUTLINE, linewidth=3)
+    elif kind == "below":
         r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="white", edgecolor=style.BELOW_OUTLINE, linewidth=3, hatch=HATCH)
         r.set_hatchcolor(style.BELOW_OUTLINE)
         r.set_hatch_linewidth(HATCH_WIDTH)
@@ -483,24 +513,30 @@ def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str) -> N
     fig.add_artist(r)
 
 
-def _legend(fig: Figure, tx: _Text, target: float, own: bool) -> None:
+def _legend(fig: Figure, tx: _Text, target: float, own: bool, coloring: str = style.DEFAULT_COLORING,
+            mark: str = style.MARK_BELOW) -> None:
+    """The same rows as the web legend (``style.legend_rows``), wrapped to the panel's column."""
     x = PANEL_X0
     y = PANEL_TOP
-    fig.text(x, y, tx("map.legend_title"), fontsize=22, fontweight="bold", color=INK, va="top")
-    y -= 0.058
-    rows = style.legend_entries(target, tx.lang, own)
-    tx.keys.update({"map.legend_below", "map.legend_no_data"} | ({"map.legend_below_own"} if own else set()))
-    sw_w, sw_h = 0.026, 0.032
+    title = fig.text(x, y, _wrap(style.legend_title(coloring, target, tx.lang, own), 20), fontsize=21, fontweight="bold", color=INK,
+                     va="top", linespacing=1.05)
+    y -= 0.052 + 0.034 * title.get_text().count("\n")
+    rows = style.legend_rows(coloring, target, tx.lang, own, mark)
+    sfx = "_own" if own else ""
+    tx.keys.update({"map.legend_below", "map.legend_no_data", "map.legend_title", "color.change_legend", "legend.mark_hatch",
+                    f"legend.mark_above{sfx}", f"legend.gap_title{sfx}", f"legend.gap_at{sfx}", f"legend.gap_step{sfx}",
+                    f"legend.gap_beyond{sfx}"} | ({"map.legend_below_own"} if own else set()))
+    sw_w, sw_h = 0.026, 0.029
     for kind, label in rows:
-        special = kind in ("below", "no_data")
-        if kind == "below":
+        special = kind in ("below", "above", "no_data")
+        if kind in ("below", "above"):
             y -= 0.012
-        text = _wrap(label, 20) if special else label
+        text = _wrap(label, 24) if special else _wrap(label, 27)
         lines = text.count("\n") + 1
         _swatch(fig, x, y - sw_h, sw_w, sw_h, kind)
-        fig.text(x + sw_w + 0.008, y - sw_h / 2 + (0.0 if lines == 1 else -0.012 * (lines - 1) / 1), text, fontsize=18,
-                 fontweight="bold" if kind == "below" else "normal", color=INK, va="center", linespacing=1.05)
-        y -= sw_h + 0.009 + 0.024 * (lines - 1)
+        fig.text(x + sw_w + 0.008, y - sw_h / 2 + (0.0 if lines == 1 else -0.0105 * (lines - 1)), text, fontsize=16,
+                 fontweight="bold" if kind in ("below", "above") else "normal", color=INK, va="center", linespacing=1.05)
+        y -= sw_h + 0.008 + 0.021 * (lines - 1)
 
 
 def _bullet(fig: Figure, x: float, y: float, w: float, coverage: float, target: float) -> None:
@@ -509,7 +545,7 @@ def _bullet(fig: Figure, x: float, y: float, w: float, coverage: float, target: 
     fig.add_artist(Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="#eeeeee", edgecolor="#999999", linewidth=1))
     if not numfmt.is_missing(coverage):
         fig.add_artist(Rectangle((x, y), w * min(max(coverage, 0), 100) / 100, h, transform=fig.transFigure,
-                                 facecolor=style.fill_color(coverage), edgecolor=INK, linewidth=1))
+                                 facecolor=style.gap_color(coverage, target), edgecolor=INK, linewidth=1))
     tx_ = x + w * min(max(target, 0), 100) / 100
     fig.add_artist(Rectangle((tx_ - 0.0012, y - 0.008), 0.0024, h + 0.016, transform=fig.transFigure, facecolor=ALERT, edgecolor="none"))
 
@@ -631,12 +667,13 @@ def render_map(
     kab: str | None = None,
     fmt: str = "png",
     out: str | os.PathLike[str] | BinaryIO | None = None,
+    color: str = style.DEFAULT_COLORING,
 ) -> bytes:
     """Render ``classified`` (``classify.classify`` output) to PNG/PDF bytes, optionally writing ``out``."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
-                       is_sample=is_sample, data_source=data_source, kab=kab)
+                       is_sample=is_sample, data_source=data_source, kab=kab, color=color)
     return save_figure(fig, fmt, out)
 
 

@@ -372,6 +372,18 @@ MESSAGES.update(
 # (each area of work keeps its own block, so parallel changes merge cleanly)
 MESSAGES.update(
     {
+        "legend.color_gap": ("Jarak ke target", "Distance to target"),
+        "legend.gap_title": ("Jarak ke target {target}", "Distance to target {target}"),
+        "legend.gap_title_own": ("Jarak ke target masing-masing wilayah", "Distance to each area's own target"),
+        "legend.gap_at": ("Mencapai target (≥ {target})", "At or above target (≥ {target})"),
+        "legend.gap_at_own": ("Mencapai target masing-masing", "At or above its own target"),
+        "legend.gap_step": ("{lo}–{hi} poin di bawah target", "{lo}–{hi} points below target"),
+        "legend.gap_step_own": ("{lo}–{hi} poin di bawah target masing-masing", "{lo}–{hi} points below its own target"),
+        "legend.gap_beyond": ("> {lo} poin di bawah target", "> {lo} points below target"),
+        "legend.gap_beyond_own": ("> {lo} poin di bawah target masing-masing", "> {lo} points below its own target"),
+        "legend.mark_hatch": ("diarsir", "hatched"),
+        "legend.mark_above": ("Garis tebal: mencapai target ({target})", "Heavy outline: at or above target ({target})"),
+        "legend.mark_above_own": ("Garis tebal: mencapai target wilayahnya", "Heavy outline: at or above its own target"),
     }
 )
 

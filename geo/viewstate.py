@@ -14,6 +14,7 @@ from . import DEFAULT_TARGET, LEVELS
 
 BASEMAP_CHOICES = ("light", "osm", "none")
 LANG_CHOICES = ("id", "en")
+COLOR_CHOICES = ("gap", "coverage", "change")  # geo.style.COLORINGS
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,11 @@ class ViewState:
     below: bool = False
     q: str = ""
     basemap: str = "light"
-    color: str = "coverage"  # or "change" (since previous period)
+    # Map colouring: "gap" = distance to target (the default since issue 11); "coverage" = the
+    # sequential coverage scale, as before; "change" = change since the previous period. Old links
+    # never carried color=coverage (it was the default, and defaults are left out), so they open
+    # with the new default; an explicit color=coverage still means the sequential scale.
+    color: str = "gap"
     present: bool = False
     lang: str = "id"
 
@@ -108,7 +113,7 @@ def parse(
     if (v := get("basemap")) is not None:
         values["basemap"] = v if v in BASEMAP_CHOICES else bad("basemap", v)
     if (v := get("color")) is not None:
-        values["color"] = v if v in ("coverage", "change") else bad("color", v)
+        values["color"] = v if v in COLOR_CHOICES else bad("color", v)
     if (v := get("lang")) is not None:
         values["lang"] = v if v in LANG_CHOICES else bad("lang", v)
     clean = {k: val for k, val in values.items() if val is not None}

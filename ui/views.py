@@ -34,8 +34,11 @@ def sidebar(state: ViewState) -> None:
     if len(periods) > 1:
         sb.selectbox(t("control.period", lang), [None, *periods], key="w_period", format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})")
     sb.selectbox(t("control.basemap", lang), list(BASEMAP_CHOICES), key="w_basemap", format_func=lambda b: t(f"basemap.{b}", lang))
-    if len(periods) > 1:
-        sb.radio(t("control.color", lang), ["coverage", "change"], key="w_color", horizontal=True, format_func=lambda c: t(f"color.{c}", lang))
+    colorings = ["gap", "coverage"] + (["change"] if len(periods) > 1 else [])
+    if st.session_state.get("w_color") not in colorings:  # "change" from a link, with one period only
+        st.session_state["w_color"] = "gap"
+    sb.radio(t("control.color", lang), colorings, key="w_color",
+             format_func=lambda c: t("legend.color_gap" if c == "gap" else f"color.{c}", lang))
     sb.toggle(t("control.present", lang), key="w_present")
     with sb.expander(t("control.data", lang), expanded=not source().is_sample):
         src = source()
@@ -100,7 +103,7 @@ def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> No
 
 
 def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0) -> maps.MapOptions:
-    color = state.color if len(data.periods(source())) > 1 else "coverage"
+    color = state.color if state.color != "change" or len(data.periods(source())) > 1 else "gap"
     return maps.MapOptions(
         color=color,
         level=level, target=state.target, lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
@@ -139,7 +142,8 @@ def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, ti
         from geo.render import render_map
 
         return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
-                                  is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_)
+                                  is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_,
+                                  color=opts.color)
 
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
