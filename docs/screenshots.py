@@ -1,7 +1,12 @@
 """Screenshots for the docs, taken in Debian's Chromium against `streamlit run` on localhost.
 
     python run.py setup --source ../shared/data/wilayah_boundaries
-    .venv/bin/python docs/screenshots.py        (writes docs/img/*.png)
+    .venv/bin/python docs/screenshots.py            (writes docs/img/*.png)
+    .venv/bin/python docs/screenshots.py peta_desa  (only the shots whose name contains "peta_desa")
+
+The map shots come at 1366×768 (laptop) and 1920×1080 (projector), each with a greyscale twin
+(``*_abu.png``: what a greyscale projector or a photocopy shows), and the share of dark ink
+(outline/hatch pixels) in the map area is printed for each (see bench/ink.py).
 """
 
 from __future__ import annotations
@@ -13,47 +18,62 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import launch  # noqa: E402
+from bench.ink import ink_share, map_screenshot, wait_for_map  # noqa: E402
 from bench.servers import Server  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
-SHOTS = [
-    # (file, path+query, viewport, polygons to wait for)
-    ("presentasi_1920x1080.png", "/?present=1&basemap=none", (1920, 1080), 14),
-    ("presentasi_1366x768.png", "/?present=1&basemap=none", (1366, 768), 14),
-    ("presentasi_desa_ketapang_1920x1080.png", "/desa?kab=61.04&present=1&basemap=none", (1920, 1080), 262),
-    ("presentasi_en_1366x768.png", "/?present=1&basemap=none&lang=en", (1366, 768), 14),
-    ("ringkasan_1366x768.png", "/?basemap=none", (1366, 768), 14),
-    ("desa_kubu_raya_1366x768.png", "/desa?kab=61.12&basemap=none", (1366, 768), 117),
+SIZES = ((1366, 768), (1920, 1080))
+MAPS = [
+    # (file stem, path+query, polygons to wait for)
+    ("peta_kabupaten", "/kabupaten?basemap=none", 14),
+    ("peta_desa_provinsi", "/desa?basemap=none", 2130),
+    ("peta_desa_ketapang", "/desa?kab=61.04&basemap=none", 262),
+    ("presentasi", "/kabupaten?present=1&basemap=none", 14),
+]
+SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n, True) for stem, path, n in MAPS for w, h in SIZES] + [
+    # (file, path+query, viewport, polygons to wait for, greyscale twin)
+    ("presentasi_desa_ketapang_1920x1080.png", "/desa?kab=61.04&present=1&basemap=none", (1920, 1080), 262, False),
+    ("presentasi_en_1366x768.png", "/?present=1&basemap=none&lang=en", (1366, 768), 14, False),
+    ("ringkasan_1366x768.png", "/?basemap=none", (1366, 768), 14, False),
+    ("desa_kubu_raya_1366x768.png", "/desa?kab=61.12&basemap=none", (1366, 768), 117, False),
 ]
 
 
-def main() -> int:
+def greyscale(path: Path) -> Path:
+    """The screenshot as a greyscale projector shows it (ITU-R 601 luma, as PIL's "L" mode)."""
+    from PIL import Image, ImageOps
+
+    out = path.with_name(path.stem + "_abu.png")
+    ImageOps.grayscale(Image.open(path).convert("RGB")).save(out)
+    return out
+
+
+def main(only: str = "") -> int:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
     with Server("docs", ROOT / "app.py") as srv, sync_playwright() as pw:
         browser = launch(pw)
-        for name, path, (w, h), n in SHOTS:
+        for name, path, (w, h), n, grey in SHOTS:
+            if only and only not in name:
+                continue
             ctx = browser.new_context(viewport={"width": w, "height": h})
             page = ctx.new_page()
+            page.set_default_timeout(120_000)
             page.goto(srv.url + path)
-            page.wait_for_selector('iframe[title*="streamlit_folium"]', state="attached", timeout=120_000)
-            for _ in range(600):
-                frame = next((fr for fr in page.frames if "streamlit_folium" in fr.url), None)
-                if frame:
-                    try:
-                        frame.wait_for_function("(n) => document.querySelectorAll('path.leaflet-interactive').length >= n", arg=n, timeout=2000)
-                        break
-                    except Exception:
-                        pass
-                page.wait_for_timeout(100)
+            frame = wait_for_map(page, n)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(OUT / name))
-            print(OUT / name)
+            line = str(OUT / name)
+            if grey:
+                line += f"  + {greyscale(OUT / name).name}"
+                ink = ink_share(map_screenshot(frame))  # after the page shot: hides the map's controls
+                line += f"  dark ink {ink['share']:.1%} of {ink['area_px']:,} map px"
+            print(line, flush=True)
             ctx.close()
         browser.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

@@ -56,18 +56,64 @@ def kab_html(kab_classified) -> str:
 # --- below target and no data are unmistakable -------------------------------------------
 
 
-def test_below_target_style_and_legend(kab_html, kab_classified):
-    assert (kab_classified.status == BELOW).any()
+def test_minority_side_marked_and_explained(kab_html, kab_classified):
+    """12 of 13 kabupaten with data are below target: the one at/above gets the outline, and the legend says so."""
+    with_data = kab_classified[kab_classified.status != NO_DATA]
+    assert (with_data.status == BELOW).sum() * 2 > len(with_data)
     assert style.BELOW_OUTLINE in kab_html
     payload = _payload_from_html(kab_html)
+    assert payload["s"]["mark"] == "above" and payload["s"]["coloring"] == "gap"
     assert 'id="pjk-hatch"' in payload["defs"] and 'id="pjk-nodata"' in payload["defs"]
     assert payload["s"]["below_outline"] == style.BELOW_OUTLINE
-    assert "url(#pjk-hatch)" in kab_html
+    assert payload["s"]["ink"] == {k: list(v) for k, v in style.INK.items()}  # the JS scales with the same numbers
     legend = " ".join(_inner_html_blocks(kab_html))
-    assert "Di bawah target (50,24%)" in legend
-    assert "Tidak ada data" in legend
-    assert 'data-kind="below"' in legend and 'data-kind="no_data"' in legend
+    assert "Jarak ke target 50,24%" in legend
+    assert "Garis tebal: mencapai target (50,24%)" in legend and 'data-kind="above"' in legend
+    assert 'data-kind="below"' not in legend
+    assert "5–10 poin di bawah target (40,24–45,24%)" in legend
+    assert "Tidak ada data" in legend and 'data-kind="no_data"' in legend
     assert "Data contoh, bukan data resmi" in legend  # sample label on the map
+
+
+def test_below_side_hatched_when_it_is_the_minority(kab_classified):
+    few = kab_classified.copy()
+    ok = few.status != NO_DATA
+    few.loc[ok, "status"] = ["below" if i < 4 else "at_or_above" for i in range(int(ok.sum()))]
+    html = build_map(few, MapOptions(level="kabupaten")).get_root().render()
+    payload = _payload_from_html(html)
+    assert payload["s"]["mark"] == "below"
+    legend = " ".join(_inner_html_blocks(html))
+    assert "Di bawah target (50,24%) — diarsir" in legend and 'data-kind="below"' in legend
+    assert "url(#pjk-hatch)" in html
+
+
+def test_mark_ignores_dimmed_areas(kab_classified):
+    """Filtered-out (dimmed) areas are not drawn at full strength, so they do not decide the minority."""
+    below = sorted(kab_classified.loc[kab_classified.status == BELOW, "kode"])
+    n_above = int((kab_classified.status == "at_or_above").sum())
+    assert maps.mark_for(kab_classified) == "above"
+    assert maps.mark_for(kab_classified, set(below[: len(below) - n_above - 1])) == "above"  # one more below than above
+    assert maps.mark_for(kab_classified, set(below[: len(below) - n_above])) == "below"  # as many below as above
+
+
+@pytest.mark.parametrize("color, title", [("gap", "Jarak ke target 50,24%"), ("coverage", "Cakupan (%)"), ("change", "Jarak ke target 50,24%")])
+def test_colouring_option_fills_and_legend(kab_classified, color, title):
+    """"coverage" keeps the sequential scale; "change" without a previous period falls back to the default."""
+    html = build_map(kab_classified, MapOptions(level="kabupaten", color=color)).get_root().render()
+    payload = _payload_from_html(html)
+    by_code = kab_classified.set_index("kode")
+    drawn = "coverage" if color == "coverage" else "gap"
+    assert payload["s"]["coloring"] == drawn
+    for row in payload["f"]:
+        r = by_code.loc[row[0]]
+        assert row[7] == style.area_fill(drawn, r["cakupan"], r["target_efektif"], r["status"])
+    legend = " ".join(_inner_html_blocks(html))
+    assert f'<div class="pjk-lg-title">{title}</div>' in legend
+
+
+def test_fractional_zoom_and_tight_fit(kab_html):
+    assert '"zoomSnap": 0.05' in kab_html
+    assert "padding:[4,4]" in kab_html and "paddingBottomRight: [right + 4, 4]" in kab_html
 
 
 def test_every_area_in_the_payload(kab_html, kab_classified):
@@ -100,7 +146,8 @@ def test_payload_rows_match_the_js_mapping(kab_classified):
     for row in payload["f"]:
         assert row[index["kode"]] == row[0]
         assert row[index["nama"]] == by_code.loc[row[0], "nama"]
-        assert row[index["fill"]] == style.fill_color(by_code.loc[row[0], "cakupan"])
+        r = by_code.loc[row[0]]
+        assert row[index["fill"]] == style.area_fill("gap", r["cakupan"], r["target_efektif"], r["status"])
 
 
 def test_payload_geometry_is_the_display_geometry(kab_classified):
@@ -140,7 +187,7 @@ def test_tooltip_figures_in_language(kab_classified):
 def test_english_legend_and_no_sample_label(kab_classified):
     html = build_map(kab_classified, MapOptions(level="kabupaten", lang="en")).get_root().render()
     legend = " ".join(_inner_html_blocks(html))
-    assert "Below target (50.24%)" in legend and "No data" in legend
+    assert "Distance to target 50.24%" in legend and "Heavy outline: at or above target (50.24%)" in legend and "No data" in legend
     assert "Data contoh" not in html  # real data: no sample label
 
 
@@ -150,7 +197,8 @@ def test_own_targets_in_legend(areas):
     c = classify(table, areas("kabupaten"))
     html = build_map(c, MapOptions(level="kabupaten")).get_root().render()
     legend = " ".join(_inner_html_blocks(html))
-    assert "di bawah target wilayahnya" in legend
+    assert "Jarak ke target masing-masing wilayah" in legend and "5–10 poin di bawah target masing-masing" in legend
+    assert "Garis tebal: mencapai target wilayahnya" in legend
     payload = _payload_from_html(html)
     assert next(r for r in payload["f"] if r[0] == "61.71")[4] == "45,00%"
 

@@ -61,6 +61,17 @@ def _matches(img: np.ndarray, px: np.ndarray, color: str) -> np.ndarray:
     return np.all(np.abs(img[rows, cols] - _rgb(color)) <= TOL, axis=1)
 
 
+def _near(img: np.ndarray, px: np.ndarray, color: str, tol: int = 40) -> np.ndarray:
+    """Per point: is any pixel of its 3×3 neighbourhood within ``tol`` of ``color``? (thin antialiased lines)"""
+    cols = np.clip(np.floor(px[:, 0]).astype(int), 1, img.shape[1] - 2)
+    rows = np.clip(np.floor(px[:, 1]).astype(int), 1, img.shape[0] - 2)
+    hit = np.zeros(len(px), dtype=bool)
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            hit |= np.all(np.abs(img[rows + dr, cols + dc] - _rgb(color)) <= tol, axis=1)
+    return hit
+
+
 def _display(level: str) -> pd.Series:
     gdf = boundaries.load(level)
     return pd.Series(gdf["display"].values, index=gdf["kode"])
@@ -128,44 +139,102 @@ def test_unknown_format_and_bad_kab_are_refused(classified):
 # --- the same classes and colours as the interactive map, read back from the pixels ---------
 
 
-@pytest.mark.parametrize("level,kab", [("kabupaten", None), ("desa", KETAPANG)])
-def test_below_target_outline_and_class_fills_in_pixels(classified, level, kab):
-    frame = classified(level)
-    fig = render.build_figure(frame, level, kab=kab, is_sample=True)
+@pytest.fixture(scope="module")
+def classified_at(areas):
+    """Sample figures classified against any target (the marked side depends on it)."""
+    paths = ensure_samples()
+    cache: dict[tuple, pd.DataFrame] = {}
+
+    def get(level: str, target: float) -> pd.DataFrame:
+        if (level, target) not in cache:
+            matched = pd.read_csv(paths[level], dtype={"kode": str, "periode": str})
+            cache[(level, target)] = classify.classify(matched, areas(level), target, "2024")
+        return cache[(level, target)]
+
+    return get
+
+
+def _fill_of(row: pd.Series) -> str:
+    return style.area_fill("gap", row["cakupan"], row["target_efektif"], row["status"])
+
+
+@pytest.mark.parametrize("level,kab,target,mark", [("kabupaten", None, 50.24, "above"), ("desa", KETAPANG, 50.24, "above"),
+                                                   ("kabupaten", None, 25.0, "below"), ("desa", KETAPANG, 20.0, "below")])
+def test_marked_side_outline_and_class_fills_in_pixels(classified_at, level, kab, target, mark):
+    """The minority side carries the dark outline (hatched too when it is the below side); fills are the gap classes."""
+    frame = classified_at(level, target)
+    fig = render.build_figure(frame, level, kab=kab, is_sample=True, target=target)
     # Names on the map (white halo) may sit on any area; the colours under them are what is checked here.
     for text in render.map_axes(fig).texts:
         text.set_visible(False)
     img = _png(fig)
     shown = frame if kab is None else frame[frame["kode_kab"] == kab]
     geoms = _display(level)
+    by_code = shown.set_index("kode")
 
     below = shown[shown["status"] == BELOW]
     above = shown[shown["status"] == AT_OR_ABOVE]
     assert len(below) and len(above), "sample should have areas on both sides of the target"
-    # The largest areas: enough pixels along each edge to judge.
+    assert style.marking(len(below), len(below) + len(above)) == mark
+    marked, plain = (below, above) if mark == "below" else (above, below)
     area = shown["kode"].map(lambda k: geoms[k].area)
-    for kode in below.assign(a=area).nlargest(5, "a")["kode"]:
+    for kode in marked.assign(a=area).nlargest(3, "a")["kode"]:
         pts = _boundary_points(geoms[kode])
         px = render.to_pixels(fig, pts[:, 0], pts[:, 1])
-        share = _matches(img, px, style.BELOW_OUTLINE).mean()
+        share = _near(img, px, style.BELOW_OUTLINE).mean()
         assert share >= 0.8, f"{kode}: only {share:.0%} of its boundary carries BELOW_OUTLINE"
-        # Inside: the class fill, crossed by hatching in the outline colour.
         inner = _interior_points(geoms[kode])
         ipx = render.to_pixels(fig, inner[:, 0], inner[:, 1])
-        fill = style.fill_color(float(shown.set_index("kode").at[kode, "cakupan"]))
-        assert _matches(img, ipx, fill).mean() > 0.3, kode
-        assert 0.05 < _matches(img, ipx, style.BELOW_OUTLINE).mean() < 0.6, kode
+        fill = _fill_of(by_code.loc[kode])
+        if mark == "below":  # the class fill, crossed by hatching in the outline colour
+            assert _matches(img, ipx, fill).mean() > 0.3, kode
+            assert 0.03 < _near(img, ipx, style.BELOW_OUTLINE, tol=70).mean() < 0.7, kode
+        else:  # outlined only
+            assert _matches(img, ipx, fill).mean() >= 0.9, kode
+            assert _near(img, ipx, style.BELOW_OUTLINE, tol=70).mean() < 0.03, kode
 
-    for kode in above.assign(a=area).nlargest(3, "a")["kode"]:
+    for kode in plain.assign(a=area).nlargest(3, "a")["kode"]:
         inner = _interior_points(geoms[kode])
         ipx = render.to_pixels(fig, inner[:, 0], inner[:, 1])
-        fill = style.fill_color(float(shown.set_index("kode").at[kode, "cakupan"]))
+        fill = _fill_of(by_code.loc[kode])
         assert _matches(img, ipx, fill).mean() >= 0.9, f"{kode}: interior is not its class fill {fill}"
-        assert _matches(img, ipx, style.BELOW_OUTLINE).mean() < 0.05, f"{kode} is hatched but not below target"
+        assert _near(img, ipx, style.BELOW_OUTLINE, tol=70).mean() < 0.03, f"{kode} is hatched but not marked"
         # The representative point itself, give or take a few pixels (a label may sit on it).
         c, r = np.floor(ipx[0]).astype(int)
         window = img[r - 6 : r + 7, c - 6 : c + 7].reshape(-1, 3)
         assert np.any(np.all(np.abs(window - _rgb(fill)) <= TOL, axis=1)), kode
+
+
+@pytest.mark.parametrize("color", ["gap", "coverage"])
+def test_png_uses_the_interactive_maps_class_colours(classified, color):
+    """Same frame, same colouring: every kabupaten's fill in the PNG is the fill the web map's payload carries."""
+    import json
+
+    from geo import maps
+
+    frame = classified("kabupaten")
+    payload = json.loads(maps.coverage_payload(frame, maps.MapOptions(level="kabupaten", color=color)))
+    web = {row[0]: row[7] for row in payload["f"]}
+    fig = render.build_figure(frame, "kabupaten", color=color)
+    for text in render.map_axes(fig).texts:
+        text.set_visible(False)
+    img = _png(fig)
+    geoms = _display("kabupaten")
+    checked = 0
+    for kode, fill in web.items():
+        inner = _interior_points(geoms[kode])
+        if len(inner) < 10:  # a small kota: too few pixels to judge
+            continue
+        ipx = render.to_pixels(fig, inner[:, 0], inner[:, 1])
+        assert _matches(img, ipx, fill).mean() >= 0.9, f"{kode}: PNG is not the web fill {fill}"
+        checked += 1
+    assert checked >= 10
+    assert len(set(web.values())) >= 3  # several classes, not one colour everywhere
+    # and the legend rows are the web legend's
+    texts = " ".join(render.figure_texts(fig)).replace("\n", " ")
+    mark = payload["s"]["mark"]
+    for _kind, label in style.legend_rows(color, 50.24, "id", False, mark):
+        assert " ".join(label.split()) in " ".join(texts.split()), label
 
 
 def test_no_data_areas_are_grey_with_their_own_legend_entry_never_zero(classified):
@@ -182,21 +251,22 @@ def test_no_data_areas_are_grey_with_their_own_legend_entry_never_zero(classifie
         inner = _interior_points(geoms[kode])
         px = render.to_pixels(fig, inner[:, 0], inner[:, 1])
         assert _matches(img, px, style.NO_DATA_FILL).mean() >= 0.6, kode
-        assert _matches(img, px, style.PALETTE[0]).mean() == 0  # not the lowest class
+        assert _matches(img, px, style.GAP_PALETTE[-1]).mean() == 0  # not the furthest-below class
         assert _matches(img, px, style.BELOW_OUTLINE).mean() < 0.05  # not "below target"
     assert any(x.startswith("Melawi") and "–" in x for x in texts)
     assert not any(x.startswith("Melawi") and "0%" in x for x in texts)
-    for _kind, label in style.legend_entries(50.24, "id"):
-        assert label in " ".join(texts).replace("\n", " "), label
+    joined = " ".join(" ".join(texts).split())
+    for _kind, label in style.legend_rows("gap", 50.24, "id", False, style.marking(int((frame["status"] == BELOW).sum()), 12)):
+        assert " ".join(label.split()) in joined, label
     assert t("map.legend_no_data", "id") in texts
     assert t("join.no_data_areas", "id", n="2") in texts
 
 
 def test_legend_matches_the_interactive_map_entries(classified):
     fig = render.build_figure(classified("desa"), "desa", kab=KETAPANG, lang="en")
-    texts = " ".join(render.figure_texts(fig)).replace("\n", " ")
-    for _kind, label in style.legend_entries(50.24, "en"):
-        assert label in texts, label
+    texts = " ".join(" ".join(render.figure_texts(fig)).split())
+    for _kind, label in style.legend_rows("gap", 50.24, "en", False, "above"):
+        assert " ".join(label.split()) in texts, label
 
 
 # --- labels: sample banner, title, source, language -----------------------------------------
