@@ -329,3 +329,18 @@ def test_map_downloads_png_pdf_html(media):
     assert media(buttons[t("download.pdf", "id")]).startswith(b"%PDF")
     page = media(buttons[t("download.map", "id")]).decode("utf-8")
     assert "Ketapang" in page and SAMPLE_LABEL in page and "unpkg.com" not in page
+
+
+def test_map_colouring_radio_and_link():
+    """Distance to target by default, the sequential scale on request (also from an old-style link)."""
+    at = app("screens/kabupaten.py")
+    radio = at.radio(key="w_color")
+    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id")]  # one period: no "change"
+    assert radio.value == "gap" and "color" not in at.query_params
+    at.radio(key="w_color").set_value("coverage").run()
+    assert not at.exception
+    assert at.query_params["color"] in ("coverage", ["coverage"])
+    at = app("screens/desa.py", color="coverage")
+    assert at.radio(key="w_color").value == "coverage"
+    at = app("screens/kabupaten.py", color="change")  # change asked for, one period only: the default instead
+    assert at.radio(key="w_color").value == "gap"

@@ -86,16 +86,19 @@ def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
     return box["x"] + xy[0], box["y"] + xy[1]
 
 
-def test_kabupaten_map_draws_every_area_with_below_target_legend(server, page):
+def test_kabupaten_map_draws_every_area_with_marking_legend(server, page):
     page.goto(server.url + "/?basemap=none")
     frame = map_frame(page, 14)
     assert polygon_count(frame) == 14
-    legend = frame.locator('.pjk-lg-row[data-kind="below"]')
+    # 12 of 14 below target: the minority (at or above) carries the heavy outline, and the legend says so
+    assert frame.evaluate("() => window.pjkLayers.mark") == "above"
+    legend = frame.locator('.pjk-lg-row[data-kind="above"]')
     assert legend.is_visible()
-    assert t("map.legend_below", "id", target="50,24%") in legend.inner_text()
+    assert t("legend.mark_above", "id", target="50,24%") in legend.inner_text()
+    assert frame.locator('.pjk-lg-row[data-kind="below"]').count() == 0
+    assert t("legend.gap_title", "id", target="50,24%") in frame.locator(".pjk-lg-title").first.inner_text()
     assert frame.locator('.pjk-lg-row[data-kind="no_data"]').is_visible()
-    # the hatch overlay is drawn for the below-target areas
-    assert frame.evaluate("() => window.pjkLayers.below.getLayers().length") >= 1
+    assert frame.evaluate("() => window.pjkLayers.below.getLayers().length") == 2
     assert frame.locator("#pjk-hatch").count() == 1
     assert "Data contoh, bukan data resmi" in frame.locator(".pjk-sample").inner_text()
 
@@ -149,7 +152,7 @@ def test_offline_map_still_shows_areas_legend_and_tooltips(server, browser):
         page.goto(server.url + "/desa?level=desa&kab=61.04&basemap=light")  # tiles requested, and refused
         frame = map_frame(page, 262)
         assert polygon_count(frame) == 262
-        assert frame.locator('.pjk-lg-row[data-kind="below"]').is_visible()
+        assert frame.locator('.pjk-lg-row[data-kind="above"]').is_visible()
         desa = load("desa")
         kode, nama = desa.loc[desa["kode_kab"] == "61.04", ["kode", "nama"]].iloc[0]
         page.mouse.move(*point_on_page(page, frame, kode, "desa"))
@@ -208,5 +211,54 @@ def test_presentation_mode_hides_the_sidebar(server, page):
 def test_english_switch_in_the_browser(server, page):
     page.goto(server.url + "/?lang=en&basemap=none")
     frame = map_frame(page, 14)
-    assert t("map.legend_below", "en", target="50.24%") in frame.locator('.pjk-lg-row[data-kind="below"]').inner_text()
+    assert t("legend.mark_above", "en", target="50.24%") in frame.locator('.pjk-lg-row[data-kind="above"]').inner_text()
     assert page.get_by_text(t("metric.bantuan", "en")).first.is_visible()
+
+
+# --- ink and fit (issue 11) ----------------------------------------------------------------------
+
+MAX_INK_SHARE = 0.10  # dark outline/hatch pixels in the province desa map: 52.9% before issue 11, 2.6% after
+FIT_JS = """() => { const P = window.pjkLayers, m = P.base._map, b = P.base.getBounds();
+  const a = m.latLngToContainerPoint(b.getNorthWest()), c = m.latLngToContainerPoint(b.getSouthEast()), s = m.getSize();
+  return {w: (c.x - a.x) / s.x, h: (c.y - a.y) / s.y, zoom: m.getZoom()}; }"""
+
+
+def test_province_desa_map_leaves_the_fill_visible(server, browser):
+    """A real screenshot of the 2,130-desa map: most of each area's fill shows, not outline or hatch ink."""
+    from bench.ink import ink_share, map_screenshot
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(server.url + "/desa?basemap=none")
+        frame = map_frame(page, 2130)
+        page.wait_for_timeout(1000)
+        fit = frame.evaluate(FIT_JS)
+        assert max(fit["w"], fit["h"]) >= 0.9, f"the province fills only {fit} of the map"
+        ink = frame.evaluate("() => window.pjkInk")
+        assert ink["outline"] < 1.5 and ink["border"] < 0.5  # many small areas: light ink
+        share = ink_share(map_screenshot(frame))
+        assert share["area_px"] > 50_000
+        assert share["share"] < MAX_INK_SHARE, f"dark ink covers {share['share']:.1%} of the map area"
+        # zoomed in, the same areas are bigger on screen: heavier outline
+        frame.evaluate("() => window.pjkLayers.base._map.setZoom(window.pjkLayers.base._map.getZoom() + 2, {animate: false})")
+        page.wait_for_timeout(800)
+        assert frame.evaluate("() => window.pjkInk.outline") > ink["outline"]
+    finally:
+        context.close()
+
+
+def test_presentation_map_fits_the_province_tightly(server, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(server.url + "/kabupaten?present=1&basemap=none")
+        frame = map_frame(page, 14)
+        page.wait_for_timeout(1000)
+        fit = frame.evaluate(FIT_JS)
+        assert max(fit["w"], fit["h"]) >= 0.93, fit
+        assert abs(fit["zoom"] * 20 - round(fit["zoom"] * 20)) < 1e-6  # zoomSnap 0.05
+    finally:
+        context.close()

@@ -180,7 +180,7 @@ def states(draw) -> ViewState:
         below=draw(st.booleans()),
         q=draw(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=30)),
         basemap=draw(st.sampled_from(BASEMAP_CHOICES)),
-        color=draw(st.sampled_from(["coverage", "change"])),
+        color=draw(st.sampled_from(["gap", "coverage", "change"])),
         present=draw(st.booleans()),
         lang=draw(st.sampled_from(LANG_CHOICES)),
     )
@@ -201,3 +201,17 @@ def test_parse_never_raises_on_junk():
     state, problems = _parse(junk)
     assert isinstance(state, ViewState)
     assert {p.param for p in problems} == {"level", "kab", "target"}
+
+
+def test_colouring_default_and_old_links():
+    """Distance to target is the default (absent from links); color=coverage still means the sequential scale."""
+    assert ViewState().color == "gap"
+    assert "color" not in to_query(ViewState())
+    state, problems = parse({})
+    assert state.color == "gap" and not problems
+    for value in ("gap", "coverage", "change"):
+        state, problems = parse({"color": value})
+        assert state.color == value and not problems
+        assert to_query(state) == ({} if value == "gap" else {"color": value})
+    state, problems = parse({"color": "rainbow"})
+    assert state.color == "gap" and [p.param for p in problems] == ["color"]
