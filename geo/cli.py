@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--target", type=float, default=DEFAULT_TARGET)
     render.add_argument("--lang", choices=("id", "en"), default="id")
     render.add_argument("--format", choices=("png", "pdf"), default="png")
+    render.add_argument("--color", choices=("gap", "coverage"), default="gap",
+                        help="gap: distance to target (default, as the app); coverage: the sequential coverage scale")
     render.add_argument("--out", required=True)
     render.set_defaults(func=_render)
     return parser

@@ -799,7 +799,7 @@ def render_cli(args) -> int:
         print(t("render.warn_no_rows", lang, level=level), file=sys.stderr)
     try:
         data = render_map(frame, level, lang=lang, period=period, target=target, is_sample=is_sample, data_source=data_name,
-                          kab=kab, fmt=fmt, out=out)
+                          kab=kab, fmt=fmt, out=out, color=getattr(args, "color", None) or style.DEFAULT_COLORING)
     except (RenderError, OSError) as exc:
         return _err(str(exc))
     seconds = time.perf_counter() - started

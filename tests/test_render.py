@@ -384,3 +384,18 @@ def test_cli_errors_exit_2_with_a_message(tmp_path, argv, needle):
     assert res.returncode == 2
     assert needle in res.stderr and "Traceback" not in res.stderr
     assert not out.exists()
+
+
+def test_cli_colour_option(tmp_path):
+    """--color coverage gives the sequential scale's legend; the default is distance to target, as in the app."""
+    outs = {}
+    for color in ("gap", "coverage"):
+        out = tmp_path / f"{color}.png"
+        proc = subprocess.run([sys.executable, "-m", "geo", "render", "--level", "kabupaten", "--color", color, "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        outs[color] = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
+    for colour in style.GAP_PALETTE[1:]:
+        assert np.all(np.abs(outs["gap"] - _rgb(colour)) <= TOL, axis=1).sum() > 100, colour
+    assert np.all(np.abs(outs["coverage"] - _rgb(style.PALETTE[2])) <= TOL, axis=1).sum() > 100
+    assert np.all(np.abs(outs["coverage"] - _rgb(style.GAP_PALETTE[-1])) <= TOL, axis=1).sum() == 0
