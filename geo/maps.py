@@ -268,9 +268,17 @@ def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELO
     )
     source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""
     return (
-        f'<div class="pjk-legend" style="font-size:{13 * s:.0f}px">'
+        f'<div class="pjk-legend" style="font-size:{_scaled_font(13 * s)}">'
         f'<div class="pjk-lg-title">{html.escape(title)}</div>{rows}{source}</div>'
     )
+
+
+def _scaled_font(px: float) -> str:
+    """Large (presentation) text shrinks with the map's width below 1882 px (a 1920 px screen), so the
+    panels leave the fitted area visible on a 1366 px laptop; normal sizes stay fixed."""
+    if px <= 14:
+        return f"{px:.0f}px"
+    return f"clamp(13px, {px / 1882 * 100:.3f}vw, {px:.0f}px)"
 
 
 def header_html(opts: MapOptions) -> str:
@@ -401,9 +409,9 @@ def map_from_payload(
     fill_frame: bool = False,
 ) -> folium.Map:
     """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
-    # zoomSnap 0.1: fitBounds may stop at a fractional zoom, so the area shown fills the frame.
+    # zoomSnap 0.05: fitBounds may stop at a fractional zoom, so the area shown fills the frame.
     m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False,
-                   zoom_snap=0.1, zoom_delta=0.5)
+                   zoom_snap=0.05, zoom_delta=0.5)
     use_local_assets(m)
     basemap = BASEMAPS.get(opts.basemap)
     if basemap:

@@ -55,7 +55,7 @@ def top_html(top: pd.DataFrame, lang: str) -> str:
             f' · {html.escape(fmt.number(r.gap, lang))} {html.escape(t("map.tooltip_people", lang))}</div>'
             for i, r in enumerate(top.itertuples(), 1)
         )
-    return (f'<div class="pjk-legend" style="font-size:19px;max-width:26em"><div class="pjk-lg-title">'
+    return (f'<div class="pjk-legend" style="font-size:clamp(13px, 1.01vw, 19px);max-width:26em"><div class="pjk-lg-title">'
             f'{html.escape(t("present.top5", lang))}</div>{body}</div>')
 
 
