@@ -233,11 +233,12 @@ SVG_DEFS = (
 )
 
 
-def _swatch(kind: str, size: int) -> str:
-    if kind == "above":
+def _swatch(kind: str, size: int, coloring: str = style.DEFAULT_COLORING) -> str:
+    if kind == "above":  # the outline; filled with the "at or above" colour only where one colour means that
+        fill = style.GAP_PALETTE[0] if coloring == "gap" else "#ffffff"
         return (
             f'<svg width="{size}" height="{size}" aria-hidden="true"><rect x="1.5" y="1.5" width="{size - 3}" height="{size - 3}" '
-            f'fill="{style.GAP_PALETTE[0]}" fill-opacity="0.88" stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
+            f'fill="{fill}" fill-opacity="0.88" stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
         )
     if kind == "below":
         return (
@@ -263,7 +264,7 @@ def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELO
     entries = style.legend_rows(coloring, opts.target, opts.lang, own_targets, mark)
     title = style.legend_title(coloring, opts.target, opts.lang, own_targets)
     rows = "".join(
-        f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size)}<span>{html.escape(label)}</span></div>'
+        f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size, coloring)}<span>{html.escape(label)}</span></div>'
         for kind, label in entries
     )
     source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""

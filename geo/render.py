@@ -498,9 +498,10 @@ def _scale_and_north(fig: Figure, ax, tx: _Text) -> None:
             zorder=8, path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
 
 
-def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str) -> None:
-    if kind == "above":
-        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=style.GAP_PALETTE[0], edgecolor=style.BELOW_OUTLINE, linewidth=3)
+def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str, coloring: str = style.DEFAULT_COLORING) -> None:
+    if kind == "above":  # as the web legend: the "at or above" colour only where one colour means that
+        face = style.GAP_PALETTE[0] if coloring == "gap" else "white"
+        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=face, edgecolor=style.BELOW_OUTLINE, linewidth=3)
     elif kind == "below":
         r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="white", edgecolor=style.BELOW_OUTLINE, linewidth=3, hatch=HATCH)
         r.set_hatchcolor(style.BELOW_OUTLINE)
@@ -533,7 +534,7 @@ def _legend(fig: Figure, tx: _Text, target: float, own: bool, coloring: str = st
             y -= 0.012
         text = _wrap(label, 24) if special else _wrap(label, 27)
         lines = text.count("\n") + 1
-        _swatch(fig, x, y - sw_h, sw_w, sw_h, kind)
+        _swatch(fig, x, y - sw_h, sw_w, sw_h, kind, coloring)
         fig.text(x + sw_w + 0.008, y - sw_h / 2 + (0.0 if lines == 1 else -0.0105 * (lines - 1)), text, fontsize=16,
                  fontweight="bold" if kind in ("below", "above") else "normal", color=INK, va="center", linespacing=1.05)
         y -= sw_h + 0.008 + 0.021 * (lines - 1)
