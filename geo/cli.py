@@ -54,6 +54,31 @@ def _render(args: argparse.Namespace) -> int:
     return render_cli(args)
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from .plan_cli import plan_cli
+
+    return plan_cli(args)
+
+
+def _add_plan_parser(sub) -> None:
+    """``plan``: where N new bantuan iuran recipients go (same allocation as the scenario panel)."""
+    from .plan import DEFAULT_IURAN, DEFAULT_MONTHS
+
+    p = sub.add_parser("plan", help="allocate N new bantuan iuran slots so the most areas reach target")
+    p.add_argument("--level", choices=LEVELS, required=True)
+    p.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04 (kecamatan/desa levels)")
+    p.add_argument("--slots", required=True, help="N new bantuan iuran recipients")
+    p.add_argument("--table", help="coverage table (default: the sample table)")
+    p.add_argument("--period")
+    p.add_argument("--target", help="what-if target (%%) for every area (default: the target schedule)")
+    p.add_argument("--iuran", default=str(DEFAULT_IURAN), help="monthly contribution per person, rupiah (default 16800)")
+    p.add_argument("--bulan", default=str(DEFAULT_MONTHS), help="months (default 12)")
+    p.add_argument("--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one")
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_plan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Peta Cakupan Jamsostek Kalbar")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=("png", "pdf"), default="png")
     render.add_argument("--out", required=True)
     render.set_defaults(func=_render)
+
+    _add_plan_parser(sub)
     return parser
 
 

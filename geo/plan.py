@@ -215,3 +215,38 @@ def allocation_table(result: Plan) -> pd.DataFrame:
     """The allocation as a machine table for CSV/XLSX (translated by the caller)."""
     cols = ["kode", "nama", "tenaga_kerja", "peserta_aktif", "cakupan", "target_efektif", "gap", "slots", "cakupan_baru", "reaches_target", "biaya"]
     return result.items[cols].copy()
+
+
+def parse_whole(value: object, low: int, high: int) -> int | None:
+    """A whole number in [low, high] from text people type ("26.373", "26,373", "26373"); None if not."""
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if text.lower().startswith("rp"):
+        text = text[2:]
+    if not text:
+        return None
+    # Thousands separators only (no decimals for people, rupiah or months).
+    digits = text.replace(".", "").replace(",", "") if all(len(part) == 3 for part in text.replace(",", ".").split(".")[1:]) else text
+    if not digits.isdigit():
+        return None
+    number = int(digits)
+    return number if low <= number <= high else None
+
+
+def parse_slots(value: object) -> int | None:
+    return parse_whole(value, 0, MAX_SLOTS)
+
+
+def parse_iuran(value: object) -> int | None:
+    return parse_whole(value, 1, MAX_IURAN)
+
+
+def parse_months(value: object) -> int | None:
+    return parse_whole(value, 1, MAX_MONTHS)
+
+
+def scope(frame: pd.DataFrame, kab: str | None = None, kec: str | None = None) -> pd.DataFrame:
+    """The areas of ``frame`` inside kabupaten ``kab`` / kecamatan ``kec`` (as the pages scope them)."""
+    code = kec or kab
+    if not code:
+        return frame
+    return frame[frame["kode"].str.startswith(code + ".") | (frame["kode"] == code)]
