@@ -235,7 +235,8 @@ def area_targets(schedule: Schedule, codes: pd.Series, period: str | None, lang:
 
 
 def apply(classified: pd.DataFrame, what_if: float | None, schedule: Schedule | None, period: str | None, lang: str = "id") -> pd.DataFrame:
-    """Set ``target_efektif`` and ``target_sumber`` by the precedence above and recompute gap and status.
+    """Set ``target_efektif`` and where it came from (``target_sumber`` in Indonesian,
+    ``target_sumber_en``) by the precedence above, and recompute gap and status.
 
     ``classified`` is ``classify.classify`` output (its row targets in ``target_persen``).
     """
@@ -244,15 +245,19 @@ def apply(classified: pd.DataFrame, what_if: float | None, schedule: Schedule | 
     out = classified.copy()
     if what_if is not None:
         out["target_efektif"] = float(what_if)
-        out["target_sumber"] = t("targets.source_whatif", lang)
+        for lg, col in (("id", "target_sumber"), ("en", "target_sumber_en")):
+            out[col] = t("targets.source_whatif", lg)
         out["own_target"] = False
     else:
-        sched_t, sched_l = area_targets(schedule or shipped(), out["kode"], period, lang)
+        sched = schedule or shipped()
+        sched_t, _ = area_targets(sched, out["kode"], period, "id")
         own = out["target_persen"].notna()
         out["target_efektif"] = out["target_persen"].where(own, sched_t).astype(float)
-        out["target_sumber"] = sched_l.where(~own, t("targets.source_row", lang))
+        for lg, col in (("id", "target_sumber"), ("en", "target_sumber_en")):
+            _, labels = area_targets(sched, out["kode"], period, lg)
+            out[col] = labels.where(~own, t("targets.source_row", lg))
         # "Own" for the legend: any area whose target is not the province default.
-        default, _ = province_default(schedule or shipped(), period)
+        default, _ = province_default(sched, period)
         out["own_target"] = own | ~np.isclose(out["target_efektif"], default)
     out["cakupan"] = coverage_pct(out["peserta_aktif"], out["tenaga_kerja"])
     gap = gap_people(out["target_efektif"], out["tenaga_kerja"], out["peserta_aktif"])
@@ -286,7 +291,12 @@ def classify_level(tables: dict[str, pd.DataFrame], areas, level: str, period: s
         return apply(rolled, what_if, schedule, period, lang)
     out = apply(rolled, None, schedule, period, lang)
     mixed = rolled["target_persen"].notna()
-    out.loc[mixed, "target_sumber"] = t("targets.source_children", lang)
+    data = child[child["has_data"]]
+    for lg, col in (("id", "target_sumber"), ("en", "target_sumber_en")):
+        # One source among the children (e.g. all of Kota Pontianak's desa on its regional target): keep its name.
+        single = data.groupby(key)[col].agg(lambda v: v.iloc[0] if v.nunique() == 1 else None)
+        named = out["kode"].map(single)
+        out.loc[mixed, col] = named[mixed].fillna(t("targets.source_children", lg))
     return out
 
 
@@ -294,12 +304,13 @@ def legend_label(frame: pd.DataFrame, lang: str = "id") -> str:
     """'target: 50,24% (RPJMN 2024)' — the target(s) in view and where they came from."""
     from . import fmt
 
-    if "target_sumber" not in frame or frame.empty:
+    col = "target_sumber_en" if lang == "en" else "target_sumber"
+    if col not in frame or frame.empty:
         return ""
     data = frame[frame.get("has_data", pd.Series(True, index=frame.index)).astype(bool)]
     if data.empty:
         data = frame
-    pairs = data.groupby(["target_efektif", "target_sumber"]).size().sort_values(ascending=False)
+    pairs = data.groupby(["target_efektif", col]).size().sort_values(ascending=False)
     parts = [f"{fmt.percent(tg, lang)} ({src})" for (tg, src), _n in pairs.items()]
     more = len(parts) - 3
     text = "; ".join(parts[:3]) + (f"; {t('targets.more', lang, n=more)}" if more > 0 else "")

@@ -13,7 +13,7 @@ from geo.viewstate import ViewState
 from . import data
 
 _SYNCED = "_synced_query"
-_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period")
+_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period", "iuran", "bulan", "slots")
 
 
 def _params() -> dict[str, str]:
@@ -48,7 +48,7 @@ def from_widgets(state: ViewState) -> ViewState:
     ss = st.session_state
     return replace(
         state,
-        target=float(ss.get("w_target", state.target)),
+        target=_what_if(ss.get("w_target", state.target)),
         basemap=ss.get("w_basemap", state.basemap),
         lang=ss.get("w_lang", state.lang),
         below=bool(ss.get("w_below", state.below)),
@@ -56,7 +56,15 @@ def from_widgets(state: ViewState) -> ViewState:
         present=bool(ss.get("w_present", state.present)),
         color=ss.get("w_color", state.color),
         period=ss.get("w_period", state.period),
+        iuran=int(ss.get("w_iuran", state.iuran) or state.iuran),
+        bulan=int(ss.get("w_bulan", state.bulan) or state.bulan),
+        slots=int(ss.get("w_slots", state.slots) or 0),
     )
+
+
+def _what_if(value) -> float | None:
+    """The sidebar target: empty = the target schedule, a number = "what if" for every area."""
+    return None if value is None else float(value)
 
 
 def write(state: ViewState, default: ViewState) -> None:
