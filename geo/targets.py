@@ -17,6 +17,7 @@ RPJMN 2024; editors publish the rest through the store (``kind="targets"``).
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,21 +318,41 @@ def legend_label(frame: pd.DataFrame, lang: str = "id") -> str:
     return t("targets.legend", lang, targets=text)
 
 
+ENV_FILE = "KALBAR_TARGETS"  # optional: a schedule CSV an admin points the app at (no store needed)
+
+
 def current_schedule() -> Schedule:
-    """The published schedule from the store when it has one, else the shipped 2024 default."""
-    try:
-        from .store import Store  # provided by the store branch
-    except ImportError:
-        return shipped()
-    try:
-        store = Store.open_default() if hasattr(Store, "open_default") else None
-        if store is None:
+    """The schedule in force: published in the store, else the file named by $KALBAR_TARGETS, else shipped.
+
+    Published rows and the file's rows sit on top of the shipped 2024 default.
+    """
+    published = _published()
+    if published is not None:
+        return published
+    path = os.environ.get(ENV_FILE)
+    if path:
+        try:
+            sched = read_schedule(Path(path).read_bytes(), Path(path).name)
+        except (OSError, ScheduleError):
             return shipped()
+        return merged(sched.rows, origin="file", version=Path(path).name)
+    return shipped()
+
+
+def _published() -> Schedule | None:
+    try:
+        from . import store as store_mod  # provided by the store branch
+    except ImportError:
+        return None
+    try:
+        store = store_mod.default_store() if hasattr(store_mod, "default_store") else None
+        if store is None:
+            return None
         rows = store.current_rows("kabupaten", kind="targets")
-    except Exception:  # noqa: BLE001 - no store configured: the shipped schedule
-        return shipped()
+    except Exception:  # noqa: BLE001 - no store configured or reachable: fall back
+        return None
     if rows is None or len(rows) == 0:
-        return shipped()
+        return None
     return merged(pd.DataFrame(rows)[COLUMNS], origin="published")
 
 

@@ -61,9 +61,15 @@ def periods(source: Source) -> list[str]:
     return sorted(found)
 
 
-@st.cache_resource(show_spinner=False, ttl=15)
 def target_schedule() -> targets.Schedule:
-    """The published target schedule (store), else the shipped 2024 default; re-read every 15 s."""
+    """The target schedule in force (store, else $KALBAR_TARGETS, else shipped); re-read every 15 s."""
+    import os
+
+    return _target_schedule(os.environ.get(targets.ENV_FILE, ""))
+
+
+@st.cache_resource(show_spinner=False, ttl=15)
+def _target_schedule(env_file: str) -> targets.Schedule:
     return targets.current_schedule()
 
 
