@@ -377,16 +377,16 @@ MESSAGES.update(
             "Biaya = kekurangan × iuran bulanan × jumlah bulan; iuran {iuran}/orang/bulan, {months} bulan.",
             "Cost = gap × monthly contribution × months; contribution {iuran}/person/month, {months} months.",
         ),
-        "col.biaya": ("Biaya menutup kekurangan (Rp)", "Cost to close the gap (Rp)"),
-        "control.iuran": ("Iuran per orang per bulan (Rp)", "Contribution per person per month (Rp)"),
-        "control.iuran_help": (
+        "cost.col": ("Biaya menutup kekurangan (Rp)", "Cost to close the gap (Rp)"),
+        "cost.iuran": ("Iuran per orang per bulan (Rp)", "Contribution per person per month (Rp)"),
+        "cost.iuran_help": (
             "Bawaan Rp16.800: iuran minimum peserta bukan penerima upah (BPU) — JKK 1% × Rp1.000.000 = Rp10.000 + JKM Rp6.800.",
             "Default Rp16,800: the minimum for non-wage (BPU) participants — JKK 1% × Rp1,000,000 = Rp10,000 + JKM Rp6,800.",
         ),
-        "control.bulan": ("Jumlah bulan", "Months"),
-        "url.bad_iuran": ("Iuran di tautan harus bilangan bulat 1–10.000.000: {value}; memakai Rp16.800.", "The contribution in the link must be a whole number from 1 to 10,000,000: {value}; using Rp16,800."),
-        "url.bad_bulan": ("Jumlah bulan di tautan harus 1–120: {value}; memakai 12.", "The months in the link must be 1–120: {value}; using 12."),
-        "url.bad_slots": ("Jumlah penerima baru di tautan harus bilangan bulat ≥ 0: {value}; diabaikan.", "The number of new recipients in the link must be a whole number ≥ 0: {value}; ignored."),
+        "cost.bulan": ("Jumlah bulan", "Months"),
+        "plan.url_bad_iuran": ("Iuran di tautan harus bilangan bulat 1–10.000.000: {value}; memakai Rp16.800.", "The contribution in the link must be a whole number from 1 to 10,000,000: {value}; using Rp16,800."),
+        "plan.url_bad_bulan": ("Jumlah bulan di tautan harus 1–120: {value}; memakai 12.", "The months in the link must be 1–120: {value}; using 12."),
+        "plan.url_bad_slots": ("Jumlah penerima baru di tautan harus bilangan bulat ≥ 0: {value}; diabaikan.", "The number of new recipients in the link must be a whole number ≥ 0: {value}; ignored."),
         # scenario: where the next N go
         "plan.title": ("Skenario: penerima bantuan iuran baru", "Scenario: new contribution-assistance recipients"),
         "plan.slots": ("N penerima bantuan iuran baru", "N new contribution-assistance recipients"),
