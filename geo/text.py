@@ -336,6 +336,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # (each area of work keeps its own block, so parallel changes merge cleanly)
 MESSAGES.update(
     {
+        "store.cli.unknown_user": ("pengguna \"{name}\" tidak dikenal (python -m geo users add {name} --role editor)",
+                                   "unknown user \"{name}\" (python -m geo users add {name} --role editor)"),
+        "store.cli.inactive_user": ("pengguna \"{name}\" dinonaktifkan", "user \"{name}\" is deactivated"),
+        "store.cli.password_prompt": ("Kata sandi untuk {name}:", "Password for {name}:"),
+        "store.cli.password_again": ("Ulangi kata sandi:", "Repeat the password:"),
+        "store.cli.password_mismatch": ("kata sandi tidak sama", "the passwords differ"),
+        "store.cli.password_short": ("kata sandi minimal 8 karakter", "the password needs at least 8 characters"),
+        "store.cli.user_added": ("Pengguna {name} ditambahkan ({role}).", "User {name} added ({role})."),
+        "store.cli.closest": ("wilayah terdekat", "closest areas"),
+        "store.cli.refused": (
+            "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak valid. Perbaiki tabel, atau terbitkan dengan --accept-partial.",
+            "Not published: some rows are unmatched, ambiguous or invalid. Fix the table, or publish with --accept-partial.",
+        ),
+        "store.cli.published": ("Versi {id} diterbitkan: {file}, {level}, periode {periods}, {matched} dari {rows} baris cocok.",
+                                "Version {id} published: {file}, {level}, period {periods}, {matched} of {rows} rows matched."),
+        "store.cli.already": ("Berkas yang sama sudah diterbitkan sebagai versi {id}; tidak ada yang diubah.",
+                              "The same file is already published as version {id}; nothing changed."),
+        "store.cli.retracted": ("(ditarik)", "(retracted)"),
+        "store.cli.retracted_done": ("Versi {id} ditarik (tetap tersimpan).", "Version {id} retracted (still stored)."),
+        "store.cli.restored_done": ("Versi {id} dipulihkan.", "Version {id} restored."),
+        "store.cli.alias_removed": ("Alias {id} dihapus dari pemakaian (tetap di log audit).", "Alias {id} removed from use (kept in the audit log)."),
+        "store.reason.alias": ("cocok lewat alias tersimpan: \"{name}\" = {area}", "matched by a saved alias: \"{name}\" = {area}"),
     }
 )
 
