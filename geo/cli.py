@@ -99,6 +99,13 @@ def _add_plan_parser(sub) -> None:
     p.set_defaults(func=_plan)
 
 
+def _add_targets_parser(sub) -> None:
+    """``targets publish|show``: the target schedule through the store."""
+    from .targets_cli import add_targets_parser
+
+    add_targets_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Peta Cakupan Jamsostek Kalbar")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.set_defaults(func=_render)
 
     _add_plan_parser(sub)
+    _add_targets_parser(sub)
 
     from .cli_store import add_store_commands
 

@@ -340,20 +340,22 @@ def current_schedule() -> Schedule:
 
 
 def _published() -> Schedule | None:
+    """The schedule published in the store (``kind="targets"``), or None (no store, none published)."""
     try:
-        from . import store as store_mod  # provided by the store branch
+        from .store import StoreError, open_store
+        from .targets_cli import schedule_from_store
     except ImportError:
         return None
     try:
-        store = store_mod.default_store() if hasattr(store_mod, "default_store") else None
-        if store is None:
-            return None
-        rows = store.current_rows("kabupaten", kind="targets")
-    except Exception:  # noqa: BLE001 - no store configured or reachable: fall back
+        store = open_store(create=False)
+    except StoreError:
         return None
-    if rows is None or len(rows) == 0:
+    try:
+        return schedule_from_store(store)
+    except StoreError:
         return None
-    return merged(pd.DataFrame(rows)[COLUMNS], origin="published")
+    finally:
+        store.dispose()
 
 
 def merged(rows: pd.DataFrame, origin: str = "published", version: str | None = None) -> Schedule:

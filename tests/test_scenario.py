@@ -227,10 +227,27 @@ def expected_below(period: str) -> int:
     return int(sum(math.ceil(round(tg * tk / 100, 6)) > p for tg, tk, p in zip(tgt, rows["tenaga_kerja"], rows["peserta_aktif"])))
 
 
-def test_published_schedule_drives_map_and_below_count(tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["store", "file"])
+def test_published_schedule_drives_map_and_below_count(tmp_path, monkeypatch, how):
+    """A 2025 national default and a Kota Pontianak 2025 target, published (store) or named by $KALBAR_TARGETS."""
     path = tmp_path / "target.csv"
     path.write_text(SCHEDULE, encoding="utf-8")
-    monkeypatch.setenv(targets.ENV_FILE, str(path))
+    monkeypatch.delenv(targets.ENV_FILE, raising=False)
+    if how == "store":
+        from geo.store import URL_ENV, open_store
+        from geo.targets_cli import publish_schedule
+
+        url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+        monkeypatch.setenv(URL_ENV, url)
+        store = open_store(url)
+        store.add_user("ana", "editor", "kata sandi panjang")
+        result = publish_schedule(store, path.read_bytes(), path.name, "ana", "RPJMN 2025 + Perwal")
+        assert result.created and result.version.kind == "targets"
+        assert any(e.action == "publish" and e.who == "ana" for e in store.audit())
+        store.dispose()
+    else:
+        monkeypatch.setenv("KALBAR_DATABASE_URL", f"sqlite:///{tmp_path / 'none.sqlite'}")
+        monkeypatch.setenv(targets.ENV_FILE, str(path))
     at = upload(app("screens/kabupaten.py"), "dua periode.csv", TWO_PERIODS)
     by_period = {}
     for period in ("2024", "2025"):

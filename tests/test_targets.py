@@ -137,6 +137,7 @@ def test_roll_up_from_desa_keeps_the_regional_source(areas):
 
 
 def test_env_file_schedule(tmp_path, monkeypatch):
+    monkeypatch.setenv("KALBAR_DATABASE_URL", f"sqlite:///{tmp_path / 'none.sqlite'}")  # no store: the file
     path = tmp_path / "target.csv"
     path.write_text(SCHEDULE, encoding="utf-8")
     monkeypatch.setenv(targets.ENV_FILE, str(path))
@@ -144,3 +145,67 @@ def test_env_file_schedule(tmp_path, monkeypatch):
     assert targets.province_default(sched, "2025")[0] == 52.0
     path.write_text("periode,kode,target_persen\n2025,61,abc\n", encoding="utf-8")
     assert targets.current_schedule().rows.equals(targets.shipped().rows)  # a broken file never takes over
+
+
+# --- publishing through the store (python -m geo targets ...) -----------------------------------------
+
+
+def _geo(*args: str, env: dict) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+
+    from geo.paths import ROOT
+
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=ROOT, timeout=180,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **env}, input="kata sandi panjang\n")
+
+
+def test_cli_publish_show_retract(tmp_path, monkeypatch):
+    import json
+
+    env = {"KALBAR_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}"}
+    monkeypatch.setenv("KALBAR_DATABASE_URL", env["KALBAR_DATABASE_URL"])
+    monkeypatch.delenv(targets.ENV_FILE, raising=False)
+    good, bad = tmp_path / "target.csv", tmp_path / "salah.csv"
+    good.write_text(SCHEDULE, encoding="utf-8")
+    bad.write_text("periode,kode,target_persen\n2025,61,abc\n2025,61.99,40\n", encoding="utf-8")
+    assert _geo("users", "add", "ana", "--role", "editor", "--password-stdin", env=env).returncode == 0
+
+    proc = _geo("targets", "publish", str(bad), "--as", "ana", env=env)
+    assert proc.returncode == 1
+    assert "baris 2, kolom target_persen" in proc.stdout and "baris 3, kolom kode" in proc.stdout
+    proc = _geo("targets", "publish", str(good), "--as", "budi", env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert targets.current_schedule().origin == "shipped"  # nothing published yet
+
+    proc = _geo("targets", "publish", str(good), "--as", "ana", "--note", "RPJMN 2025", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    version = json.loads(proc.stdout)["version"]
+    sched = targets.current_schedule()
+    assert sched.origin == "published" and targets.province_default(sched, "2025") == (52.0, "RPJMN 2025")
+    assert targets.province_default(sched, "2024") == (50.24, "RPJMN 2024")  # the shipped 2024 default stays
+    shown = json.loads(_geo("targets", "show", "--period", "2025", "--json", env=env).stdout)
+    assert shown["default"]["target_persen"] == 52.0 and len(shown["rows"]) == 2
+
+    # A correction for 2025 is a new version; the old one stays readable.
+    fix = tmp_path / "koreksi.csv"
+    fix.write_text("periode,kode,target_persen,keterangan\n2025,61,51.5,RPJMN 2025 (koreksi)\n", encoding="utf-8")
+    assert _geo("targets", "publish", str(fix), "--as", "ana", env=env).returncode == 0
+    sched = targets.current_schedule()
+    assert targets.province_default(sched, "2025")[0] == 51.5
+    assert "61.71" not in set(sched.rows["kode"])  # the whole of 2025 comes from the newest version
+    versions = _geo("versions", "--kind", "targets", env=env).stdout
+    assert len([line for line in versions.splitlines() if line.strip()]) == 2
+
+    # Retracting the correction brings the first version back; the audit log has it all.
+    newest = max(int(line.split()[0]) for line in versions.splitlines() if line.strip())
+    assert _geo("retract", str(newest), "--as", "ana", env=env).returncode == 0
+    assert targets.province_default(targets.current_schedule(), "2025")[0] == 52.0
+    from geo.store import open_store
+
+    store = open_store(env["KALBAR_DATABASE_URL"])
+    actions = [(e.action, e.who) for e in store.audit()]
+    store.dispose()
+    assert actions.count(("publish", "ana")) == 2 and ("retract", "ana") in actions
+    assert version != newest

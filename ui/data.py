@@ -65,11 +65,14 @@ def target_schedule() -> targets.Schedule:
     """The target schedule in force (store, else $KALBAR_TARGETS, else shipped); re-read every 15 s."""
     import os
 
-    return _target_schedule(os.environ.get(targets.ENV_FILE, ""))
+    from geo.store import URL_ENV
+
+    return _target_schedule(os.environ.get(targets.ENV_FILE, ""), os.environ.get(URL_ENV, ""))
 
 
 @st.cache_resource(show_spinner=False, ttl=15)
-def _target_schedule(env_file: str) -> targets.Schedule:
+def _target_schedule(env_file: str, database: str) -> targets.Schedule:
+    """Keyed on where the schedule can come from; a publish shows within 15 s."""
     return targets.current_schedule()
 
 
