@@ -50,7 +50,7 @@ def area_table(classified: pd.DataFrame, level: str) -> pd.DataFrame:
         df["parent"] = "Kalimantan Barat"
     df["rank"] = df["gap"].rank(method="min", ascending=False).astype("Int64")
     df = df.sort_values(["gap", "cakupan", "kode"], ascending=[False, True, True], na_position="last")
-    cols = COLUMNS + [c for c in ("change_pp", "penerima_bantuan_iuran", "biaya") if c in df]
+    cols = COLUMNS + [c for c in ("change_pp", "penerima_bantuan_iuran", "biaya", "target_sumber") if c in df]
     return df[cols].reset_index(drop=True)
 
 
@@ -101,6 +101,7 @@ def labelled(table: pd.DataFrame, lang: str, with_totals: pd.DataFrame | None = 
         "change_pp": t("col.change", lang),
         "penerima_bantuan_iuran": t("col.bantuan", lang),
         "biaya": t("cost.col", lang),
+        "target_sumber": t("targets.col_source", lang),
     }
     for col in ("cakupan", "target_efektif", "change_pp"):
         if col in df:

@@ -447,6 +447,10 @@ MESSAGES.update(
         "plan.error_iuran": ("--iuran harus bilangan bulat 1–{max}: {value}", "--iuran must be a whole number 1–{max}: {value}"),
         "plan.error_bulan": ("--bulan harus bilangan bulat 1–{max}: {value}", "--bulan must be a whole number 1–{max}: {value}"),
         # target schedule
+        "targets.col_source": ("Sumber target", "Target source"),
+        "targets.col_note": ("Keterangan", "Note"),
+        "targets.note": ("Catatan versi (opsional)", "Version note (optional)"),
+        "targets.publish_button": ("Terbitkan jadwal target", "Publish the target schedule"),
         "targets.legend": ("target: {targets}", "target: {targets}"),
         "targets.more": ("{n} lainnya", "{n} more"),
         "targets.source_default": ("{label}", "{label}"),

@@ -209,3 +209,43 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
     store.dispose()
     assert actions.count(("publish", "ana")) == 2 and ("retract", "ana") in actions
     assert version != newest
+
+
+def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
+    """ui/targets_editor.py: a bad file lists rows and columns and publishes nothing; a good one is published."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    store.add_user("ana", "editor", "kata sandi panjang")
+    store.dispose()
+
+    def page():
+        import os
+
+        from geo.store import open_store
+        from ui.targets_editor import publish_section, schedule_view
+
+        publish_section(open_store(os.environ["KALBAR_DATABASE_URL"]), "ana", "id")
+        schedule_view("id")
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    at.get("file_uploader")[0].upload("salah.csv", b"periode,kode,target_persen\n2025,61,abc\n", "text/csv")
+    at.run()
+    problems = at.dataframe[0].value
+    assert problems.iloc[0].tolist()[:2] == [2, "target_persen"]
+    assert not at.button  # nothing to publish
+    at.get("file_uploader")[0].upload("target.csv", SCHEDULE.encode(), "text/csv")
+    at.run()
+    at.button(key="w_targets_publish").click().run()
+    assert not at.exception
+    assert any("versi 1" in s.value for s in at.success)
+    sched = targets.current_schedule()
+    assert sched.origin == "published" and targets.province_default(sched, "2025")[0] == 52.0
+    shown = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
+    assert "Kota Pontianak" in shown and "52,00%" in shown

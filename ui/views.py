@@ -255,6 +255,8 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
 
     lang = state.lang
     frame = plan.with_cost(frame, state.iuran, state.bulan)  # the cost of each area's gap, a column of the table and downloads
+    if lang == "en" and "target_sumber_en" in frame:
+        frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
     table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
     show_table(shown, lang)
