@@ -271,3 +271,17 @@ def test_published_schedule_drives_map_and_below_count(tmp_path, monkeypatch, ho
     at.number_input(key="w_target").set_value(40.0).run()
     feats = {row[0]: row for row in map_features(at)}
     assert {row[4] for row in feats.values() if row[6] != 0} == {"40,00%"}
+
+
+def test_sidebar_values_survive_a_page_switch():
+    """A sidebar number input on another page is a new widget; it must not restart at its minimum (Rp1, 0%)."""
+    at = app()
+    at.number_input(key="w_iuran").set_value(20_000).run()
+    at.switch_page("screens/kabupaten.py").run()
+    assert not at.exception
+    assert at.number_input(key="w_iuran").value == 20_000
+    assert at.number_input(key="w_bulan").value == 12
+    assert at.number_input(key="w_target").value is None
+    assert below_metric(at) == (12, 14)
+    at.switch_page("screens/desa.py").run()
+    assert at.number_input(key="w_iuran").value == 20_000 and at.number_input(key="w_target").value is None

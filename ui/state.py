@@ -39,6 +39,10 @@ def read(default: ViewState, source: data.Source) -> ViewState:
         # missing key is refilled from the URL too; otherwise the widget would reset to 0.
         if from_url or f"w_{name}" not in st.session_state:
             st.session_state[f"w_{name}"] = getattr(state, name)
+        else:
+            # The same sidebar control on another page is a new widget, which would start at its
+            # default (number inputs: their minimum, e.g. a 0% target or Rp1). Set by us, the value carries over.
+            st.session_state[f"w_{name}"] = st.session_state[f"w_{name}"]
     st.session_state[_SYNCED] = params
     return state
 
