@@ -425,7 +425,7 @@ MESSAGES.update(
         "plan.metric_reached": ("Wilayah mencapai target", "Areas reaching target"),
         "plan.metric_cost": ("Biaya skenario", "Scenario cost"),
         "plan.metric_coverage": ("Cakupan setelah skenario", "Coverage after the scenario"),
-        "plan.metric_used": ("Penerima terpakai", "Recipients used"),
+        "plan.metric_used": ("Penerima terpakai (dari {slots})", "Recipients used (of {slots})"),
         "plan.map_title": ("Skenario: {n} penerima baru", "Scenario: {n} new recipients"),
         "plan.legend_crosses": ("Mencapai target dalam skenario", "Reaches target in the scenario"),
         "plan.col_slots": ("Penerima baru", "New recipients"),

@@ -285,3 +285,16 @@ def test_sidebar_values_survive_a_page_switch():
     assert below_metric(at) == (12, 14)
     at.switch_page("screens/desa.py").run()
     assert at.number_input(key="w_iuran").value == 20_000 and at.number_input(key="w_target").value is None
+
+
+@pytest.mark.parametrize("page, extra", [("screens/kabupaten.py", {"slots": "9000"}), ("screens/desa.py", {"kab": "61.04", "slots": "500"})])
+def test_scenario_in_english_has_no_indonesian_label(page, extra):
+    from test_app import _indonesian_patterns, texts
+
+    at = app(page, lang="en", **extra)
+    pats = _indonesian_patterns()
+    # Area names and the target source the data carries ("RPJMN 2024") are data, not labels.
+    leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})
+    assert not leftovers, leftovers
+    assert any(t("plan.title", "en") == s for s in texts(at))
+    assert first_int(metric(at, "plan.metric_reached", "en")) > 0

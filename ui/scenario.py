@@ -58,7 +58,7 @@ def panel(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str, are
     c[1].metric(t("plan.metric_cost", lang), fmt.rupiah_short(result.cost_rupiah, lang))
     c[2].metric(t("plan.metric_coverage", lang), fmt.percent(result.coverage_after, lang),
                 fmt.points(result.coverage_after - result.coverage_before, lang))
-    c[3].metric(t("plan.metric_used", lang), t("metric.below_value", lang, n=fmt.number(result.slots_used, lang), total=fmt.number(slots, lang)))
+    c[3].metric(t("plan.metric_used", lang, slots=fmt.number(slots, lang)), fmt.number(result.slots_used, lang))
     lines = [t("plan.result", lang, reached=fmt.number(result.areas_reaching_target, lang), below=fmt.number(below, lang),
                used=fmt.number(result.slots_used, lang), slots=fmt.number(slots, lang), cost=fmt.rupiah_short(result.cost_rupiah, lang),
                exact=fmt.rupiah(result.cost_rupiah, lang)),
