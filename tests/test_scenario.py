@@ -267,6 +267,10 @@ def test_published_schedule_drives_map_and_below_count(tmp_path, monkeypatch, ho
             assert feats["61.01"][4] == "52,00%" and feats["61.01"][6] == 1  # 51% < the 2025 default 52%
             assert "RPJMN 2025" in captions and "Kota Pontianak 2025" in captions
     assert expected_below("2024") != expected_below("2025") or by_period["2024"] != by_period["2025"]
+    # The schedule in force is on view in the sidebar, with where each target came from.
+    sidebar = next(d.value for d in at.dataframe if t("targets.col_note", "id") in d.value.columns)
+    assert {"RPJMN 2024", "RPJMN 2025", "ditetapkan daerah"} <= set(sidebar[t("targets.col_note", "id")])
+    assert "Kota Pontianak" in set(sidebar[t("col.nama", "id")])
     # The sidebar "what if" replaces every target.
     at.number_input(key="w_target").set_value(40.0).run()
     feats = {row[0]: row for row in map_features(at)}

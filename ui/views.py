@@ -76,6 +76,11 @@ def planning_inputs(sb, state: ViewState) -> None:
     c1, c2 = sb.columns([3, 2])
     c1.number_input(t("cost.iuran", lang), min_value=1, max_value=plan.MAX_IURAN, step=100, key="w_iuran", help=t("cost.iuran_help", lang))
     c2.number_input(t("cost.bulan", lang), min_value=1, max_value=plan.MAX_MONTHS, step=1, key="w_bulan")
+    if not st.session_state.get("w_present"):  # the schedule in force (hidden with the sidebar when presenting)
+        with sb.expander(t("targets.title", lang), icon=":material/flag:"):
+            from .targets_editor import schedule_view
+
+            schedule_view(lang)
 
 
 def cost_line(frame, tot: Totals, state: ViewState) -> None:
