@@ -26,8 +26,8 @@ def ringkasan() -> None:
 
     frame = views.with_change(data.classified(src, "kabupaten", state.target, period), "kabupaten", period)
     tot = totals(frame, state.target)
-    opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period)
-    frame_key = (src.key, "kabupaten", state.target, period, lang)
+    opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period, frame=frame)
+    frame_key = (src.key, "kabupaten", state.target, period, lang, views.targets_token(state))
     views.share_link(state, SUMMARY_DEFAULT, "ringkasan")
     if state.present:
         kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_summary")
@@ -36,10 +36,11 @@ def ringkasan() -> None:
         st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
         views.sample_banner(lang)
         views.metrics(tot, t("level.kabupaten", lang), lang)
+        views.cost_line(frame, tot, state)
         kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
         target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
-                               basemap=state.basemap, present=state.present)
+                               basemap=state.basemap, present=state.present, iuran=state.iuran, bulan=state.bulan)
         st.switch_page("screens/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return

@@ -87,7 +87,9 @@ class Totals:
     gap_sum: float  # Σ of each area's own gap: what closing every below-target area takes
 
 
-def totals(classified: pd.DataFrame, target: float = DEFAULT_TARGET) -> Totals:
+def totals(classified: pd.DataFrame, target: float | None = DEFAULT_TARGET) -> Totals:
+    """``target`` only fills in for frames without ``target_efektif`` (None: the shipped default)."""
+    target = DEFAULT_TARGET if target is None else target
     data = classified[classified["has_data"]] if "has_data" in classified else classified
     tk = float(data["tenaga_kerja"].sum())
     ps = float(data["peserta_aktif"].sum())

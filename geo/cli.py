@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,13 +32,32 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0 if summary.all_valid else 1
 
 
+def _store_aliases(args: argparse.Namespace) -> list:
+    """The store's aliases for ``check``; a missing or unreachable store only costs a note on stderr."""
+    from .store import StoreError, open_store
+
+    try:
+        store = open_store(args.database, create=False)
+    except StoreError as exc:
+        if args.database or os.environ.get("KALBAR_DATABASE_URL"):
+            print(f"!! {exc} — alias tidak dipakai / aliases not used", file=sys.stderr)
+        return []
+    try:
+        return store.aliases(args.level)
+    except StoreError as exc:
+        print(f"!! {exc} — alias tidak dipakai / aliases not used", file=sys.stderr)
+        return []
+    finally:
+        store.dispose()
+
+
 def _check(args: argparse.Namespace) -> int:
     from .boundaries import CacheMissing
     from .report import check_file
     from .table import TableError
 
     try:
-        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang)
+        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang, aliases=_store_aliases(args))
     except (TableError, CacheMissing, OSError) as exc:
         print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
         return 2
@@ -54,6 +74,38 @@ def _render(args: argparse.Namespace) -> int:
     return render_cli(args)
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from .plan_cli import plan_cli
+
+    return plan_cli(args)
+
+
+def _add_plan_parser(sub) -> None:
+    """``plan``: where N new bantuan iuran recipients go (same allocation as the scenario panel)."""
+    from .plan import DEFAULT_IURAN, DEFAULT_MONTHS
+
+    p = sub.add_parser("plan", help="allocate N new bantuan iuran slots so the most areas reach target")
+    p.add_argument("--level", choices=LEVELS, required=True)
+    p.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04 (kecamatan/desa levels)")
+    p.add_argument("--slots", required=True, help="N new bantuan iuran recipients")
+    p.add_argument("--table", help="coverage table (default: the sample table)")
+    p.add_argument("--period")
+    p.add_argument("--target", help="what-if target (%%) for every area (default: the target schedule)")
+    p.add_argument("--iuran", default=str(DEFAULT_IURAN), help="monthly contribution per person, rupiah (default 16800)")
+    p.add_argument("--bulan", default=str(DEFAULT_MONTHS), help="months (default 12)")
+    p.add_argument("--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one")
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_plan)
+
+
+def _add_targets_parser(sub) -> None:
+    """``targets publish|show``: the target schedule through the store."""
+    from .targets_cli import add_targets_parser
+
+    add_targets_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Peta Cakupan Jamsostek Kalbar")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target", type=float, default=DEFAULT_TARGET)
     check.add_argument("--lang", choices=("id", "en"), default="id")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--database", help="store URL for saved aliases (default: $KALBAR_DATABASE_URL, secrets.toml, .data/peta.sqlite)")
     check.set_defaults(func=_check)
 
     render = sub.add_parser("render", help="render a static map (PNG/PDF) for reports")
@@ -75,13 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04")
     render.add_argument("--table", help="coverage table (default: the sample table)")
     render.add_argument("--period")
-    render.add_argument("--target", type=float, default=DEFAULT_TARGET)
+    render.add_argument("--target", type=float, default=None, help="what-if target for every area (default: the target schedule)")
+    render.add_argument("--iuran", type=int, default=None, help="monthly contribution per person for the cost line (default 16800)")
+    render.add_argument("--bulan", type=int, default=None, help="months for the cost line (default 12)")
     render.add_argument("--lang", choices=("id", "en"), default="id")
     render.add_argument("--format", choices=("png", "pdf"), default="png")
     render.add_argument("--color", choices=("gap", "coverage"), default="gap",
                         help="gap: distance to target (default, as the app); coverage: the sequential coverage scale")
     render.add_argument("--out", required=True)
     render.set_defaults(func=_render)
+
+    _add_plan_parser(sub)
+    _add_targets_parser(sub)
+
+    from .cli_store import add_store_commands
+
+    add_store_commands(sub)
     return parser
 
 

@@ -35,3 +35,27 @@ def points(value: float | None, lang: str = "id", digits: int = 2) -> str:
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{number(abs(value), lang, digits)} pp"
+
+
+def rupiah(value: float | int | None, lang: str = "id") -> str:
+    """Exact rupiah: Rp1.234.567 (id) / Rp1,234,567 (en); no sen."""
+    if is_missing(value):
+        return "–"
+    sign = "−" if float(value) < 0 else ""
+    return f"{sign}Rp{number(abs(round(float(value))), lang)}"
+
+
+def rupiah_short(value: float | int | None, lang: str = "id") -> str:
+    """Rupiah for headlines: "Rp 1,2 miliar" / "Rp 1.2 billion" from a million up, exact below.
+
+    Babel's CLDR compact long forms give the words (juta/miliar/triliun, million/billion/trillion).
+    """
+    if is_missing(value):
+        return "–"
+    v = float(value)
+    if abs(v) < 1_000_000:
+        return rupiah(v, lang)
+    from babel.numbers import format_compact_decimal
+
+    words = format_compact_decimal(abs(v), format_type="long", locale="id" if lang == "id" else "en", fraction_digits=1)
+    return f"{'−' if v < 0 else ''}Rp {words}"

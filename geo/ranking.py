@@ -50,7 +50,7 @@ def area_table(classified: pd.DataFrame, level: str) -> pd.DataFrame:
         df["parent"] = "Kalimantan Barat"
     df["rank"] = df["gap"].rank(method="min", ascending=False).astype("Int64")
     df = df.sort_values(["gap", "cakupan", "kode"], ascending=[False, True, True], na_position="last")
-    cols = COLUMNS + [c for c in ("change_pp", "penerima_bantuan_iuran") if c in df]
+    cols = COLUMNS + [c for c in ("change_pp", "penerima_bantuan_iuran", "biaya", "target_sumber") if c in df]
     return df[cols].reset_index(drop=True)
 
 
@@ -75,6 +75,7 @@ def totals_row(classified: pd.DataFrame, lang: str) -> dict:
         "gap": tot.gap_sum,
         "status": BELOW if tot.gap_to_target > 0 else ("at_or_above" if tot.areas_with_data else NO_DATA),
         "penerima_bantuan_iuran": tot.bantuan,
+        **({"biaya": float(classified["biaya"].sum(min_count=1))} if "biaya" in classified else {}),
     }
 
 
@@ -99,6 +100,8 @@ def labelled(table: pd.DataFrame, lang: str, with_totals: pd.DataFrame | None = 
         "status": t("col.status", lang),
         "change_pp": t("col.change", lang),
         "penerima_bantuan_iuran": t("col.bantuan", lang),
+        "biaya": t("cost.col", lang),
+        "target_sumber": t("targets.col_source", lang),
     }
     for col in ("cakupan", "target_efektif", "change_pp"):
         if col in df:
@@ -112,6 +115,8 @@ def formatted(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     for col in ("tenaga_kerja", "peserta_aktif", "gap", "penerima_bantuan_iuran"):
         if col in df:
             df[col] = df[col].map(lambda v: fmt.number(v, lang))
+    if "biaya" in df:
+        df["biaya"] = df["biaya"].map(lambda v: fmt.rupiah(v, lang))
     for col in ("cakupan", "target_efektif"):
         if col in df:
             df[col] = df[col].map(lambda v: fmt.percent(v, lang))

@@ -331,6 +331,8 @@ def build_figure(
     data_source: str = "",
     kab: str | None = None,
     color: str = style.DEFAULT_COLORING,
+    iuran: int | None = None,
+    months: int | None = None,
 ) -> Figure:
     """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px)."""
     if level not in LEVELS:
@@ -425,7 +427,8 @@ def build_figure(
     # Panel: legend, key figures, priorities --------------------------------------------------
     own = bool(df.get("own_target", pd.Series(dtype=bool)).fillna(False).any())
     _legend(fig, tx, target, own, coloring, mark)
-    _figures(fig, tx, df, level, target)
+    below_figures = _figures(fig, tx, df, level, target)
+    _cost_and_targets(fig, tx, df, target, iuran, months, below_figures)
     _priorities(fig, tx, df, level)
 
     # Foot -----------------------------------------------------------------------------------
@@ -551,7 +554,8 @@ def _bullet(fig: Figure, x: float, y: float, w: float, coverage: float, target: 
     fig.add_artist(Rectangle((tx_ - 0.0012, y - 0.008), 0.0024, h + 0.016, transform=fig.transFigure, facecolor=ALERT, edgecolor="none"))
 
 
-def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float) -> None:
+def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float) -> float:
+    """Key figures in the panel's right column; returns the y under the last one (for the cost line)."""
     lang = tx.lang
     tot = totals(df, target)
     x = PANEL_X0 + LEGEND_COL_W + 0.012
@@ -587,9 +591,33 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     gap = tot.gap_to_target if has_data else float("nan")
     gap_txt = f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}" if has_data else "–"
     _fit(fig, fig.text(x, y, gap_txt, fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
+    y -= 0.058
     no_data = tot.areas - tot.areas_with_data
     if no_data:
         fig.text(x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top")
+    return y
+
+
+def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, iuran: int | None, months: int | None, y: float) -> None:
+    """The cost of reaching target under the gap figure; its basis and where the targets came from above the foot."""
+    from . import plan
+    from .targets import legend_label
+
+    iuran = plan.DEFAULT_IURAN if iuran is None else int(iuran)
+    months = plan.DEFAULT_MONTHS if months is None else int(months)
+    tot = totals(df, target)
+    r = _renderer(fig)
+    x = PANEL_X0 + LEGEND_COL_W + 0.012
+    if tot.areas_with_data:
+        period_word = tx("cost.per_year") if months == 12 else tx("cost.per_months", months=months)
+        money = numfmt.rupiah_short(plan.cost(tot.gap_to_target, iuran, months), tx.lang)
+        line = _wrap(tx("cost.figure", cost=money, period=period_word), 30)
+        _fit(fig, fig.text(x, y + 0.008, line, fontsize=17, fontweight="bold", color=INK, va="top", linespacing=1.1),
+             (PANEL_X1 - x) * WIDTH_IN * DPI, 11)
+    note = legend_label(df, tx.lang)
+    basis = f"{tx('cost.figure_label')}: {tx('cost.basis', iuran=numfmt.rupiah(iuran, tx.lang), months=months)}"
+    foot = fig.text(0.008, 0.046, basis + (f"   ·   {note}" if note else ""), fontsize=13, color=MUTED, ha="left", va="bottom")
+    _fitted(foot, r, 1900)
 
 
 def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5) -> None:
@@ -669,12 +697,14 @@ def render_map(
     fmt: str = "png",
     out: str | os.PathLike[str] | BinaryIO | None = None,
     color: str = style.DEFAULT_COLORING,
+    iuran: int | None = None,
+    months: int | None = None,
 ) -> bytes:
     """Render ``classified`` (``classify.classify`` output) to PNG/PDF bytes, optionally writing ``out``."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
-                       is_sample=is_sample, data_source=data_source, kab=kab, color=color)
+                       is_sample=is_sample, data_source=data_source, kab=kab, color=color, iuran=iuran, months=months)
     return save_figure(fig, fmt, out)
 
 
@@ -763,7 +793,7 @@ def render_cli(args) -> int:
     level = args.level
     lang = getattr(args, "lang", None) or "id"
     fmt = getattr(args, "format", None) or "png"
-    target = float(getattr(args, "target", None) or DEFAULT_TARGET)
+    what_if = getattr(args, "target", None)  # None: each area's target from the schedule
     period = getattr(args, "period", None) or None
     kab = normalise_kab(args.kab) if getattr(args, "kab", None) else None
     out = Path(args.out)
@@ -794,13 +824,18 @@ def render_cli(args) -> int:
 
     used = level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
     data_name = names.get(used, "")
-    frame = classified_for(tables, level, target, period)
+    from . import targets
+
+    frame = targets.classify_level(tables, lambda lvl: pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"])),
+                                   level, period, what_if, targets.current_schedule(), lang)
+    target = float(what_if) if what_if is not None else targets.province_default(targets.current_schedule(), period)[0]
     shown = frame[frame["kode_kab"] == kab] if kab else frame
     if not shown["has_data"].any():
         print(t("render.warn_no_rows", lang, level=level), file=sys.stderr)
     try:
         data = render_map(frame, level, lang=lang, period=period, target=target, is_sample=is_sample, data_source=data_name,
-                          kab=kab, fmt=fmt, out=out, color=getattr(args, "color", None) or style.DEFAULT_COLORING)
+                          kab=kab, fmt=fmt, out=out, color=getattr(args, "color", None) or style.DEFAULT_COLORING,
+                          iuran=getattr(args, "iuran", None), months=getattr(args, "bulan", None))
     except (RenderError, OSError) as exc:
         return _err(str(exc))
     seconds = time.perf_counter() - started

@@ -10,7 +10,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Iterable, Mapping
 
-from . import DEFAULT_TARGET, LEVELS
+from . import LEVELS
+from .plan import DEFAULT_IURAN, DEFAULT_MONTHS, parse_iuran, parse_months, parse_slots
 
 BASEMAP_CHOICES = ("light", "osm", "none")
 LANG_CHOICES = ("id", "en")
@@ -24,7 +25,7 @@ class ViewState:
     kec: str | None = None  # scope: a kecamatan code (within kab)
     sel: str | None = None  # highlighted area
     period: str | None = None
-    target: float = DEFAULT_TARGET
+    target: float | None = None  # None: the target schedule; a number: "what if", replaces every target
     below: bool = False
     q: str = ""
     basemap: str = "light"
@@ -35,6 +36,9 @@ class ViewState:
     color: str = "gap"
     present: bool = False
     lang: str = "id"
+    iuran: int = DEFAULT_IURAN  # planning: monthly contribution per person (Rp)
+    bulan: int = DEFAULT_MONTHS  # planning: months the contribution is paid
+    slots: int = 0  # planning: N new bantuan iuran recipients in the scenario (0: no scenario)
 
     def drill(self, kode: str) -> "ViewState":
         """What a click on area ``kode`` opens: one level down, or a highlight at desa level."""
@@ -116,6 +120,7 @@ def parse(
         values["color"] = v if v in COLOR_CHOICES else bad("color", v)
     if (v := get("lang")) is not None:
         values["lang"] = v if v in LANG_CHOICES else bad("lang", v)
+    _parse_planning(get, values, bad)
     clean = {k: val for k, val in values.items() if val is not None}
     state = replace(default, **clean)
     # A scope below the level shown makes no sense: show the level of the scope instead.
@@ -124,6 +129,14 @@ def parse(
     if state.level == "kecamatan" and state.kec:
         state = replace(state, level="desa")
     return state, problems
+
+
+def _parse_planning(get, values: dict, bad) -> None:
+    """``iuran`` (Rp/person/month), ``bulan`` (months) and ``slots`` (N new recipients): whole numbers in range."""
+    for name, parser, key in (("iuran", parse_iuran, "plan.url_bad_iuran"), ("bulan", parse_months, "plan.url_bad_bulan"), ("slots", parse_slots, "plan.url_bad_slots")):
+        if (v := get(name)) is not None:
+            number = parser(v)
+            values[name] = number if number is not None else bad(name, v, key)
 
 
 def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, str]:

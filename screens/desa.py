@@ -10,7 +10,7 @@ from geo import LEVELS, fmt, ranking
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, state as vs, views
+from ui import data, present, scenario, state as vs, views
 
 DEFAULT = ViewState(level="desa")
 
@@ -83,8 +83,8 @@ table_frame = frame[mask] if mask is not None else frame
 area_label = kec_names.get(kec) if kec else (kab_names.get(kab) if kab else t("level.provinsi", lang))
 title = f"{area_label} — {t(f'level.{level}', lang)}"
 tot = totals(frame, state.target)
-opts = views.map_options(state, level, title=title, subtitle=period)
-frame_key = (src.key, level, scope, state.target, period, lang, state.sel, dim)
+opts = views.map_options(state, level, title=title, subtitle=period, frame=frame)
+frame_key = (src.key, level, scope, state.target, period, lang, state.sel, dim, views.targets_token(state))
 views.share_link(state, DEFAULT, "desa")
 if state.present:
     clicked = present.show(frame, tot, state, level, area_label, period, opts, frame_key, "map_explorer")
@@ -95,6 +95,7 @@ else:
         n = int(matches.sum())
         (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))
     views.metrics(tot, t(f"level.{level}", lang), lang)
+    views.cost_line(frame, tot, state)
     clicked = views.show_map(frame, opts, frame_key, dim=dim, key="map_explorer")
 if clicked:
     vs.write(state.drill(clicked), DEFAULT)
@@ -107,4 +108,6 @@ stem = f"{level}_{(scope or '61').replace('.', '')}_{period or ''}"
 views.priorities(table_frame, level, lang)
 views.area_table(table_frame, level, state, f"cakupan_{stem}")
 views.map_downloads(frame, opts, level, state, title, period, f"peta_{stem}", dim)
+scenario.panel(table_frame, level, state, stem, area_label, frame_key,
+               province=totals(data.classified(src, "kabupaten", state.target, period)) if scope else None)
 views.join_report(level, lang)

@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, state as vs, views
+from ui import data, present, scenario, state as vs, views
 
 DEFAULT = ViewState(level="kabupaten")
 
@@ -24,8 +24,8 @@ period = views.effective_period(state)
 
 frame = views.with_change(data.classified(src, "kabupaten", state.target, period), "kabupaten", period)
 tot = totals(frame, state.target)
-opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period)
-frame_key = (src.key, "kabupaten", state.target, period, lang, state.sel)
+opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period, frame=frame)
+frame_key = (src.key, "kabupaten", state.target, period, lang, state.sel, views.targets_token(state))
 views.share_link(state, DEFAULT, "kabupaten")
 if state.present:
     kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_kab")
@@ -33,6 +33,7 @@ else:
     st.title(t("page.kabupaten_title", lang))
     views.sample_banner(lang)
     views.metrics(tot, t("level.kabupaten", lang), lang)
+    views.cost_line(frame, tot, state)
     kode = views.show_map(frame, opts, frame_key, key="map_kab")
 if kode:
     nxt = replace(state, level="kecamatan", kab=kode[:5], sel=None)
@@ -43,4 +44,5 @@ stem = f"cakupan_kabupaten_{period or ''}"
 views.priorities(frame, "kabupaten", lang, n=5)
 views.area_table(frame, "kabupaten", state, stem)
 views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")
+scenario.panel(frame, "kabupaten", state, f"kabupaten_{period or ''}", t("level.provinsi", lang), frame_key)
 views.join_report("kabupaten", lang)

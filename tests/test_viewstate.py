@@ -29,7 +29,8 @@ def _parse(params):
 def test_empty_is_default():
     state, problems = _parse({})
     assert state == ViewState() and problems == []
-    assert state.level == "kabupaten" and state.target == DEFAULT_TARGET and state.lang == "id"
+    # No target in the link: the target schedule applies (a number would be a "what if" for every area).
+    assert state.level == "kabupaten" and state.target is None and state.lang == "id"
 
 
 def test_full_valid_link():
@@ -92,7 +93,7 @@ def test_bad_parameters_do_not_spoil_good_ones():
     state, problems = _parse({"kab": "61.99", "target": "150", "period": "1999", "level": "xyz", "lang": "en", "below": "1"})
     assert sorted(p.param for p in problems) == ["kab", "level", "period", "target"]
     assert state.lang == "en" and state.below is True
-    assert state.kab is None and state.target == DEFAULT_TARGET and state.period is None and state.level == "kabupaten"
+    assert state.kab is None and state.target is None and state.period is None and state.level == "kabupaten"
 
 
 def test_target_boundaries_accepted():
@@ -151,7 +152,8 @@ def test_to_query_only_differences():
     q = to_query(ViewState(level="kecamatan", kab="61.12", target=45.5, below=True, lang="en"))
     assert q == {"level": "kecamatan", "kab": "61.12", "target": "45.5", "below": "1", "lang": "en"}
     assert to_query(ViewState(present=True, below=False)) == {"present": "1"}
-    assert as_dict(ViewState())["target"] == DEFAULT_TARGET
+    assert as_dict(ViewState())["target"] is None
+    assert to_query(ViewState(target=DEFAULT_TARGET)) == {"target": "50.24"}  # an explicit what-if stays in the link
 
 
 def test_to_query_against_a_custom_default():
@@ -176,7 +178,10 @@ def states(draw) -> ViewState:
         kec=kec,
         sel=sel,
         period=draw(st.none() | st.sampled_from(PERIODS)),
-        target=draw(st.integers(0, 10_000)) / 100,
+        target=draw(st.none() | st.integers(0, 10_000).map(lambda v: v / 100)),
+        iuran=draw(st.integers(1, 10_000_000)),
+        bulan=draw(st.integers(1, 120)),
+        slots=draw(st.integers(0, 100_000_000)),
         below=draw(st.booleans()),
         q=draw(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=30)),
         basemap=draw(st.sampled_from(BASEMAP_CHOICES)),
@@ -215,3 +220,22 @@ def test_colouring_default_and_old_links():
         assert to_query(state) == ({} if value == "gap" else {"color": value})
     state, problems = parse({"color": "rainbow"})
     assert state.color == "gap" and [p.param for p in problems] == ["color"]
+
+
+def test_planning_parameters():
+    state, problems = _parse({"iuran": "20.000", "bulan": "6", "slots": "26373"})
+    assert problems == [] and (state.iuran, state.bulan, state.slots) == (20_000, 6, 26_373)
+    assert to_query(state) == {"iuran": "20000", "bulan": "6", "slots": "26373"}
+    assert (ViewState().iuran, ViewState().bulan, ViewState().slots) == (16_800, 12, 0)
+
+
+@pytest.mark.parametrize(
+    "param, value, key",
+    [("iuran", "0", "plan.url_bad_iuran"), ("iuran", "abc", "plan.url_bad_iuran"), ("iuran", "16800.5", "plan.url_bad_iuran"),
+     ("iuran", "99999999999", "plan.url_bad_iuran"), ("bulan", "0", "plan.url_bad_bulan"), ("bulan", "121", "plan.url_bad_bulan"),
+     ("bulan", "-3", "plan.url_bad_bulan"), ("slots", "-1", "plan.url_bad_slots"), ("slots", "1e9", "plan.url_bad_slots"), ("slots", "", "plan.url_bad_slots")],
+)
+def test_bad_planning_parameters(param, value, key):
+    state, problems = _parse({param: value, "lang": "en"})
+    assert [(p.param, p.key) for p in problems] == [(param, key)]
+    assert getattr(state, param) == getattr(ViewState(), param) and state.lang == "en"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from geo import LEVELS, boundaries, classify, maps, ranking
+from geo import LEVELS, boundaries, maps, ranking, targets
 from geo.join import JoinResult, join
 from geo.sample import ensure_samples
 from geo.table import CoverageTable, read_table
@@ -61,18 +61,33 @@ def periods(source: Source) -> list[str]:
     return sorted(found)
 
 
+def target_schedule() -> targets.Schedule:
+    """The target schedule in force (store, else $KALBAR_TARGETS, else shipped); re-read every 15 s."""
+    import os
+
+    from geo.store import URL_ENV
+
+    return _target_schedule(os.environ.get(targets.ENV_FILE, ""), os.environ.get(URL_ENV, ""))
+
+
+@st.cache_resource(show_spinner=False, ttl=15)
+def _target_schedule(env_file: str, database: str) -> targets.Schedule:
+    """Keyed on where the schedule can come from; a publish shows within 15 s."""
+    return targets.current_schedule()
+
+
+def classified(source: Source, level: str, target: float | None, period: str | None) -> pd.DataFrame:
+    """Every area of ``level`` with its target: ``target`` as a what-if for all, else the schedule."""
+    sched = target_schedule() if target is None else None
+    return _classified(source, level, target, period, sched.key if sched is not None else None, sched)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def classified(source: Source, level: str, target: float, period: str | None) -> pd.DataFrame:
-    """Every area of ``level``, from that level's own table, else rolled up from a finer one."""
-    tables = level_tables(source)
-    if level in tables:
-        return classify.classify(tables[level][1].matched, areas(level), target, period)
-    finer = [lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables]
-    if not finer:
-        return classify.classify(pd.DataFrame(columns=["kode", "periode"]), areas(level), target, period)
-    base = classified(source, finer[0], target, period)
-    key = "kode_kab" if level == "kabupaten" else "kode_kec"
-    return classify.aggregate(base, areas(level), key, target)
+def _classified(source: Source, level: str, target: float | None, period: str | None, schedule_key: tuple | None,
+                _schedule: targets.Schedule | None) -> pd.DataFrame:
+    """From that level's own table, else rolled up from a finer one (``targets.classify_level``)."""
+    tables = {lvl: result.matched for lvl, (_table, result) in level_tables(source).items()}
+    return targets.classify_level(tables, areas, level, period, target, _schedule)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -66,7 +66,7 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
     st.html(_CSS)
     level_label = t(f"level.{level}", lang)
     sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if views.source().is_sample else ""
-    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(state.target, lang))
+    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(views.display_target(state), lang))
     head, leave = st.columns([7, 1], vertical_alignment="top")
     head.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
               f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')

@@ -13,7 +13,7 @@ from geo.viewstate import ViewState
 from . import data
 
 _SYNCED = "_synced_query"
-_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period")
+_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period", "iuran", "bulan", "slots")
 
 
 def _params() -> dict[str, str]:
@@ -39,6 +39,10 @@ def read(default: ViewState, source: data.Source) -> ViewState:
         # missing key is refilled from the URL too; otherwise the widget would reset to 0.
         if from_url or f"w_{name}" not in st.session_state:
             st.session_state[f"w_{name}"] = getattr(state, name)
+        else:
+            # The same sidebar control on another page is a new widget, which would start at its
+            # default (number inputs: their minimum, e.g. a 0% target or Rp1). Set by us, the value carries over.
+            st.session_state[f"w_{name}"] = st.session_state[f"w_{name}"]
     st.session_state[_SYNCED] = params
     return state
 
@@ -48,7 +52,7 @@ def from_widgets(state: ViewState) -> ViewState:
     ss = st.session_state
     return replace(
         state,
-        target=float(ss.get("w_target", state.target)),
+        target=_what_if(ss.get("w_target", state.target)),
         basemap=ss.get("w_basemap", state.basemap),
         lang=ss.get("w_lang", state.lang),
         below=bool(ss.get("w_below", state.below)),
@@ -56,7 +60,15 @@ def from_widgets(state: ViewState) -> ViewState:
         present=bool(ss.get("w_present", state.present)),
         color=ss.get("w_color", state.color),
         period=ss.get("w_period", state.period),
+        iuran=int(ss.get("w_iuran", state.iuran) or state.iuran),
+        bulan=int(ss.get("w_bulan", state.bulan) or state.bulan),
+        slots=int(ss.get("w_slots", state.slots) or 0),
     )
+
+
+def _what_if(value) -> float | None:
+    """The sidebar target: empty = the target schedule, a number = "what if" for every area."""
+    return None if value is None else float(value)
 
 
 def write(state: ViewState, default: ViewState) -> None:

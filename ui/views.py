@@ -29,7 +29,7 @@ def sidebar(state: ViewState) -> None:
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4.25rem !important}</style>")
     sb = st.sidebar
     sb.radio(t("control.language", lang), ["id", "en"], key="w_lang", horizontal=True, format_func=lambda c: {"id": "Bahasa Indonesia", "en": "English"}[c])
-    sb.number_input(t("control.target", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key="w_target", help=t("control.target_help", lang))
+    planning_inputs(sb, state)
     periods = data.periods(source())
     if len(periods) > 1:
         sb.selectbox(t("control.period", lang), [None, *periods], key="w_period", format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})")
@@ -68,6 +68,54 @@ def sidebar(state: ViewState) -> None:
             )
 
 
+def planning_inputs(sb, state: ViewState) -> None:
+    """Target ("what if", empty = schedule), contribution per month and months: part of the URL."""
+    from geo import plan, targets
+
+    lang = state.lang
+    default, label = targets.province_default(data.target_schedule(), effective_period(state))
+    sb.number_input(t("control.target", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key="w_target",
+                    help=t("targets.control_help", lang), placeholder=t("targets.control_placeholder", lang, target=f"{fmt.percent(default, lang)} ({label})"))
+    c1, c2 = sb.columns([3, 2])
+    c1.number_input(t("cost.iuran", lang), min_value=1, max_value=plan.MAX_IURAN, step=100, key="w_iuran", help=t("cost.iuran_help", lang))
+    c2.number_input(t("cost.bulan", lang), min_value=1, max_value=plan.MAX_MONTHS, step=1, key="w_bulan")
+    if not st.session_state.get("w_present"):  # the schedule in force (hidden with the sidebar when presenting)
+        with sb.expander(t("targets.title", lang), icon=":material/flag:"):
+            from .targets_editor import schedule_view
+
+            schedule_view(lang)
+
+
+def cost_line(frame, tot: Totals, state: ViewState) -> None:
+    """Where the targets came from, and 'Rp … per tahun untuk mencapai target', under the figures."""
+    from geo import plan
+
+    lang = state.lang
+    note = target_note(frame, lang)
+    if note:
+        st.caption(note)
+    period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
+    st.caption(t("cost.line", lang, total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang), period=period_word,
+                 sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang), people=fmt.number(tot.gap_to_target, lang),
+                 iuran=fmt.rupiah(state.iuran, lang), months=state.bulan))
+
+
+def targets_token(state: ViewState) -> str:
+    """Changes when the target schedule in use changes (part of the map cache keys)."""
+    import hashlib
+
+    if state.target is not None:
+        return "what-if"
+    return hashlib.sha256(repr(data.target_schedule().key).encode()).hexdigest()[:12]
+
+
+def target_note(frame, lang: str) -> str:
+    """Where the targets in view came from, for the legend and exports."""
+    from geo import targets
+
+    return targets.legend_label(frame, lang)
+
+
 def share_link(state: ViewState, default: ViewState, page_path: str) -> None:
     """The "Bagikan tautan" control: the address that reopens exactly this view."""
     from .state import share_url
@@ -102,14 +150,25 @@ def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> No
                f"{t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)} — {t('map.click_hint', lang)}")
 
 
-def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0) -> maps.MapOptions:
+def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0,
+                frame=None) -> maps.MapOptions:
     color = state.color if state.color != "change" or len(data.periods(source())) > 1 else "gap"
+    note = f" · {target_note(frame, state.lang)}" if frame is not None and target_note(frame, state.lang) else ""
     return maps.MapOptions(
         color=color,
-        level=level, target=state.target, lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
+        level=level, target=display_target(state), lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
         title=title, subtitle=subtitle, selected=state.sel, legend_scale=legend_scale,
-        source_line=t("map.source_line", state.lang) + (f" · {t('sample.banner', state.lang)}" if source().is_sample else ""),
+        source_line=t("map.source_line", state.lang) + note + (f" · {t('sample.banner', state.lang)}" if source().is_sample else ""),
     )
+
+
+def display_target(state: ViewState) -> float:
+    """The what-if target, else the schedule's province default for the period (legend, subtitles)."""
+    from geo import targets
+
+    if state.target is not None:
+        return float(state.target)
+    return targets.province_default(data.target_schedule(), effective_period(state))[0]
 
 
 def show_map(frame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(), height: int = 560,
@@ -141,9 +200,9 @@ def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, ti
     def static(fmt_: str):
         from geo.render import render_map
 
-        return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
+        return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=display_target(state),
                                   is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_,
-                                  color=opts.color)
+                                  color=opts.color, iuran=state.iuran, months=state.bulan)
 
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
@@ -168,8 +227,9 @@ def number_style(shown, lang: str):
 
     A Styler only changes what is displayed: the cells stay numbers, so sorting stays numeric.
     """
-    counts = [t(k, lang) for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan")]
-    pcts = [t(k, lang) for k in ("col.cakupan", "col.target")]
+    counts = [t(k, lang) for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col",
+                                   "plan.col_slots", "plan.col_cost")]
+    pcts = [t(k, lang) for k in ("col.cakupan", "col.target", "plan.col_new_coverage")]
     formats = {c: (lambda v: fmt.number(v, lang)) for c in counts if c in shown}
     formats |= {c: (lambda v: fmt.percent(v, lang)) for c in pcts if c in shown}
     if t("col.change", lang) in shown:
@@ -192,18 +252,25 @@ def show_table(shown, lang: str) -> None:
         return
     counts = "%'.,d" if lang == "id" else "%,d"
     config = {t(k, lang): st.column_config.NumberColumn(format=counts)
-              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan")}
+              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col")}
     config |= {t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
                for k in ("col.cakupan", "col.target", "col.change")}
     st.dataframe(shown, hide_index=True, column_config=config)
 
 
 def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
+    from geo import plan
+
     lang = state.lang
+    frame = plan.with_cost(frame, state.iuran, state.bulan)  # the cost of each area's gap, a column of the table and downloads
+    if lang == "en" and "target_sumber_en" in frame:
+        frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
     table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
     show_table(shown, lang)
-    notes = [t("download.note", lang)]
+    notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
+    if target_note(frame, lang):
+        notes.append(target_note(frame, lang))
     sample = source().is_sample
     c1, c2 = st.columns(2)
     c1.download_button("CSV", lambda: to_csv(shown, sample, lang, notes), file_name=f"{file_stem}.csv", mime="text/csv",
