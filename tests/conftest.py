@@ -119,6 +119,14 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def pg_url(pg_database) -> str:
+    """A fresh, empty schema in the session's PostgreSQL database (skipped, saying why, without PostgreSQL)."""
+    import secrets
+
+    return _pg_schema_url(pg_database, f"t_{secrets.token_hex(5)}")
+
+
+@pytest.fixture
 def store(db_url):
     from geo.store import open_store
 
