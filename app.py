@@ -54,6 +54,7 @@ if problem:
     st.text(problem)
     st.stop()
 
+data.begin_run()  # one cheap check per re-run: has anything been published, retracted or restored?
 _lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
 navigation = st.navigation(
     [
