@@ -390,6 +390,13 @@ class Store:
                 fh.write(str(os.getpid()))
         time.sleep(float(seconds))
 
+    def preview(self, content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
+        """The report ``publish`` would store (``check --json`` + suggestions), with the stored aliases
+        and ``picks`` applied; nothing is written. For the publish page, before the editor confirms."""
+        from .publishing import prepare
+
+        return prepare(content, filename, level, self.aliases(level), picks or {}).report
+
     def publish(self, content: bytes, filename: str, level: str, by: str, note: str = "", *,
                 accept_partial: bool = False, picks: dict[int, str] | None = None) -> PublishResult:
         """Read, join (with the stored aliases and the editor's ``picks``) and publish a coverage table."""
