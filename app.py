@@ -34,13 +34,13 @@ def ringkasan() -> None:
     else:
         st.title(t("app.title", lang))
         st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
-        views.sample_banner(lang)
+        views.sample_banner(lang, "kabupaten", period)
         views.metrics(tot, t("level.kabupaten", lang), lang)
         views.cost_line(frame, tot, state)
         kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
         target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
-                               basemap=state.basemap, present=state.present, iuran=state.iuran, bulan=state.bulan)
+                               basemap=state.basemap, present=state.present, iuran=state.iuran, bulan=state.bulan, version=state.version)
         st.switch_page("screens/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return
@@ -55,6 +55,7 @@ if problem:
     st.text(problem)
     st.stop()
 
+data.begin_run()  # one cheap check per re-run: has anything been published, retracted or restored?
 _lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
 navigation = st.navigation(
     [

@@ -110,6 +110,9 @@ def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
     sug = report["suggestions"]
     assert {s["kode"] for s in sug["3"][:2]} == {"61.02", "61.71"}
     assert sug["4"][0]["kode"] == "61.12"
+    assert store.preview(MESSY, "messy.csv", "kabupaten") == report  # the same report, nothing written
+    picked = store.preview(MESSY, "messy.csv", "kabupaten", picks={3: "61.02", 4: "61.12"})
+    assert picked["summary"]["matched"] == 3 and store.aliases() == [] and store.versions() == []
     res = store.publish(MESSY, "messy.csv", "kabupaten", "ana", picks={3: "61.02", 4: "61.12"})
     assert res.version.n_matched == 3
     stored = store.report(res.version.id)
@@ -187,9 +190,11 @@ def test_repeated_failures_are_slowed_and_logged(store):
         assert store.verify_password("ana", "salah", client="10.0.0.9") is None
         took.append(time.perf_counter() - start)
     assert [login_delay(n) for n in range(5)] == [0, 0, 0, 0.25, 0.5]
-    assert took[3] >= 0.25 and took[4] >= 0.5 and took[4] > took[0] + 0.4
+    # the waits are lower bounds (the argon2 check itself varies with the machine's load)
+    assert took[3] >= 0.25 and took[4] >= 0.5
     failed = [e for e in store.audit() if e.action == "login_failed"]
     assert [e.detail["failures"] for e in failed] == [5, 4, 3, 2, 1] and failed[0].detail["client"] == "10.0.0.9"
+    assert [e.detail["delay_s"] for e in failed] == [0.5, 0.25, 0, 0, 0]
     assert store.recent_failures("ana") == 5
     # the right password still works (after the wait) and clears the count
     assert store.verify_password("ana", "benar") is not None and store.recent_failures("ana") == 0
