@@ -54,10 +54,13 @@ def page(browser):
     context.close()
 
 
-def map_frame(page, min_polygons: int):
-    """The st_folium iframe once at least ``min_polygons`` areas are drawn in it."""
+def map_frame(page, min_polygons: int, deadline_s: float = 120):
+    """The st_folium iframe once at least ``min_polygons`` areas are drawn in it (fails after ``deadline_s``)."""
+    import time
+
     page.wait_for_selector(f'iframe[src*="{MAP_FRAME}"], iframe[title*="{MAP_FRAME}"]', state="attached")
-    for _ in range(600):
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
         for fr in page.frames:
             if MAP_FRAME in fr.url:
                 try:
