@@ -45,7 +45,8 @@ class Session:
     messages: int = 0
     bytes: int = 0
     route_cookie: str = ""
-    replica: str = ""  # the app port that answered, when the proxy tells (test/bench only)
+    replica: str = ""  # the app process that answered the page GET, when the proxy tells (serve only)
+    ws_replica: str = ""  # ... and the websocket
     started_at: float = 0.0
 
 
@@ -141,6 +142,7 @@ async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Even
             f"ws://{target.host}:{target.port}/_stcore/stream", subprotocols=protocols, additional_headers=extra,
             max_size=None, open_timeout=timeout, ping_interval=None, user_agent_header="kalbar-load",
         ) as ws:
+            s.ws_replica = ws.response.headers.get(replica_header, "") if ws.response else ""
             await ws.send(rerun_message(target))
             deadline = t1 + timeout
             while True:
@@ -206,6 +208,7 @@ def summarize(sessions: list[Session]) -> dict:
         "mean_messages": statistics.mean(s.messages for s in ok) if ok else None,
         "mean_bytes": statistics.mean(s.bytes for s in ok) if ok else None,
         "route_cookies": len({s.route_cookie for s in ok if s.route_cookie}),
+        "replicas": {r: sum(1 for s in ok if s.replica == r) for r in sorted({s.replica for s in ok if s.replica})},
     }
 
 
@@ -334,9 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         out["soak"] = asyncio.run(soak(args.url, args.soak, args.duration, pids, timeout=args.timeout))
         print(fmt_row("soak", out["soak"]), json.dumps(out["soak"]["memory"]))
     else:
-        for n in args.sessions:
-            out[str(n)] = run_burst(args.url, n, pids, args.timeout)
-            print(fmt_row(f"burst {n}", out[str(n)]), f"RSS {out[str(n)]['rss_before_mb']} → {out[str(n)]['rss_after_mb']} MB")
+        for i, n in enumerate(args.sessions):
+            r = out[f"burst{i + 1}_{n}"] = run_burst(args.url, n, pids, args.timeout)
+            print(fmt_row(f"burst {n}", r), f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB", r["replicas"] or "")
     if args.json:
         print(json.dumps(out, indent=1))
     return 0 if all(r.get("errors", 0) == 0 for r in out.values()) else 1

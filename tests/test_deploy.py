@@ -1,0 +1,154 @@
+"""The production stack for real: Debian's nginx in front of two Streamlit processes (deploy/).
+
+One stack (as `python run.py serve --replicas 2` starts it, on free ports) serves every test here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import re
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench import load
+from deploy import nginxconf, staticfiles
+from deploy.stack import Stack, nginx_available
+
+KETAPANG = "/desa?kab=61.04"
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET without decoding: status, headers (lower-case names; repeated ones joined), raw body."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, {k.lower(): ", ".join(r.headers.get_all(k)) for k in r.headers.keys()}, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Stack:
+    problem = nginx_available()
+    if problem:
+        pytest.skip(f"{problem}; `python run.py test` installs it on Debian/Ubuntu")
+    run_dir = tmp_path_factory.mktemp("run")
+    s = Stack(replicas=2, name="test", run_dir=run_dir, log=lambda _m: None)
+    s.start(warm_path=KETAPANG)
+    yield s
+    s.stop()
+
+
+def _cookie(headers: dict) -> str:
+    m = re.search(r"kalbar_route=([0-9a-f]{32})", headers.get("set-cookie", ""))
+    return m.group(1) if m else ""
+
+
+def test_health_check(stack):
+    status, headers, body = _get(stack.url + "/healthz")
+    assert status == 200 and body == b"ok"
+    assert "max-age" not in headers.get("cache-control", "")
+
+
+def test_static_js_gzip_and_long_cache(stack):
+    status, _, page = _get(stack.url + KETAPANG)
+    assert status == 200
+    scripts = re.findall(r'src="\.?(/static/js/[^"]+\.js)"', page.decode())
+    assert scripts, "index.html names Streamlit's JS bundle"
+    status, headers, body = _get(stack.url + scripts[0], {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert "max-age=31536000" in headers["cache-control"] and "immutable" in headers["cache-control"]
+    original = (staticfiles.streamlit_static_dir() / scripts[0].lstrip("/")).read_bytes()
+    assert gzip.decompress(body) == original
+    assert len(body) < len(original) / 2
+
+
+def test_page_not_long_cached(stack):
+    status, headers, body = _get(stack.url + KETAPANG, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert b"<html" in (gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body).lower()
+    assert "max-age=31536000" not in headers.get("cache-control", "")
+    assert "immutable" not in headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize("path", [KETAPANG, "/healthz", "/static/js/does-not-exist.js"])
+def test_security_headers(stack, path):
+    _, headers, _ = _get(stack.url + path)
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert headers.get("server") == "nginx"  # no version number
+
+
+def test_websocket_session_through_proxy(stack):
+    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), timeout=120))
+    assert s.ok, s.error
+    assert s.messages > 10 and s.bytes > 50_000  # the page with its map, not an error page
+    assert s.route_cookie and s.replica and s.ws_replica == s.replica  # the websocket stayed on the page's process
+
+
+def test_sticky_same_cookie_same_process(stack):
+    _, first, _ = _get(stack.url + KETAPANG)
+    cookie = _cookie(first)
+    assert cookie
+    seen = set()
+    for _ in range(12):
+        _, headers, _ = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={cookie}"})
+        seen.add(headers["x-kalbar-replica"])
+        assert "kalbar_route" not in headers.get("set-cookie", "")  # a valid cookie is not replaced
+    assert seen == {first["x-kalbar-replica"]}
+
+
+def test_new_sessions_from_one_address_spread(stack):
+    replicas = set()
+    for _ in range(24):
+        _, headers, _ = _get(stack.url + KETAPANG)
+        assert _cookie(headers)
+        replicas.add(headers["x-kalbar-replica"])
+    assert replicas == {f"127.0.0.1:{p}" for p in stack.app_ports}
+
+
+def test_forged_cookie_gets_a_new_one(stack):
+    _, headers, _ = _get(stack.url + KETAPANG, {"Cookie": "kalbar_route=../../etc"})
+    assert _cookie(headers)
+
+
+def _put_status(port: int, length: int, body: bytes = b"") -> int:
+    """Send only the headers of a large upload (plus ``body``): nginx answers from Content-Length."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = (f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                f"Content-Length: {length}\r\nConnection: close\r\n\r\n")
+        sock.sendall(head.encode() + body)
+        reply = sock.recv(4096).decode("latin-1")
+    return int(reply.split()[1])
+
+
+def test_upload_limit(stack):
+    limit = (nginxconf.max_upload_mb() + 1) * 1024 * 1024
+    assert _put_status(stack.port, limit + 1) == 413
+    small = b"--b--\r\n"
+    assert _put_status(stack.port, len(small), small) != 413  # Streamlit answers (no such session), not nginx's limit
+
+
+def test_site_file_in_repo_matches_template():
+    """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
+    example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
+    rendered = nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
+                                                           brotli=True, brotli_static=True))
+    assert example == rendered
+
+
+def test_brotli_lines_only_with_the_module():
+    opts = dict(ports=[1], static_root=Path("/x"))
+    without = nginxconf.render_site(nginxconf.SiteOptions(**opts))
+    with_ = nginxconf.render_site(nginxconf.SiteOptions(**opts, brotli=True, brotli_static=True))
+    assert "brotli" not in without and "gzip_static on;" in without
+    assert "brotli on;" in with_ and "brotli_static on;" in with_
+    assert "X-Kalbar-Replica" not in with_  # only `serve` shows which process answered
+    assert f"client_max_body_size {nginxconf.max_upload_mb() + 1}m;" in with_
