@@ -270,7 +270,7 @@ async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_afte
     target = Target.parse(url)
     interval = duration_s / n
     done: list[Session] = []
-    mem = {"before_mb": rss_mb(pids), "before_load": loadavg()}
+    mem = {"before_mb": rss_mb(pids), "before_load": loadavg(), "sample_after": sample_after}
     t_start = time.perf_counter()
 
     async def run_one() -> None:

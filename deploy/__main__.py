@@ -66,7 +66,7 @@ def _nginx_site(args) -> int:
     found = nginxconf.brotli_modules()
     brotli = {"auto": found, "on": (True, True), "off": (False, False)}[args.brotli]
     opts = nginxconf.SiteOptions(ports=ports, static_root=Path(args.static_root), listen=args.listen, server_name=args.server_name,
-                                 brotli=brotli[0], brotli_static=brotli[1])
+                                 brotli=brotli[0], brotli_static=brotli[1], app_static=Path(args.app_static))
     sys.stdout.write(nginxconf.render_site(opts))
     return 0
 
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--ports", help="comma list; overrides --replicas/--first-port")
     n.add_argument("--server-name", default="_")
     n.add_argument("--listen", default="80")
-    n.add_argument("--static-root", default="/var/lib/kalbar/www")
+    n.add_argument("--static-root", default="/var/lib/kalbar/www", help="where `python -m deploy static` put Streamlit's files")
+    n.add_argument("--app-static", default="/opt/kalbar/app/static", help="the project's static folder (Leaflet)")
     n.add_argument("--brotli", choices=("auto", "on", "off"), default="auto", help="auto: when Debian's brotli modules are installed")
     st = sub.add_parser("static")
     st.add_argument("dest", type=Path)

@@ -56,6 +56,7 @@ class SiteOptions:
     max_upload_mb: int = field(default_factory=max_upload_mb)
     brotli: bool = False
     brotli_static: bool = False
+    app_static: Path = ROOT / "static"  # the project's static folder (served by Streamlit at /app/static/)
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
 
 
@@ -80,6 +81,7 @@ def render_site(opts: SiteOptions) -> str:
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
         "@@MAX_BODY@@": f"{opts.max_upload_mb + 1}m",
         "@@STATIC_ROOT@@": str(opts.static_root),
+        "@@APP_STATIC@@": str(opts.app_static),
         "@@SECURITY_HEADERS@@": _indent([f'add_header {k} "{v}" always;' for k, v in SECURITY_HEADERS]),
         "@@PROXY_HEADERS@@": _indent([f"proxy_set_header {k} {v};" for k, v in PROXY_HEADERS]),
         "@@REPLICA_HEADER@@": _indent(["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []),

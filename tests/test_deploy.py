@@ -68,6 +68,12 @@ def test_static_js_gzip_and_long_cache(stack):
     assert len(body) < len(original) / 2
 
 
+def test_leaflet_served_compressed(stack):
+    status, headers, body = _get(stack.url + "/app/static/vendor/leaflet/leaflet.js", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert b"Leaflet" in gzip.decompress(body)[:2000] or b"leaflet" in gzip.decompress(body)[:2000].lower()
+
+
 def test_page_not_long_cached(stack):
     status, headers, body = _get(stack.url + KETAPANG, {"Accept-Encoding": "gzip"})
     assert status == 200
@@ -140,7 +146,7 @@ def test_site_file_in_repo_matches_template():
     """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
     example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
     rendered = nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
-                                                           brotli=True, brotli_static=True))
+                                                           brotli=True, brotli_static=True, app_static=Path("/opt/kalbar/app/static")))
     assert example == rendered
 
 
@@ -152,3 +158,54 @@ def test_brotli_lines_only_with_the_module():
     assert "brotli on;" in with_ and "brotli_static on;" in with_
     assert "X-Kalbar-Replica" not in with_  # only `serve` shows which process answered
     assert f"client_max_body_size {nginxconf.max_upload_mb() + 1}m;" in with_
+
+
+def test_site_file_loads_in_debians_nginx_conf(tmp_path):
+    """The README's steps: Debian's own nginx.conf (modules-enabled, `gzip on` in http {}) with the
+    site file in sites-enabled must pass `nginx -t`."""
+    import subprocess
+
+    debian = Path("/etc/nginx/nginx.conf")
+    if nginx_available() or not debian.is_file():
+        pytest.skip("Debian's nginx is not installed")
+    site = tmp_path / "kalbar"
+    site.write_text((nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8") if all(nginxconf.brotli_modules())
+                    else nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
+                                                                      app_static=Path("/opt/kalbar/app/static"))))
+    conf = debian.read_text(encoding="utf-8")
+    conf = conf.replace("include /etc/nginx/sites-enabled/*;", f"include {site};")
+    conf = re.sub(r"(?m)^pid .*;$", f"pid {tmp_path}/nginx.pid;", conf)
+    conf = re.sub(r"(?m)^user .*;$", "", conf)
+    main = tmp_path / "nginx.conf"
+    main.write_text(conf, encoding="utf-8")
+    out = subprocess.run(["nginx", "-t", "-p", "/usr/share/nginx/", "-c", str(main), "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.browser
+def test_map_draws_in_chromium_through_the_proxy(stack):
+    """With the security headers (CSP, X-Frame-Options) the same-origin map iframe still draws, the
+    websocket works through nginx, and the page raises no error."""
+    from bench import browser
+    from geo.boundaries import load as load_level
+
+    why = browser.unavailable()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    desa = load_level("desa")
+    expected = int((desa["kode"].str.startswith("61.04.") & ~desa["display"].is_empty).sum())
+    console: list[str] = []
+    with sync_playwright() as pw:
+        chromium = browser.launch(pw)
+        ctx = chromium.new_context(viewport=browser.VIEWPORT)
+        ctx.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+        try:
+            r = browser.load(ctx, stack.url + KETAPANG + "&basemap=none", expected, throttle=None, timeout_s=120)
+        finally:
+            ctx.close()
+            chromium.close()
+    assert r["ok"] and r["paths"] == expected, r
+    assert not r["errors"]
+    assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
