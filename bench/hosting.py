@@ -67,6 +67,7 @@ def _bursts(url: str, pids: list[int], sizes, log) -> dict:
         r = load.run_burst(url, n, pids)
         out[str(n)] = r
         log(f"      {n:3d} sessions: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s, errors {r['errors']}, "
+            f"server CPU {r.get('server_cpu_per_session_s')} s/session, "
             f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB, load {r['load_before']}" + (f", per process {r['replicas']}" if r["replicas"] else ""))
         time.sleep(3)
     return out
@@ -194,7 +195,9 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             continue
         for n, r in row["bursts"].items():
             tgt = TARGETS.get(int(n)) if (who == "ours" and replicas == "2") else None
-            val = f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB"
+            cpu = r.get("server_cpu_per_session_s")
+            val = (f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
+                   + (f"server CPU {cpu:.3f} s/session; " if cpu is not None else "") + f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB")
             res = "info"
             if tgt is not None:
                 res = "PASS" if (r["p95_s"] is not None and r["p95_s"] <= tgt and r["errors"] == 0) else "FAIL"
@@ -247,7 +250,8 @@ def section(h: dict) -> str:
         "How: *new sessions* — `bench/load.py` speaks Streamlit's websocket protocol without a browser: GET the page "
         "(cookies), open `/_stcore/stream` with them, send the first `rerun_script` BackMsg (query string, page name), read "
         "ForwardMsgs until `script_finished`; time from websocket connect to script finished; an exception element counts "
-        "as an error. All sessions of a burst start together and stay open until the last has run. Every process is warmed "
+        "as an error. *Server CPU per session*: user+system CPU time of all app processes and nginx during the burst "
+        "(psutil) divided by the sessions: unlike the latencies, other work on the machine barely changes it. All sessions of a burst start together and stay open until the last has run. Every process is warmed "
         "by one session first (as `serve` and the systemd unit do). *RSS*: all app processes + nginx (psutil). *Soak*: "
         "sessions at a steady rate, each closed after its script finished; memory after the first 100 and at the end "
         "(Streamlit keeps a closed session for `server.disconnectedSessionTTL` = 120 s, so both samples hold about the same "

@@ -237,6 +237,29 @@ def rss_mb(pids: list[int]) -> float | None:
     return round(total / 1e6, 1) if seen else None
 
 
+def cpu_s(pids: list[int]) -> float | None:
+    """CPU time (user + system) used so far by the processes and their children, in seconds."""
+    import psutil
+
+    total, seen = 0.0, set()
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            procs = [p, *p.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for q in procs:
+            if q.pid in seen:
+                continue
+            seen.add(q.pid)
+            try:
+                t = q.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+    return total if seen else None
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -298,10 +321,13 @@ async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_afte
 
 def run_burst(url: str, n: int, pids: list[int] | None = None, timeout: float = 180.0) -> dict:
     """One burst with memory and load average before and after (what the bench records)."""
-    before, load0 = rss_mb(pids or []), loadavg()
+    before, load0, cpu0 = rss_mb(pids or []), loadavg(), cpu_s(pids or [])
     t0 = time.perf_counter()
     sessions = asyncio.run(burst(url, n, timeout))
     out = summarize(sessions)
+    cpu1 = cpu_s(pids or [])
+    # server CPU per session: the machine-independent figure (other load on the machine does not inflate it)
+    out["server_cpu_per_session_s"] = round((cpu1 - cpu0) / n, 4) if (cpu0 is not None and cpu1 is not None) else None
     out |= {"url": url, "wall_s": round(time.perf_counter() - t0, 2), "rss_before_mb": before, "rss_after_mb": rss_mb(pids or []),
             "load_before": load0, "load_after": loadavg()}
     return out

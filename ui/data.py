@@ -98,13 +98,11 @@ def frame_digest(frame: pd.DataFrame) -> str:
     Codes fix the names; the numbers and statuses are hashed as they are.
     """
     digest = hashlib.sha1(repr(list(frame.columns)).encode())
-    digest.update("\n".join(frame["kode"].astype(str)).encode())
-    for col in frame.columns:
-        values = frame[col]
-        if pd.api.types.is_numeric_dtype(values):
-            digest.update(values.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
-        elif col in ("status", "periode"):
-            digest.update("\n".join(values.astype(str)).encode())
+    for col in ("kode", "status", "periode"):
+        if col in frame:
+            digest.update("\n".join(map(str, frame[col].tolist())).encode())
+    numbers = frame.select_dtypes(include=["number", "bool"])
+    digest.update(numbers.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
     return digest.hexdigest()
 
 
