@@ -17,6 +17,7 @@ MAIN_TEMPLATE = HERE / "nginx" / "nginx.conf.in"
 MODULES_DIR = Path("/usr/lib/nginx/modules")
 BROTLI_FILTER = "ngx_http_brotli_filter_module.so"
 BROTLI_STATIC = "ngx_http_brotli_static_module.so"
+ROUTE_COOKIE = "kalbar_route"
 
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -76,6 +77,14 @@ def render_site(opts: SiteOptions) -> str:
     text = "\n".join(keep) + "\n"
     subs = {
         "@@UPSTREAM_SERVERS@@": _indent([f"server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in opts.ports], 4),
+        "@@ROUTE_POOL_MAP@@": _indent([f'"r{i}" kalbar_r{i};' for i, _ in enumerate(opts.ports)], 4),
+        "@@ROUTE_KNOWN_MAP@@": _indent([f'"r{i}" 1;' for i, _ in enumerate(opts.ports)], 4),
+        # the last address: after a failed try $upstream_addr lists every process tried ("a, b",
+        # or "a : b" across upstream groups after error_page)
+        "@@ROUTE_ADDR_MAP@@": _indent([f'"~(^| )127\\.0\\.0\\.1:{p}$" "{ROUTE_COOKIE}=r{i}; Path=/; HttpOnly; SameSite=Lax";'
+                                       for i, p in enumerate(opts.ports)], 4),
+        "@@ROUTE_UPSTREAMS@@": "\n".join(f"upstream kalbar_r{i} {{\n    server 127.0.0.1:{p};\n    keepalive 8;\n}}"
+                                         for i, p in enumerate(opts.ports)),
         "@@LISTEN@@": opts.listen,
         "@@SERVER_NAME@@": opts.server_name,
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.

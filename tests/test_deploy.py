@@ -44,7 +44,7 @@ def stack(tmp_path_factory) -> Stack:
 
 
 def _cookie(headers: dict) -> str:
-    m = re.search(r"kalbar_route=([0-9a-f]{32})", headers.get("set-cookie", ""))
+    m = re.search(r"kalbar_route=(r\d+)", headers.get("set-cookie", ""))
     return m.group(1) if m else ""
 
 
@@ -112,17 +112,30 @@ def test_sticky_same_cookie_same_process(stack):
 
 
 def test_new_sessions_from_one_address_spread(stack):
-    replicas = set()
+    replicas: dict[str, int] = {}
     for _ in range(24):
         _, headers, _ = _get(stack.url + KETAPANG)
         assert _cookie(headers)
-        replicas.add(headers["x-kalbar-replica"])
-    assert replicas == {f"127.0.0.1:{p}" for p in stack.app_ports}
+        replicas[headers["x-kalbar-replica"]] = replicas.get(headers["x-kalbar-replica"], 0) + 1
+    assert set(replicas) == {f"127.0.0.1:{p}" for p in stack.app_ports}
+    assert min(replicas.values()) >= 8  # least connections: close to even, not a coin toss
 
 
-def test_forged_cookie_gets_a_new_one(stack):
-    _, headers, _ = _get(stack.url + KETAPANG, {"Cookie": "kalbar_route=../../etc"})
-    assert _cookie(headers)
+def test_burst_of_sessions_spreads_evenly(stack):
+    """20 viewers opening the link at once from one address: the open websockets end up split evenly."""
+    sessions = asyncio.run(load.burst(stack.url + KETAPANG, 20, timeout=180))
+    assert all(s.ok for s in sessions), [s.error for s in sessions if not s.ok][:3]
+    per = {}
+    for s in sessions:
+        assert s.ws_replica == s.replica
+        per[s.replica] = per.get(s.replica, 0) + 1
+    assert sorted(per.values()) in ([10, 10], [9, 11]), per
+
+
+@pytest.mark.parametrize("value", ["../../etc", "r99", "r0x", "127.0.0.1:80"])
+def test_forged_cookie_gets_a_new_one(stack, value):
+    status, headers, _ = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={value}"})
+    assert status == 200 and _cookie(headers)
 
 
 def _put_status(port: int, length: int, body: bytes = b"") -> int:
@@ -209,3 +222,21 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
     assert r["ok"] and r["paths"] == expected, r
     assert not r["errors"]
     assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
+
+
+
+def test_failover_when_a_process_stops(stack):
+    """Last in this module (it stops a process): a browser whose process is gone lands on another
+    one with a new cookie instead of an error."""
+    _, headers, _ = _get(stack.url + KETAPANG)
+    cookie, replica = _cookie(headers), headers["x-kalbar-replica"]
+    victim = stack.app_ports.index(int(replica.rsplit(":", 1)[1]))
+    stack.apps[victim].terminate()
+    stack.apps[victim].wait(20)
+    status, headers, body = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={cookie}"})
+    assert status == 200 and b"<html" in body.lower()
+    last = re.split(r", | : ", headers["x-kalbar-replica"])[-1]  # every process tried, the one that answered last
+    assert last != replica and last in {f"127.0.0.1:{p}" for p in stack.app_ports}
+    assert _cookie(headers) and _cookie(headers) != cookie
+    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120))
+    assert s.ok, s.error
