@@ -92,6 +92,14 @@ def ensure_nginx() -> None:
 def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
     """N Streamlit processes on free local ports behind nginx on --port; Ctrl-C stops everything."""
     ensure_nginx()
+    start_pg = globals().get("ensure_postgres")  # the store's local PostgreSQL (run.py test), where present
+    if args.replicas > 1 and not env.get("KALBAR_DATABASE_URL") and callable(start_pg):
+        url, why = start_pg()
+        if url:
+            env["KALBAR_DATABASE_URL"] = url
+            step("PostgreSQL lokal untuk data terbit / local PostgreSQL for published data")
+        else:
+            print(f"!! PostgreSQL: {why}")
     step(f"menjalankan / starting nginx + {args.replicas} proses aplikasi / app processes")
     cmd = [str(py), "-m", "deploy", "serve", "--replicas", str(args.replicas), "--port", str(args.port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)

@@ -51,6 +51,13 @@ def baseline_tree(commit: str = BASELINE_COMMIT) -> Path:
     return dest
 
 
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
 def _stack_env() -> dict:
     from geo.paths import cache_dir
 
@@ -102,6 +109,7 @@ def measure_load(quick: bool = False, soak: bool = True, soak_sessions: int = 10
                 n, secs = (100, 30.0) if quick else (soak_sessions, soak_seconds)
                 log(f"   soak: {n} sessions over {secs:.0f} s through nginx, 2 processes …")
                 row["soak"] = asyncio.run(load.soak(url, n, secs, pids, sample_after=min(100, n // 2), log=lambda m: log("   " + m)))
+                row["soak"]["measured"] = f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {_commit()}"
                 m = row["soak"]["memory"]
                 log(f"      soak: p95 {row['soak']['p95_s'] or 0:.2f} s, errors {row['soak']['errors']}, RSS before {m['before_mb']} MB, "
                     f"after first {min(100, n // 2)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB (growth {m.get('growth_after_first_mb')} MB)")
@@ -207,7 +215,8 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             m = s["memory"]
             g = m.get("growth_after_first_mb")
             res = "n/a" if g is None else ("PASS" if g <= SOAK_GROWTH_MB and s["errors"] == 0 else "FAIL")
-            out.append((f"{label}: soak, {s['sessions']} sessions over {s['duration_s']:.0f} s", f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB "
+            when = f" (kept from {s['from_earlier_run']})" if s.get("from_earlier_run") else ""
+            out.append((f"{label}: soak, {s['sessions']} sessions over {s['duration_s']:.0f} s{when}", f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB "
                         f"(growth {g} MB); p95 {s['p95_s'] or 0:.2f} s; errors {s['errors']}", f"growth ≤ {SOAK_GROWTH_MB:g} MB", res, f"{m.get('after_first_load')} / {m.get('end_load')}"))
     px = h.get("proxy") or {}
     if px.get("skipped"):

@@ -23,7 +23,9 @@ from . import nginxconf, staticfiles
 def _serve(args) -> int:
     from .stack import Stack
 
-    if args.replicas > 1 and not os.environ.get("KALBAR_DATABASE_URL"):
+    secrets = nginxconf.ROOT / ".streamlit" / "secrets.toml"
+    has_secret = secrets.is_file() and "[connections.peta]" in secrets.read_text(encoding="utf-8", errors="replace")
+    if args.replicas > 1 and not os.environ.get("KALBAR_DATABASE_URL") and not has_secret:
         print("!! KALBAR_DATABASE_URL is not set: each process keeps its own published data. Data published in one\n"
               "   process is not seen by the others; with more than one replica use the PostgreSQL store\n"
               "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). / Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
