@@ -137,40 +137,44 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
             return {"skipped": problem}
     counts = browser.expected_counts()
     out: dict = {"throttle": browser.THROTTLE, "reps": reps, "timing": {}, "errors": {}, "load_start": loadavg()}
-    for who in ("ours", "naive"):
+    # plain HTTP/1.1 + gzip (what the bench can always do), then HTTPS + HTTP/2 + brotli as on a server
+    # (self-signed certificate; Chromium uses brotli only over HTTPS)
+    for who, tls in (("ours", False), ("naive", False), ("ours", True), ("naive", True)):
+        label = who + ("_tls" if tls else "")
         naive = None
-        if who == "ours":
-            stack = Stack(replicas=2, name="bench_proxy_ours", log=lambda m: None)
-        else:
-            naive = Server("naive_proxy", prepare_naive())
+        stack = None
         try:
-            if naive:
+            if who == "naive":
+                naive = Server(f"naive_proxy{'_tls' if tls else ''}", prepare_naive())
                 naive.start()
-                stack = Stack(replicas=0, app_ports=[naive.port], name="bench_proxy_naive", log=lambda m: None)
-            stack.start(warm_path=None if naive else PAGE)
+                stack = Stack(replicas=0, app_ports=[naive.port], name=f"bench_proxy_{label}", log=lambda m: None, tls=tls)
+                stack.start(warm_path=None)
+            else:
+                stack = Stack(replicas=2, name=f"bench_proxy_{label}", log=lambda m: None, tls=tls)
+                stack.start(warm_path=PAGE)
             with sync_playwright() as pw:
                 chromium = browser.launch(pw)
                 out["chromium"] = chromium.version
                 for name in browser.TIMED:
                     url = stack.url + browser.PAGES[name][0 if who == "ours" else 1]
-                    ctx = chromium.new_context(viewport=browser.VIEWPORT)  # warm the server's caches, unthrottled
+                    ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)  # warm the server, unthrottled
                     try:
                         browser.load(ctx, url, counts[name], throttle=None)
                     finally:
                         ctx.close()
                     runs = []
                     for _ in range(reps):
-                        ctx = chromium.new_context(viewport=browser.VIEWPORT)  # empty cache
+                        ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)  # empty cache
                         try:
                             r = browser.load(ctx, url, counts[name], browser.THROTTLE)
                         finally:
                             ctx.close()
                         r["load"] = loadavg()
                         runs.append(r)
-                        log(f"   {who:5s} {name:14s} first visit via nginx: {r['ms'] and round(r['ms']):,} ms, HTTP {r['http_bytes']:,} B, "
+                        log(f"   {label:9s} {name:14s} first visit via nginx: {r['ms'] and round(r['ms']):,} ms, HTTP {r['http_bytes']:,} B, "
                             f"{'drawn' if r['ok'] else 'NOT DRAWN'}; load {r['load']}")
                     ok = [x["ms"] for x in runs if x["ok"]]
-                    out["timing"].setdefault(name, {})[who] = {
+                    out["timing"].setdefault(name, {})[label] = {
                         "cold_median_ms": statistics.median(ok) if len(ok) == len(runs) else None,
                         "cold_ms": [x["ms"] for x in runs],
                         "http_bytes": statistics.median(x["http_bytes"] for x in runs),
@@ -181,10 +185,11 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
         except Exception as exc:
             import traceback
 
-            out["errors"][who] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"
-            log(f"   !! {who}: {type(exc).__name__}: {exc}")
+            out["errors"][label] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"
+            log(f"   !! {label}: {type(exc).__name__}: {exc}")
         finally:
-            stack.stop()
+            if stack:
+                stack.stop()
             if naive:
                 naive.stop()
     out["load_end"] = loadavg()
@@ -222,15 +227,16 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
     if px.get("skipped"):
         out.append(("first visit through nginx", "skipped", "—", px["skipped"], "—"))
     for name, row in (px.get("timing") or {}).items():
-        for who in ("ours", "naive"):
+        for who in ("ours", "naive", "ours_tls", "naive_tls"):
             r = row.get(who)
             if not r:
                 continue
             med = r["cold_median_ms"]
-            tgt = POLYGON_TARGET_S.get(name) if who == "ours" else None
+            tgt = POLYGON_TARGET_S.get(name) if who.startswith("ours") else None
             res = "info" if tgt is None else ("n/a" if med is None else ("PASS" if med / 1000 <= tgt else "FAIL"))
             label = {"desa_ketapang": "Ketapang desa map (262)", "desa_province": "province desa map (2,130)"}[name]
-            out.append((f"{'ours' if who == 'ours' else 'naive baseline'}: {label}, first visit (empty cache) via nginx, 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
+            via = "HTTPS + HTTP/2 + brotli" if who.endswith("_tls") else "HTTP/1.1 + gzip"
+            out.append((f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit (empty cache) via nginx ({via}), 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
                         ("—" if med is None else f"{med / 1000:.2f} s") + f" (runs: {', '.join('—' if x is None else f'{x / 1000:.1f}' for x in r['cold_ms'])} s; HTTP {r['http_bytes'] / 1e6:.2f} MB)",
                         f"≤ {tgt:g} s to polygons" if tgt else "—", res, " / ".join(r["loads"])))
     return out
@@ -266,7 +272,8 @@ def section(h: dict) -> str:
         "(Streamlit keeps a closed session for `server.disconnectedSessionTTL` = 120 s, so both samples hold about the same "
         "number of recent sessions). *First visit via nginx*: as bench/browser.py (CDP throttle 500,000 B/s, 100 ms), new "
         "Chromium context per run, through the `serve` nginx config; the naive app runs behind the same config. Chromium "
-        "asks for brotli only over HTTPS, so these plain-HTTP runs get gzip.",
+        "asks for brotli only over HTTPS: the plain-HTTP runs get gzip over HTTP/1.1 (6 connections), the HTTPS runs "
+        "(self-signed certificate, as `serve --tls`) get brotli over HTTP/2, as a server with a certificate would.",
     ]
     if ld.get("configs"):
         lines.append("")

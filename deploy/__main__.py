@@ -30,7 +30,7 @@ def _serve(args) -> int:
               "   process is not seen by the others; with more than one replica use the PostgreSQL store\n"
               "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). / Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
               flush=True)
-    stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header)
+    stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header, tls=args.tls)
     stop = {"now": False}
 
     def on_signal(signum, _frame) -> None:
@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--no-warm", action="store_true", help="do not open a warm-up session on each process")
     s.add_argument("--no-replica-header", action="store_true", help="omit X-Kalbar-Replica (which process answered)")
+    s.add_argument("--tls", action="store_true", help="HTTPS + HTTP/2 with a throw-away self-signed certificate")
     n = sub.add_parser("nginx-site")
     n.add_argument("--replicas", type=int, default=3)
     n.add_argument("--first-port", type=int, default=8501)

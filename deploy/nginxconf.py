@@ -58,6 +58,8 @@ class SiteOptions:
     brotli: bool = False
     brotli_static: bool = False
     app_static: Path = ROOT / "static"  # the project's static folder (served by Streamlit at /app/static/)
+    tls_cert: Path | None = None  # HTTPS + HTTP/2 on `listen` (serve --tls: a self-signed pair for trying it)
+    tls_key: Path | None = None
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
 
 
@@ -85,7 +87,9 @@ def render_site(opts: SiteOptions) -> str:
                                        for i, p in enumerate(opts.ports)], 4),
         "@@ROUTE_UPSTREAMS@@": "\n".join(f"upstream kalbar_r{i} {{\n    server 127.0.0.1:{p};\n    keepalive 8;\n}}"
                                          for i, p in enumerate(opts.ports)),
-        "@@LISTEN@@": opts.listen,
+        "@@LISTEN@@": opts.listen + (" ssl http2" if opts.tls_cert else ""),
+        "@@TLS@@": _indent([f"ssl_certificate {opts.tls_cert};", f"ssl_certificate_key {opts.tls_key};",
+                            "ssl_protocols TLSv1.2 TLSv1.3;"] if opts.tls_cert else [], 4),
         "@@SERVER_NAME@@": opts.server_name,
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
         "@@MAX_BODY@@": f"{opts.max_upload_mb + 1}m",
@@ -96,8 +100,9 @@ def render_site(opts: SiteOptions) -> str:
         "@@REPLICA_HEADER@@": _indent(["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []),
     }
     for key, value in subs.items():
+        if not value:  # an empty placeholder leaves no blank line
+            text = re.sub(rf"(?m)^[ \t]*{key}\n", "", text)
         text = text.replace(key, value)
-    text = re.sub(r"\n[ \t]*\n(?=[ \t]*\})", "\n", text)  # an empty placeholder leaves no blank line
     left = re.findall(r"@@[A-Z_]+@@", text)
     if left:
         raise ValueError(f"unfilled placeholders in {SITE_TEMPLATE.name}: {left}")

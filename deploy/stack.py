@@ -43,12 +43,15 @@ def nginx_available() -> str | None:
 
 
 def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
+    import ssl
+
+    context = ssl._create_unverified_context() if url.startswith("https:") else None  # our own self-signed pair
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{what} exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            with urllib.request.urlopen(url, timeout=2, context=context) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -64,13 +67,15 @@ class Stack:
 
     def __init__(self, replicas: int = 2, port: int | None = None, app_root: Path = ROOT, name: str = "serve",
                  python: str = sys.executable, env: dict | None = None, replica_header: bool = True,
-                 run_dir: Path = RUN_DIR, log=print, app_ports: list[int] | None = None, static_root: Path | None = None):
+                 run_dir: Path = RUN_DIR, log=print, app_ports: list[int] | None = None, static_root: Path | None = None,
+                 tls: bool = False):
         self.replicas, self.app_root, self.name, self.python = replicas, Path(app_root), name, python
         self.port = port or free_port()
         self.prefix = run_dir / name
         self.static_root = static_root or RUN_DIR / "www"  # shared: prepared once, reused by every stack
         self.env = dict(env or os.environ)
         self.replica_header = replica_header
+        self.tls = tls
         self.log = log
         self.app_ports: list[int] = list(app_ports or [])
         self.apps: list[subprocess.Popen] = []
@@ -79,7 +84,16 @@ class Stack:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def _self_signed(self) -> tuple[Path, Path]:
+        """A throw-away certificate for 127.0.0.1 (HTTPS and HTTP/2 as on a server, for the bench)."""
+        cert, key = self.prefix / "tls.crt", self.prefix / "tls.key"
+        if not cert.is_file():
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "7", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                           check=True, capture_output=True)
+        return cert, key
 
     @property
     def pids(self) -> list[int]:
@@ -112,8 +126,10 @@ class Stack:
             self.apps.append(proc)
             self.app_ports.append(port)
         brotli, brotli_static = nginxconf.brotli_modules()
+        cert, key = self._self_signed() if self.tls else (None, None)
         site = nginxconf.SiteOptions(ports=self.app_ports, static_root=self.static_root, listen=f"127.0.0.1:{self.port}",
-                                     server_name="localhost", brotli=brotli, brotli_static=brotli_static, replica_header=self.replica_header)
+                                     server_name="localhost", brotli=brotli, brotli_static=brotli_static, replica_header=self.replica_header,
+                                     tls_cert=cert, tls_key=key)
         (self.prefix / "site.conf").write_text(nginxconf.render_site(site), encoding="utf-8")
         (self.prefix / "nginx.conf").write_text(nginxconf.render_main(self.prefix, brotli, brotli_static), encoding="utf-8")
         args = [NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"), "-e", str(self.prefix / "error.log")]
