@@ -171,8 +171,9 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                             ctx.close()
                         r["load"] = loadavg()
                         runs.append(r)
-                        log(f"   {label:9s} {name:14s} first visit via nginx: {r['ms'] and round(r['ms']):,} ms, HTTP {r['http_bytes']:,} B, "
-                            f"{'drawn' if r['ok'] else 'NOT DRAWN'}; load {r['load']}")
+                        ms = "—" if r["ms"] is None else f"{round(r['ms']):,}"
+                        log(f"   {label:9s} {name:14s} first visit via nginx: {ms} ms, "
+                            f"HTTP {r['http_bytes']:,} B, {'drawn' if r['ok'] else 'NOT DRAWN ' + str(r['paths']) + ' ' + str(r['errors'])[:200]}; load {r['load']}")
                     ok = [x["ms"] for x in runs if x["ok"]]
                     out["timing"].setdefault(name, {})[label] = {
                         "cold_median_ms": statistics.median(ok) if len(ok) == len(runs) else None,
