@@ -2,7 +2,8 @@
 
     python run.py app  [--source FOLDER] [-- streamlit args]
     python run.py test [--source FOLDER] [-- pytest args]
-    python run.py bench [--source FOLDER]
+    python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy]
+    python run.py serve [--source FOLDER] [--replicas N] [--port P]
 
 Works the same on Windows, macOS and Linux: a virtual environment in .venv, the pinned
 requirements, the boundary cache (from FOLDER, $KALBAR_BOUNDARY_SOURCE, or a download),
@@ -15,6 +16,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -146,9 +148,59 @@ def ensure_postgres(install: bool = True) -> tuple[str | None, str]:
     return f"postgresql://{PG_ROLE}:{password}@127.0.0.1:{PG_PORT}/{PG_ROLE}", ""
 
 
+# --- serve: the production stack (nginx + N app processes) on this machine --------------------------
+
+NGINX_PACKAGES = ("nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static", "brotli")
+
+
+def ensure_nginx() -> None:
+    """`serve` and the deployment tests run Debian's nginx (and its brotli modules where Debian has them)."""
+    if os.name == "nt" or not shutil.which("apt-get"):
+        return
+    missing = [p for p in NGINX_PACKAGES if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+    if not missing:
+        return
+    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if prefix is None:
+        print(f"!! nginx tidak lengkap / missing: apt-get install {' '.join(missing)} (serve and deploy tests need it)")
+        return
+    step(f"memasang / installing {' '.join(missing)} (apt)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "nginx"], env=env, stdout=subprocess.DEVNULL) != 0:
+        subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
+        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "nginx"], env=env, stdout=subprocess.DEVNULL)
+    for optional in missing[1:]:  # brotli: only where the distribution has it
+        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", optional], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
+    """N Streamlit processes on free local ports behind nginx on --port; Ctrl-C stops everything."""
+    ensure_nginx()
+    start_pg = globals().get("ensure_postgres")  # the store's local PostgreSQL (run.py test), where present
+    if args.replicas > 1 and not env.get("KALBAR_DATABASE_URL") and callable(start_pg):
+        url, why = start_pg()
+        if url:
+            env["KALBAR_DATABASE_URL"] = url
+            step("PostgreSQL lokal untuk data terbit / local PostgreSQL for published data")
+        else:
+            print(f"!! PostgreSQL: {why}")
+    step(f"menjalankan / starting nginx + {args.replicas} proses aplikasi / app processes")
+    cmd = [str(py), "-m", "deploy", "serve", "--replicas", str(args.replicas), "--port", str(args.port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    if hasattr(signal, "SIGTERM"):  # `kill`/systemd stop: pass it on, the child stops its processes
+        signal.signal(signal.SIGTERM, lambda *_: proc.send_signal(signal.SIGTERM))
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:  # the child got the same Ctrl-C and is stopping its processes
+            continue
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("app", "test", "bench", "setup"))
+    parser.add_argument("command", choices=("app", "test", "bench", "setup", "serve"))
+    parser.add_argument("--replicas", type=int, default=2, help="serve: app processes behind nginx")
+    parser.add_argument("--port", type=int, default=8080, help="serve: nginx port on 127.0.0.1")
     parser.add_argument("--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)")
     argv = sys.argv[1:]
     # Everything after "--" goes to streamlit / pytest untouched (argparse.REMAINDER would
@@ -175,6 +227,8 @@ def main() -> int:
     if args.command == "app":
         step("menjalankan aplikasi / starting the app")
         return subprocess.call([str(py), "-m", "streamlit", "run", "app.py", *rest], cwd=ROOT, env=env)
+    if args.command == "serve":
+        return serve(py, env, args)
     if args.command == "test":
         ensure_chromium()
         if not env.get(PG_URL_ENV):
@@ -185,10 +239,12 @@ def main() -> int:
             else:
                 print(f"!! PostgreSQL: {why} (PostgreSQL tests will be skipped)")
                 env[PG_SKIP_ENV] = why
+        ensure_nginx()
         step("menjalankan tes / running the tests")
         return subprocess.call([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if args.command == "bench":
         ensure_chromium()
+        ensure_nginx()
         return subprocess.call([str(py), "-m", "bench", *rest], cwd=ROOT, env=env)
     return 0
 

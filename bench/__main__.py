@@ -1,4 +1,6 @@
-"""python -m bench [--reps N] [--rerun-reps N] [--quick] [--skip browser,rerun,fidelity,payload]
+"""python -m bench [--reps N] [--rerun-reps N] [--quick] [--skip browser,rerun,fidelity,payload,load,proxy]
+   python -m bench load [--quick] [--no-soak] ...   only the briefing-room load bench (bench/hosting.py)
+   python -m bench proxy [--reps N]                 only first visits through nginx
 
 Runs every step, keeps going when one fails (its error goes into the results), writes
 bench/out/results.json after each step, then prints the table and regenerates bench/RESULTS.md.
@@ -16,7 +18,55 @@ import warnings
 from . import common
 
 
+def hosting_only(argv: list[str]) -> int:
+    """`python -m bench load|proxy`: run that part, keep the other one's last figures, rewrite its RESULTS.md section."""
+    ap = argparse.ArgumentParser(prog=f"python -m bench {argv[0]}")
+    ap.add_argument("--quick", action="store_true", help="load: bursts of 5 and 10, soak of 100 over 30 s")
+    ap.add_argument("--no-soak", action="store_true")
+    ap.add_argument("--soak-sessions", type=int, default=1000)
+    ap.add_argument("--soak-seconds", type=float, default=600.0)
+    ap.add_argument("--baseline", default=None, help="commit measured as 'before' (default: hosting.BASELINE_COMMIT)")
+    ap.add_argument("--reps", type=int, default=3, help="proxy: first visits per page and app (median)")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv[1:])
+    import signal
+
+    def stop(*_):  # `kill`: leave through the `finally` blocks, which stop the servers
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    common.setup_env()
+    warnings.filterwarnings("ignore")
+    common.ensure_ready()
+    from . import hosting, machine
+    from .results_md import update_hosting
+
+    path = common.OUT / "hosting.json"
+    h = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    m = machine.info()
+    h.update(date=m["date"], commit=m["commit"])
+    t0 = time.perf_counter()
+    if argv[0] == "load":
+        old_soak = ((h.get("load") or {}).get("configs") or {}).get("ours_2", {}).get("soak")
+        h["load"] = hosting.measure_load(quick=args.quick, soak=not args.no_soak, soak_sessions=args.soak_sessions,
+                                         soak_seconds=args.soak_seconds, baseline=args.baseline or hosting.BASELINE_COMMIT)
+        row = h["load"].get("configs", {}).get("ours_2")
+        if args.no_soak and old_soak and row and "soak" not in row:  # keep the last soak (10 minutes) with its date
+            row["soak"] = {**old_soak, "from_earlier_run": old_soak.get("measured") or "earlier run"}
+    else:
+        h["proxy"] = hosting.measure_proxy(reps=args.reps)
+    path.write_text(json.dumps(h, indent=1, default=str), encoding="utf-8")
+    print()
+    print(hosting.section(h))
+    if not args.no_write:
+        print(f"wrote {update_hosting(h).relative_to(common.ROOT)} and {path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("load", "proxy"):
+        return hosting_only(argv)
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3, help="throttled repeat-visit loads per app and page (median)")
     ap.add_argument("--rerun-reps", type=int, default=5, help="AppTest re-runs per filter (median)")
@@ -58,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t_all = time.perf_counter()
     step("setup", lambda: (common.ensure_ready(), {"classification": common.classified("desa")[1]})[1])
-    from . import browser, fidelity, payload, rerun
+    from . import browser, fidelity, hosting, payload, rerun
 
     step("payload", payload.measure)
     step("fidelity", fidelity.run)
@@ -67,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import version_check
 
     step("version_check", version_check.measure)
+    step("load", lambda: hosting.measure_load(quick=args.quick, soak=not args.quick))
+    step("proxy", lambda: hosting.measure_proxy(reps=1 if args.quick else 3))
     results["seconds"]["total"] = round(time.perf_counter() - t_all, 1)
     results["machine"]["loadavg_end"] = machine.loadavg()
     save()
@@ -77,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(report.verdicts(results)))
     for name, err in results["errors"].items():
         print(f"\n!! {name}:\n{err}")
+    # load/proxy figures also live in bench/out/hosting.json, so `python -m bench load|proxy` can redo one part
+    hosting_path = common.OUT / "hosting.json"
+    hosting_json = json.loads(hosting_path.read_text(encoding="utf-8")) if hosting_path.is_file() else {}
+    hosting_json.update(date=results["machine"]["date"], commit=results["machine"]["commit"])
+    for part in ("load", "proxy"):
+        if part not in skip:
+            hosting_json[part] = results.get(part)
+    hosting_path.write_text(json.dumps(hosting_json, indent=1, default=str), encoding="utf-8")
+    results["hosting"] = hosting_json
     if not args.no_write:
         from .results_md import write
 

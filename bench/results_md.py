@@ -98,6 +98,36 @@ def findings(r: dict) -> list[str]:
     return out
 
 
+HOSTING_BEGIN = "<!-- hosting: written by bench/hosting.py (python -m bench load / proxy) -->"
+HOSTING_END = "<!-- /hosting -->"
+
+
+def _hosting_block(h: dict) -> str:
+    from .hosting import section
+
+    return f"{HOSTING_BEGIN}\n{section(h)}{HOSTING_END}"
+
+
+def _existing_hosting(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if HOSTING_BEGIN in text and HOSTING_END in text:
+        return text[text.index(HOSTING_BEGIN): text.index(HOSTING_END) + len(HOSTING_END)]
+    return None
+
+
+def update_hosting(h: dict, path: Path = BENCH / "RESULTS.md") -> Path:
+    """Replace (or append) only the hosting section, keeping the rest of RESULTS.md."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Bench results\n"
+    old = _existing_hosting(path)
+    block = _hosting_block(h)
+    text = text.replace(old, block) if old else text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
     m = r.get("machine", {})
     pk = m.get("packages", {})
@@ -145,5 +175,8 @@ def write(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
         text.append(section(vc))
     elif START in old and END in old:  # keep the last measured section when this run skipped it
         text.append(START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n")
+    hosting = _hosting_block(r["hosting"]) if r.get("hosting") else _existing_hosting(path)
+    if hosting:
+        text += [hosting, ""]
     path.write_text("\n".join(text), encoding="utf-8")
     return path

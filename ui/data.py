@@ -242,7 +242,9 @@ def level_tables(source: Source) -> dict[str, tuple[CoverageTable, JoinResult]]:
     return out
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
 def periods(source: Source) -> list[str]:
+    """Periods of a source; cached: every run asks for them several times."""
     found: set[str] = set()
     for matched in matched_tables(source).values():
         found.update(matched["periode"].dropna().astype(str))
@@ -291,3 +293,37 @@ def map_payload(frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, d
     """The heavy part of a map (features + encoded geometry), cached on what it depends on."""
     return maps.coverage_payload(_frame, opts, set(dim))
 
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """Content hash of a classified table (< 1 ms): the key for views of it that every viewer shares.
+
+    Codes fix the names; the numbers and statuses are hashed as they are.
+    """
+    digest = hashlib.sha1(repr(list(frame.columns)).encode())
+    for col in ("kode", "status", "periode"):
+        if col in frame:
+            digest.update("\n".join(map(str, frame[col].tolist())).encode())
+    numbers = frame.select_dtypes(include=["number", "bool"])
+    digest.update(numbers.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
+    return digest.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def join_report_messages(source: Source, level: str, lang: str) -> pd.DataFrame:
+    """The join report's rows that did not match, reasons in ``lang``; once per process."""
+    report = level_tables(source)[level][1].report_messages(lang)
+    return report[report["status"] != "matched"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def ranked_tables(digest: str, _frame: pd.DataFrame, level: str, lang: str, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """(labelled table with totals, labelled top-``n`` priorities, their share of the gap), once per process.
+
+    A new session showing the same view (a briefing room opening one link) reuses them.
+    """
+    table = ranking.area_table(_frame, level)
+    shown = ranking.labelled(table, lang, with_totals=_frame)
+    top, share = ranking.priorities(table, n)
+    top_shown = ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang)
+    return shown, top_shown, share

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import LEVELS, fmt, maps, ranking
+from geo import LEVELS, fmt, maps
 from geo.classify import Totals, totals
 from geo.export import to_csv, to_xlsx
 from geo.assets import standalone_html
@@ -299,40 +299,25 @@ def with_change(frame, level: str, period: str | None):
     return frame.assign(change_pp=frame["kode"].map(change)) if len(change) else frame
 
 
-def number_style(shown, lang: str):
-    """Numbers shown in the UI language (26.373 / 35,35%) whatever the browser's locale.
-
-    A Styler only changes what is displayed: the cells stay numbers, so sorting stays numeric.
+def column_formats(shown, lang: str) -> dict:
+    """Numbers in the UI language through Streamlit's column formats: cells stay numeric (sorting
+    stays numeric) and nothing is formatted per cell in Python, so a table costs a new session
+    only its Arrow bytes (a pandas Styler cost ~0.1 s per session for the 262 Ketapang desa).
+    Thousands use the language's separator (printf ``%'.,d``); percentages follow the browser's
+    locale in Indonesian, two decimals in English.
     """
-    counts = [t(k, lang) for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col",
-                                   "plan.col_slots", "plan.col_cost")]
-    pcts = [t(k, lang) for k in ("col.cakupan", "col.target", "plan.col_new_coverage")]
-    formats = {c: (lambda v: fmt.number(v, lang)) for c in counts if c in shown}
-    formats |= {c: (lambda v: fmt.percent(v, lang)) for c in pcts if c in shown}
-    if t("col.change", lang) in shown:
-        formats[t("col.change", lang)] = lambda v: fmt.points(v, lang)
-    return shown.style.format(formats, na_rep="–")
-
-
-STYLER_MAX_ROWS = 600  # a Styler costs ~0.1 ms per cell to send; the 2,131-row province table would take ~0.2 s
+    counts = "%'.,d" if lang == "id" else "%,d"
+    config = {t(k, lang): st.column_config.NumberColumn(format=counts)
+              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col",
+                        "plan.col_slots", "plan.col_cost")}
+    config |= {t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
+               for k in ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")}
+    return {k: v for k, v in config.items() if k in shown.columns}
 
 
 def show_table(shown, lang: str) -> None:
-    """Sortable table with numbers in the UI language.
-
-    Up to STYLER_MAX_ROWS rows: exact formats through a Styler. Larger (the province-wide desa
-    table): Streamlit's own column formats, which keep re-runs fast; thousands use the
-    language's separator (printf ``%'.,d``), percentages follow the browser's locale.
-    """
-    if len(shown) <= STYLER_MAX_ROWS:
-        st.dataframe(number_style(shown, lang), hide_index=True)
-        return
-    counts = "%'.,d" if lang == "id" else "%,d"
-    config = {t(k, lang): st.column_config.NumberColumn(format=counts)
-              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col")}
-    config |= {t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
-               for k in ("col.cakupan", "col.target", "col.change")}
-    st.dataframe(shown, hide_index=True, column_config=config)
+    """Sortable table with numbers in the UI language."""
+    st.dataframe(shown, hide_index=True, column_config=column_formats(shown, lang))
 
 
 def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
@@ -342,8 +327,7 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     frame = plan.with_cost(frame, state.iuran, state.bulan)  # the cost of each area's gap, a column of the table and downloads
     if lang == "en" and "target_sumber_en" in frame:
         frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
-    table = ranking.area_table(frame, level)
-    shown = ranking.labelled(table, lang, with_totals=frame)
+    shown = data.ranked_tables(data.frame_digest(frame), frame, level, lang)[0]
     show_table(shown, lang)
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if target_note(frame, lang):
@@ -360,12 +344,11 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
 
 
 def priorities(frame, level: str, lang: str, n: int = 10) -> None:
-    table = ranking.area_table(frame, level)
-    top, share = ranking.priorities(table, n)
+    _shown, top, share = data.ranked_tables(data.frame_digest(frame), frame, level, lang, n)
     if top.empty:
         return
     st.markdown(f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}")
-    st.dataframe(number_style(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), lang), hide_index=True)
+    show_table(top, lang)
 
 
 def stored_reports(level: str, lang: str) -> None:
@@ -406,8 +389,7 @@ def join_report(level: str, lang: str) -> None:
                 [{t("col.row", lang): i.row, t("col.column", lang): i.column, t("col.problem", lang): i.message(lang)} for i in issues],
                 hide_index=True,
             )
-        report = result.report_messages(lang)
-        not_ok = report[report["status"] != "matched"]
+        not_ok = data.join_report_messages(source(), level, lang)
         if len(not_ok):
             st.dataframe(not_ok, hide_index=True)
         missing = sum(len(v) for v in result.areas_without_data.values())

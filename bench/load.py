@@ -1,0 +1,375 @@
+"""Many new sessions over Streamlit's own websocket protocol, without a browser.
+
+    python -m bench.load URL [--sessions 20] [--soak 1000 --duration 600] [--pids-file .run/serve.json]
+
+Each session does what a browser opening a shared link does, minus the JS/CSS files: GET the
+page (cookies: the proxy's sticky-session cookie, Streamlit's XSRF cookie), open the websocket
+``/_stcore/stream`` with those cookies, send the first ``rerun_script`` BackMsg (query string and
+page name from the URL, as the frontend's ``sendRerunBackMsg`` does before it knows the pages),
+then read ForwardMsgs until ``script_finished``. An exception element in the page or a
+``page_not_found`` counts as an error. Only 127.0.0.1 is allowed; every loop is bounded.
+
+Measured per session: ``ws_s`` (websocket connect → script finished, the briefing-room figure)
+and ``total_s`` (page GET → script finished). Server memory is the RSS of the given processes
+(app replicas + nginx) read with psutil.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY,)
+
+
+@dataclass
+class Session:
+    ok: bool = False
+    error: str = ""
+    get_s: float | None = None
+    ws_s: float | None = None
+    total_s: float | None = None
+    messages: int = 0
+    bytes: int = 0
+    route_cookie: str = ""
+    replica: str = ""  # the app process that answered the page GET, when the proxy tells (serve only)
+    ws_replica: str = ""  # ... and the websocket
+    started_at: float = 0.0
+
+
+@dataclass
+class Target:
+    host: str
+    port: int
+    path: str
+    query: str
+
+    @classmethod
+    def parse(cls, url: str) -> "Target":
+        parts = urlsplit(url)
+        if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
+            raise ValueError(f"only http://127.0.0.1 URLs are allowed, not {url!r}")
+        return cls(parts.hostname, parts.port or 80, parts.path or "/", parts.query)
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def page_name(self) -> str:
+        return self.path.strip("/").split("/")[-1] if self.path.strip("/") else ""
+
+
+async def http_get(host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict[str, list[str]], bytes]:
+    """A plain HTTP/1.1 GET (Connection: close): status, headers (lower-case names, all values), body."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    try:
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close", "Accept: text/html", "User-Agent: kalbar-load"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    head_lines = head.decode("latin-1").split("\r\n")
+    status = int(head_lines[0].split()[1])
+    out: dict[str, list[str]] = {}
+    for line in head_lines[1:]:
+        name, _, value = line.partition(":")
+        out.setdefault(name.strip().lower(), []).append(value.strip())
+    return status, out, body
+
+
+def rerun_message(target: Target) -> bytes:
+    """The first BackMsg a browser sends on a fresh page: run the page named in the URL."""
+    msg = BackMsg(
+        rerun_script=ClientState(
+            query_string=target.query,
+            widget_states=WidgetStates(),
+            page_script_hash="",
+            page_name=target.page_name,
+            context_info=ContextInfo(timezone="Asia/Pontianak", timezone_offset=-420, locale="id-ID",
+                                     url=target.origin + target.path + (f"?{target.query}" if target.query else ""),
+                                     is_embedded=False, color_scheme="light"),
+        )
+    )
+    return msg.SerializeToString()
+
+
+async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Event | None = None,
+                      cookie: str | None = None, on_ran=None, replica_header: str = "x-kalbar-replica") -> Session:
+    """Open one new session; with ``hold`` keep the websocket open until the event is set.
+
+    ``on_ran`` is called once the script finished or the session failed (before holding).
+    """
+    import websockets
+
+    s = Session(started_at=time.perf_counter())
+    t0 = time.perf_counter()
+    try:
+        headers = {"Cookie": cookie} if cookie else {}
+        status, head, _ = await http_get(target.host, target.port, target.path + (f"?{target.query}" if target.query else ""), headers, timeout)
+        s.get_s = time.perf_counter() - t0
+        if status != 200:
+            raise RuntimeError(f"GET page: HTTP {status}")
+        jar = SimpleCookie()
+        if cookie:
+            jar.load(cookie)
+        for value in head.get("set-cookie", []):
+            jar.load(value)
+        s.route_cookie = jar["kalbar_route"].value if "kalbar_route" in jar else ""
+        s.replica = (head.get(replica_header) or [""])[0]
+        cookie_header = "; ".join(f"{k}={m.value}" for k, m in jar.items())
+        xsrf = jar["_streamlit_xsrf"].value if "_streamlit_xsrf" in jar else ""
+        protocols = ["streamlit"] + ([xsrf] if xsrf else [])
+        t1 = time.perf_counter()
+        extra = {"Origin": target.origin, **({"Cookie": cookie_header} if cookie_header else {})}
+        async with websockets.connect(
+            f"ws://{target.host}:{target.port}/_stcore/stream", subprotocols=protocols, additional_headers=extra,
+            max_size=None, open_timeout=timeout, ping_interval=None, user_agent_header="kalbar-load",
+        ) as ws:
+            s.ws_replica = ws.response.headers.get(replica_header, "") if ws.response else ""
+            await ws.send(rerun_message(target))
+            deadline = t1 + timeout
+            while True:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise TimeoutError(f"no script_finished within {timeout:.0f} s")
+                data = await asyncio.wait_for(ws.recv(), left)
+                s.messages += 1
+                s.bytes += len(data)
+                fm = ForwardMsg()
+                fm.ParseFromString(data)
+                kind = fm.WhichOneof("type")
+                if kind == "page_not_found":
+                    raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
+                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element" and fm.delta.new_element.WhichOneof("type") == "exception":
+                    exc = fm.delta.new_element.exception
+                    raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
+                if kind == "script_finished":
+                    if fm.script_finished in FINISHED_OK:
+                        break
+                    if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                        raise RuntimeError("script compile error")
+                    # FINISHED_EARLY_FOR_RERUN (st.rerun): the next run follows on the same socket
+            now = time.perf_counter()
+            s.ws_s, s.total_s, s.ok = now - t1, now - t0, True
+            if on_ran:
+                on_ran(s)
+                on_ran = None
+            if hold is not None:
+                await asyncio.wait_for(hold.wait(), timeout)
+    except Exception as exc:  # every failure is a counted error, never a crash of the whole run
+        if not s.ok:
+            s.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    if on_ran:
+        on_ran(s)
+    return s
+
+
+def pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    v = sorted(values)
+    k = (len(v) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def summarize(sessions: list[Session]) -> dict:
+    ok = [s for s in sessions if s.ok]
+    ws = [s.ws_s for s in ok]
+    tot = [s.total_s for s in ok]
+    errors: dict[str, int] = {}
+    for s in sessions:
+        if not s.ok:
+            errors[s.error[:100]] = errors.get(s.error[:100], 0) + 1
+    return {
+        "sessions": len(sessions),
+        "ok": len(ok),
+        "errors": len(sessions) - len(ok),
+        "error_kinds": errors,
+        "p50_s": pct(ws, 50), "p95_s": pct(ws, 95), "max_s": max(ws) if ws else None,
+        "total_p50_s": pct(tot, 50), "total_p95_s": pct(tot, 95), "total_max_s": max(tot) if tot else None,
+        "mean_messages": statistics.mean(s.messages for s in ok) if ok else None,
+        "mean_bytes": statistics.mean(s.bytes for s in ok) if ok else None,
+        "route_cookies": len({s.route_cookie for s in ok if s.route_cookie}),
+        "replicas": {r: sum(1 for s in ok if s.replica == r) for r in sorted({s.replica for s in ok if s.replica})},
+    }
+
+
+# --- server memory ----------------------------------------------------------------------------------
+
+def rss_mb(pids: list[int]) -> float | None:
+    """Resident memory of the processes and their children (nginx workers), in MB (10^6 B)."""
+    import psutil
+
+    seen: set[int] = set()
+    total = 0
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            procs = [p, *p.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for q in procs:
+            if q.pid in seen:
+                continue
+            seen.add(q.pid)
+            try:
+                total += q.memory_info().rss
+            except psutil.Error:
+                pass
+    return round(total / 1e6, 1) if seen else None
+
+
+def cpu_s(pids: list[int]) -> float | None:
+    """CPU time (user + system) used so far by the processes and their children, in seconds."""
+    import psutil
+
+    total, seen = 0.0, set()
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            procs = [p, *p.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for q in procs:
+            if q.pid in seen:
+                continue
+            seen.add(q.pid)
+            try:
+                t = q.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+    return total if seen else None
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+# --- modes ------------------------------------------------------------------------------------------
+
+async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
+    """``n`` new sessions started at the same moment; all stay open until the last has run."""
+    target = Target.parse(url)
+    hold = asyncio.Event()
+    ran = [0]
+
+    def on_ran(_s: Session) -> None:
+        ran[0] += 1
+        if ran[0] >= n:
+            hold.set()
+
+    return list(await asyncio.gather(*(one_session(target, timeout, hold, on_ran=on_ran) for _ in range(n))))
+
+
+async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_after: int = 100, timeout: float = 120.0,
+               log=print) -> dict:
+    """``n`` sessions at a steady rate over ``duration_s``; each closes when its script finished.
+
+    Memory (RSS of ``pids`` and children) is sampled before, after the first ``sample_after``
+    sessions have finished, and at the end.
+    """
+    target = Target.parse(url)
+    interval = duration_s / n
+    done: list[Session] = []
+    mem = {"before_mb": rss_mb(pids), "before_load": loadavg(), "sample_after": sample_after}
+    t_start = time.perf_counter()
+
+    async def run_one() -> None:
+        s = await one_session(target, timeout)
+        done.append(s)
+        if len(done) == sample_after:
+            mem["after_first_mb"], mem["after_first_load"] = rss_mb(pids), loadavg()
+            mem["after_first_at_s"] = round(time.perf_counter() - t_start, 1)
+        if len(done) % 100 == 0:
+            log(f"   soak: {len(done)}/{n} sessions, {sum(not x.ok for x in done)} errors, RSS {rss_mb(pids)} MB, load {loadavg()}")
+
+    tasks = []
+    for i in range(n):
+        delay = t_start + i * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(run_one()))
+    await asyncio.gather(*tasks)
+    mem["end_mb"], mem["end_load"] = rss_mb(pids), loadavg()
+    mem["elapsed_s"] = round(time.perf_counter() - t_start, 1)
+    if mem.get("after_first_mb") is not None and mem["end_mb"] is not None:
+        mem["growth_after_first_mb"] = round(mem["end_mb"] - mem["after_first_mb"], 1)
+    return {**summarize(done), "memory": mem, "duration_s": duration_s, "rate_per_s": round(n / duration_s, 3)}
+
+
+def run_burst(url: str, n: int, pids: list[int] | None = None, timeout: float = 180.0) -> dict:
+    """One burst with memory and load average before and after (what the bench records)."""
+    before, load0, cpu0 = rss_mb(pids or []), loadavg(), cpu_s(pids or [])
+    t0 = time.perf_counter()
+    sessions = asyncio.run(burst(url, n, timeout))
+    out = summarize(sessions)
+    cpu1 = cpu_s(pids or [])
+    # server CPU per session: the machine-independent figure (other load on the machine does not inflate it)
+    out["server_cpu_per_session_s"] = round((cpu1 - cpu0) / n, 4) if (cpu0 is not None and cpu1 is not None) else None
+    out |= {"url": url, "wall_s": round(time.perf_counter() - t0, 2), "rss_before_mb": before, "rss_after_mb": rss_mb(pids or []),
+            "load_before": load0, "load_after": loadavg()}
+    return out
+
+
+def pids_from(path: Path) -> list[int]:
+    """PIDs written by ``run.py serve`` (app replicas and nginx master)."""
+    info = json.loads(path.read_text(encoding="utf-8"))
+    return [int(p) for p in info.get("pids", [])]
+
+
+def fmt_row(name: str, r: dict) -> str:
+    def f(x):
+        return "—" if x is None else f"{x:.2f}"
+
+    return (f"{name}: {r['sessions']} sessions, p50 {f(r['p50_s'])} s, p95 {f(r['p95_s'])} s, max {f(r['max_s'])} s, "
+            f"errors {r['errors']} {r['error_kinds'] or ''}; load {r.get('load_before', '?')} → {r.get('load_after', '?')}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("url", help="page to open, e.g. http://127.0.0.1:8080/desa?kab=61.04 (127.0.0.1 only)")
+    ap.add_argument("--sessions", type=int, nargs="+", default=[20], help="burst sizes, run one after the other")
+    ap.add_argument("--soak", type=int, default=0, help="soak: this many sessions at a steady rate (instead of bursts)")
+    ap.add_argument("--duration", type=float, default=600.0, help="soak duration in seconds")
+    ap.add_argument("--pids-file", type=Path, help="JSON with a 'pids' list (run.py serve writes .run/serve.json)")
+    ap.add_argument("--timeout", type=float, default=180.0)
+    ap.add_argument("--json", action="store_true", help="print the raw figures as JSON")
+    args = ap.parse_args(argv)
+    pids = pids_from(args.pids_file) if args.pids_file else []
+    out: dict = {}
+    if args.soak:
+        out["soak"] = asyncio.run(soak(args.url, args.soak, args.duration, pids, timeout=args.timeout))
+        print(fmt_row("soak", out["soak"]), json.dumps(out["soak"]["memory"]))
+    else:
+        for i, n in enumerate(args.sessions):
+            r = out[f"burst{i + 1}_{n}"] = run_burst(args.url, n, pids, args.timeout)
+            print(fmt_row(f"burst {n}", r), f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB", r["replicas"] or "")
+    if args.json:
+        print(json.dumps(out, indent=1))
+    return 0 if all(r.get("errors", 0) == 0 for r in out.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Production deployment: nginx in front of several Streamlit processes (see README, "Memasang di server")."""

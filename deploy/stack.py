@@ -1,0 +1,187 @@
+"""The whole stack on one machine: N Streamlit processes on free local ports and nginx in front.
+
+Used by ``python run.py serve``, by tests/test_deploy.py and by the bench. nginx runs as the
+current user with its prefix (config, pid, logs, temp files) in a git-ignored folder (.run/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from . import nginxconf, staticfiles
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_DIR = ROOT / ".run"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+STREAMLIT_FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+                   "--server.runOnSave", "false", "--browser.gatherUsageStats", "false"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def nginx_available() -> str | None:
+    """None when nginx can be run, else why not."""
+    if not Path(NGINX).is_file():
+        return "nginx is not installed (Debian: apt-get install nginx)"
+    if not Path("/etc/nginx/mime.types").is_file():
+        return "/etc/nginx/mime.types missing (Debian's nginx-common)"
+    return None
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
+    import ssl
+
+    context = ssl._create_unverified_context() if url.startswith("https:") else None  # our own self-signed pair
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2, context=context) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{what} did not answer {url} within {timeout:.0f} s")
+
+
+class Stack:
+    """``replicas`` app processes of ``app_root``/app.py behind nginx on ``port``.
+
+    ``replicas=0`` starts nginx only, in front of ``app_ports`` (processes started elsewhere).
+    """
+
+    def __init__(self, replicas: int = 2, port: int | None = None, app_root: Path = ROOT, name: str = "serve",
+                 python: str = sys.executable, env: dict | None = None, replica_header: bool = True,
+                 run_dir: Path = RUN_DIR, log=print, app_ports: list[int] | None = None, static_root: Path | None = None,
+                 tls: bool = False):
+        self.replicas, self.app_root, self.name, self.python = replicas, Path(app_root), name, python
+        self.port = port or free_port()
+        self.prefix = run_dir / name
+        self.static_root = static_root or RUN_DIR / "www"  # shared: prepared once, reused by every stack
+        self.env = dict(env or os.environ)
+        self.replica_header = replica_header
+        self.tls = tls
+        self.log = log
+        self.app_ports: list[int] = list(app_ports or [])
+        self.apps: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        self._logs: list = []
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def _self_signed(self) -> tuple[Path, Path]:
+        """A throw-away certificate for 127.0.0.1 (HTTPS and HTTP/2 as on a server, for the bench)."""
+        cert, key = self.prefix / "tls.crt", self.prefix / "tls.key"
+        if not cert.is_file():
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "7", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                           check=True, capture_output=True)
+        return cert, key
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.apps] + ([self.nginx.pid] if self.nginx else [])
+
+    def start(self, warm_path: str | None = "/desa?kab=61.04", timeout: float = 120) -> "Stack":
+        try:
+            self._start(warm_path, timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self, warm_path: str | None, timeout: float) -> None:
+        problem = nginx_available()
+        if problem:
+            raise RuntimeError(problem)
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+        staticfiles.prepare(self.static_root / "static", staticfiles.streamlit_static_dir() / "static", log=self.log)
+        env = dict(self.env)
+        env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
+        for i in range(self.replicas):
+            port = free_port()
+            log = open(self.prefix / f"app_{i}.log", "w")
+            self._logs.append(log)
+            proc = subprocess.Popen([self.python, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *STREAMLIT_FLAGS],
+                                    cwd=self.app_root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.apps.append(proc)
+            self.app_ports.append(port)
+        brotli, brotli_static = nginxconf.brotli_modules()
+        cert, key = self._self_signed() if self.tls else (None, None)
+        site = nginxconf.SiteOptions(ports=self.app_ports, static_root=self.static_root, listen=f"127.0.0.1:{self.port}",
+                                     server_name="localhost", brotli=brotli, brotli_static=brotli_static, replica_header=self.replica_header,
+                                     tls_cert=cert, tls_key=key)
+        (self.prefix / "site.conf").write_text(nginxconf.render_site(site), encoding="utf-8")
+        (self.prefix / "nginx.conf").write_text(nginxconf.render_main(self.prefix, brotli, brotli_static), encoding="utf-8")
+        args = [NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"), "-e", str(self.prefix / "error.log")]
+        check = subprocess.run([*args, "-t", "-q"], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t failed: {check.stderr.strip()}")
+        nlog = open(self.prefix / "nginx.out", "w")
+        self._logs.append(nlog)
+        self.nginx = subprocess.Popen([*args, "-g", "daemon off;"], stdout=nlog, stderr=subprocess.STDOUT, start_new_session=True)
+        for i, (port, proc) in enumerate(zip(self.app_ports[: len(self.apps)], self.apps)):
+            wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout, proc, f"app process {i} (log {self.prefix / f'app_{i}.log'})")
+        wait_http(self.url + "/healthz", 30, self.nginx, f"nginx (log {self.prefix / 'error.log'})")
+        if warm_path:
+            self.warm(warm_path)
+        (self.prefix / "serve.json").write_text(json.dumps({"url": self.url, "pids": self.pids, "app_ports": self.app_ports}, indent=1))
+
+    def warm(self, path: str) -> None:
+        """One session per process, straight to its port: the boundary data and caches are loaded
+        before the first viewer arrives (what the systemd unit's ExecStartPost does on a server)."""
+        from bench import load
+
+        async def all_() -> list:
+            return await asyncio.gather(*(load.one_session(load.Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
+
+        for port, s in zip(self.app_ports, asyncio.run(all_())):
+            if not s.ok:
+                self.log(f"!! warm-up of 127.0.0.1:{port} failed: {s.error}")
+
+    def stop(self) -> None:
+        if self.nginx and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGQUIT)  # graceful: finish open requests, then exit
+            try:
+                self.nginx.wait(10)
+            except subprocess.TimeoutExpired:
+                self.nginx.kill()
+                self.nginx.wait(5)
+        for proc in self.apps:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.apps:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        for f in self._logs:
+            f.close()
+        self._logs = []
+        (self.prefix / "serve.json").unlink(missing_ok=True)
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,242 @@
+"""The production stack for real: Debian's nginx in front of two Streamlit processes (deploy/).
+
+One stack (as `python run.py serve --replicas 2` starts it, on free ports) serves every test here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import re
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench import load
+from deploy import nginxconf, staticfiles
+from deploy.stack import Stack, nginx_available
+
+KETAPANG = "/desa?kab=61.04"
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET without decoding: status, headers (lower-case names; repeated ones joined), raw body."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, {k.lower(): ", ".join(r.headers.get_all(k)) for k in r.headers.keys()}, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Stack:
+    problem = nginx_available()
+    if problem:
+        pytest.skip(f"{problem}; `python run.py test` installs it on Debian/Ubuntu")
+    run_dir = tmp_path_factory.mktemp("run")
+    s = Stack(replicas=2, name="test", run_dir=run_dir, log=lambda _m: None)
+    s.start(warm_path=KETAPANG)
+    yield s
+    s.stop()
+
+
+def _cookie(headers: dict) -> str:
+    m = re.search(r"kalbar_route=(r\d+)", headers.get("set-cookie", ""))
+    return m.group(1) if m else ""
+
+
+def test_health_check(stack):
+    status, headers, body = _get(stack.url + "/healthz")
+    assert status == 200 and body == b"ok"
+    assert "max-age" not in headers.get("cache-control", "")
+
+
+def test_static_js_gzip_and_long_cache(stack):
+    status, _, page = _get(stack.url + KETAPANG)
+    assert status == 200
+    scripts = re.findall(r'src="\.?(/static/js/[^"]+\.js)"', page.decode())
+    assert scripts, "index.html names Streamlit's JS bundle"
+    status, headers, body = _get(stack.url + scripts[0], {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert "max-age=31536000" in headers["cache-control"] and "immutable" in headers["cache-control"]
+    original = (staticfiles.streamlit_static_dir() / scripts[0].lstrip("/")).read_bytes()
+    assert gzip.decompress(body) == original
+    assert len(body) < len(original) / 2
+
+
+def test_leaflet_served_compressed(stack):
+    status, headers, body = _get(stack.url + "/app/static/vendor/leaflet/leaflet.js", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert b"Leaflet" in gzip.decompress(body)[:2000] or b"leaflet" in gzip.decompress(body)[:2000].lower()
+
+
+def test_page_not_long_cached(stack):
+    status, headers, body = _get(stack.url + KETAPANG, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert b"<html" in (gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body).lower()
+    assert "max-age=31536000" not in headers.get("cache-control", "")
+    assert "immutable" not in headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize("path", [KETAPANG, "/healthz", "/static/js/does-not-exist.js"])
+def test_security_headers(stack, path):
+    _, headers, _ = _get(stack.url + path)
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert headers.get("server") == "nginx"  # no version number
+
+
+def test_websocket_session_through_proxy(stack):
+    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), timeout=120))
+    assert s.ok, s.error
+    assert s.messages > 10 and s.bytes > 50_000  # the page with its map, not an error page
+    assert s.route_cookie and s.replica and s.ws_replica == s.replica  # the websocket stayed on the page's process
+
+
+def test_sticky_same_cookie_same_process(stack):
+    _, first, _ = _get(stack.url + KETAPANG)
+    cookie = _cookie(first)
+    assert cookie
+    seen = set()
+    for _ in range(12):
+        _, headers, _ = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={cookie}"})
+        seen.add(headers["x-kalbar-replica"])
+        assert "kalbar_route" not in headers.get("set-cookie", "")  # a valid cookie is not replaced
+    assert seen == {first["x-kalbar-replica"]}
+
+
+def test_new_sessions_from_one_address_spread(stack):
+    replicas: dict[str, int] = {}
+    for _ in range(24):
+        _, headers, _ = _get(stack.url + KETAPANG)
+        assert _cookie(headers)
+        replicas[headers["x-kalbar-replica"]] = replicas.get(headers["x-kalbar-replica"], 0) + 1
+    assert set(replicas) == {f"127.0.0.1:{p}" for p in stack.app_ports}
+    assert min(replicas.values()) >= 8  # least connections: close to even, not a coin toss
+
+
+def test_burst_of_sessions_spreads_evenly(stack):
+    """20 viewers opening the link at once from one address: the open websockets end up split evenly."""
+    sessions = asyncio.run(load.burst(stack.url + KETAPANG, 20, timeout=180))
+    assert all(s.ok for s in sessions), [s.error for s in sessions if not s.ok][:3]
+    per = {}
+    for s in sessions:
+        assert s.ws_replica == s.replica
+        per[s.replica] = per.get(s.replica, 0) + 1
+    assert sorted(per.values()) in ([10, 10], [9, 11]), per
+
+
+@pytest.mark.parametrize("value", ["../../etc", "r99", "r0x", "127.0.0.1:80"])
+def test_forged_cookie_gets_a_new_one(stack, value):
+    status, headers, _ = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={value}"})
+    assert status == 200 and _cookie(headers)
+
+
+def _put_status(port: int, length: int, body: bytes = b"") -> int:
+    """Send only the headers of a large upload (plus ``body``): nginx answers from Content-Length."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = (f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                f"Content-Length: {length}\r\nConnection: close\r\n\r\n")
+        sock.sendall(head.encode() + body)
+        reply = sock.recv(4096).decode("latin-1")
+    return int(reply.split()[1])
+
+
+def test_upload_limit(stack):
+    limit = (nginxconf.max_upload_mb() + 1) * 1024 * 1024
+    assert _put_status(stack.port, limit + 1) == 413
+    small = b"--b--\r\n"
+    assert _put_status(stack.port, len(small), small) != 413  # Streamlit answers (no such session), not nginx's limit
+
+
+def test_site_file_in_repo_matches_template():
+    """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
+    example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
+    rendered = nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
+                                                           brotli=True, brotli_static=True, app_static=Path("/opt/kalbar/app/static")))
+    assert example == rendered
+
+
+def test_brotli_lines_only_with_the_module():
+    opts = dict(ports=[1], static_root=Path("/x"))
+    without = nginxconf.render_site(nginxconf.SiteOptions(**opts))
+    with_ = nginxconf.render_site(nginxconf.SiteOptions(**opts, brotli=True, brotli_static=True))
+    assert "brotli" not in without and "gzip_static on;" in without
+    assert "brotli on;" in with_ and "brotli_static on;" in with_
+    assert "X-Kalbar-Replica" not in with_  # only `serve` shows which process answered
+    assert f"client_max_body_size {nginxconf.max_upload_mb() + 1}m;" in with_
+
+
+def test_site_file_loads_in_debians_nginx_conf(tmp_path):
+    """The README's steps: Debian's own nginx.conf (modules-enabled, `gzip on` in http {}) with the
+    site file in sites-enabled must pass `nginx -t`."""
+    import subprocess
+
+    debian = Path("/etc/nginx/nginx.conf")
+    if nginx_available() or not debian.is_file():
+        pytest.skip("Debian's nginx is not installed")
+    site = tmp_path / "kalbar"
+    site.write_text((nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8") if all(nginxconf.brotli_modules())
+                    else nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
+                                                                      app_static=Path("/opt/kalbar/app/static"))))
+    conf = debian.read_text(encoding="utf-8")
+    conf = conf.replace("include /etc/nginx/sites-enabled/*;", f"include {site};")
+    conf = re.sub(r"(?m)^pid .*;$", f"pid {tmp_path}/nginx.pid;", conf)
+    conf = re.sub(r"(?m)^user .*;$", "", conf)
+    main = tmp_path / "nginx.conf"
+    main.write_text(conf, encoding="utf-8")
+    out = subprocess.run(["nginx", "-t", "-p", "/usr/share/nginx/", "-c", str(main), "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.browser
+def test_map_draws_in_chromium_through_the_proxy(stack):
+    """With the security headers (CSP, X-Frame-Options) the same-origin map iframe still draws, the
+    websocket works through nginx, and the page raises no error."""
+    from bench import browser
+    from geo.boundaries import load as load_level
+
+    why = browser.unavailable()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    desa = load_level("desa")
+    expected = int((desa["kode"].str.startswith("61.04.") & ~desa["display"].is_empty).sum())
+    console: list[str] = []
+    with sync_playwright() as pw:
+        chromium = browser.launch(pw)
+        ctx = chromium.new_context(viewport=browser.VIEWPORT)
+        ctx.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+        try:
+            r = browser.load(ctx, stack.url + KETAPANG + "&basemap=none", expected, throttle=None, timeout_s=120)
+        finally:
+            ctx.close()
+            chromium.close()
+    assert r["ok"] and r["paths"] == expected, r
+    assert not r["errors"]
+    assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
+
+
+
+def test_failover_when_a_process_stops(stack):
+    """Last in this module (it stops a process): a browser whose process is gone lands on another
+    one with a new cookie instead of an error."""
+    _, headers, _ = _get(stack.url + KETAPANG)
+    cookie, replica = _cookie(headers), headers["x-kalbar-replica"]
+    victim = stack.app_ports.index(int(replica.rsplit(":", 1)[1]))
+    stack.apps[victim].terminate()
+    stack.apps[victim].wait(20)
+    status, headers, body = _get(stack.url + KETAPANG, {"Cookie": f"kalbar_route={cookie}"})
+    assert status == 200 and b"<html" in body.lower()
+    last = re.split(r", | : ", headers["x-kalbar-replica"])[-1]  # every process tried, the one that answered last
+    assert last != replica and last in {f"127.0.0.1:{p}" for p in stack.app_ports}
+    assert _cookie(headers) and _cookie(headers) != cookie
+    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120))
+    assert s.ok, s.error
