@@ -1,0 +1,214 @@
+"""Sign-in and role-based navigation (ui/auth.py, app.py), as AppTest runs against a real SQLite store.
+
+Every role: anonymous (no publish/admin pages; the publish page refuses when opened directly),
+editor (publish page, no admin page), admin (both), an organisation (OIDC) user on or off the
+allow-list, and the setting that makes sign-in required for viewing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from geo.text import t
+
+TIMEOUT = 120
+PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/signin.py"
+EDITOR_PW, ADMIN_PW = "kata-sandi-editor-1", "kata-sandi-admin-1"
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 32, "client_id": "peta",
+    "client_secret": "rahasia", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A fresh SQLite store for this test, which the app opens through KALBAR_DATABASE_URL."""
+    from geo.store import open_store
+
+    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
+        monkeypatch.delenv(var, raising=False)
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    s = open_store(url)
+    s.add_user("editor1", "editor", password=EDITOR_PW, email="editor1@disnaker.example", by="test")
+    s.add_user("admin1", "admin", password=ADMIN_PW, by="test")
+    return s
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def has_page(at: AppTest, page: str) -> bool:
+    """Whether ``page`` is in this session's navigation (AppTest only switches to registered pages)."""
+    try:
+        at.switch_page(page)
+    except ValueError as exc:
+        assert "Could not find a navigation page" in str(exc)
+        return False
+    return True
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    open_page(at, SIGNIN)
+    at.text_input(key="auth_name").input(name)
+    at.text_input(key="auth_password").input(password)
+    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(store):
+    at = new_app()
+    assert at.metric, "the summary page shows figures without an account"
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    assert has_page(at, SIGNIN)
+    open_page(at, SIGNIN)
+    assert [x.label for x in at.text_input] == [t("auth.name", "id"), t("auth.password", "id")]
+
+
+def test_publish_and_admin_pages_refuse_when_opened_directly():
+    for page in (PUBLISH, ADMIN):
+        at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+        at.run()
+        assert not at.exception
+        assert any(t("auth.refused_signin", "id", role=t("auth.role.editor" if page == PUBLISH else "auth.role.admin", "id")) == e.value
+                   for e in at.error)
+        assert not at.get("file_uploader") and not at.dataframe
+
+
+def test_wrong_password_is_refused_and_logged(store):
+    at = sign_in(new_app(), "editor1", "salah")
+    assert any(e.value == t("auth.failed", "id") for e in at.error)
+    assert not has_page(at, PUBLISH)
+    sign_in(at, "nobody", "whatever")
+    assert not has_page(at, PUBLISH)
+    failures = [e for e in store.audit() if "editor1" in str(e.detail) or e.who == "editor1" or "nobody" in str(e.detail) or e.who == "nobody"]
+    assert len(failures) >= 2, [(e.who, e.action, e.detail) for e in store.audit()]
+
+
+def test_editor_signs_in_and_gets_the_publish_page_but_no_admin_page(store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert any(t("auth.signed_in", "id", role=t("auth.role.editor", "id")) == s.value for s in at.success)
+    assert "editor1" in [x.value for x in at.text]
+    assert has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, PUBLISH)
+    assert at.title[0].value == t("editor.title", "id")
+    assert at.get("file_uploader"), "the upload control is there"
+    assert not at.error
+
+
+def test_admin_sees_the_audit_log_and_the_users(store):
+    at = sign_in(new_app(), "admin1", ADMIN_PW)
+    assert has_page(at, PUBLISH) and has_page(at, ADMIN)
+    open_page(at, ADMIN)
+    assert at.title[0].value == t("admin.title", "id")
+    frames = [d.value for d in at.dataframe]
+    audit = next(f for f in frames if t("admin.col.action", "id") in f.columns)
+    assert len(audit) == len(store.audit(limit=2000)) and len(audit) >= 1
+    users = next(f for f in frames if t("admin.col.name", "id") in f.columns)
+    assert set(users[t("admin.col.name", "id")]) == {"editor1", "admin1"}
+
+
+def test_sign_out(store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    assert not at.exception
+    assert not has_page(at, PUBLISH)
+
+
+def test_deactivated_editor_loses_the_publish_page_at_the_next_run(store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
+    store.set_active("editor1", False, by="admin1")
+    at.run()
+    assert not has_page(at, PUBLISH)
+    sign_in(at, "editor1", EDITOR_PW)  # and cannot sign in again
+    assert any(e.value == t("auth.failed", "id") for e in at.error)
+    assert not has_page(at, PUBLISH)
+
+
+def test_role_change_takes_effect_without_signing_in_again(store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert not has_page(at, ADMIN)
+    store.set_role("editor1", "admin", by="admin1")
+    at.run()
+    assert has_page(at, ADMIN)
+
+
+def test_sign_in_required_for_viewing(store, monkeypatch):
+    monkeypatch.setenv("KALBAR_REQUIRE_SIGN_IN", "1")
+    at = new_app()
+    assert not at.metric, "no figures before signing in"
+    assert at.title[0].value == t("auth.title", "id")
+    assert any(i.value == t("auth.required_note", "id") for i in at.info)
+    assert not has_page(at, "screens/desa.py") and not has_page(at, "screens/kabupaten.py")
+    sign_in(at, "editor1", EDITOR_PW)
+    assert has_page(at, "screens/desa.py") and has_page(at, PUBLISH)
+    open_page(at, "screens/kabupaten.py")
+    assert at.metric
+
+
+def oidc_app(email: str, verified: bool = True) -> AppTest:
+    """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_oidc_allow_listed_email_is_an_editor(store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example, other@x.example")
+    monkeypatch.setenv("KALBAR_ADMIN_EMAILS", "boss@disnaker.example")
+    at = oidc_app("Data@Disnaker.example")
+    assert has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, PUBLISH)
+    assert "data@disnaker.example" in [x.value for x in at.text]
+    at = oidc_app("boss@disnaker.example")
+    assert has_page(at, ADMIN)
+
+
+def test_oidc_email_not_on_the_list_is_a_viewer(store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    at = oidc_app("stranger@elsewhere.example")
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, SIGNIN)
+    assert any(i.value == t("auth.viewer_note", "id") for i in at.info)
+    at = oidc_app("data@disnaker.example", verified=False)  # the provider did not verify the address
+    assert not has_page(at, PUBLISH)
+
+
+def test_oidc_email_of_a_store_account(store):
+    at = oidc_app("editor1@disnaker.example")  # not on any list, but an active editor account has it
+    assert has_page(at, PUBLISH)
+    store.set_active("editor1", False, by="admin1")
+    at.run()
+    assert not has_page(at, PUBLISH)
+
+
+def test_oidc_button_only_when_configured(store):
+    at = new_app()
+    open_page(at, SIGNIN)
+    assert not any(b.label == t("auth.oidc_button", "id") for b in at.button)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": False}
+    at.run()
+    open_page(at, SIGNIN)
+    assert any(b.label == t("auth.oidc_button", "id") for b in at.button)

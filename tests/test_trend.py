@@ -1,0 +1,62 @@
+"""Coverage against target per period, for the province and for one area, from hand-made tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.classify import aggregate, classify
+from geo.trend import series
+
+
+def _matched(rows):
+    return pd.DataFrame(rows, columns=["kode", "periode", "tenaga_kerja", "peserta_aktif", "target_persen"])
+
+
+ROWS = _matched([
+    ("61.01", "2024-01", 1000, 300, None), ("61.12", "2024-01", 3000, 1200, None),
+    ("61.01", "2024-02", 1000, 400, None), ("61.12", "2024-02", 3000, 1500, 60.0),
+    ("61.71", "2024-02", 2000, 500, None),  # Pontianak only reports in the second month
+])
+
+
+def frames(areas, rows, target=50.24):
+    return {p: classify(rows, areas("kabupaten"), target, p) for p in sorted(rows["periode"].unique())}
+
+
+def test_province_series_is_weighted_by_workers(areas):
+    s = series(frames(areas, ROWS), None, 50.24).set_index("periode")
+    assert list(s.index) == ["2024-01", "2024-02"]
+    assert s.loc["2024-01", "cakupan"] == pytest.approx(1500 / 4000 * 100)
+    assert s.loc["2024-02", "cakupan"] == pytest.approx(2400 / 6000 * 100)
+    assert s.loc["2024-01", "target"] == pytest.approx(50.24)
+    # a row's own target (60% for Kubu Raya) weighs in by its workers
+    assert s.loc["2024-02", "target"] == pytest.approx((1000 * 50.24 + 3000 * 60 + 2000 * 50.24) / 6000)
+    assert list(s["areas_with_data"]) == [2, 3]
+
+
+def test_area_series_and_periods_without_data(areas):
+    f = frames(areas, ROWS)
+    kubu = series(f, "61.12", 50.24).set_index("periode")
+    assert kubu.loc["2024-01", "cakupan"] == pytest.approx(40.0)
+    assert kubu.loc["2024-02", "cakupan"] == pytest.approx(50.0)
+    assert kubu.loc["2024-02", "target"] == pytest.approx(60.0)
+    pontianak = series(f, "61.71", 50.24)
+    assert list(pontianak["periode"]) == ["2024-02"]  # no row in January: no point, not a 0%
+    assert series(f, "61.05", 50.24).empty
+
+
+def test_series_from_desa_rows_rolled_up(areas):
+    desa = areas("desa")
+    ketapang = desa[desa["kode"].str.startswith("61.04.")]["kode"].head(3).tolist()
+    rows = _matched([(ketapang[0], "2023", 100, 20, None), (ketapang[1], "2023", 300, 60, None),
+                     (ketapang[0], "2024", 100, 50, None), (ketapang[1], "2024", 300, 90, None), (ketapang[2], "2024", 200, 100, None)])
+    per_desa = {p: classify(rows, desa, 50.24, p) for p in ("2023", "2024")}
+    kab = {p: aggregate(f, areas("kabupaten"), "kode_kab", 50.24) for p, f in per_desa.items()}
+    from_desa = series(per_desa, "61.04", 50.24)
+    from_kab = series(kab, "61.04", 50.24)
+    assert list(from_desa["cakupan"]) == pytest.approx([80 / 400 * 100, 240 / 600 * 100])
+    assert list(from_kab["cakupan"]) == pytest.approx(list(from_desa["cakupan"]))
+    kec = ketapang[0][:8]
+    assert series(per_desa, kec, 50.24)["tenaga_kerja"].tolist()[0] == sum(
+        tk for k, p, tk, *_ in rows.itertuples(index=False) if p == "2023" and k.startswith(kec + "."))
