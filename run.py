@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -25,6 +26,9 @@ VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 CHROMIUM = Path("/usr/bin/chromium")
+# A PostgreSQL cluster of our own on localhost, shared by every checkout on the machine (reused when running)
+PG_CLUSTER, PG_PORT, PG_ROLE = "kalbar", int(os.environ.get("KALBAR_PG_PORT", "54329")), "kalbar"
+PG_URL_ENV, PG_SKIP_ENV = "KALBAR_TEST_POSTGRES_URL", "KALBAR_TEST_POSTGRES_SKIP"
 
 
 def venv_python() -> Path:
@@ -62,6 +66,86 @@ def ensure_chromium() -> None:
     subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "chromium", "poppler-utils"], env=env, stdout=subprocess.DEVNULL)
 
 
+def _pg_bin() -> Path | None:
+    """The newest installed PostgreSQL server binaries (Debian layout)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else None
+
+
+def _apt_install(*packages: str) -> bool:
+    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if prefix is None or not shutil.which("apt-get"):
+        return False
+    step("memasang / installing " + " ".join(packages) + " (apt)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
+    return subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL) == 0
+
+
+def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run(run_as + cmd, capture_output=True, text=True, **kw)
+
+
+def _pg_ready(bin_dir: Path) -> bool:
+    return subprocess.run([str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(PG_PORT)]).returncode == 0
+
+
+def ensure_postgres(install: bool = True) -> tuple[str | None, str]:
+    """A running PostgreSQL on 127.0.0.1:PG_PORT with role+database ``kalbar``: (URL, "") or (None, why not).
+
+    Debian's packages (installed with apt when missing), one cluster ``kalbar`` made with pg_createcluster
+    (root) and reused by every later run and every checkout; a file lock keeps parallel runs from racing.
+    """
+    if os.name == "nt" or sys.platform == "darwin":
+        return None, "PostgreSQL set-up is automated for Debian/Ubuntu only; set KALBAR_TEST_POSTGRES_URL"
+    bin_dir = _pg_bin()
+    if bin_dir is None and install:
+        _apt_install("postgresql")
+        bin_dir = _pg_bin()
+    if bin_dir is None:
+        return None, "PostgreSQL is not installed (apt-get install postgresql failed or not allowed)"
+    if os.geteuid() != 0:
+        return None, "starting the test PostgreSQL cluster needs root (pg_createcluster); set KALBAR_TEST_POSTGRES_URL"
+    import fcntl
+
+    version = bin_dir.parent.name
+    password = PG_ROLE  # local test cluster on 127.0.0.1 only
+    with open("/tmp/kalbar-postgres.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _pg_ready(bin_dir):
+            exists = any(line.split()[:2] == [version, PG_CLUSTER] for line in
+                         subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.splitlines())
+            if not exists:
+                step(f"PostgreSQL: membuat klaster / creating cluster {version}/{PG_CLUSTER} on port {PG_PORT}")
+                made = subprocess.run(["pg_createcluster", version, PG_CLUSTER, "-p", str(PG_PORT)], capture_output=True, text=True)
+                if made.returncode != 0:
+                    return None, f"pg_createcluster failed: {made.stderr.strip()[:300]}"
+            started = subprocess.run(["pg_ctlcluster", version, PG_CLUSTER, "start"], capture_output=True, text=True)
+            if started.returncode != 0 and not _pg_ready(bin_dir):
+                return None, f"pg_ctlcluster start failed: {started.stderr.strip()[:300]}"
+            for _ in range(50):
+                if _pg_ready(bin_dir):
+                    break
+                time.sleep(0.2)
+            else:
+                return None, f"PostgreSQL did not accept connections on 127.0.0.1:{PG_PORT}"
+        psql = [str(bin_dir / "psql"), "-p", str(PG_PORT), "-v", "ON_ERROR_STOP=1", "-tAq"]
+        role = _as_postgres(psql + ["-c", f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'"])
+        if role.returncode != 0:
+            return None, f"psql as postgres failed: {role.stderr.strip()[:300]}"
+        if role.stdout.strip() != "1":
+            made = _as_postgres(psql + ["-c", f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{password}'"])
+            if made.returncode != 0:
+                return None, f"creating role failed: {made.stderr.strip()[:300]}"
+        db = _as_postgres(psql + ["-c", f"SELECT 1 FROM pg_database WHERE datname = '{PG_ROLE}'"])
+        if db.stdout.strip() != "1":
+            made = _as_postgres([str(bin_dir / "createdb"), "-p", str(PG_PORT), "-O", PG_ROLE, PG_ROLE])
+            if made.returncode != 0:
+                return None, f"createdb failed: {made.stderr.strip()[:300]}"
+    return f"postgresql://{PG_ROLE}:{password}@127.0.0.1:{PG_PORT}/{PG_ROLE}", ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("app", "test", "bench", "setup"))
@@ -93,6 +177,14 @@ def main() -> int:
         return subprocess.call([str(py), "-m", "streamlit", "run", "app.py", *rest], cwd=ROOT, env=env)
     if args.command == "test":
         ensure_chromium()
+        if not env.get(PG_URL_ENV):
+            step("PostgreSQL untuk tes / for the tests")
+            url, why = ensure_postgres()
+            if url:
+                env[PG_URL_ENV] = url
+            else:
+                print(f"!! PostgreSQL: {why} (PostgreSQL tests will be skipped)")
+                env[PG_SKIP_ENV] = why
         step("menjalankan tes / running the tests")
         return subprocess.call([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if args.command == "bench":

@@ -8,10 +8,11 @@ several areas is reported as ambiguous with its candidates, never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pandas as pd
 
-from .names import NameIndex, code_level, fold, normalise_code
+from .names import NameIndex, code_level, fold, name_key, normalise_code
 from .table import DEFAULT_PERIOD, CoverageTable, Issue
 from .text import t
 
@@ -39,6 +40,17 @@ class Msg:
             return v
 
         return t(self.key, lang, **{k: value(v) for k, v in self.params.items()})
+
+
+@dataclass(frozen=True)
+class AliasRule:
+    """A spelling an editor has said means area ``kode`` (within parent area ``parent`` when given).
+
+    The store's ``Alias`` records have the same three attributes and can be passed as they are."""
+
+    name: str
+    kode: str
+    parent: str | None = None
 
 
 @dataclass
@@ -81,7 +93,7 @@ def _kab_kind(code: str) -> str:
 class Matcher:
     """The indexes a level needs: its own areas plus the kabupaten and kecamatan above them."""
 
-    def __init__(self, level: str, areas: pd.DataFrame) -> None:
+    def __init__(self, level: str, areas: pd.DataFrame, aliases: Iterable[AliasRule] = ()) -> None:
         self.level = level
         parent = {"kabupaten": None, "kecamatan": "kode_kab", "desa": "kode_kec"}[level]
         self.index = NameIndex.build(level, zip(areas["kode"], areas["nama"], areas["jenis"],
@@ -95,6 +107,10 @@ class Matcher:
         kec = areas[["kode_kec", "nama_kec", "kode_kab"]].drop_duplicates("kode_kec") if level == "desa" else None
         self.kec = None if kec is None else NameIndex.build(
             "kecamatan", zip(kec["kode_kec"], kec["nama_kec"], ["kecamatan"] * len(kec), kec["kode_kab"]))
+        self.aliases: dict[str, list[AliasRule]] = {}
+        for a in aliases:
+            if a.kode in self.index.names:  # an alias to an area that no longer exists is ignored
+                self.aliases.setdefault(alias_key(a.name, level), []).append(AliasRule(a.name, a.kode, a.parent))
 
     def _labels(self, codes: tuple[str, ...] | list[str]) -> list[str]:
         """ "kode nama", with the parents below kabupaten level so same-named areas can be told apart."""
@@ -176,7 +192,26 @@ class Matcher:
             return Outcome("unmatched", Msg("join.reason.name_unknown_suggest", {"name": name, "candidates": ", ".join(labels)}), None, labels)
         return Outcome("unmatched", Msg("join.reason.name_unknown", {"name": name}))
 
+    def by_alias(self, row: dict) -> Outcome | None:
+        """A saved alias for the row's own name (or its code as written), within the row's parents."""
+        text = self.own_name(row) or _s(row.get("kode_input")) or _s(row.get("kode"))
+        rules = self.aliases.get(alias_key(text, self.level)) if text else None
+        if not rules:
+            return None
+        scope, _problem = self._parents(row)
+        codes = sorted({a.kode for a in rules if a.parent is None or scope is None or a.parent in scope})
+        if len(codes) != 1:
+            return None
+        return Outcome("matched", Msg("store.reason.alias", {"name": text, "area": self.index.label(codes[0])}), codes[0])
+
     def resolve(self, row: dict) -> Outcome:
+        """The rules below, then a saved alias for what they could not settle."""
+        outcome = self._resolve(row)
+        if outcome.status in ("unmatched", "ambiguous") and self.aliases:
+            return self.by_alias(row) or outcome
+        return outcome
+
+    def _resolve(self, row: dict) -> Outcome:
         """Code first; a code that fails falls back to the names, and the report says so."""
         raw = _s(row.get("kode_input")) or _s(row.get("kode"))
         if not raw:
@@ -198,6 +233,11 @@ class Matcher:
         return outcome
 
 
+def alias_key(text: str, level: str) -> str:
+    """How aliases are looked up: the name without its kind word and spaces ("Kab. X" = "x")."""
+    return name_key(text, level) or fold(text)
+
+
 def _input_text(row: dict) -> str:
     """What the user wrote to name the area: the code, else the names from kabupaten down."""
     if raw := _s(row.get("kode_input")) or _s(row.get("kode")):
@@ -214,16 +254,19 @@ def _row_errors(table: CoverageTable) -> dict[int, list[Issue]]:
     return out
 
 
-_REMARKS = {"join.reason.code_name_differs", "join.reason.name_after_bad_code", "join.reason.former_name"}
+_REMARKS = {"store.reason.alias", "join.reason.code_name_differs", "join.reason.name_after_bad_code", "join.reason.former_name"}
 
 
-def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None) -> JoinResult:
-    """Match every row of ``table`` to an area of ``level``; every row gets exactly one report line."""
+def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None,
+         aliases: Iterable[AliasRule] = ()) -> JoinResult:
+    """Match every row of ``table`` to an area of ``level``; every row gets exactly one report line.
+
+    ``aliases`` (saved picks of editors) settle rows the rules leave unmatched or ambiguous."""
     if areas is None:
         from .boundaries import load
 
         areas = pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
-    matcher = Matcher(level, areas)
+    matcher = Matcher(level, areas, aliases)
     errors = _row_errors(table)
     report: list[dict] = []
     reasons: list[Msg] = []

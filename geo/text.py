@@ -336,6 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # (each area of work keeps its own block, so parallel changes merge cleanly)
 MESSAGES.update(
     {
+        "store.reason.alias": ("cocok lewat alias tersimpan: \"{name}\" = {area}", "matched by a saved alias: \"{name}\" = {area}"),
     }
 )
 

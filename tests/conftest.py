@@ -42,3 +42,73 @@ def areas():
         return pd.DataFrame(boundaries.load(level).drop(columns=["geometry", "display"]))
 
     return get
+
+
+# --- the store: SQLite and the real PostgreSQL that `python run.py test` starts ------------------
+
+PG_URL_ENV, PG_SKIP_ENV = "KALBAR_TEST_POSTGRES_URL", "KALBAR_TEST_POSTGRES_SKIP"
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A uniquely named database for this test session on the test cluster, dropped afterwards.
+
+    The cluster URL comes from run.py (``KALBAR_TEST_POSTGRES_URL``); run directly, pytest reuses
+    a running cluster the same way (without installing). Otherwise PostgreSQL tests are skipped, with why."""
+    import secrets
+
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get(PG_URL_ENV)
+    why = os.environ.get(PG_SKIP_ENV, "")
+    if not base and not why:
+        try:
+            import run
+
+            base, why = run.ensure_postgres(install=False)
+        except Exception as exc:  # noqa: BLE001 - any failure means: skip, saying why
+            base, why = None, f"{type(exc).__name__}: {exc}"
+    if not base:
+        pytest.skip(f"PostgreSQL tidak tersedia / not available: {why or 'KALBAR_TEST_POSTGRES_URL not set'}")
+    import psycopg
+
+    admin = make_url(base).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    name = f"kalbar_test_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL at {admin.render_as_string(hide_password=True)} not usable: {str(exc).strip()}")
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_schema_url(database_url: str, schema: str) -> str:
+    """The session database with its own schema for one test (tables, alembic_version and all)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database per test: a SQLite file, or a schema in the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'peta.sqlite'}"
+    import secrets
+
+    return _pg_schema_url(request.getfixturevalue("pg_database"), f"t_{secrets.token_hex(5)}")
+
+
+@pytest.fixture
+def store(db_url):
+    from geo.store import open_store
+
+    s = open_store(db_url)
+    yield s
+    s.dispose()

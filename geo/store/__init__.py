@@ -1,0 +1,40 @@
+"""The shared store: published versions, users, aliases and the audit log (SQLite or PostgreSQL).
+
+``open_store()`` is the one way in; no other module of the project writes SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from .engine import DEFAULT_SQLITE, URL_ENV, make_engine, migrate, resolve_url
+from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, User, Version
+from .store import Store, login_delay, short_error
+
+__all__ = ["open_store", "Store", "StoreError", "PartialTable", "User", "Version", "Alias", "AuditEntry",
+           "PublishResult", "URL_ENV", "DEFAULT_SQLITE", "login_delay", "resolve_url"]
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    """Connect and migrate (``alembic upgrade head``). ``create=False``: a missing default SQLite file
+    is not created (StoreError instead), for read-only users such as ``python -m geo check``."""
+    resolved = resolve_url(url) if url is None or url.strip() else resolve_url(None)
+    try:
+        u = make_url(resolved)
+    except ArgumentError:
+        raise StoreError(f"Alamat basis data tidak sah / invalid database URL: {url!r}") from None
+    shown = u.render_as_string(hide_password=True)
+    if not create and u.get_backend_name() == "sqlite" and u.database and not Path(u.database).exists():
+        raise StoreError(f"Belum ada basis data / no database yet: {shown}")
+    try:
+        engine = make_engine(resolved)
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Basis data tidak dapat dipakai / database unusable: {shown}: {short_error(exc)}") from None
+    except Exception as exc:  # a driver or alembic error outside SQLAlchemy's hierarchy (e.g. missing driver module)
+        raise StoreError(f"Basis data tidak dapat dipakai / database unusable: {shown}: {type(exc).__name__}: "
+                         f"{short_error(exc)}") from None
+    return Store(engine)

@@ -1,0 +1,68 @@
+"""From uploaded bytes to what a coverage version stores: matched rows, JSON report, new aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import DEFAULT_TARGET
+from ..join import AliasRule, join
+from ..report import CheckReport
+from ..suggest import suggest
+from ..table import read_table
+from .models import StoreError
+
+_PARENT_LEN = {"kabupaten": None, "kecamatan": 5, "desa": 8}
+
+
+@dataclass
+class Prepared:
+    rows: pd.DataFrame
+    report: dict
+    periods: list[str]
+    new_aliases: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+
+def level_areas(level: str) -> pd.DataFrame:
+    from ..boundaries import load
+
+    return pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
+
+
+def pick_aliases(table, level: str, areas: pd.DataFrame, picks: dict[int, str]) -> list[tuple[str, str, str | None]]:  # noqa: ANN001
+    """Each pick {row number: kode} as (spelling in that row, kode, parent kode)."""
+    known = set(areas["kode"])
+    by_row = {int(r["baris"]): r for r in table.data.to_dict(orient="records")}
+    out = []
+    for baris, kode in sorted(picks.items()):
+        row = by_row.get(int(baris))
+        if row is None:
+            raise StoreError(f"Baris {baris} tidak ada di tabel / row {baris} is not in the table")
+        if kode not in known:
+            raise StoreError(f"Baris {baris}: kode {kode} bukan wilayah tingkat {level} / not a {level} area")
+        name = next((row[c].strip() for c in (level, "nama", "kode_input", "kode") if isinstance(row.get(c), str) and row[c].strip()), None)
+        if not name:
+            raise StoreError(f"Baris {baris}: tidak ada nama untuk alias / no name to save as an alias")
+        cut = _PARENT_LEN[level]
+        out.append((name, kode, kode[:cut] if cut else None))
+    return out
+
+
+def build_report(table, result, level: str, areas: pd.DataFrame, target: float = DEFAULT_TARGET) -> dict:  # noqa: ANN001
+    """What ``python -m geo check --json`` prints, plus suggestions for every unsettled row."""
+    report = CheckReport(level, table, result, target, "id").as_dict()
+    report["suggestions"] = {str(k): v for k, v in suggest(table, result, areas).items()}
+    return report
+
+
+def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str],
+            areas: pd.DataFrame | None = None) -> Prepared:
+    areas = level_areas(level) if areas is None else areas
+    table = read_table(content, filename=filename)
+    new = pick_aliases(table, level, areas, picks) if picks else []
+    rules = [*aliases, *(AliasRule(n, k, p) for n, k, p in new)]
+    result = join(table, level, areas, aliases=rules)
+    report = build_report(table, result, level, areas)
+    periods = sorted(set(result.matched["periode"].astype(str)))
+    return Prepared(result.matched, report, periods, new)

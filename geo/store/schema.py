@@ -1,0 +1,82 @@
+"""The tables, as SQLAlchemy Core metadata (the migrations create the same thing)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text)
+
+metadata = MetaData()
+
+# One row, bumped in every transaction that changes what viewers see: change_token() reads it.
+state = Table(
+    "store_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("serial", Integer, nullable=False),
+)
+
+versions = Table(
+    "versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("level", String(16)),
+    Column("periods", Text, nullable=False),  # JSON list
+    Column("filename", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("note", Text, nullable=False),
+    Column("published_by", String(128), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("retracted", Boolean, nullable=False),
+    Column("n_rows", Integer, nullable=False),
+    Column("n_matched", Integer, nullable=False),
+    Column("summary", Text, nullable=False),  # JSON
+)
+
+# The heavy parts of a version, read only when needed.
+version_data = Table(
+    "version_data", metadata,
+    Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
+    Column("original", LargeBinary, nullable=False),  # the file as published
+    Column("report", Text, nullable=False),  # JSON join report (check --json + suggestions)
+    Column("rows", LargeBinary, nullable=False),  # matched rows as Parquet: dtypes round-trip exactly
+    Column("n_rows", Integer, nullable=False),  # row count of ``rows``, checked on read
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("email", String(255), unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+login_failures = Table(
+    "login_failures", metadata,
+    Column("name", String(128), primary_key=True),  # as typed (also for unknown names)
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", DateTime(timezone=True), nullable=False),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("level", String(16), nullable=False),
+    Column("name", String(255), nullable=False),  # as written in the table
+    Column("name_key", String(255), nullable=False, index=True),
+    Column("kode", String(32), nullable=False),
+    Column("parent", String(32)),
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("removed_by", String(128)),  # aliases are removed by marking: nothing is deleted
+    Column("removed_at", DateTime(timezone=True)),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+)

@@ -1,0 +1,244 @@
+"""The store on both backends: publishing, history, retraction, aliases, users, audit, errors."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+from geo.join import join
+from geo.sample import sample_path
+from geo.store import PartialTable, StoreError, login_delay, open_store
+from geo.table import read_table
+
+KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.12,Kubu Raya,2024,290000,98000
+61.71,Kota Pontianak,2024,300000,150000
+"""
+KAB_2024_FIX = KAB_2024.replace(b"90000", b"95000")  # restates 2024
+KAB_2025 = KAB_2024.replace(b"2024", b"2025").replace(b"98000", b"120000")
+MESSY = b"""kabupaten,periode,tenaga_kerja,peserta_aktif
+KAB. SAMBAS,2024,300000,90000
+Pontianak,2024,100000,30000
+Kab Kubu Rayaa,2024,290000,98000
+"""
+
+
+def test_fresh_store(store):
+    assert store.change_token() == "0"
+    assert store.versions() == [] and store.current() == {} and store.current_rows("kabupaten").empty
+    assert "peta" in store.display_url or "kalbar_test" in store.display_url
+    assert ":kalbar@" not in store.display_url  # no password shown
+
+
+def test_publish_keeps_rows_report_and_original(store, areas):
+    content = sample_path("desa").read_bytes()
+    res = store.publish(content, "desa contoh.csv", "desa", "ana", "bulan ini")
+    v = res.version
+    assert res.created and v.id == 1 and v.kind == "coverage" and v.level == "desa"
+    assert v.n_rows == v.n_matched == 2130 and v.published_by == "ana" and v.note == "bulan ini"
+    assert v.published_at.tzinfo is not None and not v.retracted and v.periods == ("2024",)
+    expected = join(read_table(content, filename="desa.csv"), "desa", areas("desa")).matched
+    pd.testing.assert_frame_equal(store.rows(v.id), expected)
+    pd.testing.assert_frame_equal(store.current_rows("desa"), expected)
+    assert store.original(v.id) == ("desa contoh.csv", content)
+    report = store.report(v.id)
+    assert report["summary"]["matched"] == 2130 and report["level"] == "desa" and report["suggestions"] == {}
+    assert store.version(v.id) == v and store.version(999) is None
+
+
+def test_same_bytes_twice_writes_nothing(store):
+    first = store.publish(KAB_2024, "a.csv", "kabupaten", "ana")
+    token = store.change_token()
+    again = store.publish(KAB_2024, "other name.csv", "kabupaten", "budi", "again")
+    assert not again.created and again.version == first.version
+    assert store.change_token() == token and len(store.versions()) == 1
+    assert [e.action for e in store.audit()].count("publish") == 1
+    # at another level the same bytes are another version (and here: unmatched codes)
+    with pytest.raises(PartialTable):
+        store.publish(KAB_2024, "a.csv", "kecamatan", "ana")
+
+
+def test_history_restatement_and_pinning(store):
+    v1 = store.publish(KAB_2024, "jan.csv", "kabupaten", "ana").version
+    t1 = store.change_token()
+    v2 = store.publish(KAB_2025, "2025.csv", "kabupaten", "ana").version
+    v3 = store.publish(KAB_2024_FIX, "fix.csv", "kabupaten", "budi", "koreksi Sambas").version
+    assert store.change_token() != t1
+    cur = store.current()["kabupaten"]
+    assert cur["2024"].id == v3.id and cur["2025"].id == v2.id
+    rows = store.current_rows("kabupaten")
+    assert sorted(rows["periode"].unique()) == ["2024", "2025"] and len(rows) == 6
+    sambas = rows[(rows["kode"] == "61.01")].set_index("periode")["peserta_aktif"]
+    assert sambas["2024"] == 95000 and sambas["2025"] == 90000
+    # the old figures stay readable, and "as of v2" reproduces them
+    assert store.rows(v1.id).set_index("kode").loc["61.01", "peserta_aktif"] == 90000
+    pinned = store.current_rows("kabupaten", as_of=v2.id)
+    assert pinned[pinned["periode"] == "2024"].set_index("kode").loc["61.01", "peserta_aktif"] == 90000
+    assert store.current(as_of=v1.id) == {"kabupaten": {"2024": v1}}
+    assert [v.id for v in store.versions()] == [v3.id, v2.id, v1.id]
+
+
+def test_retract_and_restore(store):
+    v1 = store.publish(KAB_2024, "jan.csv", "kabupaten", "ana").version
+    v2 = store.publish(KAB_2024_FIX, "fix.csv", "kabupaten", "ana").version
+    token = store.change_token()
+    store.retract(v2.id, "budi", "salah angka")
+    assert store.change_token() != token
+    assert store.version(v2.id).retracted and store.current()["kabupaten"]["2024"].id == v1.id
+    assert [v.id for v in store.versions(include_retracted=False)] == [v1.id]
+    # retracted bytes can be published again as a new version
+    assert store.rows(v2.id).set_index("kode").loc["61.01", "peserta_aktif"] == 95000
+    store.restore(v2.id, "budi")
+    assert store.current()["kabupaten"]["2024"].id == v2.id
+    actions = [(e.action, e.who, e.detail.get("version")) for e in store.audit()]
+    assert actions[:2] == [("restore", "budi", v2.id), ("retract", "budi", v2.id)]
+    assert store.audit()[1].detail["reason"] == "salah angka"
+    with pytest.raises(StoreError):
+        store.retract(999, "budi")
+
+
+def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
+    with pytest.raises(PartialTable) as err:
+        store.publish(MESSY, "messy.csv", "kabupaten", "ana")
+    report = err.value.report
+    assert report["summary"] == {"rows": 3, "matched": 1, "unmatched": 1, "ambiguous": 1, "invalid": 0, "duplicate": 0}
+    assert store.versions() == [] and store.change_token() == "0"
+    # suggestions: Pontianak is Kota Pontianak or Mempawah (formerly Kabupaten Pontianak); "Kubu Rayaa" is Kubu Raya
+    sug = report["suggestions"]
+    assert {s["kode"] for s in sug["3"][:2]} == {"61.02", "61.71"}
+    assert sug["4"][0]["kode"] == "61.12"
+    res = store.publish(MESSY, "messy.csv", "kabupaten", "ana", picks={3: "61.02", 4: "61.12"})
+    assert res.version.n_matched == 3
+    stored = store.report(res.version.id)
+    assert stored["summary"]["matched"] == 3
+    assert {r["reason_code"] for r in stored["matched"] if r["baris"] in (3, 4)} == {"store.reason.alias"}
+    saved = store.aliases("kabupaten")
+    assert [(a.name, a.kode, a.parent, a.created_by) for a in saved] == [("Pontianak", "61.02", None, "ana"),
+                                                                       ("Kab Kubu Rayaa", "61.12", None, "ana")]
+    # next month's table with the same spellings matches by itself
+    nxt = MESSY.replace(b"2024", b"2024-02")
+    assert store.publish(nxt, "feb.csv", "kabupaten", "ana").version.n_matched == 3
+    store.remove_alias(saved[0].id, "budi")
+    assert [a.name for a in store.aliases()] == ["Kab Kubu Rayaa"]
+    with pytest.raises(PartialTable):
+        store.publish(MESSY.replace(b"2024", b"2024-03"), "mar.csv", "kabupaten", "ana")
+    partial = store.publish(MESSY.replace(b"2024", b"2024-03"), "mar.csv", "kabupaten", "ana", accept_partial=True)
+    assert partial.version.n_matched == 2 and partial.version.n_rows == 3
+    assert any(e.action == "alias_remove" and e.who == "budi" for e in store.audit())
+
+
+def test_bad_pick_is_refused(store):
+    with pytest.raises(StoreError, match="61.12.01"):
+        store.publish(MESSY, "messy.csv", "kabupaten", "ana", picks={3: "61.12.01"})
+    with pytest.raises(StoreError, match="99"):
+        store.publish(MESSY, "messy.csv", "kabupaten", "ana", picks={99: "61.02"})
+    assert store.versions() == [] and store.aliases() == []
+
+
+def test_desa_alias_is_kept_within_its_kecamatan(store, areas):
+    desa = areas("desa")
+    row = desa[desa["kode"] == "61.12.01.2001"].iloc[0]
+    table = (f"kabupaten,kecamatan,desa,periode,tenaga_kerja,peserta_aktif\n"
+             f"{row.nama_kab},{row.nama_kec},{row.nama}xq,2024,100,40\n").encode()
+    with pytest.raises(PartialTable) as err:
+        store.publish(table, "d.csv", "desa", "ana")
+    assert err.value.report["suggestions"]["2"][0]["kode"] == "61.12.01.2001"
+    store.publish(table, "d.csv", "desa", "ana", picks={2: "61.12.01.2001"})
+    assert [(a.kode, a.parent) for a in store.aliases("desa")] == [("61.12.01.2001", "61.12.01")]
+    other_kec = desa[(desa["kode_kec"] != "61.12.01")].iloc[0]
+    elsewhere = table.decode().replace(str(row.nama_kec), str(other_kec.nama_kec)).replace(str(row.nama_kab), str(other_kec.nama_kab))
+    with pytest.raises(PartialTable):
+        store.publish(elsewhere.replace("2024", "2025").encode(), "e.csv", "desa", "ana")
+
+
+def test_users_and_roles(store):
+    ana = store.add_user("ana", "editor", "rahasia-1", email="Ana@Example.org")
+    assert ana.role == "editor" and ana.active and ana.has_password and ana.email == "ana@example.org"
+    assert store.user_by_email("ana@example.ORG") == ana
+    assert store.add_user("oidc", "admin").has_password is False
+    with pytest.raises(StoreError, match="ana"):
+        store.add_user("ana", "admin", "x")
+    with pytest.raises(StoreError):
+        store.add_user("eve", "root", "x")
+    assert store.verify_password("ana", "rahasia-1", "127.0.0.1") == store.user("ana")
+    assert store.verify_password("ana", "salah") is None
+    assert store.verify_password("oidc", "") is None and store.verify_password("nobody", "x") is None
+    store.set_role("ana", "admin", by="root")
+    store.set_password("ana", "baru-2", by="ana")
+    assert store.verify_password("ana", "rahasia-1") is None and store.verify_password("ana", "baru-2").role == "admin"
+    store.set_active("ana", False, by="root")
+    assert store.verify_password("ana", "baru-2") is None and not store.user("ana").active
+    assert [u.name for u in store.users()] == ["ana", "oidc"]
+    acts = [e.action for e in store.audit()]
+    for a in ("user_add", "user_role", "user_password", "user_active", "login", "login_failed"):
+        assert a in acts
+    with pytest.raises(StoreError):
+        store.set_role("nobody", "editor", by="root")
+
+
+def test_repeated_failures_are_slowed_and_logged(store):
+    store.add_user("ana", "editor", "benar")
+    took = []
+    for _ in range(5):
+        start = time.perf_counter()
+        assert store.verify_password("ana", "salah", client="10.0.0.9") is None
+        took.append(time.perf_counter() - start)
+    assert [login_delay(n) for n in range(5)] == [0, 0, 0, 0.25, 0.5]
+    assert took[3] >= 0.25 and took[4] >= 0.5 and took[4] > took[0] + 0.4
+    failed = [e for e in store.audit() if e.action == "login_failed"]
+    assert [e.detail["failures"] for e in failed] == [5, 4, 3, 2, 1] and failed[0].detail["client"] == "10.0.0.9"
+    assert store.recent_failures("ana") == 5
+    # the right password still works (after the wait) and clears the count
+    assert store.verify_password("ana", "benar") is not None and store.recent_failures("ana") == 0
+    # unknown names are slowed too
+    for _ in range(3):
+        store.verify_password("ghost", "x")
+    assert store.recent_failures("ghost") == 3
+
+
+def test_change_token_seen_by_another_connection(db_url):
+    a, b = open_store(db_url), open_store(db_url)
+    try:
+        before = b.change_token()
+        v = a.publish(KAB_2024, "jan.csv", "kabupaten", "ana").version
+        assert b.change_token() != before and b.current()["kabupaten"]["2024"].id == v.id
+        a.add_alias("kabupaten", "Kab Pontianak Lama", "61.02", "ana")
+        assert [x.kode for x in b.aliases()] == ["61.02"]
+        mid = b.change_token()
+        a.retract(v.id, "ana")
+        assert b.change_token() != mid
+    finally:
+        a.dispose()
+        b.dispose()
+
+
+def test_publish_rows_generic_kind(store):
+    rows = pd.DataFrame({"kode": ["61", "61.71"], "tahun": ["2026", "2026"], "target_persen": [52.0, 45.0]})
+    res = store.publish_rows("targets", None, "target.csv", b"kode,tahun,target\n", rows, {"summary": {"rows": 2}},
+                             ["2026"], "ana", "RPJMN")
+    assert res.created and res.version.kind == "targets" and res.version.level is None
+    assert store.versions() == [] and [v.id for v in store.versions("targets")] == [res.version.id]
+    pd.testing.assert_frame_equal(store.rows(res.version.id), rows)
+    assert store.current("targets") == {"": {"2026": res.version}}
+    pd.testing.assert_frame_equal(store.current_rows(None, kind="targets"), rows)
+    assert not store.publish_rows("targets", None, "again.csv", b"kode,tahun,target\n", rows, {}, ["2026"], "ana").created
+
+
+def test_unreachable_and_broken_databases_give_one_line(tmp_path):
+    with pytest.raises(StoreError) as err:
+        open_store("postgresql://kalbar:secret@127.0.0.1:9/none")
+    msg = str(err.value)
+    assert "\n" not in msg and "127.0.0.1:9" in msg and "secret" not in msg
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as err:
+        open_store(f"sqlite:///{junk}")
+    assert "\n" not in str(err.value) and "junk.sqlite" in str(err.value)
+    with pytest.raises(StoreError):
+        open_store("nonsense://")
+    with pytest.raises(StoreError, match="no database"):
+        open_store(f"sqlite:///{tmp_path / 'missing.sqlite'}", create=False)
+    assert not (tmp_path / "missing.sqlite").exists()
