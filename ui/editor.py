@@ -26,12 +26,18 @@ RESULT_KEY = "editor_result"
 # --- preview: the join report before anything is written ------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def preview(content: bytes, filename: str, level: str, alias_token: str) -> dict:
-    """The report ``publish`` would store for this file (aliases included), without publishing it."""
-    from geo.store import preview as store_preview  # noqa: F401  (resolved when the store API lands)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _preview(content: bytes, filename: str, level: str, alias_ids: tuple[int, ...], picks: tuple[tuple[int, str], ...],
+             _aliases: list) -> dict:
+    from geo.store.publishing import prepare
 
-    return store_preview(content, filename, level)
+    return prepare(content, filename, level, _aliases, dict(picks)).report
+
+
+def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
+    """The report ``publish`` would store for this file (stored aliases and ``picks`` applied), without publishing."""
+    aliases = auth.store().aliases(level)
+    return _preview(content, filename, level, tuple(a.id for a in aliases), tuple(sorted((picks or {}).items())), aliases)
 
 
 def _summary(report: dict) -> dict[str, int]:
@@ -71,20 +77,21 @@ def show_report(report: dict, lg: str) -> None:
 def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
     """For each unmatched/ambiguous row, a choice among its suggested official areas (None: leave it)."""
     picks: dict[int, str] = {}
-    rows = [r for k in ("unmatched", "ambiguous") for r in report.get(k, [])]
-    rows = [r for r in rows if r.get("suggestions")]
+    suggestions = report.get("suggestions") or {}
+    rows = [r for k in ("unmatched", "ambiguous") for r in report.get(k, []) if suggestions.get(str(r.get("baris")))]
     if not rows:
         return picks
     st.subheader(t("editor.pick_title", lg))
     st.caption(t("editor.pick_help", lg))
     for r in sorted(rows, key=lambda r: int(r.get("baris") or 0)):
-        options = [None, *[s["kode"] for s in r["suggestions"]]]
-        labels = {s["kode"]: s.get("label") or s["kode"] for s in r["suggestions"]}
         baris = int(r["baris"])
+        found = suggestions[str(baris)]
+        labels = {s["kode"]: " ".join(x for x in (s["kode"], s.get("nama") or "", f"({s['where']})" if s.get("where") else "") if x)
+                  for s in found}
         st.text(f"{t('col.row', lg)} {baris}: {r.get('input') or ''}")  # the cell as written: plain text
         choice = st.selectbox(
             t("editor.pick_label", lg, row=baris),
-            options,
+            [None, *labels],
             key=f"pick_{key}_{baris}",
             format_func=lambda k, labels=labels: t("editor.pick_none", lg) if k is None else labels.get(k, k),
         )
@@ -108,7 +115,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     content = up.getvalue()
     key = hashlib.sha256(content).hexdigest()[:12] + level
     try:
-        report = preview(content, up.name, level, store.change_token() + str(len(store.aliases(level))))
+        report = preview(content, up.name, level)
     except TableError as exc:
         st.error(t("editor.unreadable", lg, detail=exc.message(lg)), icon=":material/error:")
         st.text(up.name)
@@ -119,10 +126,19 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         return
     st.subheader(t("editor.report_title", lg))
     st.text(up.name)
-    show_report(report, lg)
+    report_box = st.container()  # filled after the pickers: the report shows what the picks change
     picks = pickers(report, key, lg)
+    if picks:
+        try:
+            report = preview(content, up.name, level, picks)
+        except StoreError as exc:
+            st.error(t("editor.store_error", lg), icon=":material/error:")
+            st.text(str(exc))
+            return
+    with report_box:
+        show_report(report, lg)
     s = _summary(report)
-    open_rows = sum(s[k] for k in PROBLEMS) - len(picks)
+    open_rows = sum(s[k] for k in PROBLEMS)
     note = st.text_area(t("editor.note", lg), key="pub_note", max_chars=2000)
     confirmed = True
     if open_rows > 0:
