@@ -16,6 +16,7 @@ from geo.text import t
 from . import auth
 
 ROLES = ("editor", "admin")
+FLASH = "admin_added"
 
 
 def _when(value) -> str:
@@ -61,6 +62,9 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
 
     store = auth.store()
     users = store.users()
+    if added := st.session_state.pop(FLASH, None):
+        st.success(t("admin.added", lg))
+        st.text(added)
     st.dataframe(
         pd.DataFrame([{t("admin.col.name", lg): u.name, t("admin.col.role", lg): t(f"auth.role.{u.role}", lg),
                        t("admin.col.email", lg): u.email or "", t("admin.col.active", lg): t("admin.yes" if u.active else "admin.no", lg),
@@ -86,8 +90,8 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
                     st.error(t("admin.failed", lg))
                     st.text(str(exc))
                 else:
-                    st.success(t("admin.added", lg))
-                    st.text(name.strip())
+                    st.session_state[FLASH] = name.strip()
+                    st.rerun()  # so the lists below include the new account
     if not users:
         return
     st.markdown(f"**{t('admin.change_title', lg)}**")
