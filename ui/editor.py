@@ -109,11 +109,12 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     store = auth.store()
     level = st.selectbox(t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg))
     up = st.file_uploader(t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg))
-    shown_result()
     if up is None:
+        shown_result(None)
         return
     content = up.getvalue()
     key = hashlib.sha256(content).hexdigest()[:12] + level
+    shown_result(key)
     try:
         report = preview(content, up.name, level)
     except TableError as exc:
@@ -155,7 +156,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             st.error(t("editor.store_error", lg), icon=":material/error:")
             st.text(str(exc))
             return
-        st.session_state[RESULT_KEY] = (result.version.id, result.created)
+        st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
         st.rerun()
 
 
@@ -166,13 +167,14 @@ def view_url(version_id: int) -> str:
     return f"{root}/ringkasan?v={version_id}"
 
 
-def shown_result() -> None:
-    """The outcome of the last publish in this session: version number, whether it was new, the link."""
+def shown_result(upload_key: str | None) -> None:
+    """The outcome of the last publish in this session (version number, whether it was new, the link),
+    while the file published is still the one in the upload box (or the box was emptied)."""
     done = st.session_state.get(RESULT_KEY)
-    if not done:
+    if not done or (upload_key is not None and upload_key != done[2]):
         return
     lg = auth.lang()
-    version_id, created = done
+    version_id, created, _key = done
     if created:
         st.success(t("editor.published", lg, version=version_id), icon=":material/check_circle:")
     else:
