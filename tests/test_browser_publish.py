@@ -149,6 +149,7 @@ def test_anonymous_visitor_has_no_publish_page(server, browser):
         assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
         page.goto(server.url + "/terbitkan")  # typed by hand: not a page for this visitor
         page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
+        page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
         assert page.get_by_text(t("editor.title", "id")).count() == 0
         assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
     finally:
