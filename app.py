@@ -54,7 +54,7 @@ if problem:
     st.text(problem)
     st.stop()
 
-_lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
+_lang = auth.lang()
 _view_pages = [
     st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),
     st.Page("screens/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),

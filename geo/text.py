@@ -377,6 +377,10 @@ MESSAGES.update(
             "Halaman ini hanya untuk {role} yang sudah masuk. Masuk lewat \"Masuk / Sign in\" di sidebar.",
             "This page is for signed-in {role}s only. Sign in through \"Sign in / Masuk\" in the sidebar.",
         ),
+        "auth.store_down": (
+            "Basis data tidak dapat dihubungi, jadi masuk tidak mungkin saat ini. Melihat peta tetap bisa.",
+            "The database cannot be reached, so signing in is not possible right now. The maps still work.",
+        ),
         "auth.refused_role": ("Akun Anda tidak berhak membuka halaman ini (perlu: {role}).", "Your account may not open this page (needs: {role})."),
         # the publishing page
         "editor.title": ("Terbitkan data cakupan", "Publish coverage data"),

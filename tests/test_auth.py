@@ -212,3 +212,28 @@ def test_oidc_button_only_when_configured(app_store):
     at.run()
     open_page(at, SIGNIN)
     assert any(b.label == t("auth.oidc_button", "id") for b in at.button)
+
+
+def test_oidc_sign_out_clears_the_identity(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    at = oidc_app("data@disnaker.example")
+    open_page(at, SIGNIN)
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    assert not at.exception
+    assert at.user.get("is_logged_in") is False  # st.logout cleared Streamlit's user
+    at.run()  # the browser's next session (st.logout redirects and starts one)
+    assert not has_page(at, PUBLISH)
+
+
+def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
+    from bench.servers import free_port
+
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
+    # nothing listens on that port: the database is unreachable
+    monkeypatch.setenv("KALBAR_DATABASE_URL", f"postgresql+psycopg://peta:x@127.0.0.1:{free_port()}/peta?connect_timeout=2")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(e.value == t("auth.store_down", "id") for e in at.sidebar.error)
+    assert not has_page(at, PUBLISH)

@@ -94,7 +94,7 @@ def publish(page, path, expect_version: int) -> str:
     page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
     page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=60_000)
     link = page.get_by_label(t("editor.share_caption", "id")).input_value()
-    assert link.endswith(f"?v={expect_version}")
+    assert link.endswith(f"/?v={expect_version}")
     return link
 
 
@@ -134,7 +134,7 @@ def test_editor_publishes_and_a_visitor_sees_the_pinned_figures(server, browser)
         second_link = publish(page, server.tmp / "cakupan_2.csv", 2)
         assert coverage(SECOND) != coverage(FIRST)
         assert open_as_visitor(browser, second_link)[0] == coverage(SECOND)
-        assert open_as_visitor(browser, server.url + "/ringkasan")[0] == coverage(SECOND), "the current data is the newer version"
+        assert open_as_visitor(browser, server.url + "/")[0] == coverage(SECOND), "the current data is the newer version"
         assert open_as_visitor(browser, first_link)[0] == coverage(FIRST), "the first link still shows the first figures"
     finally:
         editor.close()

@@ -60,3 +60,48 @@ def test_series_from_desa_rows_rolled_up(areas):
     kec = ketapang[0][:8]
     assert series(per_desa, kec, 50.24)["tenaga_kerja"].tolist()[0] == sum(
         tk for k, p, tk, *_ in rows.itertuples(index=False) if p == "2023" and k.startswith(kec + "."))
+
+
+# --- the chart on the pages (ui/trend.py) ------------------------------------------------------------
+
+
+def _trend_expander(at):
+    from geo.text import t
+
+    prefix = t("trend.title", "id", n=2)
+    return [e for e in at.expander if e.label == prefix]
+
+
+def _captions(exp) -> list[str]:
+    out = []
+
+    def walk(node):
+        if type(node).__name__ == "Caption":
+            out.append(node.value)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(exp)
+    return out
+
+
+def test_pages_show_no_trend_with_one_period():
+    from test_app import app
+
+    assert not _trend_expander(app("screens/kabupaten.py"))
+    assert not _trend_expander(app("screens/desa.py", kab="61.12"))
+
+
+def test_trend_for_province_and_selected_kabupaten_from_an_upload():
+    from geo import fmt
+    from test_app import MESSY_TWO_PERIODS, app, upload
+
+    at = upload(app("screens/desa.py", kab="61.12", target="50.24"), "dua periode.csv", MESSY_TWO_PERIODS)
+    (exp,) = _trend_expander(at)
+    province, kubu = _captions(exp)
+    # straight from the table: 2023 has Sambas and Kubu Raya; 2024 adds Kota Pontianak and "Kabupaten Pontianak" (Mempawah)
+    p2023 = (81_000 + 110_000) / (300_000 + 290_000) * 100
+    p2024 = (90_000 + 98_600 + 160_500 + 40_000) / (300_000 + 290_000 + 300_000 + 140_000) * 100
+    assert province == f"2023: {fmt.percent(p2023)} / 50,24% · 2024: {fmt.percent(p2024)} / 50,24%"
+    assert kubu == f"2023: {fmt.percent(110_000 / 290_000 * 100)} / 50,24% · 2024: 34,00% / 50,24%"
+    assert "Kabupaten Kubu Raya" in [x.value for x in at.text]

@@ -24,6 +24,7 @@ SIGNIN_PAGE = "screens/signin.py"
 PUBLISH_PAGE = "screens/publish.py"
 ADMIN_PAGE = "screens/admin.py"
 DATABASE_ENV = "KALBAR_DATABASE_URL"
+LANG_KEY = "_auth_lang"
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,12 @@ def oidc_configured() -> bool:
 
 
 def lang() -> str:
-    value = st.session_state.get("w_lang") or st.query_params.get("lang", "id")
-    return value if value in ("id", "en") else "id"
+    """The UI language; kept in a plain session key too, since the viewing pages' language widget
+    (and so its value) is dropped while a page without it runs."""
+    value = st.session_state.get("w_lang") or st.session_state.get(LANG_KEY) or st.query_params.get("lang", "id")
+    value = value if value in ("id", "en") else "id"
+    st.session_state[LANG_KEY] = value
+    return value
 
 
 # --- who is signed in ---------------------------------------------------------------------------
@@ -101,7 +106,14 @@ def current() -> Identity | None:
     """The signed-in person, or None; a built-in account is re-read from the store each run."""
     ident = st.session_state.get(SESSION_KEY)
     if isinstance(ident, Identity):
-        account = store().user(ident.name)
+        from geo.store import StoreError
+
+        try:
+            account = store().user(ident.name)
+        except StoreError as exc:  # cannot confirm the account: treat as signed out, say why
+            st.sidebar.error(t("auth.store_down", lang()), icon=":material/error:")
+            st.sidebar.text(str(exc))
+            return None
         if account is None or not getattr(account, "active", True):
             st.session_state.pop(SESSION_KEY, None)
             return None
@@ -121,7 +133,7 @@ def role(ident: Identity | None) -> str | None:
 def sign_in(name: str, password: str) -> Identity | None:
     """Check a built-in account's password (the store slows repeated failures and logs them)."""
     client = str(getattr(st.context, "ip_address", None) or "")
-    account = store().verify_password(name.strip(), password, client=client)
+    account = store().verify_password(name.strip(), password, client=client)  # StoreError: see sign_in_page
     if account is None or not getattr(account, "active", True):
         return None
     ident = Identity(account.name, account.role, "password", getattr(account, "email", None))
@@ -201,9 +213,18 @@ def sign_in_page() -> None:
         password = st.text_input(t("auth.password", lg), type="password", key="auth_password", autocomplete="current-password")
         submitted = st.form_submit_button(t("auth.submit", lg), type="primary")
     if submitted:
+        from geo.store import StoreError
+
         if not name.strip() or not password:
             st.error(t("auth.missing", lg))
-        elif sign_in(name, password) is None:
+            return
+        try:
+            ident = sign_in(name, password)
+        except StoreError as exc:
+            st.error(t("auth.store_down", lg), icon=":material/error:")
+            st.text(str(exc))
+            return
+        if ident is None:
             st.error(t("auth.failed", lg), icon=":material/error:")
         else:
             st.rerun()

@@ -161,10 +161,14 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
 
 
 def view_url(version_id: int) -> str:
-    """The address of the summary page pinned to ``version_id`` (what a leader should be sent)."""
+    """The address of the summary page pinned to ``version_id`` (what a leader should be sent).
+
+    The summary is the default page, which Streamlit serves at the app's root (its url_path is
+    ignored: /ringkasan answers "page not found").
+    """
     here = (st.context.url or "").split("?")[0].rstrip("/") if getattr(st.context, "url", None) else ""
     root = here.rsplit("/", 1)[0] if here.rsplit("/", 1)[-1] in ("terbitkan", "admin", "masuk") else here
-    return f"{root}/ringkasan?v={version_id}"
+    return f"{root}/?v={version_id}"
 
 
 def shown_result(upload_key: str | None) -> None:
