@@ -34,12 +34,12 @@ def ringkasan() -> None:
     else:
         st.title(t("app.title", lang))
         st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
-        views.sample_banner(lang)
+        views.sample_banner(lang, "kabupaten", period)
         views.metrics(tot, t("level.kabupaten", lang), lang)
         kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
         target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
-                               basemap=state.basemap, present=state.present)
+                               basemap=state.basemap, present=state.present, version=state.version)
         st.switch_page("screens/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return

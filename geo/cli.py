@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,13 +32,32 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0 if summary.all_valid else 1
 
 
+def _store_aliases(args: argparse.Namespace) -> list:
+    """The store's aliases for ``check``; a missing or unreachable store only costs a note on stderr."""
+    from .store import StoreError, open_store
+
+    try:
+        store = open_store(args.database, create=False)
+    except StoreError as exc:
+        if args.database or os.environ.get("KALBAR_DATABASE_URL"):
+            print(f"!! {exc} — alias tidak dipakai / aliases not used", file=sys.stderr)
+        return []
+    try:
+        return store.aliases(args.level)
+    except StoreError as exc:
+        print(f"!! {exc} — alias tidak dipakai / aliases not used", file=sys.stderr)
+        return []
+    finally:
+        store.dispose()
+
+
 def _check(args: argparse.Namespace) -> int:
     from .boundaries import CacheMissing
     from .report import check_file
     from .table import TableError
 
     try:
-        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang)
+        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang, aliases=_store_aliases(args))
     except (TableError, CacheMissing, OSError) as exc:
         print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
         return 2
@@ -68,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target", type=float, default=DEFAULT_TARGET)
     check.add_argument("--lang", choices=("id", "en"), default="id")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--database", help="store URL for saved aliases (default: $KALBAR_DATABASE_URL, secrets.toml, .data/peta.sqlite)")
     check.set_defaults(func=_check)
 
     render = sub.add_parser("render", help="render a static map (PNG/PDF) for reports")
@@ -80,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=("png", "pdf"), default="png")
     render.add_argument("--out", required=True)
     render.set_defaults(func=_render)
+
+    from .cli_store import add_store_commands
+
+    add_store_commands(sub)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -98,6 +99,7 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def check_file(path: Path, level: str, target: float = DEFAULT_TARGET, lang: str = "id") -> CheckReport:
+def check_file(path: Path, level: str, target: float = DEFAULT_TARGET, lang: str = "id", aliases: Iterable = ()) -> CheckReport:
+    """``aliases``: the store's saved spellings (``geo.join.AliasRule``-like), used like ``publish`` does."""
     table = read_table(path)
-    return CheckReport(level, table, join(table, level), target, lang)
+    return CheckReport(level, table, join(table, level, aliases=aliases), target, lang)

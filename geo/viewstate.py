@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 from . import DEFAULT_TARGET, LEVELS
 
 BASEMAP_CHOICES = ("light", "osm", "none")
+URL_NAMES = {"version": "v"}  # fields whose URL parameter is shorter than the field name
 LANG_CHOICES = ("id", "en")
 
 
@@ -30,6 +31,7 @@ class ViewState:
     color: str = "coverage"  # or "change" (since previous period)
     present: bool = False
     lang: str = "id"
+    version: int | None = None  # URL "v": the published data as of this version (None: the latest)
 
     def drill(self, kode: str) -> "ViewState":
         """What a click on area ``kode`` opens: one level down, or a highlight at desa level."""
@@ -111,6 +113,8 @@ def parse(
         values["color"] = v if v in ("coverage", "change") else bad("color", v)
     if (v := get("lang")) is not None:
         values["lang"] = v if v in LANG_CHOICES else bad("lang", v)
+    if (v := get("v")) is not None and v:
+        values["version"] = int(v) if v.isascii() and v.isdigit() and 0 < int(v) < 2**31 else bad("v", v, "url.invalid")
     clean = {k: val for k, val in values.items() if val is not None}
     state = replace(default, **clean)
     # A scope below the level shown makes no sense: show the level of the scope instead.
@@ -128,12 +132,13 @@ def to_query(state: ViewState, default: ViewState = ViewState()) -> dict[str, st
         value, base = getattr(state, f.name), getattr(default, f.name)
         if value == base or value is None or value == "":
             continue
+        name = URL_NAMES.get(f.name, f.name)
         if isinstance(value, bool):
-            out[f.name] = "1" if value else "0"
+            out[name] = "1" if value else "0"
         elif isinstance(value, float):
-            out[f.name] = f"{value:g}"
+            out[name] = f"{value:g}"
         else:
-            out[f.name] = str(value)
+            out[name] = str(value)
     return out
 
 

@@ -90,7 +90,7 @@ if state.present:
     clicked = present.show(frame, tot, state, level, area_label, period, opts, frame_key, "map_explorer")
 else:
     st.title(title)
-    views.sample_banner(lang)
+    views.sample_banner(lang, level, period)
     if state.q:
         n = int(matches.sum())
         (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))

@@ -31,7 +31,7 @@ if state.present:
     kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_kab")
 else:
     st.title(t("page.kabupaten_title", lang))
-    views.sample_banner(lang)
+    views.sample_banner(lang, "kabupaten", period)
     views.metrics(tot, t("level.kabupaten", lang), lang)
     kode = views.show_map(frame, opts, frame_key, key="map_kab")
 if kode:

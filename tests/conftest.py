@@ -49,6 +49,19 @@ def areas():
 PG_URL_ENV, PG_SKIP_ENV = "KALBAR_TEST_POSTGRES_URL", "KALBAR_TEST_POSTGRES_SKIP"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory):
+    """Tests never read or write the checkout's own store (.data/peta.sqlite): a fresh empty one instead."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'peta.sqlite'}"
+    old = os.environ.get("KALBAR_DATABASE_URL")
+    os.environ["KALBAR_DATABASE_URL"] = url
+    yield url
+    if old is None:
+        os.environ.pop("KALBAR_DATABASE_URL", None)
+    else:
+        os.environ["KALBAR_DATABASE_URL"] = old
+
+
 @pytest.fixture(scope="session")
 def pg_database():
     """A uniquely named database for this test session on the test cluster, dropped afterwards.
@@ -103,6 +116,14 @@ def db_url(request, tmp_path) -> str:
     import secrets
 
     return _pg_schema_url(request.getfixturevalue("pg_database"), f"t_{secrets.token_hex(5)}")
+
+
+@pytest.fixture
+def pg_url(pg_database) -> str:
+    """A fresh, empty schema in the session's PostgreSQL database (skipped, saying why, without PostgreSQL)."""
+    import secrets
+
+    return _pg_schema_url(pg_database, f"t_{secrets.token_hex(5)}")
 
 
 @pytest.fixture

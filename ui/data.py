@@ -1,8 +1,18 @@
-"""Cached data for the pages: boundaries once per process, tables per upload, views per input."""
+"""Cached data for the pages: boundaries once per process, tables per upload, views per input.
+
+Where the figures come from, in order: a table uploaded in this session (a preview), else the
+published data in the store (the latest per period, or as of the version a link pins), else the
+sample tables. The store is opened once per process; each re-run asks it only for its change
+token (one single-row query, at most once a second per process), and the published frames are
+cached on the versions in force, so a version published by another process shows on the next
+re-run without a restart.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,16 +28,24 @@ ATTRS = ["kode", "nama", "jenis", "kode_kab", "kode_kec", "nama_kab", "nama_kec"
 
 @dataclass(frozen=True)
 class Source:
-    """Where the coverage figures come from: the sample tables, or one uploaded file."""
+    """Where the coverage figures come from: the sample tables, one uploaded file, or published versions."""
 
-    key: str  # content hash, so caches follow the data and not the file name
+    key: str  # content hash (or the versions in force), so caches follow the data and not the file name
     name: str
     is_sample: bool
     level: str | None = None  # level of the uploaded table
     content: bytes = field(default=b"", repr=False, compare=False, hash=False)
+    published: tuple[tuple[str, str, int], ...] = ()  # (level, period, version id) in force
+    as_of: int | None = None  # the pinned version, when a link pins one
+
+    @property
+    def is_published(self) -> bool:
+        return bool(self.published)
 
 
 SAMPLE = Source("sample", "contoh", True)
+TOKEN_TTL_S = 1.0  # a new version shows within this (plus one re-run) in every process
+RETRY_OPEN_S = 10.0  # after a failed open, how long pages show the error before trying again
 
 
 def upload_source(name: str, content: bytes, level: str) -> Source:
@@ -40,10 +58,158 @@ def areas(level: str) -> pd.DataFrame:
     return pd.DataFrame(gdf[ATTRS])
 
 
+# --- the store ----------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_failed: dict[str, tuple[float, Exception]] = {}  # url -> (monotonic time, StoreError) after a failed open
+_token: dict[str, tuple[float, str]] = {}  # url -> (monotonic time, change token)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str):
+    from geo.store import open_store
+
+    return open_store(url)
+
+
+def store():
+    """The process's store, or the StoreError saying why not (never raises)."""
+    from geo.store import StoreError, resolve_url
+
+    url = resolve_url()  # the setting decides, not whatever was opened first
+    with _lock:
+        failed = _failed.get(url)
+        if failed is not None and time.monotonic() - failed[0] < RETRY_OPEN_S:
+            return failed[1]
+    try:
+        return _open_store(url)
+    except StoreError as exc:
+        with _lock:
+            _failed[url] = (time.monotonic(), exc)
+        return exc
+
+
+def change_token() -> str | None:
+    """The store's change token, asked at most once per TOKEN_TTL_S per process; None without a store."""
+    from geo.store import StoreError
+
+    s = store()
+    if isinstance(s, StoreError):
+        return None
+    url = s.display_url
+    with _lock:
+        seen = _token.get(url)
+        if seen is not None and time.monotonic() - seen[0] < TOKEN_TTL_S:
+            return seen[1]
+    try:
+        value = s.change_token()
+    except StoreError:
+        return None
+    with _lock:
+        _token[url] = (time.monotonic(), value)
+    return value
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _published(url: str, token: str | None, as_of: int | None) -> Source | None:
+    """The published data in force (as of ``as_of``); cached per database and change token."""
+    current = store().current(as_of=as_of)
+    if not current:
+        return None
+    rows = tuple(sorted((level, period, v.id) for level, per in current.items() for period, v in per.items()))
+    key = "pub-" + hashlib.sha256(repr((url, rows)).encode()).hexdigest()[:16]
+    return Source(key, "published", False, published=rows, as_of=as_of)
+
+
+def published_source(as_of: int | None = None) -> tuple[Source | None, list[str]]:
+    """(the published data or None, message keys+params to show). Never raises: problems become messages."""
+    from geo.store import StoreError
+
+    messages: list[tuple[str, dict]] = []
+    s = store()
+    if isinstance(s, StoreError):
+        return None, [("store.unreachable", {"detail": str(s)})]
+    try:
+        token = change_token()
+        if as_of is not None:
+            v = version_info(as_of)
+            if v is None or v.kind != "coverage":
+                messages.append(("version.unknown", {"v": as_of}))
+                as_of = None
+            elif v.retracted:
+                messages.append(("version.retracted", {"v": as_of}))
+                as_of = None
+        return _published(s.display_url, token, as_of), messages
+    except StoreError as exc:
+        return None, [("store.unreachable", {"detail": str(exc)})]
+
+
+def version_info(version_id: int):
+    """A Version record (cached: versions never change except for the retracted flag, keyed by token)."""
+    return _version_info(store().display_url, change_token() or "", version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _version_info(url: str, token: str, version_id: int):  # noqa: ARG001 - url+token key the cache
+    return store().version(version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def versions_list(url: str, token: str) -> list:  # noqa: ARG001 - url+token key the cache
+    """Published coverage versions still in force or pinnable (not retracted), newest first."""
+    return store().versions("coverage", include_retracted=False)
+
+
+def stored_report(version_id: int) -> dict:
+    return _stored_report(store().display_url, version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _stored_report(url: str, version_id: int) -> dict:  # noqa: ARG001 - url keys the cache
+    return store().report(version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def published_rows(source: Source) -> dict[str, pd.DataFrame]:
+    """Matched rows per level: each (level, period) from the version in force for it."""
+    s = store()
+    out: dict[str, pd.DataFrame] = {}
+    for level in sorted({lv for lv, _p, _v in source.published}):
+        parts = []
+        for lv, period, vid in source.published:
+            if lv == level:
+                frame = s.rows(vid)
+                parts.append(frame[frame["periode"].astype(str) == period])
+        out[level] = pd.concat(parts, ignore_index=True)
+    return out
+
+
+def version_for(source: Source, level: str, period: str | None) -> int | None:
+    """The version whose rows a ``level`` view of ``period`` shows (own level, else the finer one rolled up)."""
+    if not source.is_published:
+        return None
+    by_level: dict[str, dict[str, int]] = {}
+    for lv, p, vid in source.published:
+        by_level.setdefault(lv, {})[p] = vid
+    for lv in LEVELS[LEVELS.index(level):]:
+        if per := by_level.get(lv):
+            return per.get(period if period is not None else max(per))
+    return None
+
+
+def matched_tables(source: Source) -> dict[str, pd.DataFrame]:
+    """The matched rows per level, whatever the source."""
+    if source.is_published:
+        return published_rows(source)
+    return {level: result.matched for level, (_t, result) in level_tables(source).items()}
+
+
 @st.cache_resource(show_spinner=False)
 def level_tables(source: Source) -> dict[str, tuple[CoverageTable, JoinResult]]:
-    """The tables a source provides, joined; sample: kabupaten and desa."""
+    """The tables a source provides, joined; sample: kabupaten and desa; published: none (see published_rows)."""
     out = {}
+    if source.is_published:
+        return out
     if source.is_sample:
         for level, path in ensure_samples().items():
             table = read_table(path)
@@ -56,17 +222,17 @@ def level_tables(source: Source) -> dict[str, tuple[CoverageTable, JoinResult]]:
 
 def periods(source: Source) -> list[str]:
     found: set[str] = set()
-    for _, result in level_tables(source).values():
-        found.update(result.matched["periode"].dropna().astype(str))
+    for matched in matched_tables(source).values():
+        found.update(matched["periode"].dropna().astype(str))
     return sorted(found)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def classified(source: Source, level: str, target: float, period: str | None) -> pd.DataFrame:
     """Every area of ``level``, from that level's own table, else rolled up from a finer one."""
-    tables = level_tables(source)
+    tables = matched_tables(source)
     if level in tables:
-        return classify.classify(tables[level][1].matched, areas(level), target, period)
+        return classify.classify(tables[level], areas(level), target, period)
     finer = [lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables]
     if not finer:
         return classify.classify(pd.DataFrame(columns=["kode", "periode"]), areas(level), target, period)
@@ -77,10 +243,10 @@ def classified(source: Source, level: str, target: float, period: str | None) ->
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def change_pp(source: Source, level: str, period: str | None) -> pd.Series:
-    tables = level_tables(source)
+    tables = matched_tables(source)
     if level not in tables or period is None:
         return pd.Series(dtype=float)
-    return ranking.change_since_previous(tables[level][1].matched, period, periods(source))
+    return ranking.change_since_previous(tables[level], period, periods(source))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -64,9 +64,12 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
     """Lay out the presentation; return a clicked area code like ``views.show_map``."""
     lang = state.lang
     st.html(_CSS)
+    views.data_messages(lang)
     level_label = t(f"level.{level}", lang)
     sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if views.source().is_sample else ""
     subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(state.target, lang))
+    if stamp := views.stamp_text(level, period, lang):
+        subtitle += " · " + stamp
     head, leave = st.columns([7, 1], vertical_alignment="top")
     head.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
               f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')

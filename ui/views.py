@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -18,8 +20,45 @@ from . import data
 SOURCE_KEY = "source"
 
 
+def pinned_version() -> int | None:
+    """The ``v`` of the address (the URL is the source of truth; a bad value is reported by state.read)."""
+    raw = st.query_params.get("v")
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31 else None
+
+
 def source() -> data.Source:
-    return st.session_state.get(SOURCE_KEY, data.SAMPLE)
+    """An upload previewed in this session, else the published data (latest or pinned), else the sample."""
+    chosen = st.session_state.get(SOURCE_KEY, data.SAMPLE)
+    if not chosen.is_sample:
+        return chosen
+    published, _messages = data.published_source(pinned_version())
+    return published or data.SAMPLE
+
+
+def data_messages(lang: str) -> None:
+    """Why the published data is not what the link asked for, or cannot be read (never a traceback)."""
+    _published, messages = data.published_source(pinned_version())
+    for key, params in messages:
+        (st.error if key == "store.unreachable" else st.warning)(t(key, lang, **params), icon=":material/warning:")
+
+
+def stamp_text(level: str, period: str | None, lang: str) -> str | None:
+    """Which published version a view of ``level`` in ``period`` shows (None for sample/upload data)."""
+    from geo.stamp import stamp
+
+    src = source()
+    vid = data.version_for(src, level, period)
+    version = data.version_info(vid) if vid is not None else None
+    if version is None:
+        return None
+    return stamp(version, period, lang, pinned=src.as_of is not None)
+
+
+def show_stamp(level: str, period: str | None, lang: str) -> None:
+    if text := stamp_text(level, period, lang):
+        # st.html with escaped text: the name and the period come from users, never Markdown or HTML
+        st.html(f'<div data-testid="pjk-stamp" style="font-size:.875rem;color:#555;margin:-.4rem 0 .4rem 0">'
+                f'{html.escape(text)}</div>')
 
 
 def sidebar(state: ViewState) -> None:
@@ -39,7 +78,9 @@ def sidebar(state: ViewState) -> None:
     sb.toggle(t("control.present", lang), key="w_present")
     with sb.expander(t("control.data", lang), expanded=not source().is_sample):
         src = source()
-        st.caption(t("using.sample", lang) if src.is_sample else t("using.upload", lang, name=src.name))
+        st.caption(t("using.sample", lang) if src.is_sample else t("publish.using", lang) if src.is_published
+                   else t("publish.preview", lang, name=src.name))
+        version_picker(lang)
         level = st.selectbox(t("control.upload_level", lang), list(LEVELS), format_func=lambda lv: t(f"level.{lv}", lang), key="w_upload_level")
         up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload")
         if up is not None:
@@ -55,7 +96,9 @@ def sidebar(state: ViewState) -> None:
         rejected = st.session_state.get("_rejected")
         if rejected and up is not None and rejected[0] == data.upload_source(up.name, up.getvalue(), level).key:
             st.error(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang)), icon=":material/error:")
-        if not src.is_sample and st.button(t("control.use_sample", lang)):
+        has_published = data.published_source(None)[0] is not None
+        if not src.is_sample and not src.is_published and st.button(
+                t("publish.use_published" if has_published else "control.use_sample", lang)):
             st.session_state[SOURCE_KEY] = data.SAMPLE
             st.rerun()
         for lv in ("kabupaten", "desa"):
@@ -63,6 +106,35 @@ def sidebar(state: ViewState) -> None:
                 t("template.download", lang, level=t(f"level.{lv}", lang)), template_csv(lv).encode("utf-8"),
                 file_name=f"templat_{lv}.csv", mime="text/csv", key=f"tpl_{lv}",
             )
+
+
+def version_picker(lang: str) -> None:
+    """Open an older published version: the choice goes into the address (``v``), so links keep it."""
+    from geo.stamp import when
+    from geo.store import StoreError
+
+    s = data.store()
+    if isinstance(s, StoreError) or data.change_token() is None:
+        return
+    versions = data.versions_list(s.display_url, data.change_token())
+    if not versions:
+        return
+    ids = [None, *[v.id for v in versions]]
+    label = {v.id: t("version.option", lang, id=v.id, periods=", ".join(v.periods) or "–",
+                     level=t(f"level.{v.level}", lang) if v.level else "–", when=when(v.published_at)) for v in versions}
+    pinned = pinned_version()
+    if st.session_state.get("w_version") != pinned:  # the URL is the source of truth
+        st.session_state["w_version"] = pinned if pinned in ids else None
+
+    def chosen() -> None:
+        value = st.session_state.get("w_version")
+        if value is None:
+            st.query_params.pop("v", None)
+        else:
+            st.query_params["v"] = str(value)
+
+    st.selectbox(t("version.label", lang), ids, key="w_version", on_change=chosen,
+                 format_func=lambda i: t("version.latest", lang) if i is None else label[i])
 
 
 def share_link(state: ViewState, default: ViewState, page_path: str) -> None:
@@ -83,9 +155,13 @@ def effective_period(state: ViewState) -> str | None:
     return state.period if state.period in periods else (periods[-1] if periods else None)
 
 
-def sample_banner(lang: str) -> None:
+def sample_banner(lang: str, level: str | None = None, period: str | None = None) -> None:
+    """The sample label, or the stamp of the published version shown, and any data message."""
+    data_messages(lang)
     if source().is_sample:
         st.warning(f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon=":material/science:")
+    elif level:
+        show_stamp(level, period, lang)
 
 
 def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> None:
@@ -138,8 +214,9 @@ def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, ti
     def static(fmt_: str):
         from geo.render import render_map
 
+        named = stamp_text(level, period, lang) or (src.name if not src.is_sample else "")
         return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
-                                  is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_)
+                                  is_sample=src.is_sample, data_source=named, kab=kab, fmt=fmt_)
 
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
@@ -200,6 +277,8 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     shown = ranking.labelled(table, lang, with_totals=frame)
     show_table(shown, lang)
     notes = [t("download.note", lang)]
+    if stamp := stamp_text(level, effective_period(state), lang):
+        notes.insert(0, stamp)
     sample = source().is_sample
     c1, c2 = st.columns(2)
     c1.download_button("CSV", lambda: to_csv(shown, sample, lang, notes), file_name=f"{file_stem}.csv", mime="text/csv",
@@ -218,7 +297,29 @@ def priorities(frame, level: str, lang: str, n: int = 10) -> None:
     st.dataframe(number_style(ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang), lang), hide_index=True)
 
 
+def stored_reports(level: str, lang: str) -> None:
+    """For published data: the join report stored with each version in force at ``level``."""
+    src = source()
+    for vid in sorted({v for lv, _p, v in src.published if lv == level}):
+        version = data.version_info(vid)
+        report = data.stored_report(vid)
+        s = report.get("summary", {})
+        problems = s.get("unmatched", 0) + s.get("ambiguous", 0) + s.get("invalid", 0) + s.get("duplicate", 0)
+        title = t("join.title", lang) + " — " + t(f"level.{level}", lang) + f" · v{vid}"
+        with st.expander(title, expanded=False):
+            st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
+            st.text(t("join.summary", lang, rows=s.get("rows", 0), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0),
+                      ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0)))
+            rows = [r for key in ("unmatched", "ambiguous", "invalid", "duplicate") for r in report.get(key, [])]
+            if problems and rows:
+                st.dataframe([{t("col.row", lang): r.get("baris"), "input": r.get("input"), "status": r.get("status"),
+                               "reason": r.get("reason")} for r in rows], hide_index=True)
+
+
 def join_report(level: str, lang: str) -> None:
+    if source().is_published:
+        stored_reports(level, lang)
+        return
     tables = data.level_tables(source())
     if level not in tables:
         return

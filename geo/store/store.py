@@ -398,6 +398,8 @@ class Store:
         s = prepared.report["summary"]
         if not accept_partial and (s.get("unmatched", 0) or s.get("ambiguous", 0) or s.get("invalid", 0)):
             raise PartialTable(prepared.report)
+        if prepared.rows.empty:
+            raise StoreError("Tidak ada baris yang cocok; tidak ada yang diterbitkan / no row matched; nothing published")
         return self.publish_rows("coverage", level, filename, content, prepared.rows, prepared.report,
                                  prepared.periods, by, note, aliases=prepared.new_aliases)
 

@@ -1,0 +1,244 @@
+"""``python -m geo users|publish|versions|retract|restore|aliases``: the store from the command line.
+
+Made for monthly automation: exit 0 on success, 1 when a table is refused for unmatched,
+ambiguous or invalid rows (the report is printed), 2 for anything else (unknown user, unreadable
+file, unreachable database) with one clear line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from . import LEVELS
+from .text import t
+
+
+def _err(message: str) -> int:
+    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
+    return 2
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from .store import open_store
+
+    return open_store(args.database)
+
+
+def _jsonable(obj: object) -> object:
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+def _editor(store, name: str):  # noqa: ANN001, ANN202
+    """The active user publishing/retracting, or None (after printing why)."""
+    user = store.user(name)
+    if user is None:
+        print(f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)} / {t('store.cli.unknown_user', 'en', name=name)}",
+              file=sys.stderr)
+        return None
+    if not user.active:
+        print(f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)} / {t('store.cli.inactive_user', 'en', name=name)}",
+              file=sys.stderr)
+        return None
+    return user
+
+
+def report_text(report: dict, lang: str = "id") -> str:
+    """The refusal report: counts, then every unsettled row with its reason and closest areas."""
+    s = report.get("summary", {})
+    lines = [f"{report.get('file', '')} — {t('level.' + str(report.get('level')), lang)}",
+             t("join.summary", lang, rows=s.get("rows", 0), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0),
+               ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0))]
+    suggestions = report.get("suggestions", {})
+    for key in ("unmatched", "ambiguous", "invalid", "duplicate"):
+        for r in report.get(key, []):
+            lines.append(f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, lang)}: {r.get('reason')}")
+            close = suggestions.get(str(r.get("baris")), [])
+            if close:
+                lines.append("      " + t("store.cli.closest", lang) + ": " +
+                             "; ".join(f"{c['kode']} {c['nama']}" + (f" ({c['where']})" if c.get("where") else "") for c in close[:3]))
+    return "\n".join(lines)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif args.no_password:
+        password = None
+    else:
+        password = getpass.getpass(t("store.cli.password_prompt", args.lang, name=args.name) + " ")
+        if password != getpass.getpass(t("store.cli.password_again", args.lang) + " "):
+            return _err(t("store.cli.password_mismatch", args.lang))
+    if password is not None and len(password) < 8:
+        return _err(t("store.cli.password_short", args.lang))
+    store = _open(args)
+    user = store.add_user(args.name, args.role, password, email=args.email, by=args.by or "cli")
+    print(t("store.cli.user_added", args.lang, name=user.name, role=user.role))
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    users = _open(args).users()
+    if args.json:
+        print(json.dumps([_jsonable(asdict(u)) for u in users], ensure_ascii=False, indent=2))
+        return 0
+    for u in users:
+        print(f"{u.name:20s} {u.role:7s} {'aktif' if u.active else 'nonaktif':9s} {u.email or ''}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .store import PartialTable
+
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return _err(f"{path}: {exc.strerror or exc}")
+    store = _open(args)
+    if _editor(store, args.as_) is None:
+        return 2
+    try:
+        result = store.publish(content, path.name, args.level, args.as_, args.note or "", accept_partial=args.accept_partial)
+    except PartialTable as refused:
+        if args.json:
+            print(json.dumps({"published": False, "report": refused.report}, ensure_ascii=False, indent=2))
+        else:
+            print(report_text(refused.report, args.lang))
+            print(t("store.cli.refused", args.lang))
+        return 1
+    v = result.version
+    if args.json:
+        print(json.dumps({"published": True, "created": result.created, "version": _jsonable(asdict(v))}, ensure_ascii=False, indent=2))
+    else:
+        key = "store.cli.published" if result.created else "store.cli.already"
+        print(t(key, args.lang, id=v.id, file=v.filename, level=t("level." + str(v.level), args.lang),
+                periods=", ".join(v.periods) or "—", matched=v.n_matched, rows=v.n_rows))
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    versions = _open(args).versions(args.kind)
+    if args.json:
+        print(json.dumps([_jsonable(asdict(v)) for v in versions], ensure_ascii=False, indent=2))
+        return 0
+    for v in versions:
+        flag = t("store.cli.retracted", args.lang) if v.retracted else ""
+        print(f"{v.id:5d}  {v.published_at:%Y-%m-%d %H:%M}Z  {v.level or '-':10s} {','.join(v.periods):16s} "
+              f"{v.n_matched:5d}/{v.n_rows:<5d} {v.published_by:12s} {v.filename}  {flag}".rstrip())
+    return 0
+
+
+def _flag(args: argparse.Namespace, retract: bool) -> int:
+    store = _open(args)
+    if _editor(store, args.as_) is None:
+        return 2
+    if retract:
+        store.retract(args.version, args.as_, args.reason or "")
+    else:
+        store.restore(args.version, args.as_)
+    print(t("store.cli.retracted_done" if retract else "store.cli.restored_done", args.lang, id=args.version))
+    return 0
+
+
+def _aliases_list(args: argparse.Namespace) -> int:
+    aliases = _open(args).aliases(args.level)
+    if args.json:
+        print(json.dumps([_jsonable(asdict(a)) for a in aliases], ensure_ascii=False, indent=2))
+        return 0
+    for a in aliases:
+        print(f"{a.id:5d}  {a.level:10s} {a.name!r} → {a.kode}" + (f" ({a.parent})" if a.parent else "") +
+              f"  {a.created_by} {a.created_at:%Y-%m-%d}")
+    return 0
+
+
+def _aliases_remove(args: argparse.Namespace) -> int:
+    store = _open(args)
+    if _editor(store, args.as_) is None:
+        return 2
+    store.remove_alias(args.id, args.as_)
+    print(t("store.cli.alias_removed", args.lang, id=args.id))
+    return 0
+
+
+def _guarded(func):  # noqa: ANN001, ANN202
+    """Store, table and cache errors become one line and exit status 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        from .boundaries import CacheMissing
+        from .store import StoreError
+        from .table import TableError
+
+        try:
+            return func(args)
+        except (StoreError, TableError, CacheMissing) as exc:
+            return _err(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except KeyboardInterrupt:
+            return _err("dibatalkan / interrupted")
+
+    return run
+
+
+def add_store_commands(sub: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
+                                           ".streamlit/secrets.toml, else .data/peta.sqlite)")
+    common.add_argument("--lang", choices=("id", "en"), default="id")
+
+    users = sub.add_parser("users", help="manage editors and admins").add_subparsers(dest="users_command", required=True)
+    add = users.add_parser("add", parents=[common], help="add a user (password from a prompt or --password-stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=("editor", "admin"), required=True)
+    add.add_argument("--email", help="for sign-in through the organisation's OpenID provider")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    add.add_argument("--no-password", action="store_true", help="no built-in password (OpenID sign-in only)")
+    add.add_argument("--as", dest="by", help="who adds the user (for the audit log)")
+    add.set_defaults(func=_guarded(_users_add))
+    lst = users.add_parser("list", parents=[common])
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=_guarded(_users_list))
+
+    pub = sub.add_parser("publish", parents=[common], help="publish a coverage table for everyone")
+    pub.add_argument("file")
+    pub.add_argument("--level", choices=LEVELS, required=True)
+    pub.add_argument("--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)")
+    pub.add_argument("--note", default="")
+    pub.add_argument("--accept-partial", action="store_true", help="publish even with unmatched/ambiguous/invalid rows")
+    pub.add_argument("--json", action="store_true")
+    pub.set_defaults(func=_guarded(_publish))
+
+    ver = sub.add_parser("versions", parents=[common], help="list published versions, newest first")
+    ver.add_argument("--kind", default="coverage")
+    ver.add_argument("--json", action="store_true")
+    ver.set_defaults(func=_guarded(_versions))
+
+    for name, retract in (("retract", True), ("restore", False)):
+        p = sub.add_parser(name, parents=[common], help=f"{name} a published version (nothing is deleted)")
+        p.add_argument("version", type=int)
+        p.add_argument("--as", dest="as_", metavar="NAME", required=True)
+        if retract:
+            p.add_argument("--reason", default="")
+        p.set_defaults(func=_guarded(lambda a, r=retract: _flag(a, r)))
+
+    al = sub.add_parser("aliases", help="saved spellings of area names").add_subparsers(dest="aliases_command", required=True)
+    al_list = al.add_parser("list", parents=[common])
+    al_list.add_argument("--level", choices=LEVELS)
+    al_list.add_argument("--json", action="store_true")
+    al_list.set_defaults(func=_guarded(_aliases_list))
+    al_rm = al.add_parser("remove", parents=[common])
+    al_rm.add_argument("id", type=int)
+    al_rm.add_argument("--as", dest="as_", metavar="NAME", required=True)
+    al_rm.set_defaults(func=_guarded(_aliases_remove))

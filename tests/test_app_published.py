@@ -1,0 +1,114 @@
+"""Pages on published data: everyone sees it with its stamp, links pin versions, a broken store is a message."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from geo.store import open_store
+
+SAMPLE_LABEL = "Data contoh, bukan data resmi"
+V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.12,Kubu Raya,2024,290000,98000
+61.71,Kota Pontianak,2024,300000,150000
+"""
+V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")  # restates 2024: Sambas now above target
+
+
+def settle() -> None:
+    """Each process asks the store for its change token at most once per TOKEN_TTL_S (1 s)."""
+    from ui.data import TOKEN_TTL_S
+
+    time.sleep(TOKEN_TTL_S + 0.1)
+
+
+def run(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if page:
+        at.run()
+        at.switch_page(page)
+        for k in list(at.query_params):
+            del at.query_params[k]
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def everything(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("title", "markdown", "caption", "text", "warning", "info", "error") for e in at.get(kind)]
+    parts += [str(e.proto.body) for e in at.get("html")]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def coverage_metric(at: AppTest) -> str:
+    return next(m.value for m in at.metric if "Cakupan" in m.label or "overage" in m.label)
+
+
+@pytest.fixture
+def published(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'peta.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    yield store
+    store.dispose()
+
+
+def test_published_data_replaces_the_sample_with_a_stamp(published):
+    before = run()
+    assert SAMPLE_LABEL in everything(before)
+    v1 = published.publish(V1, "cakupan_jan.csv", "kabupaten", "ana").version
+    settle()
+    at = run()
+    text = everything(at)
+    assert SAMPLE_LABEL not in text
+    assert f"Data per 2024 · versi {v1.id} · terbit" in text and "oleh ana" in text
+    # 3 areas with data, weighted: (90000+98000+150000)/(890000) = 37.98 %
+    assert coverage_metric(at).startswith("37,98")
+    assert "3" in next(m.value for m in at.metric if "bawah target" in m.label)
+    en = run(lang="en")
+    assert f"Data as of 2024 · version {v1.id} · published" in everything(en)
+    # the kabupaten page too, and the stored join report
+    kab = run("screens/kabupaten.py")
+    assert f"versi {v1.id}" in everything(kab) and SAMPLE_LABEL not in everything(kab)
+    assert any(f"v{v1.id}" in e.label for e in kab.expander)
+    assert any("Laporan pencocokan tersimpan bersama versi" in str(e.value) for e in kab.text)
+
+
+def test_a_link_pins_a_version_even_after_a_newer_one(published):
+    v1 = published.publish(V1, "jan.csv", "kabupaten", "ana").version
+    v2 = published.publish(V2, "fix.csv", "kabupaten", "budi").version
+    settle()
+    latest = run()
+    assert coverage_metric(latest).startswith("51,46") and f"versi {v2.id}" in everything(latest)
+    pinned = run(v=str(v1.id))
+    assert coverage_metric(pinned).startswith("37,98")
+    assert f"versi {v1.id}" in everything(pinned) and "tersemat" in everything(pinned)
+    assert pinned.query_params["v"] == [str(v1.id)] or pinned.query_params["v"] == str(v1.id)
+    # the pin survives into the kabupaten page through the link
+    kab = run("screens/kabupaten.py", v=str(v1.id))
+    assert f"versi {v1.id}" in everything(kab)
+    # retracted or unknown: the latest data, with a clear message
+    published.retract(v1.id, "budi")
+    settle()
+    gone = run(v=str(v1.id))
+    assert f"Versi {v1.id} sudah ditarik" in everything(gone) and coverage_metric(gone).startswith("51,46")
+    unknown = run(v="999")
+    assert "Versi 999 tidak ada" in everything(unknown)
+    bad = run(v="abc")
+    assert "v=abc" in everything(bad)
+
+
+def test_a_broken_database_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("KALBAR_DATABASE_URL", "postgresql://kalbar:rahasia@127.0.0.1:9/none")
+    at = run()
+    errors = [str(e.value) for e in at.error]
+    assert any("Data terbit tidak dapat dibaca" in e and "127.0.0.1:9" in e for e in errors), errors
+    assert not any("rahasia" in e for e in errors)
+    assert SAMPLE_LABEL in everything(at)  # what is shown is labelled honestly

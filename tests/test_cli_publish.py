@@ -1,0 +1,97 @@
+"""``python -m geo users|publish|versions|retract|restore|aliases`` against both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from geo.paths import ROOT
+from geo.sample import sample_path
+
+MESSY = "kabupaten,periode,tenaga_kerja,peserta_aktif\nKAB. SAMBAS,2024,300000,90000\nPontianak,2024,100000,30000\nKab Kubu Rayaa,2024,10,x\n"
+GOOD = "kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+
+
+def geo(db_url: str | None, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KALBAR_DATABASE_URL", None)
+    if db_url:
+        env["KALBAR_DATABASE_URL"] = db_url
+    return subprocess.run([sys.executable, "-m", "geo", *args], input=stdin, capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=180)
+
+
+def test_publish_workflow(db_url, tmp_path):
+    good, messy = tmp_path / "baik.csv", tmp_path / "kacau.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    messy.write_text(MESSY, encoding="utf-8")
+    p = geo(db_url, "publish", str(good), "--level", "kabupaten", "--as", "ana")
+    assert p.returncode == 2 and 'pengguna "ana" tidak dikenal' in p.stderr and "Traceback" not in p.stderr
+    p = geo(db_url, "users", "add", "ana", "--role", "editor", "--password-stdin", stdin="rahasia-panjang\n")
+    assert p.returncode == 0, p.stderr
+    p = geo(db_url, "publish", str(good), "--level", "kabupaten", "--as", "ana", "--note", "Januari", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["created"] and out["version"]["id"] == 1 and out["version"]["note"] == "Januari"
+    again = geo(db_url, "publish", str(good), "--level", "kabupaten", "--as", "ana")
+    assert again.returncode == 0 and "versi 1" in again.stdout.lower()
+    refused = geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana")
+    assert refused.returncode == 1
+    assert "3 baris: 1 cocok, 0 tidak cocok, 1 ambigu, 1 tidak valid" in refused.stdout and "61.02 Kabupaten Mempawah" in refused.stdout
+    refused_json = json.loads(geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana", "--json").stdout)
+    assert refused_json["published"] is False and refused_json["report"]["summary"]["invalid"] == 1
+    partial = geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana", "--accept-partial", "--json")
+    assert partial.returncode == 0 and json.loads(partial.stdout)["version"]["n_matched"] == 1
+    listed = json.loads(geo(db_url, "versions", "--json").stdout)
+    assert [v["id"] for v in listed] == [2, 1] and listed[0]["n_rows"] == 3
+    assert geo(db_url, "retract", "2", "--as", "ana", "--reason", "uji").returncode == 0
+    text = geo(db_url, "versions").stdout
+    assert "(ditarik)" in text.splitlines()[0] and "(ditarik)" not in text.splitlines()[1]
+    assert geo(db_url, "restore", "2", "--as", "ana").returncode == 0
+    assert "(ditarik)" not in geo(db_url, "versions").stdout
+    assert geo(db_url, "retract", "9", "--as", "ana").returncode == 2
+    users = json.loads(geo(db_url, "users", "list", "--json").stdout)
+    assert [(u["name"], u["role"], u["has_password"]) for u in users] == [("ana", "editor", True)]
+    assert geo(db_url, "aliases", "list").stdout == ""
+    assert geo(db_url, "aliases", "remove", "1", "--as", "ana").returncode == 2
+
+
+def test_check_uses_the_store_aliases(tmp_path):
+    from geo.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    messy = tmp_path / "kacau.csv"
+    messy.write_text(MESSY, encoding="utf-8")
+    before = json.loads(geo(url, "check", str(messy), "--level", "kabupaten", "--json").stdout)
+    assert before["summary"]["ambiguous"] == 1
+    store = open_store(url)
+    store.add_alias("kabupaten", "Pontianak", "61.71", "ana")
+    store.dispose()
+    after = json.loads(geo(url, "check", str(messy), "--level", "kabupaten", "--json").stdout)
+    assert after["summary"]["ambiguous"] == 0 and after["summary"]["matched"] == 2
+    [row] = [r for r in after["matched"] if r["baris"] == 3]
+    assert row["kode"] == "61.71" and row["reason_code"] == "store.reason.alias"
+    # aliases listed through the CLI
+    assert "'Pontianak' → 61.71" in geo(url, "aliases", "list").stdout
+    # a missing database does not break check, and is not created
+    missing = tmp_path / "none.sqlite"
+    p = geo(f"sqlite:///{missing}", "check", str(messy), "--level", "kabupaten", "--json")
+    assert p.returncode == 1 and json.loads(p.stdout)["summary"]["ambiguous"] == 1 and not missing.exists()
+    # an unreachable one neither (a note on stderr)
+    p = geo("postgresql://x:y@127.0.0.1:9/z", "check", str(messy), "--level", "kabupaten")
+    assert p.returncode == 1 and "aliases not used" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("url", ["postgresql://kalbar:secret@127.0.0.1:9/nothing", "sqlite:////proc/no/such/dir/x.sqlite"])
+def test_broken_database_is_one_line_exit_2(url):
+    for args in (["versions"], ["publish", str(sample_path("kabupaten")), "--level", "kabupaten", "--as", "ana"]):
+        p = geo(url, *args)
+        assert p.returncode == 2 and p.stdout == ""
+        assert p.stderr.startswith("GAGAL / FAILED: ") and len(p.stderr.strip().splitlines()) == 1, p.stderr
+        assert "secret" not in p.stderr and "Traceback" not in p.stderr
+    p = geo(None, "versions", "--database", url)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1

@@ -1,0 +1,40 @@
+"""The stamp line and the ``v`` link parameter that pins a published version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from geo import viewstate
+from geo.stamp import stamp, when
+from geo.viewstate import ViewState
+
+
+@dataclass
+class V:
+    id: int
+    published_at: dt.datetime
+    published_by: str
+
+
+def test_stamp_in_both_languages_in_kalbar_time():
+    v = V(7, dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC), "ana")
+    assert stamp(v, "2024-06", "id") == "Data per 2024-06 · versi 7 · terbit 2026-11-27 06:30 WIB oleh ana"
+    assert stamp(v, "2024-06", "en") == "Data as of 2024-06 · version 7 · published 2026-11-27 06:30 WIB by ana"
+    assert stamp(v, None, "id", pinned=True).endswith("· versi tersemat lewat tautan")
+    assert when(dt.datetime(2026, 1, 1, 0, 0)) == "2026-01-01 07:00 WIB"  # naive = UTC (SQLite)
+
+
+def test_stamp_keeps_a_name_on_one_line():
+    v = V(1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "ana\nbudi  **x**")
+    assert "oleh ana budi **x**" in stamp(v, "2024", "id") and "\n" not in stamp(v, "2024", "id")
+
+
+def test_v_parameter_round_trip_and_bad_values():
+    state, problems = viewstate.parse({"v": "12"})
+    assert state.version == 12 and not problems
+    assert viewstate.to_query(state) == {"v": "12"}
+    assert viewstate.to_query(ViewState()) == {}
+    for bad in ("abc", "-1", "0", "1e3", "٣", "99999999999"):
+        state, problems = viewstate.parse({"v": bad})
+        assert state.version is None and [(p.param, p.value) for p in problems] == [("v", bad)]
