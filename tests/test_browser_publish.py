@@ -9,6 +9,7 @@ numbers the first link still shows the first figures.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -83,19 +84,29 @@ def sign_in(page, base: str, name: str, password: str) -> None:
     page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.editor", "id"))).wait_for(timeout=60_000)
 
 
+def idle(page) -> None:
+    """Wait until the script run has finished (Streamlit's running indicator gone), so clicks reach a current page."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
+
+
 def publish(page, path, expect_version: int) -> str:
     """On the publish page (reached through the sidebar, keeping the session): upload, publish, return the link."""
+    from playwright.sync_api import expect
+
     page.get_by_role("link", name=t("auth.nav.publish", "id")).first.click()
     page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
+    idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text(path.name, exact=True).wait_for(timeout=60_000)  # the report of this file
+    idle(page)
     matched = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(t("editor.count.matched", "id"), exact=True))
     assert matched.locator('[data-testid="stMetricValue"]').inner_text() == "4"
     page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
-    page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=60_000)
-    link = page.get_by_label(t("editor.share_caption", "id")).input_value()
-    assert link.endswith(f"/?v={expect_version}")
-    return link
+    page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=90_000)
+    box = page.get_by_label(t("editor.share_caption", "id"))
+    expect(box).to_have_value(re.compile(rf"/\?v={expect_version}$"), timeout=30_000)
+    return box.input_value()
 
 
 def shown_coverage(page) -> str:
@@ -151,6 +162,6 @@ def test_anonymous_visitor_has_no_publish_page(server, browser):
         page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
         page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
         assert page.get_by_text(t("editor.title", "id")).count() == 0
-        assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+        assert page.get_by_role("button", name=t("editor.publish", "id"), exact=True).count() == 0
     finally:
         context.close()

@@ -23,7 +23,6 @@ SESSION_KEY = "auth_identity"
 SIGNIN_PAGE = "screens/signin.py"
 PUBLISH_PAGE = "screens/publish.py"
 ADMIN_PAGE = "screens/admin.py"
-DATABASE_ENV = "KALBAR_DATABASE_URL"
 LANG_KEY = "_auth_lang"
 
 
@@ -40,16 +39,14 @@ class Identity:
 # --- store and settings -----------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
-def _store_for(url: str | None):
-    from geo.store import open_store
-
-    return open_store(url)
-
-
 def store():
-    """The process-wide store (one per database address, so tests can point elsewhere)."""
-    return _store_for(os.environ.get(DATABASE_ENV) or None)
+    """The process's store (shared with the viewing pages); raises StoreError when it cannot be opened."""
+    from . import data
+
+    found = data.store()
+    if isinstance(found, Exception):
+        raise found
+    return found
 
 
 def _secrets_section(name: str) -> dict:
