@@ -101,7 +101,9 @@ def publish(page, path, expect_version: int) -> str:
     page.get_by_text(path.name, exact=True).wait_for(timeout=60_000)  # the report of this file
     idle(page)
     matched = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(t("editor.count.matched", "id"), exact=True))
-    assert matched.locator('[data-testid="stMetricValue"]').inner_text() == "4"
+    expect(matched).to_have_count(1, timeout=60_000)  # stale elements of the previous run are gone
+    expect(matched.locator('[data-testid="stMetricValue"]')).to_have_text("4")
+    idle(page)
     page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
     page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=90_000)
     box = page.get_by_label(t("editor.share_caption", "id"))
