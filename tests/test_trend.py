@@ -105,3 +105,28 @@ def test_trend_for_province_and_selected_kabupaten_from_an_upload():
     assert province == f"2023: {fmt.percent(p2023)} / 50,24% · 2024: {fmt.percent(p2024)} / 50,24%"
     assert kubu == f"2023: {fmt.percent(110_000 / 290_000 * 100)} / 50,24% · 2024: 34,00% / 50,24%"
     assert "Kabupaten Kubu Raya" in [x.value for x in at.text]
+
+
+def test_trend_from_two_published_periods(tmp_path, monkeypatch):
+    """Two versions with one period each: the pages show the trend for everyone, from the store."""
+    import time
+
+    from geo import fmt
+    from geo.store import open_store
+    from test_app import app
+    from ui.data import TOKEN_TTL_S
+
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    may = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025-05;300.000;90.000\n61.12;2025-05;290.000;98.600\n"
+    june = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025-06;300.000;120.000\n61.12;2025-06;290.000;110.200\n"
+    store.publish(may, "mei.csv", "kabupaten", by="editor1")
+    store.publish(june, "juni.csv", "kabupaten", by="editor1")
+    time.sleep(TOKEN_TTL_S + 0.1)  # each process looks for new versions at most once per TOKEN_TTL_S
+    at = app("screens/kabupaten.py", target="50.24")
+    (exp,) = _trend_expander(at)
+    (province,) = _captions(exp)
+    assert province == (f"2025-05: {fmt.percent(188_600 / 590_000 * 100)} / 50,24% · "
+                        f"2025-06: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%")
+    store.dispose()
