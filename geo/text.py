@@ -426,7 +426,7 @@ MESSAGES.update(
         "editor.tab_versions": ("Riwayat versi", "Version history"),
         "editor.level": ("Tingkat tabel", "Table level"),
         "editor.upload": ("Tabel cakupan (CSV/XLSX)", "Coverage table (CSV/XLSX)"),
-        "editor.unreadable": ("Berkas tidak dapat dibaca: {detail}", "The file cannot be read: {detail}"),
+        "editor.unreadable": ("Berkas tidak dapat dibaca, tidak ada yang diterbitkan:", "The file cannot be read; nothing was published:"),
         "editor.store_error": ("Basis data tidak dapat dipakai saat ini. Tidak ada yang diubah.", "The database cannot be used right now. Nothing was changed."),
         "editor.report_title": ("Laporan pencocokan", "Join report"),
         "editor.count.rows": ("Baris", "Rows"),

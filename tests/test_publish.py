@@ -162,8 +162,9 @@ def test_clean_table_publishes_without_confirmation(app_store):
 
 def test_unreadable_file_is_refused_with_a_message(app_store):
     at = upload(editor_on_publish_page(), "laporan.csv", b"%PDF-1.7\n\x00\x01 not a table")
-    assert any(t("editor.unreadable", "id", detail="")[:20] in e.value for e in at.error)
-    assert "laporan.csv" in [x.value for x in at.text]
+    assert any(t("editor.unreadable", "id") == e.value for e in at.error)
+    shown = [x.value for x in at.text]
+    assert "laporan.csv" in shown and len(shown) >= 2  # the file name, then why (plain text)
     assert not app_store.versions()
 
 
@@ -188,3 +189,14 @@ def test_version_list_retract_restore_and_downloads(app_store):
     labels = [b.label for b in at.get("download_button")]
     assert any(l.endswith(t("editor.download_original", "id")) for l in labels)
     assert any(l.endswith(t("editor.download_report", "id")) for l in labels)
+
+
+def test_file_names_and_cells_are_plain_text(app_store):
+    name = "<img src=x onerror=alert(1)>**tebal**.csv"
+    content = "kabupaten;periode;tenaga_kerja;peserta_aktif\n**Kab [x](http://e.vil)**;2025;1.000;400\n".encode()
+    at = upload(editor_on_publish_page(), name, content)
+    assert name in [x.value for x in at.text]
+    rendered = " ".join(str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind))
+    assert "tebal" not in rendered and "e.vil" not in rendered
+    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
+    assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])

@@ -73,10 +73,11 @@ def _trend_expander(at):
 
 
 def _captions(exp) -> list[str]:
+    """The per-period figures under each chart (plain text elements with a "·"-separated list)."""
     out = []
 
     def walk(node):
-        if type(node).__name__ == "Caption":
+        if type(node).__name__ == "Text" and ": " in node.value and "%" in node.value:
             out.append(node.value)
         for child in getattr(node, "children", {}).values():
             walk(child)

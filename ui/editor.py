@@ -118,8 +118,9 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     try:
         report = preview(content, up.name, level)
     except TableError as exc:
-        st.error(t("editor.unreadable", lg, detail=exc.message(lg)), icon=":material/error:")
+        st.error(t("editor.unreadable", lg), icon=":material/error:")
         st.text(up.name)
+        st.text(exc.message(lg))  # may quote cells of the file: plain text
         return
     except StoreError as exc:
         st.error(t("editor.store_error", lg), icon=":material/error:")

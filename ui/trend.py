@@ -20,7 +20,8 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     shown = series.set_index("periode")[["cakupan", "target"]].rename(
         columns={"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)})
     st.line_chart(shown, y_label="%", x_label=t("control.period", lang), height=220, color=["#225ea8", "#d7301f"])
-    st.caption(" · ".join(f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()))
+    # periods are cells of the published table: plain text, never Markdown
+    st.text(" · ".join(f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()))
 
 
 def show(source: data.Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
