@@ -54,6 +54,7 @@ if problem:
     st.text(problem)
     st.stop()
 
+data.begin_run()  # one cheap check per re-run: has anything been published, retracted or restored?
 _lang = auth.lang()
 _view_pages = [
     st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="throttled repeat-visit loads per app and page (median)")
     ap.add_argument("--rerun-reps", type=int, default=5, help="AppTest re-runs per filter (median)")
     ap.add_argument("--quick", action="store_true", help="1 browser repeat, 3 re-runs: a smoke run")
-    ap.add_argument("--skip", default="", help="comma list of steps to skip: payload,fidelity,rerun,browser")
+    ap.add_argument("--skip", default="", help="comma list of steps to skip: payload,fidelity,rerun,browser,version_check")
     ap.add_argument("--no-write", action="store_true", help="do not regenerate bench/RESULTS.md")
     args = ap.parse_args(argv)
     if args.quick:
@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     step("fidelity", fidelity.run)
     step("rerun", lambda: rerun.measure(reps=args.rerun_reps, naive_province_reps=min(3, args.rerun_reps)))
     step("browser", lambda: browser.run(reps=args.reps))
+    from . import version_check
+
+    step("version_check", version_check.measure)
     results["seconds"]["total"] = round(time.perf_counter() - t_all, 1)
     results["machine"]["loadavg_end"] = machine.loadavg()
     save()

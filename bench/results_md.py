@@ -137,5 +137,13 @@ def write(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
         *[f"- {f}" for f in findings(r)],
         "",
     ]
+    from .version_check import END, START, section
+
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    vc = r.get("version_check")
+    if isinstance(vc, dict) and "skipped" not in vc:
+        text.append(section(vc))
+    elif START in old and END in old:  # keep the last measured section when this run skipped it
+        text.append(START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n")
     path.write_text("\n".join(text), encoding="utf-8")
     return path

@@ -110,6 +110,9 @@ def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
     sug = report["suggestions"]
     assert {s["kode"] for s in sug["3"][:2]} == {"61.02", "61.71"}
     assert sug["4"][0]["kode"] == "61.12"
+    assert store.preview(MESSY, "messy.csv", "kabupaten") == report  # the same report, nothing written
+    picked = store.preview(MESSY, "messy.csv", "kabupaten", picks={3: "61.02", 4: "61.12"})
+    assert picked["summary"]["matched"] == 3 and store.aliases() == [] and store.versions() == []
     res = store.publish(MESSY, "messy.csv", "kabupaten", "ana", picks={3: "61.02", 4: "61.12"})
     assert res.version.n_matched == 3
     stored = store.report(res.version.id)

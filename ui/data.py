@@ -89,7 +89,22 @@ def store():
         return exc
 
 
+_RUN_TOKEN = "_pjk_change_token"
+
+
+def begin_run() -> None:
+    """Called once at the top of every run (app.py): the one version check of this re-run."""
+    st.session_state[_RUN_TOKEN] = _token_now()
+
+
 def change_token() -> str | None:
+    """This run's change token (see begin_run); None without a store."""
+    if _RUN_TOKEN in st.session_state:
+        return st.session_state[_RUN_TOKEN]
+    return _token_now()
+
+
+def _token_now() -> str | None:
     """The store's change token, asked at most once per TOKEN_TTL_S per process; None without a store."""
     from geo.store import StoreError
 

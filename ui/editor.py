@@ -27,17 +27,18 @@ RESULT_KEY = "editor_result"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _preview(content: bytes, filename: str, level: str, alias_ids: tuple[int, ...], picks: tuple[tuple[int, str], ...],
-             _aliases: list) -> dict:
-    from geo.store.publishing import prepare
-
-    return prepare(content, filename, level, _aliases, dict(picks)).report
+def _preview(content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]) -> dict:  # noqa: ARG001
+    return auth.store().preview(content, filename, level, dict(picks))
 
 
 def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
-    """The report ``publish`` would store for this file (stored aliases and ``picks`` applied), without publishing."""
-    aliases = auth.store().aliases(level)
-    return _preview(content, filename, level, tuple(a.id for a in aliases), tuple(sorted((picks or {}).items())), aliases)
+    """The report ``publish`` would store for this file (stored aliases and ``picks`` applied), without publishing.
+
+    Cached per file, picks and the store's change token, so a click elsewhere on the page does not
+    join the table again; an alias added or removed since changes the token.
+    """
+    store = auth.store()
+    return _preview(content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items())))
 
 
 def _summary(report: dict) -> dict[str, int]:

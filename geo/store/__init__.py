@@ -21,7 +21,7 @@ __all__ = ["open_store", "Store", "StoreError", "PartialTable", "User", "Version
 def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Connect and migrate (``alembic upgrade head``). ``create=False``: a missing default SQLite file
     is not created (StoreError instead), for read-only users such as ``python -m geo check``."""
-    resolved = resolve_url(url) if url is None or url.strip() else resolve_url(None)
+    resolved = resolve_url(url.strip() if url and url.strip() else None)
     try:
         u = make_url(resolved)
     except ArgumentError:

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import os
+import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -76,6 +77,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._rows_cache: OrderedDict[int, pd.DataFrame] = OrderedDict()  # versions never change
+        self._rows_lock = threading.Lock()  # one Store serves every session thread of a Streamlit process
 
     @property
     def display_url(self) -> str:
@@ -304,15 +306,18 @@ class Store:
     def rows(self, version_id: int) -> pd.DataFrame:
         """The matched rows of a version (a copy; cached per process because versions never change)."""
         version_id = int(version_id)
-        if version_id not in self._rows_cache:
+        with self._rows_lock:
+            cached = self._rows_cache.get(version_id)
+        if cached is None:
             r = self._data(version_id, "rows", "n_rows")
-            frame = frame_from_bytes(r.rows)
-            if len(frame) != r.n_rows:
-                raise StoreError(f"Versi {version_id} rusak / corrupt: {len(frame)} != {r.n_rows} rows")
-            self._rows_cache[version_id] = frame
-            while len(self._rows_cache) > 32:
-                self._rows_cache.popitem(last=False)
-        return self._rows_cache[version_id].copy()
+            cached = frame_from_bytes(r.rows)
+            if len(cached) != r.n_rows:
+                raise StoreError(f"Versi {version_id} rusak / corrupt: {len(cached)} != {r.n_rows} rows")
+            with self._rows_lock:
+                self._rows_cache[version_id] = cached
+                while len(self._rows_cache) > 32:
+                    self._rows_cache.popitem(last=False)
+        return cached.copy()
 
     def report(self, version_id: int) -> dict:
         return json.loads(self._data(version_id, "report").report)
@@ -384,6 +389,13 @@ class Store:
             with open(marker, "w", encoding="utf-8") as fh:
                 fh.write(str(os.getpid()))
         time.sleep(float(seconds))
+
+    def preview(self, content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
+        """The report ``publish`` would store (``check --json`` + suggestions), with the stored aliases
+        and ``picks`` applied; nothing is written. For the publish page, before the editor confirms."""
+        from .publishing import prepare
+
+        return prepare(content, filename, level, self.aliases(level), picks or {}).report
 
     def publish(self, content: bytes, filename: str, level: str, by: str, note: str = "", *,
                 accept_partial: bool = False, picks: dict[int, str] | None = None) -> PublishResult:

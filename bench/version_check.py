@@ -1,0 +1,192 @@
+"""Cost of checking for a new published version on every re-run (issue #8: it must stay cheap).
+
+Each re-run asks the store for ``change_token()`` (one single-row query; ``ui.data`` asks at most
+once per TOKEN_TTL_S per process). Measured in the same run, on SQLite and on PostgreSQL:
+
+* ``token``: median of 300 ``change_token()`` calls on an open store;
+* ``rerun``: AppTest re-runs of the Ringkasan page showing published data (the 14-row kabupaten
+  sample table published), alternating *with the check* (TTL 0: a query every re-run) and *without*
+  (TTL infinite: the memo answers); medians of each, so load on the machine hits both alike.
+
+``python -m bench.version_check`` measures and replaces its section in bench/RESULTS.md;
+``python -m bench`` runs it as the ``version_check`` step.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .common import BENCH, ROOT
+
+START, END = "<!-- version-check:start -->", "<!-- version-check:end -->"
+
+
+def _postgres() -> tuple[str | None, str]:
+    """A scratch database on the project's test cluster (see run.py), or why not."""
+    base = os.environ.get("KALBAR_TEST_POSTGRES_URL")
+    if not base:
+        sys.path.insert(0, str(ROOT))
+        import run
+
+        base, why = run.ensure_postgres(install=False)
+        if not base:
+            return None, why
+    import secrets
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(base).set(drivername="postgresql")
+    name = f"kalbar_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.set(database=name).render_as_string(hide_password=False), ""
+
+
+def _drop(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    admin = u.set(database=u.username).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
+
+
+def _one(url: str, reps: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    from geo.sample import ensure_samples
+    from geo.store import open_store
+    from ui import data
+
+    store = open_store(url)
+    store.publish(ensure_samples()["kabupaten"].read_bytes(), "contoh_kabupaten.csv", "kabupaten", "bench")
+    for _ in range(20):
+        store.change_token()
+    calls = []
+    for _ in range(300):
+        t0 = time.perf_counter()
+        store.change_token()
+        calls.append(time.perf_counter() - t0)
+    os.environ["KALBAR_DATABASE_URL"] = url
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["basemap"] = "none"
+    at.run()
+    at.run()
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    shown = any("versi 1" in str(e.proto.body) for e in at.get("html"))
+    with_check, without = [], []
+    saved = data.TOKEN_TTL_S
+    try:
+        for i in range(reps):
+            pair = ((0.0, with_check), (1e9, without))
+            for ttl, bucket in (pair if i % 2 else pair[::-1]):  # alternate which goes first: no order bias
+                data.TOKEN_TTL_S = ttl
+                t0 = time.perf_counter()
+                at.run()
+                bucket.append(time.perf_counter() - t0)
+    finally:
+        data.TOKEN_TTL_S = saved
+    store.dispose()
+    return {
+        "token_ms_median": statistics.median(calls) * 1000,
+        "token_ms_p95": sorted(calls)[int(len(calls) * 0.95)] * 1000,
+        "rerun_with_check_s": statistics.median(with_check),
+        "rerun_without_check_s": statistics.median(without),
+        "reruns": reps,
+        "published_data_shown": shown,
+    }
+
+
+def measure(reps: int = 20) -> dict:
+    out: dict = {"load_start": os.getloadavg()}
+    old = os.environ.get("KALBAR_DATABASE_URL")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out["sqlite"] = _one(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", reps)
+        pg, why = _postgres()
+        if pg:
+            try:
+                out["postgresql"] = _one(pg, reps)
+            finally:
+                _drop(pg)
+        else:
+            out["postgresql"] = {"skipped": why}
+    finally:
+        if old is None:
+            os.environ.pop("KALBAR_DATABASE_URL", None)
+        else:
+            os.environ["KALBAR_DATABASE_URL"] = old
+    out["load_end"] = os.getloadavg()
+    return out
+
+
+def section(r: dict) -> str:
+    rows = ["| backend | change_token() median (p95) | re-run with the check | re-run without | difference |",
+            "|---|---|---|---|---|"]
+    for name in ("sqlite", "postgresql"):
+        x = r.get(name) or {}
+        if "skipped" in x or not x:
+            rows.append(f"| {name} | skipped: {x.get('skipped', '—')} | | | |")
+            continue
+        diff = x["rerun_with_check_s"] - x["rerun_without_check_s"]
+        rows.append(f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | {x['rerun_with_check_s']:.3f} s | "
+                    f"{x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |")
+    load = " ".join(f"{v:.2f}" for v in r.get("load_start", ())) + " → " + " ".join(f"{v:.2f}" for v in r.get("load_end", ()))
+    reps = (r.get("sqlite") or {}).get("reruns", "?")
+    return "\n".join([
+        START,
+        "## Version check per re-run (published data)",
+        "",
+        "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
+        "`ui/data.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
+        f"table, AppTest, {reps} re-runs each, alternating with/without the check, each first in every other pair (medians); `python -m bench.version_check`.",
+        "",
+        *rows,
+        "",
+        "The query (first column) is what the check costs a re-run; the two re-run medians differ by no more than "
+        "their run-to-run noise on this shared machine.",
+        "",
+        f"Load average (1/5/15 min) {load}.",
+        END,
+        "",
+    ])
+
+
+def write_section(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = section(r)
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    from .common import setup_env
+
+    setup_env()
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    r = measure()
+    print(section(r))
+    write_section(r)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
