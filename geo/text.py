@@ -467,7 +467,7 @@ MESSAGES.update(
         "editor.share_caption": ("Tautan untuk dibagikan (terkunci pada versi ini)", "Link to share (pinned to this version)"),
         "editor.no_versions": ("Belum ada versi yang diterbitkan.", "Nothing has been published yet."),
         "editor.col.version": ("Versi", "Version"),
-        "editor.col.state": ("Status", "State"),
+        "editor.col.state": ("Keadaan", "State"),
         "editor.col.level": ("Tingkat", "Level"),
         "editor.col.periods": ("Periode", "Periods"),
         "editor.col.file": ("Berkas", "File"),
