@@ -237,3 +237,22 @@ def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert any(e.value == t("auth.store_down", "id") for e in at.sidebar.error)
     assert not has_page(at, PUBLISH)
+
+
+def test_english_sign_in_publish_and_admin_pages(app_store):
+    from test_app import _indonesian_patterns, texts
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    open_page(at, SIGNIN)
+    assert at.title[0].value == t("auth.title", "en")
+    at.text_input(key="auth_name").input("admin1")
+    at.text_input(key="auth_password").input(ADMIN_PW)
+    next(b for b in at.button if b.label == t("auth.submit", "en")).click()
+    at.run()
+    pats = _indonesian_patterns()
+    for page in (SIGNIN, PUBLISH, ADMIN):
+        open_page(at, page)
+        leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})
+        assert not leftovers, (page, leftovers)
