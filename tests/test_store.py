@@ -190,9 +190,11 @@ def test_repeated_failures_are_slowed_and_logged(store):
         assert store.verify_password("ana", "salah", client="10.0.0.9") is None
         took.append(time.perf_counter() - start)
     assert [login_delay(n) for n in range(5)] == [0, 0, 0, 0.25, 0.5]
-    assert took[3] >= 0.25 and took[4] >= 0.5 and took[4] > took[0] + 0.4
+    # the waits are lower bounds (the argon2 check itself varies with the machine's load)
+    assert took[3] >= 0.25 and took[4] >= 0.5
     failed = [e for e in store.audit() if e.action == "login_failed"]
     assert [e.detail["failures"] for e in failed] == [5, 4, 3, 2, 1] and failed[0].detail["client"] == "10.0.0.9"
+    assert [e.detail["delay_s"] for e in failed] == [0.5, 0.25, 0, 0, 0]
     assert store.recent_failures("ana") == 5
     # the right password still works (after the wait) and clears the count
     assert store.verify_password("ana", "benar") is not None and store.recent_failures("ana") == 0

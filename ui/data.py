@@ -97,6 +97,13 @@ def begin_run() -> None:
     st.session_state[_RUN_TOKEN] = _token_now()
 
 
+def refresh_now() -> None:
+    """After this process published/retracted something: the next run checks at once (no 1 s wait)."""
+    with _lock:
+        _token.clear()
+    st.session_state.pop(_RUN_TOKEN, None)
+
+
 def change_token() -> str | None:
     """This run's change token (see begin_run); None without a store."""
     if _RUN_TOKEN in st.session_state:
