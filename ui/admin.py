@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.text import t
 
-from . import auth
+from . import auth, data
 
 ROLES = ("editor", "admin")
 FLASH = "admin_added"
@@ -136,4 +136,5 @@ def aliases_panel(ident: auth.Identity, lg: str) -> None:
                           format_func=lambda i: f"{i}: {by_id[i].name} → {by_id[i].kode}")
     if c2.button(t("admin.alias_remove", lg), key=f"alias_rm_{chosen}", icon=":material/delete:"):
         store.remove_alias(chosen, by=ident.name)
+        data.refresh_now()
         st.rerun()

@@ -16,7 +16,7 @@ from geo import LEVELS, fmt
 from geo.table import TableError
 from geo.text import t
 
-from . import auth
+from . import auth, data
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -159,6 +159,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             st.text(str(exc))
             return
         st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
+        data.refresh_now()  # the viewing pages of this process see the new version at once
         st.rerun()
 
 
@@ -239,9 +240,11 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     if v.retracted:
         if st.button(t("editor.restore", lg), key=f"restore_{v.id}", icon=":material/restore:"):
             store.restore(v.id, by=ident.name)
+            data.refresh_now()
             st.rerun()
     elif st.button(t("editor.retract", lg), key=f"retract_{v.id}", icon=":material/undo:"):
         store.retract(v.id, by=ident.name, reason=reason or "")
+        data.refresh_now()
         st.rerun()
 
 
