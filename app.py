@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import boot, data, present, state as vs, views
+from ui import auth, boot, data, present, state as vs, views
 
 SUMMARY_DEFAULT = ViewState(level="kabupaten")
 
@@ -56,12 +56,12 @@ if problem:
     st.stop()
 
 data.begin_run()  # one cheap check per re-run: has anything been published, retracted or restored?
-_lang = st.session_state.get("w_lang", st.query_params.get("lang", "id"))
-navigation = st.navigation(
-    [
-        st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),
-        st.Page("screens/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),
-        st.Page("screens/desa.py", title=t("nav.desa", _lang), icon=":material/holiday_village:", url_path="desa"),
-    ]
-)
+_lang = auth.lang()
+_view_pages = [
+    st.Page(ringkasan, title=t("nav.ringkasan", _lang), icon=":material/insights:", url_path="ringkasan", default=True),
+    st.Page("screens/kabupaten.py", title=t("nav.kabupaten", _lang), icon=":material/map:", url_path="kabupaten"),
+    st.Page("screens/desa.py", title=t("nav.desa", _lang), icon=":material/holiday_village:", url_path="desa"),
+]
+# Publish/admin pages only for editors/admins; with sign-in required, only the sign-in page until signed in.
+navigation = st.navigation(auth.pages(_view_pages, auth.current(), _lang))
 navigation.run()

@@ -37,10 +37,11 @@ def prepare_naive() -> Path:
 
 
 class Server:
-    def __init__(self, name: str, script: Path, port: int | None = None):
+    def __init__(self, name: str, script: Path, port: int | None = None, env: dict[str, str] | None = None):
         self.name = name
         self.script = script
         self.port = port or free_port()
+        self.extra_env = dict(env or {})  # e.g. a test's own database (KALBAR_DATABASE_URL) or HOME
         self.proc: subprocess.Popen | None = None
         self.log = OUT / f"server_{name}.log"
 
@@ -51,6 +52,7 @@ class Server:
     def start(self, timeout: float = 90) -> "Server":
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        env.update(self.extra_env)
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",

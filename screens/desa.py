@@ -10,7 +10,7 @@ from geo import LEVELS, fmt, ranking
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, scenario, state as vs, views
+from ui import data, present, scenario, state as vs, trend, views
 
 DEFAULT = ViewState(level="desa")
 
@@ -105,6 +105,7 @@ if state.present:
     st.stop()
 
 stem = f"{level}_{(scope or '61').replace('.', '')}_{period or ''}"
+trend.show(src, state.target, scope, area_label, lang)
 views.priorities(table_frame, level, lang)
 views.area_table(table_frame, level, state, f"cakupan_{stem}")
 views.map_downloads(frame, opts, level, state, title, period, f"peta_{stem}", dim)

@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, scenario, state as vs, views
+from ui import data, present, scenario, state as vs, trend, views
 
 DEFAULT = ViewState(level="kabupaten")
 
@@ -41,6 +41,7 @@ if kode:
 if state.present:
     st.stop()
 stem = f"cakupan_kabupaten_{period or ''}"
+trend.show(src, state.target, state.sel, None, lang)
 views.priorities(frame, "kabupaten", lang, n=5)
 views.area_table(frame, "kabupaten", state, stem)
 views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")

@@ -1,0 +1,23 @@
+"""Admin (admins only): audit log, editors and admins, name aliases."""
+
+import streamlit as st
+
+from geo.access import ADMIN
+from geo.store import StoreError
+from geo.text import t
+from ui import admin, auth
+
+ident = auth.require(ADMIN)
+lang = auth.lang()
+st.title(t("admin.title", lang))
+audit_tab, users_tab, aliases_tab = st.tabs([t("admin.tab_audit", lang), t("admin.tab_users", lang), t("admin.tab_aliases", lang)])
+try:
+    with audit_tab:
+        admin.audit_panel(lang)
+    with users_tab:
+        admin.users_panel(ident, lang)
+    with aliases_tab:
+        admin.aliases_panel(ident, lang)
+except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
+    st.error(t("editor.store_error", lang), icon=":material/error:")
+    st.text(str(exc))

@@ -1,0 +1,23 @@
+"""Terbitkan / Publish (editors and admins): upload, join report, picks, publish; version history."""
+
+import streamlit as st
+
+from geo.access import EDITOR
+from geo.store import StoreError
+from geo.text import t
+from ui import auth, editor
+
+ident = auth.require(EDITOR)
+lang = auth.lang()
+st.title(t("editor.title", lang))
+st.caption(t("editor.signed_in_as", lang))
+st.text(ident.name)
+publish_tab, versions_tab = st.tabs([t("editor.tab_publish", lang), t("editor.tab_versions", lang)])
+try:
+    with publish_tab:
+        editor.publish_panel(ident, lang)
+    with versions_tab:
+        editor.versions_panel(ident, lang)
+except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
+    st.error(t("editor.store_error", lang), icon=":material/error:")
+    st.text(str(exc))

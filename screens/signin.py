@@ -1,0 +1,5 @@
+"""Masuk / Sign in: built-in account form, or the organisation's provider when configured."""
+
+from ui import auth
+
+auth.sign_in_page()

@@ -1,0 +1,258 @@
+"""Sign-in and role-based navigation (ui/auth.py, app.py), as AppTest runs against a real SQLite store.
+
+Every role: anonymous (no publish/admin pages; the publish page refuses when opened directly),
+editor (publish page, no admin page), admin (both), an organisation (OIDC) user on or off the
+allow-list, and the setting that makes sign-in required for viewing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from geo.text import t
+
+TIMEOUT = 120
+PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/signin.py"
+EDITOR_PW, ADMIN_PW = "kata-sandi-editor-1", "kata-sandi-admin-1"
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 32, "client_id": "peta",
+    "client_secret": "rahasia", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch):
+    """A fresh SQLite store for this test, which the app opens through KALBAR_DATABASE_URL."""
+    from geo.store import open_store
+
+    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
+        monkeypatch.delenv(var, raising=False)
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    s = open_store(url)
+    s.add_user("editor1", "editor", password=EDITOR_PW, email="editor1@disnaker.example", by="test")
+    s.add_user("admin1", "admin", password=ADMIN_PW, by="test")
+    return s
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def has_page(at: AppTest, page: str) -> bool:
+    """Whether ``page`` is in this session's navigation (AppTest only switches to registered pages)."""
+    try:
+        at.switch_page(page)
+    except ValueError as exc:
+        assert "Could not find a navigation page" in str(exc)
+        return False
+    return True
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    open_page(at, SIGNIN)
+    at.text_input(key="auth_name").input(name)
+    at.text_input(key="auth_password").input(password)
+    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(app_store):
+    at = new_app()
+    assert at.metric, "the summary page shows figures without an account"
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    assert has_page(at, SIGNIN)
+    open_page(at, SIGNIN)
+    assert [x.label for x in at.text_input] == [t("auth.name", "id"), t("auth.password", "id")]
+
+
+def test_publish_and_admin_pages_refuse_when_opened_directly():
+    for page in (PUBLISH, ADMIN):
+        at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+        at.run()
+        assert not at.exception
+        assert any(t("auth.refused_signin", "id", role=t("auth.role.editor" if page == PUBLISH else "auth.role.admin", "id")) == e.value
+                   for e in at.error)
+        assert not at.get("file_uploader") and not at.dataframe
+
+
+def test_wrong_password_is_refused_and_logged(app_store):
+    at = sign_in(new_app(), "editor1", "salah")
+    assert any(e.value == t("auth.failed", "id") for e in at.error)
+    assert not has_page(at, PUBLISH)
+    sign_in(at, "nobody", "whatever")
+    assert not has_page(at, PUBLISH)
+    failures = [e for e in app_store.audit() if e.action == "login_failed" and e.who in ("editor1", "nobody")]
+    assert len(failures) >= 2, [(e.who, e.action, e.detail) for e in app_store.audit()]
+
+
+def test_editor_signs_in_and_gets_the_publish_page_but_no_admin_page(app_store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert any(t("auth.signed_in", "id", role=t("auth.role.editor", "id")) == s.value for s in at.success)
+    assert "editor1" in [x.value for x in at.text]
+    assert has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, PUBLISH)
+    assert at.title[0].value == t("editor.title", "id")
+    assert at.get("file_uploader"), "the upload control is there"
+    assert not at.error
+
+
+def test_admin_sees_the_audit_log_and_the_users(app_store):
+    at = sign_in(new_app(), "admin1", ADMIN_PW)
+    assert has_page(at, PUBLISH) and has_page(at, ADMIN)
+    open_page(at, ADMIN)
+    assert at.title[0].value == t("admin.title", "id")
+    frames = [d.value for d in at.dataframe]
+    audit = next(f for f in frames if t("admin.col.action", "id") in f.columns)
+    assert len(audit) == len(app_store.audit(limit=2000)) and len(audit) >= 1
+    users = next(f for f in frames if t("admin.col.name", "id") in f.columns)
+    assert set(users[t("admin.col.name", "id")]) == {"editor1", "admin1"}
+
+
+def test_sign_out(app_store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    assert not at.exception
+    assert not has_page(at, PUBLISH)
+
+
+def test_deactivated_editor_loses_the_publish_page_at_the_next_run(app_store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
+    app_store.set_active("editor1", False, by="admin1")
+    at.run()
+    assert not has_page(at, PUBLISH)
+    sign_in(at, "editor1", EDITOR_PW)  # and cannot sign in again
+    assert any(e.value == t("auth.failed", "id") for e in at.error)
+    assert not has_page(at, PUBLISH)
+
+
+def test_role_change_takes_effect_without_signing_in_again(app_store):
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert not has_page(at, ADMIN)
+    app_store.set_role("editor1", "admin", by="admin1")
+    at.run()
+    assert has_page(at, ADMIN)
+
+
+def test_sign_in_required_for_viewing(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_REQUIRE_SIGN_IN", "1")
+    at = new_app()
+    assert not at.metric, "no figures before signing in"
+    assert at.title[0].value == t("auth.title", "id")
+    assert any(i.value == t("auth.required_note", "id") for i in at.info)
+    assert not has_page(at, "screens/desa.py") and not has_page(at, "screens/kabupaten.py")
+    sign_in(at, "editor1", EDITOR_PW)
+    assert has_page(at, "screens/desa.py") and has_page(at, PUBLISH)
+    open_page(at, "screens/kabupaten.py")
+    assert at.metric
+
+
+def oidc_app(email: str, verified: bool = True) -> AppTest:
+    """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_oidc_allow_listed_email_is_an_editor(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example, other@x.example")
+    monkeypatch.setenv("KALBAR_ADMIN_EMAILS", "boss@disnaker.example")
+    at = oidc_app("Data@Disnaker.example")
+    assert has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, PUBLISH)
+    assert "data@disnaker.example" in [x.value for x in at.text]
+    at = oidc_app("boss@disnaker.example")
+    assert has_page(at, ADMIN)
+
+
+def test_oidc_email_not_on_the_list_is_a_viewer(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    at = oidc_app("stranger@elsewhere.example")
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, SIGNIN)
+    assert any(i.value == t("auth.viewer_note", "id") for i in at.info)
+    at = oidc_app("data@disnaker.example", verified=False)  # the provider did not verify the address
+    assert not has_page(at, PUBLISH)
+
+
+def test_oidc_email_of_a_store_account(app_store):
+    at = oidc_app("editor1@disnaker.example")  # not on any list, but an active editor account has it
+    assert has_page(at, PUBLISH)
+    app_store.set_active("editor1", False, by="admin1")
+    at.run()
+    assert not has_page(at, PUBLISH)
+
+
+def test_oidc_button_only_when_configured(app_store):
+    at = new_app()
+    open_page(at, SIGNIN)
+    assert not any(b.label == t("auth.oidc_button", "id") for b in at.button)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": False}
+    at.run()
+    open_page(at, SIGNIN)
+    assert any(b.label == t("auth.oidc_button", "id") for b in at.button)
+
+
+def test_oidc_sign_out_clears_the_identity(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    at = oidc_app("data@disnaker.example")
+    open_page(at, SIGNIN)
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    assert not at.exception
+    assert at.user.get("is_logged_in") is False  # st.logout cleared Streamlit's user
+    at.run()  # the browser's next session (st.logout redirects and starts one)
+    assert not has_page(at, PUBLISH)
+
+
+def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
+    from bench.servers import free_port
+
+    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
+    # nothing listens on that port: the database is unreachable
+    monkeypatch.setenv("KALBAR_DATABASE_URL", f"postgresql+psycopg://peta:x@127.0.0.1:{free_port()}/peta?connect_timeout=2")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(e.value == t("auth.store_down", "id") for e in at.sidebar.error)
+    assert not has_page(at, PUBLISH)
+
+
+def test_english_sign_in_publish_and_admin_pages(app_store):
+    from test_app import _indonesian_patterns, texts
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    open_page(at, SIGNIN)
+    assert at.title[0].value == t("auth.title", "en")
+    at.text_input(key="auth_name").input("admin1")
+    at.text_input(key="auth_password").input(ADMIN_PW)
+    next(b for b in at.button if b.label == t("auth.submit", "en")).click()
+    at.run()
+    pats = _indonesian_patterns()
+    for page in (SIGNIN, PUBLISH, ADMIN):
+        open_page(at, page)
+        leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})
+        assert not leftovers, (page, leftovers)

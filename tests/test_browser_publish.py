@@ -1,0 +1,169 @@
+"""Publishing in a real browser: Debian's Chromium (Playwright) against `streamlit run` on a fresh SQLite file.
+
+An editor created with the CLI signs in through the built-in form, uploads a messy table and
+publishes it; a second browser context without an account opens the shared link and sees the
+published figures and the stamp, and no sample banner; after a second publish with other
+numbers the first link still shows the first figures.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bench.browser import launch, unavailable
+from bench.servers import Server
+from geo import fmt
+from geo.paths import ROOT
+from geo.text import t
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "kata-sandi-editor-uji-1"
+SAMPLE_LABEL = "Data contoh, bukan data resmi"
+HEADER = "REKAP CAKUPAN JAMSOSTEK PER KABUPATEN/KOTA;;;;;\nKeadaan Juni 2025;;;;;\n;;;;;\nNo;Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Sumber\n"
+# (name as written, workers, participants): Indonesian thousands, a title row, extra columns, "KAB. BENGKAYANG"
+FIRST = [("Kabupaten Sambas", 312_500, 101_250), ("KAB. BENGKAYANG", 140_000, 52_500),
+         ("Kabupaten Kubu Raya", 290_000, 98_600), ("Kota Pontianak", 300_000, 160_500)]
+SECOND = [(n, tk, ps + 20_000) for n, tk, ps in FIRST]
+
+
+def dotted(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def table(rows) -> bytes:
+    body = "".join(f"{i};{n};2025-06;{dotted(tk)};{dotted(ps)};dinas\n" for i, (n, tk, ps) in enumerate(rows, 1))
+    return (HEADER + body).encode("utf-8")
+
+
+def coverage(rows) -> str:
+    return fmt.percent(sum(ps for *_, ps in rows) / sum(tk for _, tk, _ in rows) * 100, "id")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    why = unavailable()
+    if why:
+        if sys.platform.startswith("linux"):
+            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
+        pytest.skip(why)
+    tmp = tmp_path_factory.mktemp("publish_browser")
+    env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
+    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
+        env[var] = ""
+    done = subprocess.run([sys.executable, "-m", "geo", "users", "add", "editor1", "--role", "editor", "--password-stdin"],
+                          input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env={**os.environ, **env}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for i, rows in enumerate((FIRST, SECOND), 1):
+        (tmp / f"cakupan_{i}.csv").write_bytes(table(rows))
+    with Server("publish", ROOT / "app.py", env=env) as srv:
+        srv.tmp = tmp
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+def sign_in(page, base: str, name: str, password: str) -> None:
+    page.goto(base + "/masuk")
+    page.get_by_label(t("auth.name", "id")).fill(name)
+    page.get_by_label(t("auth.password", "id")).fill(password)
+    page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
+    page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.editor", "id"))).wait_for(timeout=60_000)
+
+
+def idle(page) -> None:
+    """Wait until the script run has finished (Streamlit's running indicator gone), so clicks reach a current page."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
+
+
+def publish(page, path, expect_version: int) -> str:
+    """On the publish page (reached through the sidebar, keeping the session): upload, publish, return the link."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=t("auth.nav.publish", "id")).first.click()
+    page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
+    idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text(path.name, exact=True).wait_for(timeout=60_000)  # the report of this file
+    idle(page)
+    matched = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(t("editor.count.matched", "id"), exact=True))
+    expect(matched).to_have_count(1, timeout=60_000)  # stale elements of the previous run are gone
+    expect(matched.locator('[data-testid="stMetricValue"]')).to_have_text("4")
+    idle(page)
+    page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
+    page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=90_000)
+    box = page.get_by_label(t("editor.share_caption", "id"))
+    expect(box).to_have_value(re.compile(rf"/\?v={expect_version}$"), timeout=30_000)
+    return box.input_value()
+
+
+def shown_coverage(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=t("metric.coverage_of", "id")).first
+    metric.wait_for(timeout=90_000)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def open_as_visitor(browser, url: str) -> tuple[str, str]:
+    """(coverage figure, whole page text) seen by a fresh browser context without an account."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        value = shown_coverage(page)
+        page.wait_for_timeout(500)
+        return value, page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_editor_publishes_and_a_visitor_sees_the_pinned_figures(server, browser):
+    editor = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = editor.new_page()
+        sign_in(page, server.url, "editor1", PASSWORD)
+        first_link = publish(page, server.tmp / "cakupan_1.csv", 1)
+        assert first_link.startswith(server.url)
+
+        value, text = open_as_visitor(browser, first_link)
+        assert value == coverage(FIRST)
+        assert SAMPLE_LABEL not in text, "published data carries no sample banner"
+        assert "editor1" in text, "the stamp names who published"
+
+        # the same tab again (new upload control state via a page reload is not needed: a second file)
+        second_link = publish(page, server.tmp / "cakupan_2.csv", 2)
+        assert coverage(SECOND) != coverage(FIRST)
+        assert open_as_visitor(browser, second_link)[0] == coverage(SECOND)
+        assert open_as_visitor(browser, server.url + "/")[0] == coverage(SECOND), "the current data is the newer version"
+        assert open_as_visitor(browser, first_link)[0] == coverage(FIRST), "the first link still shows the first figures"
+    finally:
+        editor.close()
+
+
+def test_anonymous_visitor_has_no_publish_page(server, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
+        assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
+        page.goto(server.url + "/terbitkan")  # typed by hand: not a page for this visitor
+        page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
+        page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
+        assert page.get_by_text(t("editor.title", "id")).count() == 0
+        assert page.get_by_role("button", name=t("editor.publish", "id"), exact=True).count() == 0
+    finally:
+        context.close()

@@ -1,0 +1,202 @@
+"""The publishing page (screens/publish.py, ui/editor.py) as an editor uses it, against a real SQLite store.
+
+A messy table (title rows, Indonesian numbers, an extra column, name variants, an ambiguous and an
+unknown name): the report counts and rows, the suggested areas, a pick that becomes an alias, the
+explicit confirmation for the rows left out, publishing, publishing the same bytes again, and
+retract/restore in the version list.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.paths import ROOT
+from geo.text import t
+
+TIMEOUT = 120
+PASSWORD = "kata-sandi-editor-1"
+
+MESSY = """Laporan Cakupan BPJS Ketenagakerjaan Kalimantan Barat;;;;
+Keadaan Juni 2025 (uji);;;;
+;;;;
+Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Keterangan
+KAB. SAMBAS;2025-06;300.000;90.000;
+Kab Kubu Raya;2025-06;290.000;98.600;nama tidak baku
+6171;2025-06;300.000;160.500;kode BPS
+Pontianak;2025-06;120.000;40.000;ambigu
+Kabupaten Sambsa;2025-06;1.000;500;salah ketik
+Kabupaten Xyz;2025-06;1.000;500;tidak ada
+""".encode("utf-8")
+
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch):
+    from geo.store import open_store
+
+    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
+        monkeypatch.delenv(var, raising=False)
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    s = open_store(url)
+    s.add_user("editor1", "editor", password=PASSWORD, by="test")
+    return s
+
+
+def editor_on_publish_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("screens/signin.py")
+    at.run()
+    at.text_input(key="auth_name").input("editor1")
+    at.text_input(key="auth_password").input(PASSWORD)
+    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
+    at.run()
+    at.switch_page("screens/publish.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> AppTest:
+    at.selectbox(key="pub_level").set_value(level)
+    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def publish_button(at: AppTest):
+    return next(b for b in at.button if b.label.endswith(t("editor.publish", "id")))
+
+
+def test_report_counts_rows_and_suggestions(app_store):
+    at = upload(editor_on_publish_page(), "cakupan juni.csv", MESSY)
+    m = metric_values(at)
+    assert m[t("editor.count.rows", "id")] == "6"
+    assert m[t("editor.count.matched", "id")] == "3"
+    assert m[t("editor.count.ambiguous", "id")] == "1"
+    assert m[t("editor.count.unmatched", "id")] == "2"
+    assert m[t("editor.count.invalid", "id")] == "0"
+    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
+    by_row = problems.set_index(t("col.row", "id"))
+    # row numbers as in the file: header on line 4, so "Pontianak" is row 8
+    assert by_row.loc["8", t("editor.col.input", "id")] == "Pontianak"
+    assert by_row.loc["10", t("editor.col.input", "id")] == "Kabupaten Xyz"
+    # a picker for each unmatched/ambiguous row with suggestions; the typo's first suggestion is Sambas
+    sambsa = at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9")))
+    assert sambsa.options[1].startswith("61.01 ")
+    ponti = next(s for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_8"))
+    assert {o.split(" ")[0] for o in ponti.options[1:3]} == {"61.02", "61.71"}  # Mempawah (former Kab. Pontianak), Kota Pontianak
+    # problem rows remain: the page says how many and waits for confirmation
+    assert any(t("editor.partial", "id", n="3", rows="6") == w.value for w in at.warning)
+    assert publish_button(at).disabled
+
+
+def test_pick_confirm_publish_then_same_bytes_again(app_store):
+    at = upload(editor_on_publish_page(), "cakupan juni.csv", MESSY)
+    ponti = next(s for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_8"))
+    mempawah = next(o for o in ponti.options[1:] if o.startswith("61.02"))  # the former Kabupaten Pontianak
+    ponti.set_value(mempawah)
+    at.text_area(key="pub_note").input("Data Juni dari dinas")
+    at.run()
+    assert any(t("editor.partial", "id", n="2", rows="6") == w.value for w in at.warning)
+    confirm = next(c for c in at.checkbox if c.label == t("editor.confirm_partial", "id", n="2"))
+    confirm.check()
+    at.run()
+    assert not publish_button(at).disabled
+    publish_button(at).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    versions = app_store.versions()
+    assert len(versions) == 1
+    v = versions[0]
+    assert any(s.value == t("editor.published", "id", version=v.id) for s in at.success)
+    assert any(f"?v={v.id}" in x.value for x in at.text_input if x.key and x.key.startswith("pub_url_"))
+    assert v.published_by == "editor1" and v.note == "Data Juni dari dinas" and v.filename == "cakupan juni.csv"
+    assert v.n_matched == 4  # three matched by themselves, Pontianak by the pick
+    rows = app_store.rows(v.id).set_index("kode")
+    assert rows.loc["61.71", "peserta_aktif"] == 160_500 and rows.loc["61.12", "tenaga_kerja"] == 290_000
+    assert rows.loc["61.02", "tenaga_kerja"] == 120_000
+    assert [(a.name, a.kode, a.created_by) for a in app_store.aliases("kabupaten")] == [("Pontianak", "61.02", "editor1")]
+    # the same file again: nothing new
+    at2 = upload(editor_on_publish_page(), "lagi.csv", MESSY)
+    next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_partial", "id", n="2")[:10])).check()
+    at2.run()
+    publish_button(at2).click()
+    at2.run()
+    assert any(i.value == t("editor.same_bytes", "id", version=v.id) for i in at2.info)
+    assert len(app_store.versions()) == 1
+
+
+def test_report_shows_what_a_pick_changes_before_publishing(app_store):
+    at = upload(editor_on_publish_page(), "cakupan juni.csv", MESSY)
+    ponti = next(s for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_8"))
+    ponti.set_value(next(o for o in ponti.options[1:] if o.startswith("61.71")))  # Kota Pontianak: already row 7
+    at.run()
+    m = metric_values(at)
+    assert m[t("editor.count.ambiguous", "id")] == "0" and m[t("editor.count.duplicate", "id")] == "1"
+    assert m[t("editor.count.matched", "id")] == "3"
+    assert not app_store.versions() and not app_store.aliases()  # nothing written by looking
+
+
+def test_alias_from_a_pick_matches_next_month(app_store):
+    app_store.add_alias("kabupaten", "Pontianak", "61.02", by="editor1")
+    at = upload(editor_on_publish_page(), "juli.csv", MESSY.replace(b"2025-06", b"2025-07"))
+    m = metric_values(at)
+    assert m[t("editor.count.matched", "id")] == "4" and m[t("editor.count.ambiguous", "id")] == "0"
+
+
+def test_clean_table_publishes_without_confirmation(app_store):
+    clean = "kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n61.12;2025;2.000;1.100\n".encode()
+    at = upload(editor_on_publish_page(), "bersih.csv", clean)
+    assert not at.checkbox and not at.warning
+    publish_button(at).click()
+    at.run()
+    assert [v.n_matched for v in app_store.versions()] == [2]
+
+
+def test_unreadable_file_is_refused_with_a_message(app_store):
+    at = upload(editor_on_publish_page(), "laporan.csv", b"%PDF-1.7\n\x00\x01 not a table")
+    assert any(t("editor.unreadable", "id") == e.value for e in at.error)
+    shown = [x.value for x in at.text]
+    assert "laporan.csv" in shown and len(shown) >= 2  # the file name, then why (plain text)
+    assert not app_store.versions()
+
+
+def test_version_list_retract_restore_and_downloads(app_store):
+    clean = "kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n".encode()
+    first = app_store.publish(clean, "a.csv", "kabupaten", by="editor1", note="<b>**tebal**</b>").version
+    at = editor_on_publish_page()
+    table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
+    assert table.iloc[0][t("editor.col.note", "id")] == "<b>**tebal**</b>"  # as typed, in a table cell
+    assert table.iloc[0][t("editor.col.state", "id")] == t("editor.active", "id")
+    at.text_input(key=f"reason_{first.id}").input("angka salah")
+    at.run()
+    next(b for b in at.button if b.key == f"retract_{first.id}").click()
+    at.run()
+    assert app_store.versions()[0].retracted
+    table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
+    assert table.iloc[0][t("editor.col.state", "id")] == t("editor.retracted", "id")
+    assert any(e.action.startswith("retract") for e in app_store.audit())
+    next(b for b in at.button if b.key == f"restore_{first.id}").click()
+    at.run()
+    assert not app_store.versions()[0].retracted
+    labels = [b.label for b in at.get("download_button")]
+    assert any(l.endswith(t("editor.download_original", "id")) for l in labels)
+    assert any(l.endswith(t("editor.download_report", "id")) for l in labels)
+
+
+def test_file_names_and_cells_are_plain_text(app_store):
+    name = "<img src=x onerror=alert(1)>**tebal**.csv"
+    content = "kabupaten;periode;tenaga_kerja;peserta_aktif\n**Kab [x](http://e.vil)**;2025;1.000;400\n".encode()
+    at = upload(editor_on_publish_page(), name, content)
+    assert name in [x.value for x in at.text]
+    rendered = " ".join(str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind))
+    assert "tebal" not in rendered and "e.vil" not in rendered
+    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
+    assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])

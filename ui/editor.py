@@ -1,0 +1,255 @@
+"""The publishing page's parts: join report of an upload, area pickers, publish, version history.
+
+Everything a user controls (file names, notes, names, cells) is shown as plain text or in
+dataframes, never as Markdown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+
+from geo import LEVELS, fmt
+from geo.table import TableError
+from geo.text import t
+
+from . import auth, data
+
+PROBLEMS = ("unmatched", "ambiguous", "invalid")
+COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
+RESULT_KEY = "editor_result"
+
+
+# --- preview: the join report before anything is written ------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _preview(content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]) -> dict:  # noqa: ARG001
+    return auth.store().preview(content, filename, level, dict(picks))
+
+
+def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
+    """The report ``publish`` would store for this file (stored aliases and ``picks`` applied), without publishing.
+
+    Cached per file, picks and the store's change token, so a click elsewhere on the page does not
+    join the table again; an alias added or removed since changes the token.
+    """
+    store = auth.store()
+    return _preview(content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items())))
+
+
+def _summary(report: dict) -> dict[str, int]:
+    s = report.get("summary", {})
+    return {k: int(s.get(k, 0) or 0) for k in COUNTS}
+
+
+def show_report(report: dict, lg: str) -> None:
+    """Counts, then every problem row with its row number and column (as a table: plain text)."""
+    s = _summary(report)
+    cols = st.columns(len(COUNTS))
+    for col, key in zip(cols, COUNTS):
+        col.metric(t(f"editor.count.{key}", lg), fmt.number(s[key], lg))
+    issues = [e for e in report.get("row_errors", []) if e.get("severity") in ("error", "warning")]
+    if issues:
+        st.caption(t("editor.row_errors", lg))
+        st.dataframe(
+            pd.DataFrame(
+                [{t("col.row", lg): e.get("row"), t("col.column", lg): e.get("column") or "", t("col.problem", lg): e.get("message")}
+                 for e in issues]
+            ).astype(str),
+            hide_index=True,
+        )
+    rows = [r for key in ("unmatched", "ambiguous", "invalid", "duplicate") for r in report.get(key, [])]
+    if rows:
+        st.caption(t("editor.problem_rows", lg))
+        st.dataframe(
+            pd.DataFrame(
+                [{t("col.row", lg): r.get("baris"), t("editor.col.input", lg): r.get("input"),
+                  t("editor.col.status", lg): t(f"join.status.{r.get('status')}", lg), t("editor.col.reason", lg): r.get("reason")}
+                 for r in sorted(rows, key=lambda r: int(r.get("baris") or 0))]
+            ).astype(str),
+            hide_index=True,
+        )
+
+
+def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
+    """For each unmatched/ambiguous row, a choice among its suggested official areas (None: leave it)."""
+    picks: dict[int, str] = {}
+    suggestions = report.get("suggestions") or {}
+    rows = [r for k in ("unmatched", "ambiguous") for r in report.get(k, []) if suggestions.get(str(r.get("baris")))]
+    if not rows:
+        return picks
+    st.subheader(t("editor.pick_title", lg))
+    st.caption(t("editor.pick_help", lg))
+    for r in sorted(rows, key=lambda r: int(r.get("baris") or 0)):
+        baris = int(r["baris"])
+        found = suggestions[str(baris)]
+        labels = {s["kode"]: " ".join(x for x in (s["kode"], s.get("nama") or "", f"({s['where']})" if s.get("where") else "") if x)
+                  for s in found}
+        st.text(f"{t('col.row', lg)} {baris}: {r.get('input') or ''}")  # the cell as written: plain text
+        choice = st.selectbox(
+            t("editor.pick_label", lg, row=baris),
+            [None, *labels],
+            key=f"pick_{key}_{baris}",
+            format_func=lambda k, labels=labels: t("editor.pick_none", lg) if k is None else labels.get(k, k),
+        )
+        if choice:
+            picks[baris] = choice
+    return picks
+
+
+# --- the publish panel -------------------------------------------------------------------------------
+
+
+def publish_panel(ident: auth.Identity, lg: str) -> None:
+    from geo.store import PartialTable, StoreError
+
+    store = auth.store()
+    level = st.selectbox(t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg))
+    up = st.file_uploader(t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg))
+    if up is None:
+        shown_result(None)
+        return
+    content = up.getvalue()
+    key = hashlib.sha256(content).hexdigest()[:12] + level
+    shown_result(key)
+    try:
+        report = preview(content, up.name, level)
+    except TableError as exc:
+        st.error(t("editor.unreadable", lg), icon=":material/error:")
+        st.text(up.name)
+        st.text(exc.message(lg))  # may quote cells of the file: plain text
+        return
+    except StoreError as exc:
+        st.error(t("editor.store_error", lg), icon=":material/error:")
+        st.text(str(exc))
+        return
+    st.subheader(t("editor.report_title", lg))
+    st.text(up.name)
+    report_box = st.container()  # filled after the pickers: the report shows what the picks change
+    picks = pickers(report, key, lg)
+    if picks:
+        try:
+            report = preview(content, up.name, level, picks)
+        except StoreError as exc:
+            st.error(t("editor.store_error", lg), icon=":material/error:")
+            st.text(str(exc))
+            return
+    with report_box:
+        show_report(report, lg)
+    s = _summary(report)
+    open_rows = sum(s[k] for k in PROBLEMS)
+    note = st.text_area(t("editor.note", lg), key="pub_note", max_chars=2000)
+    confirmed = True
+    if open_rows > 0:
+        st.warning(t("editor.partial", lg, n=fmt.number(open_rows, lg), rows=fmt.number(s["rows"], lg)), icon=":material/warning:")
+        confirmed = st.checkbox(t("editor.confirm_partial", lg, n=fmt.number(open_rows, lg)), key=f"confirm_{key}")
+    if st.button(t("editor.publish", lg), type="primary", key="pub_go", disabled=not confirmed, icon=":material/publish:"):
+        try:
+            result = store.publish(content, up.name, level, by=ident.name, note=note or "",
+                                   accept_partial=open_rows > 0 and confirmed, picks=picks or None)
+        except PartialTable as exc:
+            st.error(t("editor.still_partial", lg, n=fmt.number(sum(_summary(exc.report)[k] for k in PROBLEMS), lg)))
+            return
+        except StoreError as exc:
+            st.error(t("editor.store_error", lg), icon=":material/error:")
+            st.text(str(exc))
+            return
+        st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
+        data.refresh_now()  # the viewing pages of this process see the new version at once
+        st.rerun()
+
+
+def view_url(version_id: int) -> str:
+    """The address of the summary page pinned to ``version_id`` (what a leader should be sent).
+
+    The summary is the default page, which Streamlit serves at the app's root (its url_path is
+    ignored: /ringkasan answers "page not found").
+    """
+    here = (st.context.url or "").split("?")[0].rstrip("/") if getattr(st.context, "url", None) else ""
+    root = here.rsplit("/", 1)[0] if here.rsplit("/", 1)[-1] in ("terbitkan", "admin", "masuk") else here
+    return f"{root}/?v={version_id}"
+
+
+def shown_result(upload_key: str | None) -> None:
+    """The outcome of the last publish in this session (version number, whether it was new, the link),
+    while the file published is still the one in the upload box (or the box was emptied)."""
+    done = st.session_state.get(RESULT_KEY)
+    if not done or (upload_key is not None and upload_key != done[2]):
+        return
+    lg = auth.lang()
+    version_id, created, _key = done
+    if created:
+        st.success(t("editor.published", lg, version=version_id), icon=":material/check_circle:")
+    else:
+        st.info(t("editor.same_bytes", lg, version=version_id), icon=":material/info:")
+    url = view_url(version_id)
+    st.link_button(t("editor.view_link", lg, version=version_id), url, icon=":material/open_in_new:")
+    st.text_input(t("editor.share_caption", lg), url, key=f"pub_url_{version_id}")
+
+
+# --- versions -------------------------------------------------------------------------------------------
+
+
+def _when(value, lg: str) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def versions_panel(ident: auth.Identity, lg: str) -> None:
+    from geo.store import StoreError
+
+    store = auth.store()
+    try:
+        versions = store.versions(include_retracted=True)
+    except StoreError as exc:
+        st.error(t("editor.store_error", lg), icon=":material/error:")
+        st.text(str(exc))
+        return
+    if not versions:
+        st.info(t("editor.no_versions", lg))
+        return
+    table = pd.DataFrame(
+        [{
+            t("editor.col.version", lg): v.id,
+            t("editor.col.state", lg): t("editor.retracted" if v.retracted else "editor.active", lg),
+            t("editor.col.level", lg): t(f"level.{v.level}", lg) if v.level in LEVELS else str(v.level or ""),
+            t("editor.col.periods", lg): ", ".join(v.periods),
+            t("editor.col.file", lg): v.filename,
+            t("editor.col.rows", lg): f"{v.n_matched}/{v.n_rows}",
+            t("editor.col.by", lg): v.published_by,
+            t("editor.col.at", lg): _when(v.published_at, lg),
+            t("editor.col.note", lg): v.note,
+        } for v in versions]
+    )
+    st.dataframe(table.astype(str), hide_index=True)
+    by_id = {v.id: v for v in versions}
+    chosen = st.selectbox(t("editor.choose_version", lg), list(by_id), key="ver_pick",
+                          format_func=lambda i: f"{i}" + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else ""))
+    v = by_id[chosen]
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("editor.download_original", lg), lambda: store.original(v.id)[1], file_name=_safe_name(v.filename),
+                       key=f"orig_{v.id}", icon=":material/download:", on_click="ignore")
+    c2.download_button(t("editor.download_report", lg), lambda: json.dumps(store.report(v.id), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+                       file_name=f"laporan_versi_{v.id}.json", mime="application/json", key=f"rep_{v.id}",
+                       icon=":material/download:", on_click="ignore")
+    c3.link_button(t("editor.open_version", lg), view_url(v.id), icon=":material/open_in_new:")
+    reason = st.text_input(t("editor.retract_reason", lg), key=f"reason_{v.id}") if not v.retracted else ""
+    if v.retracted:
+        if st.button(t("editor.restore", lg), key=f"restore_{v.id}", icon=":material/restore:"):
+            store.restore(v.id, by=ident.name)
+            data.refresh_now()
+            st.rerun()
+    elif st.button(t("editor.retract", lg), key=f"retract_{v.id}", icon=":material/undo:"):
+        store.retract(v.id, by=ident.name, reason=reason or "")
+        data.refresh_now()
+        st.rerun()
+
+
+def _safe_name(name: str) -> str:
+    """The original file name as a download name: no path, no control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
+    return cleaned or "tabel.csv"
