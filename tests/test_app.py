@@ -148,6 +148,16 @@ def test_share_link_control_shows_the_view_url():
     assert any("kab=61.04" in c and "target=45" in c for c in codes), codes
 
 
+def test_share_link_of_the_summary_opens_the_root():
+    """The summary is the default page: Streamlit serves it at "/" only, so its link must not say /ringkasan."""
+    at = app(None, target="45")
+    codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
+    assert codes and all("ringkasan" not in c and c.split("?")[0].endswith("/") and "target=45" in c for c in codes), codes
+    at = app("screens/kabupaten.py", target="45")
+    codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
+    assert codes and all(c.split("?")[0].endswith("/kabupaten") for c in codes), codes
+
+
 def test_below_only_filter_and_search():
     at = app("screens/desa.py", level="desa", kab="61.12", below="1")
     rows = table_rows(at)

@@ -79,12 +79,19 @@ def write(state: ViewState, default: ViewState) -> None:
     st.session_state[_SYNCED] = query
 
 
+PAGE_PATHS = ("ringkasan", "kabupaten", "desa", "terbitkan", "admin", "masuk")  # url_path of every st.Page in app.py
+DEFAULT_PAGE = "ringkasan"  # st.navigation serves the default page at the root only ("/ringkasan" is "page not found")
+
+
 def share_url(state: ViewState, default: ViewState, page_path: str) -> str:
+    """The address that reopens this view: the app's root plus the page's path (none for the default page)."""
     from urllib.parse import urlencode
 
     base = st.context.url.split("?")[0] if getattr(st.context, "url", None) else ""
-    if base and page_path and not base.rstrip("/").endswith(page_path):
-        root = base.rstrip("/").rsplit("/", 1)[0] if base.rstrip("/").rsplit("/", 1)[-1] in ("kabupaten", "desa", "ringkasan") else base.rstrip("/")
-        base = f"{root}/{page_path}"
+    root = base.rstrip("/")
+    if root.rsplit("/", 1)[-1] in PAGE_PATHS:
+        root = root.rsplit("/", 1)[0]
+    page = "" if page_path in ("", DEFAULT_PAGE) else page_path
+    url = f"{root}/{page}"
     query = urlencode(viewstate.to_query(state, default))
-    return f"{base}?{query}" if query else base
+    return f"{url}?{query}" if query else url
