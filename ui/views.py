@@ -13,7 +13,7 @@ from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
 
-from . import data
+from . import data, safe
 
 SOURCE_KEY = "source"
 
@@ -39,7 +39,7 @@ def sidebar(state: ViewState) -> None:
     sb.toggle(t("control.present", lang), key="w_present")
     with sb.expander(t("control.data", lang), expanded=not source().is_sample):
         src = source()
-        st.caption(t("using.sample", lang) if src.is_sample else t("using.upload", lang, name=src.name))
+        st.caption(t("using.sample", lang) if src.is_sample else safe.md(t("using.upload", lang, name=src.name)))
         level = st.selectbox(t("control.upload_level", lang), list(LEVELS), format_func=lambda lv: t(f"level.{lv}", lang), key="w_upload_level")
         up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload")
         if up is not None:
@@ -54,7 +54,7 @@ def sidebar(state: ViewState) -> None:
                     st.rerun()
         rejected = st.session_state.get("_rejected")
         if rejected and up is not None and rejected[0] == data.upload_source(up.name, up.getvalue(), level).key:
-            st.error(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang)), icon=":material/error:")
+            st.error(safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))), icon=":material/error:")
         if not src.is_sample and st.button(t("control.use_sample", lang)):
             st.session_state[SOURCE_KEY] = data.SAMPLE
             st.rerun()
@@ -134,12 +134,19 @@ def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, ti
     lang = state.lang
     src = source()
     kab = state.kab if level != "kabupaten" and not state.kec else None
+    file_stem = safe.file_part(file_stem, 120)  # the period and names come from the table
 
     def static(fmt_: str):
-        from geo.render import render_map
+        def make() -> bytes:
+            import matplotlib
+            from geo.render import render_map
 
-        return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
+            # Titles carry the file name and period from the table: '$' must not start matplotlib math.
+            with matplotlib.rc_context({"text.parse_math": False}):
+                return render_map(frame, level, lang=lang, title=title, period=period, target=state.target,
                                   is_sample=src.is_sample, data_source=src.name if not src.is_sample else "", kab=kab, fmt=fmt_)
+
+        return make
 
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
@@ -196,6 +203,7 @@ def show_table(shown, lang: str) -> None:
 
 def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     lang = state.lang
+    file_stem = safe.file_part(file_stem, 120)  # the period comes from the table
     table = ranking.area_table(frame, level)
     shown = ranking.labelled(table, lang, with_totals=frame)
     show_table(shown, lang)
