@@ -158,9 +158,8 @@ def test_no_pages_folder_beside_the_main_script():
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="known bug, not fixed here: going from Ringkasan to Kabupaten/Kota through the "
-                   "sidebar navigation sets the target to 0 (URL ?target=0, '0 dari 14' below target)")
 def test_sidebar_navigation_keeps_the_target(browser):
+    """Ringkasan -> Kabupaten/Kota through the sidebar: same target, same figures (was: target 0)."""
     with Server("deeplink_nav", ROOT / "app.py") as server:
         context, page = new_page(browser)
         try:

@@ -39,6 +39,10 @@ def read(default: ViewState, source: data.Source) -> ViewState:
         # missing key is refilled from the URL too; otherwise the widget would reset to 0.
         if from_url or f"w_{name}" not in st.session_state:
             st.session_state[f"w_{name}"] = getattr(state, name)
+        else:
+            # A page switch gives the same key a new widget, which would start from its default
+            # (the target from min_value 0): hand the value over explicitly.
+            st.session_state[f"w_{name}"] = st.session_state[f"w_{name}"]
     st.session_state[_SYNCED] = params
     return state
 
