@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import auth, boot, data, present, state as vs, views
+from ui import auth, boot, data, present, safe, state as vs, views
 
 SUMMARY_DEFAULT = ViewState(level="kabupaten")
 
@@ -33,7 +33,7 @@ def ringkasan() -> None:
         kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_summary")
     else:
         st.title(t("app.title", lang))
-        st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {period}" if period else ""))
+        st.caption(t("app.subtitle", lang) + (f" · {t('control.period', lang)} {safe.md(period)}" if period else ""))
         views.sample_banner(lang, "kabupaten", period)
         views.metrics(tot, t("level.kabupaten", lang), lang)
         views.cost_line(frame, tot, state)

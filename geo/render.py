@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
+from matplotlib import patheffects, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
@@ -703,9 +703,12 @@ def render_map(
     """Render ``classified`` (``classify.classify`` output) to PNG/PDF bytes, optionally writing ``out``."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
-    fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
-                       is_sample=is_sample, data_source=data_source, kab=kab, color=color, iuran=iuran, months=months)
-    return save_figure(fig, fmt, out)
+    # Titles and source lines carry file names, periods and names from the table: a '$' in them
+    # must print as a dollar sign, not start matplotlib's math parser (which raises on '$\\frac$').
+    with rc_context({"text.parse_math": False}):
+        fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
+                           is_sample=is_sample, data_source=data_source, kab=kab, color=color, iuran=iuran, months=months)
+        return save_figure(fig, fmt, out)
 
 
 # --- CLI ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from geo import LEVELS, fmt, ranking
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, scenario, state as vs, trend, views
+from ui import data, present, safe, scenario, state as vs, trend, views
 
 DEFAULT = ViewState(level="desa")
 
@@ -58,12 +58,12 @@ if kab and crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home
     vs.write(state.up("provinsi"), DEFAULT)
     st.session_state.pop("_synced_query", None)
     st.rerun()
-if kab and crumbs[1].button("› " + kab_names[kab], disabled=not kec, key="bc_kab"):
+if kab and crumbs[1].button("› " + safe.md(kab_names[kab]), disabled=not kec, key="bc_kab"):
     vs.write(state.up("kabupaten"), DEFAULT)
     st.session_state.pop("_synced_query", None)
     st.rerun()
 if kec:
-    crumbs[2].markdown(f"› **{kec_names[kec]}**")
+    crumbs[2].markdown(f"› **{safe.md(kec_names[kec])}**")
 
 # --- data for the selection ---------------------------------------------------------------------
 level = state.level
@@ -89,11 +89,11 @@ views.share_link(state, DEFAULT, "desa")
 if state.present:
     clicked = present.show(frame, tot, state, level, area_label, period, opts, frame_key, "map_explorer")
 else:
-    st.title(title)
+    st.title(safe.md(title))
     views.sample_banner(lang, level, period)
     if state.q:
         n = int(matches.sum())
-        (st.info if n else st.warning)(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q))
+        (st.info if n else st.warning)(safe.md(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q)))
     views.metrics(tot, t(f"level.{level}", lang), lang)
     views.cost_line(frame, tot, state)
     clicked = views.show_map(frame, opts, frame_key, dim=dim, key="map_explorer")

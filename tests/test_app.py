@@ -13,6 +13,7 @@ from geo import DEFAULT_TARGET
 from geo.paths import ROOT
 from geo.sample import ensure_samples
 from geo.text import MESSAGES, t
+from ui import safe
 
 TIMEOUT = 120
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
@@ -132,7 +133,7 @@ def test_desa_link_with_target_40_matches_the_sample_table():
 
 def test_invalid_link_parameters_give_a_message_and_a_working_page():
     at = app("screens/desa.py", level="xyz", kab="99.99", target="150", period="1999", basemap="moon")
-    shown = " ".join(w.value for w in at.warning)
+    shown = " ".join(safe.shown(w.value) for w in at.warning)  # link values are Markdown-escaped (ui/safe.py)
     for value in ("99.99", "150", "1999"):
         assert value in shown
     assert any(SAMPLE_LABEL in w.value for w in at.warning)
@@ -263,7 +264,7 @@ def test_uploaded_messy_table_with_two_periods():
 
 def test_a_broken_upload_is_refused_with_a_message():
     at = upload(app(), "laporan.csv", b"%PDF-1.7\n\x00\x01\x02 not a table")
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(safe.shown(e.value) for e in at.error)  # file names are Markdown-escaped (ui/safe.py)
     assert "laporan.csv" in errors
     assert any(SAMPLE_LABEL in w.value for w in at.warning), "still on the sample data"
 

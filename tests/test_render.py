@@ -399,3 +399,9 @@ def test_cli_colour_option(tmp_path):
         assert np.all(np.abs(outs["gap"] - _rgb(colour)) <= TOL, axis=1).sum() > 100, colour
     assert np.all(np.abs(outs["coverage"] - _rgb(style.PALETTE[2])) <= TOL, axis=1).sum() > 100
     assert np.all(np.abs(outs["coverage"] - _rgb(style.GAP_PALETTE[-1])) <= TOL, axis=1).sum() == 0
+
+
+def test_dollar_signs_from_the_table_print_as_text(classified):
+    """A period or file name like '$\\frac$' (user-controlled) must not reach matplotlib's math parser."""
+    png = render.render_map(classified("kabupaten"), "kabupaten", period="$\\frac$", data_source="tabel $x_1$.csv", fmt="png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -10,7 +10,7 @@ from geo import viewstate
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import data
+from . import data, safe
 
 _SYNCED = "_synced_query"
 _WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period", "iuran", "bulan", "slots")
@@ -32,7 +32,7 @@ def read(default: ViewState, source: data.Source) -> ViewState:
         default,
     )
     for p in problems:
-        st.warning(t(p.key, state.lang, param=p.param, value=p.value), icon=":material/warning:")
+        st.warning(safe.md(t(p.key, state.lang, param=p.param, value=p.value)), icon=":material/warning:")
     from_url = st.session_state.get(_SYNCED) != params or bool(problems)
     for name in _WIDGETS:
         # Streamlit drops a widget's value when a page without it runs (page switch), so a

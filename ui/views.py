@@ -15,7 +15,7 @@ from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
 
-from . import data
+from . import data, safe
 
 SOURCE_KEY = "source"
 
@@ -82,7 +82,7 @@ def sidebar(state: ViewState) -> None:
     with sb.expander(t("control.data", lang), expanded=not source().is_sample):
         src = source()
         st.caption(t("using.sample", lang) if src.is_sample else t("publish.using", lang) if src.is_published
-                   else t("publish.preview", lang, name=src.name))
+                   else safe.md(t("publish.preview", lang, name=src.name)))
         version_picker(lang)
         level = st.selectbox(t("control.upload_level", lang), list(LEVELS), format_func=lambda lv: t(f"level.{lv}", lang), key="w_upload_level")
         up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload")
@@ -98,7 +98,7 @@ def sidebar(state: ViewState) -> None:
                     st.rerun()
         rejected = st.session_state.get("_rejected")
         if rejected and up is not None and rejected[0] == data.upload_source(up.name, up.getvalue(), level).key:
-            st.error(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang)), icon=":material/error:")
+            st.error(safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))), icon=":material/error:")
         has_published = data.published_source(None)[0] is not None
         if not src.is_sample and not src.is_published and st.button(
                 t("publish.use_published" if has_published else "control.use_sample", lang)):
@@ -272,14 +272,22 @@ def map_downloads(frame, opts: maps.MapOptions, level: str, state: ViewState, ti
     lang = state.lang
     src = source()
     kab = state.kab if level != "kabupaten" and not state.kec else None
+    file_stem = safe.file_part(file_stem, 120)  # the period and names come from the table
 
     def static(fmt_: str):
-        from geo.render import render_map
+        def make() -> bytes:
+            import matplotlib
+            from geo.render import render_map
 
-        named = stamp_text(level, period, lang) or (src.name if not src.is_sample else "")
-        return lambda: render_map(frame, level, lang=lang, title=title, period=period, target=display_target(state),
+            named = stamp_text(level, period, lang) or (src.name if not src.is_sample else "")
+            # Titles carry the file name and period from the table: '$' must not start matplotlib math
+            # (geo.render also turns it off; kept here so the page never depends on that default).
+            with matplotlib.rc_context({"text.parse_math": False}):
+                return render_map(frame, level, lang=lang, title=title, period=period, target=display_target(state),
                                   is_sample=src.is_sample, data_source=named, kab=kab, fmt=fmt_,
                                   color=opts.color, iuran=state.iuran, months=state.bulan)
+
+        return make
 
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
@@ -324,6 +332,7 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     from geo import plan
 
     lang = state.lang
+    file_stem = safe.file_part(file_stem, 120)  # the period comes from the table
     frame = plan.with_cost(frame, state.iuran, state.bulan)  # the cost of each area's gap, a column of the table and downloads
     if lang == "en" and "target_sumber_en" in frame:
         frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language

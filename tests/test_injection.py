@@ -1,0 +1,390 @@
+"""Nothing a link, a file name or a table cell holds is rendered as Markdown, HTML or a formula.
+
+Browser tests run Debian's Chromium against a real `streamlit run` and route every request:
+only 127.0.0.1/localhost may pass, anything else is counted and aborted before it is sent.
+Each payload goes into every URL parameter of every page, into an uploaded table's file name,
+and into its cells (names, kode, periode, extra columns). Per load: no dialog, no <a>/<img>
+(or any src/href/on* attribute) pointing at the attacker or at ``javascript:``, in the page and
+in the map iframe, and the payload is visible as literal text where it is shown (so these tests
+can fail). The exports of such a table (CSV, XLSX, HTML map, PNG) are checked too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from urllib.parse import quote, urlencode, urlparse
+
+import pytest
+
+from bench.browser import launch, unavailable
+from bench.servers import Server
+from geo import boundaries
+from geo.paths import ROOT
+from geo.text import t
+from injection_payloads import ATTACKER, PAYLOADS
+from ui import safe
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _tile_host_pattern() -> re.Pattern:
+    """Hosts of the app's own basemap tiles (refused here too): the only other requests a page may try."""
+    from geo.maps import BASEMAPS
+
+    hosts = [urlparse(b[0].replace("{s}", "x")).hostname for b in BASEMAPS.values() if b]
+    return re.compile("|".join(re.escape(h).replace("x\\.", "[a-z]\\.", 1) if h.startswith("x.") else re.escape(h) for h in hosts))
+
+
+TILE_HOSTS = _tile_host_pattern()
+PAGES = {"ringkasan": "/", "kabupaten": "/kabupaten", "desa": "/desa"}
+# every parameter the pages read, and one they do not know
+PARAMS = ("kab", "kec", "sel", "period", "target", "q", "level", "basemap", "color", "lang", "below", "present", "zz_unknown")
+# parameters whose bad value is reported back to the viewer (positive control: the text must show)
+REPORTED = ("kab", "kec", "sel", "period", "target", "level", "basemap", "color", "lang", "below", "present")
+
+# Attributes that load or link something, or run script; their values must never hold the attacker's text.
+SCAN_JS = """(attacker) => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      const n = a.name.toLowerCase(), v = (a.value || '').toLowerCase();
+      const linky = ['href', 'src', 'xlink:href', 'srcset', 'action', 'formaction', 'poster', 'data', 'background'].includes(n);
+      if (n.startsWith('on') && v.includes('alert')) bad.push(el.tagName + ' ' + n + '=' + v);
+      if (linky && (v.includes(attacker) || v.trim().startsWith('javascript:'))) bad.push(el.tagName + ' ' + n + '=' + v);
+      if ((n === 'style') && v.includes(attacker)) bad.push(el.tagName + ' style=' + v);
+    }
+    // a <script> made from a payload (the map's own scripts carry payload text only inside JSON strings)
+    if (el.tagName === 'SCRIPT' && (el.textContent || '').trim() === 'alert(1)') bad.push('SCRIPT alert(1)');
+  }
+  return bad;
+}"""
+
+LEAK = {"blocked": 0, "blocked_attacker": 0, "sent_bytes": 0, "loads": 0, "hosts": set()}
+
+
+def _report_leaks() -> str:
+    return (f"{LEAK['loads']} loads; requests to hosts other than localhost: {LEAK['blocked']} (all blocked; "
+            f"to {ATTACKER}: {LEAK['blocked_attacker']}; hosts: {sorted(LEAK['hosts'])}); bytes sent off localhost: {LEAK['sent_bytes']}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    why = unavailable()
+    if why:
+        if sys.platform.startswith("linux"):
+            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
+        pytest.skip(why)
+    with Server("injection", ROOT / "app.py") as srv:
+        yield srv
+    print("\n[injection] " + _report_leaks())
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+class Guarded:
+    """A browser context whose requests may only go to localhost; records dialogs and blocked requests."""
+
+    def __init__(self, browser):
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.sockets: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(90_000)
+        self.page.on("dialog", self._dialog)
+        self.page.on("websocket", lambda ws: self.sockets.append(ws.url))
+
+    def _guard(self, route):
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about", "file") or (parsed.hostname or "") in LOCAL_HOSTS:
+            return route.continue_()
+        self.blocked.append(url)
+        LEAK["blocked"] += 1
+        LEAK["hosts"].add(parsed.hostname or url[:40])
+        if ATTACKER in url:
+            LEAK["blocked_attacker"] += 1
+        return route.abort()  # never sent: nothing leaves localhost
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def check(self) -> None:
+        """No dialog, nothing pointing at the attacker in any frame, no attacker request, only local sockets."""
+        LEAK["loads"] += 1
+        self.page.wait_for_timeout(300)  # let any image or script the page might have got start loading
+        assert not self.dialogs, f"dialog fired: {self.dialogs}"
+        for frame in self.page.frames:
+            try:
+                found = frame.evaluate(SCAN_JS, ATTACKER.lower())
+            except Exception as exc:  # a frame that detached while we looked: scan the others
+                if "detached" in str(exc).lower():
+                    continue
+                raise
+            assert not found, f"attacker markup in {frame.url[:80]}: {found[:5]}"
+        attacker = [u for u in self.blocked if ATTACKER in u or u.startswith("javascript:")]
+        assert not attacker, f"the page tried to load {attacker}"
+        other = [u for u in self.blocked if not TILE_HOSTS.fullmatch(urlparse(u).hostname or "")]
+        assert not other, f"requests to hosts other than localhost and the basemap's tiles: {other[:5]}"
+        assert all((urlparse(u).hostname or "") in LOCAL_HOSTS for u in self.sockets), self.sockets
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def guarded(browser):
+    g = Guarded(browser)
+    yield g
+    g.close()
+
+
+def visible_text(page) -> str:
+    """Text of the page and its frames as a reader sees it (the invisible ZWSP dropped)."""
+    parts = []
+    for frame in page.frames:
+        try:
+            parts.append(frame.evaluate("() => document.body ? document.body.innerText : ''"))
+        except Exception:
+            pass
+    return "\n".join(parts).replace(safe.ZWSP, "")
+
+
+def wait_for_text(page, needle: str, times: int = 1, timeout_s: float = 90) -> int:
+    """Wait until ``needle`` shows at least ``times`` times; return how often it shows."""
+    deadline = page.evaluate("() => Date.now()") + timeout_s * 1000
+    count = 0
+    while page.evaluate("() => Date.now()") < deadline:
+        count = visible_text(page).count(needle)
+        if count >= times:
+            return count
+        page.wait_for_timeout(250)
+    return count
+
+
+def map_drawn(page) -> None:
+    """The map iframe exists and has its polygons (its content is scanned too)."""
+    page.wait_for_selector('iframe[title*="streamlit_folium"]', state="attached")
+    for _ in range(400):
+        for fr in page.frames:
+            if "streamlit_folium" in fr.url:
+                try:
+                    fr.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=1000)
+                    return
+                except Exception:
+                    pass
+        page.wait_for_timeout(100)
+    raise AssertionError("map never drawn")
+
+
+# --- every URL parameter of every page ---------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_payload_in_every_url_parameter(server, guarded, page_name, payload):
+    query = urlencode({p: payload for p in PARAMS}, quote_via=quote)
+    page = guarded.page
+    page.goto(f"{server.url}{PAGES[page_name]}?{query}")
+    literal = safe.one_line(payload)
+    expected = len(REPORTED) + (1 if page_name == "desa" else 0)  # desa also echoes the search text
+    seen = wait_for_text(page, literal, expected)
+    map_drawn(page)
+    guarded.check()
+    assert seen >= expected, f"payload shown {seen}× as text, expected {expected}× (one per reported parameter)"
+    text = visible_text(page)
+    for p in ("kab", "level", "basemap", "lang"):
+        assert f"{p}={literal}" in text, f"the message about {p} does not show the value as typed"
+
+
+# --- uploaded table: file name and cells -------------------------------------------------------------
+
+
+def payload_table(payload: str) -> bytes:
+    """Every kabupaten with the payload as its name, period and note; one row whose kode is the payload."""
+    kab = boundaries.load("kabupaten")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["kode", "kabupaten", "periode", "tenaga_kerja", "peserta_aktif", "catatan"])
+    for i, kode in enumerate(sorted(kab["kode"])):
+        w.writerow([kode, payload, payload, 100_000 + i, 30_000 + 1_000 * i, payload])
+    w.writerow([payload, payload, payload, 1_000, 500, payload])
+    return buf.getvalue().encode("utf-8")
+
+
+def upload(page, name: str, content: bytes) -> None:
+    page.get_by_text(t("control.data", "id"), exact=True).first.click()  # open the data expander
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content})
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
+    page = guarded.page
+    page.goto(f"{server.url}/?basemap=none")
+    map_drawn(page)
+    name = payload.replace("/", "∕") + ".csv"  # a browser file name cannot hold '/'
+    upload(page, name, payload_table(payload))
+    literal = safe.one_line(payload)
+    # browsers send '"', CR and LF in a multipart file name as %22, %0D, %0A (WHATWG form-data encoding)
+    sent = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    caption = safe.one_line(t("using.upload", "id", name=sent))
+    found = wait_for_text(page, caption)
+    assert found >= 1, ("the uploaded file's name is not shown as typed",
+                        [ln for ln in visible_text(page).splitlines() if t("using.upload", "id", name="")[:10] in ln])
+    assert wait_for_text(page, f"{t('control.period', 'id')} {literal}") >= 1, "the period from the table is not shown as typed"
+    map_drawn(page)
+    guarded.check()
+    # the same table on the Kabupaten/Kota page: title panel of the map shows the period; table and downloads
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(t("nav.kabupaten", "id"), exact=True).click()
+    page.get_by_role("heading", name=t("page.kabupaten_title", "id")).first.wait_for()
+    map_drawn(page)
+    assert wait_for_text(page, literal) >= 1
+    guarded.check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    filename = info.value.suggested_filename
+    assert re.fullmatch(r"[A-Za-z0-9._-]+\.csv", filename), filename
+    data = info.value.path().read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert all(not c.startswith(("=", "+", "@", "\t", "\r")) for r in rows for c in r), "a CSV cell could run as a formula"
+    guarded.check()
+
+
+# --- exports of an uploaded table with payload cells -------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def mixed_table(period: str) -> bytes:
+    """One payload per kabupaten row (names, notes, extra columns); ``period`` for every row."""
+    kab = sorted(boundaries.load("kabupaten")["kode"])
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["kode", "kabupaten", "periode", "tenaga_kerja", "peserta_aktif", "catatan", PAYLOADS[0]])
+    for i, kode in enumerate(kab):
+        p = PAYLOADS[i % len(PAYLOADS)]
+        w.writerow([kode, p, period, 100_000 + i, 30_000 + 1_000 * i, p, PAYLOADS[-1 - i]])
+    for p in PAYLOADS[len(kab):]:
+        w.writerow([p, p, period, 1_000, 500, p, p])  # kode is a payload: unmatched, in the join report
+    return buf.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The bytes behind an AppTest download button, generated as a click would (as in test_app.py)."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+
+    def get(button) -> bytes:
+        mgr = managers[-1]
+        url = mgr.execute_deferred(button.proto.deferred_file_id) if button.proto.deferred_file_id else button.proto.url
+        return mgr._storage.get_file(url.rsplit("/", 1)[-1]).content
+
+    return get
+
+
+def uploaded_app(period: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("screens/kabupaten.py")
+    at.run()
+    at.selectbox(key="w_upload_level").set_value("kabupaten")
+    at.get("file_uploader")[0].upload(f"{PAYLOADS[0]}.csv", mixed_table(period), "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+FORMULA_PERIOD = f'=HYPERLINK("http://{ATTACKER}","x")'
+MATH_PERIOD = "$$x$$ $\\frac$"
+
+
+@pytest.mark.parametrize("period", [FORMULA_PERIOD, MATH_PERIOD])
+def test_csv_xlsx_png_of_an_uploaded_payload_table(media, period):
+    import openpyxl
+
+    at = uploaded_app(period)
+    shown_text = " ".join(str(e.value) for kind in ("markdown", "caption", "warning", "error", "info") for e in at.get(kind))
+    assert safe.md(f"{PAYLOADS[0]}.csv") in shown_text, "the file name is shown, escaped"
+    buttons = {b.label: b for b in at.get("download_button")}
+    text = media(buttons["CSV"]).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    risky = [c for c in cells if c.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.,]+", c)]
+    assert not risky, f"CSV cells a spreadsheet would run: {risky[:5]}"
+    wb = openpyxl.load_workbook(io.BytesIO(media(buttons["XLSX"])))
+    values = [c for row in wb.active.iter_rows() for c in row]
+    assert not [c.value for c in values if c.data_type == "f"], "XLSX holds formulas"
+    assert not [c.value for c in values if isinstance(c.value, str) and c.value.startswith(FORMULA_START)
+                and not re.fullmatch(r"-?[\d.,]+", c.value)]
+    # the static map keeps the period as text (matplotlib would read '$…$' as math and fail on '\frac')
+    png = media(buttons[t("download.png", "id")])
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.browser
+def test_html_map_export_of_an_uploaded_payload_table(media, browser, tmp_path):
+    """The standalone HTML map (title panel with the table's period) opened in Chromium: escaped, offline."""
+    period = "<img src=http://198.51.100.7/e onerror=alert(1)>[klik](http://198.51.100.7/y)"
+    at = uploaded_app(period)
+    buttons = {b.label: b for b in at.get("download_button")}
+    page_html = media(buttons[t("download.map", "id")]).decode("utf-8")
+    assert f"<img src=http://{ATTACKER}" not in page_html
+    path = tmp_path / "peta.html"
+    path.write_text(page_html, encoding="utf-8")
+    g = Guarded(browser)
+    try:
+        g.page.goto(path.as_uri())
+        g.page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= 14")
+        g.check()
+        assert period in visible_text(g.page), "the period is shown as typed in the map's title panel"
+    finally:
+        g.close()
+
+
+def test_payload_cells_of_a_read_table_export_as_text():
+    """The cells themselves (names, periode, notes) through geo.export: formulas get a leading apostrophe.
+
+    (The app's own CSV/XLSX downloads hold boundary names and figures, so the check above could
+    pass without a payload ever reaching them; this one has the payloads in the cells.)
+    """
+    import openpyxl
+
+    from geo.export import to_csv, to_xlsx
+    from geo.table import read_table
+
+    table = read_table(mixed_table(FORMULA_PERIOD), filename="payloads.csv").data
+    text = to_csv(table).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert "'" + FORMULA_PERIOD in cells, "positive control: the formula payload is in the export, neutralised"
+    assert not [c for c in cells if c.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.,]+", c)]
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    values = [c for row in ws.iter_rows() for c in row]
+    assert not [c.value for c in values if c.data_type == "f"]
+    assert "'" + FORMULA_PERIOD in [c.value for c in values]
