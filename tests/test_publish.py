@@ -200,3 +200,19 @@ def test_file_names_and_cells_are_plain_text(app_store):
     assert "tebal" not in rendered and "e.vil" not in rendered
     problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
     assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])
+
+
+def test_target_schedule_is_published_from_the_publish_page(app_store):
+    """The third tab publishes a target schedule into the same store (a version of kind "targets", audited)."""
+    at = editor_on_publish_page()
+    schedule = "periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n".encode()
+    uploader = next(u for u in at.get("file_uploader") if u.proto.id.endswith("w_targets_upload") or "w_targets_upload" in u.proto.id)
+    uploader.upload("jadwal target.csv", schedule, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(b for b in at.button if b.label == t("targets.publish_button", "id")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    versions = app_store.versions(kind="targets")
+    assert len(versions) == 1 and versions[0].published_by == "editor1" and versions[0].periods == ("2025",)
+    assert any(e.action.startswith("publish") for e in app_store.audit())

@@ -12,7 +12,7 @@ import streamlit as st
 from geo import fmt, targets
 from geo.text import t
 
-from . import data
+from . import data, safe
 
 
 def schedule_view(lang: str) -> None:
@@ -55,5 +55,5 @@ def publish_section(store, by: str, lang: str) -> None:  # noqa: ANN001
         result = publish_schedule(store, content, up.name, by, note or "")
         v = result.version
         key = "targets.published" if result.created else "targets.already"
-        st.success(t(key, lang, version=v.id, rows=v.n_rows, periods=", ".join(v.periods)))
+        st.success(safe.md(t(key, lang, version=v.id, rows=v.n_rows, periods=", ".join(v.periods))))
         data._target_schedule.clear()  # everyone sees it on their next run

@@ -136,7 +136,7 @@ def cost_line(frame, tot: Totals, state: ViewState) -> None:
     lang = state.lang
     note = target_note(frame, lang)
     if note:
-        st.caption(note)
+        st.caption(safe.md(note))  # carries the schedule's keterangan, which an editor typed
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
     st.caption(t("cost.line", lang, total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang), period=period_word,
                  sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang), people=fmt.number(tot.gap_to_target, lang),
