@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,9 +46,9 @@ class Schedule:
     origin: str = "shipped"  # "shipped", "published", "file"
     version: str | None = None
 
-    @property
+    @cached_property
     def key(self) -> tuple:
-        """Hashable identity for caches."""
+        """Hashable identity for caches (computed once: every re-run of every session asks for it)."""
         return (self.origin, self.version, tuple(map(tuple, self.rows[COLUMNS].astype(str).to_numpy())))
 
 

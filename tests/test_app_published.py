@@ -7,6 +7,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import safe
+
 from geo.paths import ROOT
 from geo.store import open_store
 
@@ -41,7 +43,8 @@ def run(page: str | None = None, **query: str) -> AppTest:
 
 
 def everything(at: AppTest) -> str:
-    parts = [str(e.value) for kind in ("title", "markdown", "caption", "text", "warning", "info", "error") for e in at.get(kind)]
+    # What a reader sees: user-controlled values are Markdown-escaped (ui/safe.py).
+    parts = [safe.shown(str(e.value)) for kind in ("title", "markdown", "caption", "text", "warning", "info", "error") for e in at.get(kind)]
     parts += [str(e.proto.body) for e in at.get("html")]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     return "\n".join(parts)

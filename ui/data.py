@@ -72,11 +72,30 @@ def _open_store(url: str):
     return open_store(url)
 
 
+_URL_MEMO_S = 5.0  # how long a resolved database URL is reused (secrets.toml is re-read after that)
+_url_memo: dict[str, tuple[float, str]] = {}
+
+
+def _store_url() -> str:
+    """resolve_url() reads the environment and secrets.toml: once per few seconds per process, not ~20× per run."""
+    import os
+
+    from geo.store import URL_ENV, resolve_url
+
+    env = os.environ.get(URL_ENV, "")
+    hit = _url_memo.get(env)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > _URL_MEMO_S:
+        hit = (now, resolve_url())
+        _url_memo[env] = hit
+    return hit[1]
+
+
 def store():
     """The process's store, or the StoreError saying why not (never raises)."""
-    from geo.store import StoreError, resolve_url
+    from geo.store import StoreError
 
-    url = resolve_url()  # the setting decides, not whatever was opened first
+    url = _store_url()  # the setting decides, not whatever was opened first
     with _lock:
         failed = _failed.get(url)
         if failed is not None and time.monotonic() - failed[0] < RETRY_OPEN_S:
@@ -301,7 +320,7 @@ def frame_digest(frame: pd.DataFrame) -> str:
     Codes fix the names; the numbers and statuses are hashed as they are.
     """
     digest = hashlib.sha1(repr(list(frame.columns)).encode())
-    for col in ("kode", "status", "periode"):
+    for col in ("kode", "status", "periode", "target_sumber", "target_sumber_en"):  # strings shown in tables and notes
         if col in frame:
             digest.update("\n".join(map(str, frame[col].tolist())).encode())
     numbers = frame.select_dtypes(include=["number", "bool"])
@@ -327,3 +346,9 @@ def ranked_tables(digest: str, _frame: pd.DataFrame, level: str, lang: str, n: i
     top, share = ranking.priorities(table, n)
     top_shown = ranking.labelled(top[["rank", "nama", "parent", "cakupan", "target_efektif", "gap"]], lang)
     return shown, top_shown, share
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def target_note(digest: str, _frame: pd.DataFrame, lang: str) -> str:
+    """targets.legend_label of a classified frame, once per process for every viewer of it."""
+    return targets.legend_label(_frame, lang)

@@ -153,10 +153,8 @@ def targets_token(state: ViewState) -> str:
 
 
 def target_note(frame, lang: str) -> str:
-    """Where the targets in view came from, for the legend and exports."""
-    from geo import targets
-
-    return targets.legend_label(frame, lang)
+    """Where the targets in view came from, for the legend and exports (one group-by per frame and language)."""
+    return data.target_note(data.frame_digest(frame), frame, lang)
 
 
 def version_picker(lang: str) -> None:
@@ -229,7 +227,8 @@ def metrics(tot: Totals, level_label: str, lang: str, large: bool = False) -> No
 def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None, legend_scale: float = 1.0,
                 frame=None) -> maps.MapOptions:
     color = state.color if state.color != "change" or len(data.periods(source())) > 1 else "gap"
-    note = f" · {target_note(frame, state.lang)}" if frame is not None and target_note(frame, state.lang) else ""
+    note = target_note(frame, state.lang) if frame is not None else ""
+    note = f" · {note}" if note else ""
     return maps.MapOptions(
         color=color,
         level=level, target=display_target(state), lang=state.lang, basemap=state.basemap, is_sample=source().is_sample,
@@ -339,8 +338,8 @@ def area_table(frame, level: str, state: ViewState, file_stem: str) -> None:
     shown = data.ranked_tables(data.frame_digest(frame), frame, level, lang)[0]
     show_table(shown, lang)
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
-    if target_note(frame, lang):
-        notes.append(target_note(frame, lang))
+    if note := target_note(frame, lang):
+        notes.append(note)
     if stamp := stamp_text(level, effective_period(state), lang):
         notes.insert(0, stamp)
     sample = source().is_sample
