@@ -114,6 +114,10 @@ _RUN_TOKEN = "_pjk_change_token"
 def begin_run() -> None:
     """Called once at the top of every run (app.py): the one version check of this re-run."""
     st.session_state[_RUN_TOKEN] = _token_now()
+    st.session_state.pop(RUN_MEMO, None)  # per-run answers (e.g. which data this run shows) start afresh
+
+
+RUN_MEMO = "_pjk_run_memo"  # answers that hold for one run of one session (cleared by begin_run)
 
 
 def refresh_now() -> None:
@@ -121,6 +125,7 @@ def refresh_now() -> None:
     with _lock:
         _token.clear()
     st.session_state.pop(_RUN_TOKEN, None)
+    st.session_state.pop(RUN_MEMO, None)
 
 
 def change_token() -> str | None:

@@ -31,8 +31,15 @@ def source() -> data.Source:
     chosen = st.session_state.get(SOURCE_KEY, data.SAMPLE)
     if not chosen.is_sample:
         return chosen
-    published, _messages = data.published_source(pinned_version())
-    return published or data.SAMPLE
+    # Asked ~20 times a run: answered once per run (begin_run clears the memo; the link's ``v`` is part of the key).
+    pinned = pinned_version()
+    memo = st.session_state.get(data.RUN_MEMO)
+    if memo is not None and memo[0] == pinned:
+        return memo[1]
+    published, _messages = data.published_source(pinned)
+    chosen = published or data.SAMPLE
+    st.session_state[data.RUN_MEMO] = (pinned, chosen)
+    return chosen
 
 
 def data_messages(lang: str) -> None:
