@@ -97,7 +97,8 @@ def publish(page, path, expect_version: int) -> str:
     page.get_by_role("link", name=t("auth.nav.publish", "id")).first.click()
     page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
     idle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    # The first uploader is the coverage table's (the target-schedule tab has its own).
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
     page.get_by_text(path.name, exact=True).wait_for(timeout=60_000)  # the report of this file
     idle(page)
     matched = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(t("editor.count.matched", "id"), exact=True))
