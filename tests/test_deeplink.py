@@ -63,7 +63,8 @@ def facts(page, polygons: int) -> dict:
 
 
 def expected_nav(lang: str) -> list[str]:
-    return [t("nav.ringkasan", lang), t("nav.kabupaten", lang), t("nav.desa", lang)]
+    """The three views, then the anonymous visitor's sign-in entry (ui/auth.py)."""
+    return [t("nav.ringkasan", lang), t("nav.kabupaten", lang), t("nav.desa", lang), t("auth.nav.signin", lang)]
 
 
 def choose(page, label: str, option: str) -> None:
