@@ -243,10 +243,10 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
     literal = safe.one_line(payload)
     # browsers send '"', CR and LF in a multipart file name as %22, %0D, %0A (WHATWG form-data encoding)
     sent = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
-    caption = safe.one_line(t("using.upload", "id", name=sent))
+    caption = safe.one_line(t("publish.preview", "id", name=sent))  # an upload is a preview until an editor publishes it
     found = wait_for_text(page, caption)
     assert found >= 1, ("the uploaded file's name is not shown as typed",
-                        [ln for ln in visible_text(page).splitlines() if t("using.upload", "id", name="")[:10] in ln])
+                        [ln for ln in visible_text(page).splitlines() if t("publish.preview", "id", name="")[:10] in ln])
     assert wait_for_text(page, f"{t('control.period', 'id')} {literal}") >= 1, "the period from the table is not shown as typed"
     map_drawn(page)
     guarded.check()
