@@ -272,27 +272,6 @@ def test_a_broken_upload_is_refused_with_a_message():
 # --- downloads ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media(monkeypatch):
-    """The file behind an AppTest download button, generated as a click would (deferred or not)."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, *a, **k):
-            super().__init__(*a, **k)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
-
-    def get(button) -> bytes:
-        mgr = managers[-1]
-        url = mgr.execute_deferred(button.proto.deferred_file_id) if button.proto.deferred_file_id else button.proto.url
-        return mgr._storage.get_file(url.rsplit("/", 1)[-1]).content
-
-    return get
 
 
 def test_downloads_have_the_rows_and_totals_of_the_table_on_screen(media):

@@ -111,30 +111,6 @@ def test_cost_line_follows_iuran_and_bulan():
     assert (body[t("cost.col", "id")] == body[t("col.gap", "id")] * 20_000 * 6).all()
 
 
-@pytest.fixture
-def media(monkeypatch):
-    return _media(monkeypatch)
-
-
-def _media(monkeypatch):
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, *a, **k):
-            super().__init__(*a, **k)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
-
-    def get(button) -> bytes:
-        mgr = managers[-1]
-        url = mgr.execute_deferred(button.proto.deferred_file_id) if button.proto.deferred_file_id else button.proto.url
-        return mgr._storage.get_file(url.rsplit("/", 1)[-1]).content
-
-    return get
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
