@@ -65,3 +65,4 @@ _view_pages = [
 # Publish/admin pages only for editors/admins; with sign-in required, only the sign-in page until signed in.
 navigation = st.navigation(auth.pages(_view_pages, auth.current(), _lang))
 navigation.run()
+views.run_after_page()  # what the page deferred until its map was written (the sidebar's schedule table)

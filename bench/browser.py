@@ -30,8 +30,10 @@ def unavailable() -> str | None:
     return None
 
 
-def launch(pw):
-    return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+def launch(pw, spki_pin: str | None = None):
+    """Debian's Chromium; ``spki_pin`` (deploy.stack.Stack.spki_pin) makes a throw-away certificate count as valid."""
+    extra = [f"--ignore-certificate-errors-spki-list={spki_pin}"] if spki_pin else []
+    return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS + extra)
 
 
 def _map_frame(page):

@@ -153,7 +153,7 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                 stack = Stack(replicas=2, name=f"bench_proxy_{label}", log=lambda m: None, tls=tls)
                 stack.start(warm_path=PAGE)
             with sync_playwright() as pw:
-                chromium = browser.launch(pw)
+                chromium = browser.launch(pw, spki_pin=stack.spki_pin())
                 out["chromium"] = chromium.version
                 for name in browser.TIMED:
                     url = stack.url + browser.PAGES[name][0 if who == "ours" else 1]

@@ -3,7 +3,8 @@
   serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
   nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
               [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
-  static      DEST                    copy Streamlit's static files to DEST/static with .gz/.br copies
+  static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
+                                      component's to DEST/component, with .gz/.br copies
   warm        --port P [--path /desa?kab=61.04]   open one session on an app process (fills its caches)
 """
 
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "nginx-site":
         return _nginx_site(args)
     if args.cmd == "static":
-        staticfiles.prepare(args.dest / "static", staticfiles.streamlit_static_dir() / "static")
+        staticfiles.prepare_www(args.dest)
         return 0
     return _warm(args)
 

@@ -7,6 +7,8 @@ current user with its prefix (config, pid, logs, temp files) in a git-ignored fo
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -95,6 +97,17 @@ class Stack:
                            check=True, capture_output=True)
         return cert, key
 
+    def spki_pin(self) -> str | None:
+        """base64 SHA-256 of the certificate's public key, for Chromium's
+        ``--ignore-certificate-errors-spki-list``: the browser then treats the throw-away certificate
+        as valid, as it would a real one (with a certificate *error*, Chromium caches nothing)."""
+        if not self.tls:
+            return None
+        cert, _ = self._self_signed()
+        pub = subprocess.run(["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True).stdout
+        der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True, capture_output=True).stdout
+        return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
     @property
     def pids(self) -> list[int]:
         return [p.pid for p in self.apps] + ([self.nginx.pid] if self.nginx else [])
@@ -114,7 +127,7 @@ class Stack:
         self.prefix.mkdir(parents=True, exist_ok=True)
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
-        staticfiles.prepare(self.static_root / "static", staticfiles.streamlit_static_dir() / "static", log=self.log)
+        staticfiles.prepare_www(self.static_root, log=self.log)
         env = dict(self.env)
         env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
         for i in range(self.replicas):

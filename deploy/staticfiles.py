@@ -2,8 +2,10 @@
 
 Streamlit 1.67 serves its 4.8 MB of JS/CSS uncompressed on purpose (a proxy is expected to
 compress). Pre-compressing once at set-up costs nothing per visitor and allows the best levels
-(gzip -9, brotli -q 11). Re-run after upgrading Streamlit; a file missing from the copy is still
-served (by Streamlit, compressed on the fly by nginx).
+(gzip -9, brotli -q 9). Re-run after upgrading Streamlit; a file missing from the copy is still
+served (by Streamlit, compressed on the fly by nginx). The copy's two first-visit fonts are trimmed
+to what the app shows (deploy/fonts.py), and the map component's hashed files are copied too, so
+nginx can serve them pre-compressed with a long cache (they are preloaded with the page).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import fonts
+
+ROOT = Path(__file__).resolve().parent.parent
 COMPRESS = {".js", ".css", ".json", ".svg", ".ttf", ".html", ".txt", ".map", ".wasm"}
 
 
@@ -39,7 +44,8 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
     stamp_value = hashlib.sha256("\n".join(f"{p.relative_to(source)}:{p.stat().st_size}" for p in files).encode()).hexdigest()
     brotli = _brotli_cli()
     stamp = dest / ".kalbar-static"
-    wanted = f"{stamp_value} br={bool(brotli)}"
+    slim_fonts = (source / "media").is_dir() and (source / "js").is_dir()  # Streamlit's folder (not a component's)
+    wanted = f"{stamp_value} br={bool(brotli)}" + (f" fonts={fonts.stamp(source / 'js', ROOT)}" if slim_fonts else "")
     if stamp.is_file() and stamp.read_text().strip() == wanted:
         return {"dest": str(dest), "files": len(files), "skipped": True}
     if dest.exists():
@@ -62,7 +68,24 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         sizes = list(pool.map(one, files))
+    if slim_fonts:
+        fonts.slim(dest, ROOT, log=log)
     raw, gz, br = (sum(s[i] for s in sizes) for i in range(3))
     stamp.write_text(wanted)
     log(f"   static files: {len(files)} to {dest}; compressible {raw / 1e6:.1f} MB -> gzip {gz / 1e6:.1f} MB" + (f", brotli {br / 1e6:.1f} MB" if brotli else ""))
     return {"dest": str(dest), "files": len(files), "raw": raw, "gz": gz, "br": br}
+
+
+def component_dirs() -> dict[str, Path]:
+    """URL name -> build folder of the components the app uses (only st_folium: the map)."""
+    import streamlit_folium
+
+    return {"streamlit_folium.st_folium": Path(streamlit_folium.__file__).resolve().parent / "frontend" / "build"}
+
+
+def prepare_www(www: Path, log=print) -> dict:
+    """Everything nginx serves from disk: ``www/static`` (Streamlit) and ``www/component/<name>``."""
+    out = {"static": prepare(www / "static", streamlit_static_dir() / "static", log=log)}
+    for name, build in component_dirs().items():
+        out[name] = prepare(www / "component" / name, build, log=log)
+    return out

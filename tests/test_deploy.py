@@ -195,6 +195,43 @@ def test_site_file_loads_in_debians_nginx_conf(tmp_path):
     assert out.returncode == 0, out.stderr
 
 
+def test_page_gets_the_head_script_component_page_does_not(stack):
+    status, _, page = _get(stack.url + KETAPANG)
+    assert status == 200
+    head = page.decode()
+    script = nginxconf.head_script()
+    assert head.count(script) == 1 and head.index(script) < head.index("/static/js/index.")  # before Streamlit's scripts
+    comp = [p for p, rel, _ in nginxconf.preload_files() if p.startswith("/component/")][0].split("/static/")[0]
+    status, _, iframe = _get(stack.url + comp + "/index.html")
+    assert status == 200 and b"__streamlit" not in iframe
+
+
+def test_preloaded_files_answer_with_a_long_cache(stack):
+    files = nginxconf.preload_files()
+    assert {rel for _, rel, _ in files} == {"modulepreload", "preload"} and len(files) >= 4
+    for path, _, _ in files:
+        status, headers, _ = _get(stack.url + path, {"Accept-Encoding": "br, gzip"})
+        assert status == 200, path
+        cache = headers.get("cache-control", "")
+        assert "max-age" in cache and "no-cache" not in cache, (path, cache)  # the iframe reuses the preload
+    main_js = next(p for p, _, _ in files if p.startswith("/component/"))
+    status, headers, _ = _get(stack.url + main_js, {"Accept-Encoding": "gzip"})
+    assert "immutable" in headers["cache-control"] and headers.get("content-encoding") == "gzip"
+
+
+def test_trimmed_fonts_served_and_revalidated(stack):
+    """The copy's fonts are the trimmed ones, under Streamlit's names, never cached as immutable."""
+    from deploy import fonts
+
+    media = staticfiles.streamlit_static_dir() / "static" / "media"
+    for pattern in (fonts.ICON_FONT, *fonts.TEXT_FONTS):
+        original = next(media.glob(pattern))
+        status, headers, body = _get(f"{stack.url}/static/media/{original.name}")
+        assert status == 200 and body[:4] == b"wOF2"
+        assert len(body) < original.stat().st_size / 2, pattern
+        assert headers.get("cache-control") == "no-cache" and "etag" in headers
+
+
 @pytest.mark.browser
 def test_map_draws_in_chromium_through_the_proxy(stack):
     """With the security headers (CSP, X-Frame-Options) the same-origin map iframe still draws, the
@@ -210,18 +247,34 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
     desa = load_level("desa")
     expected = int((desa["kode"].str.startswith("61.04.") & ~desa["display"].is_empty).sum())
     console: list[str] = []
+    requests: list[str] = []
     with sync_playwright() as pw:
         chromium = browser.launch(pw)
         ctx = chromium.new_context(viewport=browser.VIEWPORT)
         ctx.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
+        ctx.on("request", lambda req: requests.append(req.url))
         try:
             r = browser.load(ctx, stack.url + KETAPANG + "&basemap=none", expected, throttle=None, timeout_s=120)
+            page = ctx.new_page()
+            page.goto(stack.url + KETAPANG + "&basemap=none")
+            page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+            page.wait_for_function("document.fonts.status === 'loaded'", timeout=30_000)
+            # an icon whose name the trimmed font lacks shows as its name ("keyboard_double_arrow_left"):
+            # many em wide instead of one
+            icons = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stIconMaterial], [data-testid=stExpanderIcon]'))
+                .filter(e => e.offsetParent !== null)
+                .map(e => { const r = document.createRange(); r.selectNodeContents(e);  // the text's own width, not the box's
+                            return {name: e.textContent, w: r.getBoundingClientRect().width, fs: parseFloat(getComputedStyle(e).fontSize)}; })""")
         finally:
             ctx.close()
             chromium.close()
     assert r["ok"] and r["paths"] == expected, r
     assert not r["errors"]
     assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
+    # the head script: Streamlit connects at / without probing /desa/_stcore/health first
+    assert not [u for u in requests if "/desa/_stcore/" in u]
+    assert len(icons) >= 5 and {"keyboard_double_arrow_left", "home"} <= {i["name"] for i in icons}, icons
+    assert all(i["w"] <= 1.6 * i["fs"] for i in icons), [i for i in icons if i["w"] > 1.6 * i["fs"]]
 
 
 

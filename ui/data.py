@@ -115,9 +115,11 @@ def begin_run() -> None:
     """Called once at the top of every run (app.py): the one version check of this re-run."""
     st.session_state[_RUN_TOKEN] = _token_now()
     st.session_state.pop(RUN_MEMO, None)  # per-run answers (e.g. which data this run shows) start afresh
+    st.session_state.pop(AFTER_PAGE, None)  # left by a run cut short (st.rerun): its containers are gone
 
 
 RUN_MEMO = "_pjk_run_memo"  # answers that hold for one run of one session (cleared by begin_run)
+AFTER_PAGE = "_pjk_after_page"  # what views.after_page deferred to the end of this run
 
 
 def refresh_now() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -130,10 +131,31 @@ def planning_inputs(sb, state: ViewState) -> None:
     c1.number_input(t("cost.iuran", lang), min_value=1, max_value=plan.MAX_IURAN, step=100, key="w_iuran", help=t("cost.iuran_help", lang))
     c2.number_input(t("cost.bulan", lang), min_value=1, max_value=plan.MAX_MONTHS, step=1, key="w_bulan")
     if not st.session_state.get("w_present"):  # the schedule in force (hidden with the sidebar when presenting)
-        with sb.expander(t("targets.title", lang), icon=":material/flag:"):
+        box = sb.expander(t("targets.title", lang), icon=":material/flag:")
+
+        def schedule() -> None:
             from .targets_editor import schedule_view
 
-            schedule_view(lang)
+            with box:
+                schedule_view(lang)
+
+        after_page(schedule)
+
+
+def after_page(fn: Callable[[], None]) -> None:
+    """Run ``fn`` once the page is written (app.py calls run_after_page after the page).
+
+    Elements reach the browser in the order the script writes them, and each kind of element
+    needs its own JavaScript: a table in the sidebar, written first, made a first visit fetch
+    the table code (~300 KB) before the map's. Written last, into its expander, it no longer
+    delays the map; it still shows in its place.
+    """
+    st.session_state.setdefault(data.AFTER_PAGE, []).append(fn)
+
+
+def run_after_page() -> None:
+    for fn in st.session_state.pop(data.AFTER_PAGE, []):
+        fn()
 
 
 def cost_line(frame, tot: Totals, state: ViewState) -> None:

@@ -1,0 +1,127 @@
+"""One throttled first visit through nginx, as a waterfall: which requests and websocket frames come when.
+
+    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle]
+
+Prints every HTTP request (start, first byte, end in ms from navigation; bytes on the wire; frame)
+and the websocket frames, then the moment the expected polygons were in the map. It is the tool
+for finding what a first visit waits on; the figures that count are in `python -m bench proxy`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+
+def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from deploy.stack import Stack
+
+    from . import browser, common
+
+    common.setup_env()
+    warnings.filterwarnings("ignore")
+    common.ensure_ready()
+    counts = browser.expected_counts()
+    name = next((n for n, p in browser.PAGES.items() if p[0] == page_path), None)
+    expected = counts[name] if name else 1
+    stack = Stack(replicas=replicas, name="bench_waterfall", log=lambda m: None, tls=tls)
+    stack.start(warm_path=page_path)
+    reqs: dict[str, dict] = {}
+    frames: list[tuple[float, int, str]] = []
+    try:
+        with sync_playwright() as pw:
+            chromium = browser.launch(pw, spki_pin=stack.spki_pin())
+            warm = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
+            browser.load(warm, stack.url + page_path, expected, throttle=None)
+            warm.close()
+            ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            if throttle:
+                cdp.send("Network.emulateNetworkConditions", browser.THROTTLE)
+            t0 = {"ts": None}
+
+            def rel(ts: float) -> float:
+                if t0["ts"] is None:
+                    t0["ts"] = ts
+                return (ts - t0["ts"]) * 1000
+
+            def will(ev):
+                reqs[ev["requestId"]] = {"url": ev["request"]["url"], "start": rel(ev["timestamp"]), "type": ev.get("type"),
+                                         "initiator": (ev.get("initiator") or {}).get("type")}
+
+            def resp(ev):
+                r = reqs.get(ev["requestId"])
+                if r is not None:
+                    r["ttfb"] = rel(ev["timestamp"])
+                    r["status"] = ev["response"].get("status")
+                    r["proto"] = ev["response"].get("protocol")
+                    r["enc"] = (ev["response"].get("headers") or {}).get("content-encoding") or (ev["response"].get("headers") or {}).get("Content-Encoding")
+
+            def fin(ev):
+                r = reqs.get(ev["requestId"])
+                if r is not None:
+                    r["end"] = rel(ev["timestamp"])
+                    r["bytes"] = int(ev.get("encodedDataLength", 0))
+
+            def wsframe(ev):
+                frames.append((rel(ev["timestamp"]), len(ev["response"].get("payloadData", "")), "recv"))
+
+            def wssent(ev):
+                frames.append((rel(ev["timestamp"]), len(ev["response"].get("payloadData", "")), "sent"))
+
+            cdp.on("Network.requestWillBeSent", will)
+            cdp.on("Network.responseReceived", resp)
+            cdp.on("Network.loadingFinished", fin)
+            cdp.on("Network.webSocketFrameReceived", wsframe)
+            cdp.on("Network.webSocketFrameSent", wssent)
+            wall0 = time.time() * 1000
+            page.goto(stack.url + page_path, wait_until="commit")
+            done = None
+            deadline = time.perf_counter() + 120
+            while time.perf_counter() < deadline and done is None:
+                frame = browser._map_frame(page)
+                if frame is None:
+                    page.wait_for_timeout(20)
+                    continue
+                try:
+                    done = float(frame.wait_for_function(browser.WAIT_JS, arg=expected, polling="raf", timeout=60000).json_value())
+                except Exception:
+                    page.wait_for_timeout(20)
+            page.wait_for_timeout(1500)
+            chromium.close()
+    finally:
+        stack.stop()
+    rows = sorted(reqs.values(), key=lambda r: r["start"])
+    total = 0
+    for r in rows:
+        total += r.get("bytes", 0)
+        url = r["url"].split("://", 1)[-1].split("/", 1)[-1][:70]
+        log(f"{r['start']:7.0f} {r.get('ttfb', float('nan')):7.0f} {r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
+            f"{str(r.get('enc') or ''):3.3s} {str(r.get('type') or '')[:10]:10s} /{url}")
+    rec = [f for f in frames if f[2] == "recv"]
+    log(f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,} chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms" if rec else "no websocket frames")
+    for f in frames[:60]:
+        log(f"   ws {f[2]} {f[0]:7.0f} ms {f[1]:9,d}")
+    nav_offset = None
+    polygons_ms = None if done is None else done - wall0
+    log(f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)")
+    return {"requests": rows, "frames": frames, "polygons_ms": polygons_ms, "nav_offset": nav_offset}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.waterfall")
+    ap.add_argument("--page", default="/desa?kab=61.04&basemap=none")
+    ap.add_argument("--tls", action="store_true")
+    ap.add_argument("--replicas", type=int, default=2)
+    ap.add_argument("--no-throttle", action="store_true")
+    a = ap.parse_args()
+    run(a.page, a.tls, a.replicas, not a.no_throttle)
+
+
+if __name__ == "__main__":
+    main()

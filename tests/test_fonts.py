@@ -1,0 +1,85 @@
+"""deploy/fonts.py: the two first-visit fonts trimmed for nginx's copy (real Streamlit font files)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from deploy import fonts, staticfiles
+
+ROOT = Path(__file__).resolve().parent.parent
+MEDIA = staticfiles.streamlit_static_dir() / "static" / "media"
+JS = staticfiles.streamlit_static_dir() / "static" / "js"
+
+
+def _ligature_names(path: Path) -> set[str]:
+    return set(fonts._ligatures(TTFont(path)))
+
+
+@pytest.fixture(scope="module")
+def icon_font(tmp_path_factory) -> tuple[Path, Path]:
+    src = next(MEDIA.glob(fonts.ICON_FONT))
+    out = tmp_path_factory.mktemp("fonts") / src.name
+    shutil.copyfile(src, out)
+    fonts.slim_icon_font(out, fonts.icon_names(out, JS, ROOT))
+    return src, out
+
+
+def test_project_icons_found_in_the_pages():
+    names = fonts.project_icons(ROOT)
+    # the navigation's and the breadcrumb's icons (app.py, screens/desa.py)
+    assert {"insights", "map", "holiday_village", "home"} <= names
+
+
+def test_icon_font_keeps_every_icon_the_app_and_streamlit_name(icon_font):
+    src, out = icon_font
+    kept = _ligature_names(out)
+    material, _ = fonts.streamlit_words(JS)
+    known = _ligature_names(src)
+    wanted = (fonts.project_icons(ROOT) | material) & known
+    assert wanted <= kept, sorted(wanted - kept)
+    # Streamlit's own chrome (sidebar, navigation, expanders) as seen in a browser
+    assert {"keyboard_double_arrow_left", "expand_more", "keyboard_arrow_right", "keyboard_arrow_down"} <= kept
+
+
+def test_icon_font_is_much_smaller_and_drops_unused_icons(icon_font):
+    src, out = icon_font
+    assert out.stat().st_size < src.stat().st_size / 4
+    kept, known = _ligature_names(out), _ligature_names(src)
+    assert len(kept) < len(known) / 4
+    assert "android_cell_dual_4_bar_alert" in known and "android_cell_dual_4_bar_alert" not in kept
+
+
+def test_icon_ligature_still_maps_to_its_glyph(icon_font):
+    """The name 'map' still turns into the same icon glyph (same outline) in the subset."""
+    src, out = icon_font
+    a, b = TTFont(src), TTFont(out)
+    ga, gb = fonts._ligatures(a)["map"], fonts._ligatures(b)["map"]
+    ca, cb = a["glyf"][ga], b["glyf"][gb]
+    ca.expand(a["glyf"]), cb.expand(b["glyf"])
+    assert ca.numberOfContours == cb.numberOfContours > 0
+    assert list(ca.coordinates) == list(cb.coordinates)
+
+
+@pytest.mark.parametrize("pattern", fonts.TEXT_FONTS)
+def test_text_font_keeps_latin_and_the_apps_symbols(tmp_path, pattern):
+    src = next(MEDIA.glob(pattern))
+    out = tmp_path / src.name
+    shutil.copyfile(src, out)
+    info = fonts.slim_text_font(out)
+    cmap = TTFont(out).getBestCmap()
+    for ch in "AZaz09 Rp 1.234,5% – — … ≥ ≤ → × é ü ñ “”":
+        assert ord(ch) in cmap, ch
+    assert ord("Д") in TTFont(src).getBestCmap() and ord("Д") not in cmap  # falls back to the browser's sans-serif
+    assert "fvar" in TTFont(out)  # still the variable font: every weight
+    assert info["bytes_after"] < info["bytes_before"] / 2
+
+
+def test_stamp_changes_with_the_projects_icons(tmp_path):
+    (tmp_path / "app.py").write_text('st.Page(x, icon=":material/map:")\n')
+    before = fonts.stamp(JS, tmp_path)
+    (tmp_path / "app.py").write_text('st.Page(x, icon=":material/map:")\nst.button("x", icon=":material/rocket:")\n')
+    assert fonts.stamp(JS, tmp_path) != before
