@@ -6,7 +6,7 @@ differs only by the false northing, so distances are identical. The UTM scale er
 province's edges (~3° from the central meridian, near the equator) is about 0.1%.
 
 Coverage validity (``shapely.coverage_is_valid``) is an exact-noding check, so it is run on
-the lon/lat geometry as stored (and as shipped, rounded to 1e-5°): reprojecting moves a vertex
+the lon/lat geometry as stored (and as shipped, rounded to 1e-4°): reprojecting moves a vertex
 that lies on a neighbour's segment off it by ~1e-9 m, which the check would count as invalid.
 """
 
@@ -67,8 +67,10 @@ def _count_area(geom_ll, min_area: float = 1.0) -> tuple[int, float]:
     return int((areas > min_area).sum()), float(areas.sum())
 
 
-def shipped(level: str, gdf) -> np.ndarray:
-    """The display geometry as the browser decodes it (1e-5° polyline rounding)."""
+def shipped(level: str, gdf) -> tuple[np.ndarray, int]:
+    """The display geometry as the browser decodes it (1e-4° polyline rounding), and how many came
+    out invalid. Rounding can pinch a ring narrower than the grid (~11 m) into a self-touch; those are
+    repaired (make_valid, as the browser's fill rule draws them) so overlaps and gaps can be measured."""
     from geo.encode import decode_ring, encode_geometry
 
     out = []
@@ -78,7 +80,12 @@ def shipped(level: str, gdf) -> np.ndarray:
             lnglat = [[(lng, lat) for lat, lng in decode_ring(r)] for r in rings]
             polys.append(shapely.Polygon(lnglat[0], lnglat[1:]))
         out.append(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys))
-    return np.asarray(out, dtype=object)
+    arr = np.asarray(out, dtype=object)
+    invalid = ~shapely.is_valid(arr)
+    for i in np.where(invalid)[0]:  # make_valid may add the pinched point as a line: keep the polygons
+        parts = [g for g in shapely.get_parts(shapely.make_valid(arr[i])) if g.geom_type in ("Polygon", "MultiPolygon")]
+        arr[i] = shapely.union_all(parts)
+    return arr, int(invalid.sum())
 
 
 def level_fidelity(level: str) -> dict:
@@ -87,7 +94,7 @@ def level_fidelity(level: str) -> dict:
     gdf = boundaries.load(level)
     src_ll = np.asarray(gdf.geometry.values)
     disp_ll = np.asarray(gdf["display"].values)
-    ship_ll = shipped(level, gdf)
+    ship_ll, ship_invalid = shipped(level, gdf)
     src, disp, ship = _metric(src_ll), _metric(disp_ll), _metric(ship_ll)
 
     haus = shapely.hausdorff_distance(shapely.boundary(disp), shapely.boundary(src), densify=0.25)
@@ -115,6 +122,7 @@ def level_fidelity(level: str) -> dict:
         "coverage_valid_source": bool(shapely.coverage_is_valid(src_ll)),
         "coverage_valid_display": bool(shapely.coverage_is_valid(disp_ll)),
         "coverage_valid_shipped": bool(shapely.coverage_is_valid(ship_ll)),
+        "invalid_shipped": ship_invalid,
         "invalid_edge_areas_display": int((~shapely.is_empty(shapely.coverage_invalid_edges(disp_ll))).sum()),
         "geoms_valid_display": bool(shapely.is_valid(disp_ll).all()),
         "empty_display": int(shapely.is_empty(disp_ll).sum()),

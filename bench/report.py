@@ -111,8 +111,9 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
                     f"{f['gap_holes_source']}, {f['gap_m2_source']:,.0f} m²", "none introduced",
                     "PASS" if f["new_gap_parts_display"] == 0 else f"FAIL ({f['new_gap_parts_display']} new, {f['new_gap_m2_display']:,.0f} m²)"))
         if level == "desa":
-            out.append(("4 fidelity (UTM 49S)", "desa as shipped (1e-5° polylines): overlaps; new gaps",
-                        f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; {f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²",
+            out.append(("4 fidelity (UTM 49S)", "desa as shipped (1e-4° polylines): overlaps; new gaps",
+                        f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; {f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²"
+                        + (f"; {f['invalid_shipped']} rings pinched by the grid (repaired)" if "invalid_shipped" in f else ""),
                         "—", "—", "info"))
     return out
 

@@ -39,7 +39,7 @@ METHOD = """\
    stored, their areas measured in UTM. Gaps: the holes enclosed by the union of all areas; a hole
    is *new* when less than half of it was already a hole in the source. `coverage_is_valid` runs on
    lon/lat (an exact-noding check: reprojection alone moves T-junction vertices by nanometres and
-   would make any coverage "invalid"). The *as shipped* row decodes the 1e-5° polylines the browser
+   would make any coverage "invalid"). The *as shipped* row decodes the 1e-4° polylines the browser
    actually receives.
 
 The baseline loads the same local Leaflet files as our app (folium's CDN scripts cannot load on

@@ -173,17 +173,17 @@ class CoverageLayer(VerbatimScript):
       layer.on('mouseover', function(){layer.setStyle({weight:ink.border+2});});
       layer.on('mouseout', function(){base.resetStyle(layer);});
     }
-  }).addTo(map);
+  });
   // The marked side: below target (hatch + outline) or, when most areas are below, at/above (outline).
   var side = D.s.mark === 'below' ? 1 : (D.s.mark === 'above' ? 2 : -1);
   var hatch = D.s.mark === 'below';
   var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===side && !f.properties.dim;})}, {
     interactive:false,
     style: function(){return {color:D.s.below_outline, weight:ink.outline, opacity:1, fill:hatch, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
-  }).addTo(map);
+  });
   var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.selected===1;})}, {
     interactive:false, style: function(){return {color:D.s.selected, weight:ink.outline+2, opacity:1, fill:false};}
-  }).addTo(map);
+  });
   var boxes = [];
   base.eachLayer(function(l){ if (!l.feature.properties.dim) { boxes.push(l.getBounds()); } });
   // Ink follows the median on-screen diameter of the areas (style.ink): thin and sparse for many small areas.
@@ -204,15 +204,26 @@ class CoverageLayer(VerbatimScript):
     window.pjkInk = ink;
   }
   map.on('zoomend', pjkInk);
-  var svg = map.getPanes().overlayPane.querySelector('svg');
-  if (svg && !svg.querySelector('#pjk-hatch')) {
-    svg.insertAdjacentHTML('afterbegin', D.defs);
-  }
   var b = base.getBounds();
   if (sel.getLayers().length) { b = sel.getBounds(); }
-  if (b.isValid()) { map.fitBounds(b, {padding:[4,4]}); }
+  if (b.isValid()) { map.fitBounds(b, {padding:[4,4], animate:false}); }
   pjkInk();
-  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk};
+  // The polygons go on the map once, at the final view: FitBesideControls, the last of the map's
+  // scripts, fits the view beside the legend and then calls show() (still inside the map's script:
+  // st_folium attaches its click handlers to the map's layers right after it). Added here, every
+  // path was drawn at the first view, again after each fit, and restyled twice.
+  var shown = false;
+  function show(){
+    if (shown) { return; }
+    shown = true;
+    base.addTo(map); below.addTo(map); sel.addTo(map);
+    var svg = map.getPanes().overlayPane.querySelector('svg');
+    if (svg && !svg.querySelector('#pjk-hatch')) {
+      svg.insertAdjacentHTML('afterbegin', D.defs);
+    }
+  }
+  Promise.resolve().then(show);  // a map without FitBesideControls still shows its areas
+  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, show: show};
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -302,13 +313,15 @@ class FitBesideControls(VerbatimScript):
 (function(map){
   var P = window.pjkLayers; if (!P) { return; }
   var b = P.selected.getLayers().length ? P.selected.getBounds() : P.base.getBounds();
-  if (!b.isValid()) { return; }
-  var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
-  var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
-  var free = map.getSize().x - left - right;
-  if (free < map.getSize().x * 0.4) { left = right = 12; }  // narrow screen: overlap rather than shrink
-  map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4]});
-  if (P.restyle) { P.restyle(); }
+  if (b.isValid()) {
+    var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
+    var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
+    var free = map.getSize().x - left - right;
+    if (free < map.getSize().x * 0.4) { left = right = 12; }  // narrow screen: overlap rather than shrink
+    map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4], animate: false});
+    if (P.restyle) { P.restyle(); }
+  }
+  if (P.show) { P.show(); }  // the areas are drawn once, here, at the final view
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """

@@ -33,7 +33,9 @@ class CrossingOutline(maps.VerbatimScript):
   var feats = [];
   P.base.eachLayer(function(l){ if (want[l.feature.properties.kode]) { feats.push(l.feature); } });
   var layer = L.geoJSON({type:"FeatureCollection", features:feats}, {interactive:false,
-    style: function(){ return {color: {{ this.color }}, weight: {{ this.weight }}, opacity: 1, fill: false}; }}).addTo(map);
+    style: function(){ return {color: {{ this.color }}, weight: {{ this.weight }}, opacity: 1, fill: false}; }});
+  if (P.show) { P.show(); }  // already done by maps.FitBesideControls: the outline goes over the fills
+  layer.addTo(map);
   window.pjkCrossing = {count: feats.length, layer: layer};
 })({{ this._parent.get_name() }});
 {% endmacro %}

@@ -14,16 +14,23 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
 from geo import boundaries
-from geo.encode import JS_DECODER, decode_ring, encode_geometry, encode_ring, encode_values
+from geo.encode import JS_DECODER, PRECISION, decode_ring, encode_geometry, encode_ring, encode_values
 
-TOL = 1e-5
+TOL = 1 / PRECISION
 
 
 def test_google_documented_example():
     """developers.google.com polyline example: (38.5,-120.2),(40.7,-120.95),(43.252,-126.453)."""
     coords = np.array([(-120.2, 38.5), (-120.95, 40.7), (-126.453, 43.252)])  # (lon, lat), not closed
-    assert encode_ring(coords) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
-    assert decode_ring("_p~iF~ps|U_ulLnnqC_mqNvxq`@") == [(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
+    assert encode_ring(coords, precision=1e5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
+    assert decode_ring("_p~iF~ps|U_ulLnnqC_mqNvxq`@", precision=1e5) == [(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
+
+
+def test_map_grid_is_1e4_degrees_and_the_js_decoder_uses_it():
+    """The map ships 1e-4° (see geo/encode.py): 11 m, below the 44 m display simplification."""
+    assert PRECISION == 1e4 and "lng/10000,lat/10000" in JS_DECODER
+    assert decode_ring(encode_ring(np.array([(109.34567, -0.02345), (109.4, -0.03), (109.41, 0.0)]))) == [
+        (-0.0234, 109.3457), (-0.03, 109.4), (0.0, 109.41)]
 
 
 def test_closing_point_is_dropped_and_order_is_lat_lng():
@@ -61,15 +68,15 @@ def test_ring_round_trip(points):
 def test_values_round_trip(pairs):
     v = np.array(pairs, dtype=np.int64).reshape(-1)
     back = np.array(decode_ring(encode_values(v)), dtype=float).reshape(-1, 2)
-    expected = np.cumsum(v.reshape(-1, 2), axis=0) / 1e5
+    expected = np.cumsum(v.reshape(-1, 2), axis=0) / PRECISION
     assert back.shape == expected.shape
     assert np.allclose(back, expected, rtol=0, atol=1e-9)
 
 
 def test_no_drift_over_many_points():
-    """Rounding each point (not each delta) keeps long rings exact to 1e-5 everywhere."""
+    """Rounding each point (not each delta) keeps long rings exact to the grid everywhere."""
     rng = np.random.default_rng(1)
-    pts = np.cumsum(rng.normal(0, 3e-6, size=(5000, 2)), axis=0) + [109.3, -0.03]
+    pts = np.cumsum(rng.normal(0, 0.3 / PRECISION, size=(5000, 2)), axis=0) + [109.3, -0.03]
     ring = np.vstack([pts, pts[:1]])
     back = np.array(decode_ring(encode_ring(ring)))
     assert np.abs(back - ring[:-1, ::-1]).max() <= TOL / 2 + 1e-9
@@ -102,7 +109,7 @@ def test_real_display_geometry_round_trip():
         back = _decode_geometry(encode_geometry(geom))
         assert shapely.get_num_geometries(back) == shapely.get_num_geometries(geom)
         assert back.area == pytest.approx(geom.area, rel=1e-3)
-        assert shapely.hausdorff_distance(back, geom) < 2e-5
+        assert shapely.hausdorff_distance(back, geom) < 0.75 / PRECISION  # a vertex moves at most half a grid step each way
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
@@ -119,4 +126,4 @@ def test_js_decoder_matches_python():
     assert first[0] == first[-1]  # closed again in the browser
     py = [(lng, lat) for lat, lng in decode_ring(enc[0][0])]
     assert np.allclose(np.array(first[:-1]), np.array(py), atol=1e-9)
-    assert shapely.hausdorff_distance(shapely.geometry.shape(gj), geom) < 2e-5
+    assert shapely.hausdorff_distance(shapely.geometry.shape(gj), geom) < 0.75 / PRECISION

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from geo import assets, maps, sample, style
 from geo.classify import BELOW, NO_DATA, classify
-from geo.encode import decode_ring
+from geo.encode import PRECISION, decode_ring
 from geo.maps import MapOptions, build_map, coverage_payload, features_in_map, json_for_script
 
 EVIL = '<script>alert(1)</script> "quoted" & co'
@@ -159,7 +159,7 @@ def test_payload_geometry_is_the_display_geometry(kab_classified):
     lat, lng = decode_ring(payload["g"][i][0][0])[0]
     first = display["61.71"].geoms[0] if display["61.71"].geom_type == "MultiPolygon" else display["61.71"]
     x, y = first.exterior.coords[0]
-    assert (lng, lat) == pytest.approx((x, y), abs=1e-5)
+    assert (lng, lat) == pytest.approx((x, y), abs=0.5 / PRECISION + 1e-12)
 
 
 def test_payload_survives_templating_verbatim(kab_classified):
