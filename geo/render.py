@@ -311,7 +311,9 @@ def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text |
     up = load_upstream()
     boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
     name = data_source or ""
-    data_txt = tx("render.source_sample", name=name).replace("  ", " ") if is_sample else tx("render.source_data", name=name or "–")
+    stamped = name.startswith(t("stamp.line", tx.lang).split("{")[0])  # published: the stamp says "Data per …" itself
+    data_txt = (tx("render.source_sample", name=name).replace("  ", " ") if is_sample
+                else name if stamped else tx("render.source_data", name=name or "–"))
     return f"{boundaries_txt}   ·   {data_txt}"
 
 

@@ -291,6 +291,15 @@ def test_title_period_and_source_line(classified):
     assert "Rapat monev" in custom and "Juni 2024" in custom
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_source_line_with_a_published_stamp_says_data_once(lang):
+    """A published stamp already reads "Data per …"/"Data as of …": no "Data: Data per …"."""
+    stamp = t("stamp.line", lang, period="2025", id=3, when="1 Des 2026 09.00 WIB", by="editor1")
+    line = render.source_line(stamp, is_sample=False, lang=lang)
+    assert line.endswith("·   " + stamp) and line.count("Data") == 1
+    assert render.source_line("cakupan.csv", is_sample=False, lang=lang).endswith(t("render.source_data", lang, name="cakupan.csv"))
+
+
 def _indonesian_chunks(keys: set[str]) -> dict[str, list[str]]:
     """For each catalogue key: the literal parts of its Indonesian text that English never uses."""
     out = {}
