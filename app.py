@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from geo import viewstate
@@ -39,8 +37,7 @@ def ringkasan() -> None:
         views.cost_line(frame, tot, state)
         kode = views.show_map(frame, opts, frame_key, key="map_summary")
     if kode:
-        target_state = replace(SUMMARY_DEFAULT, level="kecamatan", kab=kode[:5], target=state.target, lang=lang, period=state.period,
-                               basemap=state.basemap, present=state.present, iuran=state.iuran, bulan=state.bulan, version=state.version)
+        target_state = state.drill(kode)  # one level down; colouring, planning inputs (slots too) and version carried
         st.switch_page("screens/desa.py", query_params=viewstate.to_query(target_state, ViewState(level="desa")))
     if state.present:
         return

@@ -130,13 +130,14 @@ def test_tooltip_shows_name_and_figures(server, page):
 
 
 def test_click_on_an_area_drills_down(server, page):
-    page.goto(server.url + "/?basemap=none")
+    page.goto(server.url + "/?basemap=none&slots=500&color=coverage")
     frame = map_frame(page, 14)
     x, y = point_on_page(page, frame, "61.04", "kabupaten")
     page.mouse.click(x, y)
     page.wait_for_url("**/desa?*", timeout=60_000)
     query = parse_qs(urlparse(page.url).query)
     assert query.get("kab") == ["61.04"]
+    assert query.get("slots") == ["500"] and query.get("color") == ["coverage"]  # the planner's scenario goes along
     frame = map_frame(page, 20)  # Ketapang's kecamatan
     assert polygon_count(frame) == len(load("kecamatan").query("kode_kab == '61.04'"))
     page.get_by_role("heading", name="Ketapang").first.wait_for()
