@@ -177,6 +177,18 @@ def test_presentation_mode_shows_title_and_figures():
     assert "2024" in html  # period in the title line
     for key in ("present.coverage", "present.gap", "present.bantuan"):
         assert t(key, "id") in html
+    # the cost of closing the gap, as on the page and the PNG: gap × Rp16.800 × 12, computed from the page's figures
+    from geo import boundaries, fmt, plan, targets
+    from geo.classify import totals
+    from geo.render import _matched_tables
+
+    tables, _, _ = _matched_tables(None, "id")
+    frame = targets.classify_level(tables, lambda lvl: pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"])),
+                                   "desa", None, None, targets.current_schedule(), "id")
+    gap = totals(frame[frame["kode_kab"] == "61.04"], None).gap_to_target
+    money = fmt.rupiah_short(plan.cost(gap), "id")
+    assert gap > 0 and fmt.number(gap, "id") in html
+    assert money in html and t("cost.per_year", "id") in html
     assert SAMPLE_LABEL in html
     assert not at.dataframe, "no tables in presentation mode"
     assert any(b.label.endswith(t("present.exit", "id")) for b in at.button)

@@ -82,12 +82,26 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
                   t("present.below", lang, level=level_label), tot.below > 0)
         + _figure(fmt.number(tot.gap_to_target, lang), t("present.gap", lang))
         + _figure(fmt.number(tot.bantuan, lang), t("present.bantuan", lang))
+        + _cost_figure(tot, state)
         + "</div>"
     )
     big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
     clicked = views.show_map(frame, big, frame_key + ("present",), height=720, key=key,
                              extra_panels=[(top_html(top_below(frame, level), lang), "topleft")], fill=True)
     return clicked
+
+
+def _cost_figure(tot: Totals, state: ViewState) -> str:
+    """What closing the gap costs a year, as the PNG for slides says it (geo.render); basis underneath."""
+    from geo import plan
+
+    lang = state.lang
+    if not tot.areas_with_data:
+        return ""
+    period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
+    money = fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang)
+    label = f"{t('cost.figure', lang, cost='', period=period_word).strip()} · {t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
+    return _figure(money, label, tot.gap_to_target > 0)
 
 
 def _leave() -> None:
