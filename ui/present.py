@@ -34,8 +34,9 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !impor
 """
 
 
-def _figure(value: str, label: str, bad: bool = False) -> str:
-    return (f'<div class="pjk-p-fig{" bad" if bad else ""}"><div class="pjk-p-val">{html.escape(value)}</div>'
+def _figure(value: str, label: str, bad: bool = False, hint: str = "") -> str:
+    title = f' title="{html.escape(hint)}"' if hint else ""
+    return (f'<div class="pjk-p-fig{" bad" if bad else ""}"{title}><div class="pjk-p-val">{html.escape(value)}</div>'
             f'<div class="pjk-p-lab">{html.escape(label)}</div></div>')
 
 
@@ -92,7 +93,7 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
 
 
 def _cost_figure(tot: Totals, state: ViewState) -> str:
-    """What closing the gap costs a year, as the PNG for slides says it (geo.render); basis underneath."""
+    """What closing the gap costs a year, as the PNG for slides says it (geo.render); the basis on hover."""
     from geo import plan
 
     lang = state.lang
@@ -100,8 +101,9 @@ def _cost_figure(tot: Totals, state: ViewState) -> str:
         return ""
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
     money = fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang)
-    label = f"{t('cost.figure', lang, cost='', period=period_word).strip()} · {t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
-    return _figure(money, label, tot.gap_to_target > 0)
+    label = t("cost.figure", lang, cost="", period=period_word).strip()  # one line, as the other figures
+    basis = f"{t('cost.figure_label', lang)}: {t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
+    return _figure(money, label, tot.gap_to_target > 0, hint=basis)
 
 
 def _leave() -> None:
