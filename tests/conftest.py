@@ -177,3 +177,50 @@ def media(monkeypatch):
         return mgr._storage.get_file(url.rsplit("/", 1)[-1]).content
 
     return get
+
+
+# --- the app with accounts (AppTest against a real SQLite store) ------------------------------------
+
+SIGNIN_PAGE = "screens/signin.py"
+
+
+@pytest.fixture
+def empty_app_store(tmp_path, monkeypatch):
+    """A fresh SQLite store that the app opens through KALBAR_DATABASE_URL, with no sign-in settings
+    inherited from the environment; the test adds its accounts."""
+    from geo.store import open_store
+
+    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
+        monkeypatch.delenv(var, raising=False)
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    return open_store(url)
+
+
+def open_page(at, page: str):
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at, name: str, password: str, lang: str = "id"):
+    """The built-in sign-in form, as a person fills it in."""
+    from geo.text import t
+
+    open_page(at, SIGNIN_PAGE)
+    at.text_input(key="auth_name").input(name)
+    at.text_input(key="auth_password").input(password)
+    next(b for b in at.button if b.label == t("auth.submit", lang)).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def signed_in_on(page: str, name: str, password: str, timeout: float = 120):
+    """A new session of the app, signed in as ``name``, on ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.run()
+    return open_page(sign_in(at, name, password), page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import ROOT
+from conftest import signed_in_on
 from geo.text import t
 from ui.admin import audit_frame
 
@@ -14,32 +14,15 @@ PASSWORD = "kata-sandi-admin-1"
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch):
-    from geo.store import open_store
-
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        monkeypatch.delenv(var, raising=False)
-    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
-    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
-    s = open_store(url)
+def app_store(empty_app_store):
+    s = empty_app_store
     s.add_user("admin1", "admin", password=PASSWORD, by="test")
     s.add_user("editor1", "editor", password="kata-sandi-editor-1", by="admin1")
     return s
 
 
 def admin_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("screens/signin.py")
-    at.run()
-    at.text_input(key="auth_name").input("admin1")
-    at.text_input(key="auth_password").input(PASSWORD)
-    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
-    at.run()
-    at.switch_page("screens/admin.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return signed_in_on("screens/admin.py", "admin1", PASSWORD, TIMEOUT)
 
 
 def frame_with(at: AppTest, column_key: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page, sign_in
 from geo.paths import ROOT
 from geo.text import t
 
@@ -23,15 +24,9 @@ AUTH_SECRETS = {
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch):
+def app_store(empty_app_store):
     """A fresh SQLite store for this test, which the app opens through KALBAR_DATABASE_URL."""
-    from geo.store import open_store
-
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        monkeypatch.delenv(var, raising=False)
-    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
-    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
-    s = open_store(url)
+    s = empty_app_store
     s.add_user("editor1", "editor", password=EDITOR_PW, email="editor1@disnaker.example", by="test")
     s.add_user("admin1", "admin", password=ADMIN_PW, by="test")
     return s
@@ -52,23 +47,6 @@ def has_page(at: AppTest, page: str) -> bool:
         assert "Could not find a navigation page" in str(exc)
         return False
     return True
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def sign_in(at: AppTest, name: str, password: str) -> AppTest:
-    open_page(at, SIGNIN)
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(app_store):

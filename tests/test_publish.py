@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import ROOT
+from conftest import signed_in_on
 from geo.text import t
 
 TIMEOUT = 120
@@ -31,31 +31,13 @@ Kabupaten Xyz;2025-06;1.000;500;tidak ada
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch):
-    from geo.store import open_store
-
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        monkeypatch.delenv(var, raising=False)
-    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
-    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
-    s = open_store(url)
-    s.add_user("editor1", "editor", password=PASSWORD, by="test")
-    return s
+def app_store(empty_app_store):
+    empty_app_store.add_user("editor1", "editor", password=PASSWORD, by="test")
+    return empty_app_store
 
 
 def editor_on_publish_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("screens/signin.py")
-    at.run()
-    at.text_input(key="auth_name").input("editor1")
-    at.text_input(key="auth_password").input(PASSWORD)
-    next(b for b in at.button if b.label == t("auth.submit", "id")).click()
-    at.run()
-    at.switch_page("screens/publish.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return signed_in_on("screens/publish.py", "editor1", PASSWORD, TIMEOUT)
 
 
 def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> AppTest:
