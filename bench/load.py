@@ -214,12 +214,11 @@ def summarize(sessions: list[Session]) -> dict:
 
 # --- server memory ----------------------------------------------------------------------------------
 
-def rss_mb(pids: list[int]) -> float | None:
-    """Resident memory of the processes and their children (nginx workers), in MB (10^6 B)."""
+def _process_tree(pids: list[int]):
+    """The processes and their children (nginx workers), each once; gone ones are skipped."""
     import psutil
 
     seen: set[int] = set()
-    total = 0
     for pid in pids:
         try:
             p = psutil.Process(pid)
@@ -227,37 +226,34 @@ def rss_mb(pids: list[int]) -> float | None:
         except psutil.Error:
             continue
         for q in procs:
-            if q.pid in seen:
-                continue
-            seen.add(q.pid)
-            try:
-                total += q.memory_info().rss
-            except psutil.Error:
-                pass
-    return round(total / 1e6, 1) if seen else None
+            if q.pid not in seen:
+                seen.add(q.pid)
+                yield q
+
+
+def _tree_sum(pids: list[int], measure) -> tuple[float, int]:
+    import psutil
+
+    total, n = 0.0, 0
+    for q in _process_tree(pids):
+        n += 1
+        try:
+            total += measure(q)
+        except psutil.Error:
+            pass
+    return total, n
+
+
+def rss_mb(pids: list[int]) -> float | None:
+    """Resident memory of the processes and their children (nginx workers), in MB (10^6 B)."""
+    total, n = _tree_sum(pids, lambda q: q.memory_info().rss)
+    return round(total / 1e6, 1) if n else None
 
 
 def cpu_s(pids: list[int]) -> float | None:
     """CPU time (user + system) used so far by the processes and their children, in seconds."""
-    import psutil
-
-    total, seen = 0.0, set()
-    for pid in pids:
-        try:
-            p = psutil.Process(pid)
-            procs = [p, *p.children(recursive=True)]
-        except psutil.Error:
-            continue
-        for q in procs:
-            if q.pid in seen:
-                continue
-            seen.add(q.pid)
-            try:
-                t = q.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-    return total if seen else None
+    total, n = _tree_sum(pids, lambda q: sum(q.cpu_times()[:2]))
+    return total if n else None
 
 
 def loadavg() -> str:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from . import LEVELS
 from . import fmt as numfmt
 from . import plan as planning
 from .text import t
 
 
-def _err(message: str) -> int:
-    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
-    return 2
-
-
 def plan_cli(args) -> int:
     """Print the allocation (text or ``--json``); exit 0, or 2 with a one-line reason."""
-    from . import boundaries
-    from .boundaries import CacheMissing
     from . import targets
-    from .render import _CliError, _matched_tables, normalise_kab
+    from .render import _CliError, _err, cli_scope, cli_tables
 
     lang = args.lang
     level = args.level
@@ -42,27 +33,11 @@ def plan_cli(args) -> int:
             what_if = None
         if what_if is None or not (0 <= what_if <= 100):
             return _err(t("url.bad_target", lang, value=args.target))
-    kab = normalise_kab(args.kab) if args.kab else None
-    if kab and level == "kabupaten":
-        return _err(t("render.error_kab_level", lang))
     try:
-        kab_frame = boundaries.load("kabupaten")
-    except CacheMissing as exc:
-        return _err(f"{t('error.cache_missing', lang)} ({exc})")
-    if kab and kab not in set(kab_frame["kode"]):
-        choices = ", ".join(f"{k} {n}" for k, n in zip(kab_frame["kode"], kab_frame["nama"]))
-        return _err(t("render.error_kab", lang, kode=args.kab, choices=choices))
-    try:
-        tables, _names, is_sample = _matched_tables(args.table, lang)
+        kab = cli_scope(args.kab, level, lang)
+        tables, _names, is_sample, period = cli_tables(args.table, level, args.period, lang)
     except _CliError as exc:
         return _err(str(exc))
-    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
-    period = args.period
-    if period is not None and period not in periods:
-        return _err(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
-    period = period or (periods[-1] if periods else None)
-    if tables and all(LEVELS.index(lvl) < LEVELS.index(level) for lvl in tables):
-        return _err(t("render.error_coarse_table", lang, table=", ".join(tables), level=level))
 
     try:
         schedule = _schedule(args, lang)

@@ -785,47 +785,56 @@ def classified_for(tables: dict[str, pd.DataFrame], level: str, target: float, p
     return out
 
 
-def _err(message: str) -> int:
-    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
-    return 2
+def cli_scope(kab_arg: str | None, level: str, lang: str) -> str | None:
+    """The CLI's --kab, normalised and checked against the boundaries (render and plan share it)."""
+    from . import boundaries
+    from .boundaries import CacheMissing
+
+    kab = normalise_kab(kab_arg) if kab_arg else None
+    if kab and level == "kabupaten":
+        raise _CliError(t("render.error_kab_level", lang))
+    try:
+        kab_frame = boundaries.load("kabupaten")
+    except CacheMissing as exc:
+        raise _CliError(f"{t('error.cache_missing', lang)} ({exc})") from None
+    if kab and kab not in set(kab_frame["kode"]):
+        choices = ", ".join(f"{k} {n}" for k, n in zip(kab_frame["kode"], kab_frame["nama"]))
+        raise _CliError(t("render.error_kab", lang, kode=kab_arg, choices=choices))
+    return kab
+
+
+def cli_tables(table_path: str | None, level: str, period: str | None, lang: str
+               ) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
+    """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
+    tables, names, is_sample = _matched_tables(table_path, lang)
+    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
+    if period is not None and period not in periods:
+        raise _CliError(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
+    period = period or (periods[-1] if periods else None)
+    if tables and all(LEVELS.index(lvl) < LEVELS.index(level) for lvl in tables):
+        raise _CliError(t("render.error_coarse_table", lang, table=", ".join(tables), level=level))
+    return tables, names, is_sample, period
 
 
 def render_cli(args) -> int:
     """``python -m geo render``: write the map; exit 0, or 2 with a one-line reason (no traceback)."""
     from . import boundaries
-    from .boundaries import CacheMissing
 
     level = args.level
     lang = getattr(args, "lang", None) or "id"
     fmt = getattr(args, "format", None) or "png"
     what_if = getattr(args, "target", None)  # None: each area's target from the schedule
     period = getattr(args, "period", None) or None
-    kab = normalise_kab(args.kab) if getattr(args, "kab", None) else None
     out = Path(args.out)
     started = time.perf_counter()
 
-    if kab and level == "kabupaten":
-        return _err(t("render.error_kab_level", lang))
     try:
-        kab_frame = boundaries.load("kabupaten")
-    except CacheMissing as exc:
-        return _err(f"{t('error.cache_missing', lang)} ({exc})")
-    if kab and kab not in set(kab_frame["kode"]):
-        choices = ", ".join(f"{k} {n}" for k, n in zip(kab_frame["kode"], kab_frame["nama"]))
-        return _err(t("render.error_kab", lang, kode=args.kab, choices=choices))
-    if not out.parent.is_dir():
-        return _err(t("render.error_out_dir", lang, path=str(out.parent)))
-
-    try:
-        tables, names, is_sample = _matched_tables(getattr(args, "table", None), lang)
+        kab = cli_scope(getattr(args, "kab", None), level, lang)
+        if not out.parent.is_dir():
+            raise _CliError(t("render.error_out_dir", lang, path=str(out.parent)))
+        tables, names, is_sample, period = cli_tables(getattr(args, "table", None), level, period, lang)
     except _CliError as exc:
         return _err(str(exc))
-    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
-    if period is not None and period not in periods:
-        return _err(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
-    period = period or (periods[-1] if periods else None)
-    if tables and all(LEVELS.index(lvl) < LEVELS.index(level) for lvl in tables):
-        return _err(t("render.error_coarse_table", lang, table=", ".join(tables), level=level))
 
     used = level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
     data_name = names.get(used, "")
