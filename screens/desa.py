@@ -1,4 +1,4 @@
-"""Desa/Kelurahan explorer: province → kabupaten/kota → kecamatan → desa, by sidebar or by click."""
+"""Desa/Kelurahan explorer: province → kabupaten/kota → kecamatan → desa, by the controls or by a click."""
 
 from __future__ import annotations
 
@@ -6,109 +6,47 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import LEVELS, fmt, ranking
+from geo import fmt
 from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, safe, scenario, state as vs, trend, views
+from ui import blocks, cache, explorer, mappage, plan, report, safe, trend, viewstate
+from ui.sidebar import share_link
 
 DEFAULT = ViewState(level="desa")
 
-src = views.source()
-state = vs.read(DEFAULT, src)
-views.sidebar(state)
-lang = st.session_state.get("w_lang", state.lang)
-kab_areas = data.areas("kabupaten")
-kec_areas = data.areas("kecamatan")
-kab_names = dict(zip(kab_areas.kode, kab_areas.nama))
-kec_names = dict(zip(kec_areas.kode, kec_areas.nama))
-
-# --- explorer controls (bound to the URL through the w_* keys) ------------------------------
-# In presentation mode they move to the (hidden) sidebar: still rendered, so their state and the
-# URL survive; a click on the map still drills down.
-box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
-c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
-c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab", placeholder=t("control.all_province", lang),
-             format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
-kab = st.session_state.get("w_kab")
-kec_choices = [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
-if st.session_state.get("w_kec") not in kec_choices:
-    st.session_state["w_kec"] = None
-c2.selectbox(t("control.kecamatan", lang), kec_choices, key="w_kec", disabled=not kab, placeholder=t("control.all_kecamatan", lang),
-             format_func=lambda k: t("control.all_kecamatan", lang) if k is None else kec_names[k])
-kec = st.session_state.get("w_kec")
-allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
-if st.session_state.get("w_level") not in allowed:
-    st.session_state["w_level"] = "desa"
-c3.selectbox(t("control.map_level", lang), allowed, key="w_level", format_func=lambda lv: t(f"level.{lv}", lang))
-c4.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
-
-
-state = replace(vs.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec)
+src, state = mappage.start(DEFAULT)
+box = explorer.controls(st.session_state.get("w_lang", state.lang))
+kab, kec = st.session_state.get("w_kab"), st.session_state.get("w_kec")
+state = replace(viewstate.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec)
 if state.sel and not (state.sel.startswith(state.kec or state.kab or "61")):
     state = replace(state, sel=None)
-vs.write(state, DEFAULT)
+viewstate.write(state, DEFAULT)
 lang = state.lang
-period = views.effective_period(state)
+explorer.breadcrumb(box, state, DEFAULT)
 
-# --- breadcrumb ----------------------------------------------------------------------------------
-crumbs = box.columns([1, 1.3, 1.3, 1.6], vertical_alignment="center")
-crumbs[3].toggle(t("control.below_only", lang), key="w_below")
-if kab and crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
-    vs.write(state.up("provinsi"), DEFAULT)
-    st.session_state.pop("_synced_query", None)
-    st.rerun()
-if kab and crumbs[1].button("› " + safe.md(kab_names[kab]), disabled=not kec, key="bc_kab"):
-    vs.write(state.up("kabupaten"), DEFAULT)
-    st.session_state.pop("_synced_query", None)
-    st.rerun()
-if kec:
-    crumbs[2].markdown(f"› **{safe.md(kec_names[kec])}**")
-
-# --- data for the selection ---------------------------------------------------------------------
-level = state.level
-frame = views.with_change(data.classified(src, level, state.target, period), level, period)
-scope = state.kec or state.kab
-if scope:
-    frame = frame[frame["kode"].str.startswith(scope + ".") | (frame["kode"] == scope)]
-matches = ranking.name_matches(frame["nama"], state.q) if state.q else None
-keep = frame["status"].eq("below") if state.below else None
-mask = None
-for m in (matches, keep):
-    if m is not None:
-        mask = m if mask is None else (mask & m)
-dim = frozenset(frame.loc[~mask, "kode"]) if mask is not None else frozenset()
-table_frame = frame[mask] if mask is not None else frame
-
-area_label = kec_names.get(kec) if kec else (kab_names.get(kab) if kab else t("level.provinsi", lang))
+level, scope = state.level, state.kec or state.kab
+area_label = explorer.names("kecamatan").get(kec) if kec else (
+    explorer.names("kabupaten").get(kab) if kab else t("level.provinsi", lang))
 title = f"{area_label} — {t(f'level.{level}', lang)}"
-tot = totals(frame, state.target)
-opts = views.map_options(state, level, title=title, subtitle=period, frame=frame)
-frame_key = (src.key, level, scope, state.target, period, lang, state.sel, dim, views.targets_token(state))
-views.share_link(state, DEFAULT, "desa")
-if state.present:
-    clicked = present.show(frame, tot, state, level, area_label, period, opts, frame_key, "map_explorer")
-else:
-    st.title(safe.md(title))
-    views.sample_banner(lang, level, period)
-    if state.q:
-        n = int(matches.sum())
-        (st.info if n else st.warning)(safe.md(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q)))
-    views.metrics(tot, t(f"level.{level}", lang), lang)
-    views.cost_line(frame, tot, state)
-    clicked = views.show_map(frame, opts, frame_key, dim=dim, key="map_explorer")
+v = mappage.view(state, src, level, area_label=area_label, title=title, scope=scope, filtered=True)
+share_link(state, DEFAULT, "desa")
+notes = ()
+if state.q:
+    n = int(v.matches.sum())
+    notes = (("info" if n else "warning", safe.md(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang),
+                                                      q=state.q))),)
+clicked = mappage.top(v, safe.md(title), "map_explorer", notes=notes)
 if clicked:
-    vs.write(state.drill(clicked), DEFAULT)
-    st.session_state.pop("_synced_query", None)
-    st.rerun()
+    explorer.go(state.drill(clicked), DEFAULT)
 if state.present:
     st.stop()
 
-stem = f"{level}_{(scope or '61').replace('.', '')}_{period or ''}"
+stem = f"{level}_{(scope or '61').replace('.', '')}_{v.period or ''}"
 trend.show(src, state.target, scope, area_label, lang)
-views.priorities(table_frame, level, lang)
-views.area_table(table_frame, level, state, f"cakupan_{stem}")
-views.map_downloads(frame, opts, level, state, title, period, f"peta_{stem}", dim)
-scenario.panel(table_frame, level, state, stem, area_label, frame_key,
-               province=totals(data.classified(src, "kabupaten", state.target, period)) if scope else None)
-views.join_report(level, lang)
+blocks.priorities(v.listed, level, lang)
+blocks.area_table(v.listed, level, state, f"cakupan_{stem}")
+blocks.map_downloads(v.frame, v.opts, level, state, title, v.period, f"peta_{stem}", v.dim)
+plan.panel(v.listed, level, state, stem, area_label, v.frame_key,
+           province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None)
+report.join_report(level, lang)

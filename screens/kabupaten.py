@@ -6,44 +6,29 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import viewstate
-from geo.classify import totals
 from geo.text import t
 from geo.viewstate import ViewState
-from ui import data, present, scenario, state as vs, trend, views
+from ui import blocks, mappage, plan, report, trend, viewstate
+from ui.sidebar import share_link
 
 DEFAULT = ViewState(level="kabupaten")
 
-src = views.source()
-state = vs.read(DEFAULT, src)
-views.sidebar(state)
-state = replace(vs.from_widgets(state), level="kabupaten", kab=None, kec=None)
-vs.write(state, DEFAULT)
+src, state = mappage.start(DEFAULT)
+state = replace(viewstate.from_widgets(state), level="kabupaten", kab=None, kec=None)
+viewstate.write(state, DEFAULT)
 lang = state.lang
-period = views.effective_period(state)
-
-frame = views.with_change(data.classified(src, "kabupaten", state.target, period), "kabupaten", period)
-tot = totals(frame, state.target)
-opts = views.map_options(state, "kabupaten", title=t("level.provinsi", lang), subtitle=period, frame=frame)
-frame_key = (src.key, "kabupaten", state.target, period, lang, state.sel, views.targets_token(state))
-views.share_link(state, DEFAULT, "kabupaten")
-if state.present:
-    kode = present.show(frame, tot, state, "kabupaten", t("level.provinsi", lang), period, opts, frame_key, "map_kab")
-else:
-    st.title(t("page.kabupaten_title", lang))
-    views.sample_banner(lang, "kabupaten", period)
-    views.metrics(tot, t("level.kabupaten", lang), lang)
-    views.cost_line(frame, tot, state)
-    kode = views.show_map(frame, opts, frame_key, key="map_kab")
+province = t("level.provinsi", lang)
+v = mappage.view(state, src, "kabupaten", area_label=province, title=province)
+share_link(state, DEFAULT, "kabupaten")
+kode = mappage.top(v, t("page.kabupaten_title", lang), "map_kab")
 if kode:
-    nxt = replace(state, level="kecamatan", kab=kode[:5], sel=None)
-    st.switch_page("screens/desa.py", query_params=viewstate.to_query(nxt, ViewState(level="desa")))
+    mappage.open_desa(state, kode)
 if state.present:
     st.stop()
-stem = f"cakupan_kabupaten_{period or ''}"
+period = v.period or ""
 trend.show(src, state.target, state.sel, None, lang)
-views.priorities(frame, "kabupaten", lang, n=5)
-views.area_table(frame, "kabupaten", state, stem)
-views.map_downloads(frame, opts, "kabupaten", state, t("level.provinsi", lang), period, f"peta_kabupaten_{period or ''}")
-scenario.panel(frame, "kabupaten", state, f"kabupaten_{period or ''}", t("level.provinsi", lang), frame_key)
-views.join_report("kabupaten", lang)
+blocks.priorities(v.frame, "kabupaten", lang, n=5)
+blocks.area_table(v.frame, "kabupaten", state, f"cakupan_kabupaten_{period}")
+blocks.map_downloads(v.frame, v.opts, "kabupaten", state, province, v.period, f"peta_kabupaten_{period}")
+plan.panel(v.frame, "kabupaten", state, f"kabupaten_{period}", province, v.frame_key)
+report.join_report("kabupaten", lang)

@@ -11,9 +11,10 @@ import json
 import pandas as pd
 import streamlit as st
 
+from geo.store import StoreError
 from geo.text import t
 
-from . import auth, data
+from . import auth, session
 
 ROLES = ("editor", "admin")
 FLASH = "admin_added"
@@ -42,7 +43,7 @@ def audit_frame(entries, who: str | None, action: str | None, text: str) -> pd.D
 
 
 def audit_panel(lg: str) -> None:
-    store = auth.store()
+    store = session.store()
     entries = store.audit(limit=2000)
     c1, c2, c3 = st.columns(3)
     who = c1.selectbox(t("admin.filter_who", lg), [None, *sorted({e.who for e in entries})], key="audit_who",
@@ -58,9 +59,7 @@ def audit_panel(lg: str) -> None:
 
 
 def users_panel(ident: auth.Identity, lg: str) -> None:
-    from geo.store import StoreError
-
-    store = auth.store()
+    store = session.store()
     users = store.users()
     if added := st.session_state.pop(FLASH, None):
         st.success(t("admin.added", lg))
@@ -119,7 +118,7 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
 
 
 def aliases_panel(ident: auth.Identity, lg: str) -> None:
-    store = auth.store()
+    store = session.store()
     aliases = store.aliases()
     if not aliases:
         st.info(t("admin.no_aliases", lg))
@@ -136,5 +135,5 @@ def aliases_panel(ident: auth.Identity, lg: str) -> None:
                           format_func=lambda i: f"{i}: {by_id[i].name} → {by_id[i].kode}")
     if c2.button(t("admin.alias_remove", lg), key=f"alias_rm_{chosen}", icon=":material/delete:"):
         store.remove_alias(chosen, by=ident.name)
-        data.refresh_now()
+        session.refresh_now()
         st.rerun()

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
+from geo.store import StoreError
 from geo.text import t
+
+from .session import store
 
 SESSION_KEY = "auth_identity"
 SIGNIN_PAGE = "screens/signin.py"
@@ -36,17 +39,7 @@ class Identity:
     email: str | None = None
 
 
-# --- store and settings -----------------------------------------------------------------------
-
-
-def store():
-    """The process's store (shared with the viewing pages); raises StoreError when it cannot be opened."""
-    from . import data
-
-    found = data.store()
-    if isinstance(found, Exception):
-        raise found
-    return found
+# --- settings -----------------------------------------------------------------------
 
 
 def _secrets_section(name: str) -> dict:
@@ -103,8 +96,6 @@ def current() -> Identity | None:
     """The signed-in person, or None; a built-in account is re-read from the store each run."""
     ident = st.session_state.get(SESSION_KEY)
     if isinstance(ident, Identity):
-        from geo.store import StoreError
-
         try:
             account = store().user(ident.name)
         except StoreError as exc:  # cannot confirm the account: treat as signed out, say why
@@ -210,8 +201,6 @@ def sign_in_page() -> None:
         password = st.text_input(t("auth.password", lg), type="password", key="auth_password", autocomplete="current-password")
         submitted = st.form_submit_button(t("auth.submit", lg), type="primary")
     if submitted:
-        from geo.store import StoreError
-
         if not name.strip() or not password:
             st.error(t("auth.missing", lg))
             return

@@ -7,12 +7,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from geo import fmt, maps, ranking
+from geo import fmt, maps, plan, ranking
 from geo.classify import BELOW, Totals
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import views
+from . import blocks, session
+from .viewstate import display_target
 
 # Hide Streamlit's chrome and let the map take the height of the screen (projector or laptop).
 _CSS = """
@@ -62,14 +63,14 @@ def top_html(top: pd.DataFrame, lang: str) -> str:
 
 def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_label: str, period: str | None,
          opts: maps.MapOptions, frame_key: tuple, key: str) -> str | None:
-    """Lay out the presentation; return a clicked area code like ``views.show_map``."""
+    """Lay out the presentation; return a clicked area code like ``blocks.show_map``."""
     lang = state.lang
     st.html(_CSS)
-    views.data_messages(lang)
+    blocks.data_messages(lang)
     level_label = t(f"level.{level}", lang)
-    sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if views.source().is_sample else ""
-    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(views.display_target(state), lang))
-    if stamp := views.stamp_text(level, period, lang):
+    sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if session.source().is_sample else ""
+    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(display_target(state), lang))
+    if stamp := blocks.stamp_text(level, period, lang):
         subtitle += " · " + stamp
     head, leave = st.columns([7, 1], vertical_alignment="top")
     head.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
@@ -87,14 +88,13 @@ def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_la
         + "</div>"
     )
     big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
-    clicked = views.show_map(frame, big, frame_key + ("present",), height=720, key=key,
+    clicked = blocks.show_map(frame, big, frame_key + ("present",), height=720, key=key,
                              extra_panels=[(top_html(top_below(frame, level), lang), "topleft")], fill=True)
     return clicked
 
 
 def _cost_figure(tot: Totals, state: ViewState) -> str:
     """What closing the gap costs a year, as the PNG for slides says it (geo.render); the basis on hover."""
-    from geo import plan
 
     lang = state.lang
     if not tot.areas_with_data:

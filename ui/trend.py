@@ -8,7 +8,8 @@ import streamlit as st
 from geo import fmt, trend
 from geo.text import t
 
-from . import data
+from . import cache
+from .session import Source
 
 
 def _level_of(scope: str) -> str:
@@ -24,19 +25,19 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     st.text(" · ".join(f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()))
 
 
-def show(source: data.Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
+def show(source: Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
     """Nothing with fewer than two periods; else one chart for the province and one for ``scope``."""
-    periods = data.periods(source)
+    periods = cache.periods(source)
     if len(periods) < 2:
         return
-    kab_frames = {p: data.classified(source, "kabupaten", target, p) for p in periods}
+    kab_frames = {p: cache.classified(source, "kabupaten", target, p) for p in periods}
     province = trend.series(kab_frames, None, target)
     area = None
     if scope and not scope_label:
-        names = data.areas(_level_of(scope)).set_index("kode")["nama"]
+        names = cache.areas(_level_of(scope)).set_index("kode")["nama"]
         scope_label = str(names.get(scope, scope))
     if scope:
-        frames = kab_frames if _level_of(scope) == "kabupaten" else {p: data.classified(source, _level_of(scope), target, p) for p in periods}
+        frames = kab_frames if _level_of(scope) == "kabupaten" else {p: cache.classified(source, _level_of(scope), target, p) for p in periods}
         area = trend.series(frames, scope, target)
     with st.expander(t("trend.title", lang, n=len(periods)), icon=":material/show_chart:", expanded=True):
         cols = st.columns(2 if area is not None else 1)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import hashlib
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from geo import viewstate
+from geo import targets, viewstate
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import data, safe
+from . import cache, safe
+from .session import Source, source, target_schedule
 
-_SYNCED = "_synced_query"
+SYNCED_KEY = "_synced_query"  # session_state: the URL as this session last read or wrote it
 _WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period", "iuran", "bulan", "slots")
 
 
@@ -20,20 +24,20 @@ def _params() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
-def read(default: ViewState, source: data.Source) -> ViewState:
+def read(default: ViewState, src: Source) -> ViewState:
     """The state for this run; widget keys are reset from the URL only when the URL changed from outside."""
     params = _params()
     state, problems = viewstate.parse(
         params,
-        data.areas("kabupaten")["kode"],
-        data.areas("kecamatan")["kode"],
-        data.areas("desa")["kode"],
-        data.periods(source),
+        cache.areas("kabupaten")["kode"],
+        cache.areas("kecamatan")["kode"],
+        cache.areas("desa")["kode"],
+        cache.periods(src),
         default,
     )
     for p in problems:
         st.warning(safe.md(t(p.key, state.lang, param=p.param, value=p.value)), icon=":material/warning:")
-    from_url = st.session_state.get(_SYNCED) != params or bool(problems)
+    from_url = st.session_state.get(SYNCED_KEY) != params or bool(problems)
     for name in _WIDGETS:
         # Streamlit drops a widget's value when a page without it runs (page switch), so a
         # missing key is refilled from the URL too; otherwise the widget would reset to 0.
@@ -43,7 +47,7 @@ def read(default: ViewState, source: data.Source) -> ViewState:
             # The same sidebar control on another page is a new widget, which would start at its
             # default (number inputs: their minimum, e.g. a 0% target or Rp1). Set by us, the value carries over.
             st.session_state[f"w_{name}"] = st.session_state[f"w_{name}"]
-    st.session_state[_SYNCED] = params
+    st.session_state[SYNCED_KEY] = params
     return state
 
 
@@ -76,7 +80,7 @@ def write(state: ViewState, default: ViewState) -> None:
     query = viewstate.to_query(state, default)
     if query != _params():
         st.query_params.from_dict(query)
-    st.session_state[_SYNCED] = query
+    st.session_state[SYNCED_KEY] = query
 
 
 PAGE_PATHS = ("ringkasan", "kabupaten", "desa", "terbitkan", "admin", "masuk")  # url_path of every st.Page in app.py
@@ -85,8 +89,6 @@ DEFAULT_PAGE = "ringkasan"  # st.navigation serves the default page at the root 
 
 def share_url(state: ViewState, default: ViewState, page_path: str) -> str:
     """The address that reopens this view: the app's root plus the page's path (none for the default page)."""
-    from urllib.parse import urlencode
-
     base = st.context.url.split("?")[0] if getattr(st.context, "url", None) else ""
     root = base.rstrip("/")
     if root.rsplit("/", 1)[-1] in PAGE_PATHS:
@@ -95,3 +97,23 @@ def share_url(state: ViewState, default: ViewState, page_path: str) -> str:
     url = f"{root}/{page}"
     query = urlencode(viewstate.to_query(state, default))
     return f"{url}?{query}" if query else url
+
+
+def effective_period(state: ViewState) -> str | None:
+    """The period a view shows: the one asked for if the data has it, else the latest."""
+    periods = cache.periods(source())
+    return state.period if state.period in periods else (periods[-1] if periods else None)
+
+
+def display_target(state: ViewState) -> float:
+    """The what-if target, else the schedule's province default for the period (legend, subtitles)."""
+    if state.target is not None:
+        return float(state.target)
+    return targets.province_default(target_schedule(), effective_period(state))[0]
+
+
+def targets_token(state: ViewState) -> str:
+    """Changes when the target schedule in use changes (part of the map cache keys)."""
+    if state.target is not None:
+        return "what-if"
+    return hashlib.sha256(repr(target_schedule().key).encode()).hexdigest()[:12]

@@ -1,4 +1,5 @@
-"""The publishing page's parts: join report of an upload, area pickers, publish, version history.
+"""The publishing page's parts: join report of an upload, area pickers, publish, version history,
+and the target schedule (published like a coverage table: same store, versions, audit).
 
 Everything a user controls (file names, notes, names, cells) is shown as plain text or in
 dataframes, never as Markdown.
@@ -12,11 +13,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo import LEVELS, fmt
+from geo import LEVELS, fmt, targets
+from geo.store import PartialTable, StoreError
 from geo.table import TableError
 from geo.text import t
 
-from . import auth, data
+from . import auth, safe, session
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -28,7 +30,7 @@ RESULT_KEY = "editor_result"
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _preview(content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]) -> dict:  # noqa: ARG001
-    return auth.store().preview(content, filename, level, dict(picks))
+    return session.store().preview(content, filename, level, dict(picks))
 
 
 def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
@@ -37,7 +39,7 @@ def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | N
     Cached per file, picks and the store's change token, so a click elsewhere on the page does not
     join the table again; an alias added or removed since changes the token.
     """
-    store = auth.store()
+    store = session.store()
     return _preview(content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items())))
 
 
@@ -105,9 +107,7 @@ def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
 
 
 def publish_panel(ident: auth.Identity, lg: str) -> None:
-    from geo.store import PartialTable, StoreError
-
-    store = auth.store()
+    store = session.store()
     level = st.selectbox(t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg))
     up = st.file_uploader(t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg))
     if up is None:
@@ -159,7 +159,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             st.text(str(exc))
             return
         st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
-        data.refresh_now()  # the viewing pages of this process see the new version at once
+        session.refresh_now()  # the viewing pages of this process see the new version at once
         st.rerun()
 
 
@@ -199,9 +199,7 @@ def _when(value, lg: str) -> str:
 
 
 def versions_panel(ident: auth.Identity, lg: str) -> None:
-    from geo.store import StoreError
-
-    store = auth.store()
+    store = session.store()
     try:
         versions = store.versions(include_retracted=True)
     except StoreError as exc:
@@ -240,11 +238,11 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     if v.retracted:
         if st.button(t("editor.restore", lg), key=f"restore_{v.id}", icon=":material/restore:"):
             store.restore(v.id, by=ident.name)
-            data.refresh_now()
+            session.refresh_now()
             st.rerun()
     elif st.button(t("editor.retract", lg), key=f"retract_{v.id}", icon=":material/undo:"):
         store.retract(v.id, by=ident.name, reason=reason or "")
-        data.refresh_now()
+        session.refresh_now()
         st.rerun()
 
 
@@ -253,3 +251,31 @@ def _safe_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
     return cleaned or "tabel.csv"
+
+
+# --- the target schedule --------------------------------------------------------------------------------
+
+
+def targets_panel(ident: auth.Identity, lang: str) -> None:
+    """Upload a target schedule, validate it (every bad row and column listed), then publish it as ``ident``."""
+    st.subheader(t("targets.title", lang))
+    up = st.file_uploader(t("targets.upload", lang), type=["csv", "xlsx"], key="w_targets_upload")
+    if up is None:
+        return
+    content = up.getvalue()
+    try:
+        sched = targets.read_schedule(content, up.name)
+    except targets.ScheduleError as exc:
+        st.error(t("targets.refused", lang), icon=":material/error:")
+        st.dataframe(pd.DataFrame([{t("col.row", lang): p.row, t("col.column", lang): p.column or "",
+                                    t("col.problem", lang): t(p.key, lang, **p.params)} for p in exc.problems]), hide_index=True)
+        return
+    st.success(t("targets.valid", lang, rows=fmt.number(len(sched.rows), lang)))
+    st.dataframe(sched.rows, hide_index=True)
+    note = st.text_input(t("targets.note", lang), key="w_targets_note", max_chars=200)
+    if st.button(t("targets.publish_button", lang), key="w_targets_publish", type="primary"):
+        result = session.store().publish_targets(content, up.name, ident.name, note or "")
+        v = result.version
+        key = "targets.published" if result.created else "targets.already"
+        st.success(safe.md(t(key, lang, version=v.id, rows=v.n_rows, periods=", ".join(v.periods))))
+        session.refresh_now()  # a new change token: every process sees it on its next run

@@ -8,16 +8,10 @@ from streamlit_folium import st_folium
 
 from geo import fmt, maps, plan, plan_map
 from geo.classify import Totals
-from geo.export import to_csv, to_xlsx
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import views
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _payload(key: tuple, _after: pd.DataFrame, opts: maps.MapOptions) -> str:
-    return maps.coverage_payload(_after, opts)
+from . import blocks, cache
 
 
 def allocation_frame(result: plan.Plan, lang: str) -> pd.DataFrame:
@@ -71,23 +65,17 @@ def panel(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str, are
     st.caption(" · ".join(lines) + " · " + t("cost.basis", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan))
 
     after = plan.scenario_frame(frame, result)
-    opts = views.map_options(state, level, title=t("plan.map_title", lang, n=fmt.number(slots, lang)), subtitle=area_label, frame=after)
+    opts = blocks.map_options(state, level, title=t("plan.map_title", lang, n=fmt.number(slots, lang)), subtitle=area_label, frame=after)
     opts = maps.MapOptions(**{**opts.__dict__, "selected": None, "color": "coverage"})
-    payload = _payload(frame_key + ("scenario", slots, state.iuran, state.bulan), after, opts)
+    payload = cache.scenario_payload(frame_key + ("scenario", slots, state.iuran, state.bulan), after, opts)
     st_folium(plan_map.scenario_map(payload, after, opts), key="map_scenario", height=480, use_container_width=True, returned_objects=[])
 
     shown = allocation_frame(result, lang)
-    views.show_table(shown, lang)
+    blocks.show_table(shown, lang)
     notes = [t("plan.export_note", lang, slots=fmt.number(slots, lang), iuran=fmt.rupiah(state.iuran, lang), months=state.bulan,
                cost=fmt.rupiah(result.cost_rupiah, lang), reached=fmt.number(result.areas_reaching_target, lang)),
-             views.target_note(frame, lang), t("download.note", lang)]
+             cache.target_note(frame, lang), t("download.note", lang)]
     notes = [n for n in notes if n]
-    sample = views.source().is_sample
-    stem = f"alokasi_{file_stem}_{slots}"
-    d1, d2 = st.columns(2)
-    d1.download_button(f"{t('plan.download', lang)} (CSV)", lambda: to_csv(shown, sample, lang, notes), file_name=f"{stem}.csv",
-                       mime="text/csv", key=f"plan_csv_{file_stem}", icon=":material/download:", on_click="ignore")
-    d2.download_button(f"{t('plan.download', lang)} (XLSX)", lambda: to_xlsx(shown, sample, lang, notes, sheet=t("plan.col_slots", lang)),
-                       file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"plan_xlsx_{file_stem}", icon=":material/download:", on_click="ignore")
+    blocks.downloads(shown, lang, notes, f"alokasi_{file_stem}_{slots}", key_prefix="plan_", key_stem=file_stem,
+                     label=t("plan.download", lang), sheet=t("plan.col_slots", lang))
     return result

@@ -1,0 +1,65 @@
+"""The desa page's explorer controls: kabupaten → kecamatan → map level, search, below-only, breadcrumb.
+
+Bound to the URL through the ``w_*`` keys like the sidebar. In presentation mode they move to the
+(hidden) sidebar: still rendered, so their state and the URL survive; a click on the map still drills down.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import LEVELS
+from geo.text import t
+from geo.viewstate import ViewState
+
+from . import cache, safe, viewstate
+
+def names(level: str) -> dict[str, str]:
+    areas = cache.areas(level)
+    return dict(zip(areas["kode"], areas["nama"], strict=True))
+
+
+def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes into
+    """Kabupaten, kecamatan, map level and search; returns their container (the breadcrumb follows in it)."""
+    kab_areas, kec_areas = cache.areas("kabupaten"), cache.areas("kecamatan")
+    kab_names, kec_names = names("kabupaten"), names("kecamatan")
+    box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
+    c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
+    c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab",
+                 placeholder=t("control.all_province", lang),
+                 format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
+    kab = st.session_state.get("w_kab")
+    kec_choices = [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
+    if st.session_state.get("w_kec") not in kec_choices:
+        st.session_state["w_kec"] = None
+    c2.selectbox(t("control.kecamatan", lang), kec_choices, key="w_kec", disabled=not kab,
+                 placeholder=t("control.all_kecamatan", lang),
+                 format_func=lambda k: t("control.all_kecamatan", lang) if k is None else kec_names[k])
+    kec = st.session_state.get("w_kec")
+    allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
+    if st.session_state.get("w_level") not in allowed:
+        st.session_state["w_level"] = "desa"
+    c3.selectbox(t("control.map_level", lang), allowed, key="w_level", format_func=lambda lv: t(f"level.{lv}", lang))
+    c4.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
+    return box
+
+
+def breadcrumb(box, state: ViewState, default: ViewState) -> None:  # noqa: ANN001 - a Streamlit container
+    """Province › kabupaten › kecamatan, each a step back up; and the below-only toggle."""
+    lang, kab, kec = state.lang, state.kab, state.kec
+    crumbs = box.columns([1, 1.3, 1.3, 1.6], vertical_alignment="center")
+    crumbs[3].toggle(t("control.below_only", lang), key="w_below")
+    if kab and crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
+        go(state.up("provinsi"), default)
+    if kab and crumbs[1].button("› " + safe.md(names("kabupaten")[kab]), disabled=not kec, key="bc_kab"):
+        go(state.up("kabupaten"), default)
+    if kec:
+        crumbs[2].markdown(f"› **{safe.md(names('kecamatan')[kec])}**")
+
+
+def go(state: ViewState, default: ViewState) -> None:
+    """Open ``state`` on this page: into the URL, widgets refilled from it on the next run."""
+    viewstate.write(state, default)
+    st.session_state.pop(viewstate.SYNCED_KEY, None)  # the URL changed here: refill the widgets from it
+    st.rerun()
+

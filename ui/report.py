@@ -1,0 +1,71 @@
+"""The join report under a map: how the table in view matched the official areas, row by row.
+
+For an upload or the sample, the live join; for published data, the report stored with each
+version in force (see geo/report.py for how reports are built).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import fmt
+from geo.text import t
+
+from . import cache, session
+
+PROBLEMS = ("unmatched", "ambiguous", "invalid", "duplicate")
+
+
+def _problems(summary: dict) -> int:
+    return sum(summary.get(k, 0) for k in PROBLEMS)
+
+
+def _summary_line(summary: dict, lang: str, rows: int | None = None) -> str:
+    return t("join.summary", lang, rows=summary.get("rows", rows if rows is not None else 0),
+             matched=summary.get("matched", 0), unmatched=summary.get("unmatched", 0),
+             ambiguous=summary.get("ambiguous", 0), invalid=summary.get("invalid", 0),
+             duplicate=summary.get("duplicate", 0))
+
+
+def stored_reports(level: str, lang: str) -> None:
+    """For published data: the join report stored with each version in force at ``level``."""
+    src = session.source()
+    for vid in sorted({v for lv, _p, v in src.published if lv == level}):
+        version = session.version_info(vid)
+        report = session.stored_report(vid)
+        s = report.get("summary", {})
+        title = t("join.title", lang) + " — " + t(f"level.{level}", lang) + f" · v{vid}"
+        with st.expander(title, expanded=False):
+            st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
+            st.text(_summary_line(s, lang))
+            rows = [r for key in PROBLEMS for r in report.get(key, [])]
+            if _problems(s) and rows:
+                st.dataframe([{t("col.row", lang): r.get("baris"), "input": r.get("input"), "status": r.get("status"),
+                               "reason": r.get("reason")} for r in rows], hide_index=True)
+
+
+def join_report(level: str, lang: str) -> None:
+    src = session.source()
+    if src.is_published:
+        stored_reports(level, lang)
+        return
+    tables = cache.level_tables(src)
+    if level not in tables:
+        return
+    table, result = tables[level]
+    s = result.summary()
+    title = t("join.title", lang) + " — " + t(f"level.{level}", lang)
+    with st.expander(title, expanded=_problems(s) > 0 and not src.is_sample):
+        st.write(_summary_line(s, lang, rows=len(result.report)))
+        issues = [i for i in table.issues if i.severity == "error"]
+        if issues:
+            st.dataframe(
+                [{t("col.row", lang): i.row, t("col.column", lang): i.column, t("col.problem", lang): i.message(lang)}
+                 for i in issues],
+                hide_index=True,
+            )
+        not_ok = cache.join_report_messages(src, level, lang)
+        if len(not_ok):
+            st.dataframe(not_ok, hide_index=True)
+        missing = sum(len(v) for v in result.areas_without_data.values())
+        st.caption(t("join.no_data_areas", lang, n=fmt.number(missing, lang)))
