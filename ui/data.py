@@ -289,7 +289,14 @@ def target_schedule() -> targets.Schedule:
 @st.cache_resource(show_spinner=False, ttl=15)
 def _target_schedule(env_file: str, database: str) -> targets.Schedule:
     """Keyed on where the schedule can come from; a publish shows within 15 s."""
-    return targets.current_schedule()
+    from geo.store import StoreError
+
+    s = store()
+    try:
+        published = None if isinstance(s, StoreError) else s.target_schedule()
+    except StoreError:
+        published = None
+    return targets.in_force(published, env_file or None)
 
 
 def classified(source: Source, level: str, target: float | None, period: str | None) -> pd.DataFrame:

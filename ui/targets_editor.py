@@ -34,7 +34,9 @@ def schedule_view(lang: str) -> None:
 
 def publish_section(store, by: str, lang: str) -> None:  # noqa: ANN001
     """Upload, validate (every bad row and column listed), then publish as ``by`` into ``store``."""
-    from geo.targets_cli import publish_schedule
+    import hashlib
+
+    from geo.store import TARGETS_KIND
 
     st.subheader(t("targets.title", lang))
     up = st.file_uploader(t("targets.upload", lang), type=["csv", "xlsx"], key="w_targets_upload")
@@ -52,8 +54,8 @@ def publish_section(store, by: str, lang: str) -> None:  # noqa: ANN001
     st.dataframe(sched.rows, hide_index=True)
     note = st.text_input(t("targets.note", lang), key="w_targets_note", max_chars=200)
     if st.button(t("targets.publish_button", lang), key="w_targets_publish", type="primary"):
-        result = publish_schedule(store, content, up.name, by, note or "")
-        v = result.version
-        key = "targets.published" if result.created else "targets.already"
+        created = store.find_published(hashlib.sha256(content).hexdigest(), None, TARGETS_KIND) is None
+        v = store.publish_targets(content, up.name, by, note or "")
+        key = "targets.published" if created else "targets.already"
         st.success(safe.md(t(key, lang, version=v.id, rows=v.n_rows, periods=", ".join(v.periods))))
         data._target_schedule.clear()  # everyone sees it on their next run

@@ -1,4 +1,5 @@
-"""From uploaded bytes to what a coverage version stores: matched rows, JSON report, new aliases."""
+"""From uploaded bytes to what a version stores: matched rows, JSON report, new aliases (coverage);
+validated rows and a clean report (a target schedule)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import DEFAULT_TARGET
+from .. import DEFAULT_TARGET, targets
 from ..join import AliasRule, join
 from ..report import CheckReport
 from ..suggest import suggest
@@ -14,6 +15,7 @@ from ..table import read_table
 from .models import StoreError
 
 _PARENT_LEN = {"kabupaten": None, "kecamatan": 5, "desa": 8}
+TARGETS_KIND = "targets"  # versions of the target schedule (``kind`` column); coverage tables are "coverage"
 
 
 @dataclass
@@ -66,3 +68,11 @@ def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dic
     report = build_report(table, result, level, areas)
     periods = sorted(set(result.matched["periode"].astype(str)))
     return Prepared(result.matched, report, periods, new)
+
+
+def prepare_targets(content: bytes, filename: str) -> Prepared:
+    """A target schedule as a version stores it; raises ``targets.ScheduleError`` on any bad row."""
+    rows = targets.read_schedule(content, filename).rows
+    report = {"file": filename, "kind": TARGETS_KIND, "level": None,
+              "summary": {"rows": len(rows), "matched": len(rows), "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}}
+    return Prepared(rows, report, sorted(set(rows["periode"])))
