@@ -148,6 +148,40 @@ def test_env_file_schedule(tmp_path, monkeypatch):
     assert schedule_in_force().rows.equals(targets.shipped().rows)  # a broken file never takes over
 
 
+def test_in_force_published_else_file_else_shipped(tmp_path):
+    """targets.in_force opens nothing: the schedule it is given, else the file, else shipped."""
+    path = tmp_path / "target.csv"
+    path.write_text(SCHEDULE, encoding="utf-8")
+    from_file = targets.in_force(None, str(path))
+    assert from_file.origin == "file" and from_file.version == "target.csv"
+    assert targets.province_default(from_file, "2025")[0] == 52.0
+    published = targets.merged(targets.read_schedule(SCHEDULE, "t.csv").rows, origin="published", version="7")
+    assert targets.in_force(published, str(path)) is published
+    assert targets.in_force(None, str(tmp_path / "missing.csv")).rows.equals(targets.shipped().rows)
+    assert targets.in_force(None).origin == targets.in_force(None, "").origin == "shipped"
+
+
+def test_store_publish_targets_and_target_schedule(store):
+    """Store.publish_targets validates (nothing written on a bad row); Store.target_schedule reads what is in force."""
+    assert store.target_schedule() is None  # nothing published
+    with pytest.raises(targets.ScheduleError):
+        store.publish_targets(b"periode,kode,target_persen\n2025,61,abc\n", "salah.csv", "ana")
+    assert store.versions("targets") == [] and store.target_schedule() is None
+    v = store.publish_targets(SCHEDULE.encode(), "target.csv", "ana", "RPJMN 2025")
+    assert v.kind == "targets" and v.level is None and v.periods == ("2024", "2025") and v.n_rows == 3
+    assert v.note == "RPJMN 2025" and v.published_by == "ana"
+    assert store.publish_targets(SCHEDULE.encode(), "lagi.csv", "ana").id == v.id  # same bytes: the same version
+    sched = store.target_schedule()
+    assert sched.origin == "published" and sched.version == str(v.id)
+    assert targets.province_default(sched, "2025") == (52.0, "RPJMN 2025")
+    fix = store.publish_targets(b"periode,kode,target_persen,keterangan\n2025,61,51.5,koreksi\n", "koreksi.csv", "ana")
+    sched = store.target_schedule()
+    assert sched.version == f"{v.id},{fix.id}" and targets.province_default(sched, "2025")[0] == 51.5
+    assert targets.province_default(sched, "2024")[0] == 50.24
+    store.retract(fix.id, "ana")
+    assert targets.province_default(store.target_schedule(), "2025")[0] == 52.0
+
+
 # --- publishing through the store (python -m geo targets ...) -----------------------------------------
 
 
