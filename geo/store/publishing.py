@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import DEFAULT_TARGET, targets
+from .. import DEFAULT_TARGET, boundaries, targets
 from ..join import AliasRule, join
 from ..report import CheckReport
 from ..suggest import suggest
@@ -24,12 +24,6 @@ class Prepared:
     report: dict
     periods: list[str]
     new_aliases: list[tuple[str, str, str | None]] = field(default_factory=list)
-
-
-def level_areas(level: str) -> pd.DataFrame:
-    from ..boundaries import load
-
-    return pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
 
 
 def pick_aliases(table, level: str, areas: pd.DataFrame, picks: dict[int, str]) -> list[tuple[str, str, str | None]]:  # noqa: ANN001
@@ -60,7 +54,7 @@ def build_report(table, result, level: str, areas: pd.DataFrame, target: float =
 
 def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str],
             areas: pd.DataFrame | None = None) -> Prepared:
-    areas = level_areas(level) if areas is None else areas
+    areas = boundaries.areas(level) if areas is None else areas
     table = read_table(content, filename=filename)
     new = pick_aliases(table, level, areas, picks) if picks else []
     rules = [*aliases, *(AliasRule(n, k, p) for n, k, p in new)]
