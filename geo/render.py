@@ -28,12 +28,17 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+from pyproj import Transformer
 from shapely.ops import polylabel
 
-from . import DEFAULT_TARGET, LEVELS, style
+from . import DEFAULT_TARGET, LEVELS, boundaries, plan, style
 from . import fmt as numfmt
 from .boundaries import AREA_CRS, CRS
 from .classify import AT_OR_ABOVE, BELOW, NO_DATA, totals
+from .ranking import area_table, priorities
+from .source import load_upstream
+from .targets import legend_label
 from .text import t
 
 MAP_CRS = AREA_CRS  # UTM 49S, metres
@@ -96,9 +101,7 @@ class _Text:
 @lru_cache(maxsize=4)
 def _boundary_frame(level: str) -> gpd.GeoDataFrame:
     """The level's display geometry in the map CRS, with its attributes (cached per process)."""
-    from .boundaries import load
-
-    gdf = load(level)
+    gdf = boundaries.load(level)
     out = gpd.GeoDataFrame(gdf.drop(columns=["geometry", "display"]), geometry=gdf["display"].values, crs=CRS)
     return out.to_crs(MAP_CRS)
 
@@ -303,8 +306,6 @@ def _area_name(kab: str | None, kab_names: dict[str, str], tx: _Text) -> str:
 
 def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text | None = None) -> str:
     """'Boundaries: … commit …  ·  Data: …' for the foot of every export."""
-    from .source import load_upstream
-
     tx = tx or _Text(lang)
     up = load_upstream()
     boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
@@ -600,9 +601,6 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
 
 def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, iuran: int | None, months: int | None, y: float) -> None:
     """The cost of reaching target under the gap figure; its basis and where the targets came from above the foot."""
-    from . import plan
-    from .targets import legend_label
-
     iuran = plan.DEFAULT_IURAN if iuran is None else int(iuran)
     months = plan.DEFAULT_MONTHS if months is None else int(months)
     tot = totals(df, target)
@@ -621,8 +619,6 @@ def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, i
 
 
 def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5) -> None:
-    from .ranking import area_table, priorities
-
     lang = tx.lang
     if not (df["status"] == BELOW).any():
         return
@@ -716,8 +712,6 @@ def render_map(
 
 def figure_texts(fig: Figure) -> list[str]:
     """Every visible text of a figure (for tests: language and sample-label checks)."""
-    from matplotlib.text import Text
-
     return [a.get_text() for a in fig.findobj(Text) if a.get_text() and a.get_visible()]
 
 
@@ -727,8 +721,6 @@ def map_axes(fig: Figure):
 
 def to_pixels(fig: Figure, lon, lat) -> np.ndarray:
     """Image pixel (column, row) of lon/lat points on the figure's map; row 0 is the top of the PNG."""
-    from pyproj import Transformer
-
     x, y = Transformer.from_crs(CRS, MAP_CRS, always_xy=True).transform(np.asarray(lon, float), np.asarray(lat, float))
     disp = map_axes(fig).transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
     height = fig.get_size_inches()[1] * fig.dpi
