@@ -86,8 +86,7 @@ def classified(level: str, target: float | None = None, period: str | None = PER
     from geo import DEFAULT_TARGET, boundaries, classify
 
     target = DEFAULT_TARGET if target is None else target
-    attrs = ["kode", "nama", "jenis", "kode_kab", "kode_kec", "nama_kab", "nama_kec"]
-    areas = pd.DataFrame(boundaries.load(level)[attrs])
+    areas = boundaries.areas(level)
     table_level = level if level in ("kabupaten", "desa") else "desa"
     if app_modules_present():
         try:
@@ -96,7 +95,7 @@ def classified(level: str, target: float | None = None, period: str | None = PER
             from geo.table import read_table
 
             table = read_table(ensure_samples()[table_level])
-            matched = join(table, table_level, pd.DataFrame(boundaries.load(table_level)[attrs])).matched
+            matched = join(table, table_level, boundaries.areas(table_level)).matched
             how = "geo.table.read_table + geo.join.join"
         except Exception as exc:  # the app's join is new: fall back, but say so
             matched = sample_rows(table_level)
@@ -106,7 +105,7 @@ def classified(level: str, target: float | None = None, period: str | None = PER
         how = "plain CSV by kode (geo.table/geo.join not present)"
     if table_level == level:
         return classify.classify(matched, areas, target, period), how
-    base = classify.classify(matched, pd.DataFrame(boundaries.load(table_level)[attrs]), target, period)
+    base = classify.classify(matched, boundaries.areas(table_level), target, period)
     return classify.aggregate(base, areas, "kode_kec", target), how
 
 

@@ -18,12 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import nginxconf, staticfiles
+from . import nginxconf, staticfiles, warm
+from .stack import Stack
 
 
 def _serve(args) -> int:
-    from .stack import Stack
-
     secrets = nginxconf.ROOT / ".streamlit" / "secrets.toml"
     has_secret = secrets.is_file() and "[connections.peta]" in secrets.read_text(encoding="utf-8", errors="replace")
     if args.replicas > 1 and not os.environ.get("KALBAR_DATABASE_URL") and not has_secret:
@@ -75,11 +74,9 @@ def _nginx_site(args) -> int:
 
 
 def _warm(args) -> int:
-    from bench import load
-
     deadline = time.time() + args.timeout
     while True:  # the process may still be starting (systemd ExecStartPost)
-        s = asyncio.run(load.one_session(load.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout))
+        s = asyncio.run(warm.one_session(warm.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout))
         if s.ok or time.time() > deadline:
             break
         time.sleep(1)

@@ -21,6 +21,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
+
 ICON_FONT = "MaterialSymbols-Rounded.*.woff2"
 TEXT_FONTS = ("SourceSansVF-Upright.ttf.*.woff2", "SourceSansVF-Italic.ttf.*.woff2")
 TEXT_RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF),
@@ -74,7 +76,7 @@ def _ligature_subtables(font):
 
 
 def _save_subset(font, out: Path, glyphs: list[str] | None = None, unicodes: list[int] | None = None) -> int:
-    from fontTools import subset
+    from fontTools import subset  # here, not at the top: the subsetter is heavy and only `deploy static` runs it
 
     opts = subset.Options()
     opts.flavor = "woff2"
@@ -93,8 +95,6 @@ def _save_subset(font, out: Path, glyphs: list[str] | None = None, unicodes: lis
 
 def slim_icon_font(path: Path, wanted: set[str]) -> dict:
     """Keep only the ligatures (icon names) in ``wanted`` (names the font lacks are ignored)."""
-    from fontTools.ttLib import TTFont
-
     before = path.stat().st_size
     font = TTFont(path)
     known = _ligatures(font)
@@ -113,16 +113,12 @@ def slim_icon_font(path: Path, wanted: set[str]) -> dict:
 
 
 def icon_names(font_path: Path, js_dir: Path, root: Path) -> set[str]:
-    from fontTools.ttLib import TTFont
-
     material, quoted = streamlit_words(js_dir)
     known = set(_ligatures(TTFont(font_path)))
     return material | project_icons(root) | (quoted & known)
 
 
 def slim_text_font(path: Path) -> dict:
-    from fontTools.ttLib import TTFont
-
     before = path.stat().st_size
     font = TTFont(path)
     unicodes = [c for c in font.getBestCmap() if any(a <= c <= b for a, b in TEXT_RANGES)]

@@ -11,6 +11,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.assets import STREAMLIT_BASE_URL
+
+from . import staticfiles
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SITE_TEMPLATE = HERE / "nginx" / "site.conf.in"
@@ -81,10 +85,6 @@ def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str
     """(url, rel, as) of the files at the end of a first visit's chain: the map component's Streamlit
     chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style. Names come
     from the installed packages, so they follow an upgrade when the site file is rendered again."""
-    from geo.assets import STREAMLIT_BASE_URL
-
-    from . import staticfiles
-
     app_static_url = app_static_url or STREAMLIT_BASE_URL
     static = staticfiles.streamlit_static_dir()
     js = static / "static" / "js"

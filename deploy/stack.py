@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from . import nginxconf, staticfiles
+from .warm import Target, one_session
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
@@ -45,8 +47,6 @@ def nginx_available() -> str | None:
 
 
 def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
-    import ssl
-
     context = ssl._create_unverified_context() if url.startswith("https:") else None  # our own self-signed pair
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -162,10 +162,8 @@ class Stack:
     def warm(self, path: str) -> None:
         """One session per process, straight to its port: the boundary data and caches are loaded
         before the first viewer arrives (what the systemd unit's ExecStartPost does on a server)."""
-        from bench import load
-
         async def all_() -> list:
-            return await asyncio.gather(*(load.one_session(load.Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
+            return await asyncio.gather(*(one_session(Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
 
         for port, s in zip(self.app_ports, asyncio.run(all_())):
             if not s.ok:

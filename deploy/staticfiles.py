@@ -18,6 +18,8 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import streamlit
+
 from . import fonts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +27,6 @@ COMPRESS = {".js", ".css", ".json", ".svg", ".ttf", ".html", ".txt", ".map", ".w
 
 
 def streamlit_static_dir() -> Path:
-    import streamlit
-
     return Path(streamlit.__file__).resolve().parent / "static"
 
 
@@ -78,7 +78,7 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
 
 def component_dirs() -> dict[str, Path]:
     """URL name -> build folder of the components the app uses (only st_folium: the map)."""
-    import streamlit_folium
+    import streamlit_folium  # here, not at the top: it imports folium and streamlit's components; only static/nginx-site need it
 
     return {"streamlit_folium.st_folium": Path(streamlit_folium.__file__).resolve().parent / "frontend" / "build"}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -226,3 +227,13 @@ def load(level: str, cache: str | None = None) -> gpd.GeoDataFrame:
     gdf = gpd.read_parquet(path)
     gdf["display"] = gpd.GeoSeries.from_wkb(gdf["display"], crs=CRS) if not isinstance(gdf["display"].dtype, gpd.array.GeometryDtype) else gdf["display"]
     return gdf
+
+
+def areas(level: str) -> pd.DataFrame:
+    """One level's areas as a plain attribute table (kode, nama, jenis, parents; no geometry), as the
+    join, the classifier and the reports take them.
+
+    Built from ``load``'s per-process cache on every call (no second cache that could outlive
+    ``load.cache_clear()``); a fresh frame, so callers may add or change columns.
+    """
+    return pd.DataFrame(load(level).drop(columns=["geometry", "display"]))

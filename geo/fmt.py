@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from babel.numbers import format_compact_decimal
+
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (thousands, decimal)
 
 
@@ -55,7 +57,5 @@ def rupiah_short(value: float | int | None, lang: str = "id") -> str:
     v = float(value)
     if abs(v) < 1_000_000:
         return rupiah(v, lang)
-    from babel.numbers import format_compact_decimal
-
     words = format_compact_decimal(abs(v), format_type="long", locale="id" if lang == "id" else "en", fraction_digits=1)
     return f"{'−' if v < 0 else ''}Rp {words}"

@@ -12,6 +12,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from . import boundaries
 from .names import NameIndex, code_level, fold, name_key, normalise_code
 from .table import DEFAULT_PERIOD, CoverageTable, Issue
 from .text import t
@@ -263,9 +264,7 @@ def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None,
 
     ``aliases`` (saved picks of editors) settle rows the rules leave unmatched or ambiguous."""
     if areas is None:
-        from .boundaries import load
-
-        areas = pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
+        areas = boundaries.areas(level)
     matcher = Matcher(level, areas, aliases)
     errors = _row_errors(table)
     report: list[dict] = []

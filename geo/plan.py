@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .classify import coverage_pct
+from .classify import AT_OR_ABOVE, BELOW, NO_DATA, coverage_pct
 
 BPU_MIN_INCOME = 1_000_000  # lowest declared monthly income for a non-wage (BPU) participant
 JKK_RATE_PERMILLE = 10  # JKK, risk class lowest: 1% of declared income
@@ -205,7 +205,6 @@ def scenario_frame(frame: pd.DataFrame, result: Plan) -> pd.DataFrame:
     out["peserta_aktif"] = out["peserta_aktif"] + add.where(has, 0)
     out["cakupan"] = coverage_pct(out["peserta_aktif"], out["tenaga_kerja"])
     out["gap"] = (out["gap"] - add).where(has)
-    from .classify import AT_OR_ABOVE, BELOW, NO_DATA
 
     out["status"] = np.where(~has, NO_DATA, np.where(out["gap"] > 0, BELOW, AT_OR_ABOVE))
     return out

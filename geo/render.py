@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import textwrap
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +28,17 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+from pyproj import Transformer
 from shapely.ops import polylabel
 
-from . import DEFAULT_TARGET, LEVELS, style
+from . import DEFAULT_TARGET, LEVELS, boundaries, plan, style
 from . import fmt as numfmt
 from .boundaries import AREA_CRS, CRS
 from .classify import AT_OR_ABOVE, BELOW, NO_DATA, totals
+from .ranking import area_table, priorities
+from .source import load_upstream
+from .targets import legend_label
 from .text import t
 
 MAP_CRS = AREA_CRS  # UTM 49S, metres
@@ -98,9 +101,7 @@ class _Text:
 @lru_cache(maxsize=4)
 def _boundary_frame(level: str) -> gpd.GeoDataFrame:
     """The level's display geometry in the map CRS, with its attributes (cached per process)."""
-    from .boundaries import load
-
-    gdf = load(level)
+    gdf = boundaries.load(level)
     out = gpd.GeoDataFrame(gdf.drop(columns=["geometry", "display"]), geometry=gdf["display"].values, crs=CRS)
     return out.to_crs(MAP_CRS)
 
@@ -305,8 +306,6 @@ def _area_name(kab: str | None, kab_names: dict[str, str], tx: _Text) -> str:
 
 def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text | None = None) -> str:
     """'Boundaries: … commit …  ·  Data: …' for the foot of every export."""
-    from .source import load_upstream
-
     tx = tx or _Text(lang)
     up = load_upstream()
     boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
@@ -602,9 +601,6 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
 
 def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, iuran: int | None, months: int | None, y: float) -> None:
     """The cost of reaching target under the gap figure; its basis and where the targets came from above the foot."""
-    from . import plan
-    from .targets import legend_label
-
     iuran = plan.DEFAULT_IURAN if iuran is None else int(iuran)
     months = plan.DEFAULT_MONTHS if months is None else int(months)
     tot = totals(df, target)
@@ -623,8 +619,6 @@ def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, i
 
 
 def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5) -> None:
-    from .ranking import area_table, priorities
-
     lang = tx.lang
     if not (df["status"] == BELOW).any():
         return
@@ -713,13 +707,11 @@ def render_map(
         return save_figure(fig, fmt, out)
 
 
-# --- CLI ----------------------------------------------------------------------------------------
+# --- inspecting a figure (tests) ------------------------------------------------------------------
 
 
 def figure_texts(fig: Figure) -> list[str]:
     """Every visible text of a figure (for tests: language and sample-label checks)."""
-    from matplotlib.text import Text
-
     return [a.get_text() for a in fig.findobj(Text) if a.get_text() and a.get_visible()]
 
 
@@ -729,162 +721,7 @@ def map_axes(fig: Figure):
 
 def to_pixels(fig: Figure, lon, lat) -> np.ndarray:
     """Image pixel (column, row) of lon/lat points on the figure's map; row 0 is the top of the PNG."""
-    from pyproj import Transformer
-
     x, y = Transformer.from_crs(CRS, MAP_CRS, always_xy=True).transform(np.asarray(lon, float), np.asarray(lat, float))
     disp = map_axes(fig).transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
     height = fig.get_size_inches()[1] * fig.dpi
     return np.column_stack([disp[:, 0], height - disp[:, 1]])
-
-
-def _err(message: str) -> int:
-    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
-    return 2
-
-
-def normalise_kab(value: str) -> str:
-    """'61.04' as given; BPS style '6104' gets its dot."""
-    v = str(value).strip()
-    return f"{v[:2]}.{v[2:]}" if len(v) == 4 and v.isdigit() else v
-
-
-def table_level(table) -> str:
-    """The level of a coverage table: from its codes (dotted or BPS), else from its name columns."""
-    rows = table.valid_rows if len(table.valid_rows) else table.data
-    codes = rows["kode"].dropna().astype(str).str.strip() if "kode" in rows else pd.Series(dtype=str)
-    codes = codes[codes != ""]
-    if len(codes):
-        by_dots = {1: "kabupaten", 2: "kecamatan", 3: "desa"}
-        by_len = {4: "kabupaten", 6: "kecamatan", 7: "kecamatan", 10: "desa"}
-        levels = codes.map(lambda c: by_dots.get(c.count(".")) if "." in c else by_len.get(len(c)))
-        if levels.notna().any():
-            return str(levels.dropna().mode().iloc[0])
-    for level in ("desa", "kecamatan"):
-        if level in rows and rows[level].fillna("").astype(str).str.strip().ne("").any():
-            return level
-    return "kabupaten"
-
-
-def classified_for(tables: dict[str, pd.DataFrame], level: str, target: float, period: str | None) -> pd.DataFrame:
-    """Every area of ``level`` from that level's matched rows, else rolled up from a finer level's
-    (as ``ui/data.py`` ``classified()`` does, without streamlit)."""
-    from . import boundaries, classify
-
-    def areas(lvl: str) -> pd.DataFrame:
-        return pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"]))
-
-    if level in tables:
-        return classify.classify(tables[level], areas(level), target, period)
-    finer = [lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables]
-    if not finer:
-        return classify.classify(pd.DataFrame(columns=["kode", "periode"]), areas(level), target, period)
-    base = classified_for(tables, finer[0], target, period)
-    key = "kode_kab" if level == "kabupaten" else "kode_kec"
-    out = classify.aggregate(base, areas(level), key, target)
-    out["periode"] = period
-    return out
-
-
-def cli_scope(kab_arg: str | None, level: str, lang: str) -> str | None:
-    """The CLI's --kab, normalised and checked against the boundaries (render and plan share it)."""
-    from . import boundaries
-    from .boundaries import CacheMissing
-
-    kab = normalise_kab(kab_arg) if kab_arg else None
-    if kab and level == "kabupaten":
-        raise _CliError(t("render.error_kab_level", lang))
-    try:
-        kab_frame = boundaries.load("kabupaten")
-    except CacheMissing as exc:
-        raise _CliError(f"{t('error.cache_missing', lang)} ({exc})") from None
-    if kab and kab not in set(kab_frame["kode"]):
-        choices = ", ".join(f"{k} {n}" for k, n in zip(kab_frame["kode"], kab_frame["nama"]))
-        raise _CliError(t("render.error_kab", lang, kode=kab_arg, choices=choices))
-    return kab
-
-
-def cli_tables(table_path: str | None, level: str, period: str | None, lang: str
-               ) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
-    """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
-    tables, names, is_sample = _matched_tables(table_path, lang)
-    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
-    if period is not None and period not in periods:
-        raise _CliError(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
-    period = period or (periods[-1] if periods else None)
-    if tables and all(LEVELS.index(lvl) < LEVELS.index(level) for lvl in tables):
-        raise _CliError(t("render.error_coarse_table", lang, table=", ".join(tables), level=level))
-    return tables, names, is_sample, period
-
-
-def render_cli(args) -> int:
-    """``python -m geo render``: write the map; exit 0, or 2 with a one-line reason (no traceback)."""
-    from . import boundaries
-
-    level = args.level
-    lang = getattr(args, "lang", None) or "id"
-    fmt = getattr(args, "format", None) or "png"
-    what_if = getattr(args, "target", None)  # None: each area's target from the schedule
-    period = getattr(args, "period", None) or None
-    out = Path(args.out)
-    started = time.perf_counter()
-
-    try:
-        kab = cli_scope(getattr(args, "kab", None), level, lang)
-        if not out.parent.is_dir():
-            raise _CliError(t("render.error_out_dir", lang, path=str(out.parent)))
-        tables, names, is_sample, period = cli_tables(getattr(args, "table", None), level, period, lang)
-    except _CliError as exc:
-        return _err(str(exc))
-
-    used = level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
-    data_name = names.get(used, "")
-    from . import targets
-
-    frame = targets.classify_level(tables, lambda lvl: pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"])),
-                                   level, period, what_if, targets.current_schedule(), lang)
-    target = float(what_if) if what_if is not None else targets.province_default(targets.current_schedule(), period)[0]
-    shown = frame[frame["kode_kab"] == kab] if kab else frame
-    if not shown["has_data"].any():
-        print(t("render.warn_no_rows", lang, level=level), file=sys.stderr)
-    try:
-        data = render_map(frame, level, lang=lang, period=period, target=target, is_sample=is_sample, data_source=data_name,
-                          kab=kab, fmt=fmt, out=out, color=getattr(args, "color", None) or style.DEFAULT_COLORING,
-                          iuran=getattr(args, "iuran", None), months=getattr(args, "bulan", None))
-    except (RenderError, OSError) as exc:
-        return _err(str(exc))
-    seconds = time.perf_counter() - started
-    print(t("render.written", lang, path=str(out), size=numfmt.number(len(data) / 1024, lang), seconds=numfmt.number(seconds, lang, 1)))
-    return 0
-
-
-class _CliError(Exception):
-    pass
-
-
-def _matched_tables(table_path: str | None, lang: str) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool]:
-    """Matched rows per level: the given table (at its own level), else both sample tables."""
-    from . import boundaries
-    from .join import join
-    from .table import TableError, read_table
-
-    def areas(lvl: str) -> pd.DataFrame:
-        return pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"]))
-
-    if table_path:
-        path = Path(table_path)
-        if not path.is_file():
-            raise _CliError(t("render.error_no_file", lang, path=str(path)))
-        try:
-            table = read_table(path)
-        except TableError as exc:
-            raise _CliError(exc.message(lang)) from None
-        except OSError as exc:
-            raise _CliError(t("error.table_unreadable", lang, detail=str(exc))) from None
-        lvl = table_level(table)
-        return {lvl: join(table, lvl, areas(lvl)).matched}, {lvl: path.name}, False
-
-    from .sample import ensure_samples
-
-    paths = ensure_samples()
-    tables = {lvl: join(read_table(p), lvl, areas(lvl)).matched for lvl, p in paths.items()}
-    return tables, {lvl: p.name for lvl, p in paths.items()}, True

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
-
 from . import DEFAULT_TARGET, fmt
-from .boundaries import load
+from .boundaries import areas as level_areas
 from .classify import BELOW, classify
 from .join import JoinResult, join
 from .table import CoverageTable, read_table
@@ -40,7 +38,7 @@ class CheckReport:
         return sorted({i.row for i in self.table.issues if i.severity == "error" and i.row is not None})
 
     def below_target(self) -> dict[str, list[dict]]:
-        areas = pd.DataFrame(load(self.level).drop(columns=["geometry", "display"]))
+        areas = level_areas(self.level)
         out: dict[str, list[dict]] = {}
         for period in sorted(self.result.matched["periode"].dropna().astype(str).unique()):
             c = classify(self.result.matched, areas, self.target, period)

@@ -274,7 +274,7 @@ def _cell(c: object) -> object:
 
 def _xlsx_grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
     """Rows of the chosen sheet (else the first one with a recognisable header), row 1 first."""
-    import openpyxl
+    import openpyxl  # here, not at the top: a heavy import that only .xlsx uploads need
 
     try:
         with warnings.catch_warnings():
@@ -314,7 +314,7 @@ def _grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
 
 
 def _letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # as above: only .xlsx files name columns by letter
 
     return get_column_letter(j + 1)
 

@@ -17,16 +17,16 @@ RPJMN 2024; editors publish the rest through the store (``kind="targets"``).
 from __future__ import annotations
 
 import io
-import os
 import re
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import DEFAULT_TARGET, LEVELS, PROVINCE_CODE
+from . import DEFAULT_TARGET, LEVELS, PROVINCE_CODE, boundaries, classify, fmt
+from .classify import _status, coverage_pct, gap_people
 from .text import t
 
 COLUMNS = ["periode", "kode", "target_persen", "keterangan"]
@@ -171,18 +171,14 @@ def read_schedule_file(path: str | Path, lang: str = "id") -> Schedule:
 
 def _kab_codes() -> set[str]:
     try:
-        from .boundaries import load
-
-        return set(load("kabupaten")["kode"])
+        return set(boundaries.load("kabupaten")["kode"])
     except Exception:  # noqa: BLE001 - no cache yet: check the code's shape only
         return set()
 
 
 def _kab_names() -> dict[str, str]:
     try:
-        from .boundaries import load
-
-        kab = load("kabupaten")
+        kab = boundaries.load("kabupaten")
         return dict(zip(kab["kode"], kab["nama"]))
     except Exception:  # noqa: BLE001
         return {}
@@ -242,8 +238,6 @@ def apply(classified: pd.DataFrame, what_if: float | None, schedule: Schedule | 
 
     ``classified`` is ``classify.classify`` output (its row targets in ``target_persen``).
     """
-    from .classify import _status, coverage_pct, gap_people
-
     out = classified.copy()
     if what_if is not None:
         out["target_efektif"] = float(what_if)
@@ -274,8 +268,6 @@ def classify_level(tables: dict[str, pd.DataFrame], areas, level: str, period: s
 
     ``areas(level)`` gives the attribute table. The page (ui/data.py) and the CLI both call this.
     """
-    from . import classify
-
     if level in tables:
         base = classify.classify(tables[level], areas(level), DEFAULT_TARGET, period)
         return apply(base, what_if, schedule, period, lang)
@@ -304,8 +296,6 @@ def classify_level(tables: dict[str, pd.DataFrame], areas, level: str, period: s
 
 def legend_label(frame: pd.DataFrame, lang: str = "id") -> str:
     """'target: 50,24% (RPJMN 2024)' — the target(s) in view and where they came from."""
-    from . import fmt
-
     col = "target_sumber_en" if lang == "en" else "target_sumber"
     if col not in frame or frame.empty:
         return ""
@@ -322,41 +312,23 @@ def legend_label(frame: pd.DataFrame, lang: str = "id") -> str:
 ENV_FILE = "KALBAR_TARGETS"  # optional: a schedule CSV an admin points the app at (no store needed)
 
 
-def current_schedule() -> Schedule:
-    """The schedule in force: published in the store, else the file named by $KALBAR_TARGETS, else shipped.
+def in_force(published: Schedule | None, env_file: str | None = None) -> Schedule:
+    """The schedule in force: ``published`` (the store's, read by the caller), else the CSV at ``env_file``
+    (what $KALBAR_TARGETS names; unreadable or invalid falls back to shipped), else shipped.
 
-    Published rows and the file's rows sit on top of the shipped 2024 default.
+    Opens nothing: the caller decides which store to read, so this module stays free of the store.
+    The file's rows sit on top of the shipped 2024 default, as published rows do.
     """
-    published = _published()
     if published is not None:
         return published
-    path = os.environ.get(ENV_FILE)
-    if path:
+    if env_file:
+        path = Path(env_file)
         try:
-            sched = read_schedule(Path(path).read_bytes(), Path(path).name)
+            sched = read_schedule(path.read_bytes(), path.name)
         except (OSError, ScheduleError):
             return shipped()
-        return merged(sched.rows, origin="file", version=Path(path).name)
+        return merged(sched.rows, origin="file", version=path.name)
     return shipped()
-
-
-def _published() -> Schedule | None:
-    """The schedule published in the store (``kind="targets"``), or None (no store, none published)."""
-    try:
-        from .store import StoreError, open_store
-        from .targets_cli import schedule_from_store
-    except ImportError:
-        return None
-    try:
-        store = open_store(create=False)
-    except StoreError:
-        return None
-    try:
-        return schedule_from_store(store)
-    except StoreError:
-        return None
-    finally:
-        store.dispose()
 
 
 def merged(rows: pd.DataFrame, origin: str = "published", version: str | None = None) -> Schedule:

@@ -39,7 +39,7 @@ def areas():
     """Attribute tables (no geometry) per level, as the join and classifier take them."""
 
     def get(level: str) -> pd.DataFrame:
-        return pd.DataFrame(boundaries.load(level).drop(columns=["geometry", "display"]))
+        return boundaries.areas(level)
 
     return get
 

@@ -23,7 +23,7 @@ V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")  # re
 
 def settle() -> None:
     """Each process asks the store for its change token at most once per TOKEN_TTL_S (1 s)."""
-    from ui.data import TOKEN_TTL_S
+    from ui.session import TOKEN_TTL_S
 
     time.sleep(TOKEN_TTL_S + 0.1)
 

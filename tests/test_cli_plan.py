@@ -19,10 +19,11 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def sample_gaps() -> np.ndarray:
-    from geo.render import _matched_tables, classified_for
+    from geo import boundaries, targets
+    from geo.cli.common import matched_tables as _matched_tables
 
     tables, _n, _s = _matched_tables(None, "id")
-    frame = classified_for(tables, "kabupaten", DEFAULT_TARGET, None)
+    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", None, DEFAULT_TARGET, None)
     return np.sort(frame.loc[frame["gap"] > 0, "gap"].to_numpy())
 
 

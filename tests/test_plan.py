@@ -138,10 +138,11 @@ def test_plan_figures_add_up(rows, n, iuran, months):
 
 def test_plan_on_sample_kabupaten(areas):
     """The province's 26,373 sample slots: a handful of kabupaten/kota close their gap, cost = slots × Rp16,800 × 12."""
-    from geo.render import _matched_tables, classified_for
+    from geo import boundaries, targets
+    from geo.cli.common import matched_tables as _matched_tables
 
     tables, _names, _s = _matched_tables(None, "id")
-    frame = classified_for(tables, "kabupaten", DEFAULT_TARGET, None)
+    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", None, DEFAULT_TARGET, None)
     r = plan.plan(frame, 26_373)
     gaps = frame.loc[frame["gap"] > 0, "gap"].sort_values().to_numpy()
     expected = int((np.cumsum(gaps) <= 26_373).sum())

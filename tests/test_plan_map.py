@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from geo import boundaries, maps, plan, plan_map, targets
 from geo.assets import standalone_html
-from geo.render import _matched_tables
+from geo.cli.common import matched_tables as _matched_tables
+from geo.cli.common import schedule_in_force
 
 
 @pytest.fixture(scope="module")
 def scenario_html(tmp_path_factory):
     tables, _, _ = _matched_tables(None, "id")
-    frame = targets.classify_level(tables, lambda lvl: pd.DataFrame(boundaries.load(lvl).drop(columns=["geometry", "display"])),
-                                   "kabupaten", None, None, targets.current_schedule(), "id")
+    frame = targets.classify_level(tables, boundaries.areas,
+                                   "kabupaten", None, None, schedule_in_force(), "id")
     result = plan.plan(frame, 26_373)
     after = plan.scenario_frame(frame, result)
     opts = maps.MapOptions(level="kabupaten", basemap="none", color="coverage", is_sample=True)

@@ -149,11 +149,11 @@ def test_cost_in_csv_xlsx_and_allocation_downloads(media, lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_cost_in_png_and_pdf(media, lang, tmp_path):
     from geo.render import figure_texts, render_map
-    from geo.render import _matched_tables
+    from geo.cli.common import matched_tables as _matched_tables
     from geo import boundaries
 
     tables, _n, _s = _matched_tables(None, lang)
-    frame = targets.classify_level(tables, lambda lv: pd.DataFrame(boundaries.load(lv).drop(columns=["geometry", "display"])),
+    frame = targets.classify_level(tables, boundaries.areas,
                                    "kabupaten", "2024", None, targets.shipped())
     gap = frame.loc[frame["has_data"], ["tenaga_kerja", "peserta_aktif"]].sum()
     need = math.ceil(round(50.24 * gap["tenaga_kerja"] / 100, 6)) - gap["peserta_aktif"]
@@ -211,14 +211,13 @@ def test_published_schedule_drives_map_and_below_count(tmp_path, monkeypatch, ho
     monkeypatch.delenv(targets.ENV_FILE, raising=False)
     if how == "store":
         from geo.store import URL_ENV, open_store
-        from geo.targets_cli import publish_schedule
 
         url = f"sqlite:///{tmp_path / 'store.sqlite'}"
         monkeypatch.setenv(URL_ENV, url)
         store = open_store(url)
         store.add_user("ana", "editor", "kata sandi panjang")
-        result = publish_schedule(store, path.read_bytes(), path.name, "ana", "RPJMN 2025 + Perwal")
-        assert result.created and result.version.kind == "targets"
+        version = store.publish_targets(path.read_bytes(), path.name, "ana", "RPJMN 2025 + Perwal").version
+        assert version.kind == "targets"
         assert any(e.action == "publish" and e.who == "ana" for e in store.audit())
         store.dispose()
     else:

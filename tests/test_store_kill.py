@@ -22,8 +22,8 @@ from geo.store import open_store
 url, path, name, by = sys.argv[1:5]
 store = open_store(url)
 content = Path(path).read_bytes()
-from geo.store.publishing import level_areas
-level_areas("desa")  # boundaries loaded before we say we are ready
+from geo.boundaries import areas
+areas("desa")  # boundaries loaded before we say we are ready
 print("ready", flush=True)
 start = time.perf_counter()
 res = store.publish(content, name, "desa", by, accept_partial=True)

@@ -9,6 +9,7 @@ import pytest
 
 from geo import DEFAULT_TARGET, targets
 from geo.classify import classify
+from geo.cli.common import schedule_in_force
 
 SCHEDULE = """periode,kode,target_persen,keterangan
 2024,61,50.24,RPJMN 2024
@@ -122,7 +123,7 @@ def test_legend_label_names_each_source():
 
 
 def test_roll_up_from_desa_keeps_the_regional_source(areas):
-    from geo.render import _matched_tables
+    from geo.cli.common import matched_tables as _matched_tables
 
     tables, _n, _s = _matched_tables(None, "id")
     desa = tables["desa"].assign(periode="2025")
@@ -141,10 +142,47 @@ def test_env_file_schedule(tmp_path, monkeypatch):
     path = tmp_path / "target.csv"
     path.write_text(SCHEDULE, encoding="utf-8")
     monkeypatch.setenv(targets.ENV_FILE, str(path))
-    sched = targets.current_schedule()
+    sched = schedule_in_force()
     assert targets.province_default(sched, "2025")[0] == 52.0
     path.write_text("periode,kode,target_persen\n2025,61,abc\n", encoding="utf-8")
-    assert targets.current_schedule().rows.equals(targets.shipped().rows)  # a broken file never takes over
+    assert schedule_in_force().rows.equals(targets.shipped().rows)  # a broken file never takes over
+
+
+def test_in_force_published_else_file_else_shipped(tmp_path):
+    """targets.in_force opens nothing: the schedule it is given, else the file, else shipped."""
+    path = tmp_path / "target.csv"
+    path.write_text(SCHEDULE, encoding="utf-8")
+    from_file = targets.in_force(None, str(path))
+    assert from_file.origin == "file" and from_file.version == "target.csv"
+    assert targets.province_default(from_file, "2025")[0] == 52.0
+    published = targets.merged(targets.read_schedule(SCHEDULE, "t.csv").rows, origin="published", version="7")
+    assert targets.in_force(published, str(path)) is published
+    assert targets.in_force(None, str(tmp_path / "missing.csv")).rows.equals(targets.shipped().rows)
+    assert targets.in_force(None).origin == targets.in_force(None, "").origin == "shipped"
+
+
+def test_store_publish_targets_and_target_schedule(store):
+    """Store.publish_targets validates (nothing written on a bad row); Store.target_schedule reads what is in force."""
+    assert store.target_schedule() is None  # nothing published
+    with pytest.raises(targets.ScheduleError):
+        store.publish_targets(b"periode,kode,target_persen\n2025,61,abc\n", "salah.csv", "ana")
+    assert store.versions("targets") == [] and store.target_schedule() is None
+    result = store.publish_targets(SCHEDULE.encode(), "target.csv", "ana", "RPJMN 2025")
+    v = result.version
+    assert result.created
+    assert v.kind == "targets" and v.level is None and v.periods == ("2024", "2025") and v.n_rows == 3
+    assert v.note == "RPJMN 2025" and v.published_by == "ana"
+    again = store.publish_targets(SCHEDULE.encode(), "lagi.csv", "ana")
+    assert again.version.id == v.id and not again.created  # same bytes: the same version
+    sched = store.target_schedule()
+    assert sched.origin == "published" and sched.version == str(v.id)
+    assert targets.province_default(sched, "2025") == (52.0, "RPJMN 2025")
+    fix = store.publish_targets(b"periode,kode,target_persen,keterangan\n2025,61,51.5,koreksi\n", "koreksi.csv", "ana").version
+    sched = store.target_schedule()
+    assert sched.version == f"{v.id},{fix.id}" and targets.province_default(sched, "2025")[0] == 51.5
+    assert targets.province_default(sched, "2024")[0] == 50.24
+    store.retract(fix.id, "ana")
+    assert targets.province_default(store.target_schedule(), "2025")[0] == 52.0
 
 
 # --- publishing through the store (python -m geo targets ...) -----------------------------------------
@@ -177,12 +215,12 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
     assert "baris 2, kolom target_persen" in proc.stdout and "baris 3, kolom kode" in proc.stdout
     proc = _geo("targets", "publish", str(good), "--as", "budi", env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert targets.current_schedule().origin == "shipped"  # nothing published yet
+    assert schedule_in_force().origin == "shipped"  # nothing published yet
 
     proc = _geo("targets", "publish", str(good), "--as", "ana", "--note", "RPJMN 2025", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     version = json.loads(proc.stdout)["version"]
-    sched = targets.current_schedule()
+    sched = schedule_in_force()
     assert sched.origin == "published" and targets.province_default(sched, "2025") == (52.0, "RPJMN 2025")
     assert targets.province_default(sched, "2024") == (50.24, "RPJMN 2024")  # the shipped 2024 default stays
     shown = json.loads(_geo("targets", "show", "--period", "2025", "--json", env=env).stdout)
@@ -192,7 +230,7 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
     fix = tmp_path / "koreksi.csv"
     fix.write_text("periode,kode,target_persen,keterangan\n2025,61,51.5,RPJMN 2025 (koreksi)\n", encoding="utf-8")
     assert _geo("targets", "publish", str(fix), "--as", "ana", env=env).returncode == 0
-    sched = targets.current_schedule()
+    sched = schedule_in_force()
     assert targets.province_default(sched, "2025")[0] == 51.5
     assert "61.71" not in set(sched.rows["kode"])  # the whole of 2025 comes from the newest version
     versions = _geo("versions", "--kind", "targets", env=env).stdout
@@ -201,7 +239,7 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
     # Retracting the correction brings the first version back; the audit log has it all.
     newest = max(int(line.split()[0]) for line in versions.splitlines() if line.strip())
     assert _geo("retract", str(newest), "--as", "ana", env=env).returncode == 0
-    assert targets.province_default(targets.current_schedule(), "2025")[0] == 52.0
+    assert targets.province_default(schedule_in_force(), "2025")[0] == 52.0
     from geo.store import open_store
 
     store = open_store(env["KALBAR_DATABASE_URL"])
@@ -245,7 +283,7 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
     at.button(key="w_targets_publish").click().run()
     assert not at.exception
     assert any("versi 1" in s.value for s in at.success)
-    sched = targets.current_schedule()
+    sched = schedule_in_force()
     assert sched.origin == "published" and targets.province_default(sched, "2025")[0] == 52.0
     shown = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
     assert "Kota Pontianak" in shown and "52,00%" in shown

@@ -21,7 +21,7 @@ from geo.viewstate import ViewState
 
 from . import blocks, cache, present, session
 from .session import Source
-from .sidebar import share_link, sidebar
+from .sidebar import sidebar
 from .viewstate import effective_period, read, targets_token
 
 DESA_PAGE = "screens/desa.py"

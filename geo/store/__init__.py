@@ -12,10 +12,11 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .engine import DEFAULT_SQLITE, URL_ENV, make_engine, migrate, resolve_url
 from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, User, Version
+from .publishing import TARGETS_KIND
 from .store import Store, login_delay, short_error
 
 __all__ = ["open_store", "Store", "StoreError", "PartialTable", "User", "Version", "Alias", "AuditEntry",
-           "PublishResult", "URL_ENV", "DEFAULT_SQLITE", "login_delay", "resolve_url"]
+           "PublishResult", "TARGETS_KIND", "URL_ENV", "DEFAULT_SQLITE", "login_delay", "resolve_url"]
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Store:

@@ -11,6 +11,10 @@ import os
 import tomllib
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -74,9 +78,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(u, pool_pre_ping=True, connect_args=args)
 
 
-def _alembic_config():
-    from alembic.config import Config
-
+def _alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
@@ -84,14 +86,10 @@ def _alembic_config():
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -100,8 +98,6 @@ def migrate(engine: Engine) -> None:
     """``alembic upgrade head``, once per database even when several processes start together."""
     if current_revision(engine) == head_revision():
         return
-    from alembic import command
-
     cfg = _alembic_config()
     with engine.connect().execution_options(write=True) as conn:
         with conn.begin():

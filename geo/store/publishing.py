@@ -1,4 +1,5 @@
-"""From uploaded bytes to what a coverage version stores: matched rows, JSON report, new aliases."""
+"""From uploaded bytes to what a version stores: matched rows, JSON report, new aliases (coverage);
+validated rows and a clean report (a target schedule)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import DEFAULT_TARGET
+from .. import DEFAULT_TARGET, boundaries, targets
 from ..join import AliasRule, join
 from ..report import CheckReport
 from ..suggest import suggest
@@ -14,6 +15,7 @@ from ..table import read_table
 from .models import StoreError
 
 _PARENT_LEN = {"kabupaten": None, "kecamatan": 5, "desa": 8}
+TARGETS_KIND = "targets"  # versions of the target schedule (``kind`` column); coverage tables are "coverage"
 
 
 @dataclass
@@ -22,12 +24,6 @@ class Prepared:
     report: dict
     periods: list[str]
     new_aliases: list[tuple[str, str, str | None]] = field(default_factory=list)
-
-
-def level_areas(level: str) -> pd.DataFrame:
-    from ..boundaries import load
-
-    return pd.DataFrame(load(level).drop(columns=["geometry", "display"]))
 
 
 def pick_aliases(table, level: str, areas: pd.DataFrame, picks: dict[int, str]) -> list[tuple[str, str, str | None]]:  # noqa: ANN001
@@ -58,7 +54,7 @@ def build_report(table, result, level: str, areas: pd.DataFrame, target: float =
 
 def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str],
             areas: pd.DataFrame | None = None) -> Prepared:
-    areas = level_areas(level) if areas is None else areas
+    areas = boundaries.areas(level) if areas is None else areas
     table = read_table(content, filename=filename)
     new = pick_aliases(table, level, areas, picks) if picks else []
     rules = [*aliases, *(AliasRule(n, k, p) for n, k, p in new)]
@@ -66,3 +62,11 @@ def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dic
     report = build_report(table, result, level, areas)
     periods = sorted(set(result.matched["periode"].astype(str)))
     return Prepared(result.matched, report, periods, new)
+
+
+def prepare_targets(content: bytes, filename: str) -> Prepared:
+    """A target schedule as a version stores it; raises ``targets.ScheduleError`` on any bad row."""
+    rows = targets.read_schedule(content, filename).rows
+    report = {"file": filename, "kind": TARGETS_KIND, "level": None,
+              "summary": {"rows": len(rows), "matched": len(rows), "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}}
+    return Prepared(rows, report, sorted(set(rows["periode"])))

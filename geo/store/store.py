@@ -8,6 +8,7 @@ transaction, so ``change_token()`` is a single-row read.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -23,8 +24,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from .. import targets
+from ..names import name_key
 from . import schema as S
 from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, User, Version
+from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -249,8 +253,6 @@ class Store:
 
     @staticmethod
     def _insert_alias(conn: Connection, level: str, name: str, kode: str, by: str, parent: str | None) -> int:
-        from ..names import name_key
-
         key = name_key(name, level) or name.strip().lower()
         res = conn.execute(insert(S.aliases).values(level=level, name=name.strip(), name_key=key, kode=kode, parent=parent,
                                                     created_by=by, created_at=now()))
@@ -343,8 +345,6 @@ class Store:
                      periods: list[str], by: str, note: str = "", *,
                      aliases: list[tuple[str, str, str | None]] = ()) -> PublishResult:
         """One transaction: the version, its data, the picked ``aliases`` (name, kode, parent) and the audit entry."""
-        import hashlib
-
         sha = hashlib.sha256(content).hexdigest()
         summary = report.get("summary", {}) if isinstance(report, dict) else {}
         blob = frame_to_bytes(rows.reset_index(drop=True))
@@ -393,17 +393,11 @@ class Store:
     def preview(self, content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
         """The report ``publish`` would store (``check --json`` + suggestions), with the stored aliases
         and ``picks`` applied; nothing is written. For the publish page, before the editor confirms."""
-        from .publishing import prepare
-
         return prepare(content, filename, level, self.aliases(level), picks or {}).report
 
     def publish(self, content: bytes, filename: str, level: str, by: str, note: str = "", *,
                 accept_partial: bool = False, picks: dict[int, str] | None = None) -> PublishResult:
         """Read, join (with the stored aliases and the editor's ``picks``) and publish a coverage table."""
-        import hashlib
-
-        from .publishing import prepare
-
         if (existing := self.find_published(hashlib.sha256(content).hexdigest(), level)) is not None:
             return PublishResult(existing, False)
         prepared = prepare(content, filename, level, self.aliases(level), picks or {})
@@ -414,6 +408,24 @@ class Store:
             raise StoreError("Tidak ada baris yang cocok; tidak ada yang diterbitkan / no row matched; nothing published")
         return self.publish_rows("coverage", level, filename, content, prepared.rows, prepared.report,
                                  prepared.periods, by, note, aliases=prepared.new_aliases)
+
+    def publish_targets(self, content: bytes, filename: str, by: str, note: str = "") -> PublishResult:
+        """Validate and publish a target schedule (``kind="targets"``); raises ``targets.ScheduleError``
+        with nothing written on any bad row. The same bytes twice give the existing version (``created``
+        False), as ``publish`` does for coverage tables."""
+        prepared = prepare_targets(content, filename)
+        return self.publish_rows(TARGETS_KIND, None, filename, content, prepared.rows, prepared.report,
+                                 prepared.periods, by, note)
+
+    def target_schedule(self) -> targets.Schedule | None:
+        """The published schedule in force (each period from its newest version, over the shipped
+        default), or None when none is published."""
+        rows = self.current_rows(None, kind=TARGETS_KIND)
+        if rows is None or len(rows) == 0:
+            return None
+        per = self.current(TARGETS_KIND).get("", {})
+        version = ",".join(str(v.id) for v in sorted({v.id: v for v in per.values()}.values(), key=lambda v: v.id))
+        return targets.merged(rows[targets.COLUMNS], origin="published", version=version or None)
 
     def _flag(self, version_id: int, retracted: bool, by: str, reason: str) -> None:
         with self._write() as conn:

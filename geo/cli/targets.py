@@ -9,48 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from . import targets
-from .text import t
-
-KIND = "targets"
-
-
-def _err(message: str) -> int:
-    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
-    return 2
-
-
-def publish_schedule(store, content: bytes, filename: str, by: str, note: str = ""):  # noqa: ANN001, ANN201
-    """Validate and publish; raises ``targets.ScheduleError`` (nothing written) on any bad row."""
-    schedule = targets.read_schedule(content, filename)
-    rows = schedule.rows
-    report = {"file": filename, "kind": KIND, "level": None,
-              "summary": {"rows": len(rows), "matched": len(rows), "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}}
-    periods = sorted(set(rows["periode"]))
-    return store.publish_rows(KIND, None, filename, content, rows, report, periods, by, note)
-
-
-def schedule_from_store(store) -> targets.Schedule | None:  # noqa: ANN001
-    """The schedule in force in ``store`` (published rows over the shipped default), or None if none is published."""
-    rows = store.current_rows(None, kind=KIND)
-    if rows is None or len(rows) == 0:
-        return None
-    per = store.current(KIND).get("", {})
-    version = ",".join(str(v.id) for v in sorted({v.id: v for v in per.values()}.values(), key=lambda v: v.id))
-    return targets.merged(rows[targets.COLUMNS], origin="published", version=version or None)
+from .. import fmt, targets
+from ..store import StoreError, open_store
+from ..text import t
+from .common import editor, err, guarded, open_for
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .cli_store import _editor, _open
-
     path = Path(args.file)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return _err(f"{path}: {exc.strerror or exc}")
+        return err(f"{path}: {exc.strerror or exc}")
     try:
         targets.read_schedule(content, path.name)  # validate before touching the store
     except targets.ScheduleError as exc:
@@ -58,10 +30,10 @@ def _publish(args: argparse.Namespace) -> int:
             print(p.message(args.lang))
         print(t("targets.refused", args.lang))
         return 1
-    store = _open(args)
-    if _editor(store, args.as_) is None:
+    store = open_for(args)
+    if editor(store, args.as_) is None:
         return 2
-    result = publish_schedule(store, content, path.name, args.as_, args.note or "")
+    result = store.publish_targets(content, path.name, args.as_, args.note or "")
     v = result.version
     if args.json:
         print(json.dumps({"published": True, "created": result.created, "version": v.id, "periods": list(v.periods)}, ensure_ascii=False))
@@ -72,20 +44,19 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .store import StoreError, open_store
-
     lang = args.lang
-    schedule = None
+    published = None
     try:
         store = open_store(args.database, create=False)
     except StoreError:
         store = None
     if store is not None:
         try:
-            schedule = schedule_from_store(store)
+            published = store.target_schedule()
         finally:
             store.dispose()
-    schedule = schedule or targets.shipped()
+    # As before the store's door: the published schedule, else shipped ($KALBAR_TARGETS is not read here).
+    schedule = targets.in_force(published)
     rows = schedule.rows.sort_values(["periode", "kode"])
     if args.period:
         default, label = targets.province_default(schedule, args.period)
@@ -96,8 +67,6 @@ def _show(args: argparse.Namespace) -> int:
             out["default"] = {"periode": args.period, "target_persen": default, "keterangan": label}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    from . import fmt
-
     print(t("targets.show_origin", lang, origin=t(f"targets.origin_{schedule.origin}", lang), version=schedule.version or "–"))
     print(t("targets.show_header", lang))
     for r in rows.itertuples(index=False):
@@ -107,9 +76,8 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_targets_parser(sub) -> None:  # noqa: ANN001
-    from .cli_store import _guarded
-
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """``targets publish|show``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", help="database URL (default: $KALBAR_DATABASE_URL, secrets.toml, else .data/peta.sqlite)")
     common.add_argument("--lang", choices=("id", "en"), default="id")
@@ -120,7 +88,7 @@ def add_targets_parser(sub) -> None:  # noqa: ANN001
     pub.add_argument("file")
     pub.add_argument("--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)")
     pub.add_argument("--note", default="")
-    pub.set_defaults(func=_guarded(_publish))
+    pub.set_defaults(func=guarded(_publish))
     show = tg.add_parser("show", parents=[common], help="the schedule in force")
     show.add_argument("--period", help="also say which default applies to this period")
-    show.set_defaults(func=_guarded(_show))
+    show.set_defaults(func=guarded(_show))

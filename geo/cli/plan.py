@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
-from . import fmt as numfmt
-from . import plan as planning
-from .text import t
+from .. import LEVELS, boundaries, targets
+from .. import fmt as numfmt
+from .. import plan as planning
+from ..text import t
+from .common import CliError, err, level_tables, schedule_in_force, scope
 
 
-def plan_cli(args) -> int:
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """``plan``: where N new bantuan iuran recipients go (same allocation as the scenario panel)."""
+    p = sub.add_parser("plan", help="allocate N new bantuan iuran slots so the most areas reach target")
+    p.add_argument("--level", choices=LEVELS, required=True)
+    p.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04 (kecamatan/desa levels)")
+    p.add_argument("--slots", required=True, help="N new bantuan iuran recipients")
+    p.add_argument("--table", help="coverage table (default: the sample table)")
+    p.add_argument("--period")
+    p.add_argument("--target", help="what-if target (%%) for every area (default: the target schedule)")
+    p.add_argument("--iuran", default=str(planning.DEFAULT_IURAN), help="monthly contribution per person, rupiah (default 16800)")
+    p.add_argument("--bulan", default=str(planning.DEFAULT_MONTHS), help="months (default 12)")
+    p.add_argument("--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one")
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
     """Print the allocation (text or ``--json``); exit 0, or 2 with a one-line reason."""
-    from . import targets
-    from .render import _CliError, _err, cli_scope, cli_tables
-
     lang = args.lang
     level = args.level
     slots = planning.parse_slots(args.slots)
     if slots is None:
-        return _err(t("plan.error_slots", lang, value=args.slots, max=numfmt.number(planning.MAX_SLOTS, lang)))
+        return err(t("plan.error_slots", lang, value=args.slots, max=numfmt.number(planning.MAX_SLOTS, lang)))
     iuran = planning.parse_iuran(args.iuran)
     if iuran is None:
-        return _err(t("plan.error_iuran", lang, value=args.iuran, max=numfmt.rupiah(planning.MAX_IURAN, lang)))
+        return err(t("plan.error_iuran", lang, value=args.iuran, max=numfmt.rupiah(planning.MAX_IURAN, lang)))
     months = planning.parse_months(args.bulan)
     if months is None:
-        return _err(t("plan.error_bulan", lang, value=args.bulan, max=planning.MAX_MONTHS))
+        return err(t("plan.error_bulan", lang, value=args.bulan, max=planning.MAX_MONTHS))
     what_if = None
     if args.target is not None:
         try:
@@ -32,18 +49,18 @@ def plan_cli(args) -> int:
         except ValueError:
             what_if = None
         if what_if is None or not (0 <= what_if <= 100):
-            return _err(t("url.bad_target", lang, value=args.target))
+            return err(t("url.bad_target", lang, value=args.target))
     try:
-        kab = cli_scope(args.kab, level, lang)
-        tables, _names, is_sample, period = cli_tables(args.table, level, args.period, lang)
-    except _CliError as exc:
-        return _err(str(exc))
+        kab = scope(args.kab, level, lang)
+        tables, _names, is_sample, period = level_tables(args.table, level, args.period, lang)
+    except CliError as exc:
+        return err(str(exc))
 
     try:
         schedule = _schedule(args, lang)
     except ValueError as exc:
-        return _err(str(exc))
-    frame = targets.classify_level(tables, _areas, level, period, what_if, schedule, lang)
+        return err(str(exc))
+    frame = targets.classify_level(tables, boundaries.areas, level, period, what_if, schedule, lang)
     frame = planning.scope(frame, kab)
     result = planning.plan(frame, slots, iuran, months)
     if args.json:
@@ -58,21 +75,11 @@ def plan_cli(args) -> int:
     return 0
 
 
-def _schedule(args, lang: str):
-    """The target schedule: ``--targets FILE`` when given, else the published/shipped one."""
-    from . import targets
-
+def _schedule(args: argparse.Namespace, lang: str) -> targets.Schedule:
+    """The target schedule: ``--targets FILE`` when given, else the one in force (store, $KALBAR_TARGETS, shipped)."""
     if getattr(args, "targets", None):
         return targets.read_schedule_file(args.targets, lang)
-    return targets.current_schedule()
-
-
-def _areas(level: str):
-    import pandas as pd
-
-    from . import boundaries
-
-    return pd.DataFrame(boundaries.load(level).drop(columns=["geometry", "display"]))
+    return schedule_in_force()
 
 
 def as_text(result: planning.Plan, lang: str, is_sample: bool) -> str:

@@ -1,9 +1,9 @@
-"""ui/data.py: the content key under which every viewer shares one ranked table."""
+"""ui/cache.py: the content key under which every viewer shares one ranked table."""
 
 from __future__ import annotations
 
 from bench.common import classified, scoped
-from ui.data import frame_digest
+from ui.cache import frame_digest
 
 
 def test_digest_follows_content_not_identity():

@@ -14,19 +14,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import LEVELS
-from .text import t
-
-
-def _err(message: str) -> int:
-    print(f"GAGAL / FAILED: {message}", file=sys.stderr)
-    return 2
-
-
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from .store import open_store
-
-    return open_store(args.database)
+from .. import LEVELS
+from ..store import PartialTable
+from ..text import t
+from .common import editor, err, guarded, open_for
 
 
 def _jsonable(obj: object) -> object:
@@ -37,20 +28,6 @@ def _jsonable(obj: object) -> object:
     if hasattr(obj, "isoformat"):
         return obj.isoformat()
     return obj
-
-
-def _editor(store, name: str):  # noqa: ANN001, ANN202
-    """The active user publishing/retracting, or None (after printing why)."""
-    user = store.user(name)
-    if user is None:
-        print(f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)} / {t('store.cli.unknown_user', 'en', name=name)}",
-              file=sys.stderr)
-        return None
-    if not user.active:
-        print(f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)} / {t('store.cli.inactive_user', 'en', name=name)}",
-              file=sys.stderr)
-        return None
-    return user
 
 
 def report_text(report: dict, lang: str = "id") -> str:
@@ -81,17 +58,17 @@ def _users_add(args: argparse.Namespace) -> int:
     else:
         password = getpass.getpass(t("store.cli.password_prompt", args.lang, name=args.name) + " ")
         if password != getpass.getpass(t("store.cli.password_again", args.lang) + " "):
-            return _err(t("store.cli.password_mismatch", args.lang))
+            return err(t("store.cli.password_mismatch", args.lang))
     if password is not None and len(password) < 8:
-        return _err(t("store.cli.password_short", args.lang))
-    store = _open(args)
+        return err(t("store.cli.password_short", args.lang))
+    store = open_for(args)
     user = store.add_user(args.name, args.role, password, email=args.email, by=args.by or "cli")
     print(t("store.cli.user_added", args.lang, name=user.name, role=user.role))
     return 0
 
 
 def _users_list(args: argparse.Namespace) -> int:
-    users = _open(args).users()
+    users = open_for(args).users()
     if args.json:
         print(json.dumps([_jsonable(asdict(u)) for u in users], ensure_ascii=False, indent=2))
         return 0
@@ -101,15 +78,13 @@ def _users_list(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .store import PartialTable
-
     path = Path(args.file)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return _err(f"{path}: {exc.strerror or exc}")
-    store = _open(args)
-    if _editor(store, args.as_) is None:
+        return err(f"{path}: {exc.strerror or exc}")
+    store = open_for(args)
+    if editor(store, args.as_) is None:
         return 2
     try:
         result = store.publish(content, path.name, args.level, args.as_, args.note or "", accept_partial=args.accept_partial)
@@ -131,7 +106,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _versions(args: argparse.Namespace) -> int:
-    versions = _open(args).versions(args.kind)
+    versions = open_for(args).versions(args.kind)
     if args.json:
         print(json.dumps([_jsonable(asdict(v)) for v in versions], ensure_ascii=False, indent=2))
         return 0
@@ -143,8 +118,8 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _flag(args: argparse.Namespace, retract: bool) -> int:
-    store = _open(args)
-    if _editor(store, args.as_) is None:
+    store = open_for(args)
+    if editor(store, args.as_) is None:
         return 2
     if retract:
         store.retract(args.version, args.as_, args.reason or "")
@@ -155,7 +130,7 @@ def _flag(args: argparse.Namespace, retract: bool) -> int:
 
 
 def _aliases_list(args: argparse.Namespace) -> int:
-    aliases = _open(args).aliases(args.level)
+    aliases = open_for(args).aliases(args.level)
     if args.json:
         print(json.dumps([_jsonable(asdict(a)) for a in aliases], ensure_ascii=False, indent=2))
         return 0
@@ -166,33 +141,16 @@ def _aliases_list(args: argparse.Namespace) -> int:
 
 
 def _aliases_remove(args: argparse.Namespace) -> int:
-    store = _open(args)
-    if _editor(store, args.as_) is None:
+    store = open_for(args)
+    if editor(store, args.as_) is None:
         return 2
     store.remove_alias(args.id, args.as_)
     print(t("store.cli.alias_removed", args.lang, id=args.id))
     return 0
 
 
-def _guarded(func):  # noqa: ANN001, ANN202
-    """Store, table and cache errors become one line and exit status 2."""
-
-    def run(args: argparse.Namespace) -> int:
-        from .boundaries import CacheMissing
-        from .store import StoreError
-        from .table import TableError
-
-        try:
-            return func(args)
-        except (StoreError, TableError, CacheMissing) as exc:
-            return _err(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        except KeyboardInterrupt:
-            return _err("dibatalkan / interrupted")
-
-    return run
-
-
-def add_store_commands(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """users, publish, versions, retract, restore, aliases."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
                                            ".streamlit/secrets.toml, else .data/peta.sqlite)")
@@ -206,10 +164,10 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.add_argument("--no-password", action="store_true", help="no built-in password (OpenID sign-in only)")
     add.add_argument("--as", dest="by", help="who adds the user (for the audit log)")
-    add.set_defaults(func=_guarded(_users_add))
+    add.set_defaults(func=guarded(_users_add))
     lst = users.add_parser("list", parents=[common])
     lst.add_argument("--json", action="store_true")
-    lst.set_defaults(func=_guarded(_users_list))
+    lst.set_defaults(func=guarded(_users_list))
 
     pub = sub.add_parser("publish", parents=[common], help="publish a coverage table for everyone")
     pub.add_argument("file")
@@ -218,12 +176,12 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     pub.add_argument("--note", default="")
     pub.add_argument("--accept-partial", action="store_true", help="publish even with unmatched/ambiguous/invalid rows")
     pub.add_argument("--json", action="store_true")
-    pub.set_defaults(func=_guarded(_publish))
+    pub.set_defaults(func=guarded(_publish))
 
     ver = sub.add_parser("versions", parents=[common], help="list published versions, newest first")
     ver.add_argument("--kind", default="coverage")
     ver.add_argument("--json", action="store_true")
-    ver.set_defaults(func=_guarded(_versions))
+    ver.set_defaults(func=guarded(_versions))
 
     for name, retract in (("retract", True), ("restore", False)):
         p = sub.add_parser(name, parents=[common], help=f"{name} a published version (nothing is deleted)")
@@ -231,14 +189,14 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--as", dest="as_", metavar="NAME", required=True)
         if retract:
             p.add_argument("--reason", default="")
-        p.set_defaults(func=_guarded(lambda a, r=retract: _flag(a, r)))
+        p.set_defaults(func=guarded(lambda a, r=retract: _flag(a, r)))
 
     al = sub.add_parser("aliases", help="saved spellings of area names").add_subparsers(dest="aliases_command", required=True)
     al_list = al.add_parser("list", parents=[common])
     al_list.add_argument("--level", choices=LEVELS)
     al_list.add_argument("--json", action="store_true")
-    al_list.set_defaults(func=_guarded(_aliases_list))
+    al_list.set_defaults(func=guarded(_aliases_list))
     al_rm = al.add_parser("remove", parents=[common])
     al_rm.add_argument("id", type=int)
     al_rm.add_argument("--as", dest="as_", metavar="NAME", required=True)
-    al_rm.set_defaults(func=_guarded(_aliases_remove))
+    al_rm.set_defaults(func=guarded(_aliases_remove))
