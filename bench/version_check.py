@@ -1,6 +1,6 @@
 """Cost of checking for a new published version on every re-run (issue #8: it must stay cheap).
 
-Each re-run asks the store for ``change_token()`` (one single-row query; ``ui.data`` asks at most
+Each re-run asks the store for ``change_token()`` (one single-row query; ``ui.session`` asks at most
 once per TOKEN_TTL_S per process). Measured in the same run, on SQLite and on PostgreSQL:
 
 * ``token``: median of 300 ``change_token()`` calls on an open store;
@@ -63,7 +63,7 @@ def _one(url: str, reps: int) -> dict:
 
     from geo.sample import ensure_samples
     from geo.store import open_store
-    from ui import data
+    from ui import session
 
     store = open_store(url)
     store.publish(ensure_samples()["kabupaten"].read_bytes(), "contoh_kabupaten.csv", "kabupaten", "bench")
@@ -82,17 +82,17 @@ def _one(url: str, reps: int) -> dict:
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     shown = any("versi 1" in str(e.proto.body) for e in at.get("html"))
     with_check, without = [], []
-    saved = data.TOKEN_TTL_S
+    saved = session.TOKEN_TTL_S
     try:
         for i in range(reps):
             pair = ((0.0, with_check), (1e9, without))
             for ttl, bucket in (pair if i % 2 else pair[::-1]):  # alternate which goes first: no order bias
-                data.TOKEN_TTL_S = ttl
+                session.TOKEN_TTL_S = ttl
                 t0 = time.perf_counter()
                 at.run()
                 bucket.append(time.perf_counter() - t0)
     finally:
-        data.TOKEN_TTL_S = saved
+        session.TOKEN_TTL_S = saved
     store.dispose()
     return {
         "token_ms_median": statistics.median(calls) * 1000,
@@ -145,7 +145,7 @@ def section(r: dict) -> str:
         "## Version check per re-run (published data)",
         "",
         "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
-        "`ui/data.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
+        "`ui/session.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
         f"table, AppTest, {reps} re-runs each, alternating with/without the check, each first in every other pair (medians); `python -m bench.version_check`.",
         "",
         *rows,

@@ -250,7 +250,7 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
 
 
 def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
-    """ui/targets_editor.py: a bad file lists rows and columns and publishes nothing; a good one is published."""
+    """ui/publish.targets_panel: a bad file lists rows and columns and publishes nothing; a good one is published."""
     from streamlit.testing.v1 import AppTest
 
     from geo.store import open_store
@@ -262,12 +262,11 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
     store.dispose()
 
     def page():
-        import os
+        from ui.auth import Identity
+        from ui.publish import targets_panel
+        from ui.sidebar import schedule_view
 
-        from geo.store import open_store
-        from ui.targets_editor import publish_section, schedule_view
-
-        publish_section(open_store(os.environ["KALBAR_DATABASE_URL"]), "ana", "id")
+        targets_panel(Identity("ana", "editor", "password"), "id")
         schedule_view("id")
 
     at = AppTest.from_function(page, default_timeout=60)
