@@ -1,0 +1,154 @@
+"""ARCHITECTURE.md's layers, checked on the source: who may import whom, and no import circle.
+
+Reads every project module's imports with ``ast`` (module level and inside functions alike), so a
+new import that breaks a rule fails here with the file and the line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from geo.paths import ROOT
+
+PACKAGES = ("geo", "ui", "screens", "deploy", "bench", "tests")
+# Which top-level parts each part may import (besides itself and third-party packages).
+ALLOWED = {
+    "geo": set(),
+    "ui": {"geo"},
+    "screens": {"geo", "ui"},
+    "app": {"geo", "ui"},
+    "deploy": {"geo"},
+    "run": set(),
+    "bench": {"geo", "ui", "deploy", "tests", "run"},
+    "tests": {"geo", "ui", "deploy", "screens", "run"},
+}
+
+Source = tuple[str, str]  # (module name, source text)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _tree() -> dict[str, tuple[Path, str]]:
+    files = [ROOT / "app.py", ROOT / "run.py"] + [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    return {_module_name(p): (p, p.read_text(encoding="utf-8")) for p in files if p.is_file()}
+
+
+TREE = _tree()
+
+
+def imports(name: str, text: str, is_package: bool = False) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in a module's source; relative imports resolved.
+
+    ``from a import b`` yields both ``a`` and ``a.b`` (``b`` may be a module of its own).
+    """
+    package = name if is_package else name.rpartition(".")[0]
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            out.append((node.lineno, mod))
+            out += [(node.lineno, f"{mod}.{alias.name}") for alias in node.names]
+    return out
+
+
+def _own(name: str, text: str, known: set[str]) -> list[tuple[int, str]]:
+    is_package = TREE.get(name, (Path(""),))[0].name == "__init__.py"
+    return [(line, mod) for line, mod in imports(name, text, is_package) if mod in known and mod != name]
+
+
+def layer_violations(sources: dict[str, str], known: set[str]) -> list[str]:
+    wrong = []
+    for name, text in sources.items():
+        part = name.split(".")[0]
+        for line, mod in _own(name, text, known):
+            if mod.split(".")[0] not in ALLOWED[part] | {part}:
+                wrong.append(f"{name}:{line} imports {mod}")
+    return wrong
+
+
+def domain_violations(sources: dict[str, str]) -> list[str]:
+    """geo/ (but its command line) never imports streamlit nor geo.cli."""
+    wrong = []
+    for name, text in sources.items():
+        if name.split(".")[0] != "geo" or name == "geo.cli" or name.startswith("geo.cli.") or name == "geo.__main__":
+            continue
+        for line, mod in imports(name, text):
+            if mod.split(".")[0] == "streamlit" or mod == "geo.cli" or mod.startswith("geo.cli."):
+                wrong.append(f"{name}:{line} imports {mod}")
+    return wrong
+
+
+def test_module_violations(sources: dict[str, str], known: set[str]) -> list[str]:
+    """No test module imports another test module (shared helpers live in tests/support)."""
+    return [f"{name}:{line} imports {mod}" for name, text in sources.items() if name.startswith("tests.")
+            for line, mod in _own(name, text, known) if mod.startswith("tests.test_")]
+
+
+test_module_violations.__test__ = False  # a checker, not a test
+
+
+def circles(sources: dict[str, str], known: set[str]) -> list[list[str]]:
+    graph = {name: {m for _line, m in _own(name, text, known)} for name, text in sources.items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt.startswith(node + "."):  # a package's __init__ importing its own module
+                continue
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+SOURCES = {name: text for name, (_path, text) in TREE.items()}
+KNOWN = set(TREE)
+
+
+def test_every_layer_imports_only_what_it_may():
+    assert not layer_violations(SOURCES, KNOWN), "\n".join(layer_violations(SOURCES, KNOWN))
+
+
+def test_the_domain_never_imports_streamlit_or_its_command_line():
+    assert not domain_violations(SOURCES), "\n".join(domain_violations(SOURCES))
+
+
+def test_no_test_module_imports_another():
+    assert not test_module_violations(SOURCES, KNOWN), "\n".join(test_module_violations(SOURCES, KNOWN))
+
+
+def test_no_import_circle():
+    assert not circles(SOURCES, KNOWN), "\n".join(" → ".join(c) for c in circles(SOURCES, KNOWN))
+
+
+def test_the_checks_see_each_kind_of_break():
+    """Each check above fails on a tree that breaks its rule (so a green run means something)."""
+    known = KNOWN | {"geo.bad", "tests.test_bad"}
+    assert layer_violations({"geo.bad": "from ui import session\n"}, known) == ["geo.bad:1 imports ui", "geo.bad:1 imports ui.session"]
+    assert layer_violations({"deploy.bad": "import bench.load\n"}, known) == ["deploy.bad:1 imports bench.load"]
+    assert domain_violations({"geo.bad": "def f():\n    import streamlit as st\n"}) == ["geo.bad:2 imports streamlit"]
+    assert test_module_violations({"tests.test_bad": "from tests.test_join import x\n"}, known)
+    loop = {"geo.a_": "from geo import b_\n", "geo.b_": "from . import a_\n"}
+    assert circles(loop, known | set(loop)) == [["geo.a_", "geo.b_", "geo.a_"]]
