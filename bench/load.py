@@ -2,7 +2,7 @@
 
     python -m bench.load URL [--sessions 20] [--soak 1000 --duration 600] [--pids-file .run/serve.json]
 
-Each session does what a browser opening a shared link does, minus the JS/CSS files: GET the
+Each session (deploy/session.py) does what a browser opening a shared link does, minus the JS/CSS files: GET the
 page (cookies: the proxy's sticky-session cookie, Streamlit's XSRF cookie), open the websocket
 ``/_stcore/stream`` with those cookies, send the first ``rerun_script`` BackMsg (query string and
 page name from the URL, as the frontend's ``sendRerunBackMsg`` does before it knows the pages),
@@ -21,164 +21,9 @@ import asyncio
 import json
 import statistics
 import time
-from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY,)
-
-
-@dataclass
-class Session:
-    ok: bool = False
-    error: str = ""
-    get_s: float | None = None
-    ws_s: float | None = None
-    total_s: float | None = None
-    messages: int = 0
-    bytes: int = 0
-    route_cookie: str = ""
-    replica: str = ""  # the app process that answered the page GET, when the proxy tells (serve only)
-    ws_replica: str = ""  # ... and the websocket
-    started_at: float = 0.0
-
-
-@dataclass
-class Target:
-    host: str
-    port: int
-    path: str
-    query: str
-
-    @classmethod
-    def parse(cls, url: str) -> "Target":
-        parts = urlsplit(url)
-        if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
-            raise ValueError(f"only http://127.0.0.1 URLs are allowed, not {url!r}")
-        return cls(parts.hostname, parts.port or 80, parts.path or "/", parts.query)
-
-    @property
-    def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def page_name(self) -> str:
-        return self.path.strip("/").split("/")[-1] if self.path.strip("/") else ""
-
-
-async def http_get(host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict[str, list[str]], bytes]:
-    """A plain HTTP/1.1 GET (Connection: close): status, headers (lower-case names, all values), body."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
-    try:
-        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close", "Accept: text/html", "User-Agent: kalbar-load"]
-        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        await writer.drain()
-        raw = await asyncio.wait_for(reader.read(), timeout)
-    finally:
-        writer.close()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    head_lines = head.decode("latin-1").split("\r\n")
-    status = int(head_lines[0].split()[1])
-    out: dict[str, list[str]] = {}
-    for line in head_lines[1:]:
-        name, _, value = line.partition(":")
-        out.setdefault(name.strip().lower(), []).append(value.strip())
-    return status, out, body
-
-
-def rerun_message(target: Target) -> bytes:
-    """The first BackMsg a browser sends on a fresh page: run the page named in the URL."""
-    msg = BackMsg(
-        rerun_script=ClientState(
-            query_string=target.query,
-            widget_states=WidgetStates(),
-            page_script_hash="",
-            page_name=target.page_name,
-            context_info=ContextInfo(timezone="Asia/Pontianak", timezone_offset=-420, locale="id-ID",
-                                     url=target.origin + target.path + (f"?{target.query}" if target.query else ""),
-                                     is_embedded=False, color_scheme="light"),
-        )
-    )
-    return msg.SerializeToString()
-
-
-async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Event | None = None,
-                      cookie: str | None = None, on_ran=None, replica_header: str = "x-kalbar-replica") -> Session:
-    """Open one new session; with ``hold`` keep the websocket open until the event is set.
-
-    ``on_ran`` is called once the script finished or the session failed (before holding).
-    """
-    import websockets
-
-    s = Session(started_at=time.perf_counter())
-    t0 = time.perf_counter()
-    try:
-        headers = {"Cookie": cookie} if cookie else {}
-        status, head, _ = await http_get(target.host, target.port, target.path + (f"?{target.query}" if target.query else ""), headers, timeout)
-        s.get_s = time.perf_counter() - t0
-        if status != 200:
-            raise RuntimeError(f"GET page: HTTP {status}")
-        jar = SimpleCookie()
-        if cookie:
-            jar.load(cookie)
-        for value in head.get("set-cookie", []):
-            jar.load(value)
-        s.route_cookie = jar["kalbar_route"].value if "kalbar_route" in jar else ""
-        s.replica = (head.get(replica_header) or [""])[0]
-        cookie_header = "; ".join(f"{k}={m.value}" for k, m in jar.items())
-        xsrf = jar["_streamlit_xsrf"].value if "_streamlit_xsrf" in jar else ""
-        protocols = ["streamlit"] + ([xsrf] if xsrf else [])
-        t1 = time.perf_counter()
-        extra = {"Origin": target.origin, **({"Cookie": cookie_header} if cookie_header else {})}
-        async with websockets.connect(
-            f"ws://{target.host}:{target.port}/_stcore/stream", subprotocols=protocols, additional_headers=extra,
-            max_size=None, open_timeout=timeout, ping_interval=None, user_agent_header="kalbar-load",
-        ) as ws:
-            s.ws_replica = ws.response.headers.get(replica_header, "") if ws.response else ""
-            await ws.send(rerun_message(target))
-            deadline = t1 + timeout
-            while True:
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    raise TimeoutError(f"no script_finished within {timeout:.0f} s")
-                data = await asyncio.wait_for(ws.recv(), left)
-                s.messages += 1
-                s.bytes += len(data)
-                fm = ForwardMsg()
-                fm.ParseFromString(data)
-                kind = fm.WhichOneof("type")
-                if kind == "page_not_found":
-                    raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
-                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element" and fm.delta.new_element.WhichOneof("type") == "exception":
-                    exc = fm.delta.new_element.exception
-                    raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
-                if kind == "script_finished":
-                    if fm.script_finished in FINISHED_OK:
-                        break
-                    if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                        raise RuntimeError("script compile error")
-                    # FINISHED_EARLY_FOR_RERUN (st.rerun): the next run follows on the same socket
-            now = time.perf_counter()
-            s.ws_s, s.total_s, s.ok = now - t1, now - t0, True
-            if on_ran:
-                on_ran(s)
-                on_ran = None
-            if hold is not None:
-                await asyncio.wait_for(hold.wait(), timeout)
-    except Exception as exc:  # every failure is a counted error, never a crash of the whole run
-        if not s.ok:
-            s.error = f"{type(exc).__name__}: {str(exc)[:300]}"
-    if on_ran:
-        on_ran(s)
-    return s
+from deploy.session import Session, Target, burst, one_session
 
 
 def pct(values: list[float], p: float) -> float | None:
@@ -264,20 +109,6 @@ def loadavg() -> str:
 
 
 # --- modes ------------------------------------------------------------------------------------------
-
-async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
-    """``n`` new sessions started at the same moment; all stay open until the last has run."""
-    target = Target.parse(url)
-    hold = asyncio.Event()
-    ran = [0]
-
-    def on_ran(_s: Session) -> None:
-        ran[0] += 1
-        if ran[0] >= n:
-            hold.set()
-
-    return list(await asyncio.gather(*(one_session(target, timeout, hold, on_ran=on_ran) for _ in range(n))))
-
 
 async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_after: int = 100, timeout: float = 120.0,
                log=print) -> dict:

@@ -75,11 +75,11 @@ def _nginx_site(args) -> int:
 
 
 def _warm(args) -> int:
-    from bench import load
+    from deploy import session
 
     deadline = time.time() + args.timeout
     while True:  # the process may still be starting (systemd ExecStartPost)
-        s = asyncio.run(load.one_session(load.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout))
+        s = asyncio.run(session.one_session(session.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout))
         if s.ok or time.time() > deadline:
             break
         time.sleep(1)

@@ -162,10 +162,10 @@ class Stack:
     def warm(self, path: str) -> None:
         """One session per process, straight to its port: the boundary data and caches are loaded
         before the first viewer arrives (what the systemd unit's ExecStartPost does on a server)."""
-        from bench import load
+        from deploy import session
 
         async def all_() -> list:
-            return await asyncio.gather(*(load.one_session(load.Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
+            return await asyncio.gather(*(session.one_session(session.Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
 
         for port, s in zip(self.app_ports, asyncio.run(all_())):
             if not s.ok:
