@@ -30,7 +30,7 @@ STAMP = VENV / ".requirements.sha256"
 CHROMIUM = Path("/usr/bin/chromium")
 # A PostgreSQL cluster of our own on localhost, shared by every checkout on the machine (reused when running)
 PG_CLUSTER, PG_PORT, PG_ROLE = "kalbar", int(os.environ.get("KALBAR_PG_PORT", "54329")), "kalbar"
-PG_URL_ENV, PG_SKIP_ENV = "KALBAR_TEST_POSTGRES_URL", "KALBAR_TEST_POSTGRES_SKIP"
+PG_URL_ENV = "KALBAR_TEST_POSTGRES_URL"
 
 
 def venv_python() -> Path:
@@ -54,18 +54,29 @@ def ensure_venv() -> Path:
     return py
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; install it with apt where we can (CI, dev boxes)."""
-    if CHROMIUM.exists() or os.name == "nt" or not shutil.which("apt-get"):
-        return
-    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
-    if prefix is None:
-        print("!! /usr/bin/chromium tidak ada / missing: apt-get install chromium (browser tests will be skipped)")
-        return
-    step("memasang / installing chromium (apt)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
-    subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "chromium", "poppler-utils"], env=env, stdout=subprocess.DEVNULL)
+def apt_prefix() -> list[str] | None:
+    """How this machine runs apt-get: [] as root, ["sudo", "-n"] with sudo; None without apt or a way to run it
+    (Windows, macOS, other Linux). Where it is not None, `test` installs and starts the real services itself."""
+    if os.name == "nt" or not shutil.which("apt-get"):
+        return None
+    if os.geteuid() == 0:
+        return []
+    return ["sudo", "-n"] if shutil.which("sudo") else None
+
+
+def ensure_chromium() -> str | None:
+    """Browser tests drive Debian's Chromium, the PDF checks read with poppler's pdftotext; install each with apt
+    where we can (CI, dev boxes). Returns what is still missing (None: nothing)."""
+    wanted = {"chromium": CHROMIUM.exists(), "poppler-utils": bool(shutil.which("pdftotext"))}
+    missing = [pkg for pkg, there in wanted.items() if not there]
+    for pkg in missing if apt_prefix() is not None else ():
+        _apt_install(pkg)  # one at a time: poppler-utils does not wait on chromium
+    problems = []
+    if not CHROMIUM.exists():
+        problems.append(f"{CHROMIUM} missing (apt-get install chromium)")
+    if not shutil.which("pdftotext"):
+        problems.append("pdftotext missing (apt-get install poppler-utils)")
+    return "; ".join(problems) or None
 
 
 def _pg_bin() -> Path | None:
@@ -75,8 +86,8 @@ def _pg_bin() -> Path | None:
 
 
 def _apt_install(*packages: str) -> bool:
-    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
-    if prefix is None or not shutil.which("apt-get"):
+    prefix = apt_prefix()
+    if prefix is None:
         return False
     step("memasang / installing " + " ".join(packages) + " (apt)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -153,24 +164,29 @@ def ensure_postgres(install: bool = True) -> tuple[str | None, str]:
 NGINX_PACKAGES = ("nginx", "libnginx-mod-http-brotli-filter", "libnginx-mod-http-brotli-static", "brotli")
 
 
-def ensure_nginx() -> None:
-    """`serve` and the deployment tests run Debian's nginx (and its brotli modules where Debian has them)."""
+def ensure_nginx() -> str | None:
+    """`serve` and the deployment tests run Debian's nginx (and its brotli modules where Debian has them).
+    Returns why nginx is still missing (None: installed, or not a machine with apt)."""
     if os.name == "nt" or not shutil.which("apt-get"):
-        return
+        return None
     missing = [p for p in NGINX_PACKAGES if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
     if not missing:
-        return
-    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+        return None
+    prefix = apt_prefix()
     if prefix is None:
         print(f"!! nginx tidak lengkap / missing: apt-get install {' '.join(missing)} (serve and deploy tests need it)")
-        return
+        return f"nginx missing: apt-get install {' '.join(missing)}"
     step(f"memasang / installing {' '.join(missing)} (apt)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     if subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "nginx"], env=env, stdout=subprocess.DEVNULL) != 0:
         subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
         subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "nginx"], env=env, stdout=subprocess.DEVNULL)
     for optional in missing[1:]:  # brotli: only where the distribution has it
-        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", optional], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", optional], env=env, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        return "nginx missing: apt-get install nginx failed"
+    return None
 
 
 def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
@@ -194,6 +210,26 @@ def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
             return proc.wait()
         except KeyboardInterrupt:  # the child got the same Ctrl-C and is stopping its processes
             continue
+
+
+def test_services(env: dict) -> dict[str, str]:
+    """Install and start what the tests use (Chromium, poppler, PostgreSQL, nginx); sets ``PG_URL_ENV`` in ``env``.
+    Returns {service: why it is not ready} for those that are not."""
+    problems: dict[str, str] = {}
+    why = ensure_chromium()
+    if why:
+        problems["Chromium/poppler"] = why
+    if not env.get(PG_URL_ENV):
+        step("PostgreSQL untuk tes / for the tests")
+        url, why = ensure_postgres()
+        if url:
+            env[PG_URL_ENV] = url
+        else:
+            problems["PostgreSQL"] = f"{why} (or set {PG_URL_ENV})"
+    why = ensure_nginx()
+    if why:
+        problems["nginx"] = why
+    return problems
 
 
 def main() -> int:
@@ -230,16 +266,18 @@ def main() -> int:
     if args.command == "serve":
         return serve(py, env, args)
     if args.command == "test":
-        ensure_chromium()
-        if not env.get(PG_URL_ENV):
-            step("PostgreSQL untuk tes / for the tests")
-            url, why = ensure_postgres()
-            if url:
-                env[PG_URL_ENV] = url
-            else:
-                print(f"!! PostgreSQL: {why} (PostgreSQL tests will be skipped)")
-                env[PG_SKIP_ENV] = why
-        ensure_nginx()
+        problems = test_services(env)
+        if problems:
+            if apt_prefix() is not None:  # Debian/Ubuntu: we install these, so a missing one is a broken set-up
+                print("!! layanan untuk tes tidak siap / services for the tests are not ready:", file=sys.stderr)
+                for what, why in problems.items():
+                    print(f"!!   {what}: {why}", file=sys.stderr)
+                print("!! `python run.py test` installs and starts them on Debian/Ubuntu (apt-get as root or with"
+                      f" sudo); fix the above, or point {PG_URL_ENV} at a PostgreSQL server, and run again.",
+                      file=sys.stderr)
+                return 1
+            for what, why in problems.items():  # elsewhere: the tests that need them are skipped, saying why
+                print(f"!! {what}: {why} (tests that need it will be skipped)")
         step("menjalankan tes / running the tests")
         return subprocess.call([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if args.command == "bench":

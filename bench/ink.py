@@ -10,32 +10,10 @@ no class colour of the scale is that dark, even the darkest fill keeps a channel
 
 from __future__ import annotations
 
-import io
 import sys
 
-import numpy as np
-
-BACKGROUND = (0xF4, 0xF6, 0xF8)  # .leaflet-container background in geo/maps.py CSS
-BACKGROUND_TOL = 6
-DARK_MAX = 80  # max(R, G, B) below this: ink
-
-
-def ink_share(png: bytes) -> dict:
-    """Share of dark-ink pixels among the map-area pixels of a screenshot."""
-    from PIL import Image
-
-    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    area = np.any(np.abs(img - np.array(BACKGROUND)) > BACKGROUND_TOL, axis=2)
-    dark = area & (img.max(axis=2) < DARK_MAX)
-    n_area = int(area.sum())
-    return {"area_px": n_area, "dark_px": int(dark.sum()), "share": float(dark.sum() / n_area) if n_area else float("nan")}
-
-
-def map_screenshot(frame) -> bytes:
-    """The Leaflet map of a st_folium frame without its controls (legend, header, zoom, scale)."""
-    frame.evaluate("() => { const c = document.querySelector('.leaflet-control-container'); if (c) c.style.display = 'none'; }")
-    frame.wait_for_timeout(300)
-    return frame.locator(".leaflet-container").screenshot()
+from tests.support.browser import map_frame
+from tests.support.ink import BACKGROUND, DARK_MAX, ink_share, map_screenshot  # noqa: F401 (the measure, shared with tests)
 
 
 def measure(url: str, width: int, height: int, polygons: int, browser) -> dict:
@@ -45,27 +23,11 @@ def measure(url: str, width: int, height: int, polygons: int, browser) -> dict:
         page = ctx.new_page()
         page.set_default_timeout(120_000)
         page.goto(url)
-        frame = wait_for_map(page, polygons)
+        frame = map_frame(page, polygons)
         page.wait_for_timeout(1200)
         return ink_share(map_screenshot(frame))
     finally:
         ctx.close()
-
-
-def wait_for_map(page, polygons: int):
-    """The st_folium iframe once ``polygons`` areas are in it."""
-    page.wait_for_selector('iframe[title*="streamlit_folium"]', state="attached", timeout=120_000)
-    for _ in range(600):
-        for fr in page.frames:
-            if "streamlit_folium" in fr.url:
-                try:
-                    fr.wait_for_function("(n) => document.querySelectorAll('path.leaflet-interactive').length >= n",
-                                         arg=polygons, timeout=2000)
-                    return fr
-                except Exception:  # noqa: BLE001 - frame re-mounted: look again
-                    pass
-        page.wait_for_timeout(100)
-    raise AssertionError(f"map never showed {polygons} polygons")
 
 
 def main(argv: list[str]) -> int:

@@ -21,9 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
-# The session client is production code (the warm-up, deploy/warm.py); bench builds on it, never the reverse.
-# Session, Target and one_session are also used from here by bench/session_profile.py and the tests.
-from deploy.warm import Session, Target, one_session
+from deploy.warm import Session, Target, burst, one_session
 
 
 def pct(values: list[float], p: float) -> float | None:
@@ -109,20 +107,6 @@ def loadavg() -> str:
 
 
 # --- modes ------------------------------------------------------------------------------------------
-
-async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
-    """``n`` new sessions started at the same moment; all stay open until the last has run."""
-    target = Target.parse(url)
-    hold = asyncio.Event()
-    ran = [0]
-
-    def on_ran(_s: Session) -> None:
-        ran[0] += 1
-        if ran[0] >= n:
-            hold.set()
-
-    return list(await asyncio.gather(*(one_session(target, timeout, hold, on_ran=on_ran) for _ in range(n))))
-
 
 async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_after: int = 100, timeout: float = 120.0,
                log=print) -> dict:

@@ -78,6 +78,15 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             out.append(("2 re-run", f"{label}: {what}, median of {o.get('reps', '?')}/{n.get('reps', '?')}", _s(ov) if "error" not in o else "ERROR", _s(nv) if "error" not in n else "ERROR",
                         f"≤ {RERUN_TARGET_S} s", _le(ov, RERUN_TARGET_S, _s)))
 
+    ts = (r.get("version_check") or {}).get("two_servers") or {}
+    if ts and "skipped" not in ts:
+        from .version_check import PROPAGATION_TARGET_S, propagation_verdict
+
+        shown = [x for x in (ts.get("b_s"), ts.get("a_s")) if x is not None]
+        out.append(("2 re-run", "new published version on a second app process (fresh session)",
+                    _s(max(shown)) if len(shown) == 2 else "never", "—", f"≤ {PROPAGATION_TARGET_S:g} s",
+                    propagation_verdict(ts)))
+
     tm = br.get("timing", {}) if isinstance(br, dict) else {}
     for name in ("desa_province", "desa_ketapang"):
         row = tm.get(name)

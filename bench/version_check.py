@@ -8,6 +8,10 @@ once per TOKEN_TTL_S per process). Measured in the same run, on SQLite and on Po
   sample table published), alternating *with the check* (TTL 0: a query every re-run) and *without*
   (TTL infinite: the memo answers); medians of each, so load on the machine hits both alike.
 
+* ``two_servers``: two ``streamlit run`` processes on one PostgreSQL database; after a publish from a
+  third process, seconds until a fresh Chromium session on each shows the new version (target
+  ``PROPAGATION_TARGET_S``; tests/test_two_servers.py checks only that it shows).
+
 ``python -m bench.version_check`` measures and replaces its section in bench/RESULTS.md;
 ``python -m bench`` runs it as the ``version_check`` step.
 """
@@ -24,6 +28,9 @@ from pathlib import Path
 from .common import BENCH, ROOT
 
 START, END = "<!-- version-check:start -->", "<!-- version-check:end -->"
+PROPAGATION_TARGET_S = 5.0
+TWO_V1 = (b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n"
+          b"61.71,Kota Pontianak,2024,300000,150000\n")
 
 
 def _postgres() -> tuple[str | None, str]:
@@ -104,6 +111,47 @@ def _one(url: str, reps: int) -> dict:
     }
 
 
+def _seen_after(browser, url: str, text: str, give_up_s: float) -> float | None:
+    """Fresh sessions (new Chromium contexts) on ``url`` until ``text`` shows: seconds it took, None if never."""
+    start = time.monotonic()
+    while time.monotonic() - start <= give_up_s:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.get_by_text(text, exact=False).first.wait_for(timeout=4000)
+            return time.monotonic() - start
+        except Exception:  # noqa: BLE001 - not there yet: a new session
+            pass
+        finally:
+            context.close()
+    return None
+
+
+def two_servers(url: str) -> dict:
+    """Seconds until a version published from this process shows on two app processes on database ``url``."""
+    from geo.store import open_store
+    from tests.support.browser import chromium, unavailable
+    from tests.support.server import Server
+
+    why = unavailable()
+    if why:
+        return {"skipped": why}
+    store = open_store(url)
+    env = {"KALBAR_DATABASE_URL": url}
+    try:
+        with Server("vc_a", ROOT / "app.py", env=env) as a, Server("vc_b", ROOT / "app.py", env=env) as b, \
+                chromium() as browser:
+            for srv in (a, b):  # both up, on the sample
+                _seen_after(browser, srv.url, "Data contoh, bukan data resmi", 90)
+            v1 = store.publish(TWO_V1, "jan.csv", "kabupaten", "bench").version
+            took_b = _seen_after(browser, b.url, f"versi {v1.id} · terbit", 60)
+            took_a = _seen_after(browser, a.url, f"versi {v1.id} · terbit", 60)
+    finally:
+        store.dispose()
+    return {"b_s": took_b, "a_s": took_a, "target_s": PROPAGATION_TARGET_S}
+
+
 def measure(reps: int = 20) -> dict:
     out: dict = {"load_start": os.getloadavg()}
     old = os.environ.get("KALBAR_DATABASE_URL")
@@ -116,8 +164,13 @@ def measure(reps: int = 20) -> dict:
                 out["postgresql"] = _one(pg, reps)
             finally:
                 _drop(pg)
+            pg2, _ = _postgres()
+            try:
+                out["two_servers"] = two_servers(pg2)
+            finally:
+                _drop(pg2)
         else:
-            out["postgresql"] = {"skipped": why}
+            out["postgresql"] = out["two_servers"] = {"skipped": why}
     finally:
         if old is None:
             os.environ.pop("KALBAR_DATABASE_URL", None)
@@ -138,6 +191,12 @@ def section(r: dict) -> str:
         diff = x["rerun_with_check_s"] - x["rerun_without_check_s"]
         rows.append(f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | {x['rerun_with_check_s']:.3f} s | "
                     f"{x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |")
+    ts = r.get("two_servers") or {}
+    if "skipped" in ts or not ts:
+        two = f"skipped: {ts.get('skipped', '—')}"
+    else:
+        two = (f"server B {_secs(ts['b_s'])}, server A {_secs(ts['a_s'])} after the publish (target ≤ "
+               f"{PROPAGATION_TARGET_S:g} s): {propagation_verdict(ts)}")
     load = " ".join(f"{v:.2f}" for v in r.get("load_start", ())) + " → " + " ".join(f"{v:.2f}" for v in r.get("load_end", ()))
     reps = (r.get("sqlite") or {}).get("reruns", "?")
     return "\n".join([
@@ -153,10 +212,24 @@ def section(r: dict) -> str:
         "The query (first column) is what the check costs a re-run; the two re-run medians differ by no more than "
         "their run-to-run noise on this shared machine.",
         "",
+        f"A new version on two app processes (one PostgreSQL, fresh Chromium sessions): {two}.",
+        "",
         f"Load average (1/5/15 min) {load}.",
         END,
         "",
     ])
+
+
+def _secs(x: float | None) -> str:
+    return "never (60 s)" if x is None else f"{x:.1f} s"
+
+
+def propagation_verdict(ts: dict) -> str:
+    """PASS when the new version showed on both processes within the target, else FAIL (with the figure)."""
+    worst = None if ts.get("a_s") is None or ts.get("b_s") is None else max(ts["a_s"], ts["b_s"])
+    if worst is None:
+        return "FAIL (never shown)"
+    return f"{'PASS' if worst <= PROPAGATION_TARGET_S else 'FAIL'} ({worst:.1f} s vs {PROPAGATION_TARGET_S:g} s)"
 
 
 def write_section(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:

@@ -84,7 +84,7 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
             done = None
             deadline = time.perf_counter() + 120
             while time.perf_counter() < deadline and done is None:
-                frame = browser._map_frame(page)
+                frame = browser.current_map_frame(page)
                 if frame is None:
                     page.wait_for_timeout(20)
                     continue

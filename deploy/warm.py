@@ -2,7 +2,7 @@
 
 ``python -m deploy warm`` (the systemd unit's ExecStartPost) and ``Stack.warm`` use it so an app
 process loads its boundary data and caches before the first viewer; ``bench.load`` builds its load
-runs on it. GET the page (cookies: the proxy's sticky-session cookie, Streamlit's XSRF cookie), open
+runs on it and tests/test_deploy.py its burst check. GET the page (cookies: the proxy's sticky-session cookie, Streamlit's XSRF cookie), open
 ``/_stcore/stream`` with those cookies, send the first ``rerun_script`` BackMsg (query string and
 page name from the URL, as the frontend's ``sendRerunBackMsg`` does), then read ForwardMsgs until
 ``script_finished``. An exception element in the page or a ``page_not_found`` is an error. Only
@@ -169,3 +169,17 @@ async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Even
     if on_ran:
         on_ran(s)
     return s
+
+
+async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
+    """``n`` new sessions started at the same moment; all stay open until the last has run."""
+    target = Target.parse(url)
+    hold = asyncio.Event()
+    ran = [0]
+
+    def on_ran(_s: Session) -> None:
+        ran[0] += 1
+        if ran[0] >= n:
+            hold.set()
+
+    return list(await asyncio.gather(*(one_session(target, timeout, hold, on_ran=on_ran) for _ in range(n))))

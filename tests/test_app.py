@@ -3,63 +3,18 @@
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import DEFAULT_TARGET
-from geo.paths import ROOT
 from geo.sample import ensure_samples
-from geo.text import MESSAGES, t
+from geo.text import t
+from tests.support.apptest import (MESSY_TWO_PERIODS, SAMPLE_LABEL, below_metric, indonesian_patterns, texts,
+                                   upload)
+from tests.support.apptest import open_app as app
 from ui import safe
-
-TIMEOUT = 120
-SAMPLE_LABEL = "Data contoh, bukan data resmi"
-
-
-def app(page: str | None = None, **query: str) -> AppTest:
-    """Open ``page`` as a shared link would: with exactly ``query`` in the address bar."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if page:  # st.navigation registers the pages on the first run; then go to the page
-        at.run()
-        at.switch_page(page)
-        for k in list(at.query_params):
-            del at.query_params[k]
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at: AppTest) -> list[str]:
-    """Every piece of text a person can read on the page (labels, values, messages, tables)."""
-    out: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "warning", "info", "error", "success", "code"):
-        out += [str(e.value) for e in at.get(kind)]
-    for kind in ("button", "download_button", "toggle", "checkbox", "radio", "selectbox", "number_input", "text_input", "expander"):
-        out += [str(getattr(e, "label", "") or "") for e in at.get(kind)]
-    for e in at.get("radio") + at.get("selectbox"):
-        out += [str(o) for o in e.options]
-    for m in at.metric:
-        out += [str(m.label), str(m.value), str(m.delta or "")]
-    for d in at.dataframe:
-        df = d.value
-        out += [str(c) for c in df.columns]
-        out += [str(v) for v in df.astype(str).to_numpy().ravel()]
-    out += [str(e.proto.body) for e in at.get("html")]
-    return [s for s in out if s]
-
-
-def below_metric(at: AppTest) -> tuple[int, int]:
-    """(below, with data) from the 'di bawah target' metric, e.g. '13 dari 14'."""
-    for m in at.metric:
-        if "bawah target" in m.label or "below target" in m.label:
-            nums = [int(x.replace(".", "").replace(",", "")) for x in re.findall(r"[\d.,]+", m.value)]
-            return nums[0], nums[1]
-    raise AssertionError("no below-target metric on the page")
 
 
 def sample(level: str) -> pd.DataFrame:
@@ -205,22 +160,10 @@ def test_leaving_presentation_mode():
 # --- language -------------------------------------------------------------------------------------
 
 
-def _indonesian_patterns() -> list[re.Pattern[str]]:
-    """Catalogue texts that are Indonesian only (not also part of the English text)."""
-    pats = []
-    for ids, en in MESSAGES.values():
-        if ids == en or ids in en or len(ids) < 4:
-            continue
-        rx = re.escape(ids)
-        rx = re.sub(r"\\\{[a-z_]+\\\}", ".+?", rx)
-        pats.append(re.compile(rx if "{" in ids or len(ids) > 24 else rf"^{rx}$"))
-    return pats
-
-
 @pytest.mark.parametrize("page", [None, "screens/kabupaten.py", "screens/desa.py"])
 def test_english_leaves_no_indonesian_label(page):
     at = app(page, lang="en")
-    pats = _indonesian_patterns()
+    pats = indonesian_patterns()
     leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})
     assert not leftovers, leftovers
     assert any("sample data, not official" in w.value for w in at.warning)
@@ -234,29 +177,6 @@ def test_english_numbers():
 
 
 # --- uploads ----------------------------------------------------------------------------------------
-
-MESSY_TWO_PERIODS = """Laporan Cakupan BPJS Ketenagakerjaan;;;;
-Sumber: dinas (contoh uji);;;;
-;;;;
-Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Keterangan
-KAB. SAMBAS;2023;300.000;81.000;
-KAB. SAMBAS;2024;300.000;90.000;naik
-Kab Kubu Raya;2023;290.000;110.000;
-Kab Kubu Raya;2024;290.000;98.600;turun
-6171;2024;300.000;160.500;
-Kabupaten Pontianak;2024;140.000;40.000;nama lama
-Pontianak;2024;1.000;500;ambigu
-Kabupaten Xyz;2024;1.000;500;tidak ada
-""".encode("utf-8")
-
-
-def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> AppTest:
-    at.selectbox(key="w_upload_level").set_value(level)
-    at.get("file_uploader")[0].upload(name, content, "text/csv")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 def test_uploaded_messy_table_with_two_periods():
     at = upload(app("screens/kabupaten.py"), "cakupan dinas.csv", MESSY_TWO_PERIODS)

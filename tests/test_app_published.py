@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from ui import safe
 
-from geo.paths import ROOT
 from geo.store import open_store
+from tests.support.apptest import open_app as run
 
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
@@ -26,20 +26,6 @@ def settle() -> None:
     from ui.session import TOKEN_TTL_S
 
     time.sleep(TOKEN_TTL_S + 0.1)
-
-
-def run(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if page:
-        at.run()
-        at.switch_page(page)
-        for k in list(at.query_params):
-            del at.query_params[k]
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def everything(at: AppTest) -> str:

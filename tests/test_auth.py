@@ -10,11 +10,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_page, sign_in
-from geo.paths import ROOT
 from geo.text import t
+from tests.support.apptest import indonesian_patterns, new_app, open_app, open_page, sign_in, texts
+from tests.support.server import free_port
 
-TIMEOUT = 120
 PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/signin.py"
 EDITOR_PW, ADMIN_PW = "kata-sandi-editor-1", "kata-sandi-admin-1"
 AUTH_SECRETS = {
@@ -32,13 +31,6 @@ def app_store(empty_app_store):
     return s
 
 
-def new_app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def has_page(at: AppTest, page: str) -> bool:
     """Whether ``page`` is in this session's navigation (AppTest only switches to registered pages)."""
     try:
@@ -50,7 +42,7 @@ def has_page(at: AppTest, page: str) -> bool:
 
 
 def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(app_store):
-    at = new_app()
+    at = open_app()
     assert at.metric, "the summary page shows figures without an account"
     assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
     assert has_page(at, SIGNIN)
@@ -60,7 +52,7 @@ def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(app_store):
 
 def test_publish_and_admin_pages_refuse_when_opened_directly():
     for page in (PUBLISH, ADMIN):
-        at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+        at = new_app(page)
         at.run()
         assert not at.exception
         assert any(t("auth.refused_signin", "id", role=t("auth.role.editor" if page == PUBLISH else "auth.role.admin", "id")) == e.value
@@ -69,7 +61,7 @@ def test_publish_and_admin_pages_refuse_when_opened_directly():
 
 
 def test_wrong_password_is_refused_and_logged(app_store):
-    at = sign_in(new_app(), "editor1", "salah")
+    at = sign_in(open_app(), "editor1", "salah")
     assert any(e.value == t("auth.failed", "id") for e in at.error)
     assert not has_page(at, PUBLISH)
     sign_in(at, "nobody", "whatever")
@@ -79,7 +71,7 @@ def test_wrong_password_is_refused_and_logged(app_store):
 
 
 def test_editor_signs_in_and_gets_the_publish_page_but_no_admin_page(app_store):
-    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
     assert any(t("auth.signed_in", "id", role=t("auth.role.editor", "id")) == s.value for s in at.success)
     assert "editor1" in [x.value for x in at.text]
     assert has_page(at, PUBLISH) and not has_page(at, ADMIN)
@@ -90,7 +82,7 @@ def test_editor_signs_in_and_gets_the_publish_page_but_no_admin_page(app_store):
 
 
 def test_admin_sees_the_audit_log_and_the_users(app_store):
-    at = sign_in(new_app(), "admin1", ADMIN_PW)
+    at = sign_in(open_app(), "admin1", ADMIN_PW)
     assert has_page(at, PUBLISH) and has_page(at, ADMIN)
     open_page(at, ADMIN)
     assert at.title[0].value == t("admin.title", "id")
@@ -102,7 +94,7 @@ def test_admin_sees_the_audit_log_and_the_users(app_store):
 
 
 def test_sign_out(app_store):
-    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
     next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
     at.run()
     assert not at.exception
@@ -110,7 +102,7 @@ def test_sign_out(app_store):
 
 
 def test_deactivated_editor_loses_the_publish_page_at_the_next_run(app_store):
-    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
     assert has_page(at, PUBLISH)
     app_store.set_active("editor1", False, by="admin1")
     at.run()
@@ -121,7 +113,7 @@ def test_deactivated_editor_loses_the_publish_page_at_the_next_run(app_store):
 
 
 def test_role_change_takes_effect_without_signing_in_again(app_store):
-    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
     assert not has_page(at, ADMIN)
     app_store.set_role("editor1", "admin", by="admin1")
     at.run()
@@ -130,7 +122,7 @@ def test_role_change_takes_effect_without_signing_in_again(app_store):
 
 def test_sign_in_required_for_viewing(app_store, monkeypatch):
     monkeypatch.setenv("KALBAR_REQUIRE_SIGN_IN", "1")
-    at = new_app()
+    at = open_app()
     assert not at.metric, "no figures before signing in"
     assert at.title[0].value == t("auth.title", "id")
     assert any(i.value == t("auth.required_note", "id") for i in at.info)
@@ -143,12 +135,8 @@ def test_sign_in_required_for_viewing(app_store, monkeypatch):
 
 def oidc_app(email: str, verified: bool = True) -> AppTest:
     """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH_SECRETS
-    at.user = {"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]}
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(secrets=AUTH_SECRETS,
+                    user={"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]})
 
 
 def test_oidc_allow_listed_email_is_an_editor(app_store, monkeypatch):
@@ -181,10 +169,10 @@ def test_oidc_email_of_a_store_account(app_store):
 
 
 def test_oidc_button_only_when_configured(app_store):
-    at = new_app()
+    at = open_app()
     open_page(at, SIGNIN)
     assert not any(b.label == t("auth.oidc_button", "id") for b in at.button)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = new_app()
     at.secrets["auth"] = AUTH_SECRETS
     at.user = {"is_logged_in": False}
     at.run()
@@ -205,9 +193,7 @@ def test_oidc_sign_out_clears_the_identity(app_store, monkeypatch):
 
 
 def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
-    from bench.servers import free_port
-
-    at = sign_in(new_app(), "editor1", EDITOR_PW)
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
     assert has_page(at, PUBLISH)
     # nothing listens on that port: the database is unreachable
     monkeypatch.setenv("KALBAR_DATABASE_URL", f"postgresql+psycopg://peta:x@127.0.0.1:{free_port()}/peta?connect_timeout=2")
@@ -218,9 +204,7 @@ def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
 
 
 def test_english_sign_in_publish_and_admin_pages(app_store):
-    from test_app import _indonesian_patterns, texts
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = new_app()
     at.query_params["lang"] = "en"
     at.run()
     open_page(at, SIGNIN)
@@ -229,7 +213,7 @@ def test_english_sign_in_publish_and_admin_pages(app_store):
     at.text_input(key="auth_password").input(ADMIN_PW)
     next(b for b in at.button if b.label == t("auth.submit", "en")).click()
     at.run()
-    pats = _indonesian_patterns()
+    pats = indonesian_patterns()
     for page in (SIGNIN, PUBLISH, ADMIN):
         open_page(at, page)
         leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})

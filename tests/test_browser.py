@@ -7,86 +7,15 @@ sends nothing back to Python (no re-run).
 
 from __future__ import annotations
 
-import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bench.browser import CHROMIUM, launch, unavailable
-from bench.servers import Server
 from geo.boundaries import load
-from geo.paths import ROOT
 from geo.text import t
+from tests.support.browser import guard_offline, map_frame, point_on_page, polygon_count
 
 pytestmark = pytest.mark.browser
-
-MAP_FRAME = "streamlit_folium"
-POLYGONS = "path.leaflet-interactive"
-
-
-@pytest.fixture(scope="module")
-def server():
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
-    with Server("tests", ROOT / "app.py") as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(90_000)
-    yield pg
-    context.close()
-
-
-def map_frame(page, min_polygons: int, deadline_s: float = 120):
-    """The st_folium iframe once at least ``min_polygons`` areas are drawn in it (fails after ``deadline_s``)."""
-    import time
-
-    page.wait_for_selector(f'iframe[src*="{MAP_FRAME}"], iframe[title*="{MAP_FRAME}"]', state="attached")
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        for fr in page.frames:
-            if MAP_FRAME in fr.url:
-                try:
-                    fr.wait_for_function(
-                        "(n) => document.querySelectorAll('path.leaflet-interactive').length >= n",
-                        arg=min_polygons, timeout=2000,
-                    )
-                    return fr
-                except Exception:
-                    pass
-        page.wait_for_timeout(100)
-    raise AssertionError(f"map never showed {min_polygons} polygons")
-
-
-def polygon_count(frame) -> int:
-    return frame.evaluate(f"() => document.querySelectorAll('{POLYGONS}').length")
-
-
-def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
-    """Page pixel of a point inside area ``kode`` (where a person would click)."""
-    gdf = load(level)
-    pt = gdf.loc[gdf["kode"] == kode, "display"].iloc[0].representative_point()
-    xy = frame.evaluate("([lat, lng]) => { const m = window.pjkLayers.base._map; const p = m.latLngToContainerPoint([lat, lng]);"
-                        " const r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }", [pt.y, pt.x])
-    box = frame.frame_element().bounding_box()
-    return box["x"] + xy[0], box["y"] + xy[1]
 
 
 def test_kabupaten_map_draws_every_area_with_marking_legend(server, page):
@@ -145,16 +74,7 @@ def test_click_on_an_area_drills_down(server, page):
 
 def test_offline_map_still_shows_areas_legend_and_tooltips(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost"):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", guard)
+    blocked = guard_offline(context)
     page = context.new_page()
     page.set_default_timeout(90_000)
     try:
@@ -234,7 +154,7 @@ FIT_JS = """() => { const P = window.pjkLayers, m = P.base._map, b = P.base.getB
 
 def test_province_desa_map_leaves_the_fill_visible(server, browser):
     """A real screenshot of the 2,130-desa map: most of each area's fill shows, not outline or hatch ink."""
-    from bench.ink import ink_share, map_screenshot
+    from tests.support.ink import ink_share, map_screenshot
 
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()

@@ -8,14 +8,13 @@ publish page; an e-mail not on the list is signed in as a viewer without it.
 from __future__ import annotations
 
 import secrets
-import sys
 
 import pytest
 
-from bench.browser import launch, unavailable
-from bench.servers import Server
 from geo.paths import ROOT
 from geo.text import t
+from tests.support.browser import require_chromium
+from tests.support.server import Server
 
 from oidc_provider import Provider
 
@@ -32,11 +31,7 @@ def provider():
 
 @pytest.fixture(scope="module")
 def server(provider, tmp_path_factory):
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
+    require_chromium()
     home = tmp_path_factory.mktemp("oidc_home")
     env = {
         "HOME": str(home),  # Streamlit reads ~/.streamlit/secrets.toml: the test's [auth] without touching the repo
@@ -58,16 +53,6 @@ def server(provider, tmp_path_factory):
     )
     with srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def organisation_sign_in(browser, server, email: str):

@@ -15,11 +15,11 @@ import sys
 
 import pytest
 
-from bench.browser import launch, unavailable
-from bench.servers import Server
 from geo import fmt
 from geo.paths import ROOT
 from geo.text import t
+from tests.support.browser import require_chromium
+from tests.support.server import Server
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +47,7 @@ def coverage(rows) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
+    require_chromium()
     tmp = tmp_path_factory.mktemp("publish_browser")
     env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
     for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
@@ -64,16 +60,6 @@ def server(tmp_path_factory):
     with Server("publish", ROOT / "app.py", env=env) as srv:
         srv.tmp = tmp
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def sign_in(page, base: str, name: str, password: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.common import classified, scoped
+from tests.support.sample import classified, scoped
 from ui.cache import frame_digest
 
 

@@ -8,41 +8,14 @@ anything else; the same view reached from `/` in the same process is the referen
 
 from __future__ import annotations
 
-import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bench.browser import launch, unavailable
-from bench.servers import Server
 from geo.paths import ROOT
 from geo.text import t
-
-from test_browser import map_frame, point_on_page
-
-VIEWPORT = {"width": 1400, "height": 1000}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
-
-
-def new_page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    return context, page
+from tests.support.browser import map_frame, new_page, point_on_page
+from tests.support.server import Server
 
 
 def facts(page, polygons: int) -> dict:

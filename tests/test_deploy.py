@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
-from deploy import nginxconf, staticfiles
+from deploy import nginxconf, staticfiles, warm
 from deploy.stack import Stack, nginx_available
+from tests.support.services import require
 
 KETAPANG = "/desa?kab=61.04"
 
@@ -33,9 +33,7 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Stack:
-    problem = nginx_available()
-    if problem:
-        pytest.skip(f"{problem}; `python run.py test` installs it on Debian/Ubuntu")
+    require("nginx", nginx_available(), "install nginx (Debian's package) for the deployment tests")
     run_dir = tmp_path_factory.mktemp("run")
     s = Stack(replicas=2, name="test", run_dir=run_dir, log=lambda _m: None)
     s.start(warm_path=KETAPANG)
@@ -93,7 +91,7 @@ def test_security_headers(stack, path):
 
 
 def test_websocket_session_through_proxy(stack):
-    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), timeout=120))
+    s = asyncio.run(warm.one_session(warm.Target.parse(stack.url + KETAPANG), timeout=120))
     assert s.ok, s.error
     assert s.messages > 10 and s.bytes > 50_000  # the page with its map, not an error page
     assert s.route_cookie and s.replica and s.ws_replica == s.replica  # the websocket stayed on the page's process
@@ -123,7 +121,7 @@ def test_new_sessions_from_one_address_spread(stack):
 
 def test_burst_of_sessions_spreads_evenly(stack):
     """20 viewers opening the link at once from one address: the open websockets end up split evenly."""
-    sessions = asyncio.run(load.burst(stack.url + KETAPANG, 20, timeout=180))
+    sessions = asyncio.run(warm.burst(stack.url + KETAPANG, 20, timeout=180))
     assert all(s.ok for s in sessions), [s.error for s in sessions if not s.ok][:3]
     per = {}
     for s in sessions:
@@ -179,8 +177,8 @@ def test_site_file_loads_in_debians_nginx_conf(tmp_path):
     import subprocess
 
     debian = Path("/etc/nginx/nginx.conf")
-    if nginx_available() or not debian.is_file():
-        pytest.skip("Debian's nginx is not installed")
+    require("Debian's nginx", nginx_available() or (None if debian.is_file() else f"{debian} not found"),
+            "this checks the site file against Debian's own nginx.conf")
     site = tmp_path / "kalbar"
     site.write_text((nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8") if all(nginxconf.brotli_modules())
                     else nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
@@ -236,20 +234,15 @@ def test_trimmed_fonts_served_and_revalidated(stack):
 def test_map_draws_in_chromium_through_the_proxy(stack):
     """With the security headers (CSP, X-Frame-Options) the same-origin map iframe still draws, the
     websocket works through nginx, and the page raises no error."""
-    from bench import browser
     from geo.boundaries import load as load_level
+    from tests.support import browser
 
-    why = browser.unavailable()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
+    browser.require_chromium()
     desa = load_level("desa")
     expected = int((desa["kode"].str.startswith("61.04.") & ~desa["display"].is_empty).sum())
     console: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as pw:
-        chromium = browser.launch(pw)
+    with browser.chromium() as chromium:
         ctx = chromium.new_context(viewport=browser.VIEWPORT)
         ctx.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
         ctx.on("request", lambda req: requests.append(req.url))
@@ -267,7 +260,6 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
                             return {name: e.textContent, w: r.getBoundingClientRect().width, fs: parseFloat(getComputedStyle(e).fontSize)}; })""")
         finally:
             ctx.close()
-            chromium.close()
     assert r["ok"] and r["paths"] == expected, r
     assert not r["errors"]
     assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
@@ -291,5 +283,5 @@ def test_failover_when_a_process_stops(stack):
     last = re.split(r", | : ", headers["x-kalbar-replica"])[-1]  # every process tried, the one that answered last
     assert last != replica and last in {f"127.0.0.1:{p}" for p in stack.app_ports}
     assert _cookie(headers) and _cookie(headers) != cookie
-    s = asyncio.run(load.one_session(load.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120))
+    s = asyncio.run(warm.one_session(warm.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120))
     assert s.ok, s.error

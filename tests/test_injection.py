@@ -14,20 +14,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from urllib.parse import quote, urlencode, urlparse
 
 import pytest
 
-from bench.browser import launch, unavailable
-from bench.servers import Server
 from geo import boundaries
-from geo.paths import ROOT
 from geo.text import t
 from injection_payloads import ATTACKER, PAYLOADS
+from tests.support.apptest import new_app
+from tests.support.browser import LOCAL_HOSTS, guard_offline
 from ui import safe
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
 def _tile_host_pattern() -> re.Pattern:
@@ -71,52 +67,31 @@ def _report_leaks() -> str:
 
 
 @pytest.fixture(scope="module")
-def server():
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
-    with Server("injection", ROOT / "app.py") as srv:
-        yield srv
+def server(server):
+    """The shared app server (conftest); afterwards, what the module's guard blocked."""
+    yield server
     print("\n[injection] " + _report_leaks())
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 class Guarded:
     """A browser context whose requests may only go to localhost; records dialogs and blocked requests."""
 
     def __init__(self, browser):
-        self.blocked: list[str] = []
         self.dialogs: list[str] = []
         self.sockets: list[str] = []
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        self.context.route("**/*", self._guard)
+        self.blocked = guard_offline(self.context, self._count)  # never sent: nothing leaves localhost
         self.page = self.context.new_page()
         self.page.set_default_timeout(90_000)
         self.page.on("dialog", self._dialog)
         self.page.on("websocket", lambda ws: self.sockets.append(ws.url))
 
-    def _guard(self, route):
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob", "about", "file") or (parsed.hostname or "") in LOCAL_HOSTS:
-            return route.continue_()
-        self.blocked.append(url)
+    @staticmethod
+    def _count(url: str) -> None:
         LEAK["blocked"] += 1
-        LEAK["hosts"].add(parsed.hostname or url[:40])
+        LEAK["hosts"].add(urlparse(url).hostname or url[:40])
         if ATTACKER in url:
             LEAK["blocked_attacker"] += 1
-        return route.abort()  # never sent: nothing leaves localhost
 
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -288,9 +263,7 @@ def mixed_table(period: str) -> bytes:
 
 
 def uploaded_app(period: str):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = new_app()
     at.run()
     at.switch_page("screens/kabupaten.py")
     at.run()

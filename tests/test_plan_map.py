@@ -8,6 +8,7 @@ from geo import boundaries, maps, plan, plan_map, targets
 from geo.assets import standalone_html
 from geo.cli.common import matched_tables as _matched_tables
 from geo.cli.common import schedule_in_force
+from tests.support.browser import VIEWPORT
 
 
 @pytest.fixture(scope="module")
@@ -25,28 +26,19 @@ def scenario_html(tmp_path_factory):
 
 
 @pytest.mark.browser
-def test_crossing_outline_drawn_over_the_coverage_fills(scenario_html):
-    from bench import browser
-
-    why = browser.unavailable()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
+def test_crossing_outline_drawn_over_the_coverage_fills(scenario_html, browser):
     path, crossing = scenario_html
     assert len(crossing) == 3  # Kayong Utara, Kota Pontianak, Sambas (tests/test_scenario.py)
-    with sync_playwright() as pw:
-        chromium = browser.launch(pw)
-        try:
-            page = chromium.new_page(viewport=browser.VIEWPORT)
-            page.goto(path.as_uri())
-            page.wait_for_function("() => window.pjkCrossing && window.pjkCrossing.layer.getLayers().every(l => l.getElement())",
-                                   timeout=30_000)
-            got = page.evaluate("""() => { const P = window.pjkLayers, C = window.pjkCrossing, paths = Array.from(document.querySelectorAll('svg path'));
-                const idx = l => paths.indexOf(l.getElement());
-                return {count: C.count, codes: C.layer.getLayers().map(l => l.feature.properties.kode).sort(),
-                        lastFill: Math.max(...P.base.getLayers().map(idx)), firstOutline: Math.min(...C.layer.getLayers().map(idx))}; }""")
-        finally:
-            chromium.close()
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.pjkCrossing && window.pjkCrossing.layer.getLayers().every(l => l.getElement())",
+                               timeout=30_000)
+        got = page.evaluate("""() => { const P = window.pjkLayers, C = window.pjkCrossing, paths = Array.from(document.querySelectorAll('svg path'));
+            const idx = l => paths.indexOf(l.getElement());
+            return {count: C.count, codes: C.layer.getLayers().map(l => l.feature.properties.kode).sort(),
+                    lastFill: Math.max(...P.base.getLayers().map(idx)), firstOutline: Math.min(...C.layer.getLayers().map(idx))}; }""")
+    finally:
+        page.close()
     assert got["count"] == 3 and got["codes"] == crossing
     assert 0 <= got["lastFill"] < got["firstOutline"], got

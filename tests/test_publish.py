@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import signed_in_on
 from geo.text import t
+from tests.support.apptest import signed_in_on
 
 TIMEOUT = 120
 PASSWORD = "kata-sandi-editor-1"

@@ -77,12 +77,22 @@ def test_status_keys_for_every_status():
 _CALL = re.compile(r"""\bt\(\s*(["'])([a-z_]+(?:\.[a-z0-9_]+)+)\1""")
 
 
+CODE_FOLDERS = ("app.py", "geo", "ui", "screens")  # where the app's own code is (pages live in screens/)
+
+
+def code_files() -> list[Path]:
+    """Every Python file of the app: app.py and the code folders, sub-folders included."""
+    files = []
+    for name in CODE_FOLDERS:
+        path = ROOT / name
+        assert path.exists(), f"{name} is gone: update CODE_FOLDERS"
+        files += [path] if path.is_file() else sorted(path.rglob("*.py"))
+    return files
+
+
 def _literal_keys() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    files = [*(ROOT / "geo").glob("*.py"), *(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
-    for path in files:
-        if not path.is_file():
-            continue
+    for path in code_files():
         for m in _CALL.finditer(path.read_text(encoding="utf-8")):
             found.setdefault(m.group(2), []).append(str(path.relative_to(ROOT)))
     return found

@@ -7,6 +7,8 @@ import pytest
 
 from geo.classify import aggregate, classify
 from geo.trend import series
+from tests.support.apptest import MESSY_TWO_PERIODS, upload
+from tests.support.apptest import open_app as app
 
 
 def _matched(rows):
@@ -87,15 +89,12 @@ def _captions(exp) -> list[str]:
 
 
 def test_pages_show_no_trend_with_one_period():
-    from test_app import app
-
     assert not _trend_expander(app("screens/kabupaten.py"))
     assert not _trend_expander(app("screens/desa.py", kab="61.12"))
 
 
 def test_trend_for_province_and_selected_kabupaten_from_an_upload():
     from geo import fmt
-    from test_app import MESSY_TWO_PERIODS, app, upload
 
     at = upload(app("screens/desa.py", kab="61.12", target="50.24"), "dua periode.csv", MESSY_TWO_PERIODS)
     (exp,) = _trend_expander(at)
@@ -114,7 +113,6 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
 
     from geo import fmt
     from geo.store import open_store
-    from test_app import app
     from ui.session import TOKEN_TTL_S
 
     url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"

@@ -1,30 +1,29 @@
-"""Two `streamlit run` processes on one PostgreSQL: a version published elsewhere shows on both within 5 s.
+"""Two `streamlit run` processes on one PostgreSQL: a version published elsewhere shows on both.
 
 The publish goes through the store from this (third) process, as the publish page or the CLI of
 another server would; a fresh browser session on each server must show it, without a restart.
+How soon it shows (target: within 5 s) is measured by the bench (bench/version_check.py), not here.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
 
-from bench.browser import launch, unavailable
-from bench.servers import Server
 from geo.paths import ROOT
 from geo.store import open_store
+from tests.support.server import Server
 
 pytestmark = pytest.mark.browser
 
 V1 = b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
 V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,200000")
-LIMIT_S = 5.0
+GIVE_UP_S = 35.0  # a version that has not shown by then never will: the test fails
 
 
-def seen_within(browser, url: str, text: str, limit: float) -> float:
-    """Open fresh sessions (new browser contexts) on ``url`` until ``text`` shows; seconds it took."""
+def seen(browser, url: str, text: str, give_up_s: float = GIVE_UP_S) -> None:
+    """Open fresh sessions (new browser contexts) on ``url`` until ``text`` shows; fail after ``give_up_s``."""
     start = time.monotonic()
     while True:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -32,42 +31,28 @@ def seen_within(browser, url: str, text: str, limit: float) -> float:
         try:
             page.goto(url)
             page.get_by_text(text, exact=False).first.wait_for(timeout=4000)
-            return time.monotonic() - start
+            return
         except Exception:
-            if time.monotonic() - start > limit + 30:
+            if time.monotonic() - start > give_up_s:
                 raise AssertionError(f"{text!r} never showed on {url}")
         finally:
             context.close()
 
 
-def test_two_app_processes_show_a_new_version_within_5_seconds(pg_url, monkeypatch):
-    why = unavailable()
-    if why:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"browser tests need Debian's Chromium: {why} (run.py installs it with apt)")
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
+def test_two_app_processes_show_a_new_version(pg_url, browser, monkeypatch):
     monkeypatch.setenv("KALBAR_DATABASE_URL", pg_url)
     store = open_store(pg_url)
-    with Server("two_a", ROOT / "app.py") as a, Server("two_b", ROOT / "app.py") as b, sync_playwright() as pw:
-        browser = launch(pw)
+    with Server("two_a", ROOT / "app.py") as a, Server("two_b", ROOT / "app.py") as b:
         try:
             # both servers up, store opened, nothing published: the sample, labelled
             for srv in (a, b):
-                seen_within(browser, srv.url, "Data contoh, bukan data resmi", 60)
+                seen(browser, srv.url, "Data contoh, bukan data resmi", 90)
             v1 = store.publish(V1, "jan.csv", "kabupaten", "ana").version
-            published_at = time.monotonic()
-            took_b = seen_within(browser, b.url, f"versi {v1.id} · terbit", LIMIT_S)
-            took_a = seen_within(browser, a.url, f"versi {v1.id} · terbit", LIMIT_S)
-            # each attempt is a whole page load; the limit is on when the version first showed
-            assert took_b <= LIMIT_S, f"server B showed v{v1.id} after {took_b:.1f} s"
-            assert time.monotonic() - published_at - took_b < 60 and took_a <= LIMIT_S + took_b
+            seen(browser, b.url, f"versi {v1.id} · terbit")
+            seen(browser, a.url, f"versi {v1.id} · terbit")
             v2 = store.publish(V2, "fix.csv", "kabupaten", "budi").version
-            assert seen_within(browser, b.url, f"versi {v2.id} · terbit", LIMIT_S) <= LIMIT_S
+            seen(browser, b.url, f"versi {v2.id} · terbit")
             # a link pinned to the first version still shows it, on the other server too
-            assert seen_within(browser, a.url + f"/?v={v1.id}", "oleh ana · versi tersemat", LIMIT_S) <= LIMIT_S  # v1 is ana's
-            print(f"\ntwo servers: v{v1.id} on B after {took_b:.2f} s, on A after {took_a:.2f} s (fresh sessions)")
+            seen(browser, a.url + f"/?v={v1.id}", "oleh ana · versi tersemat")  # v1 is ana's
         finally:
-            browser.close()
             store.dispose()

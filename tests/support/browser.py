@@ -1,0 +1,251 @@
+"""Debian's Chromium driven by Playwright: the one launch, the offline guard, and finding the map.
+
+Never a browser download: Playwright starts /usr/bin/chromium (``executable_path``).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+# the bench's slow line (CDP Network.emulateNetworkConditions): 4 Mbit/s, 100 ms
+THROTTLE = {"offline": False, "latency": 100, "downloadThroughput": 500_000, "uploadThroughput": 500_000}
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+MAP_FRAME = "streamlit_folium"
+POLYGONS = "path.leaflet-interactive"
+
+COUNT_JS = ("() => { const m = document.querySelector('.leaflet-container'); "
+            "return m ? m.querySelectorAll('path.leaflet-interactive').length : -1; }")
+WAIT_JS = ("(n) => { const m = document.querySelector('.leaflet-container'); "
+           "const c = m ? m.querySelectorAll('path.leaflet-interactive').length : 0; "
+           "return c >= n ? Date.now() : false; }")
+
+
+def unavailable() -> str | None:
+    """Why Chromium cannot be driven here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        return f"playwright not importable: {exc}"
+    return None
+
+
+def require_chromium() -> None:
+    """Fail where `python run.py test` installs Chromium (Debian/Ubuntu), skip elsewhere; with the reason."""
+    from .services import require
+
+    require("Chromium", unavailable(), f"install Debian's chromium at {CHROMIUM}")
+
+
+def launch(pw, spki_pin: str | None = None):
+    """Debian's Chromium; ``spki_pin`` (deploy.stack.Stack.spki_pin) makes a throw-away certificate count as valid."""
+    extra = [f"--ignore-certificate-errors-spki-list={spki_pin}"] if spki_pin else []
+    return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS + extra)
+
+
+@contextmanager
+def chromium(spki_pin: str | None = None):
+    """Playwright and a launched Chromium for the ``with`` block, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw, spki_pin)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def new_page(browser, viewport: dict | None = None, timeout_ms: float = 90_000):
+    """(context, page): a fresh context (no cookies, no cache) at ``viewport``, with a long default timeout."""
+    context = browser.new_context(viewport=viewport or VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return context, page
+
+
+# --- offline: nothing leaves localhost -----------------------------------------------------------------
+
+
+def is_local(url: str) -> bool:
+    """A request that stays on this machine: localhost, or a data:/blob:/about:/file: URL."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about", "file") or (parsed.hostname or "") in LOCAL_HOSTS
+
+
+def guard_offline(context, on_blocked=None) -> list[str]:
+    """Route every request of ``context``: local ones pass; any other is aborted before it is sent.
+
+    Returns the list the blocked URLs are appended to; ``on_blocked(url)`` is called for each too.
+    """
+    blocked: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if is_local(url):
+            return route.continue_()
+        blocked.append(url)
+        if on_blocked:
+            on_blocked(url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    return blocked
+
+
+# --- the map (st_folium's iframe) ----------------------------------------------------------------------
+
+
+def map_frame(page, min_polygons: int, deadline_s: float = 120):
+    """The st_folium iframe once at least ``min_polygons`` areas are drawn in it (fails after ``deadline_s``)."""
+    page.wait_for_selector(f'iframe[src*="{MAP_FRAME}"], iframe[title*="{MAP_FRAME}"]', state="attached")
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        for fr in page.frames:
+            if MAP_FRAME in fr.url:
+                try:
+                    fr.wait_for_function(
+                        "(n) => document.querySelectorAll('path.leaflet-interactive').length >= n",
+                        arg=min_polygons, timeout=2000,
+                    )
+                    return fr
+                except Exception:
+                    pass
+        page.wait_for_timeout(100)
+    raise AssertionError(f"map never showed {min_polygons} polygons")
+
+
+def polygon_count(frame) -> int:
+    return frame.evaluate(f"() => document.querySelectorAll('{POLYGONS}').length")
+
+
+def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
+    """Page pixel of a point inside area ``kode`` (where a person would click)."""
+    from geo.boundaries import load
+
+    gdf = load(level)
+    pt = gdf.loc[gdf["kode"] == kode, "display"].iloc[0].representative_point()
+    xy = frame.evaluate("([lat, lng]) => { const m = window.pjkLayers.base._map; "
+                        "const p = m.latLngToContainerPoint([lat, lng]); "
+                        "const r = m.getContainer().getBoundingClientRect(); "
+                        "return [p.x + r.left, p.y + r.top]; }", [pt.y, pt.x])
+    box = frame.frame_element().bounding_box()
+    return box["x"] + xy[0], box["y"] + xy[1]
+
+
+# --- one measured page load (bytes on the wire, time to polygons): the bench, and the deploy test ----------
+
+
+def current_map_frame(page):
+    """The st_folium iframe as it is now (None before it is attached)."""
+    for fr in page.frames:
+        if "streamlit_folium" in fr.url:
+            return fr
+    return None
+
+
+def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0,
+         settle: bool = False) -> dict:
+    """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map.
+
+    ``ms`` is navigation start to the first animation frame with the polygons in the DOM.
+    With ``settle`` the page stays open until the websocket has been quiet for 1.5 s, so the
+    byte counts cover the whole script run, not only what arrived before the polygons.
+    """
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", throttle)
+    http = {"bytes": 0, "requests": 0, "cached": 0}
+    ws = {"recv": 0, "sent": 0, "frames": 0, "max_frame": 0, "max_frame_at": None, "last_at": None}
+
+    def finished(ev):
+        http["bytes"] += int(ev.get("encodedDataLength", 0))
+        http["requests"] += 1
+
+    def served_from_cache(_ev):
+        http["cached"] += 1
+
+    def on_ws(sock):
+        def recv(payload):
+            n = len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode("utf-8"))
+            ws["recv"] += n
+            ws["frames"] += 1
+            ws["last_at"] = time.perf_counter()
+            if n > ws["max_frame"]:
+                ws["max_frame"], ws["max_frame_at"] = n, ws["last_at"]
+
+        def sent(payload):
+            ws["sent"] += len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode("utf-8"))
+
+        sock.on("framereceived", recv)
+        sock.on("framesent", sent)
+
+    cdp.on("Network.loadingFinished", finished)
+    cdp.on("Network.requestServedFromCache", served_from_cache)
+    page.on("websocket", on_ws)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)[:300]))
+
+    t0_ms = time.time() * 1000
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    done_ms = None
+    deadline = t0 + timeout_s
+    while time.perf_counter() < deadline:
+        frame = current_map_frame(page)
+        if frame is None:
+            page.wait_for_timeout(25)
+            continue
+        try:
+            left_ms = max(1.0, deadline - time.perf_counter()) * 1000
+            handle = frame.wait_for_function(WAIT_JS, arg=expected, polling="raf", timeout=left_ms)
+            done_ms = float(handle.json_value())
+            break
+        except Exception as exc:  # frame re-mounted or detached: look again
+            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc)[:80]:
+                break
+            page.wait_for_timeout(25)
+    wall = time.perf_counter() - t0
+    count = -1
+    frame = current_map_frame(page)
+    if frame is not None:
+        try:
+            count = int(frame.evaluate(COUNT_JS))
+        except Exception:
+            pass
+    if settle:
+        quiet_deadline = time.perf_counter() + 30
+        while time.perf_counter() < quiet_deadline:
+            page.wait_for_timeout(250)
+            if ws["last_at"] is None or time.perf_counter() - ws["last_at"] > 1.5:
+                break
+    result = {
+        "url": url,
+        "ok": done_ms is not None,
+        "ms": (done_ms - t0_ms) if done_ms is not None else None,
+        "wall_s": wall,
+        "paths": count,
+        "expected": expected,
+        "http_bytes": http["bytes"],
+        "http_requests": http["requests"],
+        "http_from_cache": http["cached"],
+        "ws_recv_bytes": ws["recv"],
+        "ws_sent_bytes": ws["sent"],
+        "ws_frames": ws["frames"],
+        "ws_max_frame": ws["max_frame"],
+        "ms_map_frame": (ws["max_frame_at"] - t0) * 1000 if ws["max_frame_at"] else None,
+        "throttled": bool(throttle),
+        "errors": errors[:5],
+    }
+    page.close()
+    return result

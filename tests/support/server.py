@@ -1,0 +1,82 @@
+"""One `streamlit run` of the app (or another script) on a free localhost port, for tests and the bench."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+LOG_DIR = ROOT / "bench" / "out"  # git-ignored; where the bench and the tests have always written server logs
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``streamlit run script`` on 127.0.0.1 (a context manager: started on enter, stopped on exit)."""
+
+    def __init__(self, name: str, script: Path = APP, port: int | None = None, env: dict[str, str] | None = None,
+                 log_dir: Path = LOG_DIR):
+        self.name = name
+        self.script = script
+        self.port = port or free_port()
+        self.extra_env = dict(env or {})  # e.g. a test's own database (KALBAR_DATABASE_URL) or HOME
+        self.proc: subprocess.Popen | None = None
+        self.log = log_dir / f"server_{name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> "Server":
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        env.update(self.extra_env)
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(self.script),
+            "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
+        ]
+        self.log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
+        self._log = open(self.log, "w")
+        # Each app runs from its own folder, so each gets its own .streamlit/config.toml: ours, or
+        # Streamlit's defaults for the bench's naive baseline ("built the usual way").
+        self.proc = subprocess.Popen(cmd, cwd=self.script.parent, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} server exited ({self.proc.returncode}); see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} server did not come up in {timeout} s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
