@@ -21,8 +21,13 @@ if problem:
 session.begin_run()  # one cheap check per run: has anything been published, retracted or restored?
 lang = auth.lang()
 view_pages = [
-    st.Page("screens/ringkasan.py", title=t("nav.ringkasan", lang), icon=":material/insights:", url_path="ringkasan",
-            default=True),
+    st.Page(
+        "screens/ringkasan.py",
+        title=t("nav.ringkasan", lang),
+        icon=":material/insights:",
+        url_path="ringkasan",
+        default=True,
+    ),
     st.Page("screens/kabupaten.py", title=t("nav.kabupaten", lang), icon=":material/map:", url_path="kabupaten"),
     st.Page("screens/desa.py", title=t("nav.desa", lang), icon=":material/holiday_village:", url_path="desa"),
 ]

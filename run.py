@@ -49,7 +49,9 @@ def ensure_venv() -> Path:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         step("memasang paket / installing requirements")
-        subprocess.check_call([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(REQUIREMENTS)])
+        subprocess.check_call(
+            [str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(REQUIREMENTS)]
+        )
         STAMP.write_text(digest)
     return py
 
@@ -81,7 +83,10 @@ def ensure_chromium() -> str | None:
 
 def _pg_bin() -> Path | None:
     """The newest installed PostgreSQL server binaries (Debian layout)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     return found[-1].parent if found else None
 
 
@@ -92,7 +97,10 @@ def _apt_install(*packages: str) -> bool:
     step("memasang / installing " + " ".join(packages) + " (apt)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
-    return subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL) == 0
+    return (
+        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+        == 0
+    )
 
 
 def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
@@ -127,11 +135,15 @@ def ensure_postgres(install: bool = True) -> tuple[str | None, str]:
     with open("/tmp/kalbar-postgres.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _pg_ready(bin_dir):
-            exists = any(line.split()[:2] == [version, PG_CLUSTER] for line in
-                         subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.splitlines())
+            exists = any(
+                line.split()[:2] == [version, PG_CLUSTER]
+                for line in subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.splitlines()
+            )
             if not exists:
                 step(f"PostgreSQL: membuat klaster / creating cluster {version}/{PG_CLUSTER} on port {PG_PORT}")
-                made = subprocess.run(["pg_createcluster", version, PG_CLUSTER, "-p", str(PG_PORT)], capture_output=True, text=True)
+                made = subprocess.run(
+                    ["pg_createcluster", version, PG_CLUSTER, "-p", str(PG_PORT)], capture_output=True, text=True
+                )
                 if made.returncode != 0:
                     return None, f"pg_createcluster failed: {made.stderr.strip()[:300]}"
             started = subprocess.run(["pg_ctlcluster", version, PG_CLUSTER, "start"], capture_output=True, text=True)
@@ -182,8 +194,12 @@ def ensure_nginx() -> str | None:
         subprocess.call(prefix + ["apt-get", "update", "-qq"], env=env)
         subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", "nginx"], env=env, stdout=subprocess.DEVNULL)
     for optional in missing[1:]:  # brotli: only where the distribution has it
-        subprocess.call(prefix + ["apt-get", "install", "-y", "-qq", optional], env=env, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+        subprocess.call(
+            prefix + ["apt-get", "install", "-y", "-qq", optional],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         return "nginx missing: apt-get install nginx failed"
     return None
@@ -237,7 +253,9 @@ def main() -> int:
     parser.add_argument("command", choices=("app", "test", "bench", "setup", "serve"))
     parser.add_argument("--replicas", type=int, default=2, help="serve: app processes behind nginx")
     parser.add_argument("--port", type=int, default=8080, help="serve: nginx port on 127.0.0.1")
-    parser.add_argument("--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)")
+    parser.add_argument(
+        "--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)"
+    )
     argv = sys.argv[1:]
     # Everything after "--" goes to streamlit / pytest untouched (argparse.REMAINDER would
     # also swallow our own --source when it follows the command).
@@ -252,8 +270,16 @@ def main() -> int:
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
 
     step("data batas wilayah / boundary cache")
-    ready = subprocess.run([str(py), "-c", "from geo.boundaries import cache_ready; from geo.sample import sample_path; "
-                            "import sys; sys.exit(0 if cache_ready() and sample_path('desa').is_file() else 1)"], cwd=ROOT, env=env)
+    ready = subprocess.run(
+        [
+            str(py),
+            "-c",
+            "from geo.boundaries import cache_ready; from geo.sample import sample_path; "
+            "import sys; sys.exit(0 if cache_ready() and sample_path('desa').is_file() else 1)",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     if ready.returncode != 0:
         code = subprocess.call([str(py), "-m", "geo", "fetch"], cwd=ROOT, env=env)
         if code != 0:
@@ -272,9 +298,11 @@ def main() -> int:
                 print("!! layanan untuk tes tidak siap / services for the tests are not ready:", file=sys.stderr)
                 for what, why in problems.items():
                     print(f"!!   {what}: {why}", file=sys.stderr)
-                print("!! `python run.py test` installs and starts them on Debian/Ubuntu (apt-get as root or with"
-                      f" sudo); fix the above, or point {PG_URL_ENV} at a PostgreSQL server, and run again.",
-                      file=sys.stderr)
+                print(
+                    "!! `python run.py test` installs and starts them on Debian/Ubuntu (apt-get as root or with"
+                    f" sudo); fix the above, or point {PG_URL_ENV} at a PostgreSQL server, and run again.",
+                    file=sys.stderr,
+                )
                 return 1
             for what, why in problems.items():  # elsewhere: the tests that need them are skipped, saying why
                 print(f"!! {what}: {why} (tests that need it will be skipped)")

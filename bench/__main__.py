@@ -48,8 +48,13 @@ def hosting_only(argv: list[str]) -> int:
     t0 = time.perf_counter()
     if argv[0] == "load":
         old_soak = ((h.get("load") or {}).get("configs") or {}).get("ours_2", {}).get("soak")
-        h["load"] = hosting.measure_load(quick=args.quick, soak=not args.no_soak, soak_sessions=args.soak_sessions,
-                                         soak_seconds=args.soak_seconds, baseline=args.baseline or hosting.BASELINE_COMMIT)
+        h["load"] = hosting.measure_load(
+            quick=args.quick,
+            soak=not args.no_soak,
+            soak_sessions=args.soak_sessions,
+            soak_seconds=args.soak_seconds,
+            baseline=args.baseline or hosting.BASELINE_COMMIT,
+        )
         row = h["load"].get("configs", {}).get("ours_2")
         if args.no_soak and old_soak and row and "soak" not in row:  # keep the last soak (10 minutes) with its date
             row["soak"] = {**old_soak, "from_earlier_run": old_soak.get("measured") or "earlier run"}
@@ -59,7 +64,9 @@ def hosting_only(argv: list[str]) -> int:
     print()
     print(hosting.section(h))
     if not args.no_write:
-        print(f"wrote {update_hosting(h).relative_to(common.ROOT)} and {path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)")
+        print(
+            f"wrote {update_hosting(h).relative_to(common.ROOT)} and {path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)"
+        )
     return 0
 
 
@@ -67,11 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("load", "proxy"):
         return hosting_only(argv)
-    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--reps", type=int, default=3, help="throttled repeat-visit loads per app and page (median)")
     ap.add_argument("--rerun-reps", type=int, default=5, help="AppTest re-runs per filter (median)")
     ap.add_argument("--quick", action="store_true", help="1 browser repeat, 3 re-runs: a smoke run")
-    ap.add_argument("--skip", default="", help="comma list of steps to skip: payload,fidelity,rerun,browser,version_check")
+    ap.add_argument(
+        "--skip", default="", help="comma list of steps to skip: payload,fidelity,rerun,browser,version_check"
+    )
     ap.add_argument("--no-write", action="store_true", help="do not regenerate bench/RESULTS.md")
     args = ap.parse_args(argv)
     if args.quick:
@@ -85,7 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     streamlit.logger.set_log_level("error")  # AppTest re-runs would print deprecation notices by the hundred
     from . import machine, report
 
-    results: dict = {"machine": machine.info(), "command": report.COMMAND, "args": vars(args), "errors": {}, "seconds": {}}
+    results: dict = {
+        "machine": machine.info(),
+        "command": report.COMMAND,
+        "args": vars(args),
+        "errors": {},
+        "seconds": {},
+    }
     out_json = common.OUT / "results.json"
 
     def save() -> None:
@@ -142,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         from .results_md import write
 
         path = write(results)
-        print(f"\nwrote {path.relative_to(common.ROOT)} and {out_json.relative_to(common.ROOT)} ({results['seconds']['total']:.0f} s)")
+        print(
+            f"\nwrote {path.relative_to(common.ROOT)} and {out_json.relative_to(common.ROOT)} ({results['seconds']['total']:.0f} s)"
+        )
     return 0
 
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 # The one Chromium launch and the measured page load live in the test harness; the bench uses the same.
 from tests.support.browser import (  # noqa: F401 (bench modules use them as bench.browser.*)
-    THROTTLE, VIEWPORT, WAIT_JS, current_map_frame, launch, load, unavailable,
+    THROTTLE,
+    VIEWPORT,
+    WAIT_JS,
+    current_map_frame,
+    launch,
+    load,
+    unavailable,
 )
 
 # name -> (our path, naive path); expected polygon counts come from the boundaries
@@ -68,7 +74,9 @@ def run(reps: int = 3, log=print) -> dict:
                     finally:
                         ctx.close()
                     out["bytes"].setdefault(name, {})[who] = r
-                    log(f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame {r['ws_max_frame']:,}), http cold {r['http_bytes']:,}; {'ok' if r['ok'] else 'NOT DRAWN'}")
+                    log(
+                        f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame {r['ws_max_frame']:,}), http cold {r['http_bytes']:,}; {'ok' if r['ok'] else 'NOT DRAWN'}"
+                    )
                 for name in TIMED:
                     url = server.url + PAGES[name][0 if who == "ours" else 1]
                     ctx = browser.new_context(viewport=VIEWPORT)
@@ -78,7 +86,9 @@ def run(reps: int = 3, log=print) -> dict:
                         warm = []
                         for _ in range(reps):
                             warm.append(load(ctx, url, counts[name], THROTTLE))
-                            log(f"   {who:5s} {name:14s} throttled warm: {warm[-1]['ms'] and round(warm[-1]['ms']):,} ms")
+                            log(
+                                f"   {who:5s} {name:14s} throttled warm: {warm[-1]['ms'] and round(warm[-1]['ms']):,} ms"
+                            )
                     finally:
                         ctx.close()
                     ok = [w["ms"] for w in warm if w["ok"]]

@@ -72,8 +72,13 @@ def our_map(level: str, kab: str | None = None, target: float | None = None):
     frame, how = classified(level, target)
     frame = scoped(frame, kab)
     opts = maps.MapOptions(
-        level=level, target=target, lang="id", basemap="none",
-        is_sample=True, title=f"{'Ketapang' if kab else 'Provinsi'} — {level}", subtitle=PERIOD,
+        level=level,
+        target=target,
+        lang="id",
+        basemap="none",
+        is_sample=True,
+        title=f"{'Ketapang' if kab else 'Provinsi'} — {level}",
+        subtitle=PERIOD,
         source_line=t("map.source_line", "id") + f" · {t('sample.banner', 'id')}",
     )
     return maps.build_map(frame, opts), len(frame), how

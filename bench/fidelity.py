@@ -37,7 +37,9 @@ def _pair_overlaps(geoms_ll: np.ndarray, min_area: float = 0.01) -> tuple[int, f
     if not len(i):
         return 0, 0.0
     inter = shapely.intersection(geoms_ll[i], geoms_ll[j])
-    inter = np.asarray([shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"]) for g in inter], dtype=object)
+    inter = np.asarray(
+        [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"]) for g in inter], dtype=object
+    )
     areas = shapely.area(_metric(inter))
     return int((areas > min_area).sum()), float(areas.sum())
 
@@ -118,7 +120,9 @@ def level_fidelity(level: str) -> dict:
         "hausdorff_p50_m": float(np.percentile(haus, 50)),
         "areas_over_100m": int((haus > 100).sum()),
         "hausdorff_shipped_max_m": float(haus_ship.max()),
-        "worst": [{"kode": str(gdf["kode"].iloc[k]), "nama": str(gdf["nama"].iloc[k]), "m": float(haus[k])} for k in worst],
+        "worst": [
+            {"kode": str(gdf["kode"].iloc[k]), "nama": str(gdf["nama"].iloc[k]), "m": float(haus[k])} for k in worst
+        ],
         "coverage_valid_source": bool(shapely.coverage_is_valid(src_ll)),
         "coverage_valid_display": bool(shapely.coverage_is_valid(disp_ll)),
         "coverage_valid_shipped": bool(shapely.coverage_is_valid(ship_ll)),
@@ -126,14 +130,22 @@ def level_fidelity(level: str) -> dict:
         "invalid_edge_areas_display": int((~shapely.is_empty(shapely.coverage_invalid_edges(disp_ll))).sum()),
         "geoms_valid_display": bool(shapely.is_valid(disp_ll).all()),
         "empty_display": int(shapely.is_empty(disp_ll).sum()),
-        "overlap_pairs_source": ov_src[0], "overlap_m2_source": ov_src[1],
-        "overlap_pairs_display": ov_disp[0], "overlap_m2_display": ov_disp[1],
-        "overlap_pairs_shipped": ov_ship[0], "overlap_m2_shipped": ov_ship[1],
-        "gap_holes_source": holes_src[0], "gap_m2_source": holes_src[1],
-        "gap_holes_display": holes_disp[0], "gap_m2_display": holes_disp[1],
-        "gap_holes_shipped": holes_ship[0], "gap_m2_shipped": holes_ship[1],
-        "new_gap_parts_display": new_disp[0], "new_gap_m2_display": new_disp[1],
-        "new_gap_parts_shipped": new_ship[0], "new_gap_m2_shipped": new_ship[1],
+        "overlap_pairs_source": ov_src[0],
+        "overlap_m2_source": ov_src[1],
+        "overlap_pairs_display": ov_disp[0],
+        "overlap_m2_display": ov_disp[1],
+        "overlap_pairs_shipped": ov_ship[0],
+        "overlap_m2_shipped": ov_ship[1],
+        "gap_holes_source": holes_src[0],
+        "gap_m2_source": holes_src[1],
+        "gap_holes_display": holes_disp[0],
+        "gap_m2_display": holes_disp[1],
+        "gap_holes_shipped": holes_ship[0],
+        "gap_m2_shipped": holes_ship[1],
+        "new_gap_parts_display": new_disp[0],
+        "new_gap_m2_display": new_disp[1],
+        "new_gap_parts_shipped": new_ship[0],
+        "new_gap_m2_shipped": new_ship[1],
         "union_km2_source": float(u_src.area / 1e6),
         "union_km2_display": float(u_disp.area / 1e6),
         "union_symdiff_km2": float(shapely.symmetric_difference(u_src, u_disp).area / 1e6),

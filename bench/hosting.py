@@ -53,7 +53,9 @@ def baseline_tree(commit: str = BASELINE_COMMIT) -> Path:
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return "?"
 
@@ -73,15 +75,24 @@ def _bursts(url: str, pids: list[int], sizes, log) -> dict:
     for n in sizes:
         r = load.run_burst(url, n, pids)
         out[str(n)] = r
-        log(f"      {n:3d} sessions: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s, errors {r['errors']}, "
+        log(
+            f"      {n:3d} sessions: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s, errors {r['errors']}, "
             f"server CPU {r.get('server_cpu_per_session_s')} s/session, "
-            f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB, load {r['load_before']}" + (f", per process {r['replicas']}" if r["replicas"] else ""))
+            f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB, load {r['load_before']}"
+            + (f", per process {r['replicas']}" if r["replicas"] else "")
+        )
         time.sleep(3)
     return out
 
 
-def measure_load(quick: bool = False, soak: bool = True, soak_sessions: int = 1000, soak_seconds: float = 600.0,
-                 baseline: str = BASELINE_COMMIT, log=print) -> dict:
+def measure_load(
+    quick: bool = False,
+    soak: bool = True,
+    soak_sessions: int = 1000,
+    soak_seconds: float = 600.0,
+    baseline: str = BASELINE_COMMIT,
+    log=print,
+) -> dict:
     import asyncio
 
     from deploy.stack import Stack, nginx_available
@@ -89,7 +100,13 @@ def measure_load(quick: bool = False, soak: bool = True, soak_sessions: int = 10
     from . import load
 
     sizes = (5, 10) if quick else BURSTS
-    out: dict = {"page": PAGE, "baseline_commit": baseline, "cpus": os.cpu_count(), "configs": {}, "load_start": loadavg()}
+    out: dict = {
+        "page": PAGE,
+        "baseline_commit": baseline,
+        "cpus": os.cpu_count(),
+        "configs": {},
+        "load_start": loadavg(),
+    }
     problem = nginx_available()
     if problem:
         return {**out, "skipped": problem}
@@ -98,21 +115,31 @@ def measure_load(quick: bool = False, soak: bool = True, soak_sessions: int = 10
     for who, replicas in configs:
         name = f"{who}_{replicas}"
         log(f"   {who}, {replicas} process(es){' behind nginx' if replicas > 1 else ', direct'}:")
-        stack = Stack(replicas=replicas, app_root=roots[who], name=f"bench_{name}", env=_stack_env(), log=lambda m: None)
+        stack = Stack(
+            replicas=replicas, app_root=roots[who], name=f"bench_{name}", env=_stack_env(), log=lambda m: None
+        )
         try:
             stack.start(warm_path=PAGE)
             # one process is measured on its own port (the original set-up), two through nginx
             url = (stack.url if replicas > 1 else f"http://127.0.0.1:{stack.app_ports[0]}") + PAGE
             pids = stack.pids
-            row = {"replicas": replicas, "via": "nginx" if replicas > 1 else "direct", "bursts": _bursts(url, pids, sizes, log)}
+            row = {
+                "replicas": replicas,
+                "via": "nginx" if replicas > 1 else "direct",
+                "bursts": _bursts(url, pids, sizes, log),
+            }
             if soak and who == "ours" and replicas == 2:
                 n, secs = (100, 30.0) if quick else (soak_sessions, soak_seconds)
                 log(f"   soak: {n} sessions over {secs:.0f} s through nginx, 2 processes …")
-                row["soak"] = asyncio.run(load.soak(url, n, secs, pids, sample_after=min(100, n // 2), log=lambda m: log("   " + m)))
+                row["soak"] = asyncio.run(
+                    load.soak(url, n, secs, pids, sample_after=min(100, n // 2), log=lambda m: log("   " + m))
+                )
                 row["soak"]["measured"] = f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {_commit()}"
                 m = row["soak"]["memory"]
-                log(f"      soak: p95 {row['soak']['p95_s'] or 0:.2f} s, errors {row['soak']['errors']}, RSS before {m['before_mb']} MB, "
-                    f"after first {min(100, n // 2)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB (growth {m.get('growth_after_first_mb')} MB)")
+                log(
+                    f"      soak: p95 {row['soak']['p95_s'] or 0:.2f} s, errors {row['soak']['errors']}, RSS before {m['before_mb']} MB, "
+                    f"after first {min(100, n // 2)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB (growth {m.get('growth_after_first_mb')} MB)"
+                )
             out["configs"][name] = row
         except Exception as exc:  # one config failing must not lose the others
             out["configs"][name] = {"skipped": f"error: {type(exc).__name__}: {exc}"}
@@ -147,7 +174,9 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
             if who == "naive":
                 naive = Server(f"naive_proxy{'_tls' if tls else ''}", prepare_naive())
                 naive.start()
-                stack = Stack(replicas=0, app_ports=[naive.port], name=f"bench_proxy_{label}", log=lambda m: None, tls=tls)
+                stack = Stack(
+                    replicas=0, app_ports=[naive.port], name=f"bench_proxy_{label}", log=lambda m: None, tls=tls
+                )
                 stack.start(warm_path=None)
             else:
                 stack = Stack(replicas=2, name=f"bench_proxy_{label}", log=lambda m: None, tls=tls)
@@ -157,7 +186,9 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                 out["chromium"] = chromium.version
                 for name in browser.TIMED:
                     url = stack.url + browser.PAGES[name][0 if who == "ours" else 1]
-                    ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)  # warm the server, unthrottled
+                    ctx = chromium.new_context(
+                        viewport=browser.VIEWPORT, ignore_https_errors=True
+                    )  # warm the server, unthrottled
                     try:
                         browser.load(ctx, url, counts[name], throttle=None)
                     finally:
@@ -172,8 +203,10 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                         r["load"] = loadavg()
                         runs.append(r)
                         ms = "—" if r["ms"] is None else f"{round(r['ms']):,}"
-                        log(f"   {label:9s} {name:14s} first visit via nginx: {ms} ms, "
-                            f"HTTP {r['http_bytes']:,} B, {'drawn' if r['ok'] else 'NOT DRAWN ' + str(r['paths']) + ' ' + str(r['errors'])[:200]}; load {r['load']}")
+                        log(
+                            f"   {label:9s} {name:14s} first visit via nginx: {ms} ms, "
+                            f"HTTP {r['http_bytes']:,} B, {'drawn' if r['ok'] else 'NOT DRAWN ' + str(r['paths']) + ' ' + str(r['errors'])[:200]}; load {r['load']}"
+                        )
                     ok = [x["ms"] for x in runs if x["ok"]]
                     out["timing"].setdefault(name, {})[label] = {
                         "cold_median_ms": statistics.median(ok) if len(ok) == len(runs) else None,
@@ -210,20 +243,39 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
         for n, r in row["bursts"].items():
             tgt = TARGETS.get(int(n)) if (who == "ours" and replicas == "2") else None
             cpu = r.get("server_cpu_per_session_s")
-            val = (f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
-                   + (f"server CPU {cpu:.3f} s/session; " if cpu is not None else "") + f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB")
+            val = (
+                f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
+                + (f"server CPU {cpu:.3f} s/session; " if cpu is not None else "")
+                + f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB"
+            )
             res = "info"
             if tgt is not None:
                 res = "PASS" if (r["p95_s"] is not None and r["p95_s"] <= tgt and r["errors"] == 0) else "FAIL"
-            out.append((f"{label}: {n} simultaneous new sessions, connect → script finished", val, f"p95 ≤ {tgt:g} s, 0 errors" if tgt else "—", res, r["load_before"]))
+            out.append(
+                (
+                    f"{label}: {n} simultaneous new sessions, connect → script finished",
+                    val,
+                    f"p95 ≤ {tgt:g} s, 0 errors" if tgt else "—",
+                    res,
+                    r["load_before"],
+                )
+            )
         if row.get("soak"):
             s = row["soak"]
             m = s["memory"]
             g = m.get("growth_after_first_mb")
             res = "n/a" if g is None else ("PASS" if g <= SOAK_GROWTH_MB and s["errors"] == 0 else "FAIL")
             when = f" (kept from {s['from_earlier_run']})" if s.get("from_earlier_run") else ""
-            out.append((f"{label}: soak, {s['sessions']} sessions over {s['duration_s']:.0f} s{when}", f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB "
-                        f"(growth {g} MB); p95 {s['p95_s'] or 0:.2f} s; errors {s['errors']}", f"growth ≤ {SOAK_GROWTH_MB:g} MB", res, f"{m.get('after_first_load')} / {m.get('end_load')}"))
+            out.append(
+                (
+                    f"{label}: soak, {s['sessions']} sessions over {s['duration_s']:.0f} s{when}",
+                    f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB "
+                    f"(growth {g} MB); p95 {s['p95_s'] or 0:.2f} s; errors {s['errors']}",
+                    f"growth ≤ {SOAK_GROWTH_MB:g} MB",
+                    res,
+                    f"{m.get('after_first_load')} / {m.get('end_load')}",
+                )
+            )
     px = h.get("proxy") or {}
     if px.get("skipped"):
         out.append(("first visit through nginx", "skipped", "—", px["skipped"], "—"))
@@ -237,9 +289,16 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             res = "info" if tgt is None else ("n/a" if med is None else ("PASS" if med / 1000 <= tgt else "FAIL"))
             label = {"desa_ketapang": "Ketapang desa map (262)", "desa_province": "province desa map (2,130)"}[name]
             via = "HTTPS + HTTP/2 + brotli" if who.endswith("_tls") else "HTTP/1.1 + gzip"
-            out.append((f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit (empty cache) via nginx ({via}), 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
-                        ("—" if med is None else f"{med / 1000:.2f} s") + f" (runs: {', '.join('—' if x is None else f'{x / 1000:.1f}' for x in r['cold_ms'])} s; HTTP {r['http_bytes'] / 1e6:.2f} MB)",
-                        f"≤ {tgt:g} s to polygons" if tgt else "—", res, " / ".join(r["loads"])))
+            out.append(
+                (
+                    f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit (empty cache) via nginx ({via}), 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
+                    ("—" if med is None else f"{med / 1000:.2f} s")
+                    + f" (runs: {', '.join('—' if x is None else f'{x / 1000:.1f}' for x in r['cold_ms'])} s; HTTP {r['http_bytes'] / 1e6:.2f} MB)",
+                    f"≤ {tgt:g} s to polygons" if tgt else "—",
+                    res,
+                    " / ".join(r["loads"]),
+                )
+            )
     return out
 
 
@@ -282,8 +341,10 @@ def section(h: dict) -> str:
     ]
     if ld.get("configs"):
         lines.append("")
-        lines.append(f"Load average: start {ld.get('load_start')}, end {ld.get('load_end')} (load); "
-                     f"start {px.get('load_start', '—')}, end {px.get('load_end', '—')} (proxy).")
+        lines.append(
+            f"Load average: start {ld.get('load_start')}, end {ld.get('load_end')} (load); "
+            f"start {px.get('load_start', '—')}, end {px.get('load_end', '—')} (proxy)."
+        )
     for key in ("errors",):
         for who, err in (px.get(key) or {}).items():
             lines.append(f"- proxy `{who}` failed: `{err.splitlines()[0]}`")

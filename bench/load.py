@@ -46,8 +46,12 @@ def summarize(sessions: list[Session]) -> dict:
         "ok": len(ok),
         "errors": len(sessions) - len(ok),
         "error_kinds": errors,
-        "p50_s": pct(ws, 50), "p95_s": pct(ws, 95), "max_s": max(ws) if ws else None,
-        "total_p50_s": pct(tot, 50), "total_p95_s": pct(tot, 95), "total_max_s": max(tot) if tot else None,
+        "p50_s": pct(ws, 50),
+        "p95_s": pct(ws, 95),
+        "max_s": max(ws) if ws else None,
+        "total_p50_s": pct(tot, 50),
+        "total_p95_s": pct(tot, 95),
+        "total_max_s": max(tot) if tot else None,
         "mean_messages": statistics.mean(s.messages for s in ok) if ok else None,
         "mean_bytes": statistics.mean(s.bytes for s in ok) if ok else None,
         "route_cookies": len({s.route_cookie for s in ok if s.route_cookie}),
@@ -56,6 +60,7 @@ def summarize(sessions: list[Session]) -> dict:
 
 
 # --- server memory ----------------------------------------------------------------------------------
+
 
 def _process_tree(pids: list[int]):
     """The processes and their children (nginx workers), each once; gone ones are skipped."""
@@ -108,8 +113,10 @@ def loadavg() -> str:
 
 # --- modes ------------------------------------------------------------------------------------------
 
-async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_after: int = 100, timeout: float = 120.0,
-               log=print) -> dict:
+
+async def soak(
+    url: str, n: int, duration_s: float, pids: list[int], sample_after: int = 100, timeout: float = 120.0, log=print
+) -> dict:
     """``n`` sessions at a steady rate over ``duration_s``; each closes when its script finished.
 
     Memory (RSS of ``pids`` and children) is sampled before, after the first ``sample_after``
@@ -128,7 +135,9 @@ async def soak(url: str, n: int, duration_s: float, pids: list[int], sample_afte
             mem["after_first_mb"], mem["after_first_load"] = rss_mb(pids), loadavg()
             mem["after_first_at_s"] = round(time.perf_counter() - t_start, 1)
         if len(done) % 100 == 0:
-            log(f"   soak: {len(done)}/{n} sessions, {sum(not x.ok for x in done)} errors, RSS {rss_mb(pids)} MB, load {loadavg()}")
+            log(
+                f"   soak: {len(done)}/{n} sessions, {sum(not x.ok for x in done)} errors, RSS {rss_mb(pids)} MB, load {loadavg()}"
+            )
 
     tasks = []
     for i in range(n):
@@ -153,8 +162,14 @@ def run_burst(url: str, n: int, pids: list[int] | None = None, timeout: float = 
     cpu1 = cpu_s(pids or [])
     # server CPU per session: the machine-independent figure (other load on the machine does not inflate it)
     out["server_cpu_per_session_s"] = round((cpu1 - cpu0) / n, 4) if (cpu0 is not None and cpu1 is not None) else None
-    out |= {"url": url, "wall_s": round(time.perf_counter() - t0, 2), "rss_before_mb": before, "rss_after_mb": rss_mb(pids or []),
-            "load_before": load0, "load_after": loadavg()}
+    out |= {
+        "url": url,
+        "wall_s": round(time.perf_counter() - t0, 2),
+        "rss_before_mb": before,
+        "rss_after_mb": rss_mb(pids or []),
+        "load_before": load0,
+        "load_after": loadavg(),
+    }
     return out
 
 
@@ -168,12 +183,16 @@ def fmt_row(name: str, r: dict) -> str:
     def f(x):
         return "—" if x is None else f"{x:.2f}"
 
-    return (f"{name}: {r['sessions']} sessions, p50 {f(r['p50_s'])} s, p95 {f(r['p95_s'])} s, max {f(r['max_s'])} s, "
-            f"errors {r['errors']} {r['error_kinds'] or ''}; load {r.get('load_before', '?')} → {r.get('load_after', '?')}")
+    return (
+        f"{name}: {r['sessions']} sessions, p50 {f(r['p50_s'])} s, p95 {f(r['p95_s'])} s, max {f(r['max_s'])} s, "
+        f"errors {r['errors']} {r['error_kinds'] or ''}; load {r.get('load_before', '?')} → {r.get('load_after', '?')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("url", help="page to open, e.g. http://127.0.0.1:8080/desa?kab=61.04 (127.0.0.1 only)")
     ap.add_argument("--sessions", type=int, nargs="+", default=[20], help="burst sizes, run one after the other")
     ap.add_argument("--soak", type=int, default=0, help="soak: this many sessions at a steady rate (instead of bursts)")

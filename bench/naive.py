@@ -38,11 +38,15 @@ def load_level(level: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def classify(gdf: gpd.GeoDataFrame, target: float = DEFAULT_TARGET, kab: str | None = None, below_only: bool = False) -> gpd.GeoDataFrame:
+def classify(
+    gdf: gpd.GeoDataFrame, target: float = DEFAULT_TARGET, kab: str | None = None, below_only: bool = False
+) -> gpd.GeoDataFrame:
     out = gdf[gdf["kode"].str.startswith(kab + ".")] if kab else gdf
     out = out.copy()
     out["cakupan"] = (out["peserta_aktif"] / out["tenaga_kerja"] * 100).round(2)
-    out["status"] = np.where(out["cakupan"].isna(), "tidak ada data", np.where(out["cakupan"] < target, "di bawah target", "memenuhi target"))
+    out["status"] = np.where(
+        out["cakupan"].isna(), "tidak ada data", np.where(out["cakupan"] < target, "di bawah target", "memenuhi target")
+    )
     if below_only:
         out = out[out["status"] == "di bawah target"]
     return out
@@ -79,6 +83,8 @@ def build_map(gdf: gpd.GeoDataFrame, target: float = DEFAULT_TARGET, local_asset
     return m
 
 
-def naive_map(level: str, kab: str | None = None, target: float = DEFAULT_TARGET, local_assets: bool = True) -> tuple[folium.Map, int]:
+def naive_map(
+    level: str, kab: str | None = None, target: float = DEFAULT_TARGET, local_assets: bool = True
+) -> tuple[folium.Map, int]:
     gdf = classify(load_level(level), target, kab)
     return build_map(gdf, target, local_assets), len(gdf)

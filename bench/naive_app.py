@@ -21,7 +21,9 @@ def load(level: str):
 
 level = st.query_params.get("level", "kabupaten")
 kab = st.query_params.get("kab") or None
-target = st.sidebar.number_input("Target (%)", min_value=0.0, max_value=100.0, value=50.24, step=0.5, format="%.2f", key="target")
+target = st.sidebar.number_input(
+    "Target (%)", min_value=0.0, max_value=100.0, value=50.24, step=0.5, format="%.2f", key="target"
+)
 below = st.sidebar.toggle("Hanya di bawah target", key="below")
 
 gdf = naive.classify(load(level), target, kab, below)

@@ -48,16 +48,42 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         p = pay.get(name)
         if p:
             o, n = p["ours"]["html_bytes"], p["naive"]["html_bytes"]
-            out.append(("1 bytes", f"{label}: map HTML (render())", _b(o), _b(n), f"≤ {_b(tgt)}" if tgt else "—", _le(o, tgt, _b) if tgt else f"{n / o:.1f}× smaller"))
+            out.append(
+                (
+                    "1 bytes",
+                    f"{label}: map HTML (render())",
+                    _b(o),
+                    _b(n),
+                    f"≤ {_b(tgt)}" if tgt else "—",
+                    _le(o, tgt, _b) if tgt else f"{n / o:.1f}× smaller",
+                )
+            )
         w = bb.get(name, {})
         if w.get("ours") or w.get("naive"):
             o = (w.get("ours") or {}).get("ws_max_frame")
             n = (w.get("naive") or {}).get("ws_max_frame")
-            out.append(("1 bytes", f"{label}: map message on the websocket (Chromium)", _b(o), _b(n), f"≤ {_b(tgt)}" if tgt else "—",
-                        _le(o, tgt, _b) if (tgt and o) else (f"{n / o:.1f}× smaller" if (o and n) else "n/a")))
+            out.append(
+                (
+                    "1 bytes",
+                    f"{label}: map message on the websocket (Chromium)",
+                    _b(o),
+                    _b(n),
+                    f"≤ {_b(tgt)}" if tgt else "—",
+                    _le(o, tgt, _b) if (tgt and o) else (f"{n / o:.1f}× smaller" if (o and n) else "n/a"),
+                )
+            )
             o = (w.get("ours") or {}).get("ws_recv_bytes")
             n = (w.get("naive") or {}).get("ws_recv_bytes")
-            out.append(("1 bytes", f"{label}: whole page, websocket total", _b(o), _b(n), "—", f"{n / o:.1f}× smaller" if (o and n) else "n/a"))
+            out.append(
+                (
+                    "1 bytes",
+                    f"{label}: whole page, websocket total",
+                    _b(o),
+                    _b(n),
+                    "—",
+                    f"{n / o:.1f}× smaller" if (o and n) else "n/a",
+                )
+            )
             o = (w.get("ours") or {}).get("http_bytes")
             n = (w.get("naive") or {}).get("http_bytes")
             out.append(("1 bytes", f"{label}: HTTP, first visit (Streamlit/Leaflet files)", _b(o), _b(n), "—", "info"))
@@ -72,20 +98,47 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         label = SCENARIO_LABEL[name]
         o, n = row.get("ours", {}), row.get("naive", {})
         if o.get("unchanged_rerun_s") is not None:
-            out.append(("2 re-run", f"{label}: plain re-run, nothing changed (1 run)", _s(o.get("unchanged_rerun_s")), _s(n.get("unchanged_rerun_s")), "—", "info"))
-        for key, what in (("target_change_median_s", "target changed (new value each run)"), ("below_toggle_median_s", "below-target toggle flipped")):
+            out.append(
+                (
+                    "2 re-run",
+                    f"{label}: plain re-run, nothing changed (1 run)",
+                    _s(o.get("unchanged_rerun_s")),
+                    _s(n.get("unchanged_rerun_s")),
+                    "—",
+                    "info",
+                )
+            )
+        for key, what in (
+            ("target_change_median_s", "target changed (new value each run)"),
+            ("below_toggle_median_s", "below-target toggle flipped"),
+        ):
             ov, nv = o.get(key), n.get(key)
-            out.append(("2 re-run", f"{label}: {what}, median of {o.get('reps', '?')}/{n.get('reps', '?')}", _s(ov) if "error" not in o else "ERROR", _s(nv) if "error" not in n else "ERROR",
-                        f"≤ {RERUN_TARGET_S} s", _le(ov, RERUN_TARGET_S, _s)))
+            out.append(
+                (
+                    "2 re-run",
+                    f"{label}: {what}, median of {o.get('reps', '?')}/{n.get('reps', '?')}",
+                    _s(ov) if "error" not in o else "ERROR",
+                    _s(nv) if "error" not in n else "ERROR",
+                    f"≤ {RERUN_TARGET_S} s",
+                    _le(ov, RERUN_TARGET_S, _s),
+                )
+            )
 
     ts = (r.get("version_check") or {}).get("two_servers") or {}
     if ts and "skipped" not in ts:
         from .version_check import PROPAGATION_TARGET_S, propagation_verdict
 
         shown = [x for x in (ts.get("b_s"), ts.get("a_s")) if x is not None]
-        out.append(("2 re-run", "new published version on a second app process (fresh session)",
-                    _s(max(shown)) if len(shown) == 2 else "never", "—", f"≤ {PROPAGATION_TARGET_S:g} s",
-                    propagation_verdict(ts)))
+        out.append(
+            (
+                "2 re-run",
+                "new published version on a second app process (fresh session)",
+                _s(max(shown)) if len(shown) == 2 else "never",
+                "—",
+                f"≤ {PROPAGATION_TARGET_S:g} s",
+                propagation_verdict(ts),
+            )
+        )
 
     tm = br.get("timing", {}) if isinstance(br, dict) else {}
     for name in ("desa_province", "desa_ketapang"):
@@ -94,11 +147,23 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             continue
         label = SCENARIO_LABEL[name]
         o, n = row.get("ours", {}), row.get("naive", {})
-        for key, what in (("warm_median_ms", f"repeat visit (Streamlit files cached), median of {br.get('reps')}"), ("cold_ms", "first visit (empty cache), 1 run")):
+        for key, what in (
+            ("warm_median_ms", f"repeat visit (Streamlit files cached), median of {br.get('reps')}"),
+            ("cold_ms", "first visit (empty cache), 1 run"),
+        ):
             ov, nv = o.get(key), n.get(key)
             ratio = (nv / ov) if (ov and nv) else None
             res = "n/a" if ratio is None else f"{'PASS' if ratio >= SPEEDUP_TARGET else 'FAIL'} ({ratio:.1f}× faster)"
-            out.append(("3 to polygons, 4 Mbit/s + 100 ms", f"{label}: {what}", _ms(ov), _ms(nv), f"ours ≥ {SPEEDUP_TARGET:g}× faster", res))
+            out.append(
+                (
+                    "3 to polygons, 4 Mbit/s + 100 ms",
+                    f"{label}: {what}",
+                    _ms(ov),
+                    _ms(nv),
+                    f"ours ≥ {SPEEDUP_TARGET:g}× faster",
+                    res,
+                )
+            )
     if isinstance(br, dict) and br.get("skipped"):
         out.append(("3 to polygons", "Chromium loads", "skipped", "skipped", "—", br["skipped"]))
 
@@ -108,22 +173,57 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         if not f:
             continue
         tgt = FIDELITY_TARGET_M if level == "desa" else None
-        out.append(("4 fidelity (UTM 49S)", f"{level}: Hausdorff display↔source, max (p99)", f"{_m(f['hausdorff_max_m'])} ({_m(f['hausdorff_p99_m'])})", "0 m (source)",
-                    f"≤ {tgt:g} m" if tgt else "—", (_le(f["hausdorff_max_m"], tgt, _m) + f", {f['areas_over_100m']} areas > 100 m") if tgt else f"{f['areas_over_100m']} areas > 100 m"))
+        out.append(
+            (
+                "4 fidelity (UTM 49S)",
+                f"{level}: Hausdorff display↔source, max (p99)",
+                f"{_m(f['hausdorff_max_m'])} ({_m(f['hausdorff_p99_m'])})",
+                "0 m (source)",
+                f"≤ {tgt:g} m" if tgt else "—",
+                (_le(f["hausdorff_max_m"], tgt, _m) + f", {f['areas_over_100m']} areas > 100 m")
+                if tgt
+                else f"{f['areas_over_100m']} areas > 100 m",
+            )
+        )
         ok = f["coverage_valid_display"] and f["overlap_m2_display"] == 0
-        out.append(("4 fidelity (UTM 49S)", f"{level}: overlaps between neighbours (pairs, m²); coverage_is_valid",
-                    f"{f['overlap_pairs_display']}, {f['overlap_m2_display']:,.0f} m²; {f['coverage_valid_display']}",
-                    f"{f['overlap_pairs_source']}, {f['overlap_m2_source']:,.0f} m²; {f['coverage_valid_source']}",
-                    "none introduced", "PASS" if ok else "FAIL"))
-        out.append(("4 fidelity (UTM 49S)", f"{level}: gaps (enclosed holes, m²); new holes vs source",
-                    f"{f['gap_holes_display']}, {f['gap_m2_display']:,.0f} m²; new {f['new_gap_parts_display']}, {f['new_gap_m2_display']:,.0f} m²",
-                    f"{f['gap_holes_source']}, {f['gap_m2_source']:,.0f} m²", "none introduced",
-                    "PASS" if f["new_gap_parts_display"] == 0 else f"FAIL ({f['new_gap_parts_display']} new, {f['new_gap_m2_display']:,.0f} m²)"))
+        out.append(
+            (
+                "4 fidelity (UTM 49S)",
+                f"{level}: overlaps between neighbours (pairs, m²); coverage_is_valid",
+                f"{f['overlap_pairs_display']}, {f['overlap_m2_display']:,.0f} m²; {f['coverage_valid_display']}",
+                f"{f['overlap_pairs_source']}, {f['overlap_m2_source']:,.0f} m²; {f['coverage_valid_source']}",
+                "none introduced",
+                "PASS" if ok else "FAIL",
+            )
+        )
+        out.append(
+            (
+                "4 fidelity (UTM 49S)",
+                f"{level}: gaps (enclosed holes, m²); new holes vs source",
+                f"{f['gap_holes_display']}, {f['gap_m2_display']:,.0f} m²; new {f['new_gap_parts_display']}, {f['new_gap_m2_display']:,.0f} m²",
+                f"{f['gap_holes_source']}, {f['gap_m2_source']:,.0f} m²",
+                "none introduced",
+                "PASS"
+                if f["new_gap_parts_display"] == 0
+                else f"FAIL ({f['new_gap_parts_display']} new, {f['new_gap_m2_display']:,.0f} m²)",
+            )
+        )
         if level == "desa":
-            out.append(("4 fidelity (UTM 49S)", "desa as shipped (1e-4° polylines): overlaps; new gaps",
-                        f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; {f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²"
-                        + (f"; {f['invalid_shipped']} rings pinched by the grid (repaired)" if "invalid_shipped" in f else ""),
-                        "—", "—", "info"))
+            out.append(
+                (
+                    "4 fidelity (UTM 49S)",
+                    "desa as shipped (1e-4° polylines): overlaps; new gaps",
+                    f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; {f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²"
+                    + (
+                        f"; {f['invalid_shipped']} rings pinched by the grid (repaired)"
+                        if "invalid_shipped" in f
+                        else ""
+                    ),
+                    "—",
+                    "—",
+                    "info",
+                )
+            )
     return out
 
 

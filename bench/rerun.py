@@ -128,7 +128,13 @@ def measure(reps: int = 5, naive_province_reps: int = 3) -> dict:
             prof = OUT / f"profile_rerun_{who}_{name}.txt"
             heavy = who == "naive" and kab is None
             try:
-                row[who] = measure_one(make, kab, profile_to=prof, reps=min(reps, naive_province_reps) if heavy else reps, unchanged=not heavy)
+                row[who] = measure_one(
+                    make,
+                    kab,
+                    profile_to=prof,
+                    reps=min(reps, naive_province_reps) if heavy else reps,
+                    unchanged=not heavy,
+                )
                 row[who]["profile"] = str(prof.relative_to(ROOT))
             except Exception as exc:  # report, keep going
                 import traceback

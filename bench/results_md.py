@@ -70,29 +70,39 @@ def findings(r: dict) -> list[str]:
     prof = ROOT / "bench" / "out" / "profile_rerun_ours_desa_province.txt"
     top = _profile_top(prof)
     if top:
-        out.append("Where our province desa page spends a target-change re-run (one extra, untimed target change under cProfile, script thread, project code only; "
-                   "profiling inflates the times):\n" + "\n".join(f"   - {t}" for t in top))
+        out.append(
+            "Where our province desa page spends a target-change re-run (one extra, untimed target change under cProfile, script thread, project code only; "
+            "profiling inflates the times):\n" + "\n".join(f"   - {t}" for t in top)
+        )
     tm = (r.get("browser") or {}).get("timing", {}) if isinstance(r.get("browser"), dict) else {}
     for name, row in tm.items():
         for who in ("ours", "naive"):
             w = (row.get(who) or {}).get("warm") or []
             if w and w[0].get("ms_map_frame") and w[0].get("ms"):
-                out.append(f"{report.SCENARIO_LABEL[name]}, {who}, repeat visit: the map message had arrived at "
-                           f"{w[0]['ms_map_frame'] / 1000:.2f} s, polygons drawn at {w[0]['ms'] / 1000:.2f} s.")
+                out.append(
+                    f"{report.SCENARIO_LABEL[name]}, {who}, repeat visit: the map message had arrived at "
+                    f"{w[0]['ms_map_frame'] / 1000:.2f} s, polygons drawn at {w[0]['ms'] / 1000:.2f} s."
+                )
     fid = r.get("fidelity", {})
     if fid.get("desa"):
         worst = ", ".join(f"{w['nama']} {w['kode']} {w['m']:.0f} m" for w in fid["desa"]["worst"])
         f = fid["desa"]
-        out.append(f"Desa furthest from source: {worst}. Vertices: source {f['vertices_source']:,}, display {f['vertices_display']:,}.")
+        out.append(
+            f"Desa furthest from source: {worst}. Vertices: source {f['vertices_source']:,}, display {f['vertices_display']:,}."
+        )
     for level in ("kabupaten", "kecamatan"):
         f = fid.get(level)
         if f:
-            out.append(f"{level}: display has {f['vertices_display']:,} vertices vs {f['vertices_source']:,} in the source; "
-                       f"worst {f['worst'][0]['nama']} {f['hausdorff_max_m']:.0f} m; the source itself overlaps by {f['overlap_m2_source'] / 1e6:.1f} km² "
-                       f"({f['overlap_pairs_source']} pairs), which cleaning resolves.")
+            out.append(
+                f"{level}: display has {f['vertices_display']:,} vertices vs {f['vertices_source']:,} in the source; "
+                f"worst {f['worst'][0]['nama']} {f['hausdorff_max_m']:.0f} m; the source itself overlaps by {f['overlap_m2_source'] / 1e6:.1f} km² "
+                f"({f['overlap_pairs_source']} pairs), which cleaning resolves."
+            )
     m = r.get("machine", {})
-    out.append(f"Load average (1/5/15 min) at start {' '.join(m.get('loadavg_start', []))}, at end {' '.join(m.get('loadavg_end', []))}: "
-               "other work shares this machine, so timings carry noise.")
+    out.append(
+        f"Load average (1/5/15 min) at start {' '.join(m.get('loadavg_start', []))}, at end {' '.join(m.get('loadavg_end', []))}: "
+        "other work shares this machine, so timings carry noise."
+    )
     for name, err in (r.get("errors") or {}).items():
         out.append(f"Step `{name}` failed: `{err.splitlines()[0]}` (traceback in bench/out/results.json).")
     return out
@@ -114,7 +124,7 @@ def _existing_hosting(path: Path) -> str | None:
     except OSError:
         return None
     if HOSTING_BEGIN in text and HOSTING_END in text:
-        return text[text.index(HOSTING_BEGIN): text.index(HOSTING_END) + len(HOSTING_END)]
+        return text[text.index(HOSTING_BEGIN) : text.index(HOSTING_END) + len(HOSTING_END)]
     return None
 
 

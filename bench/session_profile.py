@@ -58,10 +58,29 @@ def run(sessions: int = 10, url_path: str = "/desa?kab=61.04", root: Path = ROOT
     setup_env()
     port = free_port()
     out = OUT / f"profile_session_{name}.txt"
-    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               KALBAR_PROFILE_OUT=str(out), KALBAR_PROFILE_SKIP="1")
-    cmd = [sys.executable, "-c", LAUNCH, "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--browser.gatherUsageStats", "false"]
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        KALBAR_PROFILE_OUT=str(out),
+        KALBAR_PROFILE_SKIP="1",
+    )
+    cmd = [
+        sys.executable,
+        "-c",
+        LAUNCH,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log = open(OUT / f"profile_server_{name}.log", "w")
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -29,8 +29,10 @@ from .common import BENCH, ROOT
 
 START, END = "<!-- version-check:start -->", "<!-- version-check:end -->"
 PROPAGATION_TARGET_S = 5.0
-TWO_V1 = (b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n"
-          b"61.71,Kota Pontianak,2024,300000,150000\n")
+TWO_V1 = (
+    b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n"
+    b"61.71,Kota Pontianak,2024,300000,150000\n"
+)
 
 
 def _postgres() -> tuple[str | None, str]:
@@ -93,7 +95,7 @@ def _one(url: str, reps: int) -> dict:
     try:
         for i in range(reps):
             pair = ((0.0, with_check), (1e9, without))
-            for ttl, bucket in (pair if i % 2 else pair[::-1]):  # alternate which goes first: no order bias
+            for ttl, bucket in pair if i % 2 else pair[::-1]:  # alternate which goes first: no order bias
                 session.TOKEN_TTL_S = ttl
                 t0 = time.perf_counter()
                 at.run()
@@ -140,8 +142,11 @@ def two_servers(url: str) -> dict:
     store = open_store(url)
     env = {"KALBAR_DATABASE_URL": url}
     try:
-        with Server("vc_a", ROOT / "app.py", env=env) as a, Server("vc_b", ROOT / "app.py", env=env) as b, \
-                chromium() as browser:
+        with (
+            Server("vc_a", ROOT / "app.py", env=env) as a,
+            Server("vc_b", ROOT / "app.py", env=env) as b,
+            chromium() as browser,
+        ):
             for srv in (a, b):  # both up, on the sample
                 _seen_after(browser, srv.url, "Data contoh, bukan data resmi", 90)
             v1 = store.publish(TWO_V1, "jan.csv", "kabupaten", "bench").version
@@ -181,43 +186,55 @@ def measure(reps: int = 20) -> dict:
 
 
 def section(r: dict) -> str:
-    rows = ["| backend | change_token() median (p95) | re-run with the check | re-run without | difference |",
-            "|---|---|---|---|---|"]
+    rows = [
+        "| backend | change_token() median (p95) | re-run with the check | re-run without | difference |",
+        "|---|---|---|---|---|",
+    ]
     for name in ("sqlite", "postgresql"):
         x = r.get(name) or {}
         if "skipped" in x or not x:
             rows.append(f"| {name} | skipped: {x.get('skipped', '—')} | | | |")
             continue
         diff = x["rerun_with_check_s"] - x["rerun_without_check_s"]
-        rows.append(f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | {x['rerun_with_check_s']:.3f} s | "
-                    f"{x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |")
+        rows.append(
+            f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | {x['rerun_with_check_s']:.3f} s | "
+            f"{x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |"
+        )
     ts = r.get("two_servers") or {}
     if "skipped" in ts or not ts:
         two = f"skipped: {ts.get('skipped', '—')}"
     else:
-        two = (f"server B {_secs(ts['b_s'])}, server A {_secs(ts['a_s'])} after the publish (target ≤ "
-               f"{PROPAGATION_TARGET_S:g} s): {propagation_verdict(ts)}")
-    load = " ".join(f"{v:.2f}" for v in r.get("load_start", ())) + " → " + " ".join(f"{v:.2f}" for v in r.get("load_end", ()))
+        two = (
+            f"server B {_secs(ts['b_s'])}, server A {_secs(ts['a_s'])} after the publish (target ≤ "
+            f"{PROPAGATION_TARGET_S:g} s): {propagation_verdict(ts)}"
+        )
+    load = (
+        " ".join(f"{v:.2f}" for v in r.get("load_start", ()))
+        + " → "
+        + " ".join(f"{v:.2f}" for v in r.get("load_end", ()))
+    )
     reps = (r.get("sqlite") or {}).get("reruns", "?")
-    return "\n".join([
-        START,
-        "## Version check per re-run (published data)",
-        "",
-        "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
-        "`ui/session.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
-        f"table, AppTest, {reps} re-runs each, alternating with/without the check, each first in every other pair (medians); `python -m bench.version_check`.",
-        "",
-        *rows,
-        "",
-        "The query (first column) is what the check costs a re-run; the two re-run medians differ by no more than "
-        "their run-to-run noise on this shared machine.",
-        "",
-        f"A new version on two app processes (one PostgreSQL, fresh Chromium sessions): {two}.",
-        "",
-        f"Load average (1/5/15 min) {load}.",
-        END,
-        "",
-    ])
+    return "\n".join(
+        [
+            START,
+            "## Version check per re-run (published data)",
+            "",
+            "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
+            "`ui/session.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
+            f"table, AppTest, {reps} re-runs each, alternating with/without the check, each first in every other pair (medians); `python -m bench.version_check`.",
+            "",
+            *rows,
+            "",
+            "The query (first column) is what the check costs a re-run; the two re-run medians differ by no more than "
+            "their run-to-run noise on this shared machine.",
+            "",
+            f"A new version on two app processes (one PostgreSQL, fresh Chromium sessions): {two}.",
+            "",
+            f"Load average (1/5/15 min) {load}.",
+            END,
+            "",
+        ]
+    )
 
 
 def _secs(x: float | None) -> str:

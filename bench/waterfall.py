@@ -51,8 +51,12 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
                 return (ts - t0["ts"]) * 1000
 
             def will(ev):
-                reqs[ev["requestId"]] = {"url": ev["request"]["url"], "start": rel(ev["timestamp"]), "type": ev.get("type"),
-                                         "initiator": (ev.get("initiator") or {}).get("type")}
+                reqs[ev["requestId"]] = {
+                    "url": ev["request"]["url"],
+                    "start": rel(ev["timestamp"]),
+                    "type": ev.get("type"),
+                    "initiator": (ev.get("initiator") or {}).get("type"),
+                }
 
             def resp(ev):
                 r = reqs.get(ev["requestId"])
@@ -60,7 +64,9 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
                     r["ttfb"] = rel(ev["timestamp"])
                     r["status"] = ev["response"].get("status")
                     r["proto"] = ev["response"].get("protocol")
-                    r["enc"] = (ev["response"].get("headers") or {}).get("content-encoding") or (ev["response"].get("headers") or {}).get("Content-Encoding")
+                    r["enc"] = (ev["response"].get("headers") or {}).get("content-encoding") or (
+                        ev["response"].get("headers") or {}
+                    ).get("Content-Encoding")
 
             def fin(ev):
                 r = reqs.get(ev["requestId"])
@@ -89,7 +95,11 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
                     page.wait_for_timeout(20)
                     continue
                 try:
-                    done = float(frame.wait_for_function(browser.WAIT_JS, arg=expected, polling="raf", timeout=60000).json_value())
+                    done = float(
+                        frame.wait_for_function(
+                            browser.WAIT_JS, arg=expected, polling="raf", timeout=60000
+                        ).json_value()
+                    )
                 except Exception:
                     page.wait_for_timeout(20)
             page.wait_for_timeout(1500)
@@ -101,15 +111,23 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
     for r in rows:
         total += r.get("bytes", 0)
         url = r["url"].split("://", 1)[-1].split("/", 1)[-1][:70]
-        log(f"{r['start']:7.0f} {r.get('ttfb', float('nan')):7.0f} {r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
-            f"{str(r.get('enc') or ''):3.3s} {str(r.get('type') or '')[:10]:10s} /{url}")
+        log(
+            f"{r['start']:7.0f} {r.get('ttfb', float('nan')):7.0f} {r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
+            f"{str(r.get('enc') or ''):3.3s} {str(r.get('type') or '')[:10]:10s} /{url}"
+        )
     rec = [f for f in frames if f[2] == "recv"]
-    log(f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,} chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms" if rec else "no websocket frames")
+    log(
+        f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,} chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms"
+        if rec
+        else "no websocket frames"
+    )
     for f in frames[:60]:
         log(f"   ws {f[2]} {f[0]:7.0f} ms {f[1]:9,d}")
     nav_offset = None
     polygons_ms = None if done is None else done - wall0
-    log(f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)")
+    log(
+        f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)"
+    )
     return {"requests": rows, "frames": frames, "polygons_ms": polygons_ms, "nav_offset": nav_offset}
 
 

@@ -1,11 +1,11 @@
 """python -m deploy {serve|nginx-site|static|warm} ...
 
-  serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
-  nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
-              [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
-  static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
-                                      component's to DEST/component, with .gz/.br copies
-  warm        --port P [--path /desa?kab=61.04]   open one session on an app process (fills its caches)
+serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
+nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
+            [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
+static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
+                                    component's to DEST/component, with .gz/.br copies
+warm        --port P [--path /desa?kab=61.04]   open one session on an app process (fills its caches)
 """
 
 from __future__ import annotations
@@ -26,10 +26,12 @@ def _serve(args) -> int:
     secrets = nginxconf.ROOT / ".streamlit" / "secrets.toml"
     has_secret = secrets.is_file() and "[connections.peta]" in secrets.read_text(encoding="utf-8", errors="replace")
     if args.replicas > 1 and not os.environ.get("KALBAR_DATABASE_URL") and not has_secret:
-        print("!! KALBAR_DATABASE_URL is not set: each process keeps its own published data. Data published in one\n"
-              "   process is not seen by the others; with more than one replica use the PostgreSQL store\n"
-              "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). / Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
-              flush=True)
+        print(
+            "!! KALBAR_DATABASE_URL is not set: each process keeps its own published data. Data published in one\n"
+            "   process is not seen by the others; with more than one replica use the PostgreSQL store\n"
+            "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). / Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
+            flush=True,
+        )
     stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header, tls=args.tls)
     stop = {"now": False}
 
@@ -42,12 +44,18 @@ def _serve(args) -> int:
     print(f"==> starting {args.replicas} app process(es) and nginx on {stack.url} …", flush=True)
     try:
         stack.start(warm_path=None if args.no_warm else "/desa?kab=61.04")
-        print(f"==> ready: {stack.url}  (app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
-              f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything)", flush=True)
+        print(
+            f"==> ready: {stack.url}  (app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
+            f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything)",
+            flush=True,
+        )
         while not stop["now"]:
             dead = [i for i, p in enumerate(stack.apps) if p.poll() is not None]
             if dead or (stack.nginx and stack.nginx.poll() is not None):
-                print(f"!! a process exited (apps {dead}, nginx {stack.nginx.poll() if stack.nginx else None}); stopping", flush=True)
+                print(
+                    f"!! a process exited (apps {dead}, nginx {stack.nginx.poll() if stack.nginx else None}); stopping",
+                    flush=True,
+                )
                 return 1
             time.sleep(0.5)
     except RuntimeError as exc:
@@ -64,11 +72,20 @@ def _serve(args) -> int:
 
 
 def _nginx_site(args) -> int:
-    ports = [int(p) for p in args.ports.split(",")] if args.ports else [args.first_port + i for i in range(args.replicas)]
+    ports = (
+        [int(p) for p in args.ports.split(",")] if args.ports else [args.first_port + i for i in range(args.replicas)]
+    )
     found = nginxconf.brotli_modules()
     brotli = {"auto": found, "on": (True, True), "off": (False, False)}[args.brotli]
-    opts = nginxconf.SiteOptions(ports=ports, static_root=Path(args.static_root), listen=args.listen, server_name=args.server_name,
-                                 brotli=brotli[0], brotli_static=brotli[1], app_static=Path(args.app_static))
+    opts = nginxconf.SiteOptions(
+        ports=ports,
+        static_root=Path(args.static_root),
+        listen=args.listen,
+        server_name=args.server_name,
+        brotli=brotli[0],
+        brotli_static=brotli[1],
+        app_static=Path(args.app_static),
+    )
     sys.stdout.write(nginxconf.render_site(opts))
     return 0
 
@@ -76,7 +93,9 @@ def _nginx_site(args) -> int:
 def _warm(args) -> int:
     deadline = time.time() + args.timeout
     while True:  # the process may still be starting (systemd ExecStartPost)
-        s = asyncio.run(warm.one_session(warm.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout))
+        s = asyncio.run(
+            warm.one_session(warm.Target.parse(f"http://127.0.0.1:{args.port}{args.path}"), timeout=args.timeout)
+        )
         if s.ok or time.time() > deadline:
             break
         time.sleep(1)
@@ -85,7 +104,9 @@ def _warm(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m deploy", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m deploy", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
     s.add_argument("--replicas", type=int, default=2)
@@ -99,9 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--ports", help="comma list; overrides --replicas/--first-port")
     n.add_argument("--server-name", default="_")
     n.add_argument("--listen", default="80")
-    n.add_argument("--static-root", default="/var/lib/kalbar/www", help="where `python -m deploy static` put Streamlit's files")
+    n.add_argument(
+        "--static-root", default="/var/lib/kalbar/www", help="where `python -m deploy static` put Streamlit's files"
+    )
     n.add_argument("--app-static", default="/opt/kalbar/app/static", help="the project's static folder (Leaflet)")
-    n.add_argument("--brotli", choices=("auto", "on", "off"), default="auto", help="auto: when Debian's brotli modules are installed")
+    n.add_argument(
+        "--brotli",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="auto: when Debian's brotli modules are installed",
+    )
     st = sub.add_parser("static")
     st.add_argument("dest", type=Path)
     w = sub.add_parser("warm")

@@ -25,8 +25,18 @@ from fontTools.ttLib import TTFont
 
 ICON_FONT = "MaterialSymbols-Rounded.*.woff2"
 TEXT_FONTS = ("SourceSansVF-Upright.ttf.*.woff2", "SourceSansVF-Italic.ttf.*.woff2")
-TEXT_RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF),
-               (0x2200, 0x22FF), (0x25A0, 0x25FF), (0xFB00, 0xFB06), (0xFFFD, 0xFFFD))
+TEXT_RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0x17F),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+    (0x25A0, 0x25FF),
+    (0xFB00, 0xFB06),
+    (0xFFFD, 0xFFFD),
+)
 VERSION = "1"  # bump when the rules above change: the static copy is rebuilt
 PROJECT_DIRS = ("app.py", "screens", "ui", "geo")
 _MATERIAL = re.compile(r":material/([a-z0-9_]+):")
@@ -38,7 +48,7 @@ def project_icons(root: Path) -> set[str]:
     names: set[str] = set()
     for entry in PROJECT_DIRS:
         p = root / entry
-        for f in ([p] if p.is_file() else sorted(p.rglob("*.py")) if p.is_dir() else []):
+        for f in [p] if p.is_file() else sorted(p.rglob("*.py")) if p.is_dir() else []:
             names |= set(_MATERIAL.findall(f.read_text(encoding="utf-8", errors="replace")))
     return names
 
@@ -102,7 +112,9 @@ def slim_icon_font(path: Path, wanted: set[str]) -> dict:
     rev = {g: chr(c) for c, g in font.getBestCmap().items()}
     for st in _ligature_subtables(font):  # drop the other ligatures, or the subsetter's closure keeps them all
         for first in list(st.ligatures):
-            kept = [lig for lig in st.ligatures[first] if "".join(rev.get(g, "\0") for g in (first, *lig.Component)) in keep]
+            kept = [
+                lig for lig in st.ligatures[first] if "".join(rev.get(g, "\0") for g in (first, *lig.Component)) in keep
+            ]
             if kept:
                 st.ligatures[first] = kept
             else:
@@ -143,6 +155,8 @@ def slim(static: Path, root: Path, log=print) -> list[dict]:
         for path in sorted(media.glob(pattern)):
             done.append(slim_text_font(path))
     for d in done:
-        log(f"   font {d['file']}: {d['bytes_before'] / 1e3:.0f} KB -> {d['bytes_after'] / 1e3:.0f} KB"
-            + (f" ({d['icons']} of {d['of']} icons)" if "icons" in d else f" ({d['chars']} characters)"))
+        log(
+            f"   font {d['file']}: {d['bytes_before'] / 1e3:.0f} KB -> {d['bytes_after'] / 1e3:.0f} KB"
+            + (f" ({d['icons']} of {d['of']} icons)" if "icons" in d else f" ({d['chars']} characters)")
+        )
     return done

@@ -99,7 +99,10 @@ def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str
     for url, build in staticfiles.component_dirs().items():
         for f in sorted((build / "static" / "js").glob("main.*.js")):
             files.append((f"/component/{url}/static/js/{f.name}", "preload", "script"))
-    files += [(f"{app_static_url}/leaflet.js", "preload", "script"), (f"{app_static_url}/leaflet.css", "preload", "style")]
+    files += [
+        (f"{app_static_url}/leaflet.js", "preload", "script"),
+        (f"{app_static_url}/leaflet.css", "preload", "style"),
+    ]
     return files
 
 
@@ -111,10 +114,12 @@ def head_script(files: list[tuple[str, str, str]] | None = None) -> str:
     The map's files are asked for while the websocket connects. No '$' or "'" (nginx string)."""
     files = preload_files() if files is None else files
     items = ",".join("[" + ",".join(json.dumps(x) for x in f) + "]" for f in files)
-    script = ('window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
-              'HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});'
-              'document.addEventListener("DOMContentLoaded",function(){[' + items + '].forEach(function(f){'
-              'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})})')
+    script = (
+        'window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
+        "HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});"
+        'document.addEventListener("DOMContentLoaded",function(){[' + items + "].forEach(function(f){"
+        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})})'
+    )
     if "$" in script or "'" in script:
         raise ValueError("head script cannot go into an nginx string")
     return script
@@ -140,13 +145,28 @@ def render_site(opts: SiteOptions) -> str:
         "@@ROUTE_KNOWN_MAP@@": _indent([f'"r{i}" 1;' for i, _ in enumerate(opts.ports)], 4),
         # the last address: after a failed try $upstream_addr lists every process tried ("a, b",
         # or "a : b" across upstream groups after error_page)
-        "@@ROUTE_ADDR_MAP@@": _indent([f'"~(^| )127\\.0\\.0\\.1:{p}$" "{ROUTE_COOKIE}=r{i}; Path=/; HttpOnly; SameSite=Lax";'
-                                       for i, p in enumerate(opts.ports)], 4),
-        "@@ROUTE_UPSTREAMS@@": "\n".join(f"upstream kalbar_r{i} {{\n    server 127.0.0.1:{p};\n    keepalive 8;\n}}"
-                                         for i, p in enumerate(opts.ports)),
+        "@@ROUTE_ADDR_MAP@@": _indent(
+            [
+                f'"~(^| )127\\.0\\.0\\.1:{p}$" "{ROUTE_COOKIE}=r{i}; Path=/; HttpOnly; SameSite=Lax";'
+                for i, p in enumerate(opts.ports)
+            ],
+            4,
+        ),
+        "@@ROUTE_UPSTREAMS@@": "\n".join(
+            f"upstream kalbar_r{i} {{\n    server 127.0.0.1:{p};\n    keepalive 8;\n}}"
+            for i, p in enumerate(opts.ports)
+        ),
         "@@LISTEN@@": opts.listen + (" ssl http2" if opts.tls_cert else ""),
-        "@@TLS@@": _indent([f"ssl_certificate {opts.tls_cert};", f"ssl_certificate_key {opts.tls_key};",
-                            "ssl_protocols TLSv1.2 TLSv1.3;"] if opts.tls_cert else [], 4),
+        "@@TLS@@": _indent(
+            [
+                f"ssl_certificate {opts.tls_cert};",
+                f"ssl_certificate_key {opts.tls_key};",
+                "ssl_protocols TLSv1.2 TLSv1.3;",
+            ]
+            if opts.tls_cert
+            else [],
+            4,
+        ),
         "@@SERVER_NAME@@": opts.server_name,
         "@@HEAD_SCRIPT@@": head_script(),
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
@@ -155,7 +175,9 @@ def render_site(opts: SiteOptions) -> str:
         "@@APP_STATIC@@": str(opts.app_static),
         "@@SECURITY_HEADERS@@": _indent([f'add_header {k} "{v}" always;' for k, v in SECURITY_HEADERS]),
         "@@PROXY_HEADERS@@": _indent([f"proxy_set_header {k} {v};" for k, v in PROXY_HEADERS]),
-        "@@REPLICA_HEADER@@": _indent(["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []),
+        "@@REPLICA_HEADER@@": _indent(
+            ["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []
+        ),
     }
     for key, value in subs.items():
         if not value:  # an empty placeholder leaves no blank line
@@ -176,7 +198,11 @@ def render_main(prefix: Path, brotli: bool, brotli_static: bool, workers: int = 
         modules.append(f"load_module {MODULES_DIR / BROTLI_STATIC};")
     user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""  # as root, workers would otherwise run as nobody
     text = MAIN_TEMPLATE.read_text(encoding="utf-8")
-    for key, value in {"@@USER@@": user, "@@WORKERS@@": str(workers), "@@PREFIX@@": str(prefix),
-                       "@@LOAD_MODULES@@": "\n".join(modules)}.items():
+    for key, value in {
+        "@@USER@@": user,
+        "@@WORKERS@@": str(workers),
+        "@@PREFIX@@": str(prefix),
+        "@@LOAD_MODULES@@": "\n".join(modules),
+    }.items():
         text = text.replace(key, value)
     return text

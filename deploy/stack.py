@@ -27,8 +27,18 @@ from .warm import Target, one_session
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-STREAMLIT_FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-                   "--server.runOnSave", "false", "--browser.gatherUsageStats", "false"]
+STREAMLIT_FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.address",
+    "127.0.0.1",
+    "--server.fileWatcherType",
+    "none",
+    "--server.runOnSave",
+    "false",
+    "--browser.gatherUsageStats",
+    "false",
+]
 
 
 def free_port() -> int:
@@ -67,10 +77,21 @@ class Stack:
     ``replicas=0`` starts nginx only, in front of ``app_ports`` (processes started elsewhere).
     """
 
-    def __init__(self, replicas: int = 2, port: int | None = None, app_root: Path = ROOT, name: str = "serve",
-                 python: str = sys.executable, env: dict | None = None, replica_header: bool = True,
-                 run_dir: Path = RUN_DIR, log=print, app_ports: list[int] | None = None, static_root: Path | None = None,
-                 tls: bool = False):
+    def __init__(
+        self,
+        replicas: int = 2,
+        port: int | None = None,
+        app_root: Path = ROOT,
+        name: str = "serve",
+        python: str = sys.executable,
+        env: dict | None = None,
+        replica_header: bool = True,
+        run_dir: Path = RUN_DIR,
+        log=print,
+        app_ports: list[int] | None = None,
+        static_root: Path | None = None,
+        tls: bool = False,
+    ):
         self.replicas, self.app_root, self.name, self.python = replicas, Path(app_root), name, python
         self.port = port or free_port()
         self.prefix = run_dir / name
@@ -92,9 +113,28 @@ class Stack:
         """A throw-away certificate for 127.0.0.1 (HTTPS and HTTP/2 as on a server, for the bench)."""
         cert, key = self.prefix / "tls.crt", self.prefix / "tls.key"
         if not cert.is_file():
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "7", "-subj", "/CN=127.0.0.1",
-                            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "7",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(cert),
+                ],
+                check=True,
+                capture_output=True,
+            )
         return cert, key
 
     def spki_pin(self) -> str | None:
@@ -104,8 +144,12 @@ class Stack:
         if not self.tls:
             return None
         cert, _ = self._self_signed()
-        pub = subprocess.run(["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True).stdout
-        der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True, capture_output=True).stdout
+        pub = subprocess.run(
+            ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True
+        ).stdout
+        der = subprocess.run(
+            ["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True, capture_output=True
+        ).stdout
         return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
     @property
@@ -134,36 +178,72 @@ class Stack:
             port = free_port()
             log = open(self.prefix / f"app_{i}.log", "w")
             self._logs.append(log)
-            proc = subprocess.Popen([self.python, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *STREAMLIT_FLAGS],
-                                    cwd=self.app_root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                [self.python, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *STREAMLIT_FLAGS],
+                cwd=self.app_root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             self.apps.append(proc)
             self.app_ports.append(port)
         brotli, brotli_static = nginxconf.brotli_modules()
         cert, key = self._self_signed() if self.tls else (None, None)
-        site = nginxconf.SiteOptions(ports=self.app_ports, static_root=self.static_root, listen=f"127.0.0.1:{self.port}",
-                                     server_name="localhost", brotli=brotli, brotli_static=brotli_static, replica_header=self.replica_header,
-                                     tls_cert=cert, tls_key=key)
+        site = nginxconf.SiteOptions(
+            ports=self.app_ports,
+            static_root=self.static_root,
+            listen=f"127.0.0.1:{self.port}",
+            server_name="localhost",
+            brotli=brotli,
+            brotli_static=brotli_static,
+            replica_header=self.replica_header,
+            tls_cert=cert,
+            tls_key=key,
+        )
         (self.prefix / "site.conf").write_text(nginxconf.render_site(site), encoding="utf-8")
-        (self.prefix / "nginx.conf").write_text(nginxconf.render_main(self.prefix, brotli, brotli_static), encoding="utf-8")
-        args = [NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"), "-e", str(self.prefix / "error.log")]
+        (self.prefix / "nginx.conf").write_text(
+            nginxconf.render_main(self.prefix, brotli, brotli_static), encoding="utf-8"
+        )
+        args = [
+            NGINX,
+            "-p",
+            str(self.prefix),
+            "-c",
+            str(self.prefix / "nginx.conf"),
+            "-e",
+            str(self.prefix / "error.log"),
+        ]
         check = subprocess.run([*args, "-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed: {check.stderr.strip()}")
         nlog = open(self.prefix / "nginx.out", "w")
         self._logs.append(nlog)
-        self.nginx = subprocess.Popen([*args, "-g", "daemon off;"], stdout=nlog, stderr=subprocess.STDOUT, start_new_session=True)
+        self.nginx = subprocess.Popen(
+            [*args, "-g", "daemon off;"], stdout=nlog, stderr=subprocess.STDOUT, start_new_session=True
+        )
         for i, (port, proc) in enumerate(zip(self.app_ports[: len(self.apps)], self.apps)):
-            wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout, proc, f"app process {i} (log {self.prefix / f'app_{i}.log'})")
+            wait_http(
+                f"http://127.0.0.1:{port}/_stcore/health",
+                timeout,
+                proc,
+                f"app process {i} (log {self.prefix / f'app_{i}.log'})",
+            )
         wait_http(self.url + "/healthz", 30, self.nginx, f"nginx (log {self.prefix / 'error.log'})")
         if warm_path:
             self.warm(warm_path)
-        (self.prefix / "serve.json").write_text(json.dumps({"url": self.url, "pids": self.pids, "app_ports": self.app_ports}, indent=1))
+        (self.prefix / "serve.json").write_text(
+            json.dumps({"url": self.url, "pids": self.pids, "app_ports": self.app_ports}, indent=1)
+        )
 
     def warm(self, path: str) -> None:
         """One session per process, straight to its port: the boundary data and caches are loaded
         before the first viewer arrives (what the systemd unit's ExecStartPost does on a server)."""
+
         async def all_() -> list:
-            return await asyncio.gather(*(one_session(Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports))
+            return await asyncio.gather(
+                *(one_session(Target.parse(f"http://127.0.0.1:{p}{path}"), timeout=180) for p in self.app_ports)
+            )
 
         for port, s in zip(self.app_ports, asyncio.run(all_())):
             if not s.ok:

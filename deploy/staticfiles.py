@@ -41,7 +41,9 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
     """
     source = source or streamlit_static_dir()
     files = sorted(p for p in source.rglob("*") if p.is_file())
-    stamp_value = hashlib.sha256("\n".join(f"{p.relative_to(source)}:{p.stat().st_size}" for p in files).encode()).hexdigest()
+    stamp_value = hashlib.sha256(
+        "\n".join(f"{p.relative_to(source)}:{p.stat().st_size}" for p in files).encode()
+    ).hexdigest()
     brotli = _brotli_cli()
     stamp = dest / ".kalbar-static"
     slim_fonts = (source / "media").is_dir() and (source / "js").is_dir()  # Streamlit's folder (not a component's)
@@ -51,6 +53,7 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
+
     def one(src: Path) -> tuple[int, int, int]:
         out = dest / src.relative_to(source)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +75,10 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
         fonts.slim(dest, ROOT, log=log)
     raw, gz, br = (sum(s[i] for s in sizes) for i in range(3))
     stamp.write_text(wanted)
-    log(f"   static files: {len(files)} to {dest}; compressible {raw / 1e6:.1f} MB -> gzip {gz / 1e6:.1f} MB" + (f", brotli {br / 1e6:.1f} MB" if brotli else ""))
+    log(
+        f"   static files: {len(files)} to {dest}; compressible {raw / 1e6:.1f} MB -> gzip {gz / 1e6:.1f} MB"
+        + (f", brotli {br / 1e6:.1f} MB" if brotli else "")
+    )
     return {"dest": str(dest), "files": len(files), "raw": raw, "gz": gz, "br": br}
 
 

@@ -65,11 +65,19 @@ class Target:
         return self.path.strip("/").split("/")[-1] if self.path.strip("/") else ""
 
 
-async def http_get(host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict[str, list[str]], bytes]:
+async def http_get(
+    host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, dict[str, list[str]], bytes]:
     """A plain HTTP/1.1 GET (Connection: close): status, headers (lower-case names, all values), body."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     try:
-        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close", "Accept: text/html", "User-Agent: kalbar-load"]
+        lines = [
+            f"GET {path} HTTP/1.1",
+            f"Host: {host}:{port}",
+            "Connection: close",
+            "Accept: text/html",
+            "User-Agent: kalbar-load",
+        ]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         await writer.drain()
@@ -94,16 +102,27 @@ def rerun_message(target: Target) -> bytes:
             widget_states=WidgetStates(),
             page_script_hash="",
             page_name=target.page_name,
-            context_info=ContextInfo(timezone="Asia/Pontianak", timezone_offset=-420, locale="id-ID",
-                                     url=target.origin + target.path + (f"?{target.query}" if target.query else ""),
-                                     is_embedded=False, color_scheme="light"),
+            context_info=ContextInfo(
+                timezone="Asia/Pontianak",
+                timezone_offset=-420,
+                locale="id-ID",
+                url=target.origin + target.path + (f"?{target.query}" if target.query else ""),
+                is_embedded=False,
+                color_scheme="light",
+            ),
         )
     )
     return msg.SerializeToString()
 
 
-async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Event | None = None,
-                      cookie: str | None = None, on_ran=None, replica_header: str = "x-kalbar-replica") -> Session:
+async def one_session(
+    target: Target,
+    timeout: float = 120.0,
+    hold: asyncio.Event | None = None,
+    cookie: str | None = None,
+    on_ran=None,
+    replica_header: str = "x-kalbar-replica",
+) -> Session:
     """Open one new session; with ``hold`` keep the websocket open until the event is set.
 
     ``on_ran`` is called once the script finished or the session failed (before holding).
@@ -112,7 +131,9 @@ async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Even
     t0 = time.perf_counter()
     try:
         headers = {"Cookie": cookie} if cookie else {}
-        status, head, _ = await http_get(target.host, target.port, target.path + (f"?{target.query}" if target.query else ""), headers, timeout)
+        status, head, _ = await http_get(
+            target.host, target.port, target.path + (f"?{target.query}" if target.query else ""), headers, timeout
+        )
         s.get_s = time.perf_counter() - t0
         if status != 200:
             raise RuntimeError(f"GET page: HTTP {status}")
@@ -129,8 +150,13 @@ async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Even
         t1 = time.perf_counter()
         extra = {"Origin": target.origin, **({"Cookie": cookie_header} if cookie_header else {})}
         async with websockets.connect(
-            f"ws://{target.host}:{target.port}/_stcore/stream", subprotocols=protocols, additional_headers=extra,
-            max_size=None, open_timeout=timeout, ping_interval=None, user_agent_header="kalbar-load",
+            f"ws://{target.host}:{target.port}/_stcore/stream",
+            subprotocols=protocols,
+            additional_headers=extra,
+            max_size=None,
+            open_timeout=timeout,
+            ping_interval=None,
+            user_agent_header="kalbar-load",
         ) as ws:
             s.ws_replica = ws.response.headers.get(replica_header, "") if ws.response else ""
             await ws.send(rerun_message(target))
@@ -147,7 +173,11 @@ async def one_session(target: Target, timeout: float = 120.0, hold: asyncio.Even
                 kind = fm.WhichOneof("type")
                 if kind == "page_not_found":
                     raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
-                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element" and fm.delta.new_element.WhichOneof("type") == "exception":
+                if (
+                    kind == "delta"
+                    and fm.delta.WhichOneof("type") == "new_element"
+                    and fm.delta.new_element.WhichOneof("type") == "exception"
+                ):
                     exc = fm.delta.new_element.exception
                     raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
                 if kind == "script_finished":

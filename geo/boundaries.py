@@ -145,7 +145,9 @@ class BuildSummary:
     cache: Path
 
 
-def build_cache(source: str | os.PathLike[str] | None = None, target: Path | None = None, progress: Progress = print) -> BuildSummary:
+def build_cache(
+    source: str | os.PathLike[str] | None = None, target: Path | None = None, progress: Progress = print
+) -> BuildSummary:
     """Obtain, verify, convert and write every level; the cache is swapped in only when complete."""
     target = target or cache_dir()
     upstream = load_upstream()
@@ -225,7 +227,11 @@ def load(level: str, cache: str | None = None) -> gpd.GeoDataFrame:
             "Jalankan / run: python -m geo fetch --source <folder>  (atau/or set KALBAR_BOUNDARY_SOURCE)"
         )
     gdf = gpd.read_parquet(path)
-    gdf["display"] = gpd.GeoSeries.from_wkb(gdf["display"], crs=CRS) if not isinstance(gdf["display"].dtype, gpd.array.GeometryDtype) else gdf["display"]
+    gdf["display"] = (
+        gpd.GeoSeries.from_wkb(gdf["display"], crs=CRS)
+        if not isinstance(gdf["display"].dtype, gpd.array.GeometryDtype)
+        else gdf["display"]
+    )
     return gdf
 
 

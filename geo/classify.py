@@ -19,7 +19,9 @@ NUMERIC = ["tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran"]
 AREA_COLUMNS = ["kode", "nama", "jenis", "kode_kab", "kode_kec", "nama_kab", "nama_kec"]
 
 
-def gap_people(target_pct: np.ndarray | float, tenaga_kerja: np.ndarray | float, peserta: np.ndarray | float) -> np.ndarray:
+def gap_people(
+    target_pct: np.ndarray | float, tenaga_kerja: np.ndarray | float, peserta: np.ndarray | float
+) -> np.ndarray:
     """People still to enrol; rounding guards against 50.24/100*1000 = 502.40000000000003-style noise."""
     needed = np.ceil(np.round(np.asarray(target_pct, dtype=float) * np.asarray(tenaga_kerja, dtype=float) / 100.0, 6))
     return np.maximum(needed - np.asarray(peserta, dtype=float), 0)
@@ -103,7 +105,9 @@ def totals(classified: pd.DataFrame, target: float | None = DEFAULT_TARGET) -> T
         below=int((classified["status"] == BELOW).sum()),
         tenaga_kerja=tk,
         peserta_aktif=ps,
-        bantuan=float(data["penerima_bantuan_iuran"].sum(min_count=1)) if "penerima_bantuan_iuran" in data else float("nan"),
+        bantuan=float(data["penerima_bantuan_iuran"].sum(min_count=1))
+        if "penerima_bantuan_iuran" in data
+        else float("nan"),
         coverage=cov,
         target=tgt,
         gap_to_target=float(gap_people(tgt, tk, ps)),
@@ -111,7 +115,9 @@ def totals(classified: pd.DataFrame, target: float | None = DEFAULT_TARGET) -> T
     )
 
 
-def aggregate(classified: pd.DataFrame, parents: gpd.GeoDataFrame | pd.DataFrame, key: str, target: float = DEFAULT_TARGET) -> pd.DataFrame:
+def aggregate(
+    classified: pd.DataFrame, parents: gpd.GeoDataFrame | pd.DataFrame, key: str, target: float = DEFAULT_TARGET
+) -> pd.DataFrame:
     """Roll lower-level figures up to ``parents`` (joined on ``key``: kode_kec or kode_kab).
 
     Parent target = workers-weighted mean of the children's effective targets, so per-row targets carry up.

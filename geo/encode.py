@@ -67,11 +67,13 @@ def decode_ring(text: str, precision: float = PRECISION) -> list[tuple[float, fl
     return [tuple(p) for p in pts]
 
 
-JS_DECODER = ("""
+JS_DECODER = (
+    """
 function pjkDecodeRing(s){var pts=[],i=0,lat=0,lng=0;while(i<s.length){var b,sh=0,r=0;
 do{b=s.charCodeAt(i++)-63;r|=(b&31)<<sh;sh+=5;}while(b>=32);lat+=(r&1)?~(r>>1):(r>>1);
 sh=0;r=0;do{b=s.charCodeAt(i++)-63;r|=(b&31)<<sh;sh+=5;}while(b>=32);lng+=(r&1)?~(r>>1):(r>>1);
 pts.push([lng/PRECISION,lat/PRECISION]);}if(pts.length){pts.push(pts[0]);}return pts;}
 function pjkGeometry(g){var polys=g.map(function(p){return p.map(pjkDecodeRing);});
 return polys.length===1?{type:"Polygon",coordinates:polys[0]}:{type:"MultiPolygon",coordinates:polys};}
-""").replace("PRECISION", str(int(PRECISION)))
+"""
+).replace("PRECISION", str(int(PRECISION)))

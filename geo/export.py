@@ -50,7 +50,9 @@ def to_csv(df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: l
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: list[str] | None = None, sheet: str = "Data") -> bytes:
+def to_xlsx(
+    df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: list[str] | None = None, sheet: str = "Data"
+) -> bytes:
     """Cells are written as values; openpyxl would treat a string starting with '=' as a formula, so neutralise first."""
     # openpyxl here, not at the top: a heavy import that only the XLSX download needs.
     from openpyxl import Workbook
@@ -70,7 +72,7 @@ def to_xlsx(df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: 
     for row in safe.itertuples(index=False):
         ws.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
     for col in ws.columns:
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in col[len(lines):])
+        width = max(len(str(c.value)) if c.value is not None else 0 for c in col[len(lines) :])
         ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 45)
     buf = io.BytesIO()
     wb.save(buf)

@@ -19,10 +19,27 @@ from .text import t
 
 STATUSES = ("matched", "unmatched", "ambiguous", "invalid", "duplicate")
 REPORT_COLUMNS = ["baris", "input", "status", "kode", "nama", "reason", "reason_code", "candidates"]
-MATCHED_COLUMNS = ["kode", "periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran", "baris"]
+MATCHED_COLUMNS = [
+    "kode",
+    "periode",
+    "tenaga_kerja",
+    "peserta_aktif",
+    "target_persen",
+    "penerima_bantuan_iuran",
+    "baris",
+]
 _PARENT = {"kecamatan": "kabupaten", "desa": "kecamatan"}
-_TOTAL_WORDS = {"jumlah", "total", "jumlah total", "grand total", "total keseluruhan", "kalimantan barat",
-                "provinsi kalimantan barat", "prov kalimantan barat", "kalbar"}
+_TOTAL_WORDS = {
+    "jumlah",
+    "total",
+    "jumlah total",
+    "grand total",
+    "total keseluruhan",
+    "kalimantan barat",
+    "provinsi kalimantan barat",
+    "prov kalimantan barat",
+    "kalbar",
+}
 
 
 @dataclass(frozen=True)
@@ -97,17 +114,34 @@ class Matcher:
     def __init__(self, level: str, areas: pd.DataFrame, aliases: Iterable[AliasRule] = ()) -> None:
         self.level = level
         parent = {"kabupaten": None, "kecamatan": "kode_kab", "desa": "kode_kec"}[level]
-        self.index = NameIndex.build(level, zip(areas["kode"], areas["nama"], areas["jenis"],
-                                                areas[parent] if parent else [None] * len(areas)))
+        self.index = NameIndex.build(
+            level, zip(areas["kode"], areas["nama"], areas["jenis"], areas[parent] if parent else [None] * len(areas))
+        )
         parents = [c for c in ("nama_kec", "nama_kab") if c in areas and level != "kabupaten"]
-        self.where = {k: ", ".join(str(v) for v in vals if isinstance(v, str) and v)
-                      for k, *vals in zip(areas["kode"], *(areas[c] for c in parents))} if parents else {}
+        self.where = (
+            {
+                k: ", ".join(str(v) for v in vals if isinstance(v, str) and v)
+                for k, *vals in zip(areas["kode"], *(areas[c] for c in parents))
+            }
+            if parents
+            else {}
+        )
         kab = areas[["kode_kab", "nama_kab"]].drop_duplicates("kode_kab") if level != "kabupaten" else None
-        self.kab = self.index if kab is None else NameIndex.build(
-            "kabupaten", ((k, n, _kab_kind(k), None) for k, n in zip(kab["kode_kab"], kab["nama_kab"])))
+        self.kab = (
+            self.index
+            if kab is None
+            else NameIndex.build(
+                "kabupaten", ((k, n, _kab_kind(k), None) for k, n in zip(kab["kode_kab"], kab["nama_kab"]))
+            )
+        )
         kec = areas[["kode_kec", "nama_kec", "kode_kab"]].drop_duplicates("kode_kec") if level == "desa" else None
-        self.kec = None if kec is None else NameIndex.build(
-            "kecamatan", zip(kec["kode_kec"], kec["nama_kec"], ["kecamatan"] * len(kec), kec["kode_kab"]))
+        self.kec = (
+            None
+            if kec is None
+            else NameIndex.build(
+                "kecamatan", zip(kec["kode_kec"], kec["nama_kec"], ["kecamatan"] * len(kec), kec["kode_kab"])
+            )
+        )
         self.aliases: dict[str, list[AliasRule]] = {}
         for a in aliases:
             if a.kode in self.index.names:  # an alias to an area that no longer exists is ignored
@@ -130,11 +164,22 @@ class Matcher:
             return Outcome("unmatched", Msg("join.reason.total_row", {}))
         lvl = code_level(code)
         if lvl != self.level:
-            return Outcome("unmatched", Msg("join.reason.code_wrong_level", {
-                "code": code, "code_level": Msg(f"level.{lvl}") if lvl else "?", "level": Msg(f"level.{self.level}")}))
+            return Outcome(
+                "unmatched",
+                Msg(
+                    "join.reason.code_wrong_level",
+                    {
+                        "code": code,
+                        "code_level": Msg(f"level.{lvl}") if lvl else "?",
+                        "level": Msg(f"level.{self.level}"),
+                    },
+                ),
+            )
         if code not in self.index.names:
             bps = self.level == "desa" and "." not in raw and code.split(".")[3].startswith("0")
-            return Outcome("unmatched", Msg("join.reason.code_bps" if bps else "join.reason.code_unknown", {"code": raw}))
+            return Outcome(
+                "unmatched", Msg("join.reason.code_bps" if bps else "join.reason.code_unknown", {"code": raw})
+            )
         return Outcome("matched", Msg("join.reason.by_code", {}), code)
 
     def _parents(self, row: dict) -> tuple[set[str] | None, Outcome | None]:
@@ -145,13 +190,19 @@ class Matcher:
         if kab := _s(row.get("kabupaten")):
             found = self.kab.find(kab)
             if not found.codes:
-                return None, Outcome("unmatched", Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kabupaten"), "parent": kab}))
+                return None, Outcome(
+                    "unmatched",
+                    Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kabupaten"), "parent": kab}),
+                )
             scope = set(found.codes)
         if self.level == "desa" and self.kec is not None:
             if kec := _s(row.get("kecamatan")):
                 found = self.kec.find(kec, scope)
                 if not found.codes:
-                    return None, Outcome("unmatched", Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kecamatan"), "parent": kec}))
+                    return None, Outcome(
+                        "unmatched",
+                        Msg("join.reason.parent_unknown", {"parent_level": Msg("level.kecamatan"), "parent": kec}),
+                    )
                 return set(found.codes), None
             if scope is not None:
                 return {c for c, p in self.kec.parents.items() if p in scope}, None
@@ -173,24 +224,50 @@ class Matcher:
         if len(found.codes) == 1:
             code = found.codes[0]
             if found.former:
-                return Outcome("matched", Msg("join.reason.former_name", {"former": found.former, "name": self.index.names[code]}), code)
+                return Outcome(
+                    "matched",
+                    Msg("join.reason.former_name", {"former": found.former, "name": self.index.names[code]}),
+                    code,
+                )
             return Outcome("matched", Msg("join.reason.by_name", {}), code)
         if found.codes:
             labels = self._labels(found.codes)
             params = {"name": name, "candidates": ", ".join(labels)}
             if found.formers:
                 code, former = found.formers[0]
-                return Outcome("ambiguous", Msg("join.reason.ambiguous_former", {**params, "former": former, "current": self.index.names[code]}), None, labels)
+                return Outcome(
+                    "ambiguous",
+                    Msg(
+                        "join.reason.ambiguous_former", {**params, "former": former, "current": self.index.names[code]}
+                    ),
+                    None,
+                    labels,
+                )
             return Outcome("ambiguous", Msg("join.reason.ambiguous", params), None, labels)
         if scope is not None and (elsewhere := self.index.find(name)).codes:
             labels = self._labels(elsewhere.codes)
-            return Outcome("unmatched", Msg("join.reason.not_in_parent", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+            return Outcome(
+                "unmatched",
+                Msg("join.reason.not_in_parent", {"name": name, "candidates": ", ".join(labels)}),
+                None,
+                labels,
+            )
         if found.kind_mismatch:
             labels = self._labels(found.kind_mismatch)
-            return Outcome("unmatched", Msg("join.reason.kind_mismatch", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+            return Outcome(
+                "unmatched",
+                Msg("join.reason.kind_mismatch", {"name": name, "candidates": ", ".join(labels)}),
+                None,
+                labels,
+            )
         if found.suggestions:
             labels = self._labels(found.suggestions)
-            return Outcome("unmatched", Msg("join.reason.name_unknown_suggest", {"name": name, "candidates": ", ".join(labels)}), None, labels)
+            return Outcome(
+                "unmatched",
+                Msg("join.reason.name_unknown_suggest", {"name": name, "candidates": ", ".join(labels)}),
+                None,
+                labels,
+            )
         return Outcome("unmatched", Msg("join.reason.name_unknown", {"name": name}))
 
     def by_alias(self, row: dict) -> Outcome | None:
@@ -203,7 +280,9 @@ class Matcher:
         codes = sorted({a.kode for a in rules if a.parent is None or scope is None or a.parent in scope})
         if len(codes) != 1:
             return None
-        return Outcome("matched", Msg("store.reason.alias", {"name": text, "area": self.index.label(codes[0])}), codes[0])
+        return Outcome(
+            "matched", Msg("store.reason.alias", {"name": text, "area": self.index.label(codes[0])}), codes[0]
+        )
 
     def resolve(self, row: dict) -> Outcome:
         """The rules below, then a saved alias for what they could not settle."""
@@ -221,7 +300,9 @@ class Matcher:
         name = self.own_name(row)
         if outcome.status == "matched":
             if name and not self.index.same_name(outcome.kode, name):
-                outcome.reason = Msg("join.reason.code_name_differs", {"given": name, "name": self.index.names[outcome.kode]})
+                outcome.reason = Msg(
+                    "join.reason.code_name_differs", {"given": name, "name": self.index.names[outcome.kode]}
+                )
             return outcome
         if name:
             fallback = self.by_name(row)
@@ -229,7 +310,9 @@ class Matcher:
                 fallback.reason = Msg("join.reason.name_after_bad_code", {"code": raw, "problem": outcome.reason})
                 return fallback
             if fallback.status == "ambiguous":
-                fallback.reason = Msg("join.reason.code_and_name", {"problem": outcome.reason, "name_problem": fallback.reason})
+                fallback.reason = Msg(
+                    "join.reason.code_and_name", {"problem": outcome.reason, "name_problem": fallback.reason}
+                )
                 return fallback
         return outcome
 
@@ -255,11 +338,17 @@ def _row_errors(table: CoverageTable) -> dict[int, list[Issue]]:
     return out
 
 
-_REMARKS = {"store.reason.alias", "join.reason.code_name_differs", "join.reason.name_after_bad_code", "join.reason.former_name"}
+_REMARKS = {
+    "store.reason.alias",
+    "join.reason.code_name_differs",
+    "join.reason.name_after_bad_code",
+    "join.reason.former_name",
+}
 
 
-def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None,
-         aliases: Iterable[AliasRule] = ()) -> JoinResult:
+def join(
+    table: CoverageTable, level: str, areas: pd.DataFrame | None = None, aliases: Iterable[AliasRule] = ()
+) -> JoinResult:
     """Match every row of ``table`` to an area of ``level``; every row gets exactly one report line.
 
     ``aliases`` (saved picks of editors) settle rows the rules leave unmatched or ambiguous."""
@@ -281,11 +370,17 @@ def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None,
             problems = errors.get(baris, [])
             dup = [i for i in problems if i.code == "table.duplicate"]
             if dup and len(dup) == len(problems):
-                outcome = Outcome("duplicate", Msg("join.reason.duplicate", {"first": dup[0].params["first"]}),
-                                  outcome.kode if outcome.status == "matched" else None)
+                outcome = Outcome(
+                    "duplicate",
+                    Msg("join.reason.duplicate", {"first": dup[0].params["first"]}),
+                    outcome.kode if outcome.status == "matched" else None,
+                )
             else:
-                outcome = Outcome("invalid", Msg("join.reason.invalid", {"problem": problems}),
-                                  outcome.kode if outcome.status == "matched" else None)
+                outcome = Outcome(
+                    "invalid",
+                    Msg("join.reason.invalid", {"problem": problems}),
+                    outcome.kode if outcome.status == "matched" else None,
+                )
         elif outcome.status == "matched":
             key = (outcome.kode, periode)
             if key in used:
@@ -296,11 +391,18 @@ def join(table: CoverageTable, level: str, areas: pd.DataFrame | None = None,
                 if outcome.reason.key in _REMARKS:
                     warnings.append(f"{t('col.row')} {baris}: {outcome.reason.render('id')}")
         reasons.append(outcome.reason)
-        report.append({
-            "baris": baris, "input": _input_text(r), "status": outcome.status, "kode": outcome.kode,
-            "nama": matcher.index.names.get(outcome.kode) if outcome.kode else None,
-            "reason": outcome.reason.render("id"), "reason_code": outcome.reason.key, "candidates": outcome.candidates,
-        })
+        report.append(
+            {
+                "baris": baris,
+                "input": _input_text(r),
+                "status": outcome.status,
+                "kode": outcome.kode,
+                "nama": matcher.index.names.get(outcome.kode) if outcome.kode else None,
+                "reason": outcome.reason.render("id"),
+                "reason_code": outcome.reason.key,
+                "candidates": outcome.candidates,
+            }
+        )
     report_df = pd.DataFrame(report, columns=REPORT_COLUMNS)
     report_df["baris"] = report_df["baris"].astype(int)
     kode = report_df["kode"].iloc[keep].to_numpy() if keep else []

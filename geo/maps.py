@@ -301,7 +301,9 @@ def header_html(opts: MapOptions) -> str:
         parts.append(f'<div class="pjk-subtitle">{html.escape(opts.subtitle)}</div>')
     if opts.is_sample:
         parts.append(f'<div class="pjk-sample">{html.escape(t("sample.banner", opts.lang))}</div>')
-    return f'<div class="pjk-header" style="font-size:{opts.legend_scale:.2f}em">{"".join(parts)}</div>' if parts else ""
+    return (
+        f'<div class="pjk-header" style="font-size:{opts.legend_scale:.2f}em">{"".join(parts)}</div>' if parts else ""
+    )
 
 
 class FitBesideControls(VerbatimScript):
@@ -411,21 +413,34 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
     return json_for_script(payload)
 
 
-def build_map(classified: pd.DataFrame, opts: MapOptions, height: str | int = "100%", dim: set[str] | None = None) -> folium.Map:
+def build_map(
+    classified: pd.DataFrame, opts: MapOptions, height: str | int = "100%", dim: set[str] | None = None
+) -> folium.Map:
     """A ready folium map of ``classified`` (one row per area, from ``classify.classify``)."""
     own = bool(classified.get("own_target", pd.Series(dtype=bool)).any())
     return map_from_payload(coverage_payload(classified, opts, dim), opts, own, height)
 
 
 def map_from_payload(
-    payload: str, opts: MapOptions, own_targets: bool = False, height: str | int = "100%",
+    payload: str,
+    opts: MapOptions,
+    own_targets: bool = False,
+    height: str | int = "100%",
     extra_panels: tuple[tuple[str, str], ...] = (),
     fill_frame: bool = False,
 ) -> folium.Map:
     """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
     # zoomSnap 0.05: fitBounds may stop at a fractional zoom, so the area shown fills the frame.
-    m = folium.Map(location=[-0.1, 111.0], zoom_start=7, tiles=None, control_scale=True, height=height, prefer_canvas=False,
-                   zoom_snap=0.05, zoom_delta=0.5)
+    m = folium.Map(
+        location=[-0.1, 111.0],
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=False,
+        zoom_snap=0.05,
+        zoom_delta=0.5,
+    )
     use_local_assets(m)
     basemap = BASEMAPS.get(opts.basemap)
     if basemap:

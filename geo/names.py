@@ -21,8 +21,15 @@ LEVEL_OF_DEPTH = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
 _DIGITS_TO_DEPTH = {2: 1, 4: 2, 6: 3, 10: 4}
 
 # Prefixes dropped per level; for kabupaten the prefix also says which kind of area it is.
-_KIND_PREFIX = {"kabupaten": "kabupaten", "kab": "kabupaten", "pemkab": "kabupaten",
-                "kota": "kota", "kotamadya": "kota", "kodya": "kota", "pemkot": "kota"}
+_KIND_PREFIX = {
+    "kabupaten": "kabupaten",
+    "kab": "kabupaten",
+    "pemkab": "kabupaten",
+    "kota": "kota",
+    "kotamadya": "kota",
+    "kodya": "kota",
+    "pemkot": "kota",
+}
 _PREFIXES = {
     "kabupaten": ("kabupaten", "kotamadya", "kodya", "pemkab", "pemkot", "kab", "kota"),
     "kecamatan": ("kecamatan", "kec"),
@@ -155,7 +162,10 @@ class NameIndex:
         former = [
             (code, label)
             for (lvl, k, n), (code, label) in FORMER_NAMES.items()
-            if lvl == self.level and n == name and (kind is None or k == kind) and code not in fitting
+            if lvl == self.level
+            and n == name
+            and (kind is None or k == kind)
+            and code not in fitting
             and self._within([code], parents)
         ]
         codes = sorted(set(fitting) | {code for code, _ in former})

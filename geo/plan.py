@@ -45,8 +45,9 @@ def _order(gaps: np.ndarray, coverage: np.ndarray, codes: list[str]) -> list[int
     return sorted(range(len(gaps)), key=lambda i: (int(gaps[i]), float(cov[i]), codes[i]))
 
 
-def allocate_slots(gaps: np.ndarray | list[int], n: int, coverage: np.ndarray | None = None,
-                   codes: list[str] | None = None) -> np.ndarray:
+def allocate_slots(
+    gaps: np.ndarray | list[int], n: int, coverage: np.ndarray | None = None, codes: list[str] | None = None
+) -> np.ndarray:
     """Integer slots per area: as many areas as possible reach target, the rest of ``n`` by gap.
 
     Only areas with a positive gap take slots; an area never gets more than its gap, and the
@@ -104,7 +105,9 @@ def allocate_slots(gaps: np.ndarray | list[int], n: int, coverage: np.ndarray | 
 class Plan:
     """A scenario: ``slots`` new bantuan iuran recipients allocated over the areas of ``items``."""
 
-    items: pd.DataFrame  # kode, nama, gap, slots, reaches_target, tenaga_kerja, peserta_aktif, cakupan, cakupan_baru, biaya
+    items: (
+        pd.DataFrame
+    )  # kode, nama, gap, slots, reaches_target, tenaga_kerja, peserta_aktif, cakupan, cakupan_baru, biaya
     slots: int
     iuran: int
     months: int
@@ -121,8 +124,16 @@ class Plan:
     def as_dict(self) -> dict:
         """The JSON of ``python -m geo plan --json``."""
         alloc = [
-            {"kode": str(r.kode), "nama": str(r.nama), "gap": int(r.gap), "slots": int(r.slots), "reaches_target": bool(r.reaches_target),
-             "cakupan": _num(r.cakupan), "cakupan_baru": _num(r.cakupan_baru), "biaya_rupiah": int(r.biaya)}
+            {
+                "kode": str(r.kode),
+                "nama": str(r.nama),
+                "gap": int(r.gap),
+                "slots": int(r.slots),
+                "reaches_target": bool(r.reaches_target),
+                "cakupan": _num(r.cakupan),
+                "cakupan_baru": _num(r.cakupan_baru),
+                "biaya_rupiah": int(r.biaya),
+            }
             for r in self.items.itertuples(index=False)
         ]
         return {
@@ -158,20 +169,24 @@ def plan(frame: pd.DataFrame, slots: int, iuran: int = DEFAULT_IURAN, months: in
     s = allocate_slots(gap, slots, data["cakupan"].to_numpy(dtype=float), data["kode"].astype(str).tolist())
     tk = data["tenaga_kerja"].astype(float)
     ps = data["peserta_aktif"].astype(float)
-    items = pd.DataFrame({
-        "kode": data["kode"].astype(str),
-        "nama": data["nama"].astype(str),
-        "gap": gap.astype(np.int64),
-        "slots": s,
-        "tenaga_kerja": tk,
-        "peserta_aktif": ps,
-        "target_efektif": data["target_efektif"].astype(float) if "target_efektif" in data else np.nan,
-        "cakupan": data["cakupan"].astype(float),
-    })
+    items = pd.DataFrame(
+        {
+            "kode": data["kode"].astype(str),
+            "nama": data["nama"].astype(str),
+            "gap": gap.astype(np.int64),
+            "slots": s,
+            "tenaga_kerja": tk,
+            "peserta_aktif": ps,
+            "target_efektif": data["target_efektif"].astype(float) if "target_efektif" in data else np.nan,
+            "cakupan": data["cakupan"].astype(float),
+        }
+    )
     items["reaches_target"] = (items["slots"] == items["gap"]) & (items["gap"] > 0)
     items["cakupan_baru"] = coverage_pct(ps + s, tk)
     items["biaya"] = cost(items["slots"], iuran, months).astype(np.int64)
-    items = items.sort_values(["reaches_target", "slots", "gap", "kode"], ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
+    items = items.sort_values(
+        ["reaches_target", "slots", "gap", "kode"], ascending=[False, False, False, True], kind="stable"
+    ).reset_index(drop=True)
     used = int(s.sum())
     before = int((gap <= 0).sum())
     reached = int(items["reaches_target"].sum())
@@ -212,7 +227,19 @@ def scenario_frame(frame: pd.DataFrame, result: Plan) -> pd.DataFrame:
 
 def allocation_table(result: Plan) -> pd.DataFrame:
     """The allocation as a machine table for CSV/XLSX (translated by the caller)."""
-    cols = ["kode", "nama", "tenaga_kerja", "peserta_aktif", "cakupan", "target_efektif", "gap", "slots", "cakupan_baru", "reaches_target", "biaya"]
+    cols = [
+        "kode",
+        "nama",
+        "tenaga_kerja",
+        "peserta_aktif",
+        "cakupan",
+        "target_efektif",
+        "gap",
+        "slots",
+        "cakupan_baru",
+        "reaches_target",
+        "biaya",
+    ]
     return result.items[cols].copy()
 
 
@@ -224,7 +251,11 @@ def parse_whole(value: object, low: int, high: int) -> int | None:
     if not text:
         return None
     # Thousands separators only (no decimals for people, rupiah or months).
-    digits = text.replace(".", "").replace(",", "") if all(len(part) == 3 for part in text.replace(",", ".").split(".")[1:]) else text
+    digits = (
+        text.replace(".", "").replace(",", "")
+        if all(len(part) == 3 for part in text.replace(",", ".").split(".")[1:])
+        else text
+    )
     if not digits.isdigit():
         return None
     number = int(digits)

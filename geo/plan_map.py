@@ -52,17 +52,23 @@ class CrossingOutline(maps.VerbatimScript):
 
 def crosses_legend(n: int, lang: str) -> str:
     """A legend panel (escaped HTML) for the outline of areas that reach target in the scenario."""
-    swatch = (f'<svg width="18" height="18" aria-hidden="true"><rect x="2" y="2" width="14" height="14" fill="none" '
-              f'stroke="{CROSSES_OUTLINE}" stroke-width="4"/></svg>')
-    label = f'{t("plan.legend_crosses", lang)}: {fmt.number(n, lang)}'
-    return (f'<div class="pjk-legend"><div class="pjk-lg-row" data-kind="crosses">{swatch}'
-            f'<span><b>{html.escape(label)}</b></span></div></div>')
+    swatch = (
+        f'<svg width="18" height="18" aria-hidden="true"><rect x="2" y="2" width="14" height="14" fill="none" '
+        f'stroke="{CROSSES_OUTLINE}" stroke-width="4"/></svg>'
+    )
+    label = f"{t('plan.legend_crosses', lang)}: {fmt.number(n, lang)}"
+    return (
+        f'<div class="pjk-legend"><div class="pjk-lg-row" data-kind="crosses">{swatch}'
+        f"<span><b>{html.escape(label)}</b></span></div></div>"
+    )
 
 
 def scenario_map(payload: str, after: pd.DataFrame, opts: maps.MapOptions, height: str | int = "100%") -> folium.Map:
     """The folium map of the scenario, from a (cached) coverage payload of ``after``."""
     crossing = sorted(after.loc[after["crosses"], "kode"].astype(str))
     own = bool(after.get("own_target", pd.Series(dtype=bool)).any())
-    m = maps.map_from_payload(payload, opts, own, height, extra_panels=((crosses_legend(len(crossing), opts.lang), "bottomleft"),))
+    m = maps.map_from_payload(
+        payload, opts, own, height, extra_panels=((crosses_legend(len(crossing), opts.lang), "bottomleft"),)
+    )
     CrossingOutline(crossing).add_to(m)
     return m

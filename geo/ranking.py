@@ -13,7 +13,18 @@ from . import fmt
 from .classify import BELOW, NO_DATA, Totals, totals
 from .text import t
 
-COLUMNS = ["rank", "kode", "nama", "parent", "tenaga_kerja", "peserta_aktif", "cakupan", "target_efektif", "gap", "status"]
+COLUMNS = [
+    "rank",
+    "kode",
+    "nama",
+    "parent",
+    "tenaga_kerja",
+    "peserta_aktif",
+    "cakupan",
+    "target_efektif",
+    "gap",
+    "status",
+]
 
 
 def _fold(text: str) -> str:

@@ -243,8 +243,16 @@ class _Labels:
         if p is None:
             return None
         kw.setdefault("zorder", 6)
-        ann = self.ax.annotate(text, xy=(p.x, p.y), xytext=(0, 0), textcoords="offset pixels", ha="center", va="center",
-                               annotation_clip=False, **kw)
+        ann = self.ax.annotate(
+            text,
+            xy=(p.x, p.y),
+            xytext=(0, 0),
+            textcoords="offset pixels",
+            ha="center",
+            va="center",
+            annotation_clip=False,
+            **kw,
+        )
         # An area smaller than its label gets the label outside, with a leader line.
         gx0, gy0, gx1, gy1 = geom.bounds
         (px0, py0), (px1, py1) = self.ax.transData.transform([(gx0, gy0), (gx1, gy1)])
@@ -259,9 +267,17 @@ class _Labels:
                 if (dx, dy) not in self.INSIDE:
                     ann.arrow_patch = None
                     ann.remove()
-                    ann = self.ax.annotate(text, xy=(p.x, p.y), xytext=(dx, dy), textcoords="offset pixels", ha="center", va="center",
-                                           arrowprops=dict(arrowstyle="-", color=INK, linewidth=1.4, shrinkA=2, shrinkB=0),
-                                           annotation_clip=False, **kw)
+                    ann = self.ax.annotate(
+                        text,
+                        xy=(p.x, p.y),
+                        xytext=(dx, dy),
+                        textcoords="offset pixels",
+                        ha="center",
+                        va="center",
+                        arrowprops=dict(arrowstyle="-", color=INK, linewidth=1.4, shrinkA=2, shrinkB=0),
+                        annotation_clip=False,
+                        **kw,
+                    )
                 return ann
         ann.remove()
         return None
@@ -311,8 +327,13 @@ def source_line(data_source: str, is_sample: bool, lang: str = "id", tx: _Text |
     boundaries_txt = tx("render.source_boundaries", repo=up.repository, commit=up.commit[:10])
     name = data_source or ""
     stamped = name.startswith(t("stamp.line", tx.lang).split("{")[0])  # published: the stamp says "Data per …" itself
-    data_txt = (tx("render.source_sample", name=name).replace("  ", " ") if is_sample
-                else name if stamped else tx("render.source_data", name=name or "–"))
+    data_txt = (
+        tx("render.source_sample", name=name).replace("  ", " ")
+        if is_sample
+        else name
+        if stamped
+        else tx("render.source_data", name=name or "–")
+    )
     return f"{boundaries_txt}   ·   {data_txt}"
 
 
@@ -362,7 +383,11 @@ def build_figure(
     area = _area_name(kab, kab_names, tx)
     level_name = tx(f"level.{level}")
     if title is None:
-        title = tx("map.title", area=area, level=level_name, period=period) if period else tx("render.title_no_period", area=area, level=level_name)
+        title = (
+            tx("map.title", area=area, level=level_name, period=period)
+            if period
+            else tx("render.title_no_period", area=area, level=level_name)
+        )
     if subtitle is None:
         subtitle = tx("render.subtitle", target=numfmt.percent(target, lang))
     title_txt = fig.text(0.008, 0.975, title, fontsize=34, fontweight="bold", color=INK, va="top", ha="left")
@@ -371,7 +396,14 @@ def build_figure(
     sub_max = 1900
     if is_sample:
         banner = fig.text(
-            0.992, 0.906, tx("sample.banner"), fontsize=21, fontweight="bold", color=SAMPLE_INK, va="top", ha="right",
+            0.992,
+            0.906,
+            tx("sample.banner"),
+            fontsize=21,
+            fontweight="bold",
+            color=SAMPLE_INK,
+            va="top",
+            ha="right",
             bbox=dict(boxstyle="round,pad=0.35", facecolor=SAMPLE_BG, edgecolor=SAMPLE_EDGE, linewidth=2),
         )
         sub_max = 1900 - banner.get_window_extent(_renderer(fig)).width - 40
@@ -386,9 +418,13 @@ def build_figure(
 
     if kab:  # neighbouring kabupaten, faint, for orientation
         others = kab_frame[kab_frame["kode"] != kab]
-        ax.add_collection(_collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.8, zorder=0))
+        ax.add_collection(
+            _collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.8, zorder=0)
+        )
 
-    coloring = color if color in style.COLORINGS and (color != "change" or "change_pp" in df) else style.DEFAULT_COLORING
+    coloring = (
+        color if color in style.COLORINGS and (color != "change" or "change_pp" in df) else style.DEFAULT_COLORING
+    )
     ink = _ink(ax, geoms)
     _draw_fills(ax, df, geoms, coloring, ink)
     # Parent boundaries for orientation (kecamatan inside one kabupaten, else kabupaten): only the inner
@@ -396,8 +432,16 @@ def build_figure(
     parent_level = None
     if level != "kabupaten":
         parent_level = "kecamatan" if (kab and level == "desa") else "kabupaten"
-        ax.add_collection(LineCollection(_inner_boundaries(parent_level, kab if parent_level == "kecamatan" else None), colors=PARENT_EDGE,
-                                         linewidths=7.0 if parent_level == "kabupaten" else 5.0, zorder=2, capstyle="round", joinstyle="round"))
+        ax.add_collection(
+            LineCollection(
+                _inner_boundaries(parent_level, kab if parent_level == "kecamatan" else None),
+                colors=PARENT_EDGE,
+                linewidths=7.0 if parent_level == "kabupaten" else 5.0,
+                zorder=2,
+                capstyle="round",
+                joinstyle="round",
+            )
+        )
     mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
     _draw_marking(ax, df, geoms, mark, ink)
 
@@ -408,7 +452,16 @@ def build_figure(
         for i in order:
             row = df.loc[i]
             text = f"{_short_name(row, level)}\n{numfmt.percent(row['cakupan'], lang, 1)}"
-            labels.place(geoms.loc[i], text, fontsize=14, fontweight="bold", color=INK, linespacing=1.05, path_effects=halo, outside_ok=True)
+            labels.place(
+                geoms.loc[i],
+                text,
+                fontsize=14,
+                fontweight="bold",
+                color=INK,
+                linespacing=1.05,
+                path_effects=halo,
+                outside_ok=True,
+            )
     elif parent_level is not None:
         parents = _boundary_frame(parent_level)
         if parent_level == "kecamatan":
@@ -417,11 +470,20 @@ def build_figure(
             if parent_level == "kecamatan":
                 labels.place(row.geometry, str(row["nama"]), fontsize=12, color=INK, style="italic", path_effects=halo)
             else:
-                labels.place(row.geometry, _short_name(row, "kabupaten"), fontsize=14, fontweight="bold", color=INK, path_effects=halo,
-                             outside_ok=True)
+                labels.place(
+                    row.geometry,
+                    _short_name(row, "kabupaten"),
+                    fontsize=14,
+                    fontweight="bold",
+                    color=INK,
+                    path_effects=halo,
+                    outside_ok=True,
+                )
     if kab:
         for _, row in kab_frame[kab_frame["kode"] != kab].iterrows():
-            labels.place(row.geometry, _short_name(row, "kabupaten"), fontsize=13, color="#8a8a8a", zorder=0.5, clip_on=True)
+            labels.place(
+                row.geometry, _short_name(row, "kabupaten"), fontsize=13, color="#8a8a8a", zorder=0.5, clip_on=True
+            )
 
     _scale_and_north(fig, ax, tx)
 
@@ -433,7 +495,9 @@ def build_figure(
     _priorities(fig, tx, df, level)
 
     # Foot -----------------------------------------------------------------------------------
-    foot = fig.text(0.008, 0.018, source_line(data_source, is_sample, lang, tx), fontsize=13, color=MUTED, ha="left", va="bottom")
+    foot = fig.text(
+        0.008, 0.018, source_line(data_source, is_sample, lang, tx), fontsize=13, color=MUTED, ha="left", va="bottom"
+    )
     _fit(fig, foot, 1900, 9)
     return fig
 
@@ -453,14 +517,33 @@ def _draw_fills(ax, df: pd.DataFrame, geoms: gpd.GeoSeries, coloring: str, ink: 
     status = df["status"].to_numpy()
     has = status != NO_DATA
     change = df["change_pp"] if "change_pp" in df else pd.Series(np.nan, index=df.index)
-    fills = [style.area_fill(coloring, c, tg, st, ch) for c, tg, st, ch in zip(df["cakupan"], df["target_efektif"], df["status"], change)]
+    fills = [
+        style.area_fill(coloring, c, tg, st, ch)
+        for c, tg, st, ch in zip(df["cakupan"], df["target_efektif"], df["status"], change)
+    ]
     bw = ink["border"] * PT_PER_PX
     if has.any():
-        ax.add_collection(_collection(geoms[has], facecolors=[f for f, h in zip(fills, has) if h], edgecolors=style.BORDER, linewidths=bw, zorder=1))
+        ax.add_collection(
+            _collection(
+                geoms[has],
+                facecolors=[f for f, h in zip(fills, has) if h],
+                edgecolors=style.BORDER,
+                linewidths=bw,
+                zorder=1,
+            )
+        )
     if (~has).any():
         ax.add_collection(
-            _collection(geoms[~has], facecolors=style.NO_DATA_FILL, edgecolors=style.BORDER, linewidths=bw, hatch="..",
-                        hatchcolor=style.NO_DATA_DOT, hatch_linewidth=1.0, zorder=1)
+            _collection(
+                geoms[~has],
+                facecolors=style.NO_DATA_FILL,
+                edgecolors=style.BORDER,
+                linewidths=bw,
+                hatch="..",
+                hatchcolor=style.NO_DATA_DOT,
+                hatch_linewidth=1.0,
+                zorder=1,
+            )
         )
 
 
@@ -472,9 +555,21 @@ def _draw_marking(ax, df: pd.DataFrame, geoms: gpd.GeoSeries, mark: str, ink: di
     marked = geoms[side.to_numpy()]
     if mark == style.MARK_BELOW:
         hatch = HATCH if ink["hatch_gap"] < 9 else "/"
-        ax.add_collection(_collection(marked, facecolors="none", edgecolors="none", linewidths=0, hatch=hatch,
-                                      hatchcolor=style.BELOW_OUTLINE, hatch_linewidth=ink["hatch_width"] * PT_PER_PX, zorder=3))
-    outline = _collection(marked, facecolors="none", edgecolors=style.BELOW_OUTLINE, linewidths=ink["outline"] * PT_PER_PX, zorder=4)
+        ax.add_collection(
+            _collection(
+                marked,
+                facecolors="none",
+                edgecolors="none",
+                linewidths=0,
+                hatch=hatch,
+                hatchcolor=style.BELOW_OUTLINE,
+                hatch_linewidth=ink["hatch_width"] * PT_PER_PX,
+                zorder=3,
+            )
+        )
+    outline = _collection(
+        marked, facecolors="none", edgecolors=style.BELOW_OUTLINE, linewidths=ink["outline"] * PT_PER_PX, zorder=4
+    )
     outline.set_joinstyle("round")
     ax.add_collection(outline)
 
@@ -488,49 +583,124 @@ def _scale_and_north(fig: Figure, ax, tx: _Text) -> None:
     label = f"{numfmt.number(km, tx.lang, 0 if km >= 1 else 1)} km"
     bx, by = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.04
     h = (y1 - y0) * 0.008
-    ax.add_patch(FancyBboxPatch((bx - (x1 - x0) * 0.012, by - (y1 - y0) * 0.02), length + (x1 - x0) * 0.024, (y1 - y0) * 0.075,
-                                boxstyle="round,pad=0", facecolor="white", edgecolor="#bbbbbb", alpha=0.9, zorder=7))
+    ax.add_patch(
+        FancyBboxPatch(
+            (bx - (x1 - x0) * 0.012, by - (y1 - y0) * 0.02),
+            length + (x1 - x0) * 0.024,
+            (y1 - y0) * 0.075,
+            boxstyle="round,pad=0",
+            facecolor="white",
+            edgecolor="#bbbbbb",
+            alpha=0.9,
+            zorder=7,
+        )
+    )
     half = length / 2
     ax.add_patch(Rectangle((bx, by), half, h, facecolor=INK, edgecolor=INK, zorder=8))
     ax.add_patch(Rectangle((bx + half, by), half, h, facecolor="white", edgecolor=INK, zorder=8))
     ax.text(bx, by + h * 1.8, "0", fontsize=14, color=INK, ha="center", va="bottom", zorder=8)
     ax.text(bx + length, by + h * 1.8, label, fontsize=14, color=INK, ha="center", va="bottom", zorder=8)
     # North arrow (UTM grid north; convergence in Kalbar is under 0.2°).
-    ax.annotate("", xy=(0.045, 0.955), xytext=(0.045, 0.855), xycoords="axes fraction",
-                arrowprops=dict(arrowstyle="-|>,head_length=1.2,head_width=0.6", color=INK, linewidth=4), zorder=8)
-    ax.text(0.045, 0.84, tx("render.north"), transform=ax.transAxes, fontsize=22, fontweight="bold", color=INK, ha="center", va="top",
-            zorder=8, path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
+    ax.annotate(
+        "",
+        xy=(0.045, 0.955),
+        xytext=(0.045, 0.855),
+        xycoords="axes fraction",
+        arrowprops=dict(arrowstyle="-|>,head_length=1.2,head_width=0.6", color=INK, linewidth=4),
+        zorder=8,
+    )
+    ax.text(
+        0.045,
+        0.84,
+        tx("render.north"),
+        transform=ax.transAxes,
+        fontsize=22,
+        fontweight="bold",
+        color=INK,
+        ha="center",
+        va="top",
+        zorder=8,
+        path_effects=[patheffects.withStroke(linewidth=4, foreground="white")],
+    )
 
 
-def _swatch(fig: Figure, x: float, y: float, w: float, h: float, kind: str, coloring: str = style.DEFAULT_COLORING) -> None:
+def _swatch(
+    fig: Figure, x: float, y: float, w: float, h: float, kind: str, coloring: str = style.DEFAULT_COLORING
+) -> None:
     if kind == "above":  # as the web legend: the "at or above" colour only where one colour means that
         face = style.GAP_PALETTE[0] if coloring == "gap" else "white"
-        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=face, edgecolor=style.BELOW_OUTLINE, linewidth=3)
+        r = Rectangle(
+            (x, y), w, h, transform=fig.transFigure, facecolor=face, edgecolor=style.BELOW_OUTLINE, linewidth=3
+        )
     elif kind == "below":
-        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="white", edgecolor=style.BELOW_OUTLINE, linewidth=3, hatch=HATCH)
+        r = Rectangle(
+            (x, y),
+            w,
+            h,
+            transform=fig.transFigure,
+            facecolor="white",
+            edgecolor=style.BELOW_OUTLINE,
+            linewidth=3,
+            hatch=HATCH,
+        )
         r.set_hatchcolor(style.BELOW_OUTLINE)
         r.set_hatch_linewidth(HATCH_WIDTH)
     elif kind == "no_data":
-        r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=style.NO_DATA_FILL, edgecolor=style.BORDER, linewidth=1, hatch="..")
+        r = Rectangle(
+            (x, y),
+            w,
+            h,
+            transform=fig.transFigure,
+            facecolor=style.NO_DATA_FILL,
+            edgecolor=style.BORDER,
+            linewidth=1,
+            hatch="..",
+        )
         r.set_hatchcolor(style.NO_DATA_DOT)
     else:
         r = Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=kind, edgecolor=style.BORDER, linewidth=1)
     fig.add_artist(r)
 
 
-def _legend(fig: Figure, tx: _Text, target: float, own: bool, coloring: str = style.DEFAULT_COLORING,
-            mark: str = style.MARK_BELOW) -> None:
+def _legend(
+    fig: Figure,
+    tx: _Text,
+    target: float,
+    own: bool,
+    coloring: str = style.DEFAULT_COLORING,
+    mark: str = style.MARK_BELOW,
+) -> None:
     """The same rows as the web legend (``style.legend_rows``), wrapped to the panel's column."""
     x = PANEL_X0
     y = PANEL_TOP
-    title = fig.text(x, y, _wrap(style.legend_title(coloring, target, tx.lang, own), 20), fontsize=21, fontweight="bold", color=INK,
-                     va="top", linespacing=1.05)
+    title = fig.text(
+        x,
+        y,
+        _wrap(style.legend_title(coloring, target, tx.lang, own), 20),
+        fontsize=21,
+        fontweight="bold",
+        color=INK,
+        va="top",
+        linespacing=1.05,
+    )
     y -= 0.052 + 0.034 * title.get_text().count("\n")
     rows = style.legend_rows(coloring, target, tx.lang, own, mark)
     sfx = "_own" if own else ""
-    tx.keys.update({"map.legend_below", "map.legend_no_data", "map.legend_title", "color.change_legend", "legend.mark_hatch",
-                    f"legend.mark_above{sfx}", f"legend.gap_title{sfx}", f"legend.gap_at{sfx}", f"legend.gap_step{sfx}",
-                    f"legend.gap_beyond{sfx}"} | ({"map.legend_below_own"} if own else set()))
+    tx.keys.update(
+        {
+            "map.legend_below",
+            "map.legend_no_data",
+            "map.legend_title",
+            "color.change_legend",
+            "legend.mark_hatch",
+            f"legend.mark_above{sfx}",
+            f"legend.gap_title{sfx}",
+            f"legend.gap_at{sfx}",
+            f"legend.gap_step{sfx}",
+            f"legend.gap_beyond{sfx}",
+        }
+        | ({"map.legend_below_own"} if own else set())
+    )
     sw_w, sw_h = 0.026, 0.029
     for kind, label in rows:
         special = kind in ("below", "above", "no_data")
@@ -539,20 +709,43 @@ def _legend(fig: Figure, tx: _Text, target: float, own: bool, coloring: str = st
         text = _wrap(label, 24) if special else _wrap(label, 27)
         lines = text.count("\n") + 1
         _swatch(fig, x, y - sw_h, sw_w, sw_h, kind, coloring)
-        fig.text(x + sw_w + 0.008, y - sw_h / 2 + (0.0 if lines == 1 else -0.0105 * (lines - 1)), text, fontsize=16,
-                 fontweight="bold" if kind in ("below", "above") else "normal", color=INK, va="center", linespacing=1.05)
+        fig.text(
+            x + sw_w + 0.008,
+            y - sw_h / 2 + (0.0 if lines == 1 else -0.0105 * (lines - 1)),
+            text,
+            fontsize=16,
+            fontweight="bold" if kind in ("below", "above") else "normal",
+            color=INK,
+            va="center",
+            linespacing=1.05,
+        )
         y -= sw_h + 0.008 + 0.021 * (lines - 1)
 
 
 def _bullet(fig: Figure, x: float, y: float, w: float, coverage: float, target: float) -> None:
     """A coverage bar from 0 to 100% with a tick at the target."""
     h = 0.018
-    fig.add_artist(Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="#eeeeee", edgecolor="#999999", linewidth=1))
+    fig.add_artist(
+        Rectangle((x, y), w, h, transform=fig.transFigure, facecolor="#eeeeee", edgecolor="#999999", linewidth=1)
+    )
     if not numfmt.is_missing(coverage):
-        fig.add_artist(Rectangle((x, y), w * min(max(coverage, 0), 100) / 100, h, transform=fig.transFigure,
-                                 facecolor=style.gap_color(coverage, target), edgecolor=INK, linewidth=1))
+        fig.add_artist(
+            Rectangle(
+                (x, y),
+                w * min(max(coverage, 0), 100) / 100,
+                h,
+                transform=fig.transFigure,
+                facecolor=style.gap_color(coverage, target),
+                edgecolor=INK,
+                linewidth=1,
+            )
+        )
     tx_ = x + w * min(max(target, 0), 100) / 100
-    fig.add_artist(Rectangle((tx_ - 0.0012, y - 0.008), 0.0024, h + 0.016, transform=fig.transFigure, facecolor=ALERT, edgecolor="none"))
+    fig.add_artist(
+        Rectangle(
+            (tx_ - 0.0012, y - 0.008), 0.0024, h + 0.016, transform=fig.transFigure, facecolor=ALERT, edgecolor="none"
+        )
+    )
 
 
 def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float) -> float:
@@ -568,22 +761,53 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     fig.text(x, y, tx("metric.coverage_of"), fontsize=18, color=MUTED, va="top")
     y -= 0.03
     px_w = w * WIDTH_IN * DPI
-    _fit(fig, fig.text(x, y, numfmt.percent(tot.coverage, lang), fontsize=40, fontweight="bold", color=INK, va="top"), px_w, 20)
+    _fit(
+        fig,
+        fig.text(x, y, numfmt.percent(tot.coverage, lang), fontsize=40, fontweight="bold", color=INK, va="top"),
+        px_w,
+        20,
+    )
     y -= 0.075
     # The target sits above the right end of the bar, the difference under it: never on the big figure.
-    fig.text(x + w, y + 0.004, f"{tx('metric.target')} {numfmt.percent(tot.target, lang)}", fontsize=16, color=ALERT, va="bottom", ha="right")
+    fig.text(
+        x + w,
+        y + 0.004,
+        f"{tx('metric.target')} {numfmt.percent(tot.target, lang)}",
+        fontsize=16,
+        color=ALERT,
+        va="bottom",
+        ha="right",
+    )
     _bullet(fig, x, y - 0.018, w, tot.coverage if has_data else float("nan"), tot.target)
     y -= 0.032
     if has_data:
         diff = tot.coverage - tot.target
-        fig.text(x, y, tx("metric.vs_target", diff=numfmt.points(diff, lang)), fontsize=16, fontweight="bold",
-                 color=ALERT if diff < 0 else GOOD, va="top")
+        fig.text(
+            x,
+            y,
+            tx("metric.vs_target", diff=numfmt.points(diff, lang)),
+            fontsize=16,
+            fontweight="bold",
+            color=ALERT if diff < 0 else GOOD,
+            va="top",
+        )
     y -= 0.058
     # Areas below target.
-    fig.text(x, y, _wrap(tx("metric.below_count", level=tx(f"level.{level}")), wrap), fontsize=18, color=MUTED, va="top")
+    fig.text(
+        x, y, _wrap(tx("metric.below_count", level=tx(f"level.{level}")), wrap), fontsize=18, color=MUTED, va="top"
+    )
     y -= 0.03
-    value = tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang)) if has_data else "–"
-    _fit(fig, fig.text(x, y, value, fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top"), px_w, 18)
+    value = (
+        tx("metric.below_value", n=numfmt.number(tot.below, lang), total=numfmt.number(tot.areas_with_data, lang))
+        if has_data
+        else "–"
+    )
+    _fit(
+        fig,
+        fig.text(x, y, value, fontsize=34, fontweight="bold", color=ALERT if tot.below else INK, va="top"),
+        px_w,
+        18,
+    )
     y -= 0.07
     # Gap in people.
     gap_label = _wrap(tx("metric.gap"), wrap)
@@ -595,11 +819,15 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     y -= 0.058
     no_data = tot.areas - tot.areas_with_data
     if no_data:
-        fig.text(x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top")
+        fig.text(
+            x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top"
+        )
     return y
 
 
-def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, iuran: int | None, months: int | None, y: float) -> None:
+def _cost_and_targets(
+    fig: Figure, tx: _Text, df: pd.DataFrame, target: float, iuran: int | None, months: int | None, y: float
+) -> None:
     """The cost of reaching target under the gap figure; its basis and where the targets came from above the foot."""
     iuran = plan.DEFAULT_IURAN if iuran is None else int(iuran)
     months = plan.DEFAULT_MONTHS if months is None else int(months)
@@ -610,11 +838,17 @@ def _cost_and_targets(fig: Figure, tx: _Text, df: pd.DataFrame, target: float, i
         period_word = tx("cost.per_year") if months == 12 else tx("cost.per_months", months=months)
         money = numfmt.rupiah_short(plan.cost(tot.gap_to_target, iuran, months), tx.lang)
         line = _wrap(tx("cost.figure", cost=money, period=period_word), 30)
-        _fit(fig, fig.text(x, y + 0.008, line, fontsize=17, fontweight="bold", color=INK, va="top", linespacing=1.1),
-             (PANEL_X1 - x) * WIDTH_IN * DPI, 11)
+        _fit(
+            fig,
+            fig.text(x, y + 0.008, line, fontsize=17, fontweight="bold", color=INK, va="top", linespacing=1.1),
+            (PANEL_X1 - x) * WIDTH_IN * DPI,
+            11,
+        )
     note = legend_label(df, tx.lang)
     basis = f"{tx('cost.figure_label')}: {tx('cost.basis', iuran=numfmt.rupiah(iuran, tx.lang), months=months)}"
-    foot = fig.text(0.008, 0.046, basis + (f"   ·   {note}" if note else ""), fontsize=13, color=MUTED, ha="left", va="bottom")
+    foot = fig.text(
+        0.008, 0.046, basis + (f"   ·   {note}" if note else ""), fontsize=13, color=MUTED, ha="left", va="bottom"
+    )
     _fitted(foot, r, 1900)
 
 
@@ -628,7 +862,11 @@ def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5
     x = PANEL_X0
     y = 0.352
     two_lines = level != "kabupaten"
-    fig.add_artist(Rectangle((x, y + 0.014), PANEL_X1 - x, 0.0015, transform=fig.transFigure, facecolor="#bbbbbb", edgecolor="none"))
+    fig.add_artist(
+        Rectangle(
+            (x, y + 0.014), PANEL_X1 - x, 0.0015, transform=fig.transFigure, facecolor="#bbbbbb", edgecolor="none"
+        )
+    )
     fig.text(x, y, tx("priority.title", n=len(top)), fontsize=19, fontweight="bold", color=INK, va="top")
     y -= 0.047
     cov_x = PANEL_X1 - 0.13
@@ -639,13 +877,19 @@ def _priorities(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, n: int = 5
     for i, row in enumerate(top.itertuples(index=False), 1):
         _fitted(fig.text(x, y, f"{i}. {row.nama}", fontsize=17, color=INK, va="top"), r, max_px)
         fig.text(cov_x, y, numfmt.percent(row.cakupan, lang, 1), fontsize=17, color=INK, va="top", ha="right")
-        fig.text(PANEL_X1, y, numfmt.number(row.gap, lang), fontsize=17, fontweight="bold", color=ALERT, va="top", ha="right")
+        fig.text(
+            PANEL_X1, y, numfmt.number(row.gap, lang), fontsize=17, fontweight="bold", color=ALERT, va="top", ha="right"
+        )
         if two_lines:
             parent = str(row.parent)
             if level == "desa":
                 kec, _, kabn = parent.partition(", ")
                 parent = f"{tx('jenis.kecamatan')} {kec}" + ("" if fig.pjk.kab else f", {kabn}")
-            _fitted(fig.text(x + 0.012, y - 0.025, parent, fontsize=13, color=MUTED, va="top"), r, max_px + 0.08 * WIDTH_IN * DPI)
+            _fitted(
+                fig.text(x + 0.012, y - 0.025, parent, fontsize=13, color=MUTED, va="top"),
+                r,
+                max_px + 0.08 * WIDTH_IN * DPI,
+            )
         y -= 0.05 if two_lines else 0.038
 
 
@@ -667,7 +911,11 @@ def save_figure(fig: Figure, fmt: str = "png", out: str | os.PathLike[str] | Bin
         raise RenderError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     buf = io.BytesIO()
     # No bbox_inches="tight": it would change the pixel size.
-    metadata = {"Software": None} if fmt == "png" else {"Creator": "Peta Cakupan Jamsostek Kalbar", "Producer": None, "CreationDate": None}
+    metadata = (
+        {"Software": None}
+        if fmt == "png"
+        else {"Creator": "Peta Cakupan Jamsostek Kalbar", "Producer": None, "CreationDate": None}
+    )
     fig.savefig(buf, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
     data = buf.getvalue()
     if out is not None:
@@ -702,8 +950,21 @@ def render_map(
     # Titles and source lines carry file names, periods and names from the table: a '$' in them
     # must print as a dollar sign, not start matplotlib's math parser (which raises on '$\\frac$').
     with rc_context({"text.parse_math": False}):
-        fig = build_figure(classified, level, lang=lang, title=title, subtitle=subtitle, period=period, target=target,
-                           is_sample=is_sample, data_source=data_source, kab=kab, color=color, iuran=iuran, months=months)
+        fig = build_figure(
+            classified,
+            level,
+            lang=lang,
+            title=title,
+            subtitle=subtitle,
+            period=period,
+            target=target,
+            is_sample=is_sample,
+            data_source=data_source,
+            kab=kab,
+            color=color,
+            iuran=iuran,
+            months=months,
+        )
         return save_figure(fig, fmt, out)
 
 

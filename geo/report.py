@@ -44,7 +44,13 @@ class CheckReport:
             c = classify(self.result.matched, areas, self.target, period)
             below = c[c["status"] == BELOW].sort_values("gap", ascending=False)
             out[period] = [
-                {"kode": r.kode, "nama": r.nama, "cakupan": round(float(r.cakupan), 2), "target": float(r.target_efektif), "gap": int(r.gap)}
+                {
+                    "kode": r.kode,
+                    "nama": r.nama,
+                    "cakupan": round(float(r.cakupan), 2),
+                    "target": float(r.target_efektif),
+                    "gap": int(r.gap),
+                }
                 for r in below.itertuples()
             ]
         return out
@@ -65,7 +71,13 @@ class CheckReport:
             "invalid": [r for r in not_matched if r.get("status") == "invalid"],
             "duplicate": [r for r in not_matched if r.get("status") == "duplicate"],
             "row_errors": [
-                {"row": i.row, "column": i.column, "code": i.code, "severity": i.severity, "message": i.message(self.lang)}
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "code": i.code,
+                    "severity": i.severity,
+                    "message": i.message(self.lang),
+                }
                 for i in self.table.issues
                 if i.severity in ("error", "warning", "info")
             ],
@@ -78,8 +90,16 @@ class CheckReport:
         s = d["summary"]
         lines = [
             f"{d['file']} — {t('level.' + self.level, self.lang)}",
-            t("join.summary", self.lang, rows=d["rows"], matched=s.get("matched", 0), unmatched=s.get("unmatched", 0),
-              ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0)),
+            t(
+                "join.summary",
+                self.lang,
+                rows=d["rows"],
+                matched=s.get("matched", 0),
+                unmatched=s.get("unmatched", 0),
+                ambiguous=s.get("ambiguous", 0),
+                invalid=s.get("invalid", 0),
+                duplicate=s.get("duplicate", 0),
+            ),
         ]
         for e in d["row_errors"]:
             where = f"{t('col.row', self.lang)} {e['row']}" if e["row"] is not None else "—"
@@ -87,17 +107,26 @@ class CheckReport:
             lines.append(f"  [{e['severity']}] {where}{col}: {e['message']}")
         for key in ("unmatched", "ambiguous", "duplicate"):
             for r in d[key]:
-                lines.append(f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, self.lang)}: {r.get('reason')}")
+                lines.append(
+                    f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, self.lang)}: {r.get('reason')}"
+                )
         for r in d["matched"]:
-            lines.append(f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {r.get('kode')} {r.get('nama')}")
+            lines.append(
+                f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {r.get('kode')} {r.get('nama')}"
+            )
         for period, codes in d["areas_without_data"].items():
-            lines.append(t("join.no_data_areas", self.lang, n=fmt.number(len(codes), self.lang)) + (f" ({period})" if period else ""))
+            lines.append(
+                t("join.no_data_areas", self.lang, n=fmt.number(len(codes), self.lang))
+                + (f" ({period})" if period else "")
+            )
         for period, areas in d["areas_below_target"].items():
             lines.append(t("status.below", self.lang) + (f" ({period})" if period else "") + f": {len(areas)}")
         return "\n".join(lines)
 
 
-def check_file(path: Path, level: str, target: float = DEFAULT_TARGET, lang: str = "id", aliases: Iterable = ()) -> CheckReport:
+def check_file(
+    path: Path, level: str, target: float = DEFAULT_TARGET, lang: str = "id", aliases: Iterable = ()
+) -> CheckReport:
     """``aliases``: the store's saved spellings (``geo.join.AliasRule``-like), used like ``publish`` does."""
     table = read_table(path)
     return CheckReport(level, table, join(table, level, aliases=aliases), target, lang)

@@ -22,12 +22,34 @@ SEED = 6124
 PERIOD = "2024"
 PROVINCE_COVERAGE = 35.35
 BANTUAN_TOTAL = 26_373
-COLUMNS = ["kode", "kabupaten", "kecamatan", "desa", "periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"]
+COLUMNS = [
+    "kode",
+    "kabupaten",
+    "kecamatan",
+    "desa",
+    "periode",
+    "tenaga_kerja",
+    "peserta_aktif",
+    "target_persen",
+    "penerima_bantuan_iuran",
+]
 
 # Illustrative worker counts (thousands) per kabupaten/kota, roughly the size of each labour market.
 _WORKERS_K = {
-    "61.01": 300, "61.02": 140, "61.03": 250, "61.04": 270, "61.05": 210, "61.06": 130, "61.07": 140,
-    "61.08": 200, "61.09": 100, "61.10": 110, "61.11": 55, "61.12": 290, "61.71": 300, "61.72": 110,
+    "61.01": 300,
+    "61.02": 140,
+    "61.03": 250,
+    "61.04": 270,
+    "61.05": 210,
+    "61.06": 130,
+    "61.07": 140,
+    "61.08": 200,
+    "61.09": 100,
+    "61.10": 110,
+    "61.11": 55,
+    "61.12": 290,
+    "61.71": 300,
+    "61.72": 110,
 }
 
 
@@ -57,7 +79,9 @@ def _largest_remainder(weights: np.ndarray, total: int, caps: np.ndarray | None 
     return out
 
 
-def _participants(rng: np.random.Generator, workers: np.ndarray, rough_cov: np.ndarray, bantuan: np.ndarray) -> np.ndarray:
+def _participants(
+    rng: np.random.Generator, workers: np.ndarray, rough_cov: np.ndarray, bantuan: np.ndarray
+) -> np.ndarray:
     """Participants so that the weighted coverage is exactly 35.35% (to rounding) and ≥ bantuan."""
     target_total = int(round(PROVINCE_COVERAGE / 100 * workers.sum()))
     raw = rough_cov * workers
@@ -84,8 +108,15 @@ def kabupaten_table() -> pd.DataFrame:
     peserta = _participants(rng, workers, rough, bantuan)
     return pd.DataFrame(
         {
-            "kode": kab.kode, "kabupaten": kab.nama, "kecamatan": "", "desa": "", "periode": PERIOD,
-            "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": np.nan, "penerima_bantuan_iuran": bantuan,
+            "kode": kab.kode,
+            "kabupaten": kab.nama,
+            "kecamatan": "",
+            "desa": "",
+            "periode": PERIOD,
+            "tenaga_kerja": workers,
+            "peserta_aktif": peserta,
+            "target_persen": np.nan,
+            "penerima_bantuan_iuran": bantuan,
         }
     )[COLUMNS]
 
@@ -113,8 +144,14 @@ def desa_table(kabupaten: pd.DataFrame | None = None) -> pd.DataFrame:
     peserta = _participants(rng, workers, rough, bantuan)
     return pd.DataFrame(
         {
-            "kode": desa.kode, "kabupaten": desa.nama_kab, "kecamatan": desa.nama_kec, "desa": desa.nama,
-            "periode": PERIOD, "tenaga_kerja": workers, "peserta_aktif": peserta, "target_persen": np.nan,
+            "kode": desa.kode,
+            "kabupaten": desa.nama_kab,
+            "kecamatan": desa.nama_kec,
+            "desa": desa.nama,
+            "periode": PERIOD,
+            "tenaga_kerja": workers,
+            "peserta_aktif": peserta,
+            "target_persen": np.nan,
             "penerima_bantuan_iuran": bantuan,
         }
     )[COLUMNS]

@@ -96,12 +96,16 @@ def obtain(
         if folder is not None:
             path = folder / rel
             if not path.is_file():
-                raise SourceError(f"Berkas batas wilayah tidak ada / boundary file missing: {path}\n{_fix_hint(upstream)}")
+                raise SourceError(
+                    f"Berkas batas wilayah tidak ada / boundary file missing: {path}\n{_fix_hint(upstream)}"
+                )
             progress(f"[{i}/{len(names)}] periksa / verify {rel}")
         else:
             path = workdir / "raw" / rel
             if not (path.is_file() and sha256_file(path) == expected):
-                _download(upstream.url(rel), path, progress, f"[{i}/{len(names)}] unduh / download {rel}", upstream, expected)
+                _download(
+                    upstream.url(rel), path, progress, f"[{i}/{len(names)}] unduh / download {rel}", upstream, expected
+                )
             else:
                 progress(f"[{i}/{len(names)}] sudah ada / already downloaded {rel}")
         actual = sha256_file(path)
@@ -114,7 +118,9 @@ def obtain(
     return result
 
 
-def _download(url: str, dest: Path, progress: Progress, label: str, upstream: Upstream, expected: str | None = None) -> None:
+def _download(
+    url: str, dest: Path, progress: Progress, label: str, upstream: Upstream, expected: str | None = None
+) -> None:
     """Download to a temporary file beside ``dest`` and move it in only when complete and verified."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
@@ -142,6 +148,8 @@ def _download(url: str, dest: Path, progress: Progress, label: str, upstream: Up
             )
         shutil.move(str(tmp), dest)
     except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as exc:
-        raise SourceError(f"Sumber tidak dapat dijangkau / source unreachable: {url} ({exc}).\n{_fix_hint(upstream)}") from exc
+        raise SourceError(
+            f"Sumber tidak dapat dijangkau / source unreachable: {url} ({exc}).\n{_fix_hint(upstream)}"
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)

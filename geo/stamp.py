@@ -28,6 +28,12 @@ def when(at: dt.datetime) -> str:
 
 def stamp(version: Published, period: str | None, lang: str = "id", pinned: bool = False) -> str:
     """One plain-text line (no Markdown: the name and period come from users)."""
-    text = t("stamp.line", lang, period=period or "–", id=version.id, when=when(version.published_at),
-             by=" ".join(str(version.published_by).split()))
+    text = t(
+        "stamp.line",
+        lang,
+        period=period or "–",
+        id=version.id,
+        when=when(version.published_at),
+        by=" ".join(str(version.published_by).split()),
+    )
     return text + (" · " + t("stamp.pinned", lang) if pinned else "")

@@ -91,7 +91,13 @@ def legend_entries(target: float, lang: str = "id", own_targets: bool = False) -
 
 # --- distance to target (percentage points below each area's own effective target) ------------
 GAP_STEPS: tuple[float, ...] = (5, 10, 20)  # pp below target: class edges
-GAP_PALETTE: tuple[str, ...] = ("#542788", "#fee0b6", "#fdb863", "#e08214", "#b35806")  # [0] at/above, then 0–5 … > 20 below
+GAP_PALETTE: tuple[str, ...] = (
+    "#542788",
+    "#fee0b6",
+    "#fdb863",
+    "#e08214",
+    "#b35806",
+)  # [0] at/above, then 0–5 … > 20 below
 
 
 def gap_class(coverage: float | None, target: float) -> int | None:
@@ -128,7 +134,10 @@ def gap_labels(target: float, lang: str = "id", own_targets: bool = False) -> li
     edges = (0.0, *GAP_STEPS)
     if own_targets:
         labels = [t("legend.gap_at_own", lang)]
-        labels += [t("legend.gap_step_own", lang, lo=fmt.number(lo, lang), hi=fmt.number(hi, lang)) for lo, hi in zip(edges, edges[1:])]
+        labels += [
+            t("legend.gap_step_own", lang, lo=fmt.number(lo, lang), hi=fmt.number(hi, lang))
+            for lo, hi in zip(edges, edges[1:])
+        ]
         labels.append(t("legend.gap_beyond_own", lang, lo=fmt.number(edges[-1], lang)))
         return labels
     labels = [t("legend.gap_at", lang, target=fmt.percent(target, lang))]
@@ -167,13 +176,15 @@ def change_labels(lang: str = "id") -> list[str]:
 def change_legend_entries(target: float, lang: str = "id", own_targets: bool = False) -> list[tuple[str, str]]:
     """Legend rows of the change colouring; the below-target and no-data rows stay."""
     rows = list(zip(CHANGE_PALETTE, change_labels(lang)))
-    return rows + legend_entries(target, lang, own_targets)[len(PALETTE):]
+    return rows + legend_entries(target, lang, own_targets)[len(PALETTE) :]
 
 
 # --- one fill for any colouring -----------------------------------------------------------------
 
 
-def area_fill(coloring: str, coverage: float | None, target: float, status: str | None = None, change_pp: float | None = None) -> str:
+def area_fill(
+    coloring: str, coverage: float | None, target: float, status: str | None = None, change_pp: float | None = None
+) -> str:
     """The fill of one area under ``coloring``; ``status`` is ``classify``'s (below / at_or_above / no_data)."""
     if coloring == "change":
         return change_color(change_pp)
@@ -208,7 +219,9 @@ def ink(median_px: float) -> dict[str, float]:
     return {k: min(hi, max(lo, a + b * median_px)) for k, (a, b, lo, hi) in INK.items()}
 
 
-def legend_rows(coloring: str, target: float, lang: str = "id", own_targets: bool = False, mark: str = MARK_BELOW) -> list[tuple[str, str]]:
+def legend_rows(
+    coloring: str, target: float, lang: str = "id", own_targets: bool = False, mark: str = MARK_BELOW
+) -> list[tuple[str, str]]:
     """(kind, label) rows for the map and the exports alike: kind is a colour, 'below', 'above' or 'no_data'."""
     if coloring == "change":
         rows = list(zip(CHANGE_PALETTE, change_labels(lang)))
@@ -234,4 +247,8 @@ def legend_title(coloring: str, target: float, lang: str = "id", own_targets: bo
         return t("color.change_legend", lang)
     if coloring == "coverage":
         return t("map.legend_title", lang)
-    return t("legend.gap_title_own", lang) if own_targets else t("legend.gap_title", lang, target=fmt.percent(target, lang))
+    return (
+        t("legend.gap_title_own", lang)
+        if own_targets
+        else t("legend.gap_title", lang, target=fmt.percent(target, lang))
+    )

@@ -32,16 +32,31 @@ def suggest(table: CoverageTable, result: JoinResult, areas: pd.DataFrame, limit
         row = rows.get(baris)
         name = matcher.own_name(row) if row is not None else None
         # an ambiguous name's candidates (also those found through a former name) come first
-        first = [c.split(" ")[0] for c in (candidates if status == "ambiguous" else []) if c.split(" ")[0] in index.names]
+        first = [
+            c.split(" ")[0] for c in (candidates if status == "ambiguous" else []) if c.split(" ")[0] in index.names
+        ]
         found: list[tuple[str, float]] = [(c, 100.0) for c in first]
         if name:
             scope, _problem = matcher._parents(row)
-            choices = all_choices if scope is None else {c: n for c, n in all_choices.items() if index.parents.get(c) in scope}
-            found += [(code, score) for _t, score, code in
-                      process.extract(normalise_name(name, level), choices, scorer=fuzz.WRatio, limit=limit + len(first))
-                      if code not in first]
+            choices = (
+                all_choices
+                if scope is None
+                else {c: n for c, n in all_choices.items() if index.parents.get(c) in scope}
+            )
+            found += [
+                (code, score)
+                for _t, score, code in process.extract(
+                    normalise_name(name, level), choices, scorer=fuzz.WRatio, limit=limit + len(first)
+                )
+                if code not in first
+            ]
         out[baris] = [
-            {"kode": code, "nama": index.names[code], "where": matcher.where.get(code, ""), "score": round(float(score), 1)}
-            for code, score in found[:max(limit, len(first))]
+            {
+                "kode": code,
+                "nama": index.names[code],
+                "where": matcher.where.get(code, ""),
+                "score": round(float(score), 1),
+            }
+            for code, score in found[: max(limit, len(first))]
         ]
     return out

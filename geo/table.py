@@ -33,16 +33,31 @@ DEFAULT_PERIOD = ""
 NAME_COLUMNS = ("kabupaten", "kecamatan", "desa", "nama")  # "nama": an area name of the table's own level
 COUNT_COLUMNS = ("tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran")
 REQUIRED = ("tenaga_kerja", "peserta_aktif")
-COLUMNS = ["baris", "kode", "kabupaten", "kecamatan", "desa", "periode", "tenaga_kerja", "peserta_aktif",
-           "target_persen", "penerima_bantuan_iuran", "valid", "nama", "kode_input"]
+COLUMNS = [
+    "baris",
+    "kode",
+    "kabupaten",
+    "kecamatan",
+    "desa",
+    "periode",
+    "tenaga_kerja",
+    "peserta_aktif",
+    "target_persen",
+    "penerima_bantuan_iuran",
+    "valid",
+    "nama",
+    "kode_input",
+]
 TEMPLATE_COLUMNS = {
     "kabupaten": ["kode", "kabupaten"],
     "kecamatan": ["kode", "kabupaten", "kecamatan"],
     "desa": ["kode", "kabupaten", "kecamatan", "desa"],
 }
 _TEMPLATE_ROWS = {  # official codes and names; the figures are illustrative
-    "kabupaten": [["61.12", "Kabupaten Kubu Raya", "2024", "290000", "98000", "", "5000"],
-                  ["61.71", "Kota Pontianak", "2024", "300000", "150000", "45", "1200"]],
+    "kabupaten": [
+        ["61.12", "Kabupaten Kubu Raya", "2024", "290000", "98000", "", "5000"],
+        ["61.71", "Kota Pontianak", "2024", "300000", "150000", "45", "1200"],
+    ],
     "kecamatan": [["61.12.01", "Kabupaten Kubu Raya", "Sungai Raya", "2024", "52000", "17500", "", "900"]],
     "desa": [["61.12.01.2001", "Kabupaten Kubu Raya", "Sungai Raya", "Sungai Raya", "2024", "180", "60", "", "25"]],
 }
@@ -50,23 +65,103 @@ _TEMPLATE_ROWS = {  # official codes and names; the figures are illustrative
 # Header text (normalised by _header_key) -> canonical column.
 ALIASES: dict[str, str] = {}
 for _canon, _names in {
-    "kode": ["kode", "code", "kode_wilayah", "kode_wil", "kd_wilayah", "kdwil", "kode_kemendagri", "kode_bps", "kode_area",
-             "area_code", "region_code", "kode_daerah", "kode_kabupaten", "kode_kab", "kode_kabupaten_kota", "kode_kab_kota",
-             "kode_kecamatan", "kode_kec", "kode_desa", "kode_kelurahan", "kode_desa_kelurahan", "kode_kel"],
-    "kabupaten": ["kabupaten", "kab", "kabupaten_kota", "kab_kota", "kabkota", "kota_kabupaten", "regency", "regency_city",
-                  "district", "city", "kabupaten_atau_kota"],
+    "kode": [
+        "kode",
+        "code",
+        "kode_wilayah",
+        "kode_wil",
+        "kd_wilayah",
+        "kdwil",
+        "kode_kemendagri",
+        "kode_bps",
+        "kode_area",
+        "area_code",
+        "region_code",
+        "kode_daerah",
+        "kode_kabupaten",
+        "kode_kab",
+        "kode_kabupaten_kota",
+        "kode_kab_kota",
+        "kode_kecamatan",
+        "kode_kec",
+        "kode_desa",
+        "kode_kelurahan",
+        "kode_desa_kelurahan",
+        "kode_kel",
+    ],
+    "kabupaten": [
+        "kabupaten",
+        "kab",
+        "kabupaten_kota",
+        "kab_kota",
+        "kabkota",
+        "kota_kabupaten",
+        "regency",
+        "regency_city",
+        "district",
+        "city",
+        "kabupaten_atau_kota",
+    ],
     "kecamatan": ["kecamatan", "kec", "subdistrict", "sub_district"],
-    "desa": ["desa", "kelurahan", "desa_kelurahan", "kelurahan_desa", "desa_kel", "kel_desa", "village", "desa_atau_kelurahan"],
+    "desa": [
+        "desa",
+        "kelurahan",
+        "desa_kelurahan",
+        "kelurahan_desa",
+        "desa_kel",
+        "kel_desa",
+        "village",
+        "desa_atau_kelurahan",
+    ],
     "nama": ["nama", "name", "wilayah", "area", "region", "area_name", "daerah"],
     "periode": ["periode", "period", "tahun", "year", "thn", "periode_data", "bulan_tahun"],
-    "tenaga_kerja": ["tenaga_kerja", "workers", "pekerja", "labour_force", "labor_force", "angkatan_kerja", "tk",
-                     "potensi", "potensi_peserta", "potensi_tenaga_kerja", "sasaran", "sasaran_peserta", "penduduk_bekerja"],
-    "peserta_aktif": ["peserta_aktif", "participants", "active_participants", "peserta", "active", "tk_aktif",
-                      "pekerja_terdaftar", "registered_workers", "enrolled", "peserta_aktif_bpjs"],
-    "target_persen": ["target_persen", "target", "target_pct", "target_percent", "target_cakupan", "target_coverage",
-                      "coverage_target", "target_ucj"],
-    "penerima_bantuan_iuran": ["penerima_bantuan_iuran", "bantuan_iuran", "pbi", "contribution_assistance", "assistance",
-                               "penerima_bantuan", "penerima_pbi", "bantuan_iuran_penerima"],
+    "tenaga_kerja": [
+        "tenaga_kerja",
+        "workers",
+        "pekerja",
+        "labour_force",
+        "labor_force",
+        "angkatan_kerja",
+        "tk",
+        "potensi",
+        "potensi_peserta",
+        "potensi_tenaga_kerja",
+        "sasaran",
+        "sasaran_peserta",
+        "penduduk_bekerja",
+    ],
+    "peserta_aktif": [
+        "peserta_aktif",
+        "participants",
+        "active_participants",
+        "peserta",
+        "active",
+        "tk_aktif",
+        "pekerja_terdaftar",
+        "registered_workers",
+        "enrolled",
+        "peserta_aktif_bpjs",
+    ],
+    "target_persen": [
+        "target_persen",
+        "target",
+        "target_pct",
+        "target_percent",
+        "target_cakupan",
+        "target_coverage",
+        "coverage_target",
+        "target_ucj",
+    ],
+    "penerima_bantuan_iuran": [
+        "penerima_bantuan_iuran",
+        "bantuan_iuran",
+        "pbi",
+        "contribution_assistance",
+        "assistance",
+        "penerima_bantuan",
+        "penerima_pbi",
+        "bantuan_iuran_penerima",
+    ],
 }.items():
     ALIASES.update({n: _canon for n in _names})
 _FILLER = {"jumlah", "jml", "total", "nama", "orang", "jiwa", "org", "number", "of"}
@@ -216,7 +311,9 @@ def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | 
         if isinstance(src, (str, os.PathLike)):
             return Path(src).read_bytes(), filename or Path(src).name
         data = src.read()
-        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), filename or Path(str(getattr(src, "name", "tabel"))).name
+        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), filename or Path(
+            str(getattr(src, "name", "tabel"))
+        ).name
     except (OSError, TypeError, ValueError) as exc:
         raise TableError("error.table_unreadable", detail=str(exc)) from exc
 
@@ -292,7 +389,9 @@ def _xlsx_grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]
             raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
     else:
         chosen = list(wb.worksheets)
-    grids = [(ws.title, [[_cell(c) for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]) for ws in chosen]
+    grids = [
+        (ws.title, [[_cell(c) for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]) for ws in chosen
+    ]
     pick = next(((title, g) for title, g in grids if _find_header(g)), grids[0])
     issues = [Issue(None, None, "table.sheet_used", {"sheet": pick[0]}, "info")] if len(names) > 1 else []
     return pick[1], issues
@@ -320,7 +419,11 @@ def _letter(j: int) -> str:
 
 
 def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _choose_columns(header: list[object], mapping: dict[int, str], body: Grid) -> tuple[dict[str, int], list[Issue]]:
@@ -340,8 +443,15 @@ def _choose_columns(header: list[object], mapping: dict[int, str], body: Grid) -
         chosen[canon] = use
         for j in cols:
             if j != use:
-                issues.append(Issue(None, _text(header[j]), "table.duplicate_column",
-                                    {"column": _text(header[j]), "used": _text(header[use])}, "info"))
+                issues.append(
+                    Issue(
+                        None,
+                        _text(header[j]),
+                        "table.duplicate_column",
+                        {"column": _text(header[j]), "used": _text(header[use])},
+                        "info",
+                    )
+                )
     used = set(chosen.values())
     extra = []
     width = max([len(header), *(len(r) for r in body)], default=0)
@@ -388,7 +498,9 @@ def _target(value: object, column: str, row: int, issues: list[Issue]) -> float 
     return v
 
 
-def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[str, str]) -> tuple[list[dict], list[Issue]]:
+def _parse_rows(
+    rows: Grid, header_at: int, cols: dict[str, int], headers: dict[str, str]
+) -> tuple[list[dict], list[Issue]]:
     """One record per non-empty row below the header, with its issues; nothing is dropped unreported."""
     issues: list[Issue] = []
     records: list[dict] = []
@@ -421,16 +533,33 @@ def _parse_rows(rows: Grid, header_at: int, cols: dict[str, int], headers: dict[
                 row_issues.append(Issue(row, headers["periode"], "table.period_empty"))
         for c in COUNT_COLUMNS:
             rec[c] = _count(get[c], headers[c], row, row_issues, c in REQUIRED) if c in cols else None
-        rec["target_persen"] = _target(get["target_persen"], headers["target_persen"], row, row_issues) if "target_persen" in cols else None
+        rec["target_persen"] = (
+            _target(get["target_persen"], headers["target_persen"], row, row_issues)
+            if "target_persen" in cols
+            else None
+        )
         tk, ps, pbi = rec["tenaga_kerja"], rec["peserta_aktif"], rec["penerima_bantuan_iuran"]
         if tk is not None and ps is not None and ps > tk:
-            row_issues.append(Issue(row, headers["peserta_aktif"], "table.peserta_exceeds",
-                                    {"peserta": _text(get["peserta_aktif"]), "tenaga_kerja": _text(get["tenaga_kerja"])}))
+            row_issues.append(
+                Issue(
+                    row,
+                    headers["peserta_aktif"],
+                    "table.peserta_exceeds",
+                    {"peserta": _text(get["peserta_aktif"]), "tenaga_kerja": _text(get["tenaga_kerja"])},
+                )
+            )
         if tk == 0:
             row_issues.append(Issue(row, headers["tenaga_kerja"], "table.zero_workers", {}, "warning"))
         if pbi is not None and ps is not None and pbi > ps:
-            row_issues.append(Issue(row, headers["penerima_bantuan_iuran"], "table.bantuan_exceeds",
-                                    {"bantuan": _text(get["penerima_bantuan_iuran"]), "peserta": _text(get["peserta_aktif"])}, "warning"))
+            row_issues.append(
+                Issue(
+                    row,
+                    headers["penerima_bantuan_iuran"],
+                    "table.bantuan_exceeds",
+                    {"bantuan": _text(get["penerima_bantuan_iuran"]), "peserta": _text(get["peserta_aktif"])},
+                    "warning",
+                )
+            )
         if not kode_text and not any(rec[c] for c in NAME_COLUMNS):
             row_issues.append(Issue(row, None, "table.no_area"))
         rec["valid"] = not any(i.severity == "error" for i in row_issues)
@@ -477,7 +606,9 @@ def _table_warnings(frame: pd.DataFrame, headers: dict[str, str]) -> list[Issue]
     return []
 
 
-def read_table(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None = None, sheet: str | int | None = None) -> CoverageTable:
+def read_table(
+    src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None = None, sheet: str | int | None = None
+) -> CoverageTable:
     """Read and check a coverage table (CSV or XLSX, detected from the content, not the name)."""
     data, name = _read_bytes(src, filename)
     rows, issues = _grid(data, sheet)
@@ -493,8 +624,11 @@ def read_table(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | N
     if not {"kode", *NAME_COLUMNS} & set(cols):
         missing.insert(0, "kode / kabupaten / kecamatan / desa")
     if missing:
-        raise TableError("table.missing_columns", missing=", ".join(missing),
-                         found=", ".join(_text(h) for h in header if not _empty(h)))
+        raise TableError(
+            "table.missing_columns",
+            missing=", ".join(missing),
+            found=", ".join(_text(h) for h in header if not _empty(h)),
+        )
     records, row_issues = _parse_rows(rows, header_at, cols, headers)
     if not records:
         raise TableError("table.no_rows", header=header_at + 1)
@@ -518,6 +652,9 @@ def template_csv(level: str) -> str:
     """A CSV template for ``level``: the schema columns and example rows (figures illustrative)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TEMPLATE_COLUMNS[level] + ["periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"])
+    writer.writerow(
+        TEMPLATE_COLUMNS[level]
+        + ["periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"]
+    )
     writer.writerows(_TEMPLATE_ROWS[level])
     return out.getvalue()

@@ -30,10 +30,23 @@ from .classify import _status, coverage_pct, gap_people
 from .text import t
 
 COLUMNS = ["periode", "kode", "target_persen", "keterangan"]
-ALIASES = {"period": "periode", "tahun": "periode", "year": "periode", "code": "kode", "kode_wilayah": "kode",
-           "target": "target_persen", "target_pct": "target_persen", "target (%)": "target_persen",
-           "note": "keterangan", "sumber": "keterangan", "source": "keterangan", "catatan": "keterangan"}
-SHIPPED = pd.DataFrame([{"periode": "2024", "kode": PROVINCE_CODE, "target_persen": DEFAULT_TARGET, "keterangan": "RPJMN 2024"}])
+ALIASES = {
+    "period": "periode",
+    "tahun": "periode",
+    "year": "periode",
+    "code": "kode",
+    "kode_wilayah": "kode",
+    "target": "target_persen",
+    "target_pct": "target_persen",
+    "target (%)": "target_persen",
+    "note": "keterangan",
+    "sumber": "keterangan",
+    "source": "keterangan",
+    "catatan": "keterangan",
+}
+SHIPPED = pd.DataFrame(
+    [{"periode": "2024", "kode": PROVINCE_CODE, "target_persen": DEFAULT_TARGET, "keterangan": "RPJMN 2024"}]
+)
 PERIOD_RE = re.compile(r"^\d{4}(-\d{2})?$")
 KAB_RE = re.compile(r"^61\.\d{2}$")
 
@@ -118,7 +131,16 @@ def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes:
     raw = raw.rename(columns=names)
     missing = [c for c in ("periode", "kode", "target_persen") if c not in raw.columns]
     if missing:
-        raise ScheduleError([Problem(1, None, "targets.missing_columns", {"missing": ", ".join(missing), "found": ", ".join(map(str, raw.columns))})])
+        raise ScheduleError(
+            [
+                Problem(
+                    1,
+                    None,
+                    "targets.missing_columns",
+                    {"missing": ", ".join(missing), "found": ", ".join(map(str, raw.columns))},
+                )
+            ]
+        )
     if "keterangan" not in raw:
         raw["keterangan"] = ""
     if kab_codes is None:
@@ -208,7 +230,9 @@ def _label(note: str, period: str) -> str:
     return note if note else period
 
 
-def area_targets(schedule: Schedule, codes: pd.Series, period: str | None, lang: str = "id") -> tuple[pd.Series, pd.Series]:
+def area_targets(
+    schedule: Schedule, codes: pd.Series, period: str | None, lang: str = "id"
+) -> tuple[pd.Series, pd.Series]:
     """Per area code (any level): (target, where it came from) from the schedule alone.
 
     A regional override applies to the kabupaten/kota and everything inside it (``kode[:5]``).
@@ -225,14 +249,21 @@ def area_targets(schedule: Schedule, codes: pd.Series, period: str | None, lang:
         hit = kab.isin(rows.index)
         target[hit] = kab[hit].map(rows["target_persen"]).astype(float)
         label[hit] = [
-            t("targets.source_regional", lang, area=names.get(k, k), period=str(rows.at[k, "periode"]),
-              note=str(rows.at[k, "keterangan"]) or t("targets.regional_note", lang))
+            t(
+                "targets.source_regional",
+                lang,
+                area=names.get(k, k),
+                period=str(rows.at[k, "periode"]),
+                note=str(rows.at[k, "keterangan"]) or t("targets.regional_note", lang),
+            )
             for k in kab[hit]
         ]
     return target, label
 
 
-def apply(classified: pd.DataFrame, what_if: float | None, schedule: Schedule | None, period: str | None, lang: str = "id") -> pd.DataFrame:
+def apply(
+    classified: pd.DataFrame, what_if: float | None, schedule: Schedule | None, period: str | None, lang: str = "id"
+) -> pd.DataFrame:
     """Set ``target_efektif`` and where it came from (``target_sumber`` in Indonesian,
     ``target_sumber_en``) by the precedence above, and recompute gap and status.
 
@@ -262,8 +293,15 @@ def apply(classified: pd.DataFrame, what_if: float | None, schedule: Schedule | 
     return out
 
 
-def classify_level(tables: dict[str, pd.DataFrame], areas, level: str, period: str | None, what_if: float | None,
-                   schedule: Schedule | None, lang: str = "id") -> pd.DataFrame:
+def classify_level(
+    tables: dict[str, pd.DataFrame],
+    areas,
+    level: str,
+    period: str | None,
+    what_if: float | None,
+    schedule: Schedule | None,
+    lang: str = "id",
+) -> pd.DataFrame:
     """Every area of ``level`` with its scheduled (or what-if) target; rolled up from a finer table when needed.
 
     ``areas(level)`` gives the attribute table. The page (ui/data.py) and the CLI both call this.
@@ -333,6 +371,10 @@ def in_force(published: Schedule | None, env_file: str | None = None) -> Schedul
 
 def merged(rows: pd.DataFrame, origin: str = "published", version: str | None = None) -> Schedule:
     """Published rows on top of the shipped default (a published 2024 province row replaces it)."""
-    rows = rows.assign(periode=rows["periode"].astype(str), kode=rows["kode"].astype(str), target_persen=rows["target_persen"].astype(float))
+    rows = rows.assign(
+        periode=rows["periode"].astype(str),
+        kode=rows["kode"].astype(str),
+        target_persen=rows["target_persen"].astype(float),
+    )
     all_rows = pd.concat([SHIPPED, rows], ignore_index=True).drop_duplicates(["periode", "kode"], keep="last")
     return Schedule(all_rows[COLUMNS].reset_index(drop=True), origin=origin, version=version)

@@ -67,15 +67,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "control.present": ("Mode presentasi", "Presentation mode"),
     "breadcrumb.province": ("Provinsi", "Province"),
     "download.map": ("Unduh peta (HTML, bisa dibuka tanpa internet)", "Download the map (HTML, opens offline)"),
-    "download.note": ("Sumber batas: Kemendagri via cahyadsn/wilayah_boundaries", "Boundaries: Kemendagri via cahyadsn/wilayah_boundaries"),
-    "priority.title": ("Prioritas: {n} wilayah dengan kekurangan terbesar", "Priorities: the {n} areas with the largest gap"),
-    "priority.share": ("memegang {share} dari total kekurangan pilihan ini", "hold {share} of this selection's total gap"),
-    "search.none": ("Tidak ada wilayah yang cocok dengan \"{q}\".", "No area matches \"{q}\"."),
-    "search.found": ("{n} wilayah cocok dengan \"{q}\".", "{n} areas match \"{q}\"."),
+    "download.note": (
+        "Sumber batas: Kemendagri via cahyadsn/wilayah_boundaries",
+        "Boundaries: Kemendagri via cahyadsn/wilayah_boundaries",
+    ),
+    "priority.title": (
+        "Prioritas: {n} wilayah dengan kekurangan terbesar",
+        "Priorities: the {n} areas with the largest gap",
+    ),
+    "priority.share": (
+        "memegang {share} dari total kekurangan pilihan ini",
+        "hold {share} of this selection's total gap",
+    ),
+    "search.none": ('Tidak ada wilayah yang cocok dengan "{q}".', 'No area matches "{q}".'),
+    "search.found": ('{n} wilayah cocok dengan "{q}".', '{n} areas match "{q}".'),
     "col.row": ("Baris", "Row"),
     "col.column": ("Kolom", "Column"),
     "col.problem": ("Masalah", "Problem"),
-    "map.source_line": ("Batas: Kemendagri 2022 (cahyadsn/wilayah_boundaries)", "Boundaries: Kemendagri 2022 (cahyadsn/wilayah_boundaries)"),
+    "map.source_line": (
+        "Batas: Kemendagri 2022 (cahyadsn/wilayah_boundaries)",
+        "Boundaries: Kemendagri 2022 (cahyadsn/wilayah_boundaries)",
+    ),
     "page.kabupaten_title": ("Cakupan per kabupaten/kota", "Coverage by regency/city"),
     "page.desa_title": ("Cakupan per wilayah", "Coverage by area"),
     "page.summary_title": ("Ringkasan provinsi", "Province summary"),
@@ -143,16 +155,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.table_unreadable": ("Berkas tidak dapat dibaca: {detail}", "The file could not be read: {detail}"),
     "error.upload_rejected": (
-        "Tabel unggahan \"{name}\" tidak dapat dipakai: {detail} Peta kembali memakai data contoh.",
-        "The uploaded table \"{name}\" cannot be used: {detail} The map is back on the sample data.",
+        'Tabel unggahan "{name}" tidak dapat dipakai: {detail} Peta kembali memakai data contoh.',
+        'The uploaded table "{name}" cannot be used: {detail} The map is back on the sample data.',
     ),
     # --- shared links --------------------------------------------------------------------
-    "url.invalid": ("Parameter tautan tidak dikenal: {param}={value}; diabaikan.", "Unrecognised link parameter: {param}={value}; ignored."),
-    "url.unknown_area": ("Kode wilayah di tautan tidak ditemukan: {param}={value}; menampilkan tampilan bawaan.", "Area code in the link not found: {param}={value}; showing the default view."),
-    "url.unknown_period": ("Periode di tautan tidak ada di tabel: {value}; memakai periode terbaru.", "Period in the link is not in the table: {value}; using the latest period."),
-    "url.bad_target": ("Target di tautan harus angka 0–100: {value}; memakai target bawaan.", "Target in the link must be a number from 0 to 100: {value}; using the default target."),
+    "url.invalid": (
+        "Parameter tautan tidak dikenal: {param}={value}; diabaikan.",
+        "Unrecognised link parameter: {param}={value}; ignored.",
+    ),
+    "url.unknown_area": (
+        "Kode wilayah di tautan tidak ditemukan: {param}={value}; menampilkan tampilan bawaan.",
+        "Area code in the link not found: {param}={value}; showing the default view.",
+    ),
+    "url.unknown_period": (
+        "Periode di tautan tidak ada di tabel: {value}; memakai periode terbaru.",
+        "Period in the link is not in the table: {value}; using the latest period.",
+    ),
+    "url.bad_target": (
+        "Target di tautan harus angka 0–100: {value}; memakai target bawaan.",
+        "Target in the link must be a number from 0 to 100: {value}; using the default target.",
+    ),
     "share.label": ("Bagikan tautan", "Share link"),
-    "share.help": ("Salin alamat ini: membuka tampilan yang sama persis.", "Copy this address: it opens exactly this view."),
+    "share.help": (
+        "Salin alamat ini: membuka tampilan yang sama persis.",
+        "Copy this address: it opens exactly this view.",
+    ),
     "share.caption": ("Tautan tampilan ini", "Link to this view"),
     # --- change colouring & presentation & static exports (ui) -----------------------------
     "color.change_legend": ("Perubahan cakupan (pp)", "Coverage change (pp)"),
@@ -180,14 +207,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Berkas ini bukan tabel CSV atau XLSX (isinya tidak terbaca sebagai teks). Simpan tabel sebagai CSV atau XLSX.",
         "This file is not a CSV or XLSX table (its content is not text). Save the table as CSV or XLSX.",
     ),
-    "table.format_pdf": ("Berkas ini PDF, bukan tabel. Simpan tabelnya sebagai CSV atau XLSX.", "This file is a PDF, not a table. Save the table as CSV or XLSX."),
+    "table.format_pdf": (
+        "Berkas ini PDF, bukan tabel. Simpan tabelnya sebagai CSV atau XLSX.",
+        "This file is a PDF, not a table. Save the table as CSV or XLSX.",
+    ),
     "table.format_xls": (
         "Format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV.",
         "The old Excel format (.xls) is not supported; save it as .xlsx or CSV.",
     ),
-    "table.no_sheet": ("Lembar {sheet} tidak ada; lembar yang ada: {sheets}.", "Sheet {sheet} does not exist; sheets: {sheets}."),
-    "table.sheet_used": ("Memakai lembar \"{sheet}\".", "Using sheet \"{sheet}\"."),
-    "table.encoding": ("Berkas dibaca dengan pengodean {encoding} (bukan UTF-8).", "The file was read as {encoding} (not UTF-8)."),
+    "table.no_sheet": (
+        "Lembar {sheet} tidak ada; lembar yang ada: {sheets}.",
+        "Sheet {sheet} does not exist; sheets: {sheets}.",
+    ),
+    "table.sheet_used": ('Memakai lembar "{sheet}".', 'Using sheet "{sheet}".'),
+    "table.encoding": (
+        "Berkas dibaca dengan pengodean {encoding} (bukan UTF-8).",
+        "The file was read as {encoding} (not UTF-8).",
+    ),
     "table.no_header": (
         "Baris judul kolom tidak ditemukan. Diperlukan kolom seperti kode (atau kabupaten/kecamatan/desa), tenaga_kerja dan peserta_aktif. Baris pertama berisi: {first}",
         "No header row found. Columns such as kode (or kabupaten/kecamatan/desa), tenaga_kerja and peserta_aktif are needed. The first row holds: {first}",
@@ -196,8 +232,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kolom wajib tidak ada: {missing}. Kolom yang ditemukan: {found}.",
         "Required column(s) missing: {missing}. Columns found: {found}.",
     ),
-    "table.no_rows": ("Tidak ada baris data di bawah judul kolom (baris {header}).", "There are no data rows below the header (row {header})."),
-    "table.header_row": ("Judul kolom ada di baris {row}; baris di atasnya dilewati.", "The header is on row {row}; the rows above it were skipped."),
+    "table.no_rows": (
+        "Tidak ada baris data di bawah judul kolom (baris {header}).",
+        "There are no data rows below the header (row {header}).",
+    ),
+    "table.header_row": (
+        "Judul kolom ada di baris {row}; baris di atasnya dilewati.",
+        "The header is on row {row}; the rows above it were skipped.",
+    ),
     "table.extra_columns": ("Kolom tambahan tidak dipakai: {columns}.", "Extra columns not used: {columns}."),
     "table.duplicate_column": (
         "Kolom {column} berarti sama dengan kolom {used}; yang dipakai: {used}.",
@@ -213,16 +255,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Row with nothing in the recognised columns (only in extra columns) skipped.",
     ),
     "table.period_empty": ("Periode kosong.", "The period is empty."),
-    "table.not_a_number": ("\"{value}\" bukan angka.", "\"{value}\" is not a number."),
+    "table.not_a_number": ('"{value}" bukan angka.', '"{value}" is not a number.'),
     "table.required_empty": ("Kolom {column} wajib diisi.", "Column {column} must be filled in."),
     "table.negative": ("Nilai tidak boleh negatif: {value}.", "The value cannot be negative: {value}."),
-    "table.fractional": ("Jumlah orang harus bilangan bulat: {value}.", "A number of people must be a whole number: {value}."),
-    "table.target_range": ("Target harus antara 0 dan 100 (%): {value}.", "The target must be between 0 and 100 (%): {value}."),
+    "table.fractional": (
+        "Jumlah orang harus bilangan bulat: {value}.",
+        "A number of people must be a whole number: {value}.",
+    ),
+    "table.target_range": (
+        "Target harus antara 0 dan 100 (%): {value}.",
+        "The target must be between 0 and 100 (%): {value}.",
+    ),
     "table.peserta_exceeds": (
         "Peserta aktif ({peserta}) lebih banyak dari tenaga kerja ({tenaga_kerja}).",
         "Active participants ({peserta}) exceed workers ({tenaga_kerja}).",
     ),
-    "table.zero_workers": ("Tenaga kerja 0: cakupan tidak dapat dihitung.", "Workers is 0: coverage cannot be computed."),
+    "table.zero_workers": (
+        "Tenaga kerja 0: cakupan tidak dapat dihitung.",
+        "Workers is 0: coverage cannot be computed.",
+    ),
     "table.bantuan_exceeds": (
         "Penerima bantuan iuran ({bantuan}) lebih banyak dari peserta aktif ({peserta}).",
         "Contribution-assistance recipients ({bantuan}) exceed active participants ({peserta}).",
@@ -244,12 +295,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "join.reason.by_code": ("cocok lewat kode", "matched by code"),
     "join.reason.by_name": ("cocok lewat nama", "matched by name"),
     "join.reason.former_name": (
-        "cocok lewat nama lama \"{former}\" (sekarang {name})",
-        "matched through the former name \"{former}\" (now {name})",
+        'cocok lewat nama lama "{former}" (sekarang {name})',
+        'matched through the former name "{former}" (now {name})',
     ),
     "join.reason.code_name_differs": (
-        "cocok lewat kode; nama di tabel \"{given}\" berbeda dengan nama resmi {name}",
-        "matched by code; the name in the table \"{given}\" differs from the official name {name}",
+        'cocok lewat kode; nama di tabel "{given}" berbeda dengan nama resmi {name}',
+        'matched by code; the name in the table "{given}" differs from the official name {name}',
     ),
     "join.reason.name_after_bad_code": (
         "{problem}; dicocokkan lewat nama",
@@ -257,8 +308,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "join.reason.code_and_name": ("{problem}; {name_problem}", "{problem}; {name_problem}"),
     "join.reason.code_invalid": (
-        "\"{code}\" bukan kode wilayah Kemendagri (contoh: 61.12, 6112, 61.12.01.2001)",
-        "\"{code}\" is not a Kemendagri area code (e.g. 61.12, 6112, 61.12.01.2001)",
+        '"{code}" bukan kode wilayah Kemendagri (contoh: 61.12, 6112, 61.12.01.2001)',
+        '"{code}" is not a Kemendagri area code (e.g. 61.12, 6112, 61.12.01.2001)',
     ),
     "join.reason.code_bps": (
         "kode {code} tidak ada di daftar Kemendagri; tampaknya kode BPS, yang di bawah tingkat kabupaten berbeda dari kode Kemendagri. Pakai kode Kemendagri (mis. 61.12.01.2001) atau nama wilayah",
@@ -272,29 +323,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "kode {code} tidak ada di daftar wilayah Kalimantan Barat (Kemendagri 2022)",
         "code {code} is not in the list of West Kalimantan areas (Kemendagri 2022)",
     ),
-    "join.reason.total_row": ("baris jumlah/provinsi, bukan satu wilayah; tidak dipakai", "a total/province row, not one area; not used"),
-    "join.reason.parent_unknown": ("{parent_level} \"{parent}\" tidak ditemukan", "{parent_level} \"{parent}\" not found"),
+    "join.reason.total_row": (
+        "baris jumlah/provinsi, bukan satu wilayah; tidak dipakai",
+        "a total/province row, not one area; not used",
+    ),
+    "join.reason.parent_unknown": ('{parent_level} "{parent}" tidak ditemukan', '{parent_level} "{parent}" not found'),
     "join.reason.no_name": ("tidak ada kode maupun nama {level}", "neither a code nor a {level} name"),
     "join.reason.ambiguous": (
-        "\"{name}\" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau nama yang lebih lengkap (mis. dengan induknya, \"Kota …\"/\"Kabupaten …\")",
-        "\"{name}\" could mean several areas: {candidates}. Give the code or a fuller name (e.g. with its parent, \"Kota …\"/\"Kabupaten …\")",
+        '"{name}" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau nama yang lebih lengkap (mis. dengan induknya, "Kota …"/"Kabupaten …")',
+        '"{name}" could mean several areas: {candidates}. Give the code or a fuller name (e.g. with its parent, "Kota …"/"Kabupaten …")',
     ),
     "join.reason.ambiguous_former": (
-        "\"{name}\" bisa berarti beberapa wilayah: {candidates} ({former} adalah nama lama {current}). Tulis kodenya atau nama lengkapnya",
-        "\"{name}\" could mean several areas: {candidates} ({former} is the former name of {current}). Give the code or the full name",
+        '"{name}" bisa berarti beberapa wilayah: {candidates} ({former} adalah nama lama {current}). Tulis kodenya atau nama lengkapnya',
+        '"{name}" could mean several areas: {candidates} ({former} is the former name of {current}). Give the code or the full name',
     ),
     "join.reason.not_in_parent": (
-        "\"{name}\" tidak ada di wilayah induk yang ditulis; nama itu ada di: {candidates}",
-        "\"{name}\" is not in the parent area given; that name exists in: {candidates}",
+        '"{name}" tidak ada di wilayah induk yang ditulis; nama itu ada di: {candidates}',
+        '"{name}" is not in the parent area given; that name exists in: {candidates}',
     ),
     "join.reason.kind_mismatch": (
-        "\"{name}\": jenis wilayah (kota/kabupaten) tidak cocok; yang ada: {candidates}",
-        "\"{name}\": the kind of area (kota/kabupaten) does not match; there is: {candidates}",
+        '"{name}": jenis wilayah (kota/kabupaten) tidak cocok; yang ada: {candidates}',
+        '"{name}": the kind of area (kota/kabupaten) does not match; there is: {candidates}',
     ),
-    "join.reason.name_unknown": ("nama \"{name}\" tidak ditemukan", "name \"{name}\" not found"),
+    "join.reason.name_unknown": ('nama "{name}" tidak ditemukan', 'name "{name}" not found'),
     "join.reason.name_unknown_suggest": (
-        "nama \"{name}\" tidak ditemukan; mungkin maksudnya: {candidates}",
-        "name \"{name}\" not found; did you mean: {candidates}",
+        'nama "{name}" tidak ditemukan; mungkin maksudnya: {candidates}',
+        'name "{name}" not found; did you mean: {candidates}',
     ),
     "join.reason.duplicate": (
         "wilayah dan periode yang sama sudah diisi baris {first}; baris ini tidak dipakai",
@@ -307,18 +361,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Peserta aktif BPJS Ketenagakerjaan ÷ tenaga kerja · target {target}",
         "Active BPJS Ketenagakerjaan participants ÷ workers · target {target}",
     ),
-    "render.source_boundaries": ("Batas wilayah: Kemendagri 2022, {repo} commit {commit}", "Boundaries: Kemendagri 2022, {repo} commit {commit}"),
+    "render.source_boundaries": (
+        "Batas wilayah: Kemendagri 2022, {repo} commit {commit}",
+        "Boundaries: Kemendagri 2022, {repo} commit {commit}",
+    ),
     "render.source_data": ("Data: {name}", "Data: {name}"),
     "render.source_sample": ("Data: tabel contoh {name} (ilustratif)", "Data: sample table {name} (illustrative)"),
     "render.north": ("U", "N"),
-    "render.written": ("Peta ditulis: {path} ({size} KB, {seconds} dtk)", "Map written: {path} ({size} KB, {seconds} s)"),
-    "render.error_kab": ("Kode kabupaten/kota tidak dikenal: {kode}. Pilihan: {choices}", "Unknown kabupaten/kota code: {kode}. Choices: {choices}"),
+    "render.written": (
+        "Peta ditulis: {path} ({size} KB, {seconds} dtk)",
+        "Map written: {path} ({size} KB, {seconds} s)",
+    ),
+    "render.error_kab": (
+        "Kode kabupaten/kota tidak dikenal: {kode}. Pilihan: {choices}",
+        "Unknown kabupaten/kota code: {kode}. Choices: {choices}",
+    ),
     "render.error_kab_level": (
         "--kab hanya berlaku untuk tingkat kecamatan dan desa.",
         "--kab applies to the kecamatan and desa levels only.",
     ),
     "render.error_no_file": ("Berkas tabel tidak ditemukan: {path}", "Table file not found: {path}"),
-    "render.error_period": ("Periode {period} tidak ada di tabel; tersedia: {choices}", "Period {period} is not in the table; available: {choices}"),
+    "render.error_period": (
+        "Periode {period} tidak ada di tabel; tersedia: {choices}",
+        "Period {period} is not in the table; available: {choices}",
+    ),
     "render.warn_no_rows": (
         "Peringatan: tidak ada baris tabel yang cocok dengan wilayah tingkat {level}; peta menampilkan 'tidak ada data'.",
         "Warning: no table row matches a {level}-level area; the map shows 'no data'.",
@@ -336,9 +402,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # (each area of work keeps its own block, so parallel changes merge cleanly)
 MESSAGES.update(
     {
-        "store.cli.unknown_user": ("pengguna \"{name}\" tidak dikenal (python -m geo users add {name} --role editor)",
-                                   "unknown user \"{name}\" (python -m geo users add {name} --role editor)"),
-        "store.cli.inactive_user": ("pengguna \"{name}\" dinonaktifkan", "user \"{name}\" is deactivated"),
+        "store.cli.unknown_user": (
+            'pengguna "{name}" tidak dikenal (python -m geo users add {name} --role editor)',
+            'unknown user "{name}" (python -m geo users add {name} --role editor)',
+        ),
+        "store.cli.inactive_user": ('pengguna "{name}" dinonaktifkan', 'user "{name}" is deactivated'),
         "store.cli.password_prompt": ("Kata sandi untuk {name}:", "Password for {name}:"),
         "store.cli.password_again": ("Ulangi kata sandi:", "Repeat the password:"),
         "store.cli.password_mismatch": ("kata sandi tidak sama", "the passwords differ"),
@@ -349,31 +417,52 @@ MESSAGES.update(
             "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak valid. Perbaiki tabel, atau terbitkan dengan --accept-partial.",
             "Not published: some rows are unmatched, ambiguous or invalid. Fix the table, or publish with --accept-partial.",
         ),
-        "store.cli.published": ("Versi {id} diterbitkan: {file}, {level}, periode {periods}, {matched} dari {rows} baris cocok.",
-                                "Version {id} published: {file}, {level}, period {periods}, {matched} of {rows} rows matched."),
-        "store.cli.already": ("Berkas yang sama sudah diterbitkan sebagai versi {id}; tidak ada yang diubah.",
-                              "The same file is already published as version {id}; nothing changed."),
+        "store.cli.published": (
+            "Versi {id} diterbitkan: {file}, {level}, periode {periods}, {matched} dari {rows} baris cocok.",
+            "Version {id} published: {file}, {level}, period {periods}, {matched} of {rows} rows matched.",
+        ),
+        "store.cli.already": (
+            "Berkas yang sama sudah diterbitkan sebagai versi {id}; tidak ada yang diubah.",
+            "The same file is already published as version {id}; nothing changed.",
+        ),
         "store.cli.retracted": ("(ditarik)", "(retracted)"),
         "store.cli.retracted_done": ("Versi {id} ditarik (tetap tersimpan).", "Version {id} retracted (still stored)."),
         "store.cli.restored_done": ("Versi {id} dipulihkan.", "Version {id} restored."),
-        "store.cli.alias_removed": ("Alias {id} dihapus dari pemakaian (tetap di log audit).", "Alias {id} removed from use (kept in the audit log)."),
-        "stamp.line": ("Data per {period} · versi {id} · terbit {when} oleh {by}",
-                       "Data as of {period} · version {id} · published {when} by {by}"),
+        "store.cli.alias_removed": (
+            "Alias {id} dihapus dari pemakaian (tetap di log audit).",
+            "Alias {id} removed from use (kept in the audit log).",
+        ),
+        "stamp.line": (
+            "Data per {period} · versi {id} · terbit {when} oleh {by}",
+            "Data as of {period} · version {id} · published {when} by {by}",
+        ),
         "stamp.pinned": ("versi tersemat lewat tautan", "version pinned by the link"),
-        "version.unknown": ("Versi {v} tidak ada; yang ditampilkan data terbaru.", "Version {v} does not exist; showing the latest data."),
-        "version.retracted": ("Versi {v} sudah ditarik; yang ditampilkan data terbaru.",
-                              "Version {v} has been retracted; showing the latest data."),
+        "version.unknown": (
+            "Versi {v} tidak ada; yang ditampilkan data terbaru.",
+            "Version {v} does not exist; showing the latest data.",
+        ),
+        "version.retracted": (
+            "Versi {v} sudah ditarik; yang ditampilkan data terbaru.",
+            "Version {v} has been retracted; showing the latest data.",
+        ),
         "version.label": ("Versi data", "Data version"),
         "version.latest": ("Terbaru", "Latest"),
         "version.option": ("v{id} · {periods} · {level} · {when}", "v{id} · {periods} · {level} · {when}"),
-        "store.unreachable": ("Data terbit tidak dapat dibaca: basis data bermasalah ({detail}).",
-                              "The published data cannot be read: database problem ({detail})."),
+        "store.unreachable": (
+            "Data terbit tidak dapat dibaca: basis data bermasalah ({detail}).",
+            "The published data cannot be read: database problem ({detail}).",
+        ),
         "publish.using": ("Memakai data terbit", "Using the published data"),
         "publish.use_published": ("Kembali ke data terbit", "Back to the published data"),
         "publish.preview": ("Pratinjau unggahan (belum terbit): {name}", "Upload preview (not published): {name}"),
-        "publish.report_stored": ("Laporan pencocokan tersimpan bersama versi {id} ({file})",
-                                  "Join report stored with version {id} ({file})"),
-        "store.reason.alias": ("cocok lewat alias tersimpan: \"{name}\" = {area}", "matched by a saved alias: \"{name}\" = {area}"),
+        "publish.report_stored": (
+            "Laporan pencocokan tersimpan bersama versi {id} ({file})",
+            "Join report stored with version {id} ({file})",
+        ),
+        "store.reason.alias": (
+            'cocok lewat alias tersimpan: "{name}" = {area}',
+            'matched by a saved alias: "{name}" = {area}',
+        ),
     }
 )
 
@@ -409,16 +498,22 @@ MESSAGES.update(
         ),
         "auth.oidc_button": ("Masuk dengan akun organisasi", "Sign in with the organisation account"),
         "auth.or_password": ("atau dengan akun bawaan aplikasi:", "or with a built-in account:"),
-        "auth.required_note": ("Server ini hanya untuk pengguna yang masuk.", "This server is for signed-in users only."),
+        "auth.required_note": (
+            "Server ini hanya untuk pengguna yang masuk.",
+            "This server is for signed-in users only.",
+        ),
         "auth.refused_signin": (
-            "Halaman ini hanya untuk {role} yang sudah masuk. Masuk lewat \"Masuk / Sign in\" di sidebar.",
-            "This page is for signed-in {role}s only. Sign in through \"Sign in / Masuk\" in the sidebar.",
+            'Halaman ini hanya untuk {role} yang sudah masuk. Masuk lewat "Masuk / Sign in" di sidebar.',
+            'This page is for signed-in {role}s only. Sign in through "Sign in / Masuk" in the sidebar.',
         ),
         "auth.store_down": (
             "Basis data tidak dapat dihubungi, jadi masuk tidak mungkin saat ini. Melihat peta tetap bisa.",
             "The database cannot be reached, so signing in is not possible right now. The maps still work.",
         ),
-        "auth.refused_role": ("Akun Anda tidak berhak membuka halaman ini (perlu: {role}).", "Your account may not open this page (needs: {role})."),
+        "auth.refused_role": (
+            "Akun Anda tidak berhak membuka halaman ini (perlu: {role}).",
+            "Your account may not open this page (needs: {role}).",
+        ),
         # the publishing page
         "editor.title": ("Terbitkan data cakupan", "Publish coverage data"),
         "editor.signed_in_as": ("Diterbitkan atas nama:", "Published as:"),
@@ -426,8 +521,14 @@ MESSAGES.update(
         "editor.tab_versions": ("Riwayat versi", "Version history"),
         "editor.level": ("Tingkat tabel", "Table level"),
         "editor.upload": ("Tabel cakupan (CSV/XLSX)", "Coverage table (CSV/XLSX)"),
-        "editor.unreadable": ("Berkas tidak dapat dibaca, tidak ada yang diterbitkan:", "The file cannot be read; nothing was published:"),
-        "editor.store_error": ("Basis data tidak dapat dipakai saat ini. Tidak ada yang diubah.", "The database cannot be used right now. Nothing was changed."),
+        "editor.unreadable": (
+            "Berkas tidak dapat dibaca, tidak ada yang diterbitkan:",
+            "The file cannot be read; nothing was published:",
+        ),
+        "editor.store_error": (
+            "Basis data tidak dapat dipakai saat ini. Tidak ada yang diubah.",
+            "The database cannot be used right now. Nothing was changed.",
+        ),
         "editor.report_title": ("Laporan pencocokan", "Join report"),
         "editor.count.rows": ("Baris", "Rows"),
         "editor.count.matched": ("Cocok", "Matched"),
@@ -464,7 +565,10 @@ MESSAGES.update(
             "The very same file was already published as version {version}; nothing changed.",
         ),
         "editor.view_link": ("Lihat versi {version}", "View version {version}"),
-        "editor.share_caption": ("Tautan untuk dibagikan (terkunci pada versi ini)", "Link to share (pinned to this version)"),
+        "editor.share_caption": (
+            "Tautan untuk dibagikan (terkunci pada versi ini)",
+            "Link to share (pinned to this version)",
+        ),
         "editor.no_versions": ("Belum ada versi yang diterbitkan.", "Nothing has been published yet."),
         "editor.col.version": ("Versi", "Version"),
         "editor.col.state": ("Keadaan", "State"),
@@ -522,7 +626,10 @@ MESSAGES.update(
         "admin.set_role": ("Simpan peran", "Save role"),
         "admin.deactivate": ("Nonaktifkan akun", "Deactivate account"),
         "admin.activate": ("Aktifkan akun", "Activate account"),
-        "admin.self_help": ("Anda tidak dapat menonaktifkan akun Anda sendiri.", "You cannot deactivate your own account."),
+        "admin.self_help": (
+            "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+            "You cannot deactivate your own account.",
+        ),
         "admin.new_password": ("Kata sandi baru", "New password"),
         "admin.set_password": ("Ganti kata sandi", "Change password"),
         "admin.password_set": ("Kata sandi diganti.", "Password changed."),
@@ -530,10 +637,16 @@ MESSAGES.update(
         "admin.alias_pick": ("Alias", "Alias"),
         "admin.alias_remove": ("Hapus alias", "Remove alias"),
         # the trend chart (viewing pages)
-        "trend.title": ("Tren cakupan terhadap target ({n} periode)", "Coverage against target over time ({n} periods)"),
+        "trend.title": (
+            "Tren cakupan terhadap target ({n} periode)",
+            "Coverage against target over time ({n} periods)",
+        ),
         "trend.coverage": ("Cakupan (%)", "Coverage (%)"),
         "trend.target": ("Target (%)", "Target (%)"),
-        "trend.too_few": ("Wilayah ini punya data untuk kurang dari dua periode.", "This area has data for fewer than two periods."),
+        "trend.too_few": (
+            "Wilayah ini punya data untuk kurang dari dua periode.",
+            "This area has data for fewer than two periods.",
+        ),
     }
 )
 
@@ -541,10 +654,7 @@ MESSAGES.update(
 # --- hosting: injection-safe texts, deployment, health ---
 # keys: host.*, safe.*
 # (each area of work keeps its own block, so parallel changes merge cleanly)
-MESSAGES.update(
-    {
-    }
-)
+MESSAGES.update({})
 
 
 # --- planning: cost of the gap, scenarios, target schedule (geo/plan, geo/targets) ---
@@ -573,9 +683,18 @@ MESSAGES.update(
             "Default Rp16,800: the minimum for non-wage (BPU) participants — JKK 1% × Rp1,000,000 = Rp10,000 + JKM Rp6,800.",
         ),
         "cost.bulan": ("Jumlah bulan", "Months"),
-        "plan.url_bad_iuran": ("Iuran di tautan harus bilangan bulat 1–10.000.000: {value}; memakai Rp16.800.", "The contribution in the link must be a whole number from 1 to 10,000,000: {value}; using Rp16,800."),
-        "plan.url_bad_bulan": ("Jumlah bulan di tautan harus 1–120: {value}; memakai 12.", "The months in the link must be 1–120: {value}; using 12."),
-        "plan.url_bad_slots": ("Jumlah penerima baru di tautan harus bilangan bulat ≥ 0: {value}; diabaikan.", "The number of new recipients in the link must be a whole number ≥ 0: {value}; ignored."),
+        "plan.url_bad_iuran": (
+            "Iuran di tautan harus bilangan bulat 1–10.000.000: {value}; memakai Rp16.800.",
+            "The contribution in the link must be a whole number from 1 to 10,000,000: {value}; using Rp16,800.",
+        ),
+        "plan.url_bad_bulan": (
+            "Jumlah bulan di tautan harus 1–120: {value}; memakai 12.",
+            "The months in the link must be 1–120: {value}; using 12.",
+        ),
+        "plan.url_bad_slots": (
+            "Jumlah penerima baru di tautan harus bilangan bulat ≥ 0: {value}; diabaikan.",
+            "The number of new recipients in the link must be a whole number ≥ 0: {value}; ignored.",
+        ),
         # scenario: where the next N go
         "plan.title": ("Skenario: penerima bantuan iuran baru", "Scenario: new contribution-assistance recipients"),
         "plan.slots": ("N penerima bantuan iuran baru", "N new contribution-assistance recipients"),
@@ -583,7 +702,10 @@ MESSAGES.update(
             "Dibagi ke wilayah yang sedang ditampilkan (cakupan dan filter saat ini) agar sebanyak mungkin wilayah mencapai target: wilayah dengan kekurangan terkecil dipenuhi lebih dulu (cara ini pasti optimal); bila kekurangan sama, cakupan terendah dulu, lalu kode. Sisanya dibagi sebanding kekurangan.",
             "Shared over the areas in view (current scope and filters) so that as many areas as possible reach target: the smallest gaps are closed first (provably optimal); equal gaps: lowest coverage first, then code. The rest is shared in proportion to the gap.",
         ),
-        "plan.none": ("Isi jumlah penerima baru untuk melihat skenario.", "Enter a number of new recipients to see the scenario."),
+        "plan.none": (
+            "Isi jumlah penerima baru untuk melihat skenario.",
+            "Enter a number of new recipients to see the scenario.",
+        ),
         "plan.result": (
             "{reached} dari {below} wilayah di bawah target akan mencapai target; {used} dari {slots} penerima terpakai; biaya {cost} ({exact}).",
             "{reached} of {below} below-target areas would reach target; {used} of {slots} recipients used; cost {cost} ({exact}).",
@@ -610,9 +732,18 @@ MESSAGES.update(
             "{reached} wilayah mencapai target · {used} dari {slots} penerima terpakai · biaya {cost} ({short}; {iuran}/bulan × {months} bulan) · cakupan {before} → {after}",
             "{reached} areas reach target · {used} of {slots} recipients used · cost {cost} ({short}; {iuran}/month × {months} months) · coverage {before} → {after}",
         ),
-        "plan.error_slots": ("--slots harus bilangan bulat 0–{max}: {value}", "--slots must be a whole number 0–{max}: {value}"),
-        "plan.error_iuran": ("--iuran harus bilangan bulat 1–{max}: {value}", "--iuran must be a whole number 1–{max}: {value}"),
-        "plan.error_bulan": ("--bulan harus bilangan bulat 1–{max}: {value}", "--bulan must be a whole number 1–{max}: {value}"),
+        "plan.error_slots": (
+            "--slots harus bilangan bulat 0–{max}: {value}",
+            "--slots must be a whole number 0–{max}: {value}",
+        ),
+        "plan.error_iuran": (
+            "--iuran harus bilangan bulat 1–{max}: {value}",
+            "--iuran must be a whole number 1–{max}: {value}",
+        ),
+        "plan.error_bulan": (
+            "--bulan harus bilangan bulat 1–{max}: {value}",
+            "--bulan must be a whole number 1–{max}: {value}",
+        ),
         # target schedule
         "targets.col_source": ("Sumber target", "Target source"),
         "targets.col_note": ("Keterangan", "Note"),
@@ -625,34 +756,73 @@ MESSAGES.update(
         "targets.regional_note": ("ditetapkan daerah", "set by the region"),
         "targets.source_row": ("target di tabel cakupan", "target in the coverage table"),
         "targets.source_children": ("rata-rata target wilayah di dalamnya", "average of the targets inside"),
-        "targets.source_whatif": ("skenario \"bagaimana jika\"", "\"what if\" scenario"),
+        "targets.source_whatif": ('skenario "bagaimana jika"', '"what if" scenario'),
         "targets.where_row": ("baris {row}", "row {row}"),
         "targets.where_column": ("kolom {column}", "column {column}"),
         "targets.empty": ("Berkas jadwal target kosong.", "The target schedule file is empty."),
-        "targets.unreadable": ("Berkas jadwal target tidak dapat dibaca: {detail}", "The target schedule file cannot be read: {detail}"),
-        "targets.missing_columns": ("kolom wajib tidak ada: {missing} (ditemukan: {found})", "required column(s) missing: {missing} (found: {found})"),
-        "targets.bad_period": ("periode \"{value}\" harus tahun (2025) atau tahun-bulan (2025-06)", "period \"{value}\" must be a year (2025) or year-month (2025-06)"),
-        "targets.bad_kode": ("kode \"{value}\" harus 61 (provinsi) atau kode kabupaten/kota Kalbar (61.xx)", "code \"{value}\" must be 61 (province) or a Kalbar kabupaten/kota code (61.xx)"),
-        "targets.bad_target": ("target \"{value}\" harus angka lebih dari 0 sampai 100 (%)", "target \"{value}\" must be a number above 0 up to 100 (%)"),
-        "targets.duplicate": ("periode dan kode yang sama sudah ada di baris {first}", "the same period and code are already on row {first}"),
+        "targets.unreadable": (
+            "Berkas jadwal target tidak dapat dibaca: {detail}",
+            "The target schedule file cannot be read: {detail}",
+        ),
+        "targets.missing_columns": (
+            "kolom wajib tidak ada: {missing} (ditemukan: {found})",
+            "required column(s) missing: {missing} (found: {found})",
+        ),
+        "targets.bad_period": (
+            'periode "{value}" harus tahun (2025) atau tahun-bulan (2025-06)',
+            'period "{value}" must be a year (2025) or year-month (2025-06)',
+        ),
+        "targets.bad_kode": (
+            'kode "{value}" harus 61 (provinsi) atau kode kabupaten/kota Kalbar (61.xx)',
+            'code "{value}" must be 61 (province) or a Kalbar kabupaten/kota code (61.xx)',
+        ),
+        "targets.bad_target": (
+            'target "{value}" harus angka lebih dari 0 sampai 100 (%)',
+            'target "{value}" must be a number above 0 up to 100 (%)',
+        ),
+        "targets.duplicate": (
+            "periode dan kode yang sama sudah ada di baris {first}",
+            "the same period and code are already on row {first}",
+        ),
         "targets.no_rows": ("Tidak ada baris target.", "There are no target rows."),
         "targets.control_help": (
-            "Kosongkan untuk memakai jadwal target: target baris di tabel > target daerah (kabupaten/kota, periode) > target provinsi untuk periode itu (2024: 50,24%, RPJMN 2024). Angka yang diisi di sini adalah skenario \"bagaimana jika\" dan menggantikan semua target.",
+            'Kosongkan untuk memakai jadwal target: target baris di tabel > target daerah (kabupaten/kota, periode) > target provinsi untuk periode itu (2024: 50,24%, RPJMN 2024). Angka yang diisi di sini adalah skenario "bagaimana jika" dan menggantikan semua target.',
             "Leave empty to use the target schedule: the table row's own target > the region's target (kabupaten/kota, period) > the province target for the period (2024: 50.24%, RPJMN 2024). A number typed here is a \"what if\" and replaces every target.",
         ),
         "targets.control_placeholder": ("jadwal: {target}", "schedule: {target}"),
         "targets.show_header": ("periode  kode    target  keterangan", "period   code    target  note"),
-        "targets.refused": ("Jadwal target tidak diterbitkan; perbaiki baris di atas.", "The target schedule was not published; fix the rows above."),
-        "targets.already": ("Berkas yang sama sudah diterbitkan: versi {version}.", "The same file is already published: version {version}."),
-        "targets.show_origin": ("Jadwal target: {origin} (versi {version})", "Target schedule: {origin} (version {version})"),
+        "targets.refused": (
+            "Jadwal target tidak diterbitkan; perbaiki baris di atas.",
+            "The target schedule was not published; fix the rows above.",
+        ),
+        "targets.already": (
+            "Berkas yang sama sudah diterbitkan: versi {version}.",
+            "The same file is already published: version {version}.",
+        ),
+        "targets.show_origin": (
+            "Jadwal target: {origin} (versi {version})",
+            "Target schedule: {origin} (version {version})",
+        ),
         "targets.origin_shipped": ("bawaan aplikasi", "shipped with the app"),
         "targets.origin_published": ("diterbitkan", "published"),
         "targets.origin_file": ("berkas", "file"),
-        "targets.show_default": ("Target provinsi untuk {period}: {target} ({label})", "Province target for {period}: {target} ({label})"),
-        "targets.published": ("Jadwal target diterbitkan: versi {version}, {rows} baris, periode {periods}.", "Target schedule published: version {version}, {rows} rows, periods {periods}."),
-        "targets.no_store": ("Penyimpanan (store) belum tersedia di versi ini.", "The store is not available in this version."),
+        "targets.show_default": (
+            "Target provinsi untuk {period}: {target} ({label})",
+            "Province target for {period}: {target} ({label})",
+        ),
+        "targets.published": (
+            "Jadwal target diterbitkan: versi {version}, {rows} baris, periode {periods}.",
+            "Target schedule published: version {version}, {rows} rows, periods {periods}.",
+        ),
+        "targets.no_store": (
+            "Penyimpanan (store) belum tersedia di versi ini.",
+            "The store is not available in this version.",
+        ),
         "targets.title": ("Jadwal target", "Target schedule"),
-        "targets.upload": ("Unggah jadwal target (CSV: periode, kode, target_persen, keterangan)", "Upload a target schedule (CSV: periode, kode, target_persen, keterangan)"),
+        "targets.upload": (
+            "Unggah jadwal target (CSV: periode, kode, target_persen, keterangan)",
+            "Upload a target schedule (CSV: periode, kode, target_persen, keterangan)",
+        ),
         "targets.valid": ("{rows} baris valid.", "{rows} valid rows."),
     }
 )
@@ -669,12 +839,21 @@ MESSAGES.update(
         "legend.gap_at": ("Mencapai target (≥ {target})", "At or above target (≥ {target})"),
         "legend.gap_at_own": ("Mencapai target masing-masing", "At or above its own target"),
         "legend.gap_step": ("{lo}–{hi} poin di bawah target", "{lo}–{hi} points below target"),
-        "legend.gap_step_own": ("{lo}–{hi} poin di bawah target masing-masing", "{lo}–{hi} points below its own target"),
+        "legend.gap_step_own": (
+            "{lo}–{hi} poin di bawah target masing-masing",
+            "{lo}–{hi} points below its own target",
+        ),
         "legend.gap_beyond": ("> {lo} poin di bawah target", "> {lo} points below target"),
         "legend.gap_beyond_own": ("> {lo} poin di bawah target masing-masing", "> {lo} points below its own target"),
         "legend.mark_hatch": ("diarsir", "hatched"),
-        "legend.mark_above": ("Garis tebal: mencapai target ({target})", "Heavy outline: at or above target ({target})"),
-        "legend.mark_above_own": ("Garis tebal: mencapai target wilayahnya", "Heavy outline: at or above its own target"),
+        "legend.mark_above": (
+            "Garis tebal: mencapai target ({target})",
+            "Heavy outline: at or above target ({target})",
+        ),
+        "legend.mark_above_own": (
+            "Garis tebal: mencapai target wilayahnya",
+            "Heavy outline: at or above its own target",
+        ),
     }
 )
 

@@ -24,7 +24,9 @@ def in_scope(frame: pd.DataFrame, scope: str | None) -> pd.DataFrame:
     return frame[(kode == scope) | kode.str.startswith(scope + ".")]
 
 
-def series(frames: Mapping[str, pd.DataFrame], scope: str | None = None, target: float = DEFAULT_TARGET) -> pd.DataFrame:
+def series(
+    frames: Mapping[str, pd.DataFrame], scope: str | None = None, target: float = DEFAULT_TARGET
+) -> pd.DataFrame:
     """One row per period that has data in ``scope``: coverage %, target %, workers and participants.
 
     ``frames`` maps each period to the classified frame of that period (any level; the
@@ -38,6 +40,14 @@ def series(frames: Mapping[str, pd.DataFrame], scope: str | None = None, target:
         tot = totals(part, target)
         if tot.tenaga_kerja <= 0:
             continue
-        rows.append({"periode": period, "cakupan": tot.coverage, "target": tot.target, "tenaga_kerja": tot.tenaga_kerja,
-                     "peserta_aktif": tot.peserta_aktif, "areas_with_data": tot.areas_with_data})
+        rows.append(
+            {
+                "periode": period,
+                "cakupan": tot.coverage,
+                "target": tot.target,
+                "tenaga_kerja": tot.tenaga_kerja,
+                "peserta_aktif": tot.peserta_aktif,
+                "areas_with_data": tot.areas_with_data,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)

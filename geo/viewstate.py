@@ -67,7 +67,13 @@ class Problem:
 
 def _bool(v: str) -> bool | None:
     low = v.strip().lower()
-    return True if low in ("1", "true", "ya", "yes", "on") else False if low in ("0", "false", "tidak", "no", "off", "") else None
+    return (
+        True
+        if low in ("1", "true", "ya", "yes", "on")
+        else False
+        if low in ("0", "false", "tidak", "no", "off", "")
+        else None
+    )
 
 
 def parse(
@@ -137,7 +143,11 @@ def parse(
 
 def _parse_planning(get, values: dict, bad) -> None:
     """``iuran`` (Rp/person/month), ``bulan`` (months) and ``slots`` (N new recipients): whole numbers in range."""
-    for name, parser, key in (("iuran", parse_iuran, "plan.url_bad_iuran"), ("bulan", parse_months, "plan.url_bad_bulan"), ("slots", parse_slots, "plan.url_bad_slots")):
+    for name, parser, key in (
+        ("iuran", parse_iuran, "plan.url_bad_iuran"),
+        ("bulan", parse_months, "plan.url_bad_bulan"),
+        ("slots", parse_slots, "plan.url_bad_slots"),
+    ):
         if (v := get(name)) is not None:
             number = parser(v)
             values[name] = number if number is not None else bad(name, v, key)

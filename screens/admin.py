@@ -10,7 +10,9 @@ from ui import admin, auth
 ident = auth.require(ADMIN)
 lang = auth.lang()
 st.title(t("admin.title", lang))
-audit_tab, users_tab, aliases_tab = st.tabs([t("admin.tab_audit", lang), t("admin.tab_users", lang), t("admin.tab_aliases", lang)])
+audit_tab, users_tab, aliases_tab = st.tabs(
+    [t("admin.tab_audit", lang), t("admin.tab_users", lang), t("admin.tab_aliases", lang)]
+)
 try:
     with audit_tab:
         admin.audit_panel(lang)

@@ -26,16 +26,23 @@ lang = state.lang
 explorer.breadcrumb(box, state, DEFAULT)
 
 level, scope = state.level, state.kec or state.kab
-area_label = explorer.names("kecamatan").get(kec) if kec else (
-    explorer.names("kabupaten").get(kab) if kab else t("level.provinsi", lang))
+area_label = (
+    explorer.names("kecamatan").get(kec)
+    if kec
+    else (explorer.names("kabupaten").get(kab) if kab else t("level.provinsi", lang))
+)
 title = f"{area_label} — {t(f'level.{level}', lang)}"
 v = mappage.view(state, src, level, area_label=area_label, title=title, scope=scope, filtered=True)
 share_link(state, DEFAULT, "desa")
 notes = ()
 if state.q:
     n = int(v.matches.sum())
-    notes = (("info" if n else "warning", safe.md(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang),
-                                                      q=state.q))),)
+    notes = (
+        (
+            "info" if n else "warning",
+            safe.md(t("search.found" if n else "search.none", lang, n=fmt.number(n, lang), q=state.q)),
+        ),
+    )
 clicked = mappage.top(v, safe.md(title), "map_explorer", notes=notes)
 if clicked:
     explorer.go(state.drill(clicked), DEFAULT)
@@ -47,6 +54,13 @@ trend.show(src, state.target, scope, area_label, lang)
 blocks.priorities(v.listed, level, lang)
 blocks.area_table(v.listed, level, state, f"cakupan_{stem}")
 blocks.map_downloads(v.frame, v.opts, level, state, title, v.period, f"peta_{stem}", v.dim)
-plan.panel(v.listed, level, state, stem, area_label, v.frame_key,
-           province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None)
+plan.panel(
+    v.listed,
+    level,
+    state,
+    stem,
+    area_label,
+    v.frame_key,
+    province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None,
+)
 report.join_report(level, lang)

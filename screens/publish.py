@@ -13,7 +13,8 @@ st.title(t("editor.title", lang))
 st.caption(t("editor.signed_in_as", lang))
 st.text(ident.name)
 publish_tab, versions_tab, targets_tab = st.tabs(
-    [t("editor.tab_publish", lang), t("editor.tab_versions", lang), t("targets.title", lang)])
+    [t("editor.tab_publish", lang), t("editor.tab_versions", lang), t("targets.title", lang)]
+)
 try:
     with publish_tab:
         publish.publish_panel(ident, lang)

@@ -14,7 +14,10 @@ from tests.support.browser import chromium, new_page, require_chromium
 from tests.support.server import Server
 from tests.support.services import require
 
-CANDIDATES = [ROOT.parent / "shared" / "data" / "wilayah_boundaries", ROOT.parent.parent / "shared" / "data" / "wilayah_boundaries"]
+CANDIDATES = [
+    ROOT.parent / "shared" / "data" / "wilayah_boundaries",
+    ROOT.parent.parent / "shared" / "data" / "wilayah_boundaries",
+]
 
 
 def _source() -> str | None:
@@ -128,7 +131,11 @@ def _pg_schema_url(database_url: str, schema: str) -> str:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    return make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    return (
+        make_url(database_url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -124,10 +124,14 @@ class Provider:
         if url.path == "/authorize":
             if q.get("client_id") != self.client_id or q.get("response_type") != "code":
                 return self._send(h, 400, b"bad client or response_type", "text/plain")
-            hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in q.items())
-            page = (f"<html><body><h1>Test identity provider</h1><form method='post' action='/authorize'>{hidden}"
-                    "<label>E-mail <input name='login_email' id='login_email'></label>"
-                    "<button type='submit' id='login_submit'>Continue</button></form></body></html>")
+            hidden = "".join(
+                f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in q.items()
+            )
+            page = (
+                f"<html><body><h1>Test identity provider</h1><form method='post' action='/authorize'>{hidden}"
+                "<label>E-mail <input name='login_email' id='login_email'></label>"
+                "<button type='submit' id='login_submit'>Continue</button></form></body></html>"
+            )
             return self._send(h, 200, page.encode(), "text/html; charset=utf-8")
         return self._send(h, 404, b"not found", "text/plain")
 
@@ -140,8 +144,13 @@ class Provider:
         form = self._form(h)
         if url.path == "/authorize":
             code = secrets.token_urlsafe(24)
-            self.codes[code] = _Grant(form["client_id"], form["redirect_uri"], form.get("nonce"), form.get("code_challenge"),
-                                      form["login_email"].strip())
+            self.codes[code] = _Grant(
+                form["client_id"],
+                form["redirect_uri"],
+                form.get("nonce"),
+                form.get("code_challenge"),
+                form["login_email"].strip(),
+            )
             back = form["redirect_uri"] + "?" + urlencode({"code": code, "state": form.get("state", "")})
             return self._send(h, 302, b"", "text/plain", {"Location": back})
         if url.path == "/token":
@@ -161,7 +170,11 @@ class Provider:
         if not self._client_ok(h, form):
             return self._json(h, 401, {"error": "invalid_client"})
         grant = self.codes.pop(form.get("code", ""), None)
-        if form.get("grant_type") != "authorization_code" or grant is None or grant.redirect_uri != form.get("redirect_uri"):
+        if (
+            form.get("grant_type") != "authorization_code"
+            or grant is None
+            or grant.redirect_uri != form.get("redirect_uri")
+        ):
             return self._json(h, 400, {"error": "invalid_grant"})
         if grant.challenge:
             verifier = form.get("code_verifier", "")
@@ -169,12 +182,28 @@ class Provider:
             if digest != grant.challenge:
                 return self._json(h, 400, {"error": "invalid_grant", "error_description": "PKCE"})
         now = int(time.time())
-        claims = {"iss": self.issuer, "sub": hashlib.sha256(grant.email.encode()).hexdigest()[:16], "aud": self.client_id,
-                  "iat": now, "exp": now + 300, "email": grant.email, "email_verified": True,
-                  "name": grant.email.split("@")[0]}
+        claims = {
+            "iss": self.issuer,
+            "sub": hashlib.sha256(grant.email.encode()).hexdigest()[:16],
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 300,
+            "email": grant.email,
+            "email_verified": True,
+            "name": grant.email.split("@")[0],
+        }
         if grant.nonce:
             claims["nonce"] = grant.nonce
         id_token = jwt.encode({"alg": "RS256", "kid": "test-1"}, claims, self.key)
         self.tokens_issued.append(claims)
-        return self._json(h, 200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
-                                   "id_token": id_token, "scope": "openid email profile"})
+        return self._json(
+            h,
+            200,
+            {
+                "access_token": secrets.token_urlsafe(16),
+                "token_type": "Bearer",
+                "expires_in": 300,
+                "id_token": id_token,
+                "scope": "openid email profile",
+            },
+        )

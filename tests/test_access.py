@@ -12,8 +12,10 @@ def test_role_order():
 
 
 def test_settings_from_environment_and_secrets_add_up():
-    env = {"KALBAR_EDITOR_EMAILS": "Data@Disnaker.go.id, statistik@bappeda.go.id;x@y.id",
-           "KALBAR_ADMIN_EMAILS": "kepala@disnaker.go.id"}
+    env = {
+        "KALBAR_EDITOR_EMAILS": "Data@Disnaker.go.id, statistik@bappeda.go.id;x@y.id",
+        "KALBAR_ADMIN_EMAILS": "kepala@disnaker.go.id",
+    }
     secrets = {"editor_emails": ["bpjs@kalbar.go.id"], "admin_emails": "it@kalbar.go.id", "require_sign_in": True}
     s = AccessSettings.read(env, secrets)
     assert s.require_sign_in

@@ -49,7 +49,10 @@ def test_audit_frame_search_is_literal():
     from geo.store import AuditEntry
 
     at = datetime(2025, 7, 1, tzinfo=timezone.utc)
-    entries = [AuditEntry(1, at, "a", "login", {"client": "1.2.3.4"}), AuditEntry(2, at, "b", "publish", {"file": "x(1).csv"})]
+    entries = [
+        AuditEntry(1, at, "a", "login", {"client": "1.2.3.4"}),
+        AuditEntry(2, at, "b", "publish", {"file": "x(1).csv"}),
+    ]
     assert list(audit_frame(entries, None, None, "x(1")["id"]) == [2]  # no regex
     assert list(audit_frame(entries, "a", None, "")["id"]) == [1]
     assert list(audit_frame(entries, None, "publish", "")["id"]) == [2]
@@ -94,7 +97,9 @@ def test_aliases_listed_and_removed(app_store):
     app_store.add_alias("kabupaten", "Pontianak", "61.02", by="editor1")
     at = admin_page()
     table = frame_with(at, "admin.col.alias")
-    assert list(table[t("admin.col.alias", "id")]) == ["Pontianak"] and list(table[t("admin.col.kode", "id")]) == ["61.02"]
+    assert list(table[t("admin.col.alias", "id")]) == ["Pontianak"] and list(table[t("admin.col.kode", "id")]) == [
+        "61.02"
+    ]
     alias_id = app_store.aliases()[0].id
     next(b for b in at.button if b.key == f"alias_rm_{alias_id}").click()
     at.run()

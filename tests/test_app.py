@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo import DEFAULT_TARGET
 from geo.sample import ensure_samples
 from geo.text import t
-from tests.support.apptest import (MESSY_TWO_PERIODS, SAMPLE_LABEL, below_metric, indonesian_patterns, texts,
-                                   upload)
+from tests.support.apptest import MESSY_TWO_PERIODS, SAMPLE_LABEL, below_metric, indonesian_patterns, texts, upload
 from tests.support.apptest import open_app as app
 from ui import safe
 
@@ -34,7 +33,11 @@ def table_rows(at: AppTest, min_rows: int = 2) -> pd.DataFrame:
     df = frames[0]
     total_label = t("col.total", "id")
     first = df.columns[0]
-    return df[~df.astype(str).apply(lambda c: c.str.contains(total_label, regex=False)).any(axis=1)] if len(df) >= min_rows else df
+    return (
+        df[~df.astype(str).apply(lambda c: c.str.contains(total_label, regex=False)).any(axis=1)]
+        if len(df) >= min_rows
+        else df
+    )
 
 
 # --- every page renders ------------------------------------------------------------------------
@@ -108,7 +111,9 @@ def test_share_link_of_the_summary_opens_the_root():
     """The summary is the default page: Streamlit serves it at "/" only, so its link must not say /ringkasan."""
     at = app(None, target="45")
     codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
-    assert codes and all("ringkasan" not in c and c.split("?")[0].endswith("/") and "target=45" in c for c in codes), codes
+    assert codes and all("ringkasan" not in c and c.split("?")[0].endswith("/") and "target=45" in c for c in codes), (
+        codes
+    )
     at = app("screens/kabupaten.py", target="45")
     codes = [c.value for c in at.text_input if c.label == t("share.caption", "id")]
     assert codes and all(c.split("?")[0].endswith("/kabupaten") for c in codes), codes
@@ -138,8 +143,7 @@ def test_presentation_mode_shows_title_and_figures():
     from geo.cli.common import matched_tables as _matched_tables, schedule_in_force
 
     tables, _, _ = _matched_tables(None, "id")
-    frame = targets.classify_level(tables, boundaries.areas,
-                                   "desa", None, None, schedule_in_force(), "id")
+    frame = targets.classify_level(tables, boundaries.areas, "desa", None, None, schedule_in_force(), "id")
     gap = totals(frame[frame["kode_kab"] == "61.04"], None).gap_to_target
     money = fmt.rupiah_short(plan.cost(gap), "id")
     assert gap > 0 and fmt.number(gap, "id") in html
@@ -178,10 +182,14 @@ def test_english_numbers():
 
 # --- uploads ----------------------------------------------------------------------------------------
 
+
 def test_uploaded_messy_table_with_two_periods():
     at = upload(app("screens/kabupaten.py"), "cakupan dinas.csv", MESSY_TWO_PERIODS)
     assert not any(SAMPLE_LABEL in w.value for w in at.warning), "no sample label on real data"
-    assert at.selectbox(key="w_period").options[-1] == "2024 (terbaru)" or "2024" in at.selectbox(key="w_period").options[-1]
+    assert (
+        at.selectbox(key="w_period").options[-1] == "2024 (terbaru)"
+        or "2024" in at.selectbox(key="w_period").options[-1]
+    )
     table = table_rows(at)
     change = table.set_index(t("col.nama", "id"))[t("col.change", "id")]
     assert change["Kabupaten Sambas"] == pytest.approx(3.0)  # 27% → 30%
@@ -202,8 +210,6 @@ def test_a_broken_upload_is_refused_with_a_message():
 
 
 # --- downloads ----------------------------------------------------------------------------------------
-
-
 
 
 def test_downloads_have_the_rows_and_totals_of_the_table_on_screen(media):

@@ -30,7 +30,11 @@ def settle() -> None:
 
 def everything(at: AppTest) -> str:
     # What a reader sees: user-controlled values are Markdown-escaped (ui/safe.py).
-    parts = [safe.shown(str(e.value)) for kind in ("title", "markdown", "caption", "text", "warning", "info", "error") for e in at.get(kind)]
+    parts = [
+        safe.shown(str(e.value))
+        for kind in ("title", "markdown", "caption", "text", "warning", "info", "error")
+        for e in at.get(kind)
+    ]
     parts += [str(e.proto.body) for e in at.get("html")]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     return "\n".join(parts)

@@ -91,8 +91,13 @@ def domain_violations(sources: dict[str, str]) -> list[str]:
 
 def test_module_violations(sources: dict[str, str], known: set[str]) -> list[str]:
     """No test module imports another test module (shared helpers live in tests/support)."""
-    return [f"{name}:{line} imports {mod}" for name, text in sources.items() if name.startswith("tests.")
-            for line, mod in _own(name, text, known) if mod.startswith("tests.test_")]
+    return [
+        f"{name}:{line} imports {mod}"
+        for name, text in sources.items()
+        if name.startswith("tests.")
+        for line, mod in _own(name, text, known)
+        if mod.startswith("tests.test_")
+    ]
 
 
 test_module_violations.__test__ = False  # a checker, not a test
@@ -146,7 +151,10 @@ def test_no_import_circle():
 def test_the_checks_see_each_kind_of_break():
     """Each check above fails on a tree that breaks its rule (so a green run means something)."""
     known = KNOWN | {"geo.bad", "tests.test_bad"}
-    assert layer_violations({"geo.bad": "from ui import session\n"}, known) == ["geo.bad:1 imports ui", "geo.bad:1 imports ui.session"]
+    assert layer_violations({"geo.bad": "from ui import session\n"}, known) == [
+        "geo.bad:1 imports ui",
+        "geo.bad:1 imports ui.session",
+    ]
     assert layer_violations({"deploy.bad": "import bench.load\n"}, known) == ["deploy.bad:1 imports bench.load"]
     assert domain_violations({"geo.bad": "def f():\n    import streamlit as st\n"}) == ["geo.bad:2 imports streamlit"]
     assert test_module_violations({"tests.test_bad": "from tests.test_join import x\n"}, known)

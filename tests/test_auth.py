@@ -17,8 +17,11 @@ from tests.support.server import free_port
 PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/signin.py"
 EDITOR_PW, ADMIN_PW = "kata-sandi-editor-1", "kata-sandi-admin-1"
 AUTH_SECRETS = {
-    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 32, "client_id": "peta",
-    "client_secret": "rahasia", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "c" * 32,
+    "client_id": "peta",
+    "client_secret": "rahasia",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
 
 
@@ -55,8 +58,11 @@ def test_publish_and_admin_pages_refuse_when_opened_directly():
         at = new_app(page)
         at.run()
         assert not at.exception
-        assert any(t("auth.refused_signin", "id", role=t("auth.role.editor" if page == PUBLISH else "auth.role.admin", "id")) == e.value
-                   for e in at.error)
+        assert any(
+            t("auth.refused_signin", "id", role=t("auth.role.editor" if page == PUBLISH else "auth.role.admin", "id"))
+            == e.value
+            for e in at.error
+        )
         assert not at.get("file_uploader") and not at.dataframe
 
 
@@ -135,8 +141,10 @@ def test_sign_in_required_for_viewing(app_store, monkeypatch):
 
 def oidc_app(email: str, verified: bool = True) -> AppTest:
     """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled."""
-    return open_app(secrets=AUTH_SECRETS,
-                    user={"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]})
+    return open_app(
+        secrets=AUTH_SECRETS,
+        user={"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]},
+    )
 
 
 def test_oidc_allow_listed_email_is_an_editor(app_store, monkeypatch):
@@ -196,7 +204,9 @@ def test_store_down_gives_a_message_not_a_traceback(app_store, monkeypatch):
     at = sign_in(open_app(), "editor1", EDITOR_PW)
     assert has_page(at, PUBLISH)
     # nothing listens on that port: the database is unreachable
-    monkeypatch.setenv("KALBAR_DATABASE_URL", f"postgresql+psycopg://peta:x@127.0.0.1:{free_port()}/peta?connect_timeout=2")
+    monkeypatch.setenv(
+        "KALBAR_DATABASE_URL", f"postgresql+psycopg://peta:x@127.0.0.1:{free_port()}/peta?connect_timeout=2"
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(e.value == t("auth.store_down", "id") for e in at.sidebar.error)

@@ -16,7 +16,10 @@ from geo.boundaries import AREA_CRS, CacheMissing, frame_from_records, jenis_of,
 from geo.paths import cache_dir
 from geo.sqldump import Record, parse_dump, path_depth
 
-SOURCE = Path(os.environ.get("KALBAR_BOUNDARY_SOURCE") or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries")
+SOURCE = Path(
+    os.environ.get("KALBAR_BOUNDARY_SOURCE")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries"
+)
 PROVINCE_KM2 = 146_990
 INVALID_UPSTREAM = {"kabupaten": {"61.01", "61.11"}, "kecamatan": {"61.01.16", "61.11.04"}, "desa": set()}
 LEVEL_FILES = {"kabupaten": "db/kab/*.sql", "kecamatan": "db/kec/*.sql", "desa": "db/kel/61/*.sql"}

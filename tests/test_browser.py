@@ -171,7 +171,9 @@ def test_province_desa_map_leaves_the_fill_visible(server, browser):
         assert share["area_px"] > 50_000
         assert share["share"] < MAX_INK_SHARE, f"dark ink covers {share['share']:.1%} of the map area"
         # zoomed in, the same areas are bigger on screen: heavier outline
-        frame.evaluate("() => window.pjkLayers.base._map.setZoom(window.pjkLayers.base._map.getZoom() + 2, {animate: false})")
+        frame.evaluate(
+            "() => window.pjkLayers.base._map.setZoom(window.pjkLayers.base._map.getZoom() + 2, {animate: false})"
+        )
         page.wait_for_timeout(800)
         assert frame.evaluate("() => window.pjkInk.outline") > ink["outline"]
     finally:

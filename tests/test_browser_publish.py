@@ -27,8 +27,12 @@ PASSWORD = "kata-sandi-editor-uji-1"
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
 HEADER = "REKAP CAKUPAN JAMSOSTEK PER KABUPATEN/KOTA;;;;;\nKeadaan Juni 2025;;;;;\n;;;;;\nNo;Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Sumber\n"
 # (name as written, workers, participants): Indonesian thousands, a title row, extra columns, "KAB. BENGKAYANG"
-FIRST = [("Kabupaten Sambas", 312_500, 101_250), ("KAB. BENGKAYANG", 140_000, 52_500),
-         ("Kabupaten Kubu Raya", 290_000, 98_600), ("Kota Pontianak", 300_000, 160_500)]
+FIRST = [
+    ("Kabupaten Sambas", 312_500, 101_250),
+    ("KAB. BENGKAYANG", 140_000, 52_500),
+    ("Kabupaten Kubu Raya", 290_000, 98_600),
+    ("Kota Pontianak", 300_000, 160_500),
+]
 SECOND = [(n, tk, ps + 20_000) for n, tk, ps in FIRST]
 
 
@@ -52,8 +56,15 @@ def server(tmp_path_factory):
     env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
     for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
         env[var] = ""
-    done = subprocess.run([sys.executable, "-m", "geo", "users", "add", "editor1", "--role", "editor", "--password-stdin"],
-                          input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env={**os.environ, **env}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "users", "add", "editor1", "--role", "editor", "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     for i, rows in enumerate((FIRST, SECOND), 1):
         (tmp / f"cakupan_{i}.csv").write_bytes(table(rows))
@@ -87,7 +98,9 @@ def publish(page, path, expect_version: int) -> str:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
     page.get_by_text(path.name, exact=True).wait_for(timeout=60_000)  # the report of this file
     idle(page)
-    matched = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(t("editor.count.matched", "id"), exact=True))
+    matched = page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text(t("editor.count.matched", "id"), exact=True)
+    )
     expect(matched).to_have_count(1, timeout=60_000)  # stale elements of the previous run are gone
     expect(matched.locator('[data-testid="stMetricValue"]')).to_have_text("4")
     idle(page)
@@ -134,8 +147,12 @@ def test_editor_publishes_and_a_visitor_sees_the_pinned_figures(server, browser)
         second_link = publish(page, server.tmp / "cakupan_2.csv", 2)
         assert coverage(SECOND) != coverage(FIRST)
         assert open_as_visitor(browser, second_link)[0] == coverage(SECOND)
-        assert open_as_visitor(browser, server.url + "/")[0] == coverage(SECOND), "the current data is the newer version"
-        assert open_as_visitor(browser, first_link)[0] == coverage(FIRST), "the first link still shows the first figures"
+        assert open_as_visitor(browser, server.url + "/")[0] == coverage(SECOND), (
+            "the current data is the newer version"
+        )
+        assert open_as_visitor(browser, first_link)[0] == coverage(FIRST), (
+            "the first link still shows the first figures"
+        )
     finally:
         editor.close()
 

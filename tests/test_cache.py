@@ -14,6 +14,8 @@ def test_digest_follows_content_not_identity():
     assert frame_digest(changed) != frame_digest(frame)
     assert frame_digest(frame.iloc[:-1]) != frame_digest(frame)  # one area fewer (search, below-only filter)
     other_status = frame.copy()
-    other_status.loc[other_status.index[0], "status"] = "at_or_above" if frame["status"].iloc[0] != "at_or_above" else "below"
+    other_status.loc[other_status.index[0], "status"] = (
+        "at_or_above" if frame["status"].iloc[0] != "at_or_above" else "below"
+    )
     assert frame_digest(other_status) != frame_digest(frame)
     assert frame_digest(frame.assign(change_pp=1.0)) != frame_digest(frame)

@@ -183,8 +183,10 @@ def test_exact_target_is_not_below():
 
 
 def _hand_classified() -> pd.DataFrame:
-    areas = _areas(["61.01.01.2001", "61.01.01.2002", "61.02.01.2001", "61.02.01.2002", "61.03.01.2001"],
-                   parents=["61.01", "61.01", "61.02", "61.02", "61.03"])
+    areas = _areas(
+        ["61.01.01.2001", "61.01.01.2002", "61.02.01.2001", "61.02.01.2002", "61.03.01.2001"],
+        parents=["61.01", "61.01", "61.02", "61.02", "61.03"],
+    )
     matched = _rows(
         kode=["61.01.01.2001", "61.01.01.2002", "61.02.01.2001", "61.02.01.2002"],
         tenaga_kerja=[100, 300, 200, 50],
@@ -249,7 +251,9 @@ def test_aggregate_desa_to_kabupaten_by_hand():
 
 def test_aggregate_parent_gap_from_sums():
     areas = _areas(["61.01.01.2001", "61.01.01.2002"], parents=["61.01", "61.01"])
-    c = classify(_rows(kode=["61.01.01.2001", "61.01.01.2002"], tenaga_kerja=[3, 3], peserta_aktif=[0, 0]), areas, target=50)
+    c = classify(
+        _rows(kode=["61.01.01.2001", "61.01.01.2002"], tenaga_kerja=[3, 3], peserta_aktif=[0, 0]), areas, target=50
+    )
     assert c["gap"].sum() == 4  # ceil(1.5) twice
     out = aggregate(c, _areas(["61.01"]), "kode_kab", target=50)
     assert out.loc[0, "gap"] == 3  # ceil(50% of 6)
@@ -263,7 +267,11 @@ def test_aggregate_sample_desa_matches_groupby(areas):
     c = classify(matched, areas("desa"))
     assert c["has_data"].all()
     kab = aggregate(c, areas("kabupaten"), "kode_kab").set_index("kode")
-    by_hand = desa.assign(kode_kab=desa.kode.str[:5]).groupby("kode_kab")[["tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran"]].sum()
+    by_hand = (
+        desa.assign(kode_kab=desa.kode.str[:5])
+        .groupby("kode_kab")[["tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran"]]
+        .sum()
+    )
     assert len(kab) == 14
     for col in by_hand:
         assert (kab[col] == by_hand[col]).all(), col

@@ -24,8 +24,14 @@ Kabupaten Xyz,2024,1000,100
 
 def check(path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "geo", "check", str(path), "--level", "kabupaten", *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "check", str(path), "--level", "kabupaten", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -42,7 +48,12 @@ def test_json_report(six):
     assert report["file"] == "enam.csv" and report["level"] == "kabupaten" and report["rows"] == 6
     assert report["summary"] == {"rows": 6, "matched": 4, "unmatched": 1, "ambiguous": 1, "invalid": 0, "duplicate": 0}
     matched = {r["input"]: r["kode"] for r in report["matched"]}
-    assert matched == {"KAB. SAMBAS": "61.01", "Kab Kubu Raya": "61.12", "6171": "61.71", "Kabupaten Pontianak": "61.02"}
+    assert matched == {
+        "KAB. SAMBAS": "61.01",
+        "Kab Kubu Raya": "61.12",
+        "6171": "61.71",
+        "Kabupaten Pontianak": "61.02",
+    }
     [ambiguous] = report["ambiguous"]
     assert (ambiguous["baris"], ambiguous["input"]) == (6, "Pontianak")
     assert ambiguous["candidates"] == ["61.02 Kabupaten Mempawah", "61.71 Kota Pontianak"]

@@ -15,7 +15,9 @@ from geo.paths import ROOT
 
 def run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "geo", "plan", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "plan", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180
+    )
 
 
 def sample_gaps() -> np.ndarray:
@@ -61,8 +63,14 @@ def test_scope_kab_desa():
 
 
 def test_bad_input_is_one_line():
-    for args in (["--slots", "abc"], ["--slots", "-5"], ["--slots", "5", "--iuran", "0"], ["--slots", "5", "--bulan", "1000"],
-                 ["--slots", "5", "--target", "120"], ["--slots", "5", "--period", "1999"]):
+    for args in (
+        ["--slots", "abc"],
+        ["--slots", "-5"],
+        ["--slots", "5", "--iuran", "0"],
+        ["--slots", "5", "--bulan", "1000"],
+        ["--slots", "5", "--target", "120"],
+        ["--slots", "5", "--period", "1999"],
+    ):
         proc = run("--level", "kabupaten", *args)
         assert proc.returncode == 2, (args, proc.stdout)
         assert "Traceback" not in proc.stderr and proc.stderr.startswith("GAGAL / FAILED:"), proc.stderr
@@ -75,7 +83,9 @@ def test_what_if_target_replaces_all():
 
 def test_schedule_file(tmp_path):
     sched = tmp_path / "target.csv"
-    sched.write_text("periode,kode,target_persen,keterangan\n2024,61,50.24,RPJMN 2024\n2024,61.71,40,Perwal\n", encoding="utf-8")
+    sched.write_text(
+        "periode,kode,target_persen,keterangan\n2024,61,50.24,RPJMN 2024\n2024,61.71,40,Perwal\n", encoding="utf-8"
+    )
     base = json.loads(run("--level", "kabupaten", "--slots", "0", "--json").stdout)
     out = json.loads(run("--level", "kabupaten", "--slots", "0", "--json", "--targets", str(sched)).stdout)
     gap = {a["kode"]: a["gap"] for a in out["allocation"]}

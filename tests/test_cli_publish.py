@@ -21,8 +21,15 @@ def geo(db_url: str | None, *args: str, stdin: str | None = None) -> subprocess.
     env.pop("KALBAR_DATABASE_URL", None)
     if db_url:
         env["KALBAR_DATABASE_URL"] = db_url
-    return subprocess.run([sys.executable, "-m", "geo", *args], input=stdin, capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+    )
 
 
 def test_publish_workflow(db_url, tmp_path):
@@ -41,8 +48,13 @@ def test_publish_workflow(db_url, tmp_path):
     assert again.returncode == 0 and "versi 1" in again.stdout.lower()
     refused = geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana")
     assert refused.returncode == 1
-    assert "3 baris: 1 cocok, 0 tidak cocok, 1 ambigu, 1 tidak valid" in refused.stdout and "61.02 Kabupaten Mempawah" in refused.stdout
-    refused_json = json.loads(geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana", "--json").stdout)
+    assert (
+        "3 baris: 1 cocok, 0 tidak cocok, 1 ambigu, 1 tidak valid" in refused.stdout
+        and "61.02 Kabupaten Mempawah" in refused.stdout
+    )
+    refused_json = json.loads(
+        geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana", "--json").stdout
+    )
     assert refused_json["published"] is False and refused_json["report"]["summary"]["invalid"] == 1
     partial = geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana", "--accept-partial", "--json")
     assert partial.returncode == 0 and json.loads(partial.stdout)["version"]["n_matched"] == 1
@@ -86,7 +98,9 @@ def test_check_uses_the_store_aliases(tmp_path):
     assert p.returncode == 1 and "aliases not used" in p.stderr and "Traceback" not in p.stderr
 
 
-@pytest.mark.parametrize("url", ["postgresql://kalbar:secret@127.0.0.1:9/nothing", "sqlite:////proc/no/such/dir/x.sqlite"])
+@pytest.mark.parametrize(
+    "url", ["postgresql://kalbar:secret@127.0.0.1:9/nothing", "sqlite:////proc/no/such/dir/x.sqlite"]
+)
 def test_broken_database_is_one_line_exit_2(url):
     for args in (["versions"], ["publish", str(sample_path("kabupaten")), "--level", "kabupaten", "--as", "ana"]):
         p = geo(url, *args)

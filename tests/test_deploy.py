@@ -139,8 +139,10 @@ def test_forged_cookie_gets_a_new_one(stack, value):
 def _put_status(port: int, length: int, body: bytes = b"") -> int:
     """Send only the headers of a large upload (plus ``body``): nginx answers from Content-Length."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        head = (f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-                f"Content-Length: {length}\r\nConnection: close\r\n\r\n")
+        head = (
+            f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        )
         sock.sendall(head.encode() + body)
         reply = sock.recv(4096).decode("latin-1")
     return int(reply.split()[1])
@@ -156,8 +158,15 @@ def test_upload_limit(stack):
 def test_site_file_in_repo_matches_template():
     """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
     example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
-    rendered = nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
-                                                           brotli=True, brotli_static=True, app_static=Path("/opt/kalbar/app/static")))
+    rendered = nginxconf.render_site(
+        nginxconf.SiteOptions(
+            ports=[8501, 8502, 8503],
+            static_root=Path("/var/lib/kalbar/www"),
+            brotli=True,
+            brotli_static=True,
+            app_static=Path("/opt/kalbar/app/static"),
+        )
+    )
     assert example == rendered
 
 
@@ -177,19 +186,34 @@ def test_site_file_loads_in_debians_nginx_conf(tmp_path):
     import subprocess
 
     debian = Path("/etc/nginx/nginx.conf")
-    require("Debian's nginx", nginx_available() or (None if debian.is_file() else f"{debian} not found"),
-            "this checks the site file against Debian's own nginx.conf")
+    require(
+        "Debian's nginx",
+        nginx_available() or (None if debian.is_file() else f"{debian} not found"),
+        "this checks the site file against Debian's own nginx.conf",
+    )
     site = tmp_path / "kalbar"
-    site.write_text((nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8") if all(nginxconf.brotli_modules())
-                    else nginxconf.render_site(nginxconf.SiteOptions(ports=[8501, 8502, 8503], static_root=Path("/var/lib/kalbar/www"),
-                                                                      app_static=Path("/opt/kalbar/app/static"))))
+    site.write_text(
+        (nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
+        if all(nginxconf.brotli_modules())
+        else nginxconf.render_site(
+            nginxconf.SiteOptions(
+                ports=[8501, 8502, 8503],
+                static_root=Path("/var/lib/kalbar/www"),
+                app_static=Path("/opt/kalbar/app/static"),
+            )
+        )
+    )
     conf = debian.read_text(encoding="utf-8")
     conf = conf.replace("include /etc/nginx/sites-enabled/*;", f"include {site};")
     conf = re.sub(r"(?m)^pid .*;$", f"pid {tmp_path}/nginx.pid;", conf)
     conf = re.sub(r"(?m)^user .*;$", "", conf)
     main = tmp_path / "nginx.conf"
     main.write_text(conf, encoding="utf-8")
-    out = subprocess.run(["nginx", "-t", "-p", "/usr/share/nginx/", "-c", str(main), "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    out = subprocess.run(
+        ["nginx", "-t", "-p", "/usr/share/nginx/", "-c", str(main), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -198,7 +222,9 @@ def test_page_gets_the_head_script_component_page_does_not(stack):
     assert status == 200
     head = page.decode()
     script = nginxconf.head_script()
-    assert head.count(script) == 1 and head.index(script) < head.index("/static/js/index.")  # before Streamlit's scripts
+    assert head.count(script) == 1 and head.index(script) < head.index(
+        "/static/js/index."
+    )  # before Streamlit's scripts
     comp = [p for p, rel, _ in nginxconf.preload_files() if p.startswith("/component/")][0].split("/static/")[0]
     status, _, iframe = _get(stack.url + comp + "/index.html")
     assert status == 200 and b"__streamlit" not in iframe
@@ -269,7 +295,6 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
     assert all(i["w"] <= 1.6 * i["fs"] for i in icons), [i for i in icons if i["w"] > 1.6 * i["fs"]]
 
 
-
 def test_failover_when_a_process_stops(stack):
     """Last in this module (it stops a process): a browser whose process is gone lands on another
     one with a new cookie instead of an error."""
@@ -283,5 +308,7 @@ def test_failover_when_a_process_stops(stack):
     last = re.split(r", | : ", headers["x-kalbar-replica"])[-1]  # every process tried, the one that answered last
     assert last != replica and last in {f"127.0.0.1:{p}" for p in stack.app_ports}
     assert _cookie(headers) and _cookie(headers) != cookie
-    s = asyncio.run(warm.one_session(warm.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120))
+    s = asyncio.run(
+        warm.one_session(warm.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120)
+    )
     assert s.ok, s.error

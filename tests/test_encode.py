@@ -23,14 +23,21 @@ def test_google_documented_example():
     """developers.google.com polyline example: (38.5,-120.2),(40.7,-120.95),(43.252,-126.453)."""
     coords = np.array([(-120.2, 38.5), (-120.95, 40.7), (-126.453, 43.252)])  # (lon, lat), not closed
     assert encode_ring(coords, precision=1e5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
-    assert decode_ring("_p~iF~ps|U_ulLnnqC_mqNvxq`@", precision=1e5) == [(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
+    assert decode_ring("_p~iF~ps|U_ulLnnqC_mqNvxq`@", precision=1e5) == [
+        (38.5, -120.2),
+        (40.7, -120.95),
+        (43.252, -126.453),
+    ]
 
 
 def test_map_grid_is_1e4_degrees_and_the_js_decoder_uses_it():
     """The map ships 1e-4° (see geo/encode.py): 11 m, below the 44 m display simplification."""
     assert PRECISION == 1e4 and "lng/10000,lat/10000" in JS_DECODER
     assert decode_ring(encode_ring(np.array([(109.34567, -0.02345), (109.4, -0.03), (109.41, 0.0)]))) == [
-        (-0.0234, 109.3457), (-0.03, 109.4), (0.0, 109.41)]
+        (-0.0234, 109.3457),
+        (-0.03, 109.4),
+        (0.0, 109.41),
+    ]
 
 
 def test_closing_point_is_dropped_and_order_is_lat_lng():
@@ -109,7 +116,9 @@ def test_real_display_geometry_round_trip():
         back = _decode_geometry(encode_geometry(geom))
         assert shapely.get_num_geometries(back) == shapely.get_num_geometries(geom)
         assert back.area == pytest.approx(geom.area, rel=1e-3)
-        assert shapely.hausdorff_distance(back, geom) < 0.75 / PRECISION  # a vertex moves at most half a grid step each way
+        assert (
+            shapely.hausdorff_distance(back, geom) < 0.75 / PRECISION
+        )  # a vertex moves at most half a grid step each way
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")

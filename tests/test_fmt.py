@@ -58,7 +58,7 @@ def test_points_are_signed():
     assert fmt.points(0, "en") == "±0.00 pp"
 
 
-@given(st.integers(-10**12, 10**12))
+@given(st.integers(-(10**12), 10**12))
 def test_integers_read_back(n):
     ids = fmt.number(n, "id")
     en = fmt.number(n, "en")

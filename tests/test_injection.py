@@ -31,13 +31,29 @@ def _tile_host_pattern() -> re.Pattern:
     from geo.maps import BASEMAPS
 
     hosts = [urlparse(b[0].replace("{s}", "x")).hostname for b in BASEMAPS.values() if b]
-    return re.compile("|".join(re.escape(h).replace("x\\.", "[a-z]\\.", 1) if h.startswith("x.") else re.escape(h) for h in hosts))
+    return re.compile(
+        "|".join(re.escape(h).replace("x\\.", "[a-z]\\.", 1) if h.startswith("x.") else re.escape(h) for h in hosts)
+    )
 
 
 TILE_HOSTS = _tile_host_pattern()
 PAGES = {"ringkasan": "/", "kabupaten": "/kabupaten", "desa": "/desa"}
 # every parameter the pages read, and one they do not know
-PARAMS = ("kab", "kec", "sel", "period", "target", "q", "level", "basemap", "color", "lang", "below", "present", "zz_unknown")
+PARAMS = (
+    "kab",
+    "kec",
+    "sel",
+    "period",
+    "target",
+    "q",
+    "level",
+    "basemap",
+    "color",
+    "lang",
+    "below",
+    "present",
+    "zz_unknown",
+)
 # parameters whose bad value is reported back to the viewer (positive control: the text must show)
 REPORTED = ("kab", "kec", "sel", "period", "target", "level", "basemap", "color", "lang", "below", "present")
 
@@ -62,8 +78,10 @@ LEAK = {"blocked": 0, "blocked_attacker": 0, "sent_bytes": 0, "loads": 0, "hosts
 
 
 def _report_leaks() -> str:
-    return (f"{LEAK['loads']} loads; requests to hosts other than localhost: {LEAK['blocked']} (all blocked; "
-            f"to {ATTACKER}: {LEAK['blocked_attacker']}; hosts: {sorted(LEAK['hosts'])}); bytes sent off localhost: {LEAK['sent_bytes']}")
+    return (
+        f"{LEAK['loads']} loads; requests to hosts other than localhost: {LEAK['blocked']} (all blocked; "
+        f"to {ATTACKER}: {LEAK['blocked_attacker']}; hosts: {sorted(LEAK['hosts'])}); bytes sent off localhost: {LEAK['sent_bytes']}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +175,9 @@ def map_drawn(page) -> None:
         for fr in page.frames:
             if "streamlit_folium" in fr.url:
                 try:
-                    fr.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=1000)
+                    fr.wait_for_function(
+                        "() => document.querySelectorAll('path.leaflet-interactive').length > 0", timeout=1000
+                    )
                     return
                 except Exception:
                     pass
@@ -204,7 +224,8 @@ def payload_table(payload: str) -> bytes:
 def upload(page, name: str, content: bytes) -> None:
     page.get_by_text(t("control.data", "id"), exact=True).first.click()  # open the data expander
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        {"name": name, "mimeType": "text/csv", "buffer": content})
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
 
 
 @pytest.mark.browser
@@ -218,11 +239,17 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
     literal = safe.one_line(payload)
     # browsers send '"', CR and LF in a multipart file name as %22, %0D, %0A (WHATWG form-data encoding)
     sent = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
-    caption = safe.one_line(t("publish.preview", "id", name=sent))  # an upload is a preview until an editor publishes it
+    caption = safe.one_line(
+        t("publish.preview", "id", name=sent)
+    )  # an upload is a preview until an editor publishes it
     found = wait_for_text(page, caption)
-    assert found >= 1, ("the uploaded file's name is not shown as typed",
-                        [ln for ln in visible_text(page).splitlines() if t("publish.preview", "id", name="")[:10] in ln])
-    assert wait_for_text(page, f"{t('control.period', 'id')} {literal}") >= 1, "the period from the table is not shown as typed"
+    assert found >= 1, (
+        "the uploaded file's name is not shown as typed",
+        [ln for ln in visible_text(page).splitlines() if t("publish.preview", "id", name="")[:10] in ln],
+    )
+    assert wait_for_text(page, f"{t('control.period', 'id')} {literal}") >= 1, (
+        "the period from the table is not shown as typed"
+    )
     map_drawn(page)
     guarded.check()
     # the same table on the Kabupaten/Kota page: title panel of the map shows the period; table and downloads
@@ -237,7 +264,9 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.csv", filename), filename
     data = info.value.path().read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
-    assert all(not c.startswith(("=", "+", "@", "\t", "\r")) for r in rows for c in r), "a CSV cell could run as a formula"
+    assert all(not c.startswith(("=", "+", "@", "\t", "\r")) for r in rows for c in r), (
+        "a CSV cell could run as a formula"
+    )
     guarded.check()
 
 
@@ -255,11 +284,9 @@ def mixed_table(period: str) -> bytes:
     for i, kode in enumerate(kab):
         p = PAYLOADS[i % len(PAYLOADS)]
         w.writerow([kode, p, period, 100_000 + i, 30_000 + 1_000 * i, p, PAYLOADS[-1 - i]])
-    for p in PAYLOADS[len(kab):]:
+    for p in PAYLOADS[len(kab) :]:
         w.writerow([p, p, period, 1_000, 500, p, p])  # kode is a payload: unmatched, in the join report
     return buf.getvalue().encode("utf-8")
-
-
 
 
 def uploaded_app(period: str):
@@ -283,7 +310,9 @@ def test_csv_xlsx_png_of_an_uploaded_payload_table(media, period):
     import openpyxl
 
     at = uploaded_app(period)
-    shown_text = " ".join(str(e.value) for kind in ("markdown", "caption", "warning", "error", "info") for e in at.get(kind))
+    shown_text = " ".join(
+        str(e.value) for kind in ("markdown", "caption", "warning", "error", "info") for e in at.get(kind)
+    )
     assert safe.md(f"{PAYLOADS[0]}.csv") in shown_text, "the file name is shown, escaped"
     buttons = {b.label: b for b in at.get("download_button")}
     text = media(buttons["CSV"]).decode("utf-8-sig")
@@ -293,8 +322,11 @@ def test_csv_xlsx_png_of_an_uploaded_payload_table(media, period):
     wb = openpyxl.load_workbook(io.BytesIO(media(buttons["XLSX"])))
     values = [c for row in wb.active.iter_rows() for c in row]
     assert not [c.value for c in values if c.data_type == "f"], "XLSX holds formulas"
-    assert not [c.value for c in values if isinstance(c.value, str) and c.value.startswith(FORMULA_START)
-                and not re.fullmatch(r"-?[\d.,]+", c.value)]
+    assert not [
+        c.value
+        for c in values
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.,]+", c.value)
+    ]
     # the static map keeps the period as text (matplotlib would read '$…$' as math and fail on '\frac')
     png = media(buttons[t("download.png", "id")])
     assert png.startswith(b"\x89PNG")

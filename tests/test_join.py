@@ -110,7 +110,9 @@ def test_bad_code_falls_back_to_the_name_and_says_so(areas):
 
 
 def test_code_and_former_name_agree(areas):
-    _, result = _join("kode,kabupaten,tenaga_kerja,peserta_aktif\n61.02,Kabupaten Pontianak,1000,300\n", "kabupaten", areas)
+    _, result = _join(
+        "kode,kabupaten,tenaga_kerja,peserta_aktif\n61.02,Kabupaten Pontianak,1000,300\n", "kabupaten", areas
+    )
     assert _row(result, 2)["reason_code"] == "join.reason.by_code"
 
 
@@ -144,9 +146,18 @@ def test_desa_codes_and_names_within_parents(areas):
     _, result = _join(DESA, "desa", areas)
     r = {b: _row(result, b) for b in range(2, 12)}
     # Kemendagri code without dots, as BPS-style digits
-    assert (r[2]["status"], r[2]["kode"], r[2]["nama"], r[2]["input"]) == ("matched", "61.12.01.2002", "Sungai Ambangah", "6112012002")
+    assert (r[2]["status"], r[2]["kode"], r[2]["nama"], r[2]["input"]) == (
+        "matched",
+        "61.12.01.2002",
+        "Sungai Ambangah",
+        "6112012002",
+    )
     assert r[3]["status"] == "duplicate" and r[3]["kode"] == "61.12.01.2002" and "2" in r[3]["reason"]
-    assert (r[4]["status"], r[4]["kode"], r[4]["input"]) == ("matched", "61.12.01.2008", "Kubu Raya / Sungai Raya / Kapur")
+    assert (r[4]["status"], r[4]["kode"], r[4]["input"]) == (
+        "matched",
+        "61.12.01.2008",
+        "Kubu Raya / Sungai Raya / Kapur",
+    )
     # "Sungai Raya" is a desa in several kecamatan: ambiguous without parents, candidates name their parents
     assert r[5]["status"] == "ambiguous" and len(r[5]["candidates"]) == 4
     assert "61.12.01.2001 Sungai Raya (Sungai Raya, Kabupaten Kubu Raya)" in r[5]["candidates"]
@@ -182,7 +193,9 @@ def test_two_spellings_of_one_area_are_a_duplicate(areas):
     assert (second["status"], second["kode"], second["reason_code"]) == ("duplicate", "61.71", "join.reason.duplicate")
     assert "2" in second["reason"]
     assert list(zip(result.matched["kode"], result.matched["periode"], result.matched["peserta_aktif"])) == [
-        ("61.71", "2024", 50), ("61.71", "2025", 70)]
+        ("61.71", "2024", 50),
+        ("61.71", "2025", 70),
+    ]
 
 
 def test_table_level_duplicate_is_reported_as_duplicate(areas):
@@ -207,7 +220,9 @@ def test_result_shape(areas):
 
 
 def test_report_in_both_languages(areas):
-    _, result = _join("kabupaten,tenaga_kerja,peserta_aktif\nKabupaten Xyz,10,5\nKab. Sambas,10,5\n", "kabupaten", areas)
+    _, result = _join(
+        "kabupaten,tenaga_kerja,peserta_aktif\nKabupaten Xyz,10,5\nKab. Sambas,10,5\n", "kabupaten", areas
+    )
     ids, en = result.report_messages("id"), result.report_messages("en")
     assert ids.loc[0, "reason"] == 'nama "Kabupaten Xyz" tidak ditemukan'
     assert en.loc[0, "reason"] == 'name "Kabupaten Xyz" not found'
@@ -222,10 +237,22 @@ def test_default_areas_come_from_the_cache(areas):
 # --- every row exactly once --------------------------------------------------------------------------
 
 MESSY_ROWS = [
-    "61.01,,2024,100,50", "6171,,2024,100,50", ",KAB. SAMBAS,2024,100,50", ",Pontianak,2024,100,50",
-    ",Kabupaten Pontianak,2024,100,50", ",Kabupaten Xyz,2024,100,50", ",Kab Kubu Raya,2024,26.373,1.000",
-    "61.12,,2024,100,150", ",Kota Singkawang,2024,abc,5", ",,2024,100,50", "61.99,,2024,100,50",
-    "61.12.01,,2024,100,50", ",Kota Pontianak,2025,100,50", ",,,,", ",Jumlah,2024,1000,500", "61.05,Sintang,,100,50",
+    "61.01,,2024,100,50",
+    "6171,,2024,100,50",
+    ",KAB. SAMBAS,2024,100,50",
+    ",Pontianak,2024,100,50",
+    ",Kabupaten Pontianak,2024,100,50",
+    ",Kabupaten Xyz,2024,100,50",
+    ",Kab Kubu Raya,2024,26.373,1.000",
+    "61.12,,2024,100,150",
+    ",Kota Singkawang,2024,abc,5",
+    ",,2024,100,50",
+    "61.99,,2024,100,50",
+    "61.12.01,,2024,100,50",
+    ",Kota Pontianak,2025,100,50",
+    ",,,,",
+    ",Jumlah,2024,1000,500",
+    "61.05,Sintang,,100,50",
 ]
 
 
@@ -260,7 +287,14 @@ def test_sample_tables_join_without_problems(areas, level, count):
     table = read_table(ensure_samples()[level])
     assert not [i for i in table.issues if i.severity in ("error", "warning")]
     result = join(table, level, areas(level))
-    assert result.summary() == {"rows": count, "matched": count, "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}
+    assert result.summary() == {
+        "rows": count,
+        "matched": count,
+        "unmatched": 0,
+        "ambiguous": 0,
+        "invalid": 0,
+        "duplicate": 0,
+    }
     assert set(result.matched["kode"]) == set(areas(level)["kode"])
     assert result.areas_without_data == {"2024": []} and not result.warnings
 

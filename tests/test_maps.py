@@ -49,7 +49,9 @@ def _inner_html_blocks(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def kab_html(kab_classified) -> str:
-    opts = MapOptions(level="kabupaten", is_sample=True, title="Cakupan Jamsostek Kalbar", subtitle="Kabupaten/Kota, 2024")
+    opts = MapOptions(
+        level="kabupaten", is_sample=True, title="Cakupan Jamsostek Kalbar", subtitle="Kabupaten/Kota, 2024"
+    )
     return build_map(kab_classified, opts).get_root().render()
 
 
@@ -96,9 +98,12 @@ def test_mark_ignores_dimmed_areas(kab_classified):
     assert maps.mark_for(kab_classified, set(below[: len(below) - n_above])) == "below"  # as many below as above
 
 
-@pytest.mark.parametrize("color, title", [("gap", "Jarak ke target 50,24%"), ("coverage", "Cakupan (%)"), ("change", "Jarak ke target 50,24%")])
+@pytest.mark.parametrize(
+    "color, title",
+    [("gap", "Jarak ke target 50,24%"), ("coverage", "Cakupan (%)"), ("change", "Jarak ke target 50,24%")],
+)
 def test_colouring_option_fills_and_legend(kab_classified, color, title):
-    """"coverage" keeps the sequential scale; "change" without a previous period falls back to the default."""
+    """ "coverage" keeps the sequential scale; "change" without a previous period falls back to the default."""
     html = build_map(kab_classified, MapOptions(level="kabupaten", color=color)).get_root().render()
     payload = _payload_from_html(html)
     by_code = kab_classified.set_index("kode")
@@ -137,7 +142,9 @@ def test_payload_rows_match_the_js_mapping(kab_classified):
     body = re.search(r"properties:\{(.*?)\}", inspect.getsource(maps))
     index = {k: int(v) for k, v in re.findall(r"(\w+):p\[(\d+)\]", body.group(1))}
     assert {"kode", "nama", "status", "fill", "selected", "dim"} <= set(index)
-    payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten", selected="61.71"), dim={"61.01", "61.02"}))
+    payload = json.loads(
+        coverage_payload(kab_classified, MapOptions(level="kabupaten", selected="61.71"), dim={"61.01", "61.02"})
+    )
     for row in payload["f"]:
         assert len(row) == max(index.values()) + 1
         assert row[index["selected"]] == (1 if row[0] == "61.71" else 0)
@@ -187,7 +194,11 @@ def test_tooltip_figures_in_language(kab_classified):
 def test_english_legend_and_no_sample_label(kab_classified):
     html = build_map(kab_classified, MapOptions(level="kabupaten", lang="en")).get_root().render()
     legend = " ".join(_inner_html_blocks(html))
-    assert "Distance to target 50.24%" in legend and "Heavy outline: at or above target (50.24%)" in legend and "No data" in legend
+    assert (
+        "Distance to target 50.24%" in legend
+        and "Heavy outline: at or above target (50.24%)" in legend
+        and "No data" in legend
+    )
     assert "Data contoh" not in html  # real data: no sample label
 
 
@@ -219,7 +230,7 @@ def test_hostile_names_and_titles_are_escaped(kab_classified):
     opts = MapOptions(level="kabupaten", title=EVIL, subtitle=EVIL, source_line=EVIL, is_sample=True)
     html = build_map(evil, opts).get_root().render()
     assert "<script>alert" not in html
-    assert "</script> \"quoted\"" not in html
+    assert '</script> "quoted"' not in html
     assert '"quoted" & co' not in html
     # the data still says what the table said ...
     payload = _payload_from_html(html)
@@ -240,7 +251,13 @@ def test_json_for_script_examples():
         json_for_script({"x": float("nan")})
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=4), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_json_for_script_round_trip(value):
     out = json_for_script(value)
     assert not set(out) & {"<", ">", "&"}

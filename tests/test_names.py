@@ -32,13 +32,21 @@ def test_normalise_code(value, expected):
     assert normalise_code(value) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", "Sambas", "611", "61.123", "6112012", "61.1", "61.12.1", float("nan"), True, -6112.0, "61.12.01.2001.5"])
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "Sambas", "611", "61.123", "6112012", "61.1", "61.12.1", float("nan"), True, -6112.0, "61.12.01.2001.5"],
+)
 def test_not_a_code(value):
     assert normalise_code(value) is None
 
 
 def test_code_level():
-    assert [code_level(c) for c in ("61", "61.12", "61.12.01", "61.12.01.2001")] == [None, "kabupaten", "kecamatan", "desa"]
+    assert [code_level(c) for c in ("61", "61.12", "61.12.01", "61.12.01.2001")] == [
+        None,
+        "kabupaten",
+        "kecamatan",
+        "desa",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,10 @@ def test_allocation_is_optimal_against_subsets(gaps, n):
 
 
 @settings(max_examples=120, deadline=None)
-@given(gaps=st.lists(st.integers(min_value=0, max_value=4), min_size=0, max_size=5), n=st.integers(min_value=0, max_value=14))
+@given(
+    gaps=st.lists(st.integers(min_value=0, max_value=4), min_size=0, max_size=5),
+    n=st.integers(min_value=0, max_value=14),
+)
 def test_allocation_is_optimal_against_every_allocation(gaps, n):
     s = plan.allocate_slots(gaps, n)
     reached = sum(1 for si, gi in zip(s, gaps) if gi > 0 and si == gi)
@@ -103,13 +106,22 @@ def test_remainder_spread_by_gap():
 
 def _frame(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
     areas = pd.DataFrame({"kode": [r[0] for r in rows], "nama": [f"Wilayah {r[0]}" for r in rows]})
-    matched = pd.DataFrame({"kode": [r[0] for r in rows], "tenaga_kerja": [r[1] for r in rows], "peserta_aktif": [r[2] for r in rows], "periode": "2024"})
+    matched = pd.DataFrame(
+        {
+            "kode": [r[0] for r in rows],
+            "tenaga_kerja": [r[1] for r in rows],
+            "peserta_aktif": [r[2] for r in rows],
+            "periode": "2024",
+        }
+    )
     return classify(matched, areas, DEFAULT_TARGET, "2024")
 
 
 @settings(max_examples=100, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.integers(min_value=1, max_value=3000), st.floats(min_value=0, max_value=1)), min_size=1, max_size=8),
+    rows=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=3000), st.floats(min_value=0, max_value=1)), min_size=1, max_size=8
+    ),
     n=st.integers(min_value=0, max_value=3000),
     iuran=st.integers(min_value=1, max_value=100_000),
     months=st.integers(min_value=1, max_value=24),
@@ -155,8 +167,12 @@ def test_plan_on_sample_kabupaten(areas):
 def test_plan_ignores_areas_without_data():
     frame = _frame([("61.01", 1000, 100), ("61.02", 1000, 600)])
     extra = pd.DataFrame({"kode": ["61.03"], "nama": ["Tanpa data"]})
-    frame = classify(frame[["kode", "tenaga_kerja", "peserta_aktif"]].assign(periode="2024"),
-                     pd.concat([frame[["kode", "nama"]], extra]), DEFAULT_TARGET, "2024")
+    frame = classify(
+        frame[["kode", "tenaga_kerja", "peserta_aktif"]].assign(periode="2024"),
+        pd.concat([frame[["kode", "nama"]], extra]),
+        DEFAULT_TARGET,
+        "2024",
+    )
     r = plan.plan(frame, 10_000)
     assert set(r.items["kode"]) == {"61.01", "61.02"}
     assert r.slots_used == 403  # ceil(502.4) - 100; 61.02 is already above target

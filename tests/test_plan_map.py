@@ -14,8 +14,7 @@ from tests.support.browser import VIEWPORT
 @pytest.fixture(scope="module")
 def scenario_html(tmp_path_factory):
     tables, _, _ = _matched_tables(None, "id")
-    frame = targets.classify_level(tables, boundaries.areas,
-                                   "kabupaten", None, None, schedule_in_force(), "id")
+    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", None, None, schedule_in_force(), "id")
     result = plan.plan(frame, 26_373)
     after = plan.scenario_frame(frame, result)
     opts = maps.MapOptions(level="kabupaten", basemap="none", color="coverage", is_sample=True)
@@ -32,8 +31,10 @@ def test_crossing_outline_drawn_over_the_coverage_fills(scenario_html, browser):
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(path.as_uri())
-        page.wait_for_function("() => window.pjkCrossing && window.pjkCrossing.layer.getLayers().every(l => l.getElement())",
-                               timeout=30_000)
+        page.wait_for_function(
+            "() => window.pjkCrossing && window.pjkCrossing.layer.getLayers().every(l => l.getElement())",
+            timeout=30_000,
+        )
         got = page.evaluate("""() => { const P = window.pjkLayers, C = window.pjkCrossing, paths = Array.from(document.querySelectorAll('svg path'));
             const idx = l => paths.indexOf(l.getElement());
             return {count: C.count, codes: C.layer.getLayers().map(l => l.feature.properties.kode).sort(),

@@ -70,10 +70,15 @@ def test_report_counts_rows_and_suggestions(app_store):
     assert by_row.loc["8", t("editor.col.input", "id")] == "Pontianak"
     assert by_row.loc["10", t("editor.col.input", "id")] == "Kabupaten Xyz"
     # a picker for each unmatched/ambiguous row with suggestions; the typo's first suggestion is Sambas
-    sambsa = at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9")))
+    sambsa = at.selectbox(
+        key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9"))
+    )
     assert sambsa.options[1].startswith("61.01 ")
     ponti = next(s for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_8"))
-    assert {o.split(" ")[0] for o in ponti.options[1:3]} == {"61.02", "61.71"}  # Mempawah (former Kab. Pontianak), Kota Pontianak
+    assert {o.split(" ")[0] for o in ponti.options[1:3]} == {
+        "61.02",
+        "61.71",
+    }  # Mempawah (former Kab. Pontianak), Kota Pontianak
     # problem rows remain: the page says how many and waits for confirmation
     assert any(t("editor.partial", "id", n="3", rows="6") == w.value for w in at.warning)
     assert publish_button(at).disabled
@@ -104,7 +109,9 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     rows = app_store.rows(v.id).set_index("kode")
     assert rows.loc["61.71", "peserta_aktif"] == 160_500 and rows.loc["61.12", "tenaga_kerja"] == 290_000
     assert rows.loc["61.02", "tenaga_kerja"] == 120_000
-    assert [(a.name, a.kode, a.created_by) for a in app_store.aliases("kabupaten")] == [("Pontianak", "61.02", "editor1")]
+    assert [(a.name, a.kode, a.created_by) for a in app_store.aliases("kabupaten")] == [
+        ("Pontianak", "61.02", "editor1")
+    ]
     # the same file again: nothing new
     at2 = upload(editor_on_publish_page(), "lagi.csv", MESSY)
     next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_partial", "id", n="2")[:10])).check()
@@ -178,7 +185,9 @@ def test_file_names_and_cells_are_plain_text(app_store):
     content = "kabupaten;periode;tenaga_kerja;peserta_aktif\n**Kab [x](http://e.vil)**;2025;1.000;400\n".encode()
     at = upload(editor_on_publish_page(), name, content)
     assert name in [x.value for x in at.text]
-    rendered = " ".join(str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind))
+    rendered = " ".join(
+        str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind)
+    )
     assert "tebal" not in rendered and "e.vil" not in rendered
     problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
     assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])
@@ -188,7 +197,11 @@ def test_target_schedule_is_published_from_the_publish_page(app_store):
     """The third tab publishes a target schedule into the same store (a version of kind "targets", audited)."""
     at = editor_on_publish_page()
     schedule = "periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n".encode()
-    uploader = next(u for u in at.get("file_uploader") if u.proto.id.endswith("w_targets_upload") or "w_targets_upload" in u.proto.id)
+    uploader = next(
+        u
+        for u in at.get("file_uploader")
+        if u.proto.id.endswith("w_targets_upload") or "w_targets_upload" in u.proto.id
+    )
     uploader.upload("jadwal target.csv", schedule, "text/csv")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

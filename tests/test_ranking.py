@@ -35,7 +35,9 @@ def desa(areas) -> pd.DataFrame:
 
 
 def _hand() -> pd.DataFrame:
-    areas = pd.DataFrame({"kode": ["a", "b", "c", "d", "e"], "nama": ["A", "B", "C", "D", "E"], "kode_kab": ["a", "b", "c", "d", "e"]})
+    areas = pd.DataFrame(
+        {"kode": ["a", "b", "c", "d", "e"], "nama": ["A", "B", "C", "D", "E"], "kode_kab": ["a", "b", "c", "d", "e"]}
+    )
     rows = pd.DataFrame(
         {
             "kode": ["a", "b", "c", "d"],

@@ -112,7 +112,9 @@ def test_png_is_deterministic(classified):
     assert a == b
 
 
-@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("pdfinfo")), reason="poppler-utils (pdftoppm, pdfinfo) not installed")
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdfinfo")), reason="poppler-utils (pdftoppm, pdfinfo) not installed"
+)
 def test_pdf_opens_and_has_one_page(classified, tmp_path):
     out = tmp_path / "peta.pdf"
     data = render.render_map(classified("desa"), "desa", kab=KETAPANG, is_sample=True, fmt="pdf", out=out)
@@ -158,8 +160,15 @@ def _fill_of(row: pd.Series) -> str:
     return style.area_fill("gap", row["cakupan"], row["target_efektif"], row["status"])
 
 
-@pytest.mark.parametrize("level,kab,target,mark", [("kabupaten", None, 50.24, "above"), ("desa", KETAPANG, 50.24, "above"),
-                                                   ("kabupaten", None, 25.0, "below"), ("desa", KETAPANG, 20.0, "below")])
+@pytest.mark.parametrize(
+    "level,kab,target,mark",
+    [
+        ("kabupaten", None, 50.24, "above"),
+        ("desa", KETAPANG, 50.24, "above"),
+        ("kabupaten", None, 25.0, "below"),
+        ("desa", KETAPANG, 20.0, "below"),
+    ],
+)
 def test_marked_side_outline_and_class_fills_in_pixels(classified_at, level, kab, target, mark):
     """The minority side carries the dark outline (hatched too when it is the below side); fills are the gap classes."""
     frame = classified_at(level, target)
@@ -256,7 +265,9 @@ def test_no_data_areas_are_grey_with_their_own_legend_entry_never_zero(classifie
     assert any(x.startswith("Melawi") and "–" in x for x in texts)
     assert not any(x.startswith("Melawi") and "0%" in x for x in texts)
     joined = " ".join(" ".join(texts).split())
-    for _kind, label in style.legend_rows("gap", 50.24, "id", False, style.marking(int((frame["status"] == BELOW).sum()), 12)):
+    for _kind, label in style.legend_rows(
+        "gap", 50.24, "id", False, style.marking(int((frame["status"] == BELOW).sum()), 12)
+    ):
         assert " ".join(label.split()) in joined, label
     assert t("map.legend_no_data", "id") in texts
     assert t("join.no_data_areas", "id", n="2") in texts
@@ -274,20 +285,28 @@ def test_legend_matches_the_interactive_map_entries(classified):
 
 def test_sample_label_only_for_sample_data(classified):
     banner = t("sample.banner", "id")
-    sample = render.figure_texts(render.build_figure(classified("kabupaten"), "kabupaten", is_sample=True, data_source="contoh.csv"))
+    sample = render.figure_texts(
+        render.build_figure(classified("kabupaten"), "kabupaten", is_sample=True, data_source="contoh.csv")
+    )
     assert banner in sample
-    real = render.figure_texts(render.build_figure(classified("kabupaten"), "kabupaten", is_sample=False, data_source="bpjs_2024.xlsx"))
+    real = render.figure_texts(
+        render.build_figure(classified("kabupaten"), "kabupaten", is_sample=False, data_source="bpjs_2024.xlsx")
+    )
     assert not any("Data contoh" in x or "contoh" in x.lower() for x in real), real
 
 
 def test_title_period_and_source_line(classified):
-    texts = render.figure_texts(render.build_figure(classified("desa"), "desa", kab=KETAPANG, data_source="cakupan.csv"))
+    texts = render.figure_texts(
+        render.build_figure(classified("desa"), "desa", kab=KETAPANG, data_source="cakupan.csv")
+    )
     joined = "\n".join(texts)
     assert t("map.title", "id", area="Kabupaten Ketapang", level=t("level.desa", "id"), period="2024") in texts
     commit = load_upstream().commit
     assert "cahyadsn/wilayah_boundaries" in joined and commit[:10] in joined
     assert "cakupan.csv" in joined
-    custom = render.figure_texts(render.build_figure(classified("kabupaten"), "kabupaten", title="Rapat monev", subtitle="Juni 2024"))
+    custom = render.figure_texts(
+        render.build_figure(classified("kabupaten"), "kabupaten", title="Rapat monev", subtitle="Juni 2024")
+    )
     assert "Rapat monev" in custom and "Juni 2024" in custom
 
 
@@ -297,7 +316,9 @@ def test_source_line_with_a_published_stamp_says_data_once(lang):
     stamp = t("stamp.line", lang, period="2025", id=3, when="1 Des 2026 09.00 WIB", by="editor1")
     line = render.source_line(stamp, is_sample=False, lang=lang)
     assert line.endswith("·   " + stamp) and line.count("Data") == 1
-    assert render.source_line("cakupan.csv", is_sample=False, lang=lang).endswith(t("render.source_data", lang, name="cakupan.csv"))
+    assert render.source_line("cakupan.csv", is_sample=False, lang=lang).endswith(
+        t("render.source_data", lang, name="cakupan.csv")
+    )
 
 
 def _indonesian_chunks(keys: set[str]) -> dict[str, list[str]]:
@@ -326,7 +347,9 @@ def test_english_render_has_no_indonesian_labels(classified, level, kab):
             assert not hits, f"{key}: Indonesian {part!r} in English render: {hits}"
     assert any("35.35%" in x for x in en_texts) or level == "desa"
     # The same check finds the Indonesian labels in an Indonesian render (so it is not vacuous).
-    id_texts = "\n".join(render.figure_texts(render.build_figure(classified(level), level, kab=kab, lang="id", is_sample=True)))
+    id_texts = "\n".join(
+        render.figure_texts(render.build_figure(classified(level), level, kab=kab, lang="id", is_sample=True))
+    )
     found = sum(any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", id_texts) for p in parts) for parts in chunks.values())
     assert found >= len(chunks) * 0.8
 
@@ -345,10 +368,14 @@ def test_summary_figures_match_totals(classified):
 
 def _cli(*argv: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "geo", "render", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "render", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
-needs_join = pytest.mark.skipif(not (ROOT / "geo" / "join.py").is_file(), reason="geo/join.py (table join) not written yet")
+needs_join = pytest.mark.skipif(
+    not (ROOT / "geo" / "join.py").is_file(), reason="geo/join.py (table join) not written yet"
+)
 
 
 @needs_join
@@ -363,7 +390,9 @@ def test_cli_writes_png_from_sample(tmp_path):
 @needs_join
 def test_cli_writes_pdf_for_one_kabupaten_in_english(tmp_path):
     out = tmp_path / "ketapang.pdf"
-    res = _cli("--level", "desa", "--kab", "6104", "--format", "pdf", "--lang", "en", "--target", "45", "--out", str(out))
+    res = _cli(
+        "--level", "desa", "--kab", "6104", "--format", "pdf", "--lang", "en", "--target", "45", "--out", str(out)
+    )
     assert res.returncode == 0, res.stderr
     assert out.read_bytes().startswith(b"%PDF")
 
@@ -400,8 +429,13 @@ def test_cli_colour_option(tmp_path):
     outs = {}
     for color in ("gap", "coverage"):
         out = tmp_path / f"{color}.png"
-        proc = subprocess.run([sys.executable, "-m", "geo", "render", "--level", "kabupaten", "--color", color, "--out", str(out)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "geo", "render", "--level", "kabupaten", "--color", color, "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr
         outs[color] = np.asarray(Image.open(out).convert("RGB")).reshape(-1, 3)
     for colour in style.GAP_PALETTE[1:]:
@@ -412,5 +446,7 @@ def test_cli_colour_option(tmp_path):
 
 def test_dollar_signs_from_the_table_print_as_text(classified):
     """A period or file name like '$\\frac$' (user-controlled) must not reach matplotlib's math parser."""
-    png = render.render_map(classified("kabupaten"), "kabupaten", period="$\\frac$", data_source="tabel $x_1$.csv", fmt="png")
+    png = render.render_map(
+        classified("kabupaten"), "kabupaten", period="$\\frac$", data_source="tabel $x_1$.csv", fmt="png"
+    )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

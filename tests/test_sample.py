@@ -75,7 +75,10 @@ def test_written_files_are_byte_identical_and_readable(tmp_path, monkeypatch):
     data = {lvl: p.read_bytes() for lvl, p in first.items()}
     again = sample.write_samples()
     assert {lvl: p.read_bytes() for lvl, p in again.items()} == data
-    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == ["contoh_desa_2024.csv", "contoh_kabupaten_2024.csv"]
+    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == [
+        "contoh_desa_2024.csv",
+        "contoh_kabupaten_2024.csv",
+    ]
     back = pd.read_csv(first["kabupaten"], dtype={"kode": str, "periode": str})
     assert back.kode.tolist() == sample.kabupaten_table().kode.tolist()
     assert back.penerima_bantuan_iuran.sum() == 26_373

@@ -29,7 +29,14 @@ SLOTS = 26_373
 
 def cli_plan(*args: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "geo", "plan", *args, "--json"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "plan", *args, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -89,7 +96,9 @@ def test_desa_scenario_respects_scope_and_search():
     assert names.str.contains("sungai|sei|sui").mean() > 0.5  # the tolerant search keeps close spellings
     assert alloc[t("plan.col_slots", "id")].astype(int).sum() <= 300
     cli = cli_plan("--level", "desa", "--kab", "61.04", "--slots", "300")
-    assert first_int(metric(at, "plan.metric_reached")) <= cli["areas_reaching_target"]  # a filter can only narrow the choice
+    assert (
+        first_int(metric(at, "plan.metric_reached")) <= cli["areas_reaching_target"]
+    )  # a filter can only narrow the choice
 
 
 def test_slots_widget_writes_the_url_and_bad_links_warn():
@@ -110,8 +119,6 @@ def test_cost_line_follows_iuran_and_bulan():
     table = next(d.value for d in at.dataframe if t("cost.col", "id") in d.value.columns)
     body = table[table[t("col.nama", "id")] != t("col.total", "id")]
     assert (body[t("cost.col", "id")] == body[t("col.gap", "id")] * 20_000 * 6).all()
-
-
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -154,8 +161,7 @@ def test_cost_in_png_and_pdf(media, lang, tmp_path):
     from geo import boundaries
 
     tables, _n, _s = _matched_tables(None, lang)
-    frame = targets.classify_level(tables, boundaries.areas,
-                                   "kabupaten", "2024", None, targets.shipped())
+    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", "2024", None, targets.shipped())
     gap = frame.loc[frame["has_data"], ["tenaga_kerja", "peserta_aktif"]].sum()
     need = math.ceil(round(50.24 * gap["tenaga_kerja"] / 100, 6)) - gap["peserta_aktif"]
     money = fmt.rupiah_short(need * 20_000 * 12, lang)
@@ -173,7 +179,9 @@ def test_cost_in_png_and_pdf(media, lang, tmp_path):
     assert media(buttons[t("download.png", lang)]).startswith(b"\x89PNG")
     page_pdf = tmp_path / "page.pdf"
     page_pdf.write_bytes(media(buttons[t("download.pdf", lang)]))
-    pdftotext = require_pdftotext()  # the cost in the PDFs: fails on Debian without poppler, skips (saying so) elsewhere
+    pdftotext = (
+        require_pdftotext()
+    )  # the cost in the PDFs: fails on Debian without poppler, skips (saying so) elsewhere
     for path in (pdf, page_pdf):
         out = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
         assert money.replace(" ", "") in out.replace(" ", "").replace("\n", "")
@@ -199,7 +207,12 @@ def expected_below(period: str) -> int:
     rows = pd.read_csv(io.BytesIO(TWO_PERIODS), dtype={"kode": str, "periode": str})
     rows = rows[rows["periode"] == period]
     tgt = rows["kode"].map(lambda k: 50.24 if period == "2024" else (45.0 if k == "61.71" else 52.0))
-    return int(sum(math.ceil(round(tg * tk / 100, 6)) > p for tg, tk, p in zip(tgt, rows["tenaga_kerja"], rows["peserta_aktif"])))
+    return int(
+        sum(
+            math.ceil(round(tg * tk / 100, 6)) > p
+            for tg, tk, p in zip(tgt, rows["tenaga_kerja"], rows["peserta_aktif"])
+        )
+    )
 
 
 @pytest.mark.parametrize("how", ["store", "file"])
@@ -265,7 +278,9 @@ def test_sidebar_values_survive_a_page_switch():
     assert at.number_input(key="w_iuran").value == 20_000 and at.number_input(key="w_target").value is None
 
 
-@pytest.mark.parametrize("page, extra", [("screens/kabupaten.py", {"slots": "9000"}), ("screens/desa.py", {"kab": "61.04", "slots": "500"})])
+@pytest.mark.parametrize(
+    "page, extra", [("screens/kabupaten.py", {"slots": "9000"}), ("screens/desa.py", {"kab": "61.04", "slots": "500"})]
+)
 def test_scenario_in_english_has_no_indonesian_label(page, extra):
     at = app(page, lang="en", **extra)
     pats = indonesian_patterns()

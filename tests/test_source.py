@@ -15,7 +15,9 @@ from geo import boundaries
 from geo.paths import SOURCE_ENV
 from geo.source import SourceError, Upstream, load_upstream, obtain, resolve_source, sha256_file
 
-SOURCE = Path(os.environ.get(SOURCE_ENV) or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries")
+SOURCE = Path(
+    os.environ.get(SOURCE_ENV) or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries"
+)
 KAB = "db/kab/wilayah_boundaries_kab_61.sql"
 KEC = "db/kec/wilayah_boundaries_kec_61.sql"
 QUIET = lambda _msg: None  # noqa: E731

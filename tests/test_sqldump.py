@@ -10,7 +10,10 @@ import pytest
 from geo.source import load_upstream
 from geo.sqldump import Record, parse_dump, path_depth
 
-SOURCE = Path(os.environ.get("KALBAR_BOUNDARY_SOURCE") or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries")
+SOURCE = Path(
+    os.environ.get("KALBAR_BOUNDARY_SOURCE")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah_boundaries"
+)
 
 DUMP = """/*
 header comment with a fake row inside: ('99.99','Not a row',1.0,2.0,'[[[0,0],[0,1],[1,1],[0,0]]]')

@@ -119,8 +119,10 @@ def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
     assert stored["summary"]["matched"] == 3
     assert {r["reason_code"] for r in stored["matched"] if r["baris"] in (3, 4)} == {"store.reason.alias"}
     saved = store.aliases("kabupaten")
-    assert [(a.name, a.kode, a.parent, a.created_by) for a in saved] == [("Pontianak", "61.02", None, "ana"),
-                                                                       ("Kab Kubu Rayaa", "61.12", None, "ana")]
+    assert [(a.name, a.kode, a.parent, a.created_by) for a in saved] == [
+        ("Pontianak", "61.02", None, "ana"),
+        ("Kab Kubu Rayaa", "61.12", None, "ana"),
+    ]
     # next month's table with the same spellings matches by itself
     nxt = MESSY.replace(b"2024", b"2024-02")
     assert store.publish(nxt, "feb.csv", "kabupaten", "ana").version.n_matched == 3
@@ -144,15 +146,21 @@ def test_bad_pick_is_refused(store):
 def test_desa_alias_is_kept_within_its_kecamatan(store, areas):
     desa = areas("desa")
     row = desa[desa["kode"] == "61.12.01.2001"].iloc[0]
-    table = (f"kabupaten,kecamatan,desa,periode,tenaga_kerja,peserta_aktif\n"
-             f"{row.nama_kab},{row.nama_kec},{row.nama}xq,2024,100,40\n").encode()
+    table = (
+        f"kabupaten,kecamatan,desa,periode,tenaga_kerja,peserta_aktif\n"
+        f"{row.nama_kab},{row.nama_kec},{row.nama}xq,2024,100,40\n"
+    ).encode()
     with pytest.raises(PartialTable) as err:
         store.publish(table, "d.csv", "desa", "ana")
     assert err.value.report["suggestions"]["2"][0]["kode"] == "61.12.01.2001"
     store.publish(table, "d.csv", "desa", "ana", picks={2: "61.12.01.2001"})
     assert [(a.kode, a.parent) for a in store.aliases("desa")] == [("61.12.01.2001", "61.12.01")]
     other_kec = desa[(desa["kode_kec"] != "61.12.01")].iloc[0]
-    elsewhere = table.decode().replace(str(row.nama_kec), str(other_kec.nama_kec)).replace(str(row.nama_kab), str(other_kec.nama_kab))
+    elsewhere = (
+        table.decode()
+        .replace(str(row.nama_kec), str(other_kec.nama_kec))
+        .replace(str(row.nama_kab), str(other_kec.nama_kab))
+    )
     with pytest.raises(PartialTable):
         store.publish(elsewhere.replace("2024", "2025").encode(), "e.csv", "desa", "ana")
 
@@ -222,14 +230,17 @@ def test_change_token_seen_by_another_connection(db_url):
 
 def test_publish_rows_generic_kind(store):
     rows = pd.DataFrame({"kode": ["61", "61.71"], "tahun": ["2026", "2026"], "target_persen": [52.0, 45.0]})
-    res = store.publish_rows("targets", None, "target.csv", b"kode,tahun,target\n", rows, {"summary": {"rows": 2}},
-                             ["2026"], "ana", "RPJMN")
+    res = store.publish_rows(
+        "targets", None, "target.csv", b"kode,tahun,target\n", rows, {"summary": {"rows": 2}}, ["2026"], "ana", "RPJMN"
+    )
     assert res.created and res.version.kind == "targets" and res.version.level is None
     assert store.versions() == [] and [v.id for v in store.versions("targets")] == [res.version.id]
     pd.testing.assert_frame_equal(store.rows(res.version.id), rows)
     assert store.current("targets") == {"": {"2026": res.version}}
     pd.testing.assert_frame_equal(store.current_rows(None, kind="targets"), rows)
-    assert not store.publish_rows("targets", None, "again.csv", b"kode,tahun,target\n", rows, {}, ["2026"], "ana").created
+    assert not store.publish_rows(
+        "targets", None, "again.csv", b"kode,tahun,target\n", rows, {}, ["2026"], "ana"
+    ).created
 
 
 def test_unreachable_and_broken_databases_give_one_line(tmp_path):

@@ -44,8 +44,14 @@ def desa_variant(tmp_path: Path, period: str) -> Path:
 
 def start_worker(url: str, path: Path, by: str, env_extra: dict[str, str] | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, url, str(path), path.name, by], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, url, str(path), path.name, by],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     line = proc.stdout.readline()
     assert line.strip() == "ready", (line, proc.stderr.read() if proc.poll() is not None else "")
     return proc
@@ -76,8 +82,9 @@ def test_sigkill_inside_the_transaction_leaves_no_trace(db_url, tmp_path):
     first = store.publish(sample_path("desa").read_bytes(), "desa.csv", "desa", "ana").version
     token, audit_before = store.change_token(), len(store.audit())
     marker = tmp_path / "in-transaction"
-    proc = start_worker(db_url, desa_variant(tmp_path, "2025"), "budi",
-                        {"KALBAR_STORE_PAUSE_IN_PUBLISH": f"60:{marker}"})
+    proc = start_worker(
+        db_url, desa_variant(tmp_path, "2025"), "budi", {"KALBAR_STORE_PAUSE_IN_PUBLISH": f"60:{marker}"}
+    )
     wait_for(marker, proc)
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(timeout=10) == -signal.SIGKILL
@@ -123,6 +130,11 @@ def test_two_publishers_at_once_make_two_complete_versions(db_url, tmp_path):
     for version_id in (a_id, b_id):
         assert_complete(store, version_id)
     cur = store.current()["desa"]
-    assert (cur["2025"].id, cur["2025"].published_by, cur["2026"].id, cur["2026"].published_by) == (a_id, "ana", b_id, "budi")
+    assert (cur["2025"].id, cur["2025"].published_by, cur["2026"].id, cur["2026"].published_by) == (
+        a_id,
+        "ana",
+        b_id,
+        "budi",
+    )
     assert store.change_token() == "2"
     store.dispose()

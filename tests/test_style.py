@@ -22,7 +22,15 @@ def test_palette_shape():
     assert len(style.PALETTE) == len(style.BREAKS) - 1 == 7
     assert list(style.BREAKS) == sorted(style.BREAKS)
     assert len(set(style.PALETTE)) == len(style.PALETTE)
-    for colour in (*style.PALETTE, style.NO_DATA_FILL, style.NO_DATA_DOT, style.BORDER, style.BELOW_OUTLINE, style.BELOW_HATCH, style.SELECTED_OUTLINE):
+    for colour in (
+        *style.PALETTE,
+        style.NO_DATA_FILL,
+        style.NO_DATA_DOT,
+        style.BORDER,
+        style.BELOW_OUTLINE,
+        style.BELOW_HATCH,
+        style.SELECTED_OUTLINE,
+    ):
         assert HEX.match(colour), colour
 
 
@@ -45,7 +53,23 @@ def test_below_outline_is_dark():
 
 @pytest.mark.parametrize(
     "coverage, index",
-    [(0, 0), (19.99, 0), (20, 1), (29.9, 1), (30, 2), (35.35, 2), (40, 3), (50, 4), (50.24, 4), (59.9, 4), (60, 5), (70, 6), (99, 6), (100, 6), (130, 6)],
+    [
+        (0, 0),
+        (19.99, 0),
+        (20, 1),
+        (29.9, 1),
+        (30, 2),
+        (35.35, 2),
+        (40, 3),
+        (50, 4),
+        (50.24, 4),
+        (59.9, 4),
+        (60, 5),
+        (70, 6),
+        (99, 6),
+        (100, 6),
+        (130, 6),
+    ],
 )
 def test_class_index(coverage, index):
     assert style.class_index(coverage) == index
@@ -235,7 +259,19 @@ def test_below_and_above_apart_in_greyscale():
 
 def test_gap_palette_is_colorbrewer_puor():
     """The documented source: ColorBrewer PuOr (11-class) entries, so the safety claims are Brewer's too."""
-    puor11 = {"#2d004b", "#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#fee0b6", "#fdb863", "#e08214", "#b35806", "#7f3b08"}
+    puor11 = {
+        "#2d004b",
+        "#542788",
+        "#8073ac",
+        "#b2abd2",
+        "#d8daeb",
+        "#f7f7f7",
+        "#fee0b6",
+        "#fdb863",
+        "#e08214",
+        "#b35806",
+        "#7f3b08",
+    }
     assert set(style.GAP_PALETTE) <= puor11
 
 
@@ -244,7 +280,16 @@ def test_gap_palette_is_colorbrewer_puor():
 
 @pytest.mark.parametrize(
     "below, data, mark",
-    [(12, 14, "above"), (1770, 2130, "above"), (3, 14, "below"), (7, 14, "below"), (8, 14, "above"), (0, 14, "none"), (14, 14, "none"), (0, 0, "none")],
+    [
+        (12, 14, "above"),
+        (1770, 2130, "above"),
+        (3, 14, "below"),
+        (7, 14, "below"),
+        (8, 14, "above"),
+        (0, 14, "none"),
+        (14, 14, "none"),
+        (0, 0, "none"),
+    ],
 )
 def test_marking_marks_the_minority(below, data, mark):
     assert style.marking(below, data) == mark

@@ -107,8 +107,12 @@ def test_extra_columns_are_kept_aside_and_mentioned():
     table = read_table(_csv(TITLED))
     assert list(table.data.columns) == COLUMNS
     assert table.columns_map == {
-        "Kabupaten/Kota": "kabupaten", "Tahun": "periode", "Jumlah Tenaga Kerja": "tenaga_kerja",
-        "Peserta Aktif": "peserta_aktif", "Target (%)": "target_persen", "Bantuan Iuran": "penerima_bantuan_iuran",
+        "Kabupaten/Kota": "kabupaten",
+        "Tahun": "periode",
+        "Jumlah Tenaga Kerja": "tenaga_kerja",
+        "Peserta Aktif": "peserta_aktif",
+        "Target (%)": "target_persen",
+        "Bantuan Iuran": "penerima_bantuan_iuran",
     }
     extra = [i for i in table.issues if i.code == "table.extra_columns"]
     assert len(extra) == 1 and extra[0].severity == "info" and extra[0].params["columns"] == "No, Keterangan"
@@ -118,20 +122,49 @@ def test_extra_columns_are_kept_aside_and_mentioned():
 def test_english_headers_and_tabs():
     text = "Code\tRegency\tPeriod\tWorkers\tActive participants\tTarget %\tContribution assistance\n6112\tKubu Raya\t2024\t26,373\t9,000\t45.5%\t120\n"
     table = read_table(_csv(text))
-    assert set(table.columns_map.values()) == {"kode", "kabupaten", "periode", "tenaga_kerja", "peserta_aktif", "target_persen", "penerima_bantuan_iuran"}
+    assert set(table.columns_map.values()) == {
+        "kode",
+        "kabupaten",
+        "periode",
+        "tenaga_kerja",
+        "peserta_aktif",
+        "target_persen",
+        "penerima_bantuan_iuran",
+    }
     row = table.data.iloc[0]
-    assert (row.kode, row.kode_input, row.tenaga_kerja, row.peserta_aktif, row.target_persen) == ("61.12", "6112", 26373, 9000, 45.5)
+    assert (row.kode, row.kode_input, row.tenaga_kerja, row.peserta_aktif, row.target_persen) == (
+        "61.12",
+        "6112",
+        26373,
+        9000,
+        45.5,
+    )
 
 
 @pytest.mark.parametrize(
     "header, canonical",
     [
-        ("kode wilayah", "kode"), ("Kode_Wilayah", "kode"), ("KODE", "kode"), ("district", "kabupaten"), ("kabupaten_kota", "kabupaten"),
-        ("subdistrict", "kecamatan"), ("Kelurahan", "desa"), ("desa/kelurahan", "desa"), ("village", "desa"),
-        ("year", "periode"), ("tahun", "periode"), ("pekerja", "tenaga_kerja"), ("Tenaga Kerja", "tenaga_kerja"),
-        ("labour_force", "tenaga_kerja"), ("peserta", "peserta_aktif"), ("active_participants", "peserta_aktif"),
-        ("Target %", "target_persen"), ("target", "target_persen"), ("PBI", "penerima_bantuan_iuran"),
-        ("bantuan_iuran", "penerima_bantuan_iuran"), ("contribution_assistance", "penerima_bantuan_iuran"),
+        ("kode wilayah", "kode"),
+        ("Kode_Wilayah", "kode"),
+        ("KODE", "kode"),
+        ("district", "kabupaten"),
+        ("kabupaten_kota", "kabupaten"),
+        ("subdistrict", "kecamatan"),
+        ("Kelurahan", "desa"),
+        ("desa/kelurahan", "desa"),
+        ("village", "desa"),
+        ("year", "periode"),
+        ("tahun", "periode"),
+        ("pekerja", "tenaga_kerja"),
+        ("Tenaga Kerja", "tenaga_kerja"),
+        ("labour_force", "tenaga_kerja"),
+        ("peserta", "peserta_aktif"),
+        ("active_participants", "peserta_aktif"),
+        ("Target %", "target_persen"),
+        ("target", "target_persen"),
+        ("PBI", "penerima_bantuan_iuran"),
+        ("bantuan_iuran", "penerima_bantuan_iuran"),
+        ("contribution_assistance", "penerima_bantuan_iuran"),
     ],
 )
 def test_header_aliases(header, canonical):
@@ -241,7 +274,9 @@ def test_xlsx_sheet_choice(tmp_path):
 
 
 def test_xlsx_validation_rows_are_spreadsheet_rows(tmp_path):
-    path = _xlsx(tmp_path, {"S": [["Judul"], ["kode", "tenaga_kerja", "peserta_aktif"], ["61.01", 10, 50], [], ["61.02", -1, 0]]})
+    path = _xlsx(
+        tmp_path, {"S": [["Judul"], ["kode", "tenaga_kerja", "peserta_aktif"], ["61.01", 10, 50], [], ["61.02", -1, 0]]}
+    )
     table = read_table(path)
     assert _where(table) == {(3, "peserta_aktif", "table.peserta_exceeds"), (5, "tenaga_kerja", "table.negative")}
     assert _where(table, "info") >= {(4, None, "table.empty_row")}
@@ -388,7 +423,10 @@ def test_random_bytes_never_traceback(content):
         pass
 
 
-CELL = st.one_of(st.text(max_size=8), st.sampled_from(["26.373", "35,35", "-1", "6112", "61.71", "Kota Pontianak", "", "1e5", "NaN", "∞"]))
+CELL = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["26.373", "35,35", "-1", "6112", "61.71", "Kota Pontianak", "", "1e5", "NaN", "∞"]),
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -415,7 +453,13 @@ def test_random_cells_never_traceback(rows):
 def test_template_reads_back_cleanly(level):
     text = template_csv(level)
     header = text.splitlines()[0].split(",")
-    assert header[: len(header) - 5] == {"kabupaten": ["kode", "kabupaten"], "kecamatan": ["kode", "kabupaten", "kecamatan"],
-                                         "desa": ["kode", "kabupaten", "kecamatan", "desa"]}[level]
+    assert (
+        header[: len(header) - 5]
+        == {
+            "kabupaten": ["kode", "kabupaten"],
+            "kecamatan": ["kode", "kabupaten", "kecamatan"],
+            "desa": ["kode", "kabupaten", "kecamatan", "desa"],
+        }[level]
+    )
     table = read_table(text.encode("utf-8"))
     assert not table.errors and table.data["valid"].all() and len(table.data) >= 1

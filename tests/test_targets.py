@@ -20,7 +20,9 @@ SCHEDULE = """periode,kode,target_persen,keterangan
 
 def test_shipped_schedule_is_2024_only():
     s = targets.shipped()
-    assert s.rows.to_dict("records") == [{"periode": "2024", "kode": "61", "target_persen": 50.24, "keterangan": "RPJMN 2024"}]
+    assert s.rows.to_dict("records") == [
+        {"periode": "2024", "kode": "61", "target_persen": 50.24, "keterangan": "RPJMN 2024"}
+    ]
     assert targets.province_default(s, "2024") == (50.24, "RPJMN 2024")
     # A later period without its own default keeps the latest earlier one; an earlier one the earliest.
     assert targets.province_default(s, "2026")[0] == 50.24
@@ -69,16 +71,25 @@ def test_missing_columns_and_empty():
 
 
 def test_cells_stay_plain_text():
-    s = targets.read_schedule("periode,kode,target_persen,keterangan\n2025,61,52,=HYPERLINK(\"x\")\n", "t.csv")
+    s = targets.read_schedule('periode,kode,target_persen,keterangan\n2025,61,52,=HYPERLINK("x")\n', "t.csv")
     assert s.rows["keterangan"].iloc[0] == '=HYPERLINK("x")'  # kept as text; exports neutralise it
 
 
 def _areas() -> pd.DataFrame:
-    return pd.DataFrame({"kode": ["61.01", "61.71", "61.72"], "nama": ["Kabupaten Sambas", "Kota Pontianak", "Kota Singkawang"]})
+    return pd.DataFrame(
+        {"kode": ["61.01", "61.71", "61.72"], "nama": ["Kabupaten Sambas", "Kota Pontianak", "Kota Singkawang"]}
+    )
 
 
 def _matched(period: str, own: dict[str, float] | None = None) -> pd.DataFrame:
-    rows = pd.DataFrame({"kode": ["61.01", "61.71", "61.72"], "tenaga_kerja": [1000, 1000, 1000], "peserta_aktif": [480, 470, 505], "periode": period})
+    rows = pd.DataFrame(
+        {
+            "kode": ["61.01", "61.71", "61.72"],
+            "tenaga_kerja": [1000, 1000, 1000],
+            "peserta_aktif": [480, 470, 505],
+            "periode": period,
+        }
+    )
     rows["target_persen"] = rows["kode"].map(own or {})
     return rows
 
@@ -89,7 +100,10 @@ def test_precedence_row_over_regional_over_default():
     out = targets.apply(base, None, sched, "2025").set_index("kode")
     assert out.at["61.01", "target_efektif"] == 52.0 and out.at["61.01", "target_sumber"] == "RPJMN 2025"
     assert out.at["61.71", "target_efektif"] == 45.0 and "Kota Pontianak 2025" in out.at["61.71", "target_sumber"]
-    assert out.at["61.72", "target_efektif"] == 60.0 and out.at["61.72", "target_sumber_en"] == "target in the coverage table"
+    assert (
+        out.at["61.72", "target_efektif"] == 60.0
+        and out.at["61.72", "target_sumber_en"] == "target in the coverage table"
+    )
     # Gaps and status follow each area's own target: 61.01 needs 520 - 480, 61.71 is above 45%.
     assert out.at["61.01", "gap"] == 40 and out.at["61.01", "status"] == "below"
     assert out.at["61.71", "gap"] == 0 and out.at["61.71", "status"] == "at_or_above"
@@ -98,10 +112,14 @@ def test_precedence_row_over_regional_over_default():
 
 def test_periods_use_their_own_schedule():
     sched = targets.merged(targets.read_schedule(SCHEDULE, "t.csv").rows)
-    out24 = targets.apply(classify(_matched("2024"), _areas(), DEFAULT_TARGET, "2024"), None, sched, "2024").set_index("kode")
+    out24 = targets.apply(classify(_matched("2024"), _areas(), DEFAULT_TARGET, "2024"), None, sched, "2024").set_index(
+        "kode"
+    )
     assert set(out24["target_efektif"]) == {50.24}  # the 2025 regional target does not reach back to 2024
     assert out24.at["61.71", "status"] == "below"
-    out_month = targets.apply(classify(_matched("2025-06"), _areas(), DEFAULT_TARGET, "2025-06"), None, sched, "2025-06").set_index("kode")
+    out_month = targets.apply(
+        classify(_matched("2025-06"), _areas(), DEFAULT_TARGET, "2025-06"), None, sched, "2025-06"
+    ).set_index("kode")
     assert out_month.at["61.71", "target_efektif"] == 45.0 and out_month.at["61.01", "target_efektif"] == 52.0
 
 
@@ -177,7 +195,9 @@ def test_store_publish_targets_and_target_schedule(store):
     sched = store.target_schedule()
     assert sched.origin == "published" and sched.version == str(v.id)
     assert targets.province_default(sched, "2025") == (52.0, "RPJMN 2025")
-    fix = store.publish_targets(b"periode,kode,target_persen,keterangan\n2025,61,51.5,koreksi\n", "koreksi.csv", "ana").version
+    fix = store.publish_targets(
+        b"periode,kode,target_persen,keterangan\n2025,61,51.5,koreksi\n", "koreksi.csv", "ana"
+    ).version
     sched = store.target_schedule()
     assert sched.version == f"{v.id},{fix.id}" and targets.province_default(sched, "2025")[0] == 51.5
     assert targets.province_default(sched, "2024")[0] == 50.24
@@ -195,8 +215,15 @@ def _geo(*args: str, env: dict) -> "subprocess.CompletedProcess":
 
     from geo.paths import ROOT
 
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=ROOT, timeout=180,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **env}, input="kata sandi panjang\n")
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        input="kata sandi panjang\n",
+    )
 
 
 def test_cli_publish_show_retract(tmp_path, monkeypatch):

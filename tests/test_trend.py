@@ -15,11 +15,15 @@ def _matched(rows):
     return pd.DataFrame(rows, columns=["kode", "periode", "tenaga_kerja", "peserta_aktif", "target_persen"])
 
 
-ROWS = _matched([
-    ("61.01", "2024-01", 1000, 300, None), ("61.12", "2024-01", 3000, 1200, None),
-    ("61.01", "2024-02", 1000, 400, None), ("61.12", "2024-02", 3000, 1500, 60.0),
-    ("61.71", "2024-02", 2000, 500, None),  # Pontianak only reports in the second month
-])
+ROWS = _matched(
+    [
+        ("61.01", "2024-01", 1000, 300, None),
+        ("61.12", "2024-01", 3000, 1200, None),
+        ("61.01", "2024-02", 1000, 400, None),
+        ("61.12", "2024-02", 3000, 1500, 60.0),
+        ("61.71", "2024-02", 2000, 500, None),  # Pontianak only reports in the second month
+    ]
+)
 
 
 def frames(areas, rows, target=50.24):
@@ -51,8 +55,15 @@ def test_area_series_and_periods_without_data(areas):
 def test_series_from_desa_rows_rolled_up(areas):
     desa = areas("desa")
     ketapang = desa[desa["kode"].str.startswith("61.04.")]["kode"].head(3).tolist()
-    rows = _matched([(ketapang[0], "2023", 100, 20, None), (ketapang[1], "2023", 300, 60, None),
-                     (ketapang[0], "2024", 100, 50, None), (ketapang[1], "2024", 300, 90, None), (ketapang[2], "2024", 200, 100, None)])
+    rows = _matched(
+        [
+            (ketapang[0], "2023", 100, 20, None),
+            (ketapang[1], "2023", 300, 60, None),
+            (ketapang[0], "2024", 100, 50, None),
+            (ketapang[1], "2024", 300, 90, None),
+            (ketapang[2], "2024", 200, 100, None),
+        ]
+    )
     per_desa = {p: classify(rows, desa, 50.24, p) for p in ("2023", "2024")}
     kab = {p: aggregate(f, areas("kabupaten"), "kode_kab", 50.24) for p, f in per_desa.items()}
     from_desa = series(per_desa, "61.04", 50.24)
@@ -61,7 +72,8 @@ def test_series_from_desa_rows_rolled_up(areas):
     assert list(from_kab["cakupan"]) == pytest.approx(list(from_desa["cakupan"]))
     kec = ketapang[0][:8]
     assert series(per_desa, kec, 50.24)["tenaga_kerja"].tolist()[0] == sum(
-        tk for k, p, tk, *_ in rows.itertuples(index=False) if p == "2023" and k.startswith(kec + "."))
+        tk for k, p, tk, *_ in rows.itertuples(index=False) if p == "2023" and k.startswith(kec + ".")
+    )
 
 
 # --- the chart on the pages (ui/trend.py) ------------------------------------------------------------
@@ -126,6 +138,8 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
     at = app("screens/kabupaten.py", target="50.24")
     (exp,) = _trend_expander(at)
     (province,) = _captions(exp)
-    assert province == (f"2025-05: {fmt.percent(188_600 / 590_000 * 100)} / 50,24% · "
-                        f"2025-06: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%")
+    assert province == (
+        f"2025-05: {fmt.percent(188_600 / 590_000 * 100)} / 50,24% · "
+        f"2025-06: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%"
+    )
     store.dispose()

@@ -36,15 +36,34 @@ def test_empty_is_default():
 def test_full_valid_link():
     state, problems = _parse(
         {
-            "level": "desa", "kab": "61.12", "kec": "61.12.01", "sel": "61.12.01.2001", "period": "2024-06",
-            "target": "45,5", "below": "1", "q": "  sungai  ", "basemap": "osm", "color": "change",
-            "present": "ya", "lang": "en",
+            "level": "desa",
+            "kab": "61.12",
+            "kec": "61.12.01",
+            "sel": "61.12.01.2001",
+            "period": "2024-06",
+            "target": "45,5",
+            "below": "1",
+            "q": "  sungai  ",
+            "basemap": "osm",
+            "color": "change",
+            "present": "ya",
+            "lang": "en",
         }
     )
     assert problems == []
     assert state == ViewState(
-        level="desa", kab="61.12", kec="61.12.01", sel="61.12.01.2001", period="2024-06", target=45.5,
-        below=True, q="sungai", basemap="osm", color="change", present=True, lang="en",
+        level="desa",
+        kab="61.12",
+        kec="61.12.01",
+        sel="61.12.01.2001",
+        period="2024-06",
+        target=45.5,
+        below=True,
+        q="sungai",
+        basemap="osm",
+        color="change",
+        present=True,
+        lang="en",
     )
 
 
@@ -90,7 +109,9 @@ def test_bad_parameter_falls_back_with_a_problem(param, value, key):
 
 
 def test_bad_parameters_do_not_spoil_good_ones():
-    state, problems = _parse({"kab": "61.99", "target": "150", "period": "1999", "level": "xyz", "lang": "en", "below": "1"})
+    state, problems = _parse(
+        {"kab": "61.99", "target": "150", "period": "1999", "level": "xyz", "lang": "en", "below": "1"}
+    )
     assert sorted(p.param for p in problems) == ["kab", "level", "period", "target"]
     assert state.lang == "en" and state.below is True
     assert state.kab is None and state.target is None and state.period is None and state.level == "kabupaten"
@@ -202,7 +223,15 @@ def test_round_trip(state):
 
 
 def test_parse_never_raises_on_junk():
-    junk = {"level": "\x00", "kab": "'; DROP", "target": "1e309", "below": "", "present": "   ", "q": None, "unknown": "x"}
+    junk = {
+        "level": "\x00",
+        "kab": "'; DROP",
+        "target": "1e309",
+        "below": "",
+        "present": "   ",
+        "q": None,
+        "unknown": "x",
+    }
     state, problems = _parse(junk)
     assert isinstance(state, ViewState)
     assert {p.param for p in problems} == {"level", "kab", "target"}
@@ -231,9 +260,18 @@ def test_planning_parameters():
 
 @pytest.mark.parametrize(
     "param, value, key",
-    [("iuran", "0", "plan.url_bad_iuran"), ("iuran", "abc", "plan.url_bad_iuran"), ("iuran", "16800.5", "plan.url_bad_iuran"),
-     ("iuran", "99999999999", "plan.url_bad_iuran"), ("bulan", "0", "plan.url_bad_bulan"), ("bulan", "121", "plan.url_bad_bulan"),
-     ("bulan", "-3", "plan.url_bad_bulan"), ("slots", "-1", "plan.url_bad_slots"), ("slots", "1e9", "plan.url_bad_slots"), ("slots", "", "plan.url_bad_slots")],
+    [
+        ("iuran", "0", "plan.url_bad_iuran"),
+        ("iuran", "abc", "plan.url_bad_iuran"),
+        ("iuran", "16800.5", "plan.url_bad_iuran"),
+        ("iuran", "99999999999", "plan.url_bad_iuran"),
+        ("bulan", "0", "plan.url_bad_bulan"),
+        ("bulan", "121", "plan.url_bad_bulan"),
+        ("bulan", "-3", "plan.url_bad_bulan"),
+        ("slots", "-1", "plan.url_bad_slots"),
+        ("slots", "1e9", "plan.url_bad_slots"),
+        ("slots", "", "plan.url_bad_slots"),
+    ],
 )
 def test_bad_planning_parameters(param, value, key):
     state, problems = _parse({param: value, "lang": "en"})

@@ -25,12 +25,18 @@ def _when(value) -> str:
 
 
 def _detail(detail) -> str:
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if isinstance(detail, (dict, list)) else str(detail or "")
+    return (
+        json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+        if isinstance(detail, (dict, list))
+        else str(detail or "")
+    )
 
 
 def audit_frame(entries, who: str | None, action: str | None, text: str) -> pd.DataFrame:
     """Audit entries as a table, filtered by person, action and a free-text search in the details."""
-    rows = [{"id": e.id, "at": _when(e.at), "who": e.who, "action": e.action, "detail": _detail(e.detail)} for e in entries]
+    rows = [
+        {"id": e.id, "at": _when(e.at), "who": e.who, "action": e.action, "detail": _detail(e.detail)} for e in entries
+    ]
     df = pd.DataFrame(rows, columns=["id", "at", "who", "action", "detail"])
     if who:
         df = df[df["who"] == who]
@@ -38,7 +44,10 @@ def audit_frame(entries, who: str | None, action: str | None, text: str) -> pd.D
         df = df[df["action"] == action]
     if text.strip():
         needle = text.strip().lower()
-        df = df[df["detail"].str.lower().str.contains(needle, regex=False) | df["who"].str.lower().str.contains(needle, regex=False)]
+        df = df[
+            df["detail"].str.lower().str.contains(needle, regex=False)
+            | df["who"].str.lower().str.contains(needle, regex=False)
+        ]
     return df
 
 
@@ -46,16 +55,32 @@ def audit_panel(lg: str) -> None:
     store = session.store()
     entries = store.audit(limit=2000)
     c1, c2, c3 = st.columns(3)
-    who = c1.selectbox(t("admin.filter_who", lg), [None, *sorted({e.who for e in entries})], key="audit_who",
-                       format_func=lambda v: t("admin.all", lg) if v is None else v)
-    action = c2.selectbox(t("admin.filter_action", lg), [None, *sorted({e.action for e in entries})], key="audit_action",
-                          format_func=lambda v: t("admin.all", lg) if v is None else v)
+    who = c1.selectbox(
+        t("admin.filter_who", lg),
+        [None, *sorted({e.who for e in entries})],
+        key="audit_who",
+        format_func=lambda v: t("admin.all", lg) if v is None else v,
+    )
+    action = c2.selectbox(
+        t("admin.filter_action", lg),
+        [None, *sorted({e.action for e in entries})],
+        key="audit_action",
+        format_func=lambda v: t("admin.all", lg) if v is None else v,
+    )
     text = c3.text_input(t("admin.filter_text", lg), key="audit_text")
     df = audit_frame(entries, who, action, text)
     st.caption(t("admin.audit_count", lg, n=len(df), total=len(entries)))
-    st.dataframe(df.rename(columns={"at": t("admin.col.at", lg), "who": t("admin.col.who", lg),
-                                    "action": t("admin.col.action", lg), "detail": t("admin.col.detail", lg)}),
-                 hide_index=True)
+    st.dataframe(
+        df.rename(
+            columns={
+                "at": t("admin.col.at", lg),
+                "who": t("admin.col.who", lg),
+                "action": t("admin.col.action", lg),
+                "detail": t("admin.col.detail", lg),
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def users_panel(ident: auth.Identity, lg: str) -> None:
@@ -65,18 +90,31 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
         st.success(t("admin.added", lg))
         st.text(added)
     st.dataframe(
-        pd.DataFrame([{t("admin.col.name", lg): u.name, t("admin.col.role", lg): t(f"auth.role.{u.role}", lg),
-                       t("admin.col.email", lg): u.email or "", t("admin.col.active", lg): t("admin.yes" if u.active else "admin.no", lg),
-                       t("admin.col.password", lg): t("admin.yes" if u.has_password else "admin.no", lg)} for u in users]).astype(str),
+        pd.DataFrame(
+            [
+                {
+                    t("admin.col.name", lg): u.name,
+                    t("admin.col.role", lg): t(f"auth.role.{u.role}", lg),
+                    t("admin.col.email", lg): u.email or "",
+                    t("admin.col.active", lg): t("admin.yes" if u.active else "admin.no", lg),
+                    t("admin.col.password", lg): t("admin.yes" if u.has_password else "admin.no", lg),
+                }
+                for u in users
+            ]
+        ).astype(str),
         hide_index=True,
     )
     with st.form("admin_add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_title', lg)}**")
         c1, c2, c3 = st.columns(3)
         name = c1.text_input(t("admin.col.name", lg), key="new_name")
-        role = c2.selectbox(t("admin.col.role", lg), ROLES, key="new_role", format_func=lambda r: t(f"auth.role.{r}", lg))
+        role = c2.selectbox(
+            t("admin.col.role", lg), ROLES, key="new_role", format_func=lambda r: t(f"auth.role.{r}", lg)
+        )
         email = c3.text_input(t("admin.col.email", lg), key="new_email")
-        password = st.text_input(t("auth.password", lg), type="password", key="new_password", help=t("admin.password_help", lg))
+        password = st.text_input(
+            t("auth.password", lg), type="password", key="new_password", help=t("admin.password_help", lg)
+        )
         if st.form_submit_button(t("admin.add", lg), icon=":material/person_add:"):
             if not name.strip():
                 st.error(t("admin.name_missing", lg))
@@ -84,7 +122,9 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
                 st.error(t("admin.password_short", lg))
             else:
                 try:
-                    store.add_user(name.strip(), role, password=password or None, email=email.strip() or None, by=ident.name)
+                    store.add_user(
+                        name.strip(), role, password=password or None, email=email.strip() or None, by=ident.name
+                    )
                 except (StoreError, ValueError) as exc:
                     st.error(t("admin.failed", lg))
                     st.text(str(exc))
@@ -98,14 +138,24 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
     c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
     chosen = c1.selectbox(t("admin.col.name", lg), list(by_name), key="edit_user")
     u = by_name[chosen]
-    new_role = c2.selectbox(t("admin.col.role", lg), ROLES, index=ROLES.index(u.role) if u.role in ROLES else 0,
-                            key=f"edit_role_{u.name}", format_func=lambda r: t(f"auth.role.{r}", lg))
+    new_role = c2.selectbox(
+        t("admin.col.role", lg),
+        ROLES,
+        index=ROLES.index(u.role) if u.role in ROLES else 0,
+        key=f"edit_role_{u.name}",
+        format_func=lambda r: t(f"auth.role.{r}", lg),
+    )
     if c3.button(t("admin.set_role", lg), key=f"set_role_{u.name}", disabled=new_role == u.role):
         store.set_role(u.name, new_role, by=ident.name)
         st.rerun()
     own = u.name == ident.name and ident.via == "password"
     if u.active:
-        if st.button(t("admin.deactivate", lg), key=f"deact_{u.name}", disabled=own, help=t("admin.self_help", lg) if own else None):
+        if st.button(
+            t("admin.deactivate", lg),
+            key=f"deact_{u.name}",
+            disabled=own,
+            help=t("admin.self_help", lg) if own else None,
+        ):
             store.set_active(u.name, False, by=ident.name)
             st.rerun()
     elif st.button(t("admin.activate", lg), key=f"act_{u.name}"):
@@ -124,15 +174,30 @@ def aliases_panel(ident: auth.Identity, lg: str) -> None:
         st.info(t("admin.no_aliases", lg))
         return
     st.dataframe(
-        pd.DataFrame([{"id": a.id, t("editor.col.level", lg): t(f"level.{a.level}", lg), t("admin.col.alias", lg): a.name,
-                       t("admin.col.kode", lg): a.kode, t("admin.col.parent", lg): a.parent or "",
-                       t("admin.col.who", lg): a.created_by, t("admin.col.at", lg): _when(a.created_at)} for a in aliases]).astype(str),
+        pd.DataFrame(
+            [
+                {
+                    "id": a.id,
+                    t("editor.col.level", lg): t(f"level.{a.level}", lg),
+                    t("admin.col.alias", lg): a.name,
+                    t("admin.col.kode", lg): a.kode,
+                    t("admin.col.parent", lg): a.parent or "",
+                    t("admin.col.who", lg): a.created_by,
+                    t("admin.col.at", lg): _when(a.created_at),
+                }
+                for a in aliases
+            ]
+        ).astype(str),
         hide_index=True,
     )
     by_id = {a.id: a for a in aliases}
     c1, c2 = st.columns(2, vertical_alignment="bottom")
-    chosen = c1.selectbox(t("admin.alias_pick", lg), list(by_id), key="alias_pick",
-                          format_func=lambda i: f"{i}: {by_id[i].name} → {by_id[i].kode}")
+    chosen = c1.selectbox(
+        t("admin.alias_pick", lg),
+        list(by_id),
+        key="alias_pick",
+        format_func=lambda i: f"{i}: {by_id[i].name} → {by_id[i].kode}",
+    )
     if c2.button(t("admin.alias_remove", lg), key=f"alias_rm_{chosen}", icon=":material/delete:"):
         store.remove_alias(chosen, by=ident.name)
         session.refresh_now()

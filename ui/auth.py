@@ -145,8 +145,10 @@ def require(needed: str) -> Identity:
     ident = current()
     if ident is None or not at_least(ident.role, needed):
         lg = lang()
-        st.error(t("auth.refused_signin" if ident is None else "auth.refused_role", lg, role=t(f"auth.role.{needed}", lg)),
-                 icon=":material/lock:")
+        st.error(
+            t("auth.refused_signin" if ident is None else "auth.refused_role", lg, role=t(f"auth.role.{needed}", lg)),
+            icon=":material/lock:",
+        )
         st.stop()
     return ident
 
@@ -159,11 +161,21 @@ def pages(view_pages: list, ident: Identity | None, lg: str) -> dict[str, list]:
     may_view = ident is not None or not settings().require_sign_in
     account = []
     if ident is not None and at_least(ident.role, EDITOR):
-        account.append(st.Page(PUBLISH_PAGE, title=t("auth.nav.publish", lg), icon=":material/publish:", url_path="terbitkan"))
+        account.append(
+            st.Page(PUBLISH_PAGE, title=t("auth.nav.publish", lg), icon=":material/publish:", url_path="terbitkan")
+        )
     if ident is not None and at_least(ident.role, ADMIN):
-        account.append(st.Page(ADMIN_PAGE, title=t("auth.nav.admin", lg), icon=":material/admin_panel_settings:", url_path="admin"))
-    account.append(st.Page(SIGNIN_PAGE, title=t("auth.nav.account" if ident else "auth.nav.signin", lg),
-                           icon=":material/account_circle:" if ident else ":material/login:", url_path="masuk"))
+        account.append(
+            st.Page(ADMIN_PAGE, title=t("auth.nav.admin", lg), icon=":material/admin_panel_settings:", url_path="admin")
+        )
+    account.append(
+        st.Page(
+            SIGNIN_PAGE,
+            title=t("auth.nav.account" if ident else "auth.nav.signin", lg),
+            icon=":material/account_circle:" if ident else ":material/login:",
+            url_path="masuk",
+        )
+    )
     out: dict[str, list] = {}
     if may_view:
         out[""] = view_pages
@@ -198,7 +210,9 @@ def sign_in_page() -> None:
         st.caption(t("auth.or_password", lg))
     with st.form("auth_form", clear_on_submit=False):
         name = st.text_input(t("auth.name", lg), key="auth_name", autocomplete="username")
-        password = st.text_input(t("auth.password", lg), type="password", key="auth_password", autocomplete="current-password")
+        password = st.text_input(
+            t("auth.password", lg), type="password", key="auth_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button(t("auth.submit", lg), type="primary")
     if submitted:
         if not name.strip() or not password:

@@ -48,8 +48,10 @@ def stamp_text(level: str, period: str | None, lang: str) -> str | None:
 def show_stamp(level: str, period: str | None, lang: str) -> None:
     if text := stamp_text(level, period, lang):
         # st.html with escaped text: the name and the period come from users, never Markdown or HTML
-        st.html(f'<div data-testid="pjk-stamp" style="font-size:.875rem;color:#555;margin:-.4rem 0 .4rem 0">'
-                f'{html.escape(text)}</div>')
+        st.html(
+            f'<div data-testid="pjk-stamp" style="font-size:.875rem;color:#555;margin:-.4rem 0 .4rem 0">'
+            f"{html.escape(text)}</div>"
+        )
 
 
 def sample_banner(lang: str, level: str | None = None, period: str | None = None) -> None:
@@ -67,16 +69,24 @@ def sample_banner(lang: str, level: str | None = None, period: str | None = None
 def metrics(tot: Totals, level_label: str, lang: str) -> None:
     cols = st.columns(4)
     diff = tot.coverage - tot.target
-    cols[0].metric(t("metric.coverage_of", lang), fmt.percent(tot.coverage, lang),
-                   t("metric.vs_target", lang, diff=fmt.points(diff, lang)),
-                   delta_color="green" if diff >= 0 else "red", delta_arrow="up" if diff >= 0 else "down")
-    cols[1].metric(t("metric.below_count", lang, level=level_label),
-                   t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)))
+    cols[0].metric(
+        t("metric.coverage_of", lang),
+        fmt.percent(tot.coverage, lang),
+        t("metric.vs_target", lang, diff=fmt.points(diff, lang)),
+        delta_color="green" if diff >= 0 else "red",
+        delta_arrow="up" if diff >= 0 else "down",
+    )
+    cols[1].metric(
+        t("metric.below_count", lang, level=level_label),
+        t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)),
+    )
     cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
     cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
-    st.caption(f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · "
-               f"{t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · "
-               f"{t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)} — {t('map.click_hint', lang)}")
+    st.caption(
+        f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · "
+        f"{t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · "
+        f"{t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)} — {t('map.click_hint', lang)}"
+    )
 
 
 def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
@@ -86,9 +96,18 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
     if note:
         st.caption(safe.md(note))  # carries the schedule's keterangan, which an editor typed
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
-    st.caption(t("cost.line", lang, total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang),
-                 period=period_word, sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang),
-                 people=fmt.number(tot.gap_to_target, lang), iuran=fmt.rupiah(state.iuran, lang), months=state.bulan))
+    st.caption(
+        t(
+            "cost.line",
+            lang,
+            total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang),
+            period=period_word,
+            sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang),
+            people=fmt.number(tot.gap_to_target, lang),
+            iuran=fmt.rupiah(state.iuran, lang),
+            months=state.bulan,
+        )
+    )
 
 
 # --- the map ----------------------------------------------------------------------------------------
@@ -100,23 +119,45 @@ def with_change(frame: pd.DataFrame, level: str, period: str | None) -> pd.DataF
     return frame.assign(change_pp=frame["kode"].map(change)) if len(change) else frame
 
 
-def map_options(state: ViewState, level: str, title: str | None = None, subtitle: str | None = None,
-                legend_scale: float = 1.0, frame: pd.DataFrame | None = None) -> maps.MapOptions:
+def map_options(
+    state: ViewState,
+    level: str,
+    title: str | None = None,
+    subtitle: str | None = None,
+    legend_scale: float = 1.0,
+    frame: pd.DataFrame | None = None,
+) -> maps.MapOptions:
     src = session.source()
     color = state.color if state.color != "change" or len(cache.periods(src)) > 1 else "gap"
     note = cache.target_note(frame, state.lang) if frame is not None else ""
     note = f" · {note}" if note else ""
     return maps.MapOptions(
         color=color,
-        level=level, target=display_target(state), lang=state.lang, basemap=state.basemap, is_sample=src.is_sample,
-        title=title, subtitle=subtitle, selected=state.sel, legend_scale=legend_scale,
-        source_line=t("map.source_line", state.lang) + note + (f" · {t('sample.banner', state.lang)}" if src.is_sample else ""),
+        level=level,
+        target=display_target(state),
+        lang=state.lang,
+        basemap=state.basemap,
+        is_sample=src.is_sample,
+        title=title,
+        subtitle=subtitle,
+        selected=state.sel,
+        legend_scale=legend_scale,
+        source_line=t("map.source_line", state.lang)
+        + note
+        + (f" · {t('sample.banner', state.lang)}" if src.is_sample else ""),
     )
 
 
-def show_map(frame: pd.DataFrame, opts: maps.MapOptions, frame_key: tuple, dim: frozenset[str] = frozenset(),
-             height: int = MAP_HEIGHT, key: str = "map", extra_panels: list[tuple[str, str]] | None = None,
-             fill: bool = False) -> str | None:
+def show_map(
+    frame: pd.DataFrame,
+    opts: maps.MapOptions,
+    frame_key: tuple,
+    dim: frozenset[str] = frozenset(),
+    height: int = MAP_HEIGHT,
+    key: str = "map",
+    extra_panels: list[tuple[str, str]] | None = None,
+    fill: bool = False,
+) -> str | None:
     """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
     payload = cache.map_payload(frame_key + (opts.color,), frame, opts, dim)
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
@@ -131,8 +172,16 @@ def show_map(frame: pd.DataFrame, opts: maps.MapOptions, frame_key: tuple, dim: 
     return None
 
 
-def map_downloads(frame: pd.DataFrame, opts: maps.MapOptions, level: str, state: ViewState, title: str,
-                  period: str | None, file_stem: str, dim: frozenset[str] = frozenset()) -> None:
+def map_downloads(
+    frame: pd.DataFrame,
+    opts: maps.MapOptions,
+    level: str,
+    state: ViewState,
+    title: str,
+    period: str | None,
+    file_stem: str,
+    dim: frozenset[str] = frozenset(),
+) -> None:
     """The current map as PNG (1920×1080) and PDF for slides, and as a standalone HTML file.
 
     Every file is made only when its button is clicked (deferred), so re-runs stay fast.
@@ -153,9 +202,21 @@ def map_downloads(frame: pd.DataFrame, opts: maps.MapOptions, level: str, state:
             # Titles carry the file name and period from the table: '$' must not start matplotlib math
             # (geo.render also turns it off; kept here so the page never depends on that default).
             with matplotlib.rc_context({"text.parse_math": False}):
-                return render_map(frame, level, lang=lang, title=title, period=period, target=display_target(state),
-                                  is_sample=src.is_sample, data_source=named, kab=kab, fmt=fmt_,
-                                  color=opts.color, iuran=state.iuran, months=state.bulan)
+                return render_map(
+                    frame,
+                    level,
+                    lang=lang,
+                    title=title,
+                    period=period,
+                    target=display_target(state),
+                    is_sample=src.is_sample,
+                    data_source=named,
+                    kab=kab,
+                    fmt=fmt_,
+                    color=opts.color,
+                    iuran=state.iuran,
+                    months=state.bulan,
+                )
 
         return make
 
@@ -163,12 +224,33 @@ def map_downloads(frame: pd.DataFrame, opts: maps.MapOptions, level: str, state:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
 
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("download.png", lang), static("png"), file_name=f"{file_stem}.png", mime="image/png",
-                       key=f"png_{file_stem}", icon=":material/image:", on_click="ignore")
-    c2.download_button(t("download.pdf", lang), static("pdf"), file_name=f"{file_stem}.pdf", mime="application/pdf",
-                       key=f"pdf_{file_stem}", icon=":material/picture_as_pdf:", on_click="ignore")
-    c3.download_button(t("download.map", lang), html_file, file_name=f"{file_stem}.html", mime="text/html",
-                       key=f"html_{file_stem}", icon=":material/map:", on_click="ignore")
+    c1.download_button(
+        t("download.png", lang),
+        static("png"),
+        file_name=f"{file_stem}.png",
+        mime="image/png",
+        key=f"png_{file_stem}",
+        icon=":material/image:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        t("download.pdf", lang),
+        static("pdf"),
+        file_name=f"{file_stem}.pdf",
+        mime="application/pdf",
+        key=f"pdf_{file_stem}",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
+    c3.download_button(
+        t("download.map", lang),
+        html_file,
+        file_name=f"{file_stem}.html",
+        mime="text/html",
+        key=f"html_{file_stem}",
+        icon=":material/map:",
+        on_click="ignore",
+    )
 
 
 # --- tables -----------------------------------------------------------------------------------------
@@ -182,11 +264,23 @@ def column_formats(shown: pd.DataFrame, lang: str) -> dict:
     locale in Indonesian, two decimals in English.
     """
     counts = "%'.,d" if lang == "id" else "%,d"
-    config = {t(k, lang): st.column_config.NumberColumn(format=counts)
-              for k in ("col.rank", "col.tenaga_kerja", "col.peserta_aktif", "col.gap", "col.bantuan", "cost.col",
-                        "plan.col_slots", "plan.col_cost")}
-    config |= {t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
-               for k in ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")}
+    config = {
+        t(k, lang): st.column_config.NumberColumn(format=counts)
+        for k in (
+            "col.rank",
+            "col.tenaga_kerja",
+            "col.peserta_aktif",
+            "col.gap",
+            "col.bantuan",
+            "cost.col",
+            "plan.col_slots",
+            "plan.col_cost",
+        )
+    }
+    config |= {
+        t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
+        for k in ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")
+    }
     return {k: v for k, v in config.items() if k in shown.columns}
 
 
@@ -195,26 +289,49 @@ def show_table(shown: pd.DataFrame, lang: str) -> None:
     st.dataframe(shown, hide_index=True, column_config=column_formats(shown, lang))
 
 
-def downloads(shown: pd.DataFrame, lang: str, notes: list[str], stem: str, *, key_prefix: str = "",
-              key_stem: str | None = None, label: str = "", sheet: str | None = None) -> None:
+def downloads(
+    shown: pd.DataFrame,
+    lang: str,
+    notes: list[str],
+    stem: str,
+    *,
+    key_prefix: str = "",
+    key_stem: str | None = None,
+    label: str = "",
+    sheet: str | None = None,
+) -> None:
     """CSV and XLSX of a shown table, with the sample label and ``notes``; made only when clicked."""
     sample = session.source().is_sample
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet_kw = {"sheet": sheet} if sheet else {}
     key_stem = stem if key_stem is None else key_stem
     c1, c2 = st.columns(2)
-    c1.download_button(f"{label} (CSV)" if label else "CSV", lambda: to_csv(shown, sample, lang, notes),
-                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key_prefix}csv_{key_stem}",
-                       icon=":material/download:", on_click="ignore")
-    c2.download_button(f"{label} (XLSX)" if label else "XLSX", lambda: to_xlsx(shown, sample, lang, notes, **sheet_kw),
-                       file_name=f"{stem}.xlsx", mime=xlsx, key=f"{key_prefix}xlsx_{key_stem}",
-                       icon=":material/download:", on_click="ignore")
+    c1.download_button(
+        f"{label} (CSV)" if label else "CSV",
+        lambda: to_csv(shown, sample, lang, notes),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key_prefix}csv_{key_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        f"{label} (XLSX)" if label else "XLSX",
+        lambda: to_xlsx(shown, sample, lang, notes, **sheet_kw),
+        file_name=f"{stem}.xlsx",
+        mime=xlsx,
+        key=f"{key_prefix}xlsx_{key_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str) -> None:
     lang = state.lang
     file_stem = safe.file_part(file_stem, 120)  # the period comes from the table
-    frame = plan.with_cost(frame, state.iuran, state.bulan)  # each area's cost of the gap: a column here and in downloads
+    frame = plan.with_cost(
+        frame, state.iuran, state.bulan
+    )  # each area's cost of the gap: a column here and in downloads
     if lang == "en" and "target_sumber_en" in frame:
         frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
     shown = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang)[0]
@@ -231,5 +348,7 @@ def priorities(frame: pd.DataFrame, level: str, lang: str, n: int = 10) -> None:
     _shown, top, share = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang, n)
     if top.empty:
         return
-    st.markdown(f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}")
+    st.markdown(
+        f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}"
+    )
     show_table(top, lang)

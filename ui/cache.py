@@ -88,7 +88,9 @@ def change_pp(source: Source, level: str, period: str | None) -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def map_payload(frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, dim: frozenset[str] = frozenset()) -> str:
+def map_payload(
+    frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, dim: frozenset[str] = frozenset()
+) -> str:
     """The heavy part of a map (features + encoded geometry), cached on what it depends on."""
     return maps.coverage_payload(_frame, opts, set(dim))
 

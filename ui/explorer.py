@@ -14,6 +14,7 @@ from geo.viewstate import ViewState
 
 from . import cache, safe, viewstate
 
+
 def names(level: str) -> dict[str, str]:
     areas = cache.areas(level)
     return dict(zip(areas["kode"], areas["nama"], strict=True))
@@ -25,16 +26,25 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
     kab_names, kec_names = names("kabupaten"), names("kecamatan")
     box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
     c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
-    c1.selectbox(t("control.kabupaten", lang), [None, *kab_areas.kode], key="w_kab",
-                 placeholder=t("control.all_province", lang),
-                 format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k])
+    c1.selectbox(
+        t("control.kabupaten", lang),
+        [None, *kab_areas.kode],
+        key="w_kab",
+        placeholder=t("control.all_province", lang),
+        format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k],
+    )
     kab = st.session_state.get("w_kab")
     kec_choices = [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
     if st.session_state.get("w_kec") not in kec_choices:
         st.session_state["w_kec"] = None
-    c2.selectbox(t("control.kecamatan", lang), kec_choices, key="w_kec", disabled=not kab,
-                 placeholder=t("control.all_kecamatan", lang),
-                 format_func=lambda k: t("control.all_kecamatan", lang) if k is None else kec_names[k])
+    c2.selectbox(
+        t("control.kecamatan", lang),
+        kec_choices,
+        key="w_kec",
+        disabled=not kab,
+        placeholder=t("control.all_kecamatan", lang),
+        format_func=lambda k: t("control.all_kecamatan", lang) if k is None else kec_names[k],
+    )
     kec = st.session_state.get("w_kec")
     allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
     if st.session_state.get("w_level") not in allowed:
@@ -49,7 +59,9 @@ def breadcrumb(box, state: ViewState, default: ViewState) -> None:  # noqa: ANN0
     lang, kab, kec = state.lang, state.kab, state.kec
     crumbs = box.columns([1, 1.3, 1.3, 1.6], vertical_alignment="center")
     crumbs[3].toggle(t("control.below_only", lang), key="w_below")
-    if kab and crumbs[0].button(t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"):
+    if kab and crumbs[0].button(
+        t("breadcrumb.province", lang), icon=":material/home:", disabled=not kab, key="bc_prov"
+    ):
         go(state.up("provinsi"), default)
     if kab and crumbs[1].button("› " + safe.md(names("kabupaten")[kab]), disabled=not kec, key="bc_kab"):
         go(state.up("kabupaten"), default)
@@ -62,4 +74,3 @@ def go(state: ViewState, default: ViewState) -> None:
     viewstate.write(state, default)
     st.session_state.pop(viewstate.SYNCED_KEY, None)  # the URL changed here: refill the widgets from it
     st.rerun()
-

@@ -63,8 +63,15 @@ def start(default: ViewState) -> tuple[Source, ViewState]:
     return src, state
 
 
-def view(state: ViewState, src: Source, level: str, area_label: str, title: str, scope: str | None = None,
-         filtered: bool = False) -> MapView:
+def view(
+    state: ViewState,
+    src: Source,
+    level: str,
+    area_label: str,
+    title: str,
+    scope: str | None = None,
+    filtered: bool = False,
+) -> MapView:
     """Classify the areas of ``level`` (with the change since the previous period), limited to ``scope``.
 
     ``filtered``: the search text and below-only of the state grey out areas on the map and leave them out
@@ -78,8 +85,22 @@ def view(state: ViewState, src: Source, level: str, area_label: str, title: str,
     dim = frozenset(frame.loc[~mask, "kode"]) if mask is not None else frozenset()
     opts = blocks.map_options(state, level, title=title, subtitle=period, frame=frame)
     frame_key = (src.key, level, scope, state.target, period, state.lang, state.sel, dim, targets_token(state))
-    return MapView(state, src, level, scope, period, frame, totals(frame, state.target), opts, frame_key,
-                   area_label, title, dim, matches, frame[mask] if mask is not None else None)
+    return MapView(
+        state,
+        src,
+        level,
+        scope,
+        period,
+        frame,
+        totals(frame, state.target),
+        opts,
+        frame_key,
+        area_label,
+        title,
+        dim,
+        matches,
+        frame[mask] if mask is not None else None,
+    )
 
 
 def _filters(frame: pd.DataFrame, state: ViewState) -> tuple[pd.Series | None, pd.Series | None]:
@@ -93,7 +114,9 @@ def _filters(frame: pd.DataFrame, state: ViewState) -> tuple[pd.Series | None, p
     return matches, mask
 
 
-def top(v: MapView, heading: str, map_key: str, caption: str | None = None, notes: tuple[tuple[str, str], ...] = ()) -> str | None:
+def top(
+    v: MapView, heading: str, map_key: str, caption: str | None = None, notes: tuple[tuple[str, str], ...] = ()
+) -> str | None:
     """Title, data label, figures, cost and the map; or the presentation. Returns a clicked area's code.
 
     ``notes`` are (kind, text) pairs shown above the figures ("info" or "warning"), e.g. a search result.
@@ -114,4 +137,3 @@ def top(v: MapView, heading: str, map_key: str, caption: str | None = None, note
 def open_desa(state: ViewState, kode: str) -> None:
     """A click on a kabupaten: the desa page one level down; colouring, planning inputs and version carried."""
     st.switch_page(DESA_PAGE, query_params=viewstate.to_query(state.drill(kode), ViewState(level="desa")))
-

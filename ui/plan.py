@@ -19,28 +19,59 @@ def allocation_frame(result: plan.Plan, lang: str) -> pd.DataFrame:
     table = plan.allocation_table(result)
     table = table[table["gap"] > 0].reset_index(drop=True)
     total = {
-        "kode": "", "nama": t("col.total", lang), "tenaga_kerja": table["tenaga_kerja"].sum(), "peserta_aktif": table["peserta_aktif"].sum(),
-        "cakupan": result.coverage_before, "target_efektif": float("nan"), "gap": table["gap"].sum(), "slots": result.slots_used,
-        "cakupan_baru": result.coverage_after, "reaches_target": fmt.number(result.areas_reaching_target, lang), "biaya": result.cost_rupiah,
+        "kode": "",
+        "nama": t("col.total", lang),
+        "tenaga_kerja": table["tenaga_kerja"].sum(),
+        "peserta_aktif": table["peserta_aktif"].sum(),
+        "cakupan": result.coverage_before,
+        "target_efektif": float("nan"),
+        "gap": table["gap"].sum(),
+        "slots": result.slots_used,
+        "cakupan_baru": result.coverage_after,
+        "reaches_target": fmt.number(result.areas_reaching_target, lang),
+        "biaya": result.cost_rupiah,
     }
     table["reaches_target"] = table["reaches_target"].map(lambda v: t("plan.yes" if v else "plan.no", lang))
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     for col in ("cakupan", "target_efektif", "cakupan_baru"):
         table[col] = table[col].astype(float).round(2)
-    return table.rename(columns={
-        "kode": t("col.kode", lang), "nama": t("col.nama", lang), "tenaga_kerja": t("col.tenaga_kerja", lang),
-        "peserta_aktif": t("col.peserta_aktif", lang), "cakupan": t("col.cakupan", lang), "target_efektif": t("col.target", lang),
-        "gap": t("col.gap", lang), "slots": t("plan.col_slots", lang), "cakupan_baru": t("plan.col_new_coverage", lang),
-        "reaches_target": t("plan.col_reaches", lang), "biaya": t("plan.col_cost", lang),
-    })
+    return table.rename(
+        columns={
+            "kode": t("col.kode", lang),
+            "nama": t("col.nama", lang),
+            "tenaga_kerja": t("col.tenaga_kerja", lang),
+            "peserta_aktif": t("col.peserta_aktif", lang),
+            "cakupan": t("col.cakupan", lang),
+            "target_efektif": t("col.target", lang),
+            "gap": t("col.gap", lang),
+            "slots": t("plan.col_slots", lang),
+            "cakupan_baru": t("plan.col_new_coverage", lang),
+            "reaches_target": t("plan.col_reaches", lang),
+            "biaya": t("plan.col_cost", lang),
+        }
+    )
 
 
-def panel(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str, area_label: str, frame_key: tuple,
-          province: Totals | None = None) -> plan.Plan | None:
+def panel(
+    frame: pd.DataFrame,
+    level: str,
+    state: ViewState,
+    file_stem: str,
+    area_label: str,
+    frame_key: tuple,
+    province: Totals | None = None,
+) -> plan.Plan | None:
     """Lay out the scenario for the areas of ``frame`` (already scoped and filtered); return the plan."""
     lang = state.lang
     st.subheader(t("plan.title", lang))
-    st.number_input(t("plan.slots", lang), min_value=0, max_value=plan.MAX_SLOTS, step=100, key="w_slots", help=t("plan.slots_help", lang))
+    st.number_input(
+        t("plan.slots", lang),
+        min_value=0,
+        max_value=plan.MAX_SLOTS,
+        step=100,
+        key="w_slots",
+        help=t("plan.slots_help", lang),
+    )
     slots = int(st.session_state.get("w_slots") or 0)
     if slots <= 0:
         st.caption(t("plan.none", lang))
@@ -48,34 +79,89 @@ def panel(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str, are
     result = plan.plan(frame, slots, state.iuran, state.bulan)
     below = int((frame["status"] == "below").sum())
     c = st.columns(4)
-    c[0].metric(t("plan.metric_reached", lang), t("metric.below_value", lang, n=fmt.number(result.areas_reaching_target, lang), total=fmt.number(below, lang)))
+    c[0].metric(
+        t("plan.metric_reached", lang),
+        t("metric.below_value", lang, n=fmt.number(result.areas_reaching_target, lang), total=fmt.number(below, lang)),
+    )
     c[1].metric(t("plan.metric_cost", lang), fmt.rupiah_short(result.cost_rupiah, lang))
-    c[2].metric(t("plan.metric_coverage", lang), fmt.percent(result.coverage_after, lang),
-                fmt.points(result.coverage_after - result.coverage_before, lang))
+    c[2].metric(
+        t("plan.metric_coverage", lang),
+        fmt.percent(result.coverage_after, lang),
+        fmt.points(result.coverage_after - result.coverage_before, lang),
+    )
     c[3].metric(t("plan.metric_used", lang, slots=fmt.number(slots, lang)), fmt.number(result.slots_used, lang))
-    lines = [t("plan.result", lang, reached=fmt.number(result.areas_reaching_target, lang), below=fmt.number(below, lang),
-               used=fmt.number(result.slots_used, lang), slots=fmt.number(slots, lang), cost=fmt.rupiah_short(result.cost_rupiah, lang),
-               exact=fmt.rupiah(result.cost_rupiah, lang)),
-             t("plan.coverage", lang, area=area_label, before=fmt.percent(result.coverage_before, lang), after=fmt.percent(result.coverage_after, lang))]
+    lines = [
+        t(
+            "plan.result",
+            lang,
+            reached=fmt.number(result.areas_reaching_target, lang),
+            below=fmt.number(below, lang),
+            used=fmt.number(result.slots_used, lang),
+            slots=fmt.number(slots, lang),
+            cost=fmt.rupiah_short(result.cost_rupiah, lang),
+            exact=fmt.rupiah(result.cost_rupiah, lang),
+        ),
+        t(
+            "plan.coverage",
+            lang,
+            area=area_label,
+            before=fmt.percent(result.coverage_before, lang),
+            after=fmt.percent(result.coverage_after, lang),
+        ),
+    ]
     if province is not None and province.tenaga_kerja > 0:
         after = (province.peserta_aktif + result.slots_used) / province.tenaga_kerja * 100
-        prov = t("plan.coverage", lang, area=t("level.provinsi", lang), before=fmt.percent(province.coverage, lang), after=fmt.percent(after, lang))
+        prov = t(
+            "plan.coverage",
+            lang,
+            area=t("level.provinsi", lang),
+            before=fmt.percent(province.coverage, lang),
+            after=fmt.percent(after, lang),
+        )
         if prov not in lines:
             lines.append(prov)
-    st.caption(" · ".join(lines) + " · " + t("cost.basis", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan))
+    st.caption(
+        " · ".join(lines) + " · " + t("cost.basis", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)
+    )
 
     after = plan.scenario_frame(frame, result)
-    opts = blocks.map_options(state, level, title=t("plan.map_title", lang, n=fmt.number(slots, lang)), subtitle=area_label, frame=after)
+    opts = blocks.map_options(
+        state, level, title=t("plan.map_title", lang, n=fmt.number(slots, lang)), subtitle=area_label, frame=after
+    )
     opts = maps.MapOptions(**{**opts.__dict__, "selected": None, "color": "coverage"})
     payload = cache.scenario_payload(frame_key + ("scenario", slots, state.iuran, state.bulan), after, opts)
-    st_folium(plan_map.scenario_map(payload, after, opts), key="map_scenario", height=480, use_container_width=True, returned_objects=[])
+    st_folium(
+        plan_map.scenario_map(payload, after, opts),
+        key="map_scenario",
+        height=480,
+        use_container_width=True,
+        returned_objects=[],
+    )
 
     shown = allocation_frame(result, lang)
     blocks.show_table(shown, lang)
-    notes = [t("plan.export_note", lang, slots=fmt.number(slots, lang), iuran=fmt.rupiah(state.iuran, lang), months=state.bulan,
-               cost=fmt.rupiah(result.cost_rupiah, lang), reached=fmt.number(result.areas_reaching_target, lang)),
-             cache.target_note(frame, lang), t("download.note", lang)]
+    notes = [
+        t(
+            "plan.export_note",
+            lang,
+            slots=fmt.number(slots, lang),
+            iuran=fmt.rupiah(state.iuran, lang),
+            months=state.bulan,
+            cost=fmt.rupiah(result.cost_rupiah, lang),
+            reached=fmt.number(result.areas_reaching_target, lang),
+        ),
+        cache.target_note(frame, lang),
+        t("download.note", lang),
+    ]
     notes = [n for n in notes if n]
-    blocks.downloads(shown, lang, notes, f"alokasi_{file_stem}_{slots}", key_prefix="plan_", key_stem=file_stem,
-                     label=t("plan.download", lang), sheet=t("plan.col_slots", lang))
+    blocks.downloads(
+        shown,
+        lang,
+        notes,
+        f"alokasi_{file_stem}_{slots}",
+        key_prefix="plan_",
+        key_stem=file_stem,
+        label=t("plan.download", lang),
+        sheet=t("plan.col_slots", lang),
+    )
     return result

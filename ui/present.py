@@ -37,8 +37,10 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !impor
 
 def _figure(value: str, label: str, bad: bool = False, hint: str = "") -> str:
     title = f' title="{html.escape(hint)}"' if hint else ""
-    return (f'<div class="pjk-p-fig{" bad" if bad else ""}"{title}><div class="pjk-p-val">{html.escape(value)}</div>'
-            f'<div class="pjk-p-lab">{html.escape(label)}</div></div>')
+    return (
+        f'<div class="pjk-p-fig{" bad" if bad else ""}"{title}><div class="pjk-p-val">{html.escape(value)}</div>'
+        f'<div class="pjk-p-lab">{html.escape(label)}</div></div>'
+    )
 
 
 def top_below(frame: pd.DataFrame, level: str, n: int = 5) -> pd.DataFrame:
@@ -54,42 +56,79 @@ def top_html(top: pd.DataFrame, lang: str) -> str:
     else:
         body = "".join(
             f'<div class="pjk-top-row"><b>{i}. {html.escape(str(r.nama))}</b> — {html.escape(fmt.percent(r.cakupan, lang))}'
-            f' · {html.escape(fmt.number(r.gap, lang))} {html.escape(t("map.tooltip_people", lang))}</div>'
+            f" · {html.escape(fmt.number(r.gap, lang))} {html.escape(t('map.tooltip_people', lang))}</div>"
             for i, r in enumerate(top.itertuples(), 1)
         )
-    return (f'<div class="pjk-legend" style="font-size:clamp(13px, 1.01vw, 19px);max-width:26em"><div class="pjk-lg-title">'
-            f'{html.escape(t("present.top5", lang))}</div>{body}</div>')
+    return (
+        f'<div class="pjk-legend" style="font-size:clamp(13px, 1.01vw, 19px);max-width:26em"><div class="pjk-lg-title">'
+        f"{html.escape(t('present.top5', lang))}</div>{body}</div>"
+    )
 
 
-def show(frame: pd.DataFrame, tot: Totals, state: ViewState, level: str, area_label: str, period: str | None,
-         opts: maps.MapOptions, frame_key: tuple, key: str) -> str | None:
+def show(
+    frame: pd.DataFrame,
+    tot: Totals,
+    state: ViewState,
+    level: str,
+    area_label: str,
+    period: str | None,
+    opts: maps.MapOptions,
+    frame_key: tuple,
+    key: str,
+) -> str | None:
     """Lay out the presentation; return a clicked area code like ``blocks.show_map``."""
     lang = state.lang
     st.html(_CSS)
     blocks.data_messages(lang)
     level_label = t(f"level.{level}", lang)
-    sample = f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>' if session.source().is_sample else ""
-    subtitle = t("present.subtitle", lang, level=level_label, period=period or "–", target=fmt.percent(display_target(state), lang))
+    sample = (
+        f'<span class="pjk-p-sample">{html.escape(t("sample.banner", lang))}</span>'
+        if session.source().is_sample
+        else ""
+    )
+    subtitle = t(
+        "present.subtitle",
+        lang,
+        level=level_label,
+        period=period or "–",
+        target=fmt.percent(display_target(state), lang),
+    )
     if stamp := blocks.stamp_text(level, period, lang):
         subtitle += " · " + stamp
     head, leave = st.columns([7, 1], vertical_alignment="top")
-    head.html(f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
-              f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>')
+    head.html(
+        f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'
+        f'<div class="pjk-p-sub">{html.escape(subtitle)}</div>'
+    )
     leave.button("✕ " + t("present.exit", lang), key="present_exit", on_click=_leave, width="stretch")
     diff_bad = tot.coverage < tot.target
     st.html(
         '<div class="pjk-p-figs">'
-        + _figure(f"{fmt.percent(tot.coverage, lang)}", f"{t('present.coverage', lang)} · {t('present.vs', lang, target=fmt.percent(tot.target, lang))}", diff_bad)
-        + _figure(t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)),
-                  t("present.below", lang, level=level_label), tot.below > 0)
+        + _figure(
+            f"{fmt.percent(tot.coverage, lang)}",
+            f"{t('present.coverage', lang)} · {t('present.vs', lang, target=fmt.percent(tot.target, lang))}",
+            diff_bad,
+        )
+        + _figure(
+            t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)),
+            t("present.below", lang, level=level_label),
+            tot.below > 0,
+        )
         + _figure(fmt.number(tot.gap_to_target, lang), t("present.gap", lang))
         + _figure(fmt.number(tot.bantuan, lang), t("present.bantuan", lang))
         + _cost_figure(tot, state)
         + "</div>"
     )
     big = maps.MapOptions(**{**opts.__dict__, "legend_scale": 1.6, "title": None, "subtitle": None})
-    clicked = blocks.show_map(frame, big, frame_key + ("present",), height=720, key=key,
-                             extra_panels=[(top_html(top_below(frame, level), lang), "topleft")], fill=True)
+    clicked = blocks.show_map(
+        frame,
+        big,
+        frame_key + ("present",),
+        height=720,
+        key=key,
+        extra_panels=[(top_html(top_below(frame, level), lang), "topleft")],
+        fill=True,
+    )
     return clicked
 
 

@@ -29,7 +29,9 @@ RESULT_KEY = "editor_result"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _preview(content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]) -> dict:  # noqa: ARG001
+def _preview(
+    content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]
+) -> dict:  # noqa: ARG001
     return session.store().preview(content, filename, level, dict(picks))
 
 
@@ -40,7 +42,9 @@ def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | N
     join the table again; an alias added or removed since changes the token.
     """
     store = session.store()
-    return _preview(content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items())))
+    return _preview(
+        content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items()))
+    )
 
 
 def _summary(report: dict) -> dict[str, int]:
@@ -59,8 +63,14 @@ def show_report(report: dict, lg: str) -> None:
         st.caption(t("editor.row_errors", lg))
         st.dataframe(
             pd.DataFrame(
-                [{t("col.row", lg): e.get("row"), t("col.column", lg): e.get("column") or "", t("col.problem", lg): e.get("message")}
-                 for e in issues]
+                [
+                    {
+                        t("col.row", lg): e.get("row"),
+                        t("col.column", lg): e.get("column") or "",
+                        t("col.problem", lg): e.get("message"),
+                    }
+                    for e in issues
+                ]
             ).astype(str),
             hide_index=True,
         )
@@ -69,9 +79,15 @@ def show_report(report: dict, lg: str) -> None:
         st.caption(t("editor.problem_rows", lg))
         st.dataframe(
             pd.DataFrame(
-                [{t("col.row", lg): r.get("baris"), t("editor.col.input", lg): r.get("input"),
-                  t("editor.col.status", lg): t(f"join.status.{r.get('status')}", lg), t("editor.col.reason", lg): r.get("reason")}
-                 for r in sorted(rows, key=lambda r: int(r.get("baris") or 0))]
+                [
+                    {
+                        t("col.row", lg): r.get("baris"),
+                        t("editor.col.input", lg): r.get("input"),
+                        t("editor.col.status", lg): t(f"join.status.{r.get('status')}", lg),
+                        t("editor.col.reason", lg): r.get("reason"),
+                    }
+                    for r in sorted(rows, key=lambda r: int(r.get("baris") or 0))
+                ]
             ).astype(str),
             hide_index=True,
         )
@@ -89,8 +105,12 @@ def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
     for r in sorted(rows, key=lambda r: int(r.get("baris") or 0)):
         baris = int(r["baris"])
         found = suggestions[str(baris)]
-        labels = {s["kode"]: " ".join(x for x in (s["kode"], s.get("nama") or "", f"({s['where']})" if s.get("where") else "") if x)
-                  for s in found}
+        labels = {
+            s["kode"]: " ".join(
+                x for x in (s["kode"], s.get("nama") or "", f"({s['where']})" if s.get("where") else "") if x
+            )
+            for s in found
+        }
         st.text(f"{t('col.row', lg)} {baris}: {r.get('input') or ''}")  # the cell as written: plain text
         choice = st.selectbox(
             t("editor.pick_label", lg, row=baris),
@@ -108,8 +128,12 @@ def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
 
 def publish_panel(ident: auth.Identity, lg: str) -> None:
     store = session.store()
-    level = st.selectbox(t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg))
-    up = st.file_uploader(t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg))
+    level = st.selectbox(
+        t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg)
+    )
+    up = st.file_uploader(
+        t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg)
+    )
     if up is None:
         shown_result(None)
         return
@@ -145,12 +169,24 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     note = st.text_area(t("editor.note", lg), key="pub_note", max_chars=2000)
     confirmed = True
     if open_rows > 0:
-        st.warning(t("editor.partial", lg, n=fmt.number(open_rows, lg), rows=fmt.number(s["rows"], lg)), icon=":material/warning:")
+        st.warning(
+            t("editor.partial", lg, n=fmt.number(open_rows, lg), rows=fmt.number(s["rows"], lg)),
+            icon=":material/warning:",
+        )
         confirmed = st.checkbox(t("editor.confirm_partial", lg, n=fmt.number(open_rows, lg)), key=f"confirm_{key}")
-    if st.button(t("editor.publish", lg), type="primary", key="pub_go", disabled=not confirmed, icon=":material/publish:"):
+    if st.button(
+        t("editor.publish", lg), type="primary", key="pub_go", disabled=not confirmed, icon=":material/publish:"
+    ):
         try:
-            result = store.publish(content, up.name, level, by=ident.name, note=note or "",
-                                   accept_partial=open_rows > 0 and confirmed, picks=picks or None)
+            result = store.publish(
+                content,
+                up.name,
+                level,
+                by=ident.name,
+                note=note or "",
+                accept_partial=open_rows > 0 and confirmed,
+                picks=picks or None,
+            )
         except PartialTable as exc:
             st.error(t("editor.still_partial", lg, n=fmt.number(sum(_summary(exc.report)[k] for k in PROBLEMS), lg)))
             return
@@ -210,29 +246,48 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
         st.info(t("editor.no_versions", lg))
         return
     table = pd.DataFrame(
-        [{
-            t("editor.col.version", lg): v.id,
-            t("editor.col.state", lg): t("editor.retracted" if v.retracted else "editor.active", lg),
-            t("editor.col.level", lg): t(f"level.{v.level}", lg) if v.level in LEVELS else str(v.level or ""),
-            t("editor.col.periods", lg): ", ".join(v.periods),
-            t("editor.col.file", lg): v.filename,
-            t("editor.col.rows", lg): f"{v.n_matched}/{v.n_rows}",
-            t("editor.col.by", lg): v.published_by,
-            t("editor.col.at", lg): _when(v.published_at, lg),
-            t("editor.col.note", lg): v.note,
-        } for v in versions]
+        [
+            {
+                t("editor.col.version", lg): v.id,
+                t("editor.col.state", lg): t("editor.retracted" if v.retracted else "editor.active", lg),
+                t("editor.col.level", lg): t(f"level.{v.level}", lg) if v.level in LEVELS else str(v.level or ""),
+                t("editor.col.periods", lg): ", ".join(v.periods),
+                t("editor.col.file", lg): v.filename,
+                t("editor.col.rows", lg): f"{v.n_matched}/{v.n_rows}",
+                t("editor.col.by", lg): v.published_by,
+                t("editor.col.at", lg): _when(v.published_at, lg),
+                t("editor.col.note", lg): v.note,
+            }
+            for v in versions
+        ]
     )
     st.dataframe(table.astype(str), hide_index=True)
     by_id = {v.id: v for v in versions}
-    chosen = st.selectbox(t("editor.choose_version", lg), list(by_id), key="ver_pick",
-                          format_func=lambda i: f"{i}" + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else ""))
+    chosen = st.selectbox(
+        t("editor.choose_version", lg),
+        list(by_id),
+        key="ver_pick",
+        format_func=lambda i: f"{i}" + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else ""),
+    )
     v = by_id[chosen]
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("editor.download_original", lg), lambda: store.original(v.id)[1], file_name=_safe_name(v.filename),
-                       key=f"orig_{v.id}", icon=":material/download:", on_click="ignore")
-    c2.download_button(t("editor.download_report", lg), lambda: json.dumps(store.report(v.id), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
-                       file_name=f"laporan_versi_{v.id}.json", mime="application/json", key=f"rep_{v.id}",
-                       icon=":material/download:", on_click="ignore")
+    c1.download_button(
+        t("editor.download_original", lg),
+        lambda: store.original(v.id)[1],
+        file_name=_safe_name(v.filename),
+        key=f"orig_{v.id}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        t("editor.download_report", lg),
+        lambda: json.dumps(store.report(v.id), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+        file_name=f"laporan_versi_{v.id}.json",
+        mime="application/json",
+        key=f"rep_{v.id}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     c3.link_button(t("editor.open_version", lg), view_url(v.id), icon=":material/open_in_new:")
     reason = st.text_input(t("editor.retract_reason", lg), key=f"reason_{v.id}") if not v.retracted else ""
     if v.retracted:
@@ -267,8 +322,19 @@ def targets_panel(ident: auth.Identity, lang: str) -> None:
         sched = targets.read_schedule(content, up.name)
     except targets.ScheduleError as exc:
         st.error(t("targets.refused", lang), icon=":material/error:")
-        st.dataframe(pd.DataFrame([{t("col.row", lang): p.row, t("col.column", lang): p.column or "",
-                                    t("col.problem", lang): t(p.key, lang, **p.params)} for p in exc.problems]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("col.row", lang): p.row,
+                        t("col.column", lang): p.column or "",
+                        t("col.problem", lang): t(p.key, lang, **p.params),
+                    }
+                    for p in exc.problems
+                ]
+            ),
+            hide_index=True,
+        )
         return
     st.success(t("targets.valid", lang, rows=fmt.number(len(sched.rows), lang)))
     st.dataframe(sched.rows, hide_index=True)

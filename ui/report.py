@@ -21,10 +21,16 @@ def _problems(summary: dict) -> int:
 
 
 def _summary_line(summary: dict, lang: str, rows: int | None = None) -> str:
-    return t("join.summary", lang, rows=summary.get("rows", rows if rows is not None else 0),
-             matched=summary.get("matched", 0), unmatched=summary.get("unmatched", 0),
-             ambiguous=summary.get("ambiguous", 0), invalid=summary.get("invalid", 0),
-             duplicate=summary.get("duplicate", 0))
+    return t(
+        "join.summary",
+        lang,
+        rows=summary.get("rows", rows if rows is not None else 0),
+        matched=summary.get("matched", 0),
+        unmatched=summary.get("unmatched", 0),
+        ambiguous=summary.get("ambiguous", 0),
+        invalid=summary.get("invalid", 0),
+        duplicate=summary.get("duplicate", 0),
+    )
 
 
 def stored_reports(level: str, lang: str) -> None:
@@ -40,8 +46,18 @@ def stored_reports(level: str, lang: str) -> None:
             st.text(_summary_line(s, lang))
             rows = [r for key in PROBLEMS for r in report.get(key, [])]
             if _problems(s) and rows:
-                st.dataframe([{t("col.row", lang): r.get("baris"), "input": r.get("input"), "status": r.get("status"),
-                               "reason": r.get("reason")} for r in rows], hide_index=True)
+                st.dataframe(
+                    [
+                        {
+                            t("col.row", lang): r.get("baris"),
+                            "input": r.get("input"),
+                            "status": r.get("status"),
+                            "reason": r.get("reason"),
+                        }
+                        for r in rows
+                    ],
+                    hide_index=True,
+                )
 
 
 def join_report(level: str, lang: str) -> None:
@@ -60,8 +76,14 @@ def join_report(level: str, lang: str) -> None:
         issues = [i for i in table.issues if i.severity == "error"]
         if issues:
             st.dataframe(
-                [{t("col.row", lang): i.row, t("col.column", lang): i.column, t("col.problem", lang): i.message(lang)}
-                 for i in issues],
+                [
+                    {
+                        t("col.row", lang): i.row,
+                        t("col.column", lang): i.column,
+                        t("col.problem", lang): i.message(lang),
+                    }
+                    for i in issues
+                ],
                 hide_index=True,
             )
         not_ok = cache.join_report_messages(src, level, lang)

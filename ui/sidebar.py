@@ -27,20 +27,37 @@ def sidebar(state: ViewState) -> None:
     # Less empty space above the content, so the map shows on a 1366×768 laptop without scrolling.
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4.25rem !important}</style>")
     sb = st.sidebar
-    sb.radio(t("control.language", lang), ["id", "en"], key="w_lang", horizontal=True,
-             format_func=lambda c: {"id": "Bahasa Indonesia", "en": "English"}[c])
+    sb.radio(
+        t("control.language", lang),
+        ["id", "en"],
+        key="w_lang",
+        horizontal=True,
+        format_func=lambda c: {"id": "Bahasa Indonesia", "en": "English"}[c],
+    )
     planning_inputs(sb, state)
     periods = cache.periods(session.source())
     if len(periods) > 1:
-        sb.selectbox(t("control.period", lang), [None, *periods], key="w_period",
-                     format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})")
-    sb.selectbox(t("control.basemap", lang), list(BASEMAP_CHOICES), key="w_basemap",
-                 format_func=lambda b: t(f"basemap.{b}", lang))
+        sb.selectbox(
+            t("control.period", lang),
+            [None, *periods],
+            key="w_period",
+            format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})",
+        )
+    sb.selectbox(
+        t("control.basemap", lang),
+        list(BASEMAP_CHOICES),
+        key="w_basemap",
+        format_func=lambda b: t(f"basemap.{b}", lang),
+    )
     colorings = ["gap", "coverage"] + (["change"] if len(periods) > 1 else [])
     if st.session_state.get("w_color") not in colorings:  # "change" from a link, with one period only
         st.session_state["w_color"] = "gap"
-    sb.radio(t("control.color", lang), colorings, key="w_color",
-             format_func=lambda c: t("legend.color_gap" if c == "gap" else f"color.{c}", lang))
+    sb.radio(
+        t("control.color", lang),
+        colorings,
+        key="w_color",
+        format_func=lambda c: t("legend.color_gap" if c == "gap" else f"color.{c}", lang),
+    )
     sb.toggle(t("control.present", lang), key="w_present")
     with sb.expander(t("control.data", lang), expanded=not session.source().is_sample):
         data_section(lang)
@@ -49,13 +66,23 @@ def sidebar(state: ViewState) -> None:
 def data_section(lang: str) -> None:
     """Which data is shown, an older version, a planner's own table (a preview), the templates."""
     src = session.source()
-    st.caption(t("using.sample", lang) if src.is_sample else t("publish.using", lang) if src.is_published
-               else safe.md(t("publish.preview", lang, name=src.name)))
+    st.caption(
+        t("using.sample", lang)
+        if src.is_sample
+        else t("publish.using", lang)
+        if src.is_published
+        else safe.md(t("publish.preview", lang, name=src.name))
+    )
     version_picker(lang)
-    level = st.selectbox(t("control.upload_level", lang), list(LEVELS), format_func=lambda lv: t(f"level.{lv}", lang),
-                         key="w_upload_level")
-    up = st.file_uploader(t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang),
-                          key="w_upload")
+    level = st.selectbox(
+        t("control.upload_level", lang),
+        list(LEVELS),
+        format_func=lambda lv: t(f"level.{lv}", lang),
+        key="w_upload_level",
+    )
+    up = st.file_uploader(
+        t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload"
+    )
     if up is not None:
         candidate = session.upload_source(up.name, up.getvalue(), level)
         if candidate != src and st.session_state.get(REJECTED_KEY, (None,))[0] != candidate.key:
@@ -68,16 +95,24 @@ def data_section(lang: str) -> None:
                 st.rerun()
     rejected = st.session_state.get(REJECTED_KEY)
     if rejected and up is not None and rejected[0] == session.upload_source(up.name, up.getvalue(), level).key:
-        st.error(safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))),
-                 icon=":material/error:")
-    if not src.is_sample and not src.is_published and st.button(
-            t("publish.use_published" if session.has_published() else "control.use_sample", lang)):
+        st.error(
+            safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))),
+            icon=":material/error:",
+        )
+    if (
+        not src.is_sample
+        and not src.is_published
+        and st.button(t("publish.use_published" if session.has_published() else "control.use_sample", lang))
+    ):
         session.use(session.SAMPLE)
         st.rerun()
     for lv in ("kabupaten", "desa"):
         st.download_button(
-            t("template.download", lang, level=t(f"level.{lv}", lang)), template_csv(lv).encode("utf-8"),
-            file_name=f"templat_{lv}.csv", mime="text/csv", key=f"tpl_{lv}",
+            t("template.download", lang, level=t(f"level.{lv}", lang)),
+            template_csv(lv).encode("utf-8"),
+            file_name=f"templat_{lv}.csv",
+            mime="text/csv",
+            key=f"tpl_{lv}",
         )
 
 
@@ -85,12 +120,25 @@ def planning_inputs(sb, state: ViewState) -> None:  # noqa: ANN001 - the sidebar
     """Target ("what if", empty = schedule), contribution per month and months: part of the URL."""
     lang = state.lang
     default, label = targets.province_default(session.target_schedule(), effective_period(state))
-    sb.number_input(t("control.target", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key="w_target",
-                    help=t("targets.control_help", lang),
-                    placeholder=t("targets.control_placeholder", lang, target=f"{fmt.percent(default, lang)} ({label})"))
+    sb.number_input(
+        t("control.target", lang),
+        min_value=0.0,
+        max_value=100.0,
+        step=0.5,
+        format="%.2f",
+        key="w_target",
+        help=t("targets.control_help", lang),
+        placeholder=t("targets.control_placeholder", lang, target=f"{fmt.percent(default, lang)} ({label})"),
+    )
     c1, c2 = sb.columns([3, 2])
-    c1.number_input(t("cost.iuran", lang), min_value=1, max_value=plan.MAX_IURAN, step=100, key="w_iuran",
-                    help=t("cost.iuran_help", lang))
+    c1.number_input(
+        t("cost.iuran", lang),
+        min_value=1,
+        max_value=plan.MAX_IURAN,
+        step=100,
+        key="w_iuran",
+        help=t("cost.iuran_help", lang),
+    )
     c2.number_input(t("cost.bulan", lang), min_value=1, max_value=plan.MAX_MONTHS, step=1, key="w_bulan")
     if not st.session_state.get("w_present"):  # the schedule in force (hidden with the sidebar when presenting)
         box = sb.expander(t("targets.title", lang), icon=":material/flag:")
@@ -108,15 +156,20 @@ def schedule_view(lang: str) -> None:
     rows = sched.rows.sort_values(["periode", "kode"])
     kab = cache.areas("kabupaten")
     names = dict(zip(kab["kode"], kab["nama"], strict=True))
-    shown = pd.DataFrame({
-        t("col.periode", lang): rows["periode"],
-        t("col.kode", lang): rows["kode"],
-        t("col.nama", lang): rows["kode"].map(lambda k: t("level.provinsi", lang) if k == "61" else names.get(k, k)),
-        t("col.target", lang): rows["target_persen"].map(lambda v: fmt.percent(v, lang)),
-        t("targets.col_note", lang): rows["keterangan"],
-    })
-    st.caption(t("targets.show_origin", lang, origin=t(f"targets.origin_{sched.origin}", lang),
-                 version=sched.version or "–"))
+    shown = pd.DataFrame(
+        {
+            t("col.periode", lang): rows["periode"],
+            t("col.kode", lang): rows["kode"],
+            t("col.nama", lang): rows["kode"].map(
+                lambda k: t("level.provinsi", lang) if k == "61" else names.get(k, k)
+            ),
+            t("col.target", lang): rows["target_persen"].map(lambda v: fmt.percent(v, lang)),
+            t("targets.col_note", lang): rows["keterangan"],
+        }
+    )
+    st.caption(
+        t("targets.show_origin", lang, origin=t(f"targets.origin_{sched.origin}", lang), version=sched.version or "–")
+    )
     st.dataframe(shown, hide_index=True)
     st.caption(t("targets.control_help", lang))
 
@@ -130,8 +183,17 @@ def version_picker(lang: str) -> None:
     if not versions:
         return
     ids = [None, *[v.id for v in versions]]
-    label = {v.id: t("version.option", lang, id=v.id, periods=", ".join(v.periods) or "–",
-                     level=t(f"level.{v.level}", lang) if v.level else "–", when=when(v.published_at)) for v in versions}
+    label = {
+        v.id: t(
+            "version.option",
+            lang,
+            id=v.id,
+            periods=", ".join(v.periods) or "–",
+            level=t(f"level.{v.level}", lang) if v.level else "–",
+            when=when(v.published_at),
+        )
+        for v in versions
+    }
     pinned = session.pinned_version()
     if st.session_state.get("w_version") != pinned:  # the URL is the source of truth
         st.session_state["w_version"] = pinned if pinned in ids else None
@@ -143,8 +205,13 @@ def version_picker(lang: str) -> None:
         else:
             st.query_params["v"] = str(value)
 
-    st.selectbox(t("version.label", lang), ids, key="w_version", on_change=chosen,
-                 format_func=lambda i: t("version.latest", lang) if i is None else label[i])
+    st.selectbox(
+        t("version.label", lang),
+        ids,
+        key="w_version",
+        on_change=chosen,
+        format_func=lambda i: t("version.latest", lang) if i is None else label[i],
+    )
 
 
 def share_link(state: ViewState, default: ViewState, page_path: str) -> None:

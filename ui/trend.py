@@ -19,10 +19,15 @@ def _level_of(scope: str) -> str:
 def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     st.text(title)  # area names come from the boundary data; plain text all the same
     shown = series.set_index("periode")[["cakupan", "target"]].rename(
-        columns={"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)})
+        columns={"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)}
+    )
     st.line_chart(shown, y_label="%", x_label=t("control.period", lang), height=220, color=["#225ea8", "#d7301f"])
     # periods are cells of the published table: plain text, never Markdown
-    st.text(" · ".join(f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()))
+    st.text(
+        " · ".join(
+            f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()
+        )
+    )
 
 
 def show(source: Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
@@ -37,7 +42,11 @@ def show(source: Source, target: float, scope: str | None, scope_label: str | No
         names = cache.areas(_level_of(scope)).set_index("kode")["nama"]
         scope_label = str(names.get(scope, scope))
     if scope:
-        frames = kab_frames if _level_of(scope) == "kabupaten" else {p: cache.classified(source, _level_of(scope), target, p) for p in periods}
+        frames = (
+            kab_frames
+            if _level_of(scope) == "kabupaten"
+            else {p: cache.classified(source, _level_of(scope), target, p) for p in periods}
+        )
         area = trend.series(frames, scope, target)
     with st.expander(t("trend.title", lang, n=len(periods)), icon=":material/show_chart:", expanded=True):
         cols = st.columns(2 if area is not None else 1)

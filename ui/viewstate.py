@@ -17,7 +17,22 @@ from . import cache, safe
 from .session import Source, source, target_schedule
 
 SYNCED_KEY = "_synced_query"  # session_state: the URL as this session last read or wrote it
-_WIDGETS = ("target", "basemap", "lang", "below", "q", "present", "level", "kab", "kec", "color", "period", "iuran", "bulan", "slots")
+_WIDGETS = (
+    "target",
+    "basemap",
+    "lang",
+    "below",
+    "q",
+    "present",
+    "level",
+    "kab",
+    "kec",
+    "color",
+    "period",
+    "iuran",
+    "bulan",
+    "slots",
+)
 
 
 def _params() -> dict[str, str]:

@@ -44,12 +44,16 @@ def editor(store: Store, name: str) -> User | None:
     """The active user publishing/retracting, or None (after printing why)."""
     user = store.user(name)
     if user is None:
-        print(f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)} / {t('store.cli.unknown_user', 'en', name=name)}",
-              file=sys.stderr)
+        print(
+            f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)} / {t('store.cli.unknown_user', 'en', name=name)}",
+            file=sys.stderr,
+        )
         return None
     if not user.active:
-        print(f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)} / {t('store.cli.inactive_user', 'en', name=name)}",
-              file=sys.stderr)
+        print(
+            f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)} / {t('store.cli.inactive_user', 'en', name=name)}",
+            file=sys.stderr,
+        )
         return None
     return user
 
@@ -129,8 +133,9 @@ def scope(kab_arg: str | None, level: str, lang: str) -> str | None:
     return kab
 
 
-def level_tables(table_path: str | None, level: str, period: str | None, lang: str
-                 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
+def level_tables(
+    table_path: str | None, level: str, period: str | None, lang: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
     """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
     tables, names, is_sample = matched_tables(table_path, lang)
     periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})

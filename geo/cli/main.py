@@ -54,7 +54,9 @@ def _store_aliases(args: argparse.Namespace) -> list:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        report = check_file(Path(args.file), args.level, target=args.target, lang=args.lang, aliases=_store_aliases(args))
+        report = check_file(
+            Path(args.file), args.level, target=args.target, lang=args.lang, aliases=_store_aliases(args)
+        )
     except (TableError, CacheMissing, OSError) as exc:
         print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
         return 2
@@ -70,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser("fetch", help="build the boundary cache (and the sample tables)")
-    fetch.add_argument("--source", help="local folder with the upstream layout (default: $KALBAR_BOUNDARY_SOURCE, else download)")
+    fetch.add_argument(
+        "--source", help="local folder with the upstream layout (default: $KALBAR_BOUNDARY_SOURCE, else download)"
+    )
     fetch.set_defaults(func=_fetch)
 
     check = sub.add_parser("check", help="validate a coverage table and print its join report")
@@ -79,7 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target", type=float, default=DEFAULT_TARGET)
     check.add_argument("--lang", choices=("id", "en"), default="id")
     check.add_argument("--json", action="store_true")
-    check.add_argument("--database", help="store URL for saved aliases (default: $KALBAR_DATABASE_URL, secrets.toml, .data/peta.sqlite)")
+    check.add_argument(
+        "--database",
+        help="store URL for saved aliases (default: $KALBAR_DATABASE_URL, secrets.toml, .data/peta.sqlite)",
+    )
     check.set_defaults(func=_check)
 
     render.add_parser(sub)

@@ -21,9 +21,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--table", help="coverage table (default: the sample table)")
     p.add_argument("--period")
     p.add_argument("--target", help="what-if target (%%) for every area (default: the target schedule)")
-    p.add_argument("--iuran", default=str(planning.DEFAULT_IURAN), help="monthly contribution per person, rupiah (default 16800)")
+    p.add_argument(
+        "--iuran", default=str(planning.DEFAULT_IURAN), help="monthly contribution per person, rupiah (default 16800)"
+    )
     p.add_argument("--bulan", default=str(planning.DEFAULT_MONTHS), help="months (default 12)")
-    p.add_argument("--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one")
+    p.add_argument(
+        "--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one"
+    )
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
@@ -65,8 +69,15 @@ def run(args: argparse.Namespace) -> int:
     result = planning.plan(frame, slots, iuran, months)
     if args.json:
         out = result.as_dict()
-        out.update({"level": level, "kab": kab, "period": period, "is_sample": is_sample,
-                    "cost_text": numfmt.rupiah_short(result.cost_rupiah, lang)})
+        out.update(
+            {
+                "level": level,
+                "kab": kab,
+                "period": period,
+                "is_sample": is_sample,
+                "cost_text": numfmt.rupiah_short(result.cost_rupiah, lang),
+            }
+        )
         if is_sample:
             out["note"] = t("sample.banner", lang)
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -92,11 +103,23 @@ def as_text(result: planning.Plan, lang: str, is_sample: bool) -> str:
         if r.slots <= 0 and r.gap <= 0:
             continue
         mark = t("plan.yes", lang) if r.reaches_target else ""
-        lines.append(f"{r.kode:<15} {r.nama[:32]:<32} {numfmt.number(r.gap, lang):>18} {numfmt.number(r.slots, lang):>12}  {mark}")
+        lines.append(
+            f"{r.kode:<15} {r.nama[:32]:<32} {numfmt.number(r.gap, lang):>18} {numfmt.number(r.slots, lang):>12}  {mark}"
+        )
     lines.append("")
-    lines.append(t("plan.summary_text", lang, reached=numfmt.number(result.areas_reaching_target, lang),
-                   used=numfmt.number(result.slots_used, lang), slots=numfmt.number(result.slots, lang),
-                   cost=numfmt.rupiah(result.cost_rupiah, lang), short=numfmt.rupiah_short(result.cost_rupiah, lang),
-                   before=numfmt.percent(result.coverage_before, lang), after=numfmt.percent(result.coverage_after, lang),
-                   iuran=numfmt.rupiah(result.iuran, lang), months=result.months))
+    lines.append(
+        t(
+            "plan.summary_text",
+            lang,
+            reached=numfmt.number(result.areas_reaching_target, lang),
+            used=numfmt.number(result.slots_used, lang),
+            slots=numfmt.number(result.slots, lang),
+            cost=numfmt.rupiah(result.cost_rupiah, lang),
+            short=numfmt.rupiah_short(result.cost_rupiah, lang),
+            before=numfmt.percent(result.coverage_before, lang),
+            after=numfmt.percent(result.coverage_after, lang),
+            iuran=numfmt.rupiah(result.iuran, lang),
+            months=result.months,
+        )
+    )
     return "\n".join(lines)

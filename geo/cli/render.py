@@ -19,13 +19,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     render.add_argument("--kab", help="kode kabupaten/kota, e.g. 61.04")
     render.add_argument("--table", help="coverage table (default: the sample table)")
     render.add_argument("--period")
-    render.add_argument("--target", type=float, default=None, help="what-if target for every area (default: the target schedule)")
-    render.add_argument("--iuran", type=int, default=None, help="monthly contribution per person for the cost line (default 16800)")
+    render.add_argument(
+        "--target", type=float, default=None, help="what-if target for every area (default: the target schedule)"
+    )
+    render.add_argument(
+        "--iuran", type=int, default=None, help="monthly contribution per person for the cost line (default 16800)"
+    )
     render.add_argument("--bulan", type=int, default=None, help="months for the cost line (default 12)")
     render.add_argument("--lang", choices=("id", "en"), default="id")
     render.add_argument("--format", choices=("png", "pdf"), default="png")
-    render.add_argument("--color", choices=("gap", "coverage"), default="gap",
-                        help="gap: distance to target (default, as the app); coverage: the sequential coverage scale")
+    render.add_argument(
+        "--color",
+        choices=("gap", "coverage"),
+        default="gap",
+        help="gap: distance to target (default, as the app); coverage: the sequential coverage scale",
+    )
     render.add_argument("--out", required=True)
     render.set_defaults(func=run)
 
@@ -51,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except CliError as exc:
         return err(str(exc))
 
-    used = level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
+    used = (
+        level if level in tables else next((lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in tables), level)
+    )
     data_name = names.get(used, "")
     schedule = schedule_in_force()
     frame = targets.classify_level(tables, boundaries.areas, level, period, what_if, schedule, lang)
@@ -60,11 +70,31 @@ def run(args: argparse.Namespace) -> int:
     if not shown["has_data"].any():
         print(t("render.warn_no_rows", lang, level=level), file=sys.stderr)
     try:
-        data = render_map(frame, level, lang=lang, period=period, target=target, is_sample=is_sample, data_source=data_name,
-                          kab=kab, fmt=fmt, out=out, color=getattr(args, "color", None) or style.DEFAULT_COLORING,
-                          iuran=getattr(args, "iuran", None), months=getattr(args, "bulan", None))
+        data = render_map(
+            frame,
+            level,
+            lang=lang,
+            period=period,
+            target=target,
+            is_sample=is_sample,
+            data_source=data_name,
+            kab=kab,
+            fmt=fmt,
+            out=out,
+            color=getattr(args, "color", None) or style.DEFAULT_COLORING,
+            iuran=getattr(args, "iuran", None),
+            months=getattr(args, "bulan", None),
+        )
     except (RenderError, OSError) as exc:
         return err(str(exc))
     seconds = time.perf_counter() - started
-    print(t("render.written", lang, path=str(out), size=numfmt.number(len(data) / 1024, lang), seconds=numfmt.number(seconds, lang, 1)))
+    print(
+        t(
+            "render.written",
+            lang,
+            path=str(out),
+            size=numfmt.number(len(data) / 1024, lang),
+            seconds=numfmt.number(seconds, lang, 1),
+        )
+    )
     return 0

@@ -33,17 +33,35 @@ def _jsonable(obj: object) -> object:
 def report_text(report: dict, lang: str = "id") -> str:
     """The refusal report: counts, then every unsettled row with its reason and closest areas."""
     s = report.get("summary", {})
-    lines = [f"{report.get('file', '')} — {t('level.' + str(report.get('level')), lang)}",
-             t("join.summary", lang, rows=s.get("rows", 0), matched=s.get("matched", 0), unmatched=s.get("unmatched", 0),
-               ambiguous=s.get("ambiguous", 0), invalid=s.get("invalid", 0), duplicate=s.get("duplicate", 0))]
+    lines = [
+        f"{report.get('file', '')} — {t('level.' + str(report.get('level')), lang)}",
+        t(
+            "join.summary",
+            lang,
+            rows=s.get("rows", 0),
+            matched=s.get("matched", 0),
+            unmatched=s.get("unmatched", 0),
+            ambiguous=s.get("ambiguous", 0),
+            invalid=s.get("invalid", 0),
+            duplicate=s.get("duplicate", 0),
+        ),
+    ]
     suggestions = report.get("suggestions", {})
     for key in ("unmatched", "ambiguous", "invalid", "duplicate"):
         for r in report.get(key, []):
-            lines.append(f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, lang)}: {r.get('reason')}")
+            lines.append(
+                f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, lang)}: {r.get('reason')}"
+            )
             close = suggestions.get(str(r.get("baris")), [])
             if close:
-                lines.append("      " + t("store.cli.closest", lang) + ": " +
-                             "; ".join(f"{c['kode']} {c['nama']}" + (f" ({c['where']})" if c.get("where") else "") for c in close[:3]))
+                lines.append(
+                    "      "
+                    + t("store.cli.closest", lang)
+                    + ": "
+                    + "; ".join(
+                        f"{c['kode']} {c['nama']}" + (f" ({c['where']})" if c.get("where") else "") for c in close[:3]
+                    )
+                )
     return "\n".join(lines)
 
 
@@ -87,7 +105,9 @@ def _publish(args: argparse.Namespace) -> int:
     if editor(store, args.as_) is None:
         return 2
     try:
-        result = store.publish(content, path.name, args.level, args.as_, args.note or "", accept_partial=args.accept_partial)
+        result = store.publish(
+            content, path.name, args.level, args.as_, args.note or "", accept_partial=args.accept_partial
+        )
     except PartialTable as refused:
         if args.json:
             print(json.dumps({"published": False, "report": refused.report}, ensure_ascii=False, indent=2))
@@ -97,11 +117,27 @@ def _publish(args: argparse.Namespace) -> int:
         return 1
     v = result.version
     if args.json:
-        print(json.dumps({"published": True, "created": result.created, "version": _jsonable(asdict(v))}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"published": True, "created": result.created, "version": _jsonable(asdict(v))},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         key = "store.cli.published" if result.created else "store.cli.already"
-        print(t(key, args.lang, id=v.id, file=v.filename, level=t("level." + str(v.level), args.lang),
-                periods=", ".join(v.periods) or "—", matched=v.n_matched, rows=v.n_rows))
+        print(
+            t(
+                key,
+                args.lang,
+                id=v.id,
+                file=v.filename,
+                level=t("level." + str(v.level), args.lang),
+                periods=", ".join(v.periods) or "—",
+                matched=v.n_matched,
+                rows=v.n_rows,
+            )
+        )
     return 0
 
 
@@ -112,8 +148,10 @@ def _versions(args: argparse.Namespace) -> int:
         return 0
     for v in versions:
         flag = t("store.cli.retracted", args.lang) if v.retracted else ""
-        print(f"{v.id:5d}  {v.published_at:%Y-%m-%d %H:%M}Z  {v.level or '-':10s} {','.join(v.periods):16s} "
-              f"{v.n_matched:5d}/{v.n_rows:<5d} {v.published_by:12s} {v.filename}  {flag}".rstrip())
+        print(
+            f"{v.id:5d}  {v.published_at:%Y-%m-%d %H:%M}Z  {v.level or '-':10s} {','.join(v.periods):16s} "
+            f"{v.n_matched:5d}/{v.n_rows:<5d} {v.published_by:12s} {v.filename}  {flag}".rstrip()
+        )
     return 0
 
 
@@ -135,8 +173,11 @@ def _aliases_list(args: argparse.Namespace) -> int:
         print(json.dumps([_jsonable(asdict(a)) for a in aliases], ensure_ascii=False, indent=2))
         return 0
     for a in aliases:
-        print(f"{a.id:5d}  {a.level:10s} {a.name!r} → {a.kode}" + (f" ({a.parent})" if a.parent else "") +
-              f"  {a.created_by} {a.created_at:%Y-%m-%d}")
+        print(
+            f"{a.id:5d}  {a.level:10s} {a.name!r} → {a.kode}"
+            + (f" ({a.parent})" if a.parent else "")
+            + f"  {a.created_by} {a.created_at:%Y-%m-%d}"
+        )
     return 0
 
 
@@ -152,11 +193,16 @@ def _aliases_remove(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """users, publish, versions, retract, restore, aliases."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database", help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
-                                           ".streamlit/secrets.toml, else .data/peta.sqlite)")
+    common.add_argument(
+        "--database",
+        help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
+        ".streamlit/secrets.toml, else .data/peta.sqlite)",
+    )
     common.add_argument("--lang", choices=("id", "en"), default="id")
 
-    users = sub.add_parser("users", help="manage editors and admins").add_subparsers(dest="users_command", required=True)
+    users = sub.add_parser("users", help="manage editors and admins").add_subparsers(
+        dest="users_command", required=True
+    )
     add = users.add_parser("add", parents=[common], help="add a user (password from a prompt or --password-stdin)")
     add.add_argument("name")
     add.add_argument("--role", choices=("editor", "admin"), required=True)
@@ -172,7 +218,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     pub = sub.add_parser("publish", parents=[common], help="publish a coverage table for everyone")
     pub.add_argument("file")
     pub.add_argument("--level", choices=LEVELS, required=True)
-    pub.add_argument("--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)")
+    pub.add_argument(
+        "--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)"
+    )
     pub.add_argument("--note", default="")
     pub.add_argument("--accept-partial", action="store_true", help="publish even with unmatched/ambiguous/invalid rows")
     pub.add_argument("--json", action="store_true")
@@ -191,7 +239,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--reason", default="")
         p.set_defaults(func=guarded(lambda a, r=retract: _flag(a, r)))
 
-    al = sub.add_parser("aliases", help="saved spellings of area names").add_subparsers(dest="aliases_command", required=True)
+    al = sub.add_parser("aliases", help="saved spellings of area names").add_subparsers(
+        dest="aliases_command", required=True
+    )
     al_list = al.add_parser("list", parents=[common])
     al_list.add_argument("--level", choices=LEVELS)
     al_list.add_argument("--json", action="store_true")

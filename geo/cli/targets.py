@@ -36,7 +36,12 @@ def _publish(args: argparse.Namespace) -> int:
     result = store.publish_targets(content, path.name, args.as_, args.note or "")
     v = result.version
     if args.json:
-        print(json.dumps({"published": True, "created": result.created, "version": v.id, "periods": list(v.periods)}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"published": True, "created": result.created, "version": v.id, "periods": list(v.periods)},
+                ensure_ascii=False,
+            )
+        )
     else:
         key = "targets.published" if result.created else "targets.already"
         print(t(key, args.lang, version=v.id, rows=v.n_rows, periods=", ".join(v.periods)))
@@ -67,7 +72,14 @@ def _show(args: argparse.Namespace) -> int:
             out["default"] = {"periode": args.period, "target_persen": default, "keterangan": label}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print(t("targets.show_origin", lang, origin=t(f"targets.origin_{schedule.origin}", lang), version=schedule.version or "–"))
+    print(
+        t(
+            "targets.show_origin",
+            lang,
+            origin=t(f"targets.origin_{schedule.origin}", lang),
+            version=schedule.version or "–",
+        )
+    )
     print(t("targets.show_header", lang))
     for r in rows.itertuples(index=False):
         print(f"{r.periode:8s} {r.kode:7s} {fmt.percent(r.target_persen, lang):>8s}  {r.keterangan}")
@@ -79,14 +91,19 @@ def _show(args: argparse.Namespace) -> int:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """``targets publish|show``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database", help="database URL (default: $KALBAR_DATABASE_URL, secrets.toml, else .data/peta.sqlite)")
+    common.add_argument(
+        "--database", help="database URL (default: $KALBAR_DATABASE_URL, secrets.toml, else .data/peta.sqlite)"
+    )
     common.add_argument("--lang", choices=("id", "en"), default="id")
     common.add_argument("--json", action="store_true")
-    tg = sub.add_parser("targets", help="the target schedule (periode, kode, target_persen, keterangan)").add_subparsers(
-        dest="targets_command", required=True)
+    tg = sub.add_parser(
+        "targets", help="the target schedule (periode, kode, target_persen, keterangan)"
+    ).add_subparsers(dest="targets_command", required=True)
     pub = tg.add_parser("publish", parents=[common], help="validate and publish a target schedule CSV/XLSX")
     pub.add_argument("file")
-    pub.add_argument("--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)")
+    pub.add_argument(
+        "--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)"
+    )
     pub.add_argument("--note", default="")
     pub.set_defaults(func=guarded(_publish))
     show = tg.add_parser("show", parents=[common], help="the schedule in force")

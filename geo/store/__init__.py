@@ -15,8 +15,22 @@ from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, 
 from .publishing import TARGETS_KIND
 from .store import Store, login_delay, short_error
 
-__all__ = ["open_store", "Store", "StoreError", "PartialTable", "User", "Version", "Alias", "AuditEntry",
-           "PublishResult", "TARGETS_KIND", "URL_ENV", "DEFAULT_SQLITE", "login_delay", "resolve_url"]
+__all__ = [
+    "open_store",
+    "Store",
+    "StoreError",
+    "PartialTable",
+    "User",
+    "Version",
+    "Alias",
+    "AuditEntry",
+    "PublishResult",
+    "TARGETS_KIND",
+    "URL_ENV",
+    "DEFAULT_SQLITE",
+    "login_delay",
+    "resolve_url",
+]
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Store:
@@ -36,6 +50,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     except SQLAlchemyError as exc:
         raise StoreError(f"Basis data tidak dapat dipakai / database unusable: {shown}: {short_error(exc)}") from None
     except Exception as exc:  # a driver or alembic error outside SQLAlchemy's hierarchy (e.g. missing driver module)
-        raise StoreError(f"Basis data tidak dapat dipakai / database unusable: {shown}: {type(exc).__name__}: "
-                         f"{short_error(exc)}") from None
+        raise StoreError(
+            f"Basis data tidak dapat dipakai / database unusable: {shown}: {type(exc).__name__}: {short_error(exc)}"
+        ) from None
     return Store(engine)

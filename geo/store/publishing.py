@@ -37,7 +37,14 @@ def pick_aliases(table, level: str, areas: pd.DataFrame, picks: dict[int, str]) 
             raise StoreError(f"Baris {baris} tidak ada di tabel / row {baris} is not in the table")
         if kode not in known:
             raise StoreError(f"Baris {baris}: kode {kode} bukan wilayah tingkat {level} / not a {level} area")
-        name = next((row[c].strip() for c in (level, "nama", "kode_input", "kode") if isinstance(row.get(c), str) and row[c].strip()), None)
+        name = next(
+            (
+                row[c].strip()
+                for c in (level, "nama", "kode_input", "kode")
+                if isinstance(row.get(c), str) and row[c].strip()
+            ),
+            None,
+        )
         if not name:
             raise StoreError(f"Baris {baris}: tidak ada nama untuk alias / no name to save as an alias")
         cut = _PARENT_LEN[level]
@@ -52,8 +59,9 @@ def build_report(table, result, level: str, areas: pd.DataFrame, target: float =
     return report
 
 
-def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str],
-            areas: pd.DataFrame | None = None) -> Prepared:
+def prepare(
+    content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str], areas: pd.DataFrame | None = None
+) -> Prepared:
     areas = boundaries.areas(level) if areas is None else areas
     table = read_table(content, filename=filename)
     new = pick_aliases(table, level, areas, picks) if picks else []
@@ -67,6 +75,17 @@ def prepare(content: bytes, filename: str, level: str, aliases: list, picks: dic
 def prepare_targets(content: bytes, filename: str) -> Prepared:
     """A target schedule as a version stores it; raises ``targets.ScheduleError`` on any bad row."""
     rows = targets.read_schedule(content, filename).rows
-    report = {"file": filename, "kind": TARGETS_KIND, "level": None,
-              "summary": {"rows": len(rows), "matched": len(rows), "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}}
+    report = {
+        "file": filename,
+        "kind": TARGETS_KIND,
+        "level": None,
+        "summary": {
+            "rows": len(rows),
+            "matched": len(rows),
+            "unmatched": 0,
+            "ambiguous": 0,
+            "invalid": 0,
+            "duplicate": 0,
+        },
+    }
     return Prepared(rows, report, sorted(set(rows["periode"])))

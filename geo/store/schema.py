@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text)
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
 # One row, bumped in every transaction that changes what viewers see: change_token() reads it.
 state = Table(
-    "store_state", metadata,
+    "store_state",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("serial", Integer, nullable=False),
 )
 
 versions = Table(
-    "versions", metadata,
+    "versions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(32), nullable=False),
     Column("level", String(16)),
@@ -32,7 +34,8 @@ versions = Table(
 
 # The heavy parts of a version, read only when needed.
 version_data = Table(
-    "version_data", metadata,
+    "version_data",
+    metadata,
     Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
     Column("original", LargeBinary, nullable=False),  # the file as published
     Column("report", Text, nullable=False),  # JSON join report (check --json + suggestions)
@@ -41,7 +44,8 @@ version_data = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(128), nullable=False, unique=True),
     Column("email", String(255), unique=True),
@@ -52,14 +56,16 @@ users = Table(
 )
 
 login_failures = Table(
-    "login_failures", metadata,
+    "login_failures",
+    metadata,
     Column("name", String(128), primary_key=True),  # as typed (also for unknown names)
     Column("failures", Integer, nullable=False),
     Column("last_failed_at", DateTime(timezone=True), nullable=False),
 )
 
 aliases = Table(
-    "aliases", metadata,
+    "aliases",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("level", String(16), nullable=False),
     Column("name", String(255), nullable=False),  # as written in the table
@@ -73,7 +79,8 @@ aliases = Table(
 )
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", String(128), nullable=False),

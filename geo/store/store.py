@@ -124,8 +124,11 @@ class Store:
 
     @staticmethod
     def _log(conn: Connection, who: str, action: str, detail: dict) -> None:
-        conn.execute(insert(S.audit).values(at=now(), who=who, action=action,
-                                            detail=json.dumps(detail, ensure_ascii=False, default=str)))
+        conn.execute(
+            insert(S.audit).values(
+                at=now(), who=who, action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)
+            )
+        )
 
     # --- audit ----------------------------------------------------------------------------
 
@@ -144,7 +147,9 @@ class Store:
     def _user(r) -> User:  # noqa: ANN001
         return User(r.id, r.name, r.role, r.email, bool(r.active), bool(r.password_hash), _utc(r.created_at))
 
-    def add_user(self, name: str, role: str, password: str | None = None, email: str | None = None, by: str = "cli") -> User:
+    def add_user(
+        self, name: str, role: str, password: str | None = None, email: str | None = None, by: str = "cli"
+    ) -> User:
         name = name.strip()
         if not name or len(name) > 128:
             raise StoreError(f"Nama pengguna tidak sah / invalid user name: {name!r}")
@@ -154,8 +159,11 @@ class Store:
         hashed = _hasher.hash(password) if password else None
         try:
             with self._write() as conn:
-                conn.execute(insert(S.users).values(name=name, email=email, role=role, password_hash=hashed,
-                                                    active=True, created_at=now()))
+                conn.execute(
+                    insert(S.users).values(
+                        name=name, email=email, role=role, password_hash=hashed, active=True, created_at=now()
+                    )
+                )
                 self._log(conn, by, "user_add", {"name": name, "role": role, "email": email})
         except StoreError as exc:
             if self.user(name) is not None or (email and self.user_by_email(email)):
@@ -232,10 +240,17 @@ class Store:
                 count = 1
             else:
                 count = 1 if stamp - _utc(prev.last_failed_at) > FAILURE_WINDOW else prev.failures + 1
-                conn.execute(update(S.login_failures).where(S.login_failures.c.name == name)
-                             .values(failures=count, last_failed_at=stamp))
-            self._log(conn, name, "login_failed", {"client": client, "failures": count, "known_user": r is not None,
-                                                   "delay_s": delay})
+                conn.execute(
+                    update(S.login_failures)
+                    .where(S.login_failures.c.name == name)
+                    .values(failures=count, last_failed_at=stamp)
+                )
+            self._log(
+                conn,
+                name,
+                "login_failed",
+                {"client": client, "failures": count, "known_user": r is not None, "delay_s": delay},
+            )
         return None
 
     # --- aliases --------------------------------------------------------------------------
@@ -254,10 +269,15 @@ class Store:
     @staticmethod
     def _insert_alias(conn: Connection, level: str, name: str, kode: str, by: str, parent: str | None) -> int:
         key = name_key(name, level) or name.strip().lower()
-        res = conn.execute(insert(S.aliases).values(level=level, name=name.strip(), name_key=key, kode=kode, parent=parent,
-                                                    created_by=by, created_at=now()))
+        res = conn.execute(
+            insert(S.aliases).values(
+                level=level, name=name.strip(), name_key=key, kode=kode, parent=parent, created_by=by, created_at=now()
+            )
+        )
         alias_id = int(res.inserted_primary_key[0])
-        Store._log(conn, by, "alias_add", {"id": alias_id, "level": level, "name": name, "kode": kode, "parent": parent})
+        Store._log(
+            conn, by, "alias_add", {"id": alias_id, "level": level, "name": name, "kode": kode, "parent": parent}
+        )
         return alias_id
 
     def add_alias(self, level: str, name: str, kode: str, by: str, parent: str | None = None) -> Alias:
@@ -270,8 +290,11 @@ class Store:
     def remove_alias(self, alias_id: int, by: str) -> None:
         with self._write() as conn:
             self._bump(conn)
-            done = conn.execute(update(S.aliases).where(and_(S.aliases.c.id == alias_id, S.aliases.c.removed_at.is_(None)))
-                                .values(removed_by=by, removed_at=now())).rowcount
+            done = conn.execute(
+                update(S.aliases)
+                .where(and_(S.aliases.c.id == alias_id, S.aliases.c.removed_at.is_(None)))
+                .values(removed_by=by, removed_at=now())
+            ).rowcount
             if not done:
                 raise StoreError(f"Alias tidak dikenal / unknown alias: {alias_id}")
             self._log(conn, by, "alias_remove", {"id": alias_id})
@@ -280,8 +303,21 @@ class Store:
 
     @staticmethod
     def _version(r) -> Version:  # noqa: ANN001
-        return Version(r.id, r.kind, r.level, tuple(json.loads(r.periods)), r.filename, r.sha256, r.note, r.published_by,
-                       _utc(r.published_at), bool(r.retracted), int(r.n_rows), int(r.n_matched), json.loads(r.summary))
+        return Version(
+            r.id,
+            r.kind,
+            r.level,
+            tuple(json.loads(r.periods)),
+            r.filename,
+            r.sha256,
+            r.note,
+            r.published_by,
+            _utc(r.published_at),
+            bool(r.retracted),
+            int(r.n_rows),
+            int(r.n_matched),
+            json.loads(r.summary),
+        )
 
     def versions(self, kind: str | None = "coverage", include_retracted: bool = True) -> list[Version]:
         """Newest first; ``kind=None`` lists every kind."""
@@ -300,7 +336,9 @@ class Store:
 
     def _data(self, version_id: int, *cols: str):  # noqa: ANN202
         with self._read() as conn:
-            r = conn.execute(select(*(S.version_data.c[c] for c in cols)).where(S.version_data.c.version_id == int(version_id))).first()
+            r = conn.execute(
+                select(*(S.version_data.c[c] for c in cols)).where(S.version_data.c.version_id == int(version_id))
+            ).first()
         if r is None:
             raise StoreError(f"Versi tidak dikenal / unknown version: {version_id}")
         return r
@@ -336,45 +374,100 @@ class Store:
 
     def _find(self, conn: Connection, sha256: str, level: str | None, kind: str) -> Version | None:
         level_is = S.versions.c.level.is_(None) if level is None else S.versions.c.level == level
-        r = conn.execute(select(S.versions).where(S.versions.c.sha256 == sha256, S.versions.c.kind == kind, level_is,
-                                                  S.versions.c.retracted.is_(False))
-                         .order_by(S.versions.c.id.desc())).first()
+        r = conn.execute(
+            select(S.versions)
+            .where(
+                S.versions.c.sha256 == sha256, S.versions.c.kind == kind, level_is, S.versions.c.retracted.is_(False)
+            )
+            .order_by(S.versions.c.id.desc())
+        ).first()
         return self._version(r) if r else None
 
-    def publish_rows(self, kind: str, level: str | None, filename: str, content: bytes, rows: pd.DataFrame, report: dict,
-                     periods: list[str], by: str, note: str = "", *,
-                     aliases: list[tuple[str, str, str | None]] = ()) -> PublishResult:
+    def publish_rows(
+        self,
+        kind: str,
+        level: str | None,
+        filename: str,
+        content: bytes,
+        rows: pd.DataFrame,
+        report: dict,
+        periods: list[str],
+        by: str,
+        note: str = "",
+        *,
+        aliases: list[tuple[str, str, str | None]] = (),
+    ) -> PublishResult:
         """One transaction: the version, its data, the picked ``aliases`` (name, kode, parent) and the audit entry."""
         sha = hashlib.sha256(content).hexdigest()
         summary = report.get("summary", {}) if isinstance(report, dict) else {}
         blob = frame_to_bytes(rows.reset_index(drop=True))
         report_json = json.dumps(report, ensure_ascii=False, default=str)
         try:
-            return self._publish_rows(kind, level, filename, content, rows, report_json, summary, periods, by, note,
-                                      aliases, sha, blob)
+            return self._publish_rows(
+                kind, level, filename, content, rows, report_json, summary, periods, by, note, aliases, sha, blob
+            )
         except _AlreadyPublished as found:
             return PublishResult(found.version, False)
 
-    def _publish_rows(self, kind: str, level: str | None, filename: str, content: bytes, rows: pd.DataFrame,
-                      report_json: str, summary: dict, periods: list[str], by: str, note: str,
-                      aliases: list[tuple[str, str, str | None]], sha: str, blob: bytes) -> PublishResult:
+    def _publish_rows(
+        self,
+        kind: str,
+        level: str | None,
+        filename: str,
+        content: bytes,
+        rows: pd.DataFrame,
+        report_json: str,
+        summary: dict,
+        periods: list[str],
+        by: str,
+        note: str,
+        aliases: list[tuple[str, str, str | None]],
+        sha: str,
+        blob: bytes,
+    ) -> PublishResult:
         with self._write() as conn:
             self._bump(conn)  # the write lock first: a concurrent publish of the same bytes waits, then sees ours
             if (existing := self._find(conn, sha, level, kind)) is not None:
                 raise _AlreadyPublished(existing)  # rolls the bump back
-            res = conn.execute(insert(S.versions).values(
-                kind=kind, level=level, periods=json.dumps(sorted(set(map(str, periods)))), filename=filename[:255],
-                sha256=sha, note=note, published_by=by, published_at=now(), retracted=False,
-                n_rows=int(summary.get("rows", len(rows))), n_matched=int(len(rows)),
-                summary=json.dumps(summary, ensure_ascii=False, default=str)))
+            res = conn.execute(
+                insert(S.versions).values(
+                    kind=kind,
+                    level=level,
+                    periods=json.dumps(sorted(set(map(str, periods)))),
+                    filename=filename[:255],
+                    sha256=sha,
+                    note=note,
+                    published_by=by,
+                    published_at=now(),
+                    retracted=False,
+                    n_rows=int(summary.get("rows", len(rows))),
+                    n_matched=int(len(rows)),
+                    summary=json.dumps(summary, ensure_ascii=False, default=str),
+                )
+            )
             version_id = int(res.inserted_primary_key[0])
             for name, kode, parent in aliases:
                 self._insert_alias(conn, level or "", name, kode, by, parent)
             self._pause_hook()
-            conn.execute(insert(S.version_data).values(version_id=version_id, original=content, report=report_json,
-                                                       rows=blob, n_rows=len(rows)))
-            self._log(conn, by, "publish", {"version": version_id, "kind": kind, "level": level, "filename": filename,
-                                            "sha256": sha, "rows": len(rows), "note": note})
+            conn.execute(
+                insert(S.version_data).values(
+                    version_id=version_id, original=content, report=report_json, rows=blob, n_rows=len(rows)
+                )
+            )
+            self._log(
+                conn,
+                by,
+                "publish",
+                {
+                    "version": version_id,
+                    "kind": kind,
+                    "level": level,
+                    "filename": filename,
+                    "sha256": sha,
+                    "rows": len(rows),
+                    "note": note,
+                },
+            )
             r = conn.execute(select(S.versions).where(S.versions.c.id == version_id)).one()
         return PublishResult(self._version(r), True)
 
@@ -395,8 +488,17 @@ class Store:
         and ``picks`` applied; nothing is written. For the publish page, before the editor confirms."""
         return prepare(content, filename, level, self.aliases(level), picks or {}).report
 
-    def publish(self, content: bytes, filename: str, level: str, by: str, note: str = "", *,
-                accept_partial: bool = False, picks: dict[int, str] | None = None) -> PublishResult:
+    def publish(
+        self,
+        content: bytes,
+        filename: str,
+        level: str,
+        by: str,
+        note: str = "",
+        *,
+        accept_partial: bool = False,
+        picks: dict[int, str] | None = None,
+    ) -> PublishResult:
         """Read, join (with the stored aliases and the editor's ``picks``) and publish a coverage table."""
         if (existing := self.find_published(hashlib.sha256(content).hexdigest(), level)) is not None:
             return PublishResult(existing, False)
@@ -405,17 +507,30 @@ class Store:
         if not accept_partial and (s.get("unmatched", 0) or s.get("ambiguous", 0) or s.get("invalid", 0)):
             raise PartialTable(prepared.report)
         if prepared.rows.empty:
-            raise StoreError("Tidak ada baris yang cocok; tidak ada yang diterbitkan / no row matched; nothing published")
-        return self.publish_rows("coverage", level, filename, content, prepared.rows, prepared.report,
-                                 prepared.periods, by, note, aliases=prepared.new_aliases)
+            raise StoreError(
+                "Tidak ada baris yang cocok; tidak ada yang diterbitkan / no row matched; nothing published"
+            )
+        return self.publish_rows(
+            "coverage",
+            level,
+            filename,
+            content,
+            prepared.rows,
+            prepared.report,
+            prepared.periods,
+            by,
+            note,
+            aliases=prepared.new_aliases,
+        )
 
     def publish_targets(self, content: bytes, filename: str, by: str, note: str = "") -> PublishResult:
         """Validate and publish a target schedule (``kind="targets"``); raises ``targets.ScheduleError``
         with nothing written on any bad row. The same bytes twice give the existing version (``created``
         False), as ``publish`` does for coverage tables."""
         prepared = prepare_targets(content, filename)
-        return self.publish_rows(TARGETS_KIND, None, filename, content, prepared.rows, prepared.report,
-                                 prepared.periods, by, note)
+        return self.publish_rows(
+            TARGETS_KIND, None, filename, content, prepared.rows, prepared.report, prepared.periods, by, note
+        )
 
     def target_schedule(self) -> targets.Schedule | None:
         """The published schedule in force (each period from its newest version, over the shipped
@@ -430,7 +545,9 @@ class Store:
     def _flag(self, version_id: int, retracted: bool, by: str, reason: str) -> None:
         with self._write() as conn:
             self._bump(conn)
-            done = conn.execute(update(S.versions).where(S.versions.c.id == int(version_id)).values(retracted=retracted)).rowcount
+            done = conn.execute(
+                update(S.versions).where(S.versions.c.id == int(version_id)).values(retracted=retracted)
+            ).rowcount
             if not done:
                 raise StoreError(f"Versi tidak dikenal / unknown version: {version_id}")
             self._log(conn, by, "retract" if retracted else "restore", {"version": int(version_id), "reason": reason})

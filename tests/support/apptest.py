@@ -18,8 +18,14 @@ def new_app(script: str = "app.py", timeout: float = TIMEOUT) -> AppTest:
     return AppTest.from_file(str(ROOT / script), default_timeout=timeout)
 
 
-def open_app(page: str | None = None, *, secrets: dict | None = None, user: dict | None = None,
-             timeout: float = TIMEOUT, **query: str) -> AppTest:
+def open_app(
+    page: str | None = None,
+    *,
+    secrets: dict | None = None,
+    user: dict | None = None,
+    timeout: float = TIMEOUT,
+    **query: str,
+) -> AppTest:
     """Open ``page`` as a shared link would: with exactly ``query`` in the address bar; no exception.
 
     ``secrets`` (the ``[auth]`` section) and ``user`` (st.user) set up a run as Streamlit hands it
@@ -75,11 +81,31 @@ def signed_in_on(page: str, name: str, password: str, timeout: float = TIMEOUT) 
 def texts(at: AppTest) -> list[str]:
     """Every piece of text a person can read on the page (labels, values, messages, tables)."""
     out: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "warning", "info", "error", "success",
-                 "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "warning",
+        "info",
+        "error",
+        "success",
+        "code",
+    ):
         out += [str(e.value) for e in at.get(kind)]
-    for kind in ("button", "download_button", "toggle", "checkbox", "radio", "selectbox", "number_input", "text_input",
-                 "expander"):
+    for kind in (
+        "button",
+        "download_button",
+        "toggle",
+        "checkbox",
+        "radio",
+        "selectbox",
+        "number_input",
+        "text_input",
+        "expander",
+    ):
         out += [str(getattr(e, "label", "") or "") for e in at.get(kind)]
     for e in at.get("radio") + at.get("selectbox"):
         out += [str(o) for o in e.options]

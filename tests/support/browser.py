@@ -11,8 +11,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1400, "height": 1000}
 # the bench's slow line (CDP Network.emulateNetworkConditions): 4 Mbit/s, 100 ms
 THROTTLE = {"offline": False, "latency": 100, "downloadThroughput": 500_000, "uploadThroughput": 500_000}
@@ -20,11 +27,15 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost")
 MAP_FRAME = "streamlit_folium"
 POLYGONS = "path.leaflet-interactive"
 
-COUNT_JS = ("() => { const m = document.querySelector('.leaflet-container'); "
-            "return m ? m.querySelectorAll('path.leaflet-interactive').length : -1; }")
-WAIT_JS = ("(n) => { const m = document.querySelector('.leaflet-container'); "
-           "const c = m ? m.querySelectorAll('path.leaflet-interactive').length : 0; "
-           "return c >= n ? Date.now() : false; }")
+COUNT_JS = (
+    "() => { const m = document.querySelector('.leaflet-container'); "
+    "return m ? m.querySelectorAll('path.leaflet-interactive').length : -1; }"
+)
+WAIT_JS = (
+    "(n) => { const m = document.querySelector('.leaflet-container'); "
+    "const c = m ? m.querySelectorAll('path.leaflet-interactive').length : 0; "
+    "return c >= n ? Date.now() : false; }"
+)
 
 
 def unavailable() -> str | None:
@@ -114,7 +125,8 @@ def map_frame(page, min_polygons: int, deadline_s: float = 120):
                 try:
                     fr.wait_for_function(
                         "(n) => document.querySelectorAll('path.leaflet-interactive').length >= n",
-                        arg=min_polygons, timeout=2000,
+                        arg=min_polygons,
+                        timeout=2000,
                     )
                     return fr
                 except Exception:
@@ -133,10 +145,13 @@ def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
 
     gdf = load(level)
     pt = gdf.loc[gdf["kode"] == kode, "display"].iloc[0].representative_point()
-    xy = frame.evaluate("([lat, lng]) => { const m = window.pjkLayers.base._map; "
-                        "const p = m.latLngToContainerPoint([lat, lng]); "
-                        "const r = m.getContainer().getBoundingClientRect(); "
-                        "return [p.x + r.left, p.y + r.top]; }", [pt.y, pt.x])
+    xy = frame.evaluate(
+        "([lat, lng]) => { const m = window.pjkLayers.base._map; "
+        "const p = m.latLngToContainerPoint([lat, lng]); "
+        "const r = m.getContainer().getBoundingClientRect(); "
+        "return [p.x + r.left, p.y + r.top]; }",
+        [pt.y, pt.x],
+    )
     box = frame.frame_element().bounding_box()
     return box["x"] + xy[0], box["y"] + xy[1]
 
@@ -152,8 +167,9 @@ def current_map_frame(page):
     return None
 
 
-def load(context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0,
-         settle: bool = False) -> dict:
+def load(
+    context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0, settle: bool = False
+) -> dict:
     """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map.
 
     ``ms`` is navigation start to the first animation frame with the polygons in the DOM.

@@ -31,7 +31,8 @@ def ink_share(png: bytes) -> dict:
 
 def map_screenshot(frame) -> bytes:
     """The Leaflet map of a st_folium frame without its controls (legend, header, zoom, scale)."""
-    frame.evaluate("() => { const c = document.querySelector('.leaflet-control-container'); "
-                   "if (c) c.style.display = 'none'; }")
+    frame.evaluate(
+        "() => { const c = document.querySelector('.leaflet-control-container'); if (c) c.style.display = 'none'; }"
+    )
     frame.wait_for_timeout(300)
     return frame.locator(".leaflet-container").screenshot()

@@ -24,8 +24,14 @@ def free_port() -> int:
 class Server:
     """``streamlit run script`` on 127.0.0.1 (a context manager: started on enter, stopped on exit)."""
 
-    def __init__(self, name: str, script: Path = APP, port: int | None = None, env: dict[str, str] | None = None,
-                 log_dir: Path = LOG_DIR):
+    def __init__(
+        self,
+        name: str,
+        script: Path = APP,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        log_dir: Path = LOG_DIR,
+    ):
         self.name = name
         self.script = script
         self.port = port or free_port()
@@ -42,10 +48,25 @@ class Server:
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         env.update(self.extra_env)
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(self.script),
-            "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
-            "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(self.script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.enableStaticServing",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+            "--browser.gatherUsageStats",
+            "false",
         ]
         self.log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
         self._log = open(self.log, "w")

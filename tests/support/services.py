@@ -31,6 +31,9 @@ def require_pdftotext() -> str:
     import shutil
 
     found = shutil.which("pdftotext")
-    require("poppler (pdftotext)", None if found else "pdftotext not on PATH",
-            "apt-get install poppler-utils, brew install poppler, or put poppler's pdftotext on PATH")
+    require(
+        "poppler (pdftotext)",
+        None if found else "pdftotext not on PATH",
+        "apt-get install poppler-utils, brew install poppler, or put poppler's pdftotext on PATH",
+    )
     return found

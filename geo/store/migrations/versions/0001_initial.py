@@ -3,6 +3,7 @@
 Revision ID: 0001
 Revises:
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -15,7 +16,9 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table("store_state", sa.Column("id", sa.Integer, primary_key=True), sa.Column("serial", sa.Integer, nullable=False))
+    op.create_table(
+        "store_state", sa.Column("id", sa.Integer, primary_key=True), sa.Column("serial", sa.Integer, nullable=False)
+    )
     op.execute(sa.text("INSERT INTO store_state (id, serial) VALUES (1, 0)"))
     op.create_table(
         "versions",
