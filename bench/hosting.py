@@ -19,7 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .common import OUT, ROOT
+from .common import ROOT
 
 BASELINE_COMMIT = "17e5d0c"  # main when the session-cost work started (Styler tables, no per-process table caches)
 PAGE = "/desa?kab=61.04"

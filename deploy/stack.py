@@ -156,7 +156,7 @@ class Stack:
     def pids(self) -> list[int]:
         return [p.pid for p in self.apps] + ([self.nginx.pid] if self.nginx else [])
 
-    def start(self, warm_path: str | None = "/desa?kab=61.04", timeout: float = 120) -> "Stack":
+    def start(self, warm_path: str | None = "/desa?kab=61.04", timeout: float = 120) -> Stack:
         try:
             self._start(warm_path, timeout)
         except BaseException:
@@ -271,7 +271,7 @@ class Stack:
         self._logs = []
         (self.prefix / "serve.json").unlink(missing_ok=True)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:

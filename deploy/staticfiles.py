@@ -11,8 +11,8 @@ nginx can serve them pre-compressed with a long cache (they are preloaded with t
 from __future__ import annotations
 
 import gzip
-import os
 import hashlib
+import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor

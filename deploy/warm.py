@@ -50,7 +50,7 @@ class Target:
     query: str
 
     @classmethod
-    def parse(cls, url: str) -> "Target":
+    def parse(cls, url: str) -> Target:
         parts = urlsplit(url)
         if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
             raise ValueError(f"only http://127.0.0.1 URLs are allowed, not {url!r}")

@@ -12,8 +12,9 @@ Settings come from environment variables and/or the ``[access]`` section of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 VIEWER, EDITOR, ADMIN = "viewer", "editor", "admin"
 ROLES: tuple[str, ...] = (VIEWER, EDITOR, ADMIN)
@@ -49,7 +50,7 @@ class AccessSettings:
     admin_emails: frozenset[str] = frozenset()
 
     @classmethod
-    def read(cls, env: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> "AccessSettings":
+    def read(cls, env: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> AccessSettings:
         """Environment and secrets together: either may require sign-in; the e-mail lists add up."""
         sec = secrets or {}
         return cls(

@@ -7,8 +7,8 @@ several areas is reported as ambiguous with its candidates, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pandas as pd
 

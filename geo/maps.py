@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import folium
-import numpy as np
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template

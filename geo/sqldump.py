@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # One value tuple: ('kode','nama',lat,lng,'[[...]]'); names escape quotes SQL-style ('').
 _ROW = re.compile(

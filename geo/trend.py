@@ -6,7 +6,7 @@ is the workers-weighted effective target, so per-row targets and changing target
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

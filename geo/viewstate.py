@@ -7,8 +7,8 @@ rest of the view still opens.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Iterable, Mapping
 
 from . import LEVELS
 from .plan import DEFAULT_IURAN, DEFAULT_MONTHS, parse_iuran, parse_months, parse_slots
@@ -42,7 +42,7 @@ class ViewState:
     slots: int = 0  # planning: N new bantuan iuran recipients in the scenario (0: no scenario)
     version: int | None = None  # URL "v": the published data as of this version (None: the latest)
 
-    def drill(self, kode: str) -> "ViewState":
+    def drill(self, kode: str) -> ViewState:
         """What a click on area ``kode`` opens: one level down, or a highlight at desa level."""
         if self.level == "kabupaten":
             return replace(self, level="kecamatan", kab=kode[:5], kec=None, sel=None)
@@ -50,7 +50,7 @@ class ViewState:
             return replace(self, level="desa", kab=kode[:5], kec=kode[:8], sel=None)
         return replace(self, sel=None if self.sel == kode else kode)
 
-    def up(self, to: str) -> "ViewState":
+    def up(self, to: str) -> ViewState:
         if to == "provinsi":
             return replace(self, level="kabupaten", kab=None, kec=None, sel=None)
         if to == "kabupaten":

@@ -55,7 +55,7 @@ class Provider:
     def metadata_url(self) -> str:
         return self.issuer + "/.well-known/openid-configuration"
 
-    def start(self) -> "Provider":
+    def start(self) -> Provider:
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,7 +78,7 @@ class Provider:
             self._server.shutdown()
             self._server.server_close()
 
-    def __enter__(self) -> "Provider":
+    def __enter__(self) -> Provider:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,11 +46,11 @@ def test_audit_log_filters(app_store):
 
 
 def test_audit_frame_search_is_literal():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from geo.store import AuditEntry
 
-    at = datetime(2025, 7, 1, tzinfo=timezone.utc)
+    at = datetime(2025, 7, 1, tzinfo=UTC)
     entries = [
         AuditEntry(1, at, "a", "login", {"client": "1.2.3.4"}),
         AuditEntry(2, at, "b", "publish", {"file": "x(1).csv"}),

@@ -140,7 +140,8 @@ def test_presentation_mode_shows_title_and_figures():
     # the cost of closing the gap, as on the page and the PNG: gap × Rp16.800 × 12, computed from the page's figures
     from geo import boundaries, fmt, plan, targets
     from geo.classify import totals
-    from geo.cli.common import matched_tables as _matched_tables, schedule_in_force
+    from geo.cli.common import matched_tables as _matched_tables
+    from geo.cli.common import schedule_in_force
 
     tables, _, _ = _matched_tables(None, "id")
     frame = targets.classify_level(tables, boundaries.areas, "desa", None, None, schedule_in_force(), "id")

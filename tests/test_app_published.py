@@ -7,10 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import safe
-
 from geo.store import open_store
 from tests.support.apptest import open_app as run
+from ui import safe
 
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif

@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from oidc_provider import Provider
 
 from geo.paths import ROOT
 from geo.text import t
 from tests.support.browser import require_chromium
 from tests.support.server import Server
-
-from oidc_provider import Provider
 
 pytestmark = pytest.mark.browser
 

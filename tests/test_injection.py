@@ -17,10 +17,10 @@ import re
 from urllib.parse import quote, urlencode, urlparse
 
 import pytest
+from injection_payloads import ATTACKER, PAYLOADS
 
 from geo import boundaries
 from geo.text import t
-from injection_payloads import ATTACKER, PAYLOADS
 from tests.support.apptest import new_app
 from tests.support.browser import LOCAL_HOSTS, guard_offline
 from ui import safe

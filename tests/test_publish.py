@@ -17,7 +17,7 @@ from tests.support.apptest import signed_in_on
 TIMEOUT = 120
 PASSWORD = "kata-sandi-editor-1"
 
-MESSY = """Laporan Cakupan BPJS Ketenagakerjaan Kalimantan Barat;;;;
+MESSY = b"""Laporan Cakupan BPJS Ketenagakerjaan Kalimantan Barat;;;;
 Keadaan Juni 2025 (uji);;;;
 ;;;;
 Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Keterangan
@@ -27,7 +27,7 @@ Kab Kubu Raya;2025-06;290.000;98.600;nama tidak baku
 Pontianak;2025-06;120.000;40.000;ambigu
 Kabupaten Sambsa;2025-06;1.000;500;salah ketik
 Kabupaten Xyz;2025-06;1.000;500;tidak ada
-""".encode("utf-8")
+"""
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_alias_from_a_pick_matches_next_month(app_store):
 
 
 def test_clean_table_publishes_without_confirmation(app_store):
-    clean = "kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n61.12;2025;2.000;1.100\n".encode()
+    clean = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n61.12;2025;2.000;1.100\n"
     at = upload(editor_on_publish_page(), "bersih.csv", clean)
     assert not at.checkbox and not at.warning
     publish_button(at).click()
@@ -158,7 +158,7 @@ def test_unreadable_file_is_refused_with_a_message(app_store):
 
 
 def test_version_list_retract_restore_and_downloads(app_store):
-    clean = "kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n".encode()
+    clean = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n"
     first = app_store.publish(clean, "a.csv", "kabupaten", by="editor1", note="<b>**tebal**</b>").version
     at = editor_on_publish_page()
     table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
@@ -182,7 +182,7 @@ def test_version_list_retract_restore_and_downloads(app_store):
 
 def test_file_names_and_cells_are_plain_text(app_store):
     name = "<img src=x onerror=alert(1)>**tebal**.csv"
-    content = "kabupaten;periode;tenaga_kerja;peserta_aktif\n**Kab [x](http://e.vil)**;2025;1.000;400\n".encode()
+    content = b"kabupaten;periode;tenaga_kerja;peserta_aktif\n**Kab [x](http://e.vil)**;2025;1.000;400\n"
     at = upload(editor_on_publish_page(), name, content)
     assert name in [x.value for x in at.text]
     rendered = " ".join(
@@ -196,7 +196,7 @@ def test_file_names_and_cells_are_plain_text(app_store):
 def test_target_schedule_is_published_from_the_publish_page(app_store):
     """The third tab publishes a target schedule into the same store (a version of kind "targets", audited)."""
     at = editor_on_publish_page()
-    schedule = "periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n".encode()
+    schedule = b"periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n"
     uploader = next(
         u
         for u in at.get("file_uploader")

@@ -6,8 +6,8 @@ import re
 import string
 
 import pytest
-
 from injection_payloads import ATTACKER, PAYLOADS
+
 from ui import safe
 
 

@@ -156,9 +156,9 @@ def test_cost_in_csv_xlsx_and_allocation_downloads(media, lang):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_cost_in_png_and_pdf(media, lang, tmp_path):
-    from geo.render import figure_texts, render_map
-    from geo.cli.common import matched_tables as _matched_tables
     from geo import boundaries
+    from geo.cli.common import matched_tables as _matched_tables
+    from geo.render import figure_texts, render_map
 
     tables, _n, _s = _matched_tables(None, lang)
     frame = targets.classify_level(tables, boundaries.areas, "kabupaten", "2024", None, targets.shipped())
@@ -189,7 +189,7 @@ def test_cost_in_png_and_pdf(media, lang, tmp_path):
 
 # --- the target schedule on the pages ---------------------------------------------------------------
 
-TWO_PERIODS = """kode,periode,tenaga_kerja,peserta_aktif
+TWO_PERIODS = b"""kode,periode,tenaga_kerja,peserta_aktif
 61.01,2024,300000,148000
 61.01,2025,300000,153000
 61.71,2024,300000,140000
@@ -198,7 +198,7 @@ TWO_PERIODS = """kode,periode,tenaga_kerja,peserta_aktif
 61.72,2025,100000,51000
 61.12,2024,290000,100000
 61.12,2025,290000,150000
-""".encode("utf-8")
+"""
 
 SCHEDULE = "periode,kode,target_persen,keterangan\n2025,61,52,RPJMN 2025\n2025,61.71,45,ditetapkan daerah\n"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path

@@ -208,7 +208,7 @@ def test_store_publish_targets_and_target_schedule(store):
 # --- publishing through the store (python -m geo targets ...) -----------------------------------------
 
 
-def _geo(*args: str, env: dict) -> "subprocess.CompletedProcess":
+def _geo(*args: str, env: dict) -> subprocess.CompletedProcess:
     import os
     import subprocess
     import sys

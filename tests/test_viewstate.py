@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +16,7 @@ from geo.viewstate import BASEMAP_CHOICES, LANG_CHOICES, Problem, ViewState, as_
 PERIODS = ("2023", "2024", "2024-06")
 
 
-@lru_cache(maxsize=None)
+@cache
 def codes(level: str) -> tuple[str, ...]:
     """Real codes, loaded on first use (after conftest has made sure the cache exists)."""
     return tuple(boundaries.load(level).kode)

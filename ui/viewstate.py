@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import hashlib
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st

@@ -144,7 +144,7 @@ def indonesian_patterns() -> list[re.Pattern[str]]:
 
 # --- uploads ----------------------------------------------------------------------------------------
 
-MESSY_TWO_PERIODS = """Laporan Cakupan BPJS Ketenagakerjaan;;;;
+MESSY_TWO_PERIODS = b"""Laporan Cakupan BPJS Ketenagakerjaan;;;;
 Sumber: dinas (contoh uji);;;;
 ;;;;
 Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Keterangan
@@ -156,7 +156,7 @@ Kab Kubu Raya;2024;290.000;98.600;turun
 Kabupaten Pontianak;2024;140.000;40.000;nama lama
 Pontianak;2024;1.000;500;ambigu
 Kabupaten Xyz;2024;1.000;500;tidak ada
-""".encode("utf-8")
+"""
 
 
 def upload(at: AppTest, name: str, content: bytes, level: str = "kabupaten") -> AppTest:
