@@ -19,7 +19,8 @@ from . import common
 
 
 def hosting_only(argv: list[str]) -> int:
-    """`python -m bench load|proxy`: run that part, keep the other one's last figures, rewrite its RESULTS.md section."""
+    """`python -m bench load|proxy`: run that part, keep the other one's last figures, rewrite its RESULTS.md
+    section."""
     ap = argparse.ArgumentParser(prog=f"python -m bench {argv[0]}")
     ap.add_argument("--quick", action="store_true", help="load: bursts of 5 and 10, soak of 100 over 30 s")
     ap.add_argument("--no-soak", action="store_true")
@@ -65,7 +66,8 @@ def hosting_only(argv: list[str]) -> int:
     print(hosting.section(h))
     if not args.no_write:
         print(
-            f"wrote {update_hosting(h).relative_to(common.ROOT)} and {path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)"
+            f"wrote {update_hosting(h).relative_to(common.ROOT)} and "
+            f"{path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)"
         )
     return 0
 
@@ -160,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
         path = write(results)
         print(
-            f"\nwrote {path.relative_to(common.ROOT)} and {out_json.relative_to(common.ROOT)} ({results['seconds']['total']:.0f} s)"
+            f"\nwrote {path.relative_to(common.ROOT)} and {out_json.relative_to(common.ROOT)}"
+            f" ({results['seconds']['total']:.0f} s)"
         )
     return 0
 

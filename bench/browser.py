@@ -75,7 +75,8 @@ def run(reps: int = 3, log=print) -> dict:
                         ctx.close()
                     out["bytes"].setdefault(name, {})[who] = r
                     log(
-                        f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame {r['ws_max_frame']:,}), http cold {r['http_bytes']:,}; {'ok' if r['ok'] else 'NOT DRAWN'}"
+                        f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame "
+                        f"{r['ws_max_frame']:,}), http cold {r['http_bytes']:,}; {'ok' if r['ok'] else 'NOT DRAWN'}"
                     )
                 for name in TIMED:
                     url = server.url + PAGES[name][0 if who == "ours" else 1]
@@ -87,7 +88,8 @@ def run(reps: int = 3, log=print) -> dict:
                         for _ in range(reps):
                             warm.append(load(ctx, url, counts[name], THROTTLE))
                             log(
-                                f"   {who:5s} {name:14s} throttled warm: {warm[-1]['ms'] and round(warm[-1]['ms']):,} ms"
+                                f"   {who:5s} {name:14s} throttled warm: "
+                                f"{warm[-1]['ms'] and round(warm[-1]['ms']):,} ms"
                             )
                     finally:
                         ctx.close()

@@ -76,9 +76,9 @@ def _bursts(url: str, pids: list[int], sizes, log) -> dict:
         r = load.run_burst(url, n, pids)
         out[str(n)] = r
         log(
-            f"      {n:3d} sessions: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s, errors {r['errors']}, "
-            f"server CPU {r.get('server_cpu_per_session_s')} s/session, "
-            f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB, load {r['load_before']}"
+            f"      {n:3d} sessions: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max "
+            f"{r['max_s'] or 0:.2f} s, errors {r['errors']}, server CPU {r.get('server_cpu_per_session_s')} "
+            f"s/session, RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB, load {r['load_before']}"
             + (f", per process {r['replicas']}" if r["replicas"] else "")
         )
         time.sleep(3)
@@ -137,8 +137,9 @@ def measure_load(
                 row["soak"]["measured"] = f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {_commit()}"
                 m = row["soak"]["memory"]
                 log(
-                    f"      soak: p95 {row['soak']['p95_s'] or 0:.2f} s, errors {row['soak']['errors']}, RSS before {m['before_mb']} MB, "
-                    f"after first {min(100, n // 2)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB (growth {m.get('growth_after_first_mb')} MB)"
+                    f"      soak: p95 {row['soak']['p95_s'] or 0:.2f} s, errors {row['soak']['errors']}, RSS "
+                    f"before {m['before_mb']} MB, after first {min(100, n // 2)} {m.get('after_first_mb')} "
+                    f"MB, end {m['end_mb']} MB (growth {m.get('growth_after_first_mb')} MB)"
                 )
             out["configs"][name] = row
         except Exception as exc:  # one config failing must not lose the others
@@ -204,8 +205,9 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                         runs.append(r)
                         ms = "—" if r["ms"] is None else f"{round(r['ms']):,}"
                         log(
-                            f"   {label:9s} {name:14s} first visit via nginx: {ms} ms, "
-                            f"HTTP {r['http_bytes']:,} B, {'drawn' if r['ok'] else 'NOT DRAWN ' + str(r['paths']) + ' ' + str(r['errors'])[:200]}; load {r['load']}"
+                            f"   {label:9s} {name:14s} first visit via nginx: {ms} ms, HTTP {r['http_bytes']:,} B, "
+                            f"{'drawn' if r['ok'] else 'NOT DRAWN ' + str(r['paths']) + ' ' + str(r['errors'])[:200]}"
+                            f"; load {r['load']}"
                         )
                     ok = [x["ms"] for x in runs if x["ok"]]
                     out["timing"].setdefault(name, {})[label] = {
@@ -236,7 +238,10 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
     ld = h.get("load") or {}
     for name, row in (ld.get("configs") or {}).items():
         who, replicas = name.split("_")
-        label = f"{'before (' + ld.get('baseline_commit', '?') + ')' if who == 'baseline' else 'this code'}, {replicas} process{'es via nginx' if replicas != '1' else ', direct'}"
+        label = (
+            f"{'before (' + ld.get('baseline_commit', '?') + ')' if who == 'baseline' else 'this code'}"
+            f", {replicas} process{'es via nginx' if replicas != '1' else ', direct'}"
+        )
         if "skipped" in row:
             out.append((f"{label}: new sessions", "skipped", "—", row["skipped"], "—"))
             continue
@@ -244,7 +249,8 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             tgt = TARGETS.get(int(n)) if (who == "ours" and replicas == "2") else None
             cpu = r.get("server_cpu_per_session_s")
             val = (
-                f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
+                f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} "
+                f"s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
                 + (f"server CPU {cpu:.3f} s/session; " if cpu is not None else "")
                 + f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB"
             )
@@ -269,8 +275,9 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             out.append(
                 (
                     f"{label}: soak, {s['sessions']} sessions over {s['duration_s']:.0f} s{when}",
-                    f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} {m.get('after_first_mb')} MB, end {m['end_mb']} MB "
-                    f"(growth {g} MB); p95 {s['p95_s'] or 0:.2f} s; errors {s['errors']}",
+                    f"RSS before {m['before_mb']} MB, after first {m.get('sample_after', 100)} "
+                    f"{m.get('after_first_mb')} MB, end {m['end_mb']} MB (growth {g} MB); p95 "
+                    f"{s['p95_s'] or 0:.2f} s; errors {s['errors']}",
                     f"growth ≤ {SOAK_GROWTH_MB:g} MB",
                     res,
                     f"{m.get('after_first_load')} / {m.get('end_load')}",
@@ -291,9 +298,11 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             via = "HTTPS + HTTP/2 + brotli" if who.endswith("_tls") else "HTTP/1.1 + gzip"
             out.append(
                 (
-                    f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit (empty cache) via nginx ({via}), 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
+                    f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit "
+                    f"(empty cache) via nginx ({via}), 4 Mbit/s + 100 ms, median of {len(r['cold_ms'])}",
                     ("—" if med is None else f"{med / 1000:.2f} s")
-                    + f" (runs: {', '.join('—' if x is None else f'{x / 1000:.1f}' for x in r['cold_ms'])} s; HTTP {r['http_bytes'] / 1e6:.2f} MB)",
+                    + f" (runs: {', '.join('—' if x is None else f'{x / 1000:.1f}' for x in r['cold_ms'])}"
+                    f" s; HTTP {r['http_bytes'] / 1e6:.2f} MB)",
                     f"≤ {tgt:g} s to polygons" if tgt else "—",
                     res,
                     " / ".join(r["loads"]),
@@ -310,7 +319,8 @@ def section(h: dict) -> str:
     lines = [
         "## Hosting: a briefing room and first visits through nginx (issue 9)",
         "",
-        f"Measured {h.get('date', '?')} at commit `{h.get('commit', '?')}` on {ld.get('cpus') or os.cpu_count()} cores by "
+        f"Measured {h.get('date', '?')} at commit `{h.get('commit', '?')}` "
+        f"on {ld.get('cpus') or os.cpu_count()} cores by "
         "`python -m bench load` and `python -m bench proxy` (both also run in `python run.py bench`). "
         "Load average (1/5/15 min) is shown next to each figure: other work was running on this machine, so these "
         "timings are pessimistic; re-run on a quiet machine for the real figures.",
@@ -322,22 +332,24 @@ def section(h: dict) -> str:
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in row) + " |")
     lines += [
         "",
-        "How: *new sessions* — `bench/load.py` speaks Streamlit's websocket protocol without a browser: GET the page "
-        "(cookies), open `/_stcore/stream` with them, send the first `rerun_script` BackMsg (query string, page name), read "
-        "ForwardMsgs until `script_finished`; time from websocket connect to script finished; an exception element counts "
-        "as an error. *Server CPU per session*: user+system CPU time of all app processes and nginx during the burst "
-        "(psutil) divided by the sessions: unlike the latencies, other work on the machine barely changes it. All sessions of a burst start together and stay open until the last has run. Every process is warmed "
-        "by one session first (as `serve` and the systemd unit do). *RSS*: all app processes + nginx (psutil). *Soak*: "
-        "sessions at a steady rate, each closed after its script finished; memory after the first 100 and at the end "
-        "(Streamlit keeps a closed session for `server.disconnectedSessionTTL` = 120 s, so both samples hold about the same "
-        "number of recent sessions). *First visit via nginx*: as bench/browser.py (CDP throttle 500,000 B/s, 100 ms), new "
-        "Chromium context per run, through the `serve` nginx config; the naive app runs behind the same config. Chromium "
-        "asks for brotli only over HTTPS: the plain-HTTP runs get gzip over HTTP/1.1 (6 connections), the HTTPS runs "
-        "(self-signed certificate, as `serve --tls`) get brotli over HTTP/2, as a server with a certificate would; Chromium "
-        "is told the certificate's key (`--ignore-certificate-errors-spki-list`), so it treats it as valid and caches as "
-        "with a real one (with a certificate error it caches nothing, and the map's preloaded files were fetched twice). "
-        "Where a first visit waits: `python -m bench.waterfall [--tls] [--page …]` prints every request and websocket "
-        "frame of one throttled visit.",
+        "How: *new sessions* — `bench/load.py` speaks Streamlit's websocket protocol without a browser: GET the "
+        "page (cookies), open `/_stcore/stream` with them, send the first `rerun_script` BackMsg (query string, "
+        "page name), read ForwardMsgs until `script_finished`; time from websocket connect to script finished; "
+        "an exception element counts as an error. *Server CPU per session*: user+system CPU time of all app "
+        "processes and nginx during the burst (psutil) divided by the sessions: unlike the latencies, other "
+        "work on the machine barely changes it. All sessions of a burst start together and stay open until the "
+        "last has run. Every process is warmed by one session first (as `serve` and the systemd unit do). "
+        "*RSS*: all app processes + nginx (psutil). *Soak*: sessions at a steady rate, each closed after its "
+        "script finished; memory after the first 100 and at the end (Streamlit keeps a closed session for "
+        "`server.disconnectedSessionTTL` = 120 s, so both samples hold about the same number of recent "
+        "sessions). *First visit via nginx*: as bench/browser.py (CDP throttle 500,000 B/s, 100 ms), new "
+        "Chromium context per run, through the `serve` nginx config; the naive app runs behind the same config. "
+        "Chromium asks for brotli only over HTTPS: the plain-HTTP runs get gzip over HTTP/1.1 (6 connections), "
+        "the HTTPS runs (self-signed certificate, as `serve --tls`) get brotli over HTTP/2, as a server with a "
+        "certificate would; Chromium is told the certificate's key (`--ignore-certificate-errors-spki-list`), "
+        "so it treats it as valid and caches as with a real one (with a certificate error it caches nothing, "
+        "and the map's preloaded files were fetched twice). Where a first visit waits: `python -m "
+        "bench.waterfall [--tls] [--page …]` prints every request and websocket frame of one throttled visit.",
     ]
     if ld.get("configs"):
         lines.append("")

@@ -136,7 +136,8 @@ async def soak(
             mem["after_first_at_s"] = round(time.perf_counter() - t_start, 1)
         if len(done) % 100 == 0:
             log(
-                f"   soak: {len(done)}/{n} sessions, {sum(not x.ok for x in done)} errors, RSS {rss_mb(pids)} MB, load {loadavg()}"
+                f"   soak: {len(done)}/{n} sessions, {sum(not x.ok for x in done)}"
+                f" errors, RSS {rss_mb(pids)} MB, load {loadavg()}"
             )
 
     tasks = []

@@ -200,7 +200,8 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             (
                 "4 fidelity (UTM 49S)",
                 f"{level}: gaps (enclosed holes, m²); new holes vs source",
-                f"{f['gap_holes_display']}, {f['gap_m2_display']:,.0f} m²; new {f['new_gap_parts_display']}, {f['new_gap_m2_display']:,.0f} m²",
+                f"{f['gap_holes_display']}, {f['gap_m2_display']:,.0f} m²; new "
+                f"{f['new_gap_parts_display']}, {f['new_gap_m2_display']:,.0f} m²",
                 f"{f['gap_holes_source']}, {f['gap_m2_source']:,.0f} m²",
                 "none introduced",
                 "PASS"
@@ -213,7 +214,8 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
                 (
                     "4 fidelity (UTM 49S)",
                     "desa as shipped (1e-4° polylines): overlaps; new gaps",
-                    f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; {f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²"
+                    f"{f['overlap_pairs_shipped']} pairs {f['overlap_m2_shipped']:,.0f} m²; "
+                    f"{f['new_gap_parts_shipped']} new, {f['new_gap_m2_shipped']:,.0f} m²"
                     + (
                         f"; {f['invalid_shipped']} rings pinched by the grid (repaired)"
                         if "invalid_shipped" in f
@@ -237,7 +239,7 @@ def table(r: dict) -> str:
 
 def verdicts(r: dict) -> list[str]:
     out = []
-    for sec, fig, _o, _n, _t, res in rows(r):
+    for _sec, fig, _o, _n, _t, res in rows(r):
         if res.startswith("PASS") or res.startswith("FAIL"):
             out.append(f"- {res.split(' ')[0]}: {fig} — {res}")
     return out

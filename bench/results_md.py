@@ -71,7 +71,8 @@ def findings(r: dict) -> list[str]:
     top = _profile_top(prof)
     if top:
         out.append(
-            "Where our province desa page spends a target-change re-run (one extra, untimed target change under cProfile, script thread, project code only; "
+            "Where our province desa page spends a target-change re-run (one extra, "
+            "untimed target change under cProfile, script thread, project code only; "
             "profiling inflates the times):\n" + "\n".join(f"   - {t}" for t in top)
         )
     tm = (r.get("browser") or {}).get("timing", {}) if isinstance(r.get("browser"), dict) else {}
@@ -88,19 +89,21 @@ def findings(r: dict) -> list[str]:
         worst = ", ".join(f"{w['nama']} {w['kode']} {w['m']:.0f} m" for w in fid["desa"]["worst"])
         f = fid["desa"]
         out.append(
-            f"Desa furthest from source: {worst}. Vertices: source {f['vertices_source']:,}, display {f['vertices_display']:,}."
+            f"Desa furthest from source: {worst}. Vertices: source "
+            f"{f['vertices_source']:,}, display {f['vertices_display']:,}."
         )
     for level in ("kabupaten", "kecamatan"):
         f = fid.get(level)
         if f:
             out.append(
                 f"{level}: display has {f['vertices_display']:,} vertices vs {f['vertices_source']:,} in the source; "
-                f"worst {f['worst'][0]['nama']} {f['hausdorff_max_m']:.0f} m; the source itself overlaps by {f['overlap_m2_source'] / 1e6:.1f} km² "
-                f"({f['overlap_pairs_source']} pairs), which cleaning resolves."
+                f"worst {f['worst'][0]['nama']} {f['hausdorff_max_m']:.0f} m; the source itself overlaps by "
+                f"{f['overlap_m2_source'] / 1e6:.1f} km² ({f['overlap_pairs_source']} pairs), which cleaning resolves."
             )
     m = r.get("machine", {})
     out.append(
-        f"Load average (1/5/15 min) at start {' '.join(m.get('loadavg_start', []))}, at end {' '.join(m.get('loadavg_end', []))}: "
+        f"Load average (1/5/15 min) at start {' '.join(m.get('loadavg_start', []))}"
+        f", at end {' '.join(m.get('loadavg_end', []))}: "
         "other work shares this machine, so timings carry noise."
     )
     for name, err in (r.get("errors") or {}).items():

@@ -43,7 +43,9 @@ def dump():
     st = pstats.Stats(prof, stream=buf)
     st.sort_stats("cumulative").print_stats(60)
     st.sort_stats("tottime").print_stats(30)
-    open(os.environ["KALBAR_PROFILE_OUT"], "w").write(f"profiled runs: {state['runs'] - int(os.environ.get('KALBAR_PROFILE_SKIP', '1'))}\n" + buf.getvalue())
+    open(os.environ["KALBAR_PROFILE_OUT"], "w").write(
+        f"profiled runs: {state['runs'] - int(os.environ.get('KALBAR_PROFILE_SKIP', '1'))}\n" + buf.getvalue()
+    )
 atexit.register(dump)
 from streamlit.web.cli import main
 sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]

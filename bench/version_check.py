@@ -197,8 +197,8 @@ def section(r: dict) -> str:
             continue
         diff = x["rerun_with_check_s"] - x["rerun_without_check_s"]
         rows.append(
-            f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | {x['rerun_with_check_s']:.3f} s | "
-            f"{x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |"
+            f"| {name} | {x['token_ms_median']:.3f} ms ({x['token_ms_p95']:.3f} ms) | "
+            f"{x['rerun_with_check_s']:.3f} s | {x['rerun_without_check_s']:.3f} s | {diff * 1000:+.1f} ms |"
         )
     ts = r.get("two_servers") or {}
     if "skipped" in ts or not ts:
@@ -221,7 +221,8 @@ def section(r: dict) -> str:
             "",
             "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
             "`ui/session.py` asks at most once a second per process). Ringkasan page on the published 14-row kabupaten "
-            f"table, AppTest, {reps} re-runs each, alternating with/without the check, each first in every other pair (medians); `python -m bench.version_check`.",
+            f"table, AppTest, {reps} re-runs each, alternating with/without the check, "
+            "each first in every other pair (medians); `python -m bench.version_check`.",
             "",
             *rows,
             "",

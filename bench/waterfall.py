@@ -112,12 +112,14 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
         total += r.get("bytes", 0)
         url = r["url"].split("://", 1)[-1].split("/", 1)[-1][:70]
         log(
-            f"{r['start']:7.0f} {r.get('ttfb', float('nan')):7.0f} {r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
+            f"{r['start']:7.0f} {r.get('ttfb', float('nan')):7.0f} "
+            f"{r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
             f"{str(r.get('enc') or ''):3.3s} {str(r.get('type') or '')[:10]:10s} /{url}"
         )
     rec = [f for f in frames if f[2] == "recv"]
     log(
-        f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,} chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms"
+        f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,}"
+        f" chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms"
         if rec
         else "no websocket frames"
     )
@@ -126,7 +128,8 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
     nav_offset = None
     polygons_ms = None if done is None else done - wall0
     log(
-        f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)"
+        f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) "
+        f"at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)"
     )
     return {"requests": rows, "frames": frames, "polygons_ms": polygons_ms, "nav_offset": nav_offset}
 

@@ -29,7 +29,8 @@ def _serve(args) -> int:
         print(
             "!! KALBAR_DATABASE_URL is not set: each process keeps its own published data. Data published in one\n"
             "   process is not seen by the others; with more than one replica use the PostgreSQL store\n"
-            "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). / Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
+            "   (KALBAR_DATABASE_URL=postgresql+psycopg://...). "
+            "/ Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
             flush=True,
         )
     stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header, tls=args.tls)

@@ -84,7 +84,8 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
 
 def component_dirs() -> dict[str, Path]:
     """URL name -> build folder of the components the app uses (only st_folium: the map)."""
-    import streamlit_folium  # here, not at the top: it imports folium and streamlit's components; only static/nginx-site need it
+    # here, not at the top: it imports folium and streamlit's components; only static/nginx-site need it
+    import streamlit_folium
 
     return {"streamlit_folium.st_folium": Path(streamlit_folium.__file__).resolve().parent / "frontend" / "build"}
 

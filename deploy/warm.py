@@ -2,11 +2,11 @@
 
 ``python -m deploy warm`` (the systemd unit's ExecStartPost) and ``Stack.warm`` use it so an app
 process loads its boundary data and caches before the first viewer; ``bench.load`` builds its load
-runs on it and tests/test_deploy.py its burst check. GET the page (cookies: the proxy's sticky-session cookie, Streamlit's XSRF cookie), open
-``/_stcore/stream`` with those cookies, send the first ``rerun_script`` BackMsg (query string and
-page name from the URL, as the frontend's ``sendRerunBackMsg`` does), then read ForwardMsgs until
-``script_finished``. An exception element in the page or a ``page_not_found`` is an error. Only
-127.0.0.1 is allowed; every loop is bounded.
+runs on it and tests/test_deploy.py its burst check. GET the page (cookies: the proxy's
+sticky-session cookie, Streamlit's XSRF cookie), open ``/_stcore/stream`` with those cookies, send
+the first ``rerun_script`` BackMsg (query string and page name from the URL, as the frontend's
+``sendRerunBackMsg`` does), then read ForwardMsgs until ``script_finished``. An exception element
+in the page or a ``page_not_found`` is an error. Only 127.0.0.1 is allowed; every loop is bounded.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ def to_csv(df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: l
 def to_xlsx(
     df: pd.DataFrame, is_sample: bool = False, lang: str = "id", notes: list[str] | None = None, sheet: str = "Data"
 ) -> bytes:
-    """Cells are written as values; openpyxl would treat a string starting with '=' as a formula, so neutralise first."""
+    """Cells are written as values; openpyxl would treat a string starting with '=' as a formula, so neutralise
+    first."""
     # openpyxl here, not at the top: a heavy import that only the XLSX download needs.
     from openpyxl import Workbook
     from openpyxl.styles import Font

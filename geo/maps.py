@@ -152,21 +152,26 @@ class CoverageLayer(VerbatimScript):
 (function(map){
   var D = {{ this.payload }};
   {{ this.decoder }}
-  function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10]},geometry:pjkGeometry(D.g[i])};});
+  function esc(s){return String(s).replace(/[&<>"']/g,function(c){return \
+{"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
+  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],\
+target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10]},geometry:pjkGeometry(D.g[i])};});
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
     return '<div class="pjk-tip"><b>'+esc(pr.nama)+'</b><br><span class="pjk-tip-sub">'+esc(pr.induk)+'</span><br>'+
       esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'<br>'+
-      esc(L_.gap)+': '+esc(pr.gap)+'<br>'+(pr.change ? esc(L_.change)+': '+esc(pr.change)+'<br>' : '')+'<span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
+      esc(L_.gap)+': '+esc(pr.gap)+'<br>'+(pr.change ? esc(L_.change)+': '+esc(pr.change)+'<br>' : '')+\
+'<span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
   }
   var K = D.s.ink, lin = function(p, x){return Math.min(p[3], Math.max(p[2], p[0] + p[1]*x));};
-  var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], median:0};
+  var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], \
+median:0};
   var base = L.geoJSON(feats, {
     style: function(f){return {color:D.s.border, weight:ink.border,
       fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill,
-      fillOpacity: f.properties.dim ? 0.15 : (f.properties.status===0 ? 1 : 0.88), opacity: f.properties.dim ? 0.3 : 0.9};},
+      fillOpacity: f.properties.dim ? 0.15 : (f.properties.status===0 ? 1 : 0.88), \
+opacity: f.properties.dim ? 0.3 : 0.9};},
     onEachFeature: function(f, layer){
       layer.bindTooltip(tip(f.properties), {sticky:true, direction:'top', className:'pjk-tooltip'});
       layer.on('mouseover', function(){layer.setStyle({weight:ink.border+2});});
@@ -176,21 +181,26 @@ class CoverageLayer(VerbatimScript):
   // The marked side: below target (hatch + outline) or, when most areas are below, at/above (outline).
   var side = D.s.mark === 'below' ? 1 : (D.s.mark === 'above' ? 2 : -1);
   var hatch = D.s.mark === 'below';
-  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===side && !f.properties.dim;})}, {
+  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===side \
+&& !f.properties.dim;})}, {
     interactive:false,
-    style: function(){return {color:D.s.below_outline, weight:ink.outline, opacity:1, fill:hatch, fillColor:'url(#pjk-hatch)', fillOpacity:1};}
+    style: function(){return {color:D.s.below_outline, weight:ink.outline, opacity:1, fill:hatch, \
+fillColor:'url(#pjk-hatch)', fillOpacity:1};}
   });
-  var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.selected===1;})}, {
+  var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return \
+f.properties.selected===1;})}, {
     interactive:false, style: function(){return {color:D.s.selected, weight:ink.outline+2, opacity:1, fill:false};}
   });
   var boxes = [];
   base.eachLayer(function(l){ if (!l.feature.properties.dim) { boxes.push(l.getBounds()); } });
   // Ink follows the median on-screen diameter of the areas (style.ink): thin and sparse for many small areas.
   function pjkInk(){
-    var d = boxes.map(function(b){ var a = map.latLngToLayerPoint(b.getNorthWest()), c = map.latLngToLayerPoint(b.getSouthEast());
+    var d = boxes.map(function(b){ var a = map.latLngToLayerPoint(b.getNorthWest()), \
+c = map.latLngToLayerPoint(b.getSouthEast());
       return Math.sqrt(Math.abs((c.x - a.x) * (c.y - a.y))); }).sort(function(x, y){return x - y;});
     var med = d.length ? d[Math.floor(d.length / 2)] : 100;
-    ink = {outline:lin(K.outline, med), hatch_gap:lin(K.hatch_gap, med), hatch_width:lin(K.hatch_width, med), border:lin(K.border, med), median:med};
+    ink = {outline:lin(K.outline, med), hatch_gap:lin(K.hatch_gap, med), hatch_width:lin(K.hatch_width, med), \
+border:lin(K.border, med), median:med};
     base.eachLayer(function(l){ base.resetStyle(l); });
     below.setStyle({weight:ink.outline});
     sel.setStyle({weight:ink.outline + 2});
@@ -198,7 +208,8 @@ class CoverageLayer(VerbatimScript):
     if (pat) {
       var g = ink.hatch_gap.toFixed(2);
       pat.setAttribute('width', g); pat.setAttribute('height', g);
-      var ln = pat.querySelector('line'), h = (ink.hatch_gap / 2).toFixed(2); ln.setAttribute('y2', g); ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-width', ink.hatch_width.toFixed(2));
+      var ln = pat.querySelector('line'), h = (ink.hatch_gap / 2).toFixed(2); ln.setAttribute('y2', g); \
+ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-width', ink.hatch_width.toFixed(2));
     }
     window.pjkInk = ink;
   }
@@ -222,7 +233,8 @@ class CoverageLayer(VerbatimScript):
     }
   }
   Promise.resolve().then(show);  // a map without FitBesideControls still shows its areas
-  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, show: show};
+  window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, \
+show: show};
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -237,9 +249,11 @@ class CoverageLayer(VerbatimScript):
 
 SVG_DEFS = (
     '<defs><pattern id="pjk-hatch" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">'
-    f'<line x1="4.5" y1="0" x2="4.5" y2="9" stroke="{style.BELOW_HATCH}" stroke-width="2.2" stroke-opacity="0.85"/></pattern>'
+    f'<line x1="4.5" y1="0" x2="4.5" y2="9" stroke="{style.BELOW_HATCH}" '
+    'stroke-width="2.2" stroke-opacity="0.85"/></pattern>'
     '<pattern id="pjk-nodata" patternUnits="userSpaceOnUse" width="7" height="7">'
-    f'<rect width="7" height="7" fill="{style.NO_DATA_FILL}"/><circle cx="3.5" cy="3.5" r="1.1" fill="{style.NO_DATA_DOT}"/></pattern></defs>'
+    f'<rect width="7" height="7" fill="{style.NO_DATA_FILL}"/><circle '
+    f'cx="3.5" cy="3.5" r="1.1" fill="{style.NO_DATA_DOT}"/></pattern></defs>'
 )
 
 
@@ -247,23 +261,30 @@ def _swatch(kind: str, size: int, coloring: str = style.DEFAULT_COLORING) -> str
     if kind == "above":  # the outline; filled with the "at or above" colour only where one colour means that
         fill = style.GAP_PALETTE[0] if coloring == "gap" else "#ffffff"
         return (
-            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect x="1.5" y="1.5" width="{size - 3}" height="{size - 3}" '
-            f'fill="{fill}" fill-opacity="0.88" stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect x="1.5" '
+            f'y="1.5" width="{size - 3}" height="{size - 3}" fill="{fill}" '
+            f'fill-opacity="0.88" stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
         )
     if kind == "below":
         return (
-            f'<svg width="{size}" height="{size}" aria-hidden="true"><defs><pattern id="pjk-lg-hatch" patternUnits="userSpaceOnUse" '
-            'width="7" height="7" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#000" stroke-width="2.2"/>'
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><defs>'
+            '<pattern id="pjk-lg-hatch" patternUnits="userSpaceOnUse" '
+            'width="7" height="7" patternTransform="rotate(45)"><line '
+            'x1="0" y1="0" x2="0" y2="7" stroke="#000" stroke-width="2.2"/>'
             f'</pattern></defs><rect x="1.5" y="1.5" width="{size - 3}" height="{size - 3}" fill="url(#pjk-lg-hatch)" '
             f'stroke="{style.BELOW_OUTLINE}" stroke-width="3"/></svg>'
         )
     if kind == "no_data":
         return (
-            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" fill="{style.NO_DATA_FILL}" '
-            f'stroke="{style.BORDER}" stroke-width="1"/><circle cx="{size / 3}" cy="{size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/>'
-            f'<circle cx="{2 * size / 3}" cy="{2 * size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/></svg>'
+            f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" '
+            f'fill="{style.NO_DATA_FILL}" stroke="{style.BORDER}" stroke-width="1"/><circle '
+            f'cx="{size / 3}" cy="{size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/><circle '
+            f'cx="{2 * size / 3}" cy="{2 * size / 3}" r="1.4" fill="{style.NO_DATA_DOT}"/></svg>'
         )
-    return f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" height="{size}" fill="{kind}" stroke="{style.BORDER}" stroke-width="1"/></svg>'
+    return (
+        f'<svg width="{size}" height="{size}" aria-hidden="true"><rect width="{size}" '
+        f'height="{size}" fill="{kind}" stroke="{style.BORDER}" stroke-width="1"/></svg>'
+    )
 
 
 def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELOW, coloring: str | None = None) -> str:
@@ -274,7 +295,8 @@ def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELO
     entries = style.legend_rows(coloring, opts.target, opts.lang, own_targets, mark)
     title = style.legend_title(coloring, opts.target, opts.lang, own_targets)
     rows = "".join(
-        f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">{_swatch(kind, size, coloring)}<span>{html.escape(label)}</span></div>'
+        f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">'
+        f"{_swatch(kind, size, coloring)}<span>{html.escape(label)}</span></div>"
         for kind, label in entries
     )
     source = f'<div class="pjk-lg-src">{html.escape(opts.source_line)}</div>' if opts.source_line else ""
@@ -359,15 +381,18 @@ class HtmlControl(VerbatimScript):
 
 CSS = """
 <style>
-.pjk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;line-height:1.35;max-width:22em}
+.pjk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px \
+rgba(0,0,0,.35);color:#111;line-height:1.35;max-width:22em}
 .pjk-lg-title{font-weight:700;margin-bottom:4px}
 .pjk-lg-row{display:flex;align-items:center;gap:.45em;margin:2px 0}
 .pjk-lg-row[data-kind=below],.pjk-lg-row[data-kind=above]{font-weight:700;margin-top:6px}
 .pjk-lg-src{margin-top:6px;font-size:.78em;color:#444;max-width:20em}
-.pjk-header{background:rgba(255,255,255,.94);padding:6px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111;max-width:60vw}
+.pjk-header{background:rgba(255,255,255,.94);padding:6px 10px;border-radius:6px;box-shadow:0 1px 4px \
+rgba(0,0,0,.35);color:#111;max-width:60vw}
 .pjk-title{font-weight:700;font-size:1.15em}
 .pjk-subtitle{font-size:.95em;color:#333}
-.pjk-sample{display:inline-block;margin-top:3px;padding:1px 6px;background:#fff3cd;border:1px solid #b8860b;border-radius:4px;font-weight:700;color:#5c4400}
+.pjk-sample{display:inline-block;margin-top:3px;padding:1px 6px;background:#fff3cd;border:1px solid \
+#b8860b;border-radius:4px;font-weight:700;color:#5c4400}
 .pjk-tooltip{font-size:13px;line-height:1.35}
 .pjk-top-row{margin:3px 0}
 .pjk-tip-sub{color:#555;font-size:.9em}

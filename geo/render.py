@@ -4,8 +4,8 @@ Same colouring, classes, colours and marking rule as the interactive map (``styl
 class fill of the chosen colouring (distance to target by default) for every area with data;
 the minority side marked with a ``BELOW_OUTLINE`` outline (plus hatching when it is the below
 side), its weights from ``style.ink`` for the areas' median size on the figure; dotted
-``NO_DATA_FILL`` (its own legend entry, never 0%) for areas without data. Drawn with matplotlib's Agg/PDF backends only (no pyplot, no
-tiles, no network), in UTM 49S so the scale bar is true.
+``NO_DATA_FILL`` (its own legend entry, never 0%) for areas without data. Drawn with matplotlib's
+Agg/PDF backends only (no pyplot, no tiles, no network), in UTM 49S so the scale bar is true.
 """
 
 from __future__ import annotations

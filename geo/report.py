@@ -108,7 +108,8 @@ class CheckReport:
         for key in ("unmatched", "ambiguous", "duplicate"):
             for r in d[key]:
                 lines.append(
-                    f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, self.lang)}: {r.get('reason')}"
+                    f"  {t('col.row', self.lang)} {r.get('baris')}: {r.get('input')} "
+                    f"→ {t('join.status.' + key, self.lang)}: {r.get('reason')}"
                 )
         for r in d["matched"]:
             lines.append(

@@ -144,7 +144,8 @@ def _download(
             )
         if expected is not None and (actual := sha256_file(tmp)) != expected:
             raise SourceError(
-                f"Checksum tidak cocok / checksum mismatch for {url}: expected {expected}, got {actual}.\n{_fix_hint(upstream)}"
+                f"Checksum tidak cocok / checksum mismatch for {url}: "
+                f"expected {expected}, got {actual}.\n{_fix_hint(upstream)}"
             )
         shutil.move(str(tmp), dest)
     except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as exc:

@@ -427,7 +427,8 @@ def _empty(value: object) -> bool:
 
 
 def _choose_columns(header: list[object], mapping: dict[int, str], body: Grid) -> tuple[dict[str, int], list[Issue]]:
-    """One source column per canonical column; with several code columns the most detailed wins (kode_desa over kode_kab)."""
+    """One source column per canonical column; with several code columns the most detailed wins (kode_desa over
+    kode_kab)."""
     issues: list[Issue] = []
     by_canon: dict[str, list[int]] = {}
     for j, canon in sorted(mapping.items()):

@@ -19,8 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sample.banner": ("Data contoh, bukan data resmi", "Data contoh, bukan data resmi (sample data, not official)"),
     "sample.explain": (
-        "Angka per wilayah bersifat ilustratif; angka provinsi sesuai paparan monev 2024 (35,35% terhadap target 50,24%).",
-        "Per-area figures are illustrative; province figures match the 2024 monitoring report (35.35% against a 50.24% target).",
+        "Angka per wilayah bersifat ilustratif; angka provinsi "
+        "sesuai paparan monev 2024 (35,35% terhadap target 50,24%).",
+        "Per-area figures are illustrative; province figures match "
+        "the 2024 monitoring report (35.35% against a 50.24% target).",
     ),
     "nav.ringkasan": ("Ringkasan", "Summary"),
     "nav.kabupaten": ("Kabupaten/Kota", "Regencies/Cities"),
@@ -41,8 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "control.upload": ("Unggah tabel cakupan (CSV/XLSX)", "Upload a coverage table (CSV/XLSX)"),
     "control.upload_help": (
-        "Kolom: kode atau nama wilayah, periode, tenaga_kerja, peserta_aktif; opsional target_persen, penerima_bantuan_iuran.",
-        "Columns: kode or area names, periode, tenaga_kerja, peserta_aktif; optional target_persen, penerima_bantuan_iuran.",
+        "Kolom: kode atau nama wilayah, periode, tenaga_kerja, "
+        "peserta_aktif; opsional target_persen, penerima_bantuan_iuran.",
+        "Columns: kode or area names, periode, tenaga_kerja, "
+        "peserta_aktif; optional target_persen, penerima_bantuan_iuran.",
     ),
     "control.kabupaten": ("Kabupaten/Kota", "Regency/City"),
     "control.all_province": ("Seluruh provinsi", "Whole province"),
@@ -139,8 +143,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- join report --------------------------------------------------------------------
     "join.title": ("Laporan pencocokan", "Join report"),
     "join.summary": (
-        "{rows} baris: {matched} cocok, {unmatched} tidak cocok, {ambiguous} ambigu, {invalid} tidak valid, {duplicate} duplikat.",
-        "{rows} rows: {matched} matched, {unmatched} unmatched, {ambiguous} ambiguous, {invalid} invalid, {duplicate} duplicate.",
+        "{rows} baris: {matched} cocok, {unmatched} tidak cocok, "
+        "{ambiguous} ambigu, {invalid} tidak valid, {duplicate} duplikat.",
+        "{rows} rows: {matched} matched, {unmatched} unmatched, "
+        "{ambiguous} ambiguous, {invalid} invalid, {duplicate} duplicate.",
     ),
     "join.no_data_areas": ("{n} wilayah tanpa data", "{n} areas without data"),
     "join.status.matched": ("cocok", "matched"),
@@ -225,8 +231,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file was read as {encoding} (not UTF-8).",
     ),
     "table.no_header": (
-        "Baris judul kolom tidak ditemukan. Diperlukan kolom seperti kode (atau kabupaten/kecamatan/desa), tenaga_kerja dan peserta_aktif. Baris pertama berisi: {first}",
-        "No header row found. Columns such as kode (or kabupaten/kecamatan/desa), tenaga_kerja and peserta_aktif are needed. The first row holds: {first}",
+        "Baris judul kolom tidak ditemukan. Diperlukan kolom seperti kode (atau "
+        "kabupaten/kecamatan/desa), tenaga_kerja dan peserta_aktif. Baris pertama berisi: {first}",
+        "No header row found. Columns such as kode (or kabupaten/kecamatan/desa), "
+        "tenaga_kerja and peserta_aktif are needed. The first row holds: {first}",
     ),
     "table.missing_columns": (
         "Kolom wajib tidak ada: {missing}. Kolom yang ditemukan: {found}.",
@@ -312,8 +320,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '"{code}" is not a Kemendagri area code (e.g. 61.12, 6112, 61.12.01.2001)',
     ),
     "join.reason.code_bps": (
-        "kode {code} tidak ada di daftar Kemendagri; tampaknya kode BPS, yang di bawah tingkat kabupaten berbeda dari kode Kemendagri. Pakai kode Kemendagri (mis. 61.12.01.2001) atau nama wilayah",
-        "code {code} is not in the Kemendagri list; it looks like a BPS code, which differs from Kemendagri codes below kabupaten level. Use the Kemendagri code (e.g. 61.12.01.2001) or the area names",
+        "kode {code} tidak ada di daftar Kemendagri; tampaknya kode BPS, yang di bawah tingkat kabupaten "
+        "berbeda dari kode Kemendagri. Pakai kode Kemendagri (mis. 61.12.01.2001) atau nama wilayah",
+        "code {code} is not in the Kemendagri list; it looks like a BPS code, which differs from Kemendagri "
+        "codes below kabupaten level. Use the Kemendagri code (e.g. 61.12.01.2001) or the area names",
     ),
     "join.reason.code_wrong_level": (
         "kode {code} adalah kode {code_level}, bukan kode {level}",
@@ -330,12 +340,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "join.reason.parent_unknown": ('{parent_level} "{parent}" tidak ditemukan', '{parent_level} "{parent}" not found'),
     "join.reason.no_name": ("tidak ada kode maupun nama {level}", "neither a code nor a {level} name"),
     "join.reason.ambiguous": (
-        '"{name}" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau nama yang lebih lengkap (mis. dengan induknya, "Kota …"/"Kabupaten …")',
-        '"{name}" could mean several areas: {candidates}. Give the code or a fuller name (e.g. with its parent, "Kota …"/"Kabupaten …")',
+        '"{name}" bisa berarti beberapa wilayah: {candidates}. Tulis kodenya atau '
+        'nama yang lebih lengkap (mis. dengan induknya, "Kota …"/"Kabupaten …")',
+        '"{name}" could mean several areas: {candidates}. Give the code '
+        'or a fuller name (e.g. with its parent, "Kota …"/"Kabupaten …")',
     ),
     "join.reason.ambiguous_former": (
-        '"{name}" bisa berarti beberapa wilayah: {candidates} ({former} adalah nama lama {current}). Tulis kodenya atau nama lengkapnya',
-        '"{name}" could mean several areas: {candidates} ({former} is the former name of {current}). Give the code or the full name',
+        '"{name}" bisa berarti beberapa wilayah: {candidates} ({former} '
+        "adalah nama lama {current}). Tulis kodenya atau nama lengkapnya",
+        '"{name}" could mean several areas: {candidates} ({former} is '
+        "the former name of {current}). Give the code or the full name",
     ),
     "join.reason.not_in_parent": (
         '"{name}" tidak ada di wilayah induk yang ditulis; nama itu ada di: {candidates}',
@@ -386,7 +400,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Period {period} is not in the table; available: {choices}",
     ),
     "render.warn_no_rows": (
-        "Peringatan: tidak ada baris tabel yang cocok dengan wilayah tingkat {level}; peta menampilkan 'tidak ada data'.",
+        "Peringatan: tidak ada baris tabel yang cocok dengan "
+        "wilayah tingkat {level}; peta menampilkan 'tidak ada data'.",
         "Warning: no table row matches a {level}-level area; the map shows 'no data'.",
     ),
     "render.error_out_dir": ("Folder tujuan tidak ada: {path}", "Output folder does not exist: {path}"),
@@ -414,8 +429,10 @@ MESSAGES.update(
         "store.cli.user_added": ("Pengguna {name} ditambahkan ({role}).", "User {name} added ({role})."),
         "store.cli.closest": ("wilayah terdekat", "closest areas"),
         "store.cli.refused": (
-            "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak valid. Perbaiki tabel, atau terbitkan dengan --accept-partial.",
-            "Not published: some rows are unmatched, ambiguous or invalid. Fix the table, or publish with --accept-partial.",
+            "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak "
+            "valid. Perbaiki tabel, atau terbitkan dengan --accept-partial.",
+            "Not published: some rows are unmatched, ambiguous or "
+            "invalid. Fix the table, or publish with --accept-partial.",
         ),
         "store.cli.published": (
             "Versi {id} diterbitkan: {file}, {level}, periode {periods}, {matched} dari {rows} baris cocok.",
@@ -493,7 +510,8 @@ MESSAGES.update(
         "auth.signed_in": ("Anda masuk sebagai {role}:", "You are signed in as {role}:"),
         "auth.sign_out": ("Keluar", "Sign out"),
         "auth.viewer_note": (
-            "Akun ini hanya dapat melihat data. Untuk menerbitkan data, minta admin menambahkan e-mail Anda ke daftar editor.",
+            "Akun ini hanya dapat melihat data. Untuk menerbitkan data, "
+            "minta admin menambahkan e-mail Anda ke daftar editor.",
             "This account can only view data. To publish, ask an admin to add your e-mail to the editor list.",
         ),
         "auth.oidc_button": ("Masuk dengan akun organisasi", "Sign in with the organisation account"),
@@ -543,8 +561,10 @@ MESSAGES.update(
         "editor.col.reason": ("Alasan", "Reason"),
         "editor.pick_title": ("Pilih wilayah resmi", "Pick the official area"),
         "editor.pick_help": (
-            "Untuk baris yang tidak cocok atau ambigu: pilih wilayah yang dimaksud. Pilihan disimpan sebagai alias, jadi ejaan yang sama cocok sendiri bulan depan.",
-            "For unmatched or ambiguous rows: pick the area meant. A pick is saved as an alias, so the same spelling matches by itself next month.",
+            "Untuk baris yang tidak cocok atau ambigu: pilih wilayah yang dimaksud. Pilihan "
+            "disimpan sebagai alias, jadi ejaan yang sama cocok sendiri bulan depan.",
+            "For unmatched or ambiguous rows: pick the area meant. A pick is "
+            "saved as an alias, so the same spelling matches by itself next month.",
         ),
         "editor.pick_label": ("Wilayah untuk baris {row}", "Area for row {row}"),
         "editor.pick_none": ("— biarkan (tidak diterbitkan) —", "— leave it (not published) —"),
@@ -664,8 +684,10 @@ MESSAGES.update(
     {
         # cost of the gap
         "cost.line": (
-            "Biaya bantuan iuran untuk menutup kekurangan: {total} per {period} untuk mencapai target provinsi; {sum} bila setiap wilayah mencapai targetnya ({people} orang × {iuran}/bulan × {months} bulan).",
-            "Contribution assistance to close the gap: {total} per {period} to reach the province target; {sum} for every area to reach its own target ({people} people × {iuran}/month × {months} months).",
+            "Biaya bantuan iuran untuk menutup kekurangan: {total} per {period} untuk mencapai target provinsi; "
+            "{sum} bila setiap wilayah mencapai targetnya ({people} orang × {iuran}/bulan × {months} bulan).",
+            "Contribution assistance to close the gap: {total} per {period} to reach the province target; "
+            "{sum} for every area to reach its own target ({people} people × {iuran}/month × {months} months).",
         ),
         "cost.per_year": ("tahun", "year"),
         "cost.per_months": ("{months} bulan", "{months} months"),
@@ -679,8 +701,10 @@ MESSAGES.update(
         "cost.col": ("Biaya menutup kekurangan (Rp)", "Cost to close the gap (Rp)"),
         "cost.iuran": ("Iuran per orang per bulan (Rp)", "Contribution per person per month (Rp)"),
         "cost.iuran_help": (
-            "Bawaan Rp16.800: iuran minimum peserta bukan penerima upah (BPU) — JKK 1% × Rp1.000.000 = Rp10.000 + JKM Rp6.800.",
-            "Default Rp16,800: the minimum for non-wage (BPU) participants — JKK 1% × Rp1,000,000 = Rp10,000 + JKM Rp6,800.",
+            "Bawaan Rp16.800: iuran minimum peserta bukan penerima upah "
+            "(BPU) — JKK 1% × Rp1.000.000 = Rp10.000 + JKM Rp6.800.",
+            "Default Rp16,800: the minimum for non-wage (BPU) "
+            "participants — JKK 1% × Rp1,000,000 = Rp10,000 + JKM Rp6,800.",
         ),
         "cost.bulan": ("Jumlah bulan", "Months"),
         "plan.url_bad_iuran": (
@@ -699,16 +723,22 @@ MESSAGES.update(
         "plan.title": ("Skenario: penerima bantuan iuran baru", "Scenario: new contribution-assistance recipients"),
         "plan.slots": ("N penerima bantuan iuran baru", "N new contribution-assistance recipients"),
         "plan.slots_help": (
-            "Dibagi ke wilayah yang sedang ditampilkan (cakupan dan filter saat ini) agar sebanyak mungkin wilayah mencapai target: wilayah dengan kekurangan terkecil dipenuhi lebih dulu (cara ini pasti optimal); bila kekurangan sama, cakupan terendah dulu, lalu kode. Sisanya dibagi sebanding kekurangan.",
-            "Shared over the areas in view (current scope and filters) so that as many areas as possible reach target: the smallest gaps are closed first (provably optimal); equal gaps: lowest coverage first, then code. The rest is shared in proportion to the gap.",
+            "Dibagi ke wilayah yang sedang ditampilkan (cakupan dan filter saat ini) agar sebanyak mungkin wilayah "
+            "mencapai target: wilayah dengan kekurangan terkecil dipenuhi lebih dulu (cara ini pasti optimal); "
+            "bila kekurangan sama, cakupan terendah dulu, lalu kode. Sisanya dibagi sebanding kekurangan.",
+            "Shared over the areas in view (current scope and filters) so that as many areas as "
+            "possible reach target: the smallest gaps are closed first (provably optimal); equal "
+            "gaps: lowest coverage first, then code. The rest is shared in proportion to the gap.",
         ),
         "plan.none": (
             "Isi jumlah penerima baru untuk melihat skenario.",
             "Enter a number of new recipients to see the scenario.",
         ),
         "plan.result": (
-            "{reached} dari {below} wilayah di bawah target akan mencapai target; {used} dari {slots} penerima terpakai; biaya {cost} ({exact}).",
-            "{reached} of {below} below-target areas would reach target; {used} of {slots} recipients used; cost {cost} ({exact}).",
+            "{reached} dari {below} wilayah di bawah target akan mencapai target; "
+            "{used} dari {slots} penerima terpakai; biaya {cost} ({exact}).",
+            "{reached} of {below} below-target areas would reach target; "
+            "{used} of {slots} recipients used; cost {cost} ({exact}).",
         ),
         "plan.coverage": ("Cakupan {area}: {before} → {after}", "Coverage of {area}: {before} → {after}"),
         "plan.metric_reached": ("Wilayah mencapai target", "Areas reaching target"),
@@ -725,12 +755,16 @@ MESSAGES.update(
         "plan.no": ("tidak", "no"),
         "plan.download": ("Unduh alokasi", "Download the allocation"),
         "plan.export_note": (
-            "Alokasi {slots} penerima bantuan iuran baru; iuran {iuran}/orang/bulan × {months} bulan; biaya {cost}; {reached} wilayah mencapai target.",
-            "Allocation of {slots} new contribution-assistance recipients; {iuran}/person/month × {months} months; cost {cost}; {reached} areas reach target.",
+            "Alokasi {slots} penerima bantuan iuran baru; iuran {iuran}/orang/bulan "
+            "× {months} bulan; biaya {cost}; {reached} wilayah mencapai target.",
+            "Allocation of {slots} new contribution-assistance recipients; "
+            "{iuran}/person/month × {months} months; cost {cost}; {reached} areas reach target.",
         ),
         "plan.summary_text": (
-            "{reached} wilayah mencapai target · {used} dari {slots} penerima terpakai · biaya {cost} ({short}; {iuran}/bulan × {months} bulan) · cakupan {before} → {after}",
-            "{reached} areas reach target · {used} of {slots} recipients used · cost {cost} ({short}; {iuran}/month × {months} months) · coverage {before} → {after}",
+            "{reached} wilayah mencapai target · {used} dari {slots} penerima terpakai · biaya "
+            "{cost} ({short}; {iuran}/bulan × {months} bulan) · cakupan {before} → {after}",
+            "{reached} areas reach target · {used} of {slots} recipients used · cost {cost} "
+            "({short}; {iuran}/month × {months} months) · coverage {before} → {after}",
         ),
         "plan.error_slots": (
             "--slots harus bilangan bulat 0–{max}: {value}",
@@ -786,8 +820,12 @@ MESSAGES.update(
         ),
         "targets.no_rows": ("Tidak ada baris target.", "There are no target rows."),
         "targets.control_help": (
-            'Kosongkan untuk memakai jadwal target: target baris di tabel > target daerah (kabupaten/kota, periode) > target provinsi untuk periode itu (2024: 50,24%, RPJMN 2024). Angka yang diisi di sini adalah skenario "bagaimana jika" dan menggantikan semua target.',
-            "Leave empty to use the target schedule: the table row's own target > the region's target (kabupaten/kota, period) > the province target for the period (2024: 50.24%, RPJMN 2024). A number typed here is a \"what if\" and replaces every target.",
+            "Kosongkan untuk memakai jadwal target: target baris di tabel > target daerah "
+            "(kabupaten/kota, periode) > target provinsi untuk periode itu (2024: 50,24%, RPJMN 2024). "
+            'Angka yang diisi di sini adalah skenario "bagaimana jika" dan menggantikan semua target.',
+            "Leave empty to use the target schedule: the table row's own target > the region's "
+            "target (kabupaten/kota, period) > the province target for the period (2024: 50.24%, "
+            'RPJMN 2024). A number typed here is a "what if" and replaces every target.',
         ),
         "targets.control_placeholder": ("jadwal: {target}", "schedule: {target}"),
         "targets.show_header": ("periode  kode    target  keterangan", "period   code    target  note"),

@@ -32,7 +32,6 @@ def table_rows(at: AppTest, min_rows: int = 2) -> pd.DataFrame:
     frames = sorted((d.value for d in at.dataframe), key=len, reverse=True)
     df = frames[0]
     total_label = t("col.total", "id")
-    first = df.columns[0]
     return (
         df[~df.astype(str).apply(lambda c: c.str.contains(total_label, regex=False)).any(axis=1)]
         if len(df) >= min_rows

@@ -33,7 +33,8 @@ def test_kabupaten_map_draws_every_area_with_marking_legend(server, page):
     assert frame.evaluate("() => window.pjkLayers.below.getLayers().length") == 2
     assert frame.locator("#pjk-hatch").count() == 1
     # drawn once, at the final view, in order: the marking outlines lie over the fills (later in the SVG)
-    order = frame.evaluate("""() => { const P = window.pjkLayers, paths = Array.from(document.querySelectorAll('svg path'));
+    order = frame.evaluate("""() => { const P = window.pjkLayers, \
+paths = Array.from(document.querySelectorAll('svg path'));
         const idx = l => paths.indexOf(l.getElement());
         return {base: Math.max(...P.base.getLayers().map(idx)), below: Math.min(...P.below.getLayers().map(idx))}; }""")
     assert 0 <= order["base"] < order["below"], order

@@ -25,7 +25,10 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "kata-sandi-editor-uji-1"
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
-HEADER = "REKAP CAKUPAN JAMSOSTEK PER KABUPATEN/KOTA;;;;;\nKeadaan Juni 2025;;;;;\n;;;;;\nNo;Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Sumber\n"
+HEADER = (
+    "REKAP CAKUPAN JAMSOSTEK PER KABUPATEN/KOTA;;;;;\nKeadaan Juni 2025;;;;;\n"
+    ";;;;;\nNo;Kabupaten/Kota;Periode;Tenaga Kerja;Peserta Aktif;Sumber\n"
+)
 # (name as written, workers, participants): Indonesian thousands, a title row, extra columns, "KAB. BENGKAYANG"
 FIRST = [
     ("Kabupaten Sambas", 312_500, 101_250),

@@ -12,8 +12,14 @@ import pytest
 from geo.paths import ROOT
 from geo.sample import sample_path
 
-MESSY = "kabupaten,periode,tenaga_kerja,peserta_aktif\nKAB. SAMBAS,2024,300000,90000\nPontianak,2024,100000,30000\nKab Kubu Rayaa,2024,10,x\n"
-GOOD = "kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+MESSY = (
+    "kabupaten,periode,tenaga_kerja,peserta_aktif\nKAB. SAMBAS,2024,300000,90000\n"
+    "Pontianak,2024,100000,30000\nKab Kubu Rayaa,2024,10,x\n"
+)
+GOOD = (
+    "kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+    "61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+)
 
 
 def geo(db_url: str | None, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

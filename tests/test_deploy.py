@@ -140,8 +140,8 @@ def _put_status(port: int, length: int, body: bytes = b"") -> int:
     """Send only the headers of a large upload (plus ``body``): nginx answers from Content-Length."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         head = (
-            f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-            f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+            f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
         )
         sock.sendall(head.encode() + body)
         reply = sock.recv(4096).decode("latin-1")
@@ -280,10 +280,13 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
             page.wait_for_function("document.fonts.status === 'loaded'", timeout=30_000)
             # an icon whose name the trimmed font lacks shows as its name ("keyboard_double_arrow_left"):
             # many em wide instead of one
-            icons = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stIconMaterial], [data-testid=stExpanderIcon]'))
+            icons = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stIconMaterial], \
+[data-testid=stExpanderIcon]'))
                 .filter(e => e.offsetParent !== null)
-                .map(e => { const r = document.createRange(); r.selectNodeContents(e);  // the text's own width, not the box's
-                            return {name: e.textContent, w: r.getBoundingClientRect().width, fs: parseFloat(getComputedStyle(e).fontSize)}; })""")
+                .map(e => { const r = document.createRange(); r.selectNodeContents(e);  \
+// the text's own width, not the box's
+                            return {name: e.textContent, w: r.getBoundingClientRect().width, \
+fs: parseFloat(getComputedStyle(e).fontSize)}; })""")
         finally:
             ctx.close()
     assert r["ok"] and r["paths"] == expected, r

@@ -63,9 +63,11 @@ SCAN_JS = """(attacker) => {
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
       const n = a.name.toLowerCase(), v = (a.value || '').toLowerCase();
-      const linky = ['href', 'src', 'xlink:href', 'srcset', 'action', 'formaction', 'poster', 'data', 'background'].includes(n);
+      const linky = ['href', 'src', 'xlink:href', 'srcset', 'action', 'formaction', 'poster', 'data', \
+'background'].includes(n);
       if (n.startsWith('on') && v.includes('alert')) bad.push(el.tagName + ' ' + n + '=' + v);
-      if (linky && (v.includes(attacker) || v.trim().startsWith('javascript:'))) bad.push(el.tagName + ' ' + n + '=' + v);
+      if (linky && (v.includes(attacker) || v.trim().startsWith('javascript:'))) \
+bad.push(el.tagName + ' ' + n + '=' + v);
       if ((n === 'style') && v.includes(attacker)) bad.push(el.tagName + ' style=' + v);
     }
     // a <script> made from a payload (the map's own scripts carry payload text only inside JSON strings)
@@ -79,8 +81,9 @@ LEAK = {"blocked": 0, "blocked_attacker": 0, "sent_bytes": 0, "loads": 0, "hosts
 
 def _report_leaks() -> str:
     return (
-        f"{LEAK['loads']} loads; requests to hosts other than localhost: {LEAK['blocked']} (all blocked; "
-        f"to {ATTACKER}: {LEAK['blocked_attacker']}; hosts: {sorted(LEAK['hosts'])}); bytes sent off localhost: {LEAK['sent_bytes']}"
+        f"{LEAK['loads']} loads; requests to hosts other than localhost: "
+        f"{LEAK['blocked']} (all blocked; to {ATTACKER}: {LEAK['blocked_attacker']}; "
+        f"hosts: {sorted(LEAK['hosts'])}); bytes sent off localhost: {LEAK['sent_bytes']}"
     )
 
 

@@ -120,7 +120,10 @@ def test_code_and_former_name_agree(areas):
 
 
 def test_kecamatan_name_needs_its_kabupaten_when_shared(areas):
-    text = "kabupaten,kecamatan,tenaga_kerja,peserta_aktif\n,Sungai Raya,10,5\nKab. Kubu Raya,Sungai Raya,10,5\nBengkayang,Kec. Sungai Raya,10,5\n"
+    text = (
+        "kabupaten,kecamatan,tenaga_kerja,peserta_aktif\n,Sungai Raya,10,5\n"
+        "Kab. Kubu Raya,Sungai Raya,10,5\nBengkayang,Kec. Sungai Raya,10,5\n"
+    )
     _, result = _join(text, "kecamatan", areas)
     assert _row(result, 2)["status"] == "ambiguous"
     assert [c.split()[0] for c in _row(result, 2)["candidates"]] == ["61.07.01", "61.12.01"]
@@ -175,7 +178,10 @@ def test_desa_codes_and_names_within_parents(areas):
 
 
 def test_invalid_rows_carry_the_issue(areas):
-    text = "kabupaten,periode,tenaga_kerja,peserta_aktif\nKota Pontianak,2024,100,150\nKab. Sambas,2024,abc,1\n,2024,10,5\n"
+    text = (
+        "kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+        "Kota Pontianak,2024,100,150\nKab. Sambas,2024,abc,1\n,2024,10,5\n"
+    )
     table, result = _join(text, "kabupaten", areas)
     r2, r3, r4 = (_row(result, b) for b in (2, 3, 4))
     assert r2["status"] == "invalid" and r2["kode"] == "61.71" and "150" in r2["reason"]
@@ -186,7 +192,10 @@ def test_invalid_rows_carry_the_issue(areas):
 
 
 def test_two_spellings_of_one_area_are_a_duplicate(areas):
-    text = "kabupaten,periode,tenaga_kerja,peserta_aktif\n6171,2024,100,50\nKota Pontianak,2024,100,60\nKota Pontianak,2025,100,70\n"
+    text = (
+        "kabupaten,periode,tenaga_kerja,peserta_aktif\n6171,2024,100,50\n"
+        "Kota Pontianak,2024,100,60\nKota Pontianak,2025,100,70\n"
+    )
     table, result = _join(text, "kabupaten", areas)
     assert not table.errors  # the table cannot know they are the same area; the join does
     second = _row(result, 3)
@@ -206,7 +215,10 @@ def test_table_level_duplicate_is_reported_as_duplicate(areas):
 
 
 def test_result_shape(areas):
-    text = "kode,periode,tenaga_kerja,peserta_aktif,target_persen,penerima_bantuan_iuran\n61.01,2024,100,50,45,10\n61.02,2024,100,20,,\n61.01,2025,100,60,,\n"
+    text = (
+        "kode,periode,tenaga_kerja,peserta_aktif,target_persen,penerima_bantuan_iuran\n"
+        "61.01,2024,100,50,45,10\n61.02,2024,100,20,,\n61.01,2025,100,60,,\n"
+    )
     _, result = _join(text, "kabupaten", areas)
     assert list(result.report.columns) == REPORT_COLUMNS
     assert list(result.matched.columns) == MATCHED_COLUMNS

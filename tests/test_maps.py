@@ -139,7 +139,9 @@ def test_features_in_map(kab_classified):
 
 def test_payload_rows_match_the_js_mapping(kab_classified):
     """Python writes rows by position; the script reads them by position: the two must agree."""
-    body = re.search(r"properties:\{(.*?)\}", inspect.getsource(maps))
+    # long lines of the script are continued with a backslash in the source: join them as Python does
+    source = inspect.getsource(maps).replace("\\\n", "")
+    body = re.search(r"properties:\{(.*?)\}", source)
     index = {k: int(v) for k, v in re.findall(r"(\w+):p\[(\d+)\]", body.group(1))}
     assert {"kode", "nama", "status", "fill", "selected", "dim"} <= set(index)
     payload = json.loads(

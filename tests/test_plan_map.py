@@ -35,10 +35,12 @@ def test_crossing_outline_drawn_over_the_coverage_fills(scenario_html, browser):
             "() => window.pjkCrossing && window.pjkCrossing.layer.getLayers().every(l => l.getElement())",
             timeout=30_000,
         )
-        got = page.evaluate("""() => { const P = window.pjkLayers, C = window.pjkCrossing, paths = Array.from(document.querySelectorAll('svg path'));
+        got = page.evaluate("""() => { const P = window.pjkLayers, C = window.pjkCrossing, \
+paths = Array.from(document.querySelectorAll('svg path'));
             const idx = l => paths.indexOf(l.getElement());
             return {count: C.count, codes: C.layer.getLayers().map(l => l.feature.properties.kode).sort(),
-                    lastFill: Math.max(...P.base.getLayers().map(idx)), firstOutline: Math.min(...C.layer.getLayers().map(idx))}; }""")
+                    lastFill: Math.max(...P.base.getLayers().map(idx)), \
+firstOutline: Math.min(...C.layer.getLayers().map(idx))}; }""")
     finally:
         page.close()
     assert got["count"] == 3 and got["codes"] == crossing

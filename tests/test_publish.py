@@ -176,8 +176,8 @@ def test_version_list_retract_restore_and_downloads(app_store):
     at.run()
     assert not app_store.versions()[0].retracted
     labels = [b.label for b in at.get("download_button")]
-    assert any(l.endswith(t("editor.download_original", "id")) for l in labels)
-    assert any(l.endswith(t("editor.download_report", "id")) for l in labels)
+    assert any(label.endswith(t("editor.download_original", "id")) for label in labels)
+    assert any(label.endswith(t("editor.download_report", "id")) for label in labels)
 
 
 def test_file_names_and_cells_are_plain_text(app_store):
@@ -196,7 +196,9 @@ def test_file_names_and_cells_are_plain_text(app_store):
 def test_target_schedule_is_published_from_the_publish_page(app_store):
     """The third tab publishes a target schedule into the same store (a version of kind "targets", audited)."""
     at = editor_on_publish_page()
-    schedule = b"periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n"
+    schedule = (
+        b"periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN 2025\n2025,61.71,45,Kota Pontianak (daerah)\n"
+    )
     uploader = next(
         u
         for u in at.get("file_uploader")

@@ -49,7 +49,10 @@ def test_ambiguous_candidates_come_first_and_a_row_without_a_name_gets_none(area
 
 
 def test_aliases_settle_only_what_the_rules_cannot(areas):
-    csv = b"kabupaten,periode,tenaga_kerja,peserta_aktif\nPontianak,2024,10,5\nKota Pontianak,2024,10,5\nKab. Sambass,2024,10,5\n"
+    csv = (
+        b"kabupaten,periode,tenaga_kerja,peserta_aktif\nPontianak,2024,10,5\n"
+        b"Kota Pontianak,2024,10,5\nKab. Sambass,2024,10,5\n"
+    )
     table = read_table(csv, filename="a.csv")
     plain = join(table, "kabupaten", areas("kabupaten"))
     assert plain.report["status"].tolist() == ["ambiguous", "matched", "unmatched"]

@@ -120,7 +120,10 @@ def test_extra_columns_are_kept_aside_and_mentioned():
 
 
 def test_english_headers_and_tabs():
-    text = "Code\tRegency\tPeriod\tWorkers\tActive participants\tTarget %\tContribution assistance\n6112\tKubu Raya\t2024\t26,373\t9,000\t45.5%\t120\n"
+    text = (
+        "Code\tRegency\tPeriod\tWorkers\tActive participants\tTarget %\tContribution assistance\n"
+        "6112\tKubu Raya\t2024\t26,373\t9,000\t45.5%\t120\n"
+    )
     table = read_table(_csv(text))
     assert set(table.columns_map.values()) == {
         "kode",
@@ -364,7 +367,10 @@ def test_code_written_in_the_name_column():
 
 
 def test_duplicates_by_name_and_period():
-    text = "kabupaten,periode,tenaga_kerja,peserta_aktif\nKab. Sambas,2024,10,5\nKAB SAMBAS,2024,10,5\nKab. Sambas,2025,10,5\n"
+    text = (
+        "kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+        "Kab. Sambas,2024,10,5\nKAB SAMBAS,2024,10,5\nKab. Sambas,2025,10,5\n"
+    )
     table = read_table(_csv(text))
     assert _where(table) == {(3, None, "table.duplicate")}
     assert list(table.data["valid"]) == [True, False, True]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -209,10 +212,6 @@ def test_store_publish_targets_and_target_schedule(store):
 
 
 def _geo(*args: str, env: dict) -> subprocess.CompletedProcess:
-    import os
-    import subprocess
-    import sys
-
     from geo.paths import ROOT
 
     return subprocess.run(

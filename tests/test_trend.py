@@ -111,7 +111,8 @@ def test_trend_for_province_and_selected_kabupaten_from_an_upload():
     at = upload(app("screens/desa.py", kab="61.12", target="50.24"), "dua periode.csv", MESSY_TWO_PERIODS)
     (exp,) = _trend_expander(at)
     province, kubu = _captions(exp)
-    # straight from the table: 2023 has Sambas and Kubu Raya; 2024 adds Kota Pontianak and "Kabupaten Pontianak" (Mempawah)
+    # straight from the table: 2023 has Sambas and Kubu Raya; 2024 adds Kota Pontianak and
+    # "Kabupaten Pontianak" (Mempawah)
     p2023 = (81_000 + 110_000) / (300_000 + 290_000) * 100
     p2024 = (90_000 + 98_600 + 160_500 + 40_000) / (300_000 + 290_000 + 300_000 + 140_000) * 100
     assert province == f"2023: {fmt.percent(p2023)} / 50,24% · 2024: {fmt.percent(p2024)} / 50,24%"

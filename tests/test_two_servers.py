@@ -17,7 +17,10 @@ from tests.support.server import Server
 
 pytestmark = pytest.mark.browser
 
-V1 = b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+V1 = (
+    b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+    b"61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+)
 V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,200000")
 GIVE_UP_S = 35.0  # a version that has not shown by then never will: the test fails
 
@@ -32,9 +35,9 @@ def seen(browser, url: str, text: str, give_up_s: float = GIVE_UP_S) -> None:
             page.goto(url)
             page.get_by_text(text, exact=False).first.wait_for(timeout=4000)
             return
-        except Exception:
+        except Exception as exc:
             if time.monotonic() - start > give_up_s:
-                raise AssertionError(f"{text!r} never showed on {url}")
+                raise AssertionError(f"{text!r} never showed on {url}") from exc
         finally:
             context.close()
 

@@ -20,7 +20,8 @@ _CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSidebarNav"] {display: none !important;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; max-width: 100% !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; \
+max-width: 100% !important;}
 iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !important; min-height: 420px;}
 .pjk-p-title {font-size: 2.35rem; font-weight: 800; line-height: 1.15; margin: 0;}
 .pjk-p-sub {font-size: 1.2rem; color: #333; margin: .1rem 0 .5rem 0;}
@@ -55,7 +56,8 @@ def top_html(top: pd.DataFrame, lang: str) -> str:
         body = f"<div>{html.escape(t('present.none_below', lang))}</div>"
     else:
         body = "".join(
-            f'<div class="pjk-top-row"><b>{i}. {html.escape(str(r.nama))}</b> — {html.escape(fmt.percent(r.cakupan, lang))}'
+            f'<div class="pjk-top-row"><b>{i}. {html.escape(str(r.nama))}</b> — '
+            f"{html.escape(fmt.percent(r.cakupan, lang))}"
             f" · {html.escape(fmt.number(r.gap, lang))} {html.escape(t('map.tooltip_people', lang))}</div>"
             for i, r in enumerate(top.itertuples(), 1)
         )
@@ -141,7 +143,10 @@ def _cost_figure(tot: Totals, state: ViewState) -> str:
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
     money = fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang)
     label = t("cost.figure", lang, cost="", period=period_word).strip()  # one line, as the other figures
-    basis = f"{t('cost.figure_label', lang)}: {t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
+    basis = (
+        f"{t('cost.figure_label', lang)}: "
+        f"{t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
+    )
     return _figure(money, label, tot.gap_to_target > 0, hint=basis)
 
 

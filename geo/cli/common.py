@@ -45,13 +45,15 @@ def editor(store: Store, name: str) -> User | None:
     user = store.user(name)
     if user is None:
         print(
-            f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)} / {t('store.cli.unknown_user', 'en', name=name)}",
+            f"GAGAL / FAILED: {t('store.cli.unknown_user', 'id', name=name)}"
+            f" / {t('store.cli.unknown_user', 'en', name=name)}",
             file=sys.stderr,
         )
         return None
     if not user.active:
         print(
-            f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)} / {t('store.cli.inactive_user', 'en', name=name)}",
+            f"GAGAL / FAILED: {t('store.cli.inactive_user', 'id', name=name)}"
+            f" / {t('store.cli.inactive_user', 'en', name=name)}",
             file=sys.stderr,
         )
         return None

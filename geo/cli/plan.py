@@ -97,14 +97,18 @@ def as_text(result: planning.Plan, lang: str, is_sample: bool) -> str:
     lines = []
     if is_sample:
         lines.append(f"[{t('sample.banner', lang)}]")
-    head = f"{t('col.kode', lang):<15} {t('col.nama', lang):<32} {t('col.gap', lang):>18} {t('plan.col_slots', lang):>12}  {t('plan.col_reaches', lang)}"
+    head = (
+        f"{t('col.kode', lang):<15} {t('col.nama', lang):<32} {t('col.gap', lang):>18} "
+        f"{t('plan.col_slots', lang):>12}  {t('plan.col_reaches', lang)}"
+    )
     lines.append(head)
     for r in result.items.itertuples(index=False):
         if r.slots <= 0 and r.gap <= 0:
             continue
         mark = t("plan.yes", lang) if r.reaches_target else ""
         lines.append(
-            f"{r.kode:<15} {r.nama[:32]:<32} {numfmt.number(r.gap, lang):>18} {numfmt.number(r.slots, lang):>12}  {mark}"
+            f"{r.kode:<15} {r.nama[:32]:<32} {numfmt.number(r.gap, lang):>18}"
+            f" {numfmt.number(r.slots, lang):>12}  {mark}"
         )
     lines.append("")
     lines.append(

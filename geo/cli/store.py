@@ -50,7 +50,8 @@ def report_text(report: dict, lang: str = "id") -> str:
     for key in ("unmatched", "ambiguous", "invalid", "duplicate"):
         for r in report.get(key, []):
             lines.append(
-                f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} → {t('join.status.' + key, lang)}: {r.get('reason')}"
+                f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} "
+                f"→ {t('join.status.' + key, lang)}: {r.get('reason')}"
             )
             close = suggestions.get(str(r.get("baris")), [])
             if close:
