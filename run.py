@@ -1,7 +1,7 @@
 """Set up everything and then start the app or run the tests — the README's two commands.
 
     python run.py app  [--source FOLDER] [-- streamlit args]
-    python run.py test [--source FOLDER] [-- pytest args]
+    python run.py test [--source FOLDER] [-- pytest args]     (ruff check, then pytest)
     python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy]
     python run.py serve [--source FOLDER] [--replicas N] [--port P]
 
@@ -306,6 +306,10 @@ def main() -> int:
                 return 1
             for what, why in problems.items():  # elsewhere: the tests that need them are skipped, saying why
                 print(f"!! {what}: {why} (tests that need it will be skipped)")
+        step("ruff check (pyproject.toml)")
+        if subprocess.call([str(py), "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, env=env) != 0:
+            print("!! ruff check: perbaiki / fix the findings above (ruff check --fix)", file=sys.stderr)
+            return 1
         step("menjalankan tes / running the tests")
         return subprocess.call([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if args.command == "bench":
