@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from deploy.stack import STREAMLIT_FLAGS
+
 from .common import OUT, ROOT, setup_env
 
 LAUNCH = r"""
@@ -72,16 +74,7 @@ def run(sessions: int = 10, url_path: str = "/desa?kab=61.04", root: Path = ROOT
         LAUNCH,
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--server.runOnSave",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
+        *STREAMLIT_FLAGS,
     ]
     log = open(OUT / f"profile_server_{name}.log", "w")
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)

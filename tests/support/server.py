@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from deploy.stack import STREAMLIT_FLAGS, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 LOG_DIR = ROOT / "bench" / "out"  # git-ignored; where the bench and the tests have always written server logs
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -53,20 +48,11 @@ class Server:
             "streamlit",
             "run",
             str(self.script),
-            "--server.headless",
-            "true",
+            *STREAMLIT_FLAGS,
             "--server.port",
             str(self.port),
-            "--server.address",
-            "127.0.0.1",
             "--server.enableStaticServing",
             "true",
-            "--server.fileWatcherType",
-            "none",
-            "--server.runOnSave",
-            "false",
-            "--browser.gatherUsageStats",
-            "false",
         ]
         self.log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
         self._log = open(self.log, "w")
