@@ -128,7 +128,7 @@ def ensure_postgres(install: bool = True) -> tuple[str | None, str]:
         return None, "PostgreSQL is not installed (apt-get install postgresql failed or not allowed)"
     if os.geteuid() != 0:
         return None, "starting the test PostgreSQL cluster needs root (pg_createcluster); set KALBAR_TEST_POSTGRES_URL"
-    import fcntl
+    import fcntl  # noqa: PLC0415 - POSIX only; this path never runs on Windows
 
     version = bin_dir.parent.name
     password = PG_ROLE  # local test cluster on 127.0.0.1 only

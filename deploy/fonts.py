@@ -86,7 +86,7 @@ def _ligature_subtables(font):
 
 
 def _save_subset(font, out: Path, glyphs: list[str] | None = None, unicodes: list[int] | None = None) -> int:
-    from fontTools import subset  # here, not at the top: the subsetter is heavy and only `deploy static` runs it
+    from fontTools import subset  # noqa: PLC0415 - heavy, and only `deploy static` runs it
 
     opts = subset.Options()
     opts.flavor = "woff2"

@@ -85,7 +85,7 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
 def component_dirs() -> dict[str, Path]:
     """URL name -> build folder of the components the app uses (only st_folium: the map)."""
     # here, not at the top: it imports folium and streamlit's components; only static/nginx-site need it
-    import streamlit_folium
+    import streamlit_folium  # noqa: PLC0415 - see the comment above
 
     return {"streamlit_folium.st_folium": Path(streamlit_folium.__file__).resolve().parent / "frontend" / "build"}
 

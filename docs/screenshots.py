@@ -41,7 +41,7 @@ SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n, True) for stem, path, n in MAP
 
 def greyscale(path: Path) -> Path:
     """The screenshot as a greyscale projector shows it (ITU-R 601 luma, as PIL's "L" mode)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps  # noqa: PLC0415 - Pillow comes with matplotlib; only this step uses it
 
     out = path.with_name(path.stem + "_abu.png")
     ImageOps.grayscale(Image.open(path).convert("RGB")).save(out)
@@ -49,7 +49,7 @@ def greyscale(path: Path) -> Path:
 
 
 def main(only: str = "") -> int:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a test tool, imported when run
 
     OUT.mkdir(parents=True, exist_ok=True)
     with Server("docs", ROOT / "app.py") as srv, sync_playwright() as pw:

@@ -56,8 +56,8 @@ def to_xlsx(
     """Cells are written as values; openpyxl would treat a string starting with '=' as a formula, so neutralise
     first."""
     # openpyxl here, not at the top: a heavy import that only the XLSX download needs.
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415 - see above
+    from openpyxl.styles import Font  # noqa: PLC0415 - see above
 
     wb = Workbook()
     ws = wb.active

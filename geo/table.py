@@ -371,7 +371,7 @@ def _cell(c: object) -> object:
 
 def _xlsx_grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
     """Rows of the chosen sheet (else the first one with a recognisable header), row 1 first."""
-    import openpyxl  # here, not at the top: a heavy import that only .xlsx uploads need
+    import openpyxl  # noqa: PLC0415 - heavy, and only .xlsx uploads need it
 
     try:
         with warnings.catch_warnings():
@@ -413,7 +413,7 @@ def _grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
 
 
 def _letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter  # as above: only .xlsx files name columns by letter
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - as above: only .xlsx files
 
     return get_column_letter(j + 1)
 

@@ -194,9 +194,9 @@ def map_downloads(
     def static(fmt_: str):  # noqa: ANN202 - a deferred download's callable
         def make() -> bytes:
             # matplotlib (~0.5 s to import) only when someone asks for a picture, not on a process's first page
-            import matplotlib  # noqa: PLC0415
+            import matplotlib  # noqa: PLC0415 - see above
 
-            from geo.render import render_map  # noqa: PLC0415
+            from geo.render import render_map  # noqa: PLC0415 - see above
 
             named = stamp_text(level, period, lang) or (src.name if not src.is_sample else "")
             # Titles carry the file name and period from the table: '$' must not start matplotlib math

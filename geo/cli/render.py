@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the map; exit 0, or 2 with a one-line reason (no traceback)."""
     # matplotlib (through geo.render) only for this command: the other commands start without it.
-    from ..render import RenderError, render_map
+    from ..render import RenderError, render_map  # noqa: PLC0415 - see above
 
     level = args.level
     lang = getattr(args, "lang", None) or "id"
