@@ -27,8 +27,8 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 _CSS = f"""
 <style>
-/* every width: Streamlit's caption grey (#828180, 3.9:1 on white) fails WCAG AA contrast; this is 6.4:1 */
-[data-testid="stCaptionContainer"] {{color: #5e5d5c;}}
+/* every width: Streamlit fades captions to 60% opacity (#828180 on white, 3.9:1: fails WCAG AA); 6.4:1 here */
+[data-testid="stCaptionContainer"] {{opacity: 1 !important; color: #5e5d5c !important;}}
 .st-key-pjk-sample-chip, .st-key-pjk-sel-line {{display: none;}}
 @media {NARROW} {{
   [data-testid="stMainBlockContainer"] {{padding: 3.6rem .8rem 1rem .8rem !important;}}
