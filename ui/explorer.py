@@ -27,8 +27,9 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
     if st.session_state.get("w_present"):
         box = st.sidebar.container()
     else:  # on phones folded behind one line saying the selection (ui/phone); on wider screens as they are
-        phone.selection_line(_selection(lang), lang)
         box = st.container(key="pjk-explorer")
+        # after the selectors in the page (wide screens never show it), first on a phone's screen (CSS order)
+        phone.selection_line(_selection(lang), lang)
     c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
     c1.selectbox(
         t("control.kabupaten", lang),

@@ -39,6 +39,7 @@ _CSS = f"""
   .st-key-pjk-top > div:has(> [class*="st-key-pjk-later"]) {{order: 10;}}
   .st-key-pjk-sample-full {{display: none;}}
   .st-key-pjk-sample-chip, .st-key-pjk-sel-line {{display: block;}}
+  div:has(> .st-key-pjk-sel-line) {{order: -1;}}
   .pjk-chip {{display: inline-block; padding: .05rem .5rem; font-size: .8rem; font-weight: 700; color: #5c4400;
     background: #fff3cd; border: 1px solid #b8860b; border-radius: .3rem;}}
   .st-key-pjk-figs [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important; gap: .25rem .75rem !important;}}
