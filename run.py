@@ -81,6 +81,27 @@ def ensure_chromium() -> str | None:
     return "; ".join(problems) or None
 
 
+AXE_VERSION = "4.11.1"  # axe-core, the accessibility rules the browser tests inject (tests/support/axe.py)
+AXE_JS = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def ensure_axe() -> str | None:
+    """axe-core from npm into the git-ignored .cache/npm (once; offline afterwards). Returns why it is missing."""
+    if AXE_JS.is_file():
+        return None
+    npm = shutil.which("npm")
+    if npm is None and apt_prefix() is not None:
+        _apt_install("npm")
+        npm = shutil.which("npm")
+    if npm is None:
+        return "npm missing (apt-get install npm): the accessibility tests need axe-core"
+    step(f"axe-core {AXE_VERSION} (npm) untuk tes aksesibilitas / for the accessibility tests")
+    cmd = [npm, "install", "--prefix", str(AXE_JS.parents[2]), "--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"]
+    if subprocess.call(cmd, cwd=ROOT, stdout=subprocess.DEVNULL) != 0 or not AXE_JS.is_file():
+        return f"npm install axe-core@{AXE_VERSION} failed"
+    return None
+
+
 def _pg_bin() -> Path | None:
     """The newest installed PostgreSQL server binaries (Debian layout)."""
     found = sorted(
@@ -235,6 +256,9 @@ def test_services(env: dict) -> dict[str, str]:
     why = ensure_chromium()
     if why:
         problems["Chromium/poppler"] = why
+    why = ensure_axe()
+    if why:
+        problems["axe-core"] = why
     if not env.get(PG_URL_ENV):
         step("PostgreSQL untuk tes / for the tests")
         url, why = ensure_postgres()

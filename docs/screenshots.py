@@ -4,6 +4,7 @@
     .venv/bin/python docs/screenshots.py            (writes docs/img/*.png)
     .venv/bin/python docs/screenshots.py peta_desa  (only the shots whose name contains "peta_desa")
 
+Phone shots (``telepon_*``) come at 390×844 and 360×640 with touch emulation, the first screen only.
 The map shots come at 1366×768 (laptop) and 1920×1080 (projector), each with a greyscale twin
 (``*_abu.png``: what a greyscale projector or a photocopy shows), and the share of dark ink
 (outline/hatch pixels) in the map area is printed for each (see bench/ink.py).
@@ -17,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import launch  # noqa: E402
-from bench.ink import ink_share, map_screenshot, wait_for_map  # noqa: E402
-from bench.servers import Server  # noqa: E402
+from tests.support.browser import launch  # noqa: E402
+from tests.support.browser import map_frame as wait_for_map  # noqa: E402
+from tests.support.ink import ink_share, map_screenshot  # noqa: E402
+from tests.support.server import Server  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
 SIZES = ((1366, 768), (1920, 1080))
@@ -37,6 +39,35 @@ SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n, True) for stem, path, n in MAP
     ("ringkasan_1366x768.png", "/?basemap=none", (1366, 768), 14, False),
     ("desa_kubu_raya_1366x768.png", "/desa?kab=61.12&basemap=none", (1366, 768), 117, False),
 ]
+
+
+PHONE_SIZES = ((390, 844), (360, 640))
+PHONE_PAGES = [
+    # (file stem, path+query, polygons to wait for): what a link from a chat group opens on a phone
+    ("telepon_ringkasan", "/?basemap=none", 14),
+    ("telepon_kabupaten", "/kabupaten?basemap=none", 14),
+    ("telepon_desa_ketapang", "/desa?kab=61.04&basemap=none", 262),
+    ("telepon_presentasi", "/?present=1&basemap=none", 14),
+]
+PHONE_SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n) for stem, path, n in PHONE_PAGES for w, h in PHONE_SIZES]
+
+
+def phone_shots(browser, base: str, only: str = "") -> None:
+    """The first screen of each page on a phone (mobile emulation, touch), as a person sees it on opening."""
+    for name, path, (w, h), n in PHONE_SHOTS:
+        if only and only not in name:
+            continue
+        ctx = browser.new_context(
+            viewport={"width": w, "height": h}, device_scale_factor=2, is_mobile=True, has_touch=True
+        )
+        page = ctx.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(base + path)
+        wait_for_map(page, n)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / name))
+        print(OUT / name, flush=True)
+        ctx.close()
 
 
 def greyscale(path: Path) -> Path:
@@ -73,6 +104,7 @@ def main(only: str = "") -> int:
                 line += f"  dark ink {ink['share']:.1%} of {ink['area_px']:,} map px"
             print(line, flush=True)
             ctx.close()
+        phone_shots(browser, srv.url, only)
         browser.close()
     return 0
 

@@ -20,7 +20,7 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from . import DEFAULT_TARGET, fmt, style
+from . import DEFAULT_TARGET, fmt, plan, style
 from .assets import use_local_assets
 from .boundaries import load
 from .classify import BELOW, NO_DATA
@@ -54,6 +54,8 @@ class MapOptions:
     legend_scale: float = 1.0
     source_line: str | None = None
     color: str = style.DEFAULT_COLORING  # "gap" | "coverage" | "change" (see style.COLORINGS)
+    iuran: int = plan.DEFAULT_IURAN  # the cost of each area's gap, in the tap panel on touch screens
+    months: int = plan.DEFAULT_MONTHS
 
 
 def json_for_script(value: object) -> str:
@@ -155,7 +157,8 @@ class CoverageLayer(VerbatimScript):
   function esc(s){return String(s).replace(/[&<>"']/g,function(c){return \
 {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
   var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],\
-target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10]},geometry:pjkGeometry(D.g[i])};});
+target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10],cost:p[11]},\
+geometry:pjkGeometry(D.g[i])};});
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
@@ -163,6 +166,59 @@ target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10]},
       esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'<br>'+
       esc(L_.gap)+': '+esc(pr.gap)+'<br>'+(pr.change ? esc(L_.change)+': '+esc(pr.change)+'<br>' : '')+\
 '<span class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</span></div>';
+  }
+  // Touch has no hover: a tap opens a card with the area's figures, and the card's button does what a
+  // click does with a mouse (st_folium reports the area to Python: the drill-down). st_folium's click
+  // listeners (onLayerClick, added to every layer after this script) are wrapped when a finger first
+  // comes down, so a tap only queues the report; a mouse click goes through unchanged.
+  var box = map.getContainer(), touchTap = false, pending = [];
+  function gate(){
+    Object.keys(map._layers).forEach(function(id){
+      var ev = map._layers[id]._events, hs = (ev && ev.click) || [];
+      hs.forEach(function(h){
+        if (h.fn && h.fn.name === 'onLayerClick' && !h.fn._pjk) {
+          var fn = h.fn;
+          h.fn = function(e){ if (touchTap) { pending.push([fn, this, e]); } else { fn.call(this, e); } };
+          h.fn._pjk = true;
+        }
+      });
+    });
+  }
+  var card = L.control({position: 'bottomleft'});
+  card.onAdd = function(){ var d = L.DomUtil.create('div', 'pjk-area-box'); d.hidden = true;
+    L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
+  card.addTo(map);
+  var cardEl = card.getContainer();
+  box.addEventListener('pointerdown', function(e){
+    touchTap = e.pointerType === 'touch' || e.pointerType === 'pen';
+    if (touchTap && !cardEl.contains(e.target)) { pending = []; gate(); }
+  }, true);
+  function openCard(pr){
+    var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
+    cardEl.innerHTML = '<button type="button" class="pjk-area-x" aria-label="'+esc(L_.close)+'">&times;</button>'+
+      '<div class="pjk-area-name">'+esc(pr.nama)+'</div><div class="pjk-tip-sub">'+esc(pr.induk)+'</div>'+
+      '<div>'+esc(L_.coverage)+': <b>'+esc(pr.cakupan)+'</b> &middot; '+esc(L_.target)+': '+esc(pr.target)+'</div>'+
+      '<div>'+esc(L_.gap)+': '+esc(pr.gap)+'</div><div>'+esc(L_.cost)+': '+esc(pr.cost)+'</div>'+
+      '<div class="pjk-st pjk-st-'+pr.status+'">'+esc(st)+'</div>'+
+      '<button type="button" class="pjk-area-go">'+esc(L_.details)+' &rsaquo;</button>';
+    cardEl.hidden = false;
+    cardEl.querySelector('.pjk-area-x').onclick = function(){ cardEl.hidden = true; pending = []; };
+    cardEl.querySelector('.pjk-area-go').onclick = function(){
+      var todo = pending; pending = [];
+      todo.forEach(function(c){ c[0].call(c[1], c[2]); });
+    };
+  }
+  // One finger scrolls the page past the map; two fingers pan and pinch it (Leaflet's touch zoom moves
+  // the map with the fingers' midpoint). Without dragging, Leaflet's CSS lets the browser pan the page.
+  if (window.matchMedia && window.matchMedia('(pointer: coarse)').matches) {
+    map.dragging.disable();
+    var hint = L.DomUtil.create('div', 'pjk-gesture-hint', box), hintT = null;
+    hint.textContent = L_.two_fingers;
+    box.addEventListener('touchmove', function(e){
+      if (e.touches.length !== 1) { return; }
+      hint.classList.add('pjk-on'); clearTimeout(hintT);
+      hintT = setTimeout(function(){ hint.classList.remove('pjk-on'); }, 1200);
+    }, {passive: true});
   }
   var K = D.s.ink, lin = function(p, x){return Math.min(p[3], Math.max(p[2], p[0] + p[1]*x));};
   var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], \
@@ -176,6 +232,7 @@ opacity: f.properties.dim ? 0.3 : 0.9};},
       layer.bindTooltip(tip(f.properties), {sticky:true, direction:'top', className:'pjk-tooltip'});
       layer.on('mouseover', function(){layer.setStyle({weight:ink.border+2});});
       layer.on('mouseout', function(){base.resetStyle(layer);});
+      layer.on('click', function(){ if (touchTap) { layer.closeTooltip(); openCard(f.properties); } });
     }
   });
   // The marked side: below target (hatch + outline) or, when most areas are below, at/above (outline).
@@ -340,7 +397,8 @@ class FitBesideControls(VerbatimScript):
     var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
     var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
     var free = map.getSize().x - left - right;
-    if (free < map.getSize().x * 0.4) { left = right = 12; }  // narrow screen: overlap rather than shrink
+    // narrow screen (a phone: the panels are folded into one button): overlap rather than shrink
+    if (free < map.getSize().x * 0.4 || map.getSize().x <= 640) { left = right = 12; }
     map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4], animate: false});
     if (P.restyle) { P.restyle(); }
   }
@@ -353,6 +411,41 @@ class FitBesideControls(VerbatimScript):
     def __init__(self):
         super().__init__()
         self._name = "FitBesideControls"
+
+
+class FoldControl(VerbatimScript):
+    """On a narrow map the legend, title box and panels fold into one small button (tap to open).
+
+    The folding itself is CSS (``.pjk-unfolded`` under a max-width query, see ``CSS``): a wide map never
+    shows the button and never hides a panel.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map){
+  var c = L.control({position: 'topright'});
+  c.onAdd = function(){
+    var b = L.DomUtil.create('button', 'pjk-fold');
+    b.type = 'button'; b.textContent = {{ this.label }}; b.setAttribute('aria-expanded', 'false');
+    L.DomEvent.disableClickPropagation(b);
+    b.addEventListener('click', function(){
+      var open = !L.DomUtil.hasClass(map.getContainer(), 'pjk-unfolded');
+      (open ? L.DomUtil.addClass : L.DomUtil.removeClass)(map.getContainer(), 'pjk-unfolded');
+      b.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+    return b;
+  };
+  c.addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, label: str):
+        super().__init__()
+        self._name = "FoldControl"
+        self.label = json_for_script(label)
 
 
 class HtmlControl(VerbatimScript):
@@ -398,6 +491,29 @@ rgba(0,0,0,.35);color:#111;max-width:60vw}
 .pjk-tip-sub{color:#555;font-size:.9em}
 .pjk-st{font-weight:700}.pjk-st-1{color:#8b0000}.pjk-st-0{color:#555}
 .leaflet-container{background:#f4f6f8}
+.pjk-fold{display:none}
+.pjk-area-box{background:#fff;padding:8px 10px;border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.4);color:#111;\
+font-size:14px;line-height:1.4;max-width:min(19em,calc(100vw - 24px));position:relative}
+.pjk-area-box[hidden]{display:none !important}
+.pjk-area-name{font-weight:700;font-size:1.05em;padding-right:1.8em}
+.pjk-area-x{position:absolute;top:2px;right:4px;border:0;background:none;font-size:22px;line-height:1;\
+padding:4px 8px;color:#333;cursor:pointer}
+.pjk-area-go{margin-top:6px;width:100%;padding:8px;border:0;border-radius:5px;background:#225ea8;color:#fff;\
+font-weight:700;font-size:14px;cursor:pointer}
+.pjk-gesture-hint{position:absolute;left:50%;top:45%;transform:translate(-50%,-50%);z-index:1000;\
+background:rgba(0,0,0,.72);color:#fff;padding:6px 12px;border-radius:16px;font-size:14px;pointer-events:none;\
+opacity:0;transition:opacity .2s;max-width:80%;text-align:center}
+.pjk-gesture-hint.pjk-on{opacity:1}
+@media (max-width: 640px){
+#map_div,.folium-map{height:100vh !important}
+.pjk-fold{display:block;border:0;border-radius:5px;background:rgba(255,255,255,.96);box-shadow:0 1px 4px \
+rgba(0,0,0,.4);padding:6px 10px;font-size:14px;font-weight:700;color:#111;cursor:pointer}
+.leaflet-container:not(.pjk-unfolded) .pjk-legend-box,.leaflet-container:not(.pjk-unfolded) .pjk-header-box,\
+.leaflet-container:not(.pjk-unfolded) .pjk-panel-box{display:none}
+.pjk-unfolded .pjk-legend-box,.pjk-unfolded .pjk-panel-box,.pjk-unfolded .pjk-header-box{max-height:45vh;\
+overflow:auto}
+.pjk-legend,.pjk-header{max-width:calc(100vw - 80px)}
+}
 </style>
 """
 
@@ -409,8 +525,11 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
     """Script-safe JSON of every feature: the expensive part of a map, worth caching."""
     geoms = encoded_geometries(opts.level)
     rows = feature_rows(classified, opts)
-    for row in rows:
+    gaps = classified["gap"].tolist() if "gap" in classified else [None] * len(rows)
+    for row, gap in zip(rows, gaps, strict=True):
         row.append(1 if dim and row[0] in dim else 0)
+        # p[11]: what closing this area's gap costs (the tap panel says it; a tooltip has no room)
+        row.append("–" if fmt.is_missing(gap) else fmt.rupiah_short(plan.cost(gap, opts.iuran, opts.months), opts.lang))
     coloring = fill_coloring(opts, classified)
     payload = {
         "s": {
@@ -431,6 +550,10 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
             "below": t("status.below", opts.lang),
             "ok": t("status.at_or_above", opts.lang),
             "no_data": t("status.no_data", opts.lang),
+            "cost": t("phone.panel_cost", opts.lang, months=opts.months),
+            "details": t("phone.details", opts.lang),
+            "close": t("phone.close", opts.lang),
+            "two_fingers": t("phone.two_fingers", opts.lang),
         },
         "defs": SVG_DEFS,
     }
@@ -473,6 +596,7 @@ def map_from_payload(
     if fill_frame:  # the map takes the whole frame it is shown in (presentation: the screen height)
         m.get_root().header.add_child(folium.Element(FILL_CSS), name="pjk_fill")
     CoverageLayer(payload).add_to(m)
+    FoldControl(t("phone.legend", opts.lang)).add_to(m)  # first in its corner: the top right stays the button's
     mark, coloring = payload_style(payload)
     HtmlControl(legend_html(opts, own_targets, mark, coloring), "bottomright", "pjk-legend-box").add_to(m)
     head = header_html(opts)

@@ -355,6 +355,7 @@ def build_figure(
     color: str = style.DEFAULT_COLORING,
     iuran: int | None = None,
     months: int | None = None,
+    workers_note: str | None = None,
 ) -> Figure:
     """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px)."""
     if level not in LEVELS:
@@ -390,6 +391,8 @@ def build_figure(
         )
     if subtitle is None:
         subtitle = tx("render.subtitle", target=numfmt.percent(target, lang))
+    if workers_note:  # desa-level workers are the village ecosystem: never read as the kabupaten's population
+        subtitle = f"{subtitle}\n{workers_note}"
     title_txt = fig.text(0.008, 0.975, title, fontsize=34, fontweight="bold", color=INK, va="top", ha="left")
     _fit(fig, title_txt, 1900, 20)
     sub_txt = fig.text(0.008, 0.906, subtitle, fontsize=20, color=MUTED, va="top", ha="left")
@@ -943,6 +946,7 @@ def render_map(
     color: str = style.DEFAULT_COLORING,
     iuran: int | None = None,
     months: int | None = None,
+    workers_note: str | None = None,
 ) -> bytes:
     """Render ``classified`` (``classify.classify`` output) to PNG/PDF bytes, optionally writing ``out``."""
     if fmt not in FORMATS:
@@ -964,6 +968,7 @@ def render_map(
             color=color,
             iuran=iuran,
             months=months,
+            workers_note=workers_note,
         )
         return save_figure(fig, fmt, out)
 

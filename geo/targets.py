@@ -293,6 +293,24 @@ def apply(
     return out
 
 
+def counted_from(levels: object, level: str) -> str | None:
+    """The level whose table gives ``level``'s figures: its own, else the first finer one (see classify_level).
+
+    Its workers are that table's population: "desa" means the village ecosystem (aparat desa, BPD, LKD,
+    pekerja rentan; PRODUCT.md), not all workers, so pages and exports must say so.
+    """
+    have = set(levels)  # type: ignore[call-overload]
+    if level in have:
+        return level
+    finer = [lvl for lvl in LEVELS[LEVELS.index(level) + 1 :] if lvl in have]
+    return finer[0] if finer else None
+
+
+def workers_note(levels: object, level: str, lang: str = "id") -> str | None:
+    """What the workers of ``level`` count, when they are the village ecosystem; None when all workers."""
+    return t("workers.ecosystem", lang) if counted_from(levels, level) == "desa" else None
+
+
 def classify_level(
     tables: dict[str, pd.DataFrame],
     areas,

@@ -896,6 +896,30 @@ MESSAGES.update(
 )
 
 
+# --- phones and who is counted (issue 17): ui/phone, geo/maps touch card, workers notes ---
+# keys: phone.*, workers.*
+MESSAGES.update(
+    {
+        "phone.legend": ("Legenda", "Legend"),
+        "phone.panel_cost": ("Biaya mencapai target ({months} bln)", "Cost to reach target ({months} mo)"),
+        "phone.details": ("Lihat rincian", "See details"),
+        "phone.close": ("Tutup", "Close"),
+        "phone.two_fingers": ("Geser peta dengan dua jari", "Use two fingers to move the map"),
+        "phone.change": ("ubah", "change"),
+        "phone.selection_label": ("Pilihan wilayah", "Area selection"),
+        "phone.below_only": ("hanya di bawah target", "below target only"),
+        "workers.ecosystem": (
+            "Tenaga kerja di sini = ekosistem desa (aparat desa, BPD, LKD, pekerja rentan) dari tabel "
+            "desa/kelurahan, bukan seluruh pekerja",
+            "Workers here = the village ecosystem (village officials, BPD, LKD, vulnerable workers) from the "
+            "village table, not all workers",
+        ),
+        "workers.ecosystem_short": ("ekosistem desa", "village ecosystem"),
+        "workers.label_ecosystem": ("Tenaga kerja (ekosistem desa)", "Workers (village ecosystem)"),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

@@ -5,10 +5,11 @@ import streamlit as st
 from geo.access import ADMIN
 from geo.store import StoreError
 from geo.text import t
-from ui import admin, auth
+from ui import admin, auth, phone
 
 ident = auth.require(ADMIN)
 lang = auth.lang()
+phone.layout()
 st.title(t("admin.title", lang))
 audit_tab, users_tab, aliases_tab = st.tabs(
     [t("admin.tab_audit", lang), t("admin.tab_users", lang), t("admin.tab_aliases", lang)]

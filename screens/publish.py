@@ -5,10 +5,11 @@ import streamlit as st
 from geo.access import EDITOR
 from geo.store import StoreError
 from geo.text import t
-from ui import auth, publish
+from ui import auth, phone, publish
 
 ident = auth.require(EDITOR)
 lang = auth.lang()
+phone.layout()
 st.title(t("editor.title", lang))
 st.caption(t("editor.signed_in_as", lang))
 st.text(ident.name)

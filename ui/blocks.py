@@ -19,7 +19,7 @@ from geo.stamp import stamp
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import cache, safe, session
+from . import cache, phone, safe, session
 from .viewstate import display_target, effective_period
 
 MAP_HEIGHT = 560
@@ -58,7 +58,10 @@ def sample_banner(lang: str, level: str | None = None, period: str | None = None
     """The sample label, or the stamp of the published version shown, and any data message."""
     data_messages(lang)
     if session.source().is_sample:
-        st.warning(f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon=":material/science:")
+        st.container(key="pjk-sample-full").warning(
+            f"**{t('sample.banner', lang)}** — {t('sample.explain', lang)}", icon=":material/science:"
+        )
+        phone.sample_chip(lang)  # phones: the label in one line (ui/phone)
     elif level:
         show_stamp(level, period, lang)
 
@@ -66,8 +69,13 @@ def sample_banner(lang: str, level: str | None = None, period: str | None = None
 # --- the figures ------------------------------------------------------------------------------------
 
 
-def metrics(tot: Totals, level_label: str, lang: str) -> None:
-    cols = st.columns(4)
+def metrics(tot: Totals, level_label: str, lang: str, workers_note: str | None = None) -> None:
+    """The four headline figures, and a line with target, workers and participants (below the map on phones).
+
+    ``workers_note`` says what the workers count when it is the village ecosystem, so a desa-level
+    "Tenaga kerja" is never read as the kabupaten level's population.
+    """
+    cols = st.container(key="pjk-figs").columns(4)
     diff = tot.coverage - tot.target
     cols[0].metric(
         t("metric.coverage_of", lang),
@@ -82,11 +90,15 @@ def metrics(tot: Totals, level_label: str, lang: str) -> None:
     )
     cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
     cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
-    st.caption(
+    workers = t("workers.label_ecosystem" if workers_note else "metric.tenaga_kerja", lang)
+    later = st.container(key="pjk-later-figs")
+    later.caption(
         f"{t('metric.target', lang)}: {fmt.percent(tot.target, lang)} · "
-        f"{t('metric.tenaga_kerja', lang)}: {fmt.number(tot.tenaga_kerja, lang)} · "
+        f"{workers}: {fmt.number(tot.tenaga_kerja, lang)} · "
         f"{t('metric.peserta', lang)}: {fmt.number(tot.peserta_aktif, lang)} — {t('map.click_hint', lang)}"
     )
+    if workers_note:
+        later.caption(workers_note + ".")
 
 
 def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
@@ -131,6 +143,8 @@ def map_options(
     color = state.color if state.color != "change" or len(cache.periods(src)) > 1 else "gap"
     note = cache.target_note(frame, state.lang) if frame is not None else ""
     note = f" · {note}" if note else ""
+    if workers := cache.workers_note(src, level, state.lang):
+        note += f" · {workers}"
     return maps.MapOptions(
         color=color,
         level=level,
@@ -142,6 +156,8 @@ def map_options(
         subtitle=subtitle,
         selected=state.sel,
         legend_scale=legend_scale,
+        iuran=state.iuran,
+        months=state.bulan,
         source_line=t("map.source_line", state.lang)
         + note
         + (f" · {t('sample.banner', state.lang)}" if src.is_sample else ""),
@@ -216,6 +232,7 @@ def map_downloads(
                     color=opts.color,
                     iuran=state.iuran,
                     months=state.bulan,
+                    workers_note=cache.workers_note(src, level, lang),
                 )
 
         return make
@@ -339,6 +356,8 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if note := cache.target_note(frame, lang):
         notes.append(note)
+    if workers := cache.workers_note(session.source(), level, lang):
+        notes.append(workers)
     if stamp_line := stamp_text(level, effective_period(state), lang):
         notes.insert(0, stamp_line)
     downloads(shown, lang, notes, file_stem)

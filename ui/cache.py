@@ -51,6 +51,12 @@ def matched_tables(source: Source) -> dict[str, pd.DataFrame]:
     return {level: result.matched for level, (_t, result) in level_tables(source).items()}
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def workers_note(source: Source, level: str, lang: str) -> str | None:
+    """Say the workers are the village ecosystem when ``level``'s figures come from the desa table."""
+    return targets.workers_note(matched_tables(source).keys(), level, lang)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def periods(source: Source) -> list[str]:
     """Periods of a source; cached: every run asks for them several times."""

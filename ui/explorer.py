@@ -12,7 +12,7 @@ from geo import LEVELS
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import cache, safe, viewstate
+from . import cache, phone, safe, viewstate
 
 
 def names(level: str) -> dict[str, str]:
@@ -24,7 +24,12 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
     """Kabupaten, kecamatan, map level and search; returns their container (the breadcrumb follows in it)."""
     kab_areas, kec_areas = cache.areas("kabupaten"), cache.areas("kecamatan")
     kab_names, kec_names = names("kabupaten"), names("kecamatan")
-    box = st.sidebar.container() if st.session_state.get("w_present") else st.container()
+    if st.session_state.get("w_present"):
+        box = st.sidebar.container()
+    else:  # on phones folded behind one line saying the selection (ui/phone); on wider screens as they are
+        box = st.container(key="pjk-explorer")
+        # after the selectors in the page (wide screens never show it), first on a phone's screen (CSS order)
+        phone.selection_line(_selection(lang), lang)
     c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
     c1.selectbox(
         t("control.kabupaten", lang),
@@ -52,6 +57,19 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
     c3.selectbox(t("control.map_level", lang), allowed, key="w_level", format_func=lambda lv: t(f"level.{lv}", lang))
     c4.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
     return box
+
+
+def _selection(lang: str) -> list[str]:
+    """The current selection in words: kabupaten, kecamatan, map level, search text, below-only."""
+    ss = st.session_state
+    kab, kec, level, q = ss.get("w_kab"), ss.get("w_kec"), ss.get("w_level") or "desa", ss.get("w_q")
+    return [
+        names("kabupaten").get(kab, "") if kab else t("control.all_province", lang),
+        names("kecamatan").get(kec, "") if kec else "",
+        t(f"level.{level}", lang) if level in LEVELS else "",
+        f"“{q}”" if q else "",
+        t("phone.below_only", lang) if ss.get("w_below") else "",
+    ]
 
 
 def breadcrumb(box, state: ViewState, default: ViewState) -> None:  # noqa: ANN001 - a Streamlit container

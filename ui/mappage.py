@@ -19,7 +19,7 @@ from geo.classify import Totals, totals
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import blocks, cache, present, session
+from . import blocks, cache, phone, present, session
 from .session import Source
 from .sidebar import sidebar
 from .viewstate import effective_period, read, targets_token
@@ -59,6 +59,7 @@ def start(default: ViewState) -> tuple[Source, ViewState]:
     """The data this run shows and the view state from the URL, with the sidebar laid out."""
     src = session.source()
     state = read(default, src)
+    phone.layout()
     sidebar(state)
     return src, state
 
@@ -123,15 +124,18 @@ def top(
     """
     if v.state.present:
         return present.show(v.frame, v.tot, v.state, v.level, v.area_label, v.period, v.opts, v.frame_key, map_key)
-    st.title(heading)
-    if caption:
-        st.caption(caption)
-    blocks.sample_banner(v.lang, v.level, v.period)
-    for kind, text in notes:
-        (st.info if kind == "info" else st.warning)(text)
-    blocks.metrics(v.tot, t(f"level.{v.level}", v.lang), v.lang)
-    blocks.cost_line(v.frame, v.tot, v.state)
-    return blocks.show_map(v.frame, v.opts, v.frame_key, dim=v.dim, key=map_key)
+    # One container: on phones (ui/phone) its captions move below the map, the rest stays on the first screen.
+    with st.container(key="pjk-top"):
+        st.title(heading)
+        if caption:
+            st.container(key="pjk-later-caption").caption(caption)
+        blocks.sample_banner(v.lang, v.level, v.period)
+        for kind, text in notes:
+            (st.info if kind == "info" else st.warning)(text)
+        blocks.metrics(v.tot, t(f"level.{v.level}", v.lang), v.lang, cache.workers_note(v.src, v.level, v.lang))
+        with st.container(key="pjk-later-cost"):
+            blocks.cost_line(v.frame, v.tot, v.state)
+        return blocks.show_map(v.frame, v.opts, v.frame_key, dim=v.dim, key=map_key)
 
 
 def open_desa(state: ViewState, kode: str) -> None:

@@ -32,6 +32,17 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !impor
 .pjk-p-fig.bad {border-left-color:#1a1a1a;}
 .pjk-p-val {font-size:2.2rem; font-weight:800; line-height:1.1;}
 .pjk-p-lab {font-size:1rem; color:#333;}
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] {padding: .5rem .7rem .4rem .7rem !important;}
+  .pjk-p-title {font-size:1.25rem; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
+  .pjk-p-sample {display:table; margin:.15rem 0 0 0; font-size:.78rem; border-width:1px;}
+  .pjk-p-sub {font-size:.82rem; margin-bottom:.2rem;}
+  .pjk-p-figs {flex-wrap:wrap; gap:.35rem;}
+  .pjk-p-fig {flex:1 1 calc(50% - .35rem); min-width:0; padding:.2rem .45rem; border-left-width:.25rem;}
+  .pjk-p-val {font-size:1.2rem; overflow-wrap:anywhere;}
+  .pjk-p-lab {font-size:.75rem; overflow-wrap:anywhere;}
+  iframe[title="streamlit_folium.st_folium"] {height: 62vh !important; min-height: 300px;}
+}
 </style>
 """
 

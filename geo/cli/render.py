@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             color=getattr(args, "color", None) or style.DEFAULT_COLORING,
             iuran=getattr(args, "iuran", None),
             months=getattr(args, "bulan", None),
+            workers_note=targets.workers_note(tables.keys(), level, lang),
         )
     except (RenderError, OSError) as exc:
         return err(str(exc))
