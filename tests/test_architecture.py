@@ -11,17 +11,19 @@ from pathlib import Path
 
 from geo.paths import ROOT
 
-PACKAGES = ("geo", "ui", "screens", "deploy", "bench", "tests")
+PACKAGES = ("geo", "ui", "screens", "server", "deploy", "bench", "tests")
 # Which top-level parts each part may import (besides itself and third-party packages).
 ALLOWED = {
     "geo": set(),
     "ui": {"geo"},
     "screens": {"geo", "ui"},
-    "app": {"geo", "ui"},
+    "shell": {"geo", "ui"},
+    "server": {"geo"},  # runs outside a script run: no ui/ (st.session_state), no screens/
+    "app": {"server"},
     "deploy": {"geo"},
     "run": set(),
-    "bench": {"geo", "ui", "deploy", "tests", "run"},
-    "tests": {"geo", "ui", "deploy", "screens", "run"},
+    "bench": {"geo", "ui", "server", "deploy", "tests", "run"},
+    "tests": {"geo", "ui", "server", "deploy", "screens", "run"},
 }
 
 Source = tuple[str, str]  # (module name, source text)
@@ -33,7 +35,8 @@ def _module_name(path: Path) -> str:
 
 
 def _tree() -> dict[str, tuple[Path, str]]:
-    files = [ROOT / "app.py", ROOT / "run.py"] + [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    top = [ROOT / "app.py", ROOT / "shell.py", ROOT / "run.py"]
+    files = top + [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
     return {_module_name(p): (p, p.read_text(encoding="utf-8")) for p in files if p.is_file()}
 
 
