@@ -68,6 +68,7 @@ class StaticGZipMiddleware:
             body = packed
             headers["content-encoding"] = "gzip"
             headers["content-length"] = str(len(body))
-            headers.add_vary_header("Accept-Encoding")
+            if "accept-encoding" not in headers.get("vary", "").lower():
+                headers.add_vary_header("Accept-Encoding")
         await send({"type": "http.response.start", "status": start["status"], "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})

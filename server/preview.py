@@ -183,7 +183,8 @@ class PreviewMiddleware:
                 if name in headers:
                     del headers[name]
             headers["cache-control"] = "no-cache"
-            headers.add_vary_header("Accept-Encoding")
+            if "accept-encoding" not in headers.get("vary", "").lower():
+                headers.add_vary_header("Accept-Encoding")
             if accepts_gzip and len(body) >= GZIP_MIN:
                 body = gzip.compress(body, compresslevel=6)
                 headers["content-encoding"] = "gzip"

@@ -92,6 +92,17 @@ def domain_violations(sources: dict[str, str]) -> list[str]:
     return wrong
 
 
+def server_violations(sources: dict[str, str]) -> list[str]:
+    """server/ never imports streamlit: it answers outside any script run (no st.session_state, no st.cache_*)."""
+    return [
+        f"{name}:{line} imports {mod}"
+        for name, text in sources.items()
+        if name.split(".")[0] == "server"
+        for line, mod in imports(name, text)
+        if mod.split(".")[0] == "streamlit"
+    ]
+
+
 def test_module_violations(sources: dict[str, str], known: set[str]) -> list[str]:
     """No test module imports another test module (shared helpers live in tests/support)."""
     return [
@@ -143,6 +154,10 @@ def test_the_domain_never_imports_streamlit_or_its_command_line():
     assert not domain_violations(SOURCES), "\n".join(domain_violations(SOURCES))
 
 
+def test_the_server_layer_never_imports_streamlit():
+    assert not server_violations(SOURCES), "\n".join(server_violations(SOURCES))
+
+
 def test_no_test_module_imports_another():
     assert not test_module_violations(SOURCES, KNOWN), "\n".join(test_module_violations(SOURCES, KNOWN))
 
@@ -160,6 +175,14 @@ def test_the_checks_see_each_kind_of_break():
     ]
     assert layer_violations({"deploy.bad": "import bench.load\n"}, known) == ["deploy.bad:1 imports bench.load"]
     assert domain_violations({"geo.bad": "def f():\n    import streamlit as st\n"}) == ["geo.bad:2 imports streamlit"]
+    assert server_violations({"server.bad": "from streamlit import session_state\n"}) == [
+        "server.bad:1 imports streamlit",
+        "server.bad:1 imports streamlit.session_state",
+    ]
+    assert layer_violations({"server.bad": "from ui import session\n"}, known) == [
+        "server.bad:1 imports ui",
+        "server.bad:1 imports ui.session",
+    ]
     assert test_module_violations({"tests.test_bad": "from tests.test_join import x\n"}, known)
     loop = {"geo.a_": "from geo import b_\n", "geo.b_": "from . import a_\n"}
     assert circles(loop, known | set(loop)) == [["geo.a_", "geo.b_", "geo.a_"]]
