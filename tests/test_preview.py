@@ -13,7 +13,7 @@ import io
 import pytest
 from PIL import Image
 
-from geo import fmt
+from geo import fmt, style
 from geo.classify import totals
 from geo.store import open_store
 from geo.text import t
@@ -151,9 +151,11 @@ def test_a_pinned_version_previews_that_version(published_server):
     assert "37,98%" in desc  # (90,000 + 98,000 + 150,000) / 890,000 workers
     _s, _h, png1 = fetch(pinned.meta["og:image"])
     _s, _h, png2 = fetch(latest.meta["og:image"])
-    sambas_v1 = image_fills(png1, sample_classified("kabupaten").query("kode == '61.01'"), "kabupaten")["61.01"]
-    sambas_v2 = image_fills(png2, sample_classified("kabupaten").query("kode == '61.01'"), "kabupaten")["61.01"]
-    assert sambas_v1 != sambas_v2, "the pinned picture shows version 1's Sambas (below), the latest version 2's"
+    every_kabupaten = sample_classified("kabupaten")  # the same areas, so the same extent as the server's figure
+    sambas_v1 = image_fills(png1, every_kabupaten, "kabupaten")["61.01"]
+    sambas_v2 = image_fills(png2, every_kabupaten, "kabupaten")["61.01"]
+    assert sambas_v1 == style.gap_color(30.0, 50.24), "the pinned picture shows version 1's Sambas: 30%"
+    assert sambas_v2 == style.gap_color(70.0, 50.24), "the latest picture shows version 2's Sambas: 70%"
 
 
 @pytest.mark.browser
