@@ -7,7 +7,7 @@ run. This middleware adds, to the HTML of the three map pages only:
 - in ``<head>``: ``<title>``, ``description``, ``og:*`` and ``twitter:card`` for exactly that view
   (area and level, coverage against target, areas below target, the stamp or the sample label,
   the snapshot as ``og:image``);
-- first in ``<body>``: a block with the same figures and the snapshot image, shown at once and hidden
+- at the end of ``<body>``: a block with the same figures and the snapshot image, shown at once and hidden
   by CSS (no script) as soon as the live app has drawn its figures or its map.
 
 Everything a user or a link controls goes through ``html.escape``; the block carries no script.
@@ -42,7 +42,7 @@ CSS = """<style>
 #pjk-instant{position:fixed;inset:0;z-index:999990;overflow:auto;background:#fff;color:#262730;
 font-family:"Source Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:.75rem 1rem}
 #pjk-instant .pjk-in{max-width:1200px;margin:0 auto}
-#pjk-instant h1{font-size:1.35rem;line-height:1.25;margin:.25rem 0 .4rem}
+#pjk-instant .pjk-title{font-size:1.35rem;font-weight:700;line-height:1.25;margin:.25rem 0 .4rem}
 #pjk-instant p{margin:.2rem 0;font-size:1rem;line-height:1.4}
 #pjk-instant .pjk-label{display:inline-block;font-size:.875rem;padding:.1rem .5rem;border-radius:.3rem;color:#444}
 #pjk-instant .pjk-sample{background:#fff3cd;border:1px solid #b8860b;color:#5c4400;font-weight:600}
@@ -112,7 +112,7 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
 
 
 def instant_block(v: View, image_src: str) -> str:
-    """The picture and the figures, first in ``<body>``; plain text and one image, no script."""
+    """The picture and the figures, a fixed layer at the end of ``<body>``; plain text and one image, no script."""
     coverage, below = figures(v)
     width, height = SNAPSHOT_PX
     label_class = "pjk-label pjk-sample" if v.data.is_sample else "pjk-label"
@@ -120,7 +120,8 @@ def instant_block(v: View, image_src: str) -> str:
         CSS,
         f'<div id="pjk-instant" data-testid="pjk-instant" lang="{_e(v.lang)}"><div class="pjk-in">',
         f'<p class="{label_class}" data-testid="pjk-instant-label">{_e(v.label)}</p>' if v.label else "",
-        f"<h1>{_e(v.title)}</h1>",
+        # not an <h1>: the live page's own title stays the page's one heading level 1 (screen readers, tests)
+        f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.title)}</p>',
         f'<p class="pjk-fig" data-testid="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
         f'<p data-testid="pjk-instant-below">{_e(below)}</p>' if below else "",
         f'<img src="{_e(image_src)}" width="{width}" height="{height}" '
@@ -144,8 +145,10 @@ def inject(page: str, v: View, base_url: str) -> str:
         out = out.replace("<title>Streamlit</title>", head, 1)
     elif "</head>" in out:
         out = out.replace("</head>", head + "\n  </head>", 1)
-    if "<body>" in out:
-        out = out.replace("<body>", "<body>\n    " + instant_block(v, src), 1)
+    if "</body>" in out:
+        # After #root: a fixed layer, so it shows on top all the same, while the live app's elements come first in
+        # the document (what a screen reader or a text search meets first once the block is hidden).
+        out = out.replace("</body>", instant_block(v, src) + "\n  </body>", 1)
     return out
 
 

@@ -83,7 +83,7 @@ def check_page(server, path: str, title: str, frame, level: str, lang: str, labe
     assert (m["og:image:width"], m["og:image:height"]) == ("1200", "630")
     # the instant block: the same label, figures and picture, no script
     block = page.block_text
-    assert block["pjk-instant-label"] == label
+    assert block["pjk-instant-label"] == label and block["pjk-instant-title"] == title
     assert block["pjk-instant-coverage"] == coverage and block["pjk-instant-below"] == below
     assert page.scripts_in_block == 0 and "script" not in page.block_tags
     assert server.url + page.block_image == image_url
