@@ -1,36 +1,14 @@
-"""Peta Cakupan Jamsostek Kalbar — the shell: page set-up, the one version check per run, navigation.
+"""Peta Cakupan Jamsostek Kalbar — the server: Streamlit's own ``st.App`` around the shell script.
 
-The pages live in screens/ (not pages/: Streamlit would run a pages/ folder's files without this
-shell when a deep link is the first request of a fresh server).
+``streamlit run app.py`` finds ``app`` below (by AST) and serves it with uvicorn. The pages run in
+``shell.py`` (page set-up, the run's version check, navigation); ``server/`` adds what the first
+HTTP response carries before any script runs (link previews, the instant picture, compression).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo.text import t
-from ui import auth, boot, session
+from server.routes import MIDDLEWARE, ROUTES, lifespan
 
-st.set_page_config(page_title="Peta Cakupan Jamsostek Kalbar", page_icon="🗺️", layout="wide")
-problem = boot.prepare()
-if problem:
-    st.error(t("error.cache_missing", st.query_params.get("lang", "id")))
-    st.text(problem)
-    st.stop()
-
-session.begin_run()  # one cheap check per run: has anything been published, retracted or restored?
-lang = auth.lang()
-view_pages = [
-    st.Page(
-        "screens/ringkasan.py",
-        title=t("nav.ringkasan", lang),
-        icon=":material/insights:",
-        url_path="ringkasan",
-        default=True,
-    ),
-    st.Page("screens/kabupaten.py", title=t("nav.kabupaten", lang), icon=":material/map:", url_path="kabupaten"),
-    st.Page("screens/desa.py", title=t("nav.desa", lang), icon=":material/holiday_village:", url_path="desa"),
-]
-# Publish/admin pages only for editors/admins; with sign-in required, only the sign-in page until signed in.
-st.navigation(auth.pages(view_pages, auth.current(), lang)).run()
-session.run_after_page()  # what the page deferred until its map was written (the sidebar's schedule table)
+app = st.App("shell.py", routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)

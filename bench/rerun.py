@@ -1,7 +1,7 @@
 """Warm re-run time after a filter change, with streamlit.testing.v1.AppTest.
 
-Ours: app.py through st.navigation, switched to screens/desa.py with the scope in the query.
-Naive: bench/naive_app.py with ?level=desa(&kab=...). Each app is run once to warm its caches,
+Ours: shell.py (the script of app.py's st.App) through st.navigation, switched to screens/desa.py with the scope
+in the query. Naive: bench/naive_app.py with ?level=desa(&kab=...). Each app is run once to warm its caches,
 then a filter is changed and ``run()`` timed, five times:
 
 * ``target``: the target number_input set to a value not seen before each time (45, 46, ...),
@@ -42,7 +42,7 @@ def _timed(at) -> float:
 def ours(kab: str | None):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "shell.py"), default_timeout=180)
     at.run()
     at.switch_page("screens/desa.py")
     at.query_params = {"basemap": "none", **({"kab": kab} if kab else {})}

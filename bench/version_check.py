@@ -84,7 +84,7 @@ def _one(url: str, reps: int) -> dict:
         store.change_token()
         calls.append(time.perf_counter() - t0)
     os.environ["KALBAR_DATABASE_URL"] = url
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "shell.py"), default_timeout=180)
     at.query_params["basemap"] = "none"
     at.run()
     at.run()

@@ -38,7 +38,7 @@ TEXT_RANGES = (
     (0xFFFD, 0xFFFD),
 )
 VERSION = "1"  # bump when the rules above change: the static copy is rebuilt
-PROJECT_DIRS = ("app.py", "screens", "ui", "geo")
+PROJECT_DIRS = ("app.py", "shell.py", "screens", "ui", "geo")
 _MATERIAL = re.compile(r":material/([a-z0-9_]+):")
 _QUOTED = re.compile(r"[\"'`]([a-z0-9_]{2,60})[\"'`]")
 

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
+from PIL import Image as PILImage
 from pyproj import Transformer
 from shapely.ops import polylabel
 
@@ -356,8 +357,13 @@ def build_figure(
     iuran: int | None = None,
     months: int | None = None,
     workers_note: str | None = None,
+    height_in: float = HEIGHT_IN,
 ) -> Figure:
-    """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px)."""
+    """The briefing map as a matplotlib Figure of exactly 19.2×10.8 in at 100 dpi (1920×1080 px).
+
+    ``height_in``: a shorter page for the link-preview snapshot (1.91:1); the layout is in figure
+    fractions and text in points, so it only tightens vertically.
+    """
     if level not in LEVELS:
         raise RenderError(f"unknown level {level!r}; expected one of {LEVELS}")
     tx = _Text(lang)
@@ -373,7 +379,7 @@ def build_figure(
     kab_frame = _boundary_frame("kabupaten")
     kab_names = dict(zip(kab_frame["kode"], kab_frame["nama"]))
 
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     fig.pjk = RenderInfo(level, lang, kab, is_sample, MAP_CRS, tx.keys, list(df["kode"]))
 
@@ -971,6 +977,37 @@ def render_map(
             workers_note=workers_note,
         )
         return save_figure(fig, fmt, out)
+
+
+SNAPSHOT_PX = (1200, 630)  # what chat apps show as a large preview card (og:image), also the page's instant picture
+SNAPSHOT_DPI = DPI * SNAPSHOT_PX[0] / (WIDTH_IN * DPI)  # 62.5: the same figure, scaled down whole
+
+
+def snapshot_figure(classified: pd.DataFrame, level: str, **kw) -> Figure:
+    """The export's figure (same classes, colours, legend, figures and label) at the snapshot's 1.91:1 shape."""
+    with rc_context({"text.parse_math": False}):  # titles carry names and periods from the table
+        return build_figure(classified, level, height_in=WIDTH_IN * SNAPSHOT_PX[1] / SNAPSHOT_PX[0], **kw)
+
+
+def render_snapshot(classified: pd.DataFrame, level: str, **kw) -> bytes:
+    """The snapshot as a 1200×630 PNG, palette-reduced so a chat app accepts it (≤ 300 KB).
+
+    ``kw`` are :func:`build_figure`'s (title, period, target, is_sample, data_source, kab, color, ...).
+    A 256-colour palette keeps the few flat class colours exact; only anti-aliased edges and text lose shades.
+    """
+    fig = snapshot_figure(classified, level, **kw)
+    buf = io.BytesIO()
+    with rc_context({"text.parse_math": False}):
+        fig.savefig(buf, format="png", dpi=SNAPSHOT_DPI, facecolor="white", metadata={"Software": None})
+    image = PILImage.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def snapshot_pixels(fig: Figure, lon, lat) -> np.ndarray:
+    """Pixel (column, row) of lon/lat points on the saved snapshot of ``fig`` (see :func:`to_pixels`)."""
+    return to_pixels(fig, lon, lat) * (SNAPSHOT_DPI / fig.dpi)
 
 
 # --- inspecting a figure (tests) ------------------------------------------------------------------

@@ -919,6 +919,24 @@ MESSAGES.update(
     }
 )
 
+MESSAGES.update(
+    {
+        # The link preview (og: tags) and the instant picture a view URL's first HTML carries (server/preview.py).
+        "preview.title": ("Cakupan Jamsostek {area} — {level}", "Jamsostek coverage {area} — {level}"),
+        "preview.coverage": (
+            "Cakupan {coverage}, target {target} ({diff})",
+            "Coverage {coverage}, target {target} ({diff})",
+        ),
+        "preview.below": ("{n} dari {total} {level} di bawah target", "{n} of {total} {level} below target"),
+        "preview.no_data": ("Belum ada data untuk tampilan ini", "No data for this view yet"),
+        "preview.alt": ("Peta: {title}", "Map: {title}"),
+        "preview.loading": (
+            "Gambar sekilas dari server; peta interaktif sedang dimuat…",
+            "A quick picture from the server; the interactive map is loading…",
+        ),
+    }
+)
+
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""

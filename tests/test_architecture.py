@@ -11,17 +11,19 @@ from pathlib import Path
 
 from geo.paths import ROOT
 
-PACKAGES = ("geo", "ui", "screens", "deploy", "bench", "tests")
+PACKAGES = ("geo", "ui", "screens", "server", "deploy", "bench", "tests")
 # Which top-level parts each part may import (besides itself and third-party packages).
 ALLOWED = {
     "geo": set(),
     "ui": {"geo"},
     "screens": {"geo", "ui"},
-    "app": {"geo", "ui"},
+    "shell": {"geo", "ui"},
+    "server": {"geo"},  # runs outside a script run: no ui/ (st.session_state), no screens/
+    "app": {"server"},
     "deploy": {"geo"},
     "run": set(),
-    "bench": {"geo", "ui", "deploy", "tests", "run"},
-    "tests": {"geo", "ui", "deploy", "screens", "run"},
+    "bench": {"geo", "ui", "server", "deploy", "tests", "run"},
+    "tests": {"geo", "ui", "server", "deploy", "screens", "run"},
 }
 
 Source = tuple[str, str]  # (module name, source text)
@@ -33,7 +35,8 @@ def _module_name(path: Path) -> str:
 
 
 def _tree() -> dict[str, tuple[Path, str]]:
-    files = [ROOT / "app.py", ROOT / "run.py"] + [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    top = [ROOT / "app.py", ROOT / "shell.py", ROOT / "run.py"]
+    files = top + [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
     return {_module_name(p): (p, p.read_text(encoding="utf-8")) for p in files if p.is_file()}
 
 
@@ -89,6 +92,17 @@ def domain_violations(sources: dict[str, str]) -> list[str]:
     return wrong
 
 
+def server_violations(sources: dict[str, str]) -> list[str]:
+    """server/ never imports streamlit: it answers outside any script run (no st.session_state, no st.cache_*)."""
+    return [
+        f"{name}:{line} imports {mod}"
+        for name, text in sources.items()
+        if name.split(".")[0] == "server"
+        for line, mod in imports(name, text)
+        if mod.split(".")[0] == "streamlit"
+    ]
+
+
 def test_module_violations(sources: dict[str, str], known: set[str]) -> list[str]:
     """No test module imports another test module (shared helpers live in tests/support)."""
     return [
@@ -140,6 +154,10 @@ def test_the_domain_never_imports_streamlit_or_its_command_line():
     assert not domain_violations(SOURCES), "\n".join(domain_violations(SOURCES))
 
 
+def test_the_server_layer_never_imports_streamlit():
+    assert not server_violations(SOURCES), "\n".join(server_violations(SOURCES))
+
+
 def test_no_test_module_imports_another():
     assert not test_module_violations(SOURCES, KNOWN), "\n".join(test_module_violations(SOURCES, KNOWN))
 
@@ -157,6 +175,14 @@ def test_the_checks_see_each_kind_of_break():
     ]
     assert layer_violations({"deploy.bad": "import bench.load\n"}, known) == ["deploy.bad:1 imports bench.load"]
     assert domain_violations({"geo.bad": "def f():\n    import streamlit as st\n"}) == ["geo.bad:2 imports streamlit"]
+    assert server_violations({"server.bad": "from streamlit import session_state\n"}) == [
+        "server.bad:1 imports streamlit",
+        "server.bad:1 imports streamlit.session_state",
+    ]
+    assert layer_violations({"server.bad": "from ui import session\n"}, known) == [
+        "server.bad:1 imports ui",
+        "server.bad:1 imports ui.session",
+    ]
     assert test_module_violations({"tests.test_bad": "from tests.test_join import x\n"}, known)
     loop = {"geo.a_": "from geo import b_\n", "geo.b_": "from . import a_\n"}
     assert circles(loop, known | set(loop)) == [["geo.a_", "geo.b_", "geo.a_"]]

@@ -1,4 +1,4 @@
-"""Sign-in and role-based navigation (ui/auth.py, app.py), as AppTest runs against a real SQLite store.
+"""Sign-in and role-based navigation (ui/auth.py, shell.py), as AppTest runs against a real SQLite store.
 
 Every role: anonymous (no publish/admin pages; the publish page refuses when opened directly),
 editor (publish page, no admin page), admin (both), an organisation (OIDC) user on or off the

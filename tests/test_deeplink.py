@@ -1,7 +1,7 @@
 """A deep link opened first on a freshly started server renders as when reached from `/`.
 
 Streamlit decides once per process, when the first session starts, whether the app uses the
-old ``pages/`` folder (then it runs the page file itself, without app.py). Only a real, fresh
+old ``pages/`` folder (then it runs the page file itself, without the shell). Only a real, fresh
 server shows that, so each case starts its own ``streamlit run`` and opens the deep link before
 anything else; the same view reached from `/` in the same process is the reference.
 """
@@ -135,7 +135,7 @@ def test_kabupaten_deep_link_first_on_a_fresh_server(browser, lang):
 
 
 def test_no_pages_folder_beside_the_main_script():
-    """A ``pages/*.py`` beside app.py switches Streamlit to its old multipage mode for the whole process
+    """A ``pages/*.py`` beside app.py and shell.py switches Streamlit to its old multipage mode for the whole process
     when the first request is a deep link (checked: with screens/*.py copied there, the desa test above
     fails with navigation ['app', 'desa', 'kabupaten'])."""
     assert not list((ROOT / "pages").glob("*.py")), "pages live in screens/; remove pages/*.py beside app.py"

@@ -30,7 +30,7 @@ def icon_font(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_project_icons_found_in_the_pages():
     names = fonts.project_icons(ROOT)
-    # the navigation's and the breadcrumb's icons (app.py, screens/desa.py)
+    # the navigation's and the breadcrumb's icons (shell.py, screens/desa.py)
     assert {"insights", "map", "holiday_village", "home"} <= names
 
 

@@ -23,6 +23,8 @@ from geo import boundaries
 from geo.text import t
 from tests.support.apptest import new_app
 from tests.support.browser import LOCAL_HOSTS, guard_offline
+from tests.support.preview import TELEGRAM, WHATSAPP, fetch, read_page
+from tests.support.server import Server
 from ui import safe
 
 
@@ -375,3 +377,57 @@ def test_payload_cells_of_a_read_table_export_as_text():
     values = [c for row in ws.iter_rows() for c in row]
     assert not [c.value for c in values if c.data_type == "f"]
     assert "'" + FORMULA_PERIOD in [c.value for c in values]
+
+
+# --- the link preview and the instant picture (server/preview.py): plain HTTP, as a chat robot ------------
+
+
+def _structure(body: bytes) -> tuple[list[str], list[str], list[str]]:
+    page = read_page(body)
+    return page.head_tags, page.block_tags, sorted(page.meta)
+
+
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_payloads_in_the_preview_tags_and_the_instant_block_stay_text(server, page_name):
+    """Every payload in every parameter: the same tags as a clean link, the payload never as markup."""
+    path = PAGES[page_name]
+    _s, _h, clean = fetch(f"{server.url}{path}")
+    baseline = _structure(clean)
+    assert baseline[1] and "og:image" in baseline[2], "the clean page carries the block and the tags"
+    for payload in PAYLOADS:
+        query = urlencode({p: payload for p in PARAMS}, quote_via=quote)
+        status, _h, body = fetch(f"{server.url}{path}?{query}", WHATSAPP)
+        assert status == 200
+        assert _structure(body) == baseline, f"payload {payload!r} changed the page's tags"
+        html_text = body.decode("utf-8")
+        if any(c in payload for c in '<>"'):
+            assert payload not in html_text, f"payload {payload!r} is in the HTML unescaped"
+        page = read_page(body)
+        for key in ("og:url", "og:image", "twitter:image"):
+            assert page.meta[key].startswith(server.url + "/"), (key, page.meta[key])
+        assert page.block_image.startswith("/snapshot/")
+        assert page.scripts_in_block == 0
+
+
+@pytest.fixture(scope="module")
+def payload_publisher(tmp_path_factory):
+    """A store whose one version was published by a user whose name is every payload at once."""
+    from geo.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('payload_store') / 'peta.sqlite'}"
+    store = open_store(url)
+    table = b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n"
+    store.publish(table, "x.csv", "kabupaten", " ".join(PAYLOADS).replace("\n", " "))
+    store.dispose()
+    with Server("injection_publisher", env={"KALBAR_DATABASE_URL": url}) as srv:
+        yield srv
+
+
+def test_a_publishers_name_in_the_stamp_stays_text(payload_publisher, server):
+    _s, _h, clean = fetch(f"{server.url}/")
+    _s, _h, body = fetch(f"{payload_publisher.url}/", TELEGRAM)
+    assert _structure(body) == _structure(clean)
+    page = read_page(body)
+    name = " ".join(" ".join(PAYLOADS).replace("\n", " ").split())
+    assert name in page.meta["og:description"] and name in page.block_text["pjk-instant-label"]
+    assert "<script>alert(1)</script>" not in body.decode("utf-8")

@@ -77,11 +77,11 @@ def test_status_keys_for_every_status():
 _CALL = re.compile(r"""\bt\(\s*(["'])([a-z_]+(?:\.[a-z0-9_]+)+)\1""")
 
 
-CODE_FOLDERS = ("app.py", "geo", "ui", "screens")  # where the app's own code is (pages live in screens/)
+CODE_FOLDERS = ("app.py", "shell.py", "server", "geo", "ui", "screens")  # the app's own code (pages: screens/)
 
 
 def code_files() -> list[Path]:
-    """Every Python file of the app: app.py and the code folders, sub-folders included."""
+    """Every Python file of the app: app.py, shell.py and the code folders, sub-folders included."""
     files = []
     for name in CODE_FOLDERS:
         path = ROOT / name

@@ -98,7 +98,7 @@ def store() -> Store:
 
 
 def begin_run() -> None:
-    """Called once at the top of every run (app.py): the one version check of this run."""
+    """Called once at the top of every run (shell.py): the one version check of this run."""
     st.session_state[RUN_TOKEN] = _token_now()
     st.session_state.pop(RUN_MEMO, None)  # per-run answers (e.g. which data this run shows) start afresh
     st.session_state.pop(AFTER_PAGE, None)  # left by a run cut short (st.rerun): its containers are gone
@@ -295,7 +295,7 @@ def _schedule(url: str, token: str | None, env_file: str) -> targets.Schedule:
 
 
 def after_page(fn: Callable[[], None]) -> None:
-    """Run ``fn`` once the page is written (app.py calls run_after_page after the page).
+    """Run ``fn`` once the page is written (shell.py calls run_after_page after the page).
 
     Elements reach the browser in the order the script writes them, and each kind of element
     needs its own JavaScript: a table in the sidebar, written first, made a first visit fetch

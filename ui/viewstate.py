@@ -97,7 +97,7 @@ def write(state: ViewState, default: ViewState) -> None:
     st.session_state[SYNCED_KEY] = query
 
 
-PAGE_PATHS = ("ringkasan", "kabupaten", "desa", "terbitkan", "admin", "masuk")  # url_path of every st.Page in app.py
+PAGE_PATHS = ("ringkasan", "kabupaten", "desa", "terbitkan", "admin", "masuk")  # url_path of every st.Page in shell.py
 DEFAULT_PAGE = "ringkasan"  # st.navigation serves the default page at the root only ("/ringkasan" is "page not found")
 
 

@@ -1,4 +1,4 @@
-"""Streamlit's AppTest on app.py: the one opener, and what the page tests read from a run."""
+"""Streamlit's AppTest on shell.py (the script app.py's st.App runs): the one opener, and what page tests read."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ SAMPLE_LABEL = "Data contoh, bukan data resmi"
 SIGNIN_PAGE = "screens/signin.py"
 
 
-def new_app(script: str = "app.py", timeout: float = TIMEOUT) -> AppTest:
+def new_app(script: str = "shell.py", timeout: float = TIMEOUT) -> AppTest:
     """An AppTest of ``script`` (a path under the project root), not run yet."""
     return AppTest.from_file(str(ROOT / script), default_timeout=timeout)
 

@@ -1,0 +1,211 @@
+"""The first HTML response of a view URL: link-preview tags and the instant picture, put into Streamlit's page.
+
+Streamlit answers every page path with the same ``index.html``; a chat app's robot (which runs no
+JavaScript) and a phone on a weak signal see nothing until its scripts have loaded and a session has
+run. This middleware adds, to the HTML of the three map pages only:
+
+- in ``<head>``: ``<title>``, ``description``, ``og:*`` and ``twitter:card`` for exactly that view
+  (area and level, coverage against target, areas below target, the stamp or the sample label,
+  the snapshot as ``og:image``);
+- at the end of ``<body>``: a block with the same figures and the snapshot image, shown at once and hidden
+  by CSS (no script) as soon as the live app has drawn its figures or its map.
+
+Everything a user or a link controls goes through ``html.escape``; the block carries no script.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from geo import fmt
+from geo.render import SNAPSHOT_PX
+from geo.text import t
+
+from .data import PAGES, View, view
+from .snapshot import image_path
+
+# The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).
+_DROP_REQUEST_HEADERS = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+_DROP_RESPONSE_HEADERS = {"content-length", "etag", "last-modified", "content-encoding"}
+GZIP_MIN = 1000
+
+# Hidden once the live app shows its figures, its map, a form, an error or a message: CSS only, no script.
+# (Streamlit's own elements carry these data-testid attributes; the block is a fixed layer above #root.)
+CSS = """<style>
+#pjk-instant{position:fixed;inset:0;z-index:999990;overflow:auto;background:#fff;color:#262730;
+font-family:"Source Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:.75rem 1rem}
+#pjk-instant .pjk-in{max-width:1200px;margin:0 auto}
+#pjk-instant .pjk-title{font-size:1.35rem;font-weight:700;line-height:1.25;margin:.25rem 0 .4rem}
+#pjk-instant p{margin:.2rem 0;font-size:1rem;line-height:1.4}
+#pjk-instant .pjk-label{display:inline-block;font-size:.875rem;padding:.1rem .5rem;border-radius:.3rem;color:#444}
+#pjk-instant .pjk-sample{background:#fff3cd;border:1px solid #b8860b;color:#5c4400;font-weight:600}
+#pjk-instant .pjk-fig{font-size:1.15rem}
+#pjk-instant img{display:block;width:100%;height:auto;margin:.5rem 0;border:1px solid #ddd}
+#pjk-instant .pjk-note{font-size:.875rem;color:#555}
+body:has([data-testid="stMetric"],[data-testid="stIFrame"],iframe,[data-testid="stException"],
+[data-testid="stForm"],[data-testid="stAlert"]) #pjk-instant{display:none}
+</style>"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def figures(v: View) -> tuple[str, str]:
+    """(coverage against target, areas below target) as plain text in the view's language."""
+    lang, tot = v.lang, v.tot
+    if not tot.areas_with_data:
+        return t("preview.no_data", lang), ""
+    coverage = t(
+        "preview.coverage",
+        lang,
+        coverage=fmt.percent(tot.coverage, lang),
+        target=fmt.percent(tot.target, lang),
+        diff=fmt.points(tot.coverage - tot.target, lang),
+    )
+    below = t(
+        "preview.below",
+        lang,
+        n=fmt.number(tot.below, lang),
+        total=fmt.number(tot.areas_with_data, lang),
+        level=t(f"level.{v.level}", lang),
+    )
+    return coverage, below
+
+
+def description(v: View) -> str:
+    coverage, below = figures(v)
+    return " · ".join(part for part in (coverage, below, v.label) if part)
+
+
+def head_tags(v: View, page_url: str, image_url: str) -> str:
+    """``<title>``, description, Open Graph and Twitter card tags; every value escaped."""
+    desc = description(v)
+    width, height = SNAPSHOT_PX
+    tags = [
+        f"<title>{_e(v.title)}</title>",
+        f'<meta name="description" content="{_e(desc)}" />',
+        '<meta property="og:type" content="website" />',
+        f'<meta property="og:site_name" content="{_e(t("app.title", v.lang))}" />',
+        f'<meta property="og:locale" content="{"en_US" if v.lang == "en" else "id_ID"}" />',
+        f'<meta property="og:title" content="{_e(v.title)}" />',
+        f'<meta property="og:description" content="{_e(desc)}" />',
+        f'<meta property="og:url" content="{_e(page_url)}" />',
+        f'<meta property="og:image" content="{_e(image_url)}" />',
+        '<meta property="og:image:type" content="image/png" />',
+        f'<meta property="og:image:width" content="{width}" />',
+        f'<meta property="og:image:height" content="{height}" />',
+        f'<meta property="og:image:alt" content="{_e(t("preview.alt", v.lang, title=v.title))}" />',
+        '<meta name="twitter:card" content="summary_large_image" />',
+        f'<meta name="twitter:title" content="{_e(v.title)}" />',
+        f'<meta name="twitter:description" content="{_e(desc)}" />',
+        f'<meta name="twitter:image" content="{_e(image_url)}" />',
+    ]
+    return "\n    ".join(tags)
+
+
+def instant_block(v: View, image_src: str) -> str:
+    """The picture and the figures, a fixed layer at the end of ``<body>``; plain text and one image, no script."""
+    coverage, below = figures(v)
+    width, height = SNAPSHOT_PX
+    label_class = "pjk-label pjk-sample" if v.data.is_sample else "pjk-label"
+    parts = [
+        CSS,
+        f'<div id="pjk-instant" data-testid="pjk-instant" lang="{_e(v.lang)}"><div class="pjk-in">',
+        f'<p class="{label_class}" data-testid="pjk-instant-label">{_e(v.label)}</p>' if v.label else "",
+        # not an <h1>: the live page's own title stays the page's one heading level 1 (screen readers, tests)
+        f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.title)}</p>',
+        f'<p class="pjk-fig" data-testid="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
+        f'<p data-testid="pjk-instant-below">{_e(below)}</p>' if below else "",
+        f'<img src="{_e(image_src)}" width="{width}" height="{height}" '
+        f'alt="{_e(t("preview.alt", v.lang, title=v.title))}" data-testid="pjk-instant-image" />',
+        f'<p class="pjk-note">{_e(t("preview.loading", v.lang))}</p>',
+        "</div></div>",
+    ]
+    return "".join(parts)
+
+
+def inject(page: str, v: View, base_url: str) -> str:
+    """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown)."""
+    root = base_url.rstrip("/")
+    query = urlencode(v.query)
+    page_url = root + v.path + (f"?{query}" if query else "")
+    src = image_path(v)
+    image_url = root + src
+    head = head_tags(v, page_url, image_url)
+    out = page
+    if "<title>Streamlit</title>" in out:
+        out = out.replace("<title>Streamlit</title>", head, 1)
+    elif "</head>" in out:
+        out = out.replace("</head>", head + "\n  </head>", 1)
+    if "</body>" in out:
+        # After #root: a fixed layer, so it shows on top all the same, while the live app's elements come first in
+        # the document (what a screen reader or a text search meets first once the block is hidden).
+        out = out.replace("</body>", instant_block(v, src) + "\n  </body>", 1)
+    return out
+
+
+class PreviewMiddleware:
+    """Adds the preview tags and the instant picture to the HTML of the map pages (GET/HEAD, 200, text/html)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] not in PAGES:
+            await self.app(scope, receive, send)
+            return
+        accepts_gzip = "gzip" in Headers(scope=scope).get("accept-encoding", "")
+        inner = dict(scope)
+        inner["headers"] = [(k, val) for k, val in scope["headers"] if k.lower() not in _DROP_REQUEST_HEADERS]
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(inner, receive, capture)
+        if start is None:
+            return
+        headers = MutableHeaders(raw=list(start["headers"]))
+        body = b"".join(chunks)
+        if start["status"] == 200 and headers.get("content-type", "").startswith("text/html"):
+            body = await run_in_threadpool(self._page, scope, body)
+            for name in _DROP_RESPONSE_HEADERS:
+                if name in headers:
+                    del headers[name]
+            headers["cache-control"] = "no-cache"
+            if "accept-encoding" not in headers.get("vary", "").lower():
+                headers.add_vary_header("Accept-Encoding")
+            if accepts_gzip and len(body) >= GZIP_MIN:
+                body = gzip.compress(body, compresslevel=6)
+                headers["content-encoding"] = "gzip"
+            headers["content-length"] = str(len(body))
+        await send({"type": "http.response.start", "status": start["status"], "headers": headers.raw})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    @staticmethod
+    def _page(scope: Scope, body: bytes) -> bytes:
+        """The page with its preview, or unchanged when the view cannot be worked out (never a traceback)."""
+        request = Request(scope)
+        query: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            query.setdefault(name, []).append(value)
+        try:
+            v = view(scope["path"], query)
+        except Exception:  # noqa: BLE001 - a broken table or store must still let the app itself load
+            return body
+        if v is None:
+            return body
+        return inject(body.decode("utf-8"), v, str(request.base_url)).encode("utf-8")

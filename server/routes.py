@@ -1,0 +1,26 @@
+"""What ``app.py`` hands to ``st.App``: the server layer's routes, middleware and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from . import preview, snapshot
+from .compress import StaticGZipMiddleware
+
+ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
+MIDDLEWARE = [Middleware(StaticGZipMiddleware), Middleware(preview.PreviewMiddleware)]
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[dict[str, Any]]:
+    """Start rendering the common links' snapshots ahead (a daemon thread); stop it on shutdown."""
+    ahead = snapshot.RenderAhead().start()
+    try:
+        yield {"render_ahead": ahead}
+    finally:
+        ahead.close()

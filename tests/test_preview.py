@@ -1,0 +1,185 @@
+"""server/preview.py: what a chat app's robot (plain HTTP, no JavaScript) reads from a view URL.
+
+A real `streamlit run app.py` on the sample data and one on a store with two published versions:
+the title and Open Graph / Twitter tags, the instant block (label, figures, picture) for the province,
+the kabupaten page, a kabupaten's desa, a kecamatan's desa and a pinned version; then, in Chromium,
+the block shows without JavaScript and gives way to the live app with it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from geo import fmt, style
+from geo.classify import totals
+from geo.store import open_store
+from geo.text import t
+from tests.support.browser import map_frame, new_page
+from tests.support.preview import TELEGRAM, WHATSAPP, expected_fill, fetch, image_fills, read_page, sample_classified
+from tests.support.server import Server
+
+V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.12,Kubu Raya,2024,290000,98000
+61.71,Kota Pontianak,2024,300000,150000
+"""
+V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")  # restates 2024: Sambas now above target
+SAMPLE = t("sample.banner", "id")
+
+
+@pytest.fixture(scope="module")
+def sample_server():
+    with Server("preview_sample") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def published_server(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('preview') / 'peta.sqlite'}"
+    store = open_store(url)
+    store.publish(V1, "cakupan_v1.csv", "kabupaten", "ana")
+    store.publish(V2, "cakupan_v2.csv", "kabupaten", "budi")
+    store.dispose()
+    with Server("preview_published", env={"KALBAR_DATABASE_URL": url}) as srv:
+        yield srv
+
+
+def figures(frame, lang: str, level: str) -> tuple[str, str]:
+    """The two figure lines as the page's own figures give them (geo.classify.totals on the page's frame)."""
+    tot = totals(frame, None)
+    coverage = t(
+        "preview.coverage",
+        lang,
+        coverage=fmt.percent(tot.coverage, lang),
+        target=fmt.percent(tot.target, lang),
+        diff=fmt.points(tot.coverage - tot.target, lang),
+    )
+    below = t(
+        "preview.below",
+        lang,
+        n=fmt.number(tot.below, lang),
+        total=fmt.number(tot.areas_with_data, lang),
+        level=t(f"level.{level}", lang),
+    )
+    return coverage, below
+
+
+def check_page(server, path: str, title: str, frame, level: str, lang: str, label: str, agent: str) -> dict:
+    status, headers, body = fetch(server.url + path, agent)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    page = read_page(body)
+    coverage, below = figures(frame, lang, level)
+    m = page.meta
+    assert page.title == title and m["og:title"] == title and m["twitter:title"] == title
+    assert m["twitter:card"] == "summary_large_image"
+    for key in ("description", "og:description", "twitter:description"):
+        assert m[key] == f"{coverage} · {below} · {label}", (key, m[key])
+    assert m["og:url"].startswith(server.url + path.split("?")[0])
+    image_url = m["og:image"]
+    assert image_url.startswith(server.url + "/snapshot/") and m["twitter:image"] == image_url
+    assert (m["og:image:width"], m["og:image:height"]) == ("1200", "630")
+    # the instant block: the same label, figures and picture, no script
+    block = page.block_text
+    assert block["pjk-instant-label"] == label and block["pjk-instant-title"] == title
+    assert block["pjk-instant-coverage"] == coverage and block["pjk-instant-below"] == below
+    assert page.scripts_in_block == 0 and "script" not in page.block_tags
+    assert server.url + page.block_image == image_url
+    status, img_headers, png = fetch(image_url, agent)
+    assert status == 200 and img_headers["content-type"] == "image/png" and len(png) <= 300_000
+    assert Image.open(io.BytesIO(png)).size == (1200, 630)
+    return {"page": page, "png": png}
+
+
+def test_province_summary(sample_server):
+    province = t("level.provinsi", "id")
+    frame = sample_classified("kabupaten")
+    title = f"Cakupan Jamsostek {province} — Kabupaten/Kota"
+    check_page(sample_server, "/", title, frame, "kabupaten", "id", SAMPLE, WHATSAPP)
+
+
+def test_kabupaten_page_in_english(sample_server):
+    frame = sample_classified("kabupaten")
+    title = "Jamsostek coverage West Kalimantan Province — Regency/City"
+    got = check_page(
+        sample_server, "/kabupaten?lang=en", title, frame, "kabupaten", "en", t("sample.banner", "en"), TELEGRAM
+    )
+    assert "below target" in got["page"].meta["og:description"]
+
+
+def test_a_kabupatens_desa_and_a_kecamatans_desa(sample_server):
+    frame = sample_classified("desa")
+    ketapang = frame[frame["kode"].str.startswith("61.04.")]
+    title = "Cakupan Jamsostek Kabupaten Ketapang — Desa/Kelurahan"
+    check_page(sample_server, "/desa?kab=61.04", title, ketapang, "desa", "id", SAMPLE, WHATSAPP)
+    kec = sorted(ketapang["kode_kec"].unique())[0]
+    in_kec = ketapang[ketapang["kode_kec"] == kec]
+    kec_name = in_kec["nama_kec"].iloc[0]
+    check_page(
+        sample_server,
+        f"/desa?kec={kec}",
+        f"Cakupan Jamsostek {kec_name} — Desa/Kelurahan",
+        in_kec,
+        "desa",
+        "id",
+        SAMPLE,
+        TELEGRAM,
+    )
+
+
+def test_bad_parameters_fall_back_as_the_page_does(sample_server):
+    province = t("level.provinsi", "id")
+    frame = sample_classified("desa")
+    title = f"Cakupan Jamsostek {province} — Desa/Kelurahan"
+    check_page(sample_server, "/desa?kab=99.99&target=abc&lang=xx", title, frame, "desa", "id", SAMPLE, WHATSAPP)
+
+
+def test_a_pinned_version_previews_that_version(published_server):
+    status, _h, body = fetch(published_server.url + "/")
+    latest = read_page(body)
+    assert "versi 2" in latest.meta["og:description"] and "budi" in latest.meta["og:description"]
+    assert SAMPLE not in latest.meta["og:description"]
+    status, _h, body = fetch(published_server.url + "/?v=1", TELEGRAM)
+    pinned = read_page(body)
+    desc = pinned.meta["og:description"]
+    assert "versi 1" in desc and "ana" in desc and t("stamp.pinned", "id") in desc
+    assert "v=1" in pinned.meta["og:image"] and "v=1" in pinned.meta["og:url"]
+    # V1: all three below 50.24% (Kota Pontianak 50.0%); V2 restates Sambas at 70%: two below
+    assert "3 dari 3" in desc and "2 dari 3" in latest.meta["og:description"]
+    assert "37,98%" in desc  # (90,000 + 98,000 + 150,000) / 890,000 workers
+    _s, _h, png1 = fetch(pinned.meta["og:image"])
+    _s, _h, png2 = fetch(latest.meta["og:image"])
+    every_kabupaten = sample_classified("kabupaten")  # the same areas, so the same extent as the server's figure
+    sambas_v1 = image_fills(png1, every_kabupaten, "kabupaten")["61.01"]
+    sambas_v2 = image_fills(png2, every_kabupaten, "kabupaten")["61.01"]
+    assert sambas_v1 == style.gap_color(30.0, 50.24), "the pinned picture shows version 1's Sambas: 30%"
+    assert sambas_v2 == style.gap_color(70.0, 50.24), "the latest picture shows version 2's Sambas: 70%"
+
+
+@pytest.mark.browser
+def test_the_block_shows_without_javascript_and_gives_way_to_the_live_app(sample_server, browser):
+    context, page = new_page(browser)
+    try:
+        no_js = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+        still = no_js.new_page()
+        still.goto(f"{sample_server.url}/desa?kab=61.04")
+        block = still.locator("#pjk-instant")
+        assert block.is_visible()
+        still.wait_for_function("() => document.querySelector('#pjk-instant img').naturalWidth === 1200")
+        box = block.locator("img").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        no_js.close()
+
+        page.goto(f"{sample_server.url}/desa?kab=61.04")
+        map_frame(page, 100)
+        assert not page.locator("#pjk-instant").is_visible(), "the picture must give way to the live app"
+    finally:
+        context.close()
+
+
+def test_expected_fill_is_a_class_colour():
+    """The helper the picture checks lean on names the page's class colours (sanity of the oracle)."""
+    frame = sample_classified("kabupaten")
+    assert len({expected_fill(r) for _i, r in frame.iterrows()}) >= 2

@@ -1,0 +1,109 @@
+"""server/snapshot.py: the view's picture at /snapshot/{page}.png, as a real `streamlit run app.py` serves it.
+
+The image must classify every area as the interactive page does (same class colour per area, read
+from the pixels), be 1200×630 and small enough for a chat app, and be cached per (view, data version)
+with an ETag. The render-ahead thread is run in-process on a temporary store.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from geo.render import SNAPSHOT_PX
+from geo.store import open_store
+from server import data, snapshot
+from tests.support.preview import expected_fill, fetch, image_fills, sample_classified
+from tests.support.server import Server
+
+MAX_BYTES = 300_000
+
+
+@pytest.fixture(scope="module")
+def app_server():
+    with Server("snapshot") as srv:
+        yield srv
+
+
+def test_the_image_classifies_every_area_as_the_page_does(app_server):
+    for query, level, kab in (("", "kabupaten", None), ("?kab=61.04", "desa", "61.04")):
+        page = "ringkasan" if level == "kabupaten" else "desa"
+        status, headers, png = fetch(f"{app_server.url}/snapshot/{page}.png{query}")
+        assert status == 200 and headers["content-type"] == "image/png"
+        assert Image.open(io.BytesIO(png)).size == SNAPSHOT_PX
+        assert len(png) <= MAX_BYTES, f"{len(png)} bytes: too big for a chat preview"
+        frame = sample_classified(level)
+        if kab:
+            frame = frame[frame["kode"].str.startswith(kab + ".")]
+        shown = image_fills(png, frame, level, kab)
+        expected = {r["kode"]: expected_fill(r) for _i, r in frame.iterrows()}
+        assert len(shown) >= min(len(frame), 100), f"only {len(shown)} areas large enough to read"
+        wrong = {k: (shown[k], expected[k]) for k in shown if shown[k] != expected[k]}
+        assert not wrong, f"{len(wrong)} areas in another class than on the page: {list(wrong.items())[:5]}"
+
+
+def test_the_pixel_check_sees_a_wrong_classification(app_server):
+    """Positive control: the picture of a 30% what-if target differs from the 50.24% classes, matches its own."""
+    _status, _h, png = fetch(f"{app_server.url}/snapshot/ringkasan.png?target=30")
+    frame = sample_classified("kabupaten")
+    shown = image_fills(png, frame, "kabupaten")
+    assert len(shown) == 14
+    assert any(shown[r["kode"]] != expected_fill(r) for _i, r in frame.iterrows())
+    what_if = sample_classified("kabupaten", what_if=30.0)
+    assert all(shown[r["kode"]] == expected_fill(r) for _i, r in what_if.iterrows())
+
+
+def test_cache_headers_etag_and_not_found(app_server):
+    url = f"{app_server.url}/snapshot/desa.png?kab=61.12"
+    status, headers, first = fetch(url)
+    assert status == 200 and "max-age" in headers["cache-control"] and headers["etag"].startswith('"')
+    status, again, second = fetch(url)
+    assert (status, again["etag"], second) == (200, headers["etag"], first)
+    status, _h, body = fetch(url, headers={"If-None-Match": headers["etag"]})
+    assert (status, body) == (304, b"")
+    # parameters the image does not draw leave it (and its ETag) unchanged; a bad one falls back as the page does
+    assert fetch(url + "&q=abc&below=1")[1]["etag"] == headers["etag"]
+    assert (
+        fetch(f"{app_server.url}/snapshot/desa.png?kab=99.99")[1]["etag"]
+        == fetch(f"{app_server.url}/snapshot/desa.png")[1]["etag"]
+    )
+    assert fetch(f"{app_server.url}/snapshot/admin.png")[0] == 404
+    assert fetch(f"{app_server.url}/snapshot/desa.png?kab=61.12&lang=en")[1]["etag"] != headers["etag"]
+
+
+V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.12,Kubu Raya,2024,290000,98000
+"""
+
+
+def test_render_ahead_covers_the_common_links_and_follows_a_publish(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ahead.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    ahead = snapshot.RenderAhead(every_s=0.2).start()
+    try:
+        sample_key = _wait_for(ahead, lambda key: key is not None and key.startswith("sample-"))
+        for path, query in data.views_to_render_ahead():
+            assert snapshot.cached(data.view(path, query)) is not None, (path, query)
+        assert len(data.views_to_render_ahead()) == 15  # the province and 14 kabupaten/kota
+        store = open_store(url)
+        store.publish(V1, "cakupan.csv", "kabupaten", "ana")
+        store.dispose()
+        published_key = _wait_for(ahead, lambda key: key is not None and key.startswith("pub-"))
+        assert published_key != sample_key
+        v = data.view("/", {})
+        assert not v.data.is_sample and snapshot.cached(v) is not None
+    finally:
+        ahead.close()
+
+
+def _wait_for(ahead: snapshot.RenderAhead, ok, timeout: float = 240) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if ok(ahead.done_for):
+            return ahead.done_for
+        time.sleep(0.2)
+    raise AssertionError(f"render-ahead did not finish: done_for={ahead.done_for!r}")
