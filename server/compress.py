@@ -11,9 +11,10 @@ from __future__ import annotations
 import gzip
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .buffer import buffered
 from .data import LRU
 
 COMPRESSIBLE = ("application/javascript", "text/javascript", "text/css", "image/svg+xml", "application/json")
@@ -39,28 +40,12 @@ class StaticGZipMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        start: Message | None = None
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        if start is None:
+        answer = await buffered(self.app, scope, receive)
+        if answer is None:
             return
-        headers = MutableHeaders(raw=list(start["headers"]))
-        body = b"".join(chunks)
+        status, headers, body = answer
         kind = headers.get("content-type", "").split(";")[0].strip()
-        if (
-            start["status"] == 200
-            and kind in COMPRESSIBLE
-            and len(body) >= MIN_SIZE
-            and "content-encoding" not in headers
-        ):
+        if status == 200 and kind in COMPRESSIBLE and len(body) >= MIN_SIZE and "content-encoding" not in headers:
             key = (scope["path"], headers.get("etag", "") or headers.get("last-modified", ""))
             packed = self.cache.get(key)
             if packed is None:
@@ -70,5 +55,5 @@ class StaticGZipMiddleware:
             headers["content-length"] = str(len(body))
             if "accept-encoding" not in headers.get("vary", "").lower():
                 headers.add_vary_header("Accept-Encoding")
-        await send({"type": "http.response.start", "status": start["status"], "headers": headers.raw})
+        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})

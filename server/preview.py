@@ -20,14 +20,15 @@ import html
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geo import fmt
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 
+from .buffer import buffered
 from .data import PAGES, View, view
 from .snapshot import image_path
 
@@ -165,22 +166,11 @@ class PreviewMiddleware:
         accepts_gzip = "gzip" in Headers(scope=scope).get("accept-encoding", "")
         inner = dict(scope)
         inner["headers"] = [(k, val) for k, val in scope["headers"] if k.lower() not in _DROP_REQUEST_HEADERS]
-        start: Message | None = None
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(inner, receive, capture)
-        if start is None:
+        answer = await buffered(self.app, inner, receive)
+        if answer is None:
             return
-        headers = MutableHeaders(raw=list(start["headers"]))
-        body = b"".join(chunks)
-        if start["status"] == 200 and headers.get("content-type", "").startswith("text/html"):
+        status, headers, body = answer
+        if status == 200 and headers.get("content-type", "").startswith("text/html"):
             body = await run_in_threadpool(self._page, scope, body)
             for name in _DROP_RESPONSE_HEADERS:
                 if name in headers:
@@ -192,7 +182,7 @@ class PreviewMiddleware:
                 body = gzip.compress(body, compresslevel=6)
                 headers["content-encoding"] = "gzip"
             headers["content-length"] = str(len(body))
-        await send({"type": "http.response.start", "status": start["status"], "headers": headers.raw})
+        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
     @staticmethod
