@@ -171,7 +171,15 @@ def test_desa_codes_and_names_within_parents(areas):
     assert (r[9]["status"], r[9]["reason_code"]) == ("unmatched", "join.reason.code_bps")
     assert (r[10]["status"], r[10]["reason_code"]) == ("unmatched", "join.reason.code_wrong_level")
     assert (r[11]["status"], r[11]["reason_code"]) == ("unmatched", "join.reason.name_unknown_suggest")
-    assert result.summary() == {"rows": 10, "matched": 3, "unmatched": 5, "ambiguous": 1, "invalid": 0, "duplicate": 1}
+    assert result.summary() == {
+        "rows": 10,
+        "matched": 3,
+        "unmatched": 5,
+        "ambiguous": 1,
+        "invalid": 0,
+        "duplicate": 1,
+        "left_out": 7,
+    }
 
 
 # --- invalid rows, duplicates, result shape ----------------------------------------------------------
@@ -227,7 +235,7 @@ def test_result_shape(areas):
     assert set(result.areas_without_data) == {"2024", "2025"}
     assert len(result.areas_without_data["2024"]) == 12 and "61.01" not in result.areas_without_data["2024"]
     assert len(result.areas_without_data["2025"]) == 13
-    assert set(result.summary()) == {"rows", *STATUSES}
+    assert set(result.summary()) == {"rows", *STATUSES, "left_out"}
     assert result.level == "kabupaten"
 
 
@@ -306,6 +314,7 @@ def test_sample_tables_join_without_problems(areas, level, count):
         "ambiguous": 0,
         "invalid": 0,
         "duplicate": 0,
+        "left_out": 0,
     }
     assert set(result.matched["kode"]) == set(areas(level)["kode"])
     assert result.areas_without_data == {"2024": []} and not result.warnings

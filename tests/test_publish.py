@@ -64,11 +64,11 @@ def test_report_counts_rows_and_suggestions(app_store):
     assert m[t("editor.count.ambiguous", "id")] == "1"
     assert m[t("editor.count.unmatched", "id")] == "2"
     assert m[t("editor.count.invalid", "id")] == "0"
-    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
-    by_row = problems.set_index(t("col.row", "id"))
+    problems = next(d.value for d in at.dataframe if t("report.col.reason", "id") in d.value.columns)
+    by_row = problems.set_index(t("report.col.row", "id"))
     # row numbers as in the file: header on line 4, so "Pontianak" is row 8
-    assert by_row.loc["8", t("editor.col.input", "id")] == "Pontianak"
-    assert by_row.loc["10", t("editor.col.input", "id")] == "Kabupaten Xyz"
+    assert by_row.loc["8", t("report.col.input", "id")] == "Pontianak"
+    assert by_row.loc["10", t("report.col.input", "id")] == "Kabupaten Xyz"
     # a picker for each unmatched/ambiguous row with suggestions; the typo's first suggestion is Sambas
     sambsa = at.selectbox(
         key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9"))
@@ -80,7 +80,7 @@ def test_report_counts_rows_and_suggestions(app_store):
         "61.71",
     }  # Mempawah (former Kab. Pontianak), Kota Pontianak
     # problem rows remain: the page says how many and waits for confirmation
-    assert any(t("editor.partial", "id", n="3", rows="6") == w.value for w in at.warning)
+    assert any(t("editor.left_out", "id", n="3", rows="6") == w.value for w in at.warning)
     assert publish_button(at).disabled
 
 
@@ -91,8 +91,8 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     ponti.set_value(mempawah)
     at.text_area(key="pub_note").input("Data Juni dari dinas")
     at.run()
-    assert any(t("editor.partial", "id", n="2", rows="6") == w.value for w in at.warning)
-    confirm = next(c for c in at.checkbox if c.label == t("editor.confirm_partial", "id", n="2"))
+    assert any(t("editor.left_out", "id", n="2", rows="6") == w.value for w in at.warning)
+    confirm = next(c for c in at.checkbox if c.label == t("editor.confirm_left_out", "id", n="2"))
     confirm.check()
     at.run()
     assert not publish_button(at).disabled
@@ -114,7 +114,7 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     ]
     # the same file again: nothing new
     at2 = upload(editor_on_publish_page(), "lagi.csv", MESSY)
-    next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_partial", "id", n="2")[:10])).check()
+    next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_left_out", "id", n="2")[:10])).check()
     at2.run()
     publish_button(at2).click()
     at2.run()
@@ -189,8 +189,8 @@ def test_file_names_and_cells_are_plain_text(app_store):
         str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind)
     )
     assert "tebal" not in rendered and "e.vil" not in rendered
-    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
-    assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])
+    problems = next(d.value for d in at.dataframe if t("report.col.reason", "id") in d.value.columns)
+    assert "**Kab [x](http://e.vil)**" in set(problems[t("report.col.input", "id")])
 
 
 def test_target_schedule_is_published_from_the_publish_page(app_store):
