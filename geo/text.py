@@ -128,12 +128,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.change": ("Perubahan (pp)", "Change (pp)"),
     "status.below": ("Di bawah target", "Below target"),
     "status.at_or_above": ("Mencapai target", "At or above target"),
-    "status.no_data": ("Tidak ada data", "No data"),
+    "status.no_data": ("Tidak dilaporkan", "Not reported"),
     # --- map ----------------------------------------------------------------------------
     "map.legend_title": ("Cakupan (%)", "Coverage (%)"),
     "map.legend_below": ("Di bawah target ({target})", "Below target ({target})"),
     "map.legend_below_own": ("Di bawah target wilayahnya", "Below its own target"),
-    "map.legend_no_data": ("Tidak ada data", "No data"),
+    "map.legend_no_data": ("Tidak dilaporkan", "Not reported"),
     "map.tooltip_coverage": ("Cakupan", "Coverage"),
     "map.tooltip_target": ("Target", "Target"),
     "map.tooltip_gap": ("Kekurangan", "Gap"),
@@ -979,6 +979,14 @@ MESSAGES.update(
             "Give the table's period above to publish.",
         ),
         "editor.refused": ("Tidak diterbitkan", "Not published"),
+        "partial.reported": (
+            "{n} dari {total} {level} dilaporkan (angka hanya dari wilayah yang dilaporkan)",
+            "{n} of {total} {level} reported (figures from the reported areas only)",
+        ),
+        "partial.reported_short": ("{n} dari {total} {level} dilaporkan", "{n} of {total} {level} reported"),
+        "partial.level.kabupaten": ("kabupaten/kota", "regencies/cities"),
+        "partial.level.kecamatan": ("kecamatan", "districts"),
+        "partial.level.desa": ("desa/kelurahan", "villages"),
     }
 )
 

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from geo import fmt, maps, plan
 from geo.assets import standalone_html
-from geo.classify import Totals
+from geo.classify import Totals, reported_note, totals
 from geo.export import to_csv, to_xlsx
 from geo.stamp import stamp
 from geo.text import t
@@ -66,7 +66,10 @@ def sample_banner(lang: str, level: str | None = None, period: str | None = None
 # --- the figures ------------------------------------------------------------------------------------
 
 
-def metrics(tot: Totals, level_label: str, lang: str) -> None:
+def metrics(tot: Totals, level_label: str, lang: str, level: str | None = None) -> None:
+    """The four figures; a partial table's figures say how many areas were reported (geo.classify.reported_note)."""
+    if level and (note := reported_note(tot, level, lang)):
+        st.warning(note, icon=":material/incomplete_circle:")
     cols = st.columns(4)
     diff = tot.coverage - tot.target
     cols[0].metric(
@@ -339,6 +342,8 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if note := cache.target_note(frame, lang):
         notes.append(note)
+    if partial := reported_note(totals(frame), level, lang):  # a partial table says so in the file too
+        notes.insert(0, partial)
     if stamp_line := stamp_text(level, effective_period(state), lang):
         notes.insert(0, stamp_line)
     downloads(shown, lang, notes, file_stem)
