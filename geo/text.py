@@ -983,6 +983,22 @@ MESSAGES.update(
             "{n} dari {total} {level} dilaporkan (angka hanya dari wilayah yang dilaporkan)",
             "{n} of {total} {level} reported (figures from the reported areas only)",
         ),
+        "cost.none": (
+            "Tidak ada kekurangan peserta: tidak ada biaya bantuan iuran untuk mencapai target.",
+            "No participants missing: no contribution assistance needed to reach target.",
+        ),
+        "cost.part_province": (
+            "{total} per {period} untuk mencapai target ({people} orang)",
+            "{total} per {period} to reach the target ({people} people)",
+        ),
+        "cost.part_each": (
+            "{total} per {period} bila setiap wilayah mencapai targetnya ({people} orang)",
+            "{total} per {period} for every area to reach its own target ({people} people)",
+        ),
+        "cost.line_parts": (
+            "Biaya bantuan iuran untuk menutup kekurangan: {parts}. Dasar: {basis}.",
+            "Contribution assistance to close the gap: {parts}. Basis: {basis}.",
+        ),
         "partial.reported_short": ("{n} dari {total} {level} dilaporkan", "{n} of {total} {level} reported"),
         "partial.level.kabupaten": ("kabupaten/kota", "regencies/cities"),
         "partial.level.kecamatan": ("kecamatan", "districts"),

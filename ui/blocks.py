@@ -98,19 +98,22 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
     note = cache.target_note(frame, lang)
     if note:
         st.caption(safe.md(note))  # carries the schedule's keterangan, which an editor typed
+    if not tot.areas_with_data:
+        return
+    costs = plan.gap_costs(tot.gap_to_target, tot.gap_sum, state.iuran, state.bulan)
+    if costs is None:  # nobody to enrol: no cost line made of "0 orang"
+        st.caption(t("cost.none", lang))
+        return
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
-    st.caption(
-        t(
-            "cost.line",
-            lang,
-            total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang),
-            period=period_word,
-            sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang),
-            people=fmt.number(tot.gap_to_target, lang),
-            iuran=fmt.rupiah(state.iuran, lang),
-            months=state.bulan,
-        )
-    )
+    parts = []
+    for key, figure in zip(("cost.part_province", "cost.part_each"), costs):
+        if figure is not None:
+            people, rupiah = figure
+            parts.append(
+                t(key, lang, total=fmt.rupiah_short(rupiah, lang), period=period_word, people=fmt.number(people, lang))
+            )
+    basis = t("cost.basis", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)
+    st.caption(t("cost.line_parts", lang, parts="; ".join(parts), basis=basis))
 
 
 # --- the map ----------------------------------------------------------------------------------------
