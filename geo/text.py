@@ -999,6 +999,25 @@ MESSAGES.update(
             "Biaya bantuan iuran untuk menutup kekurangan: {parts}. Dasar: {basis}.",
             "Contribution assistance to close the gap: {parts}. Basis: {basis}.",
         ),
+        "editor.confirm_retract": (
+            "Tarik versi {version} (berkas {file}, periode {periods})? Versi tetap tersimpan dan bisa dipulihkan.",
+            "Retract version {version} (file {file}, period {periods})? It stays stored and can be restored.",
+        ),
+        "editor.confirm_restore": (
+            "Pulihkan versi {version} (berkas {file}, periode {periods})?",
+            "Restore version {version} (file {file}, period {periods})?",
+        ),
+        "editor.yes_retract": ("Ya, tarik versi {version}", "Yes, retract version {version}"),
+        "editor.yes_restore": ("Ya, pulihkan versi {version}", "Yes, restore version {version}"),
+        "editor.cancel": ("Batal", "Cancel"),
+        "editor.done_retract": (
+            "Versi {version} ditarik ({file}, periode {periods}).",
+            "Version {version} retracted ({file}, period {periods}).",
+        ),
+        "editor.done_restore": (
+            "Versi {version} dipulihkan ({file}, periode {periods}).",
+            "Version {version} restored ({file}, period {periods}).",
+        ),
         "partial.reported_short": ("{n} dari {total} {level} dilaporkan", "{n} of {total} {level} reported"),
         "partial.level.kabupaten": ("kabupaten/kota", "regencies/cities"),
         "partial.level.kecamatan": ("kecamatan", "districts"),

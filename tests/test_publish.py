@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.text import t
 from tests.support.apptest import signed_in_on
+from ui import safe
 
 TIMEOUT = 120
 PASSWORD = "kata-sandi-editor-1"
@@ -168,11 +169,20 @@ def test_version_list_retract_restore_and_downloads(app_store):
     at.run()
     next(b for b in at.button if b.key == f"retract_{first.id}").click()
     at.run()
+    assert not app_store.versions()[0].retracted  # asked first, naming the version, its file and its period
+    asked = t("editor.confirm_retract", "id", version=first.id, file="a.csv", periods="2025")
+    assert any(safe.shown(w.value) == asked for w in at.warning)
+    next(b for b in at.button if b.key == f"yes_retract_{first.id}").click()
+    at.run()
     assert app_store.versions()[0].retracted
+    toast = t("editor.done_retract", "id", version=first.id, file="a.csv", periods="2025")
+    assert any(safe.shown(x.value) == toast for x in at.toast)
     table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
     assert table.iloc[0][t("editor.col.state", "id")] == t("editor.retracted", "id")
     assert any(e.action.startswith("retract") for e in app_store.audit())
     next(b for b in at.button if b.key == f"restore_{first.id}").click()
+    at.run()
+    next(b for b in at.button if b.key == f"yes_restore_{first.id}").click()
     at.run()
     assert not app_store.versions()[0].retracted
     labels = [b.label for b in at.get("download_button")]
@@ -213,3 +223,14 @@ def test_target_schedule_is_published_from_the_publish_page(app_store):
     versions = app_store.versions(kind="targets")
     assert len(versions) == 1 and versions[0].published_by == "editor1" and versions[0].periods == ("2025",)
     assert any(e.action.startswith("publish") for e in app_store.audit())
+
+
+def test_newest_version_selected_and_times_in_wib(app_store):
+    clean = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n"
+    app_store.publish(clean, "a.csv", "kabupaten", by="editor1")
+    at = editor_on_publish_page()
+    second = app_store.publish(clean.replace(b"2025", b"2026"), "b.csv", "kabupaten", by="editor1").version
+    at.run()  # a version published since the page was opened: the picker moves to it
+    assert at.selectbox(key="ver_pick").value == second.id
+    table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
+    assert table[t("editor.col.at", "id")].str.endswith(" WIB").all()

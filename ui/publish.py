@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import LEVELS, fmt, targets
 from geo.report import level_hint, report_frame
+from geo.stamp import when
 from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
 from geo.text import t
@@ -248,7 +249,7 @@ def period_input(report: dict, key: str, lg: str) -> str | None:
 def toast() -> None:
     """The message of the action just done, as a toast: seen wherever the officer is looking after st.rerun."""
     if message := st.session_state.pop(TOAST_KEY, None):
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(safe.md(message), icon=":material/check_circle:")  # may name a file: plain text
 
 
 def view_url(version_id: int) -> str:
@@ -282,8 +283,40 @@ def shown_result(upload_key: str | None) -> None:
 # --- versions -------------------------------------------------------------------------------------------
 
 
-def _when(value, lg: str) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+def _when(value, lg: str) -> str:  # noqa: ARG001 - one format in both languages
+    """Kalbar's time (WIB), as the stamps on the map pages say it."""
+    return when(value) if value is not None else "–"
+
+
+PENDING_KEY = "ver_pending"  # session_state: ("retract" | "restore", version id) awaiting confirmation
+NEWEST_KEY = "ver_newest"  # session_state: the newest version id the picker last saw
+
+
+def _ask(action: str, version_id: int) -> None:
+    st.session_state[PENDING_KEY] = (action, version_id)
+
+
+def _confirm(v, action: str, ident: auth.Identity, reason: str, lg: str) -> None:  # noqa: ANN001 - a store Version
+    """The confirmation naming the version, its file and its period; acts only on "yes"."""
+    periods = ", ".join(v.periods) or "–"
+    st.warning(
+        safe.md(t(f"editor.confirm_{action}", lg, version=v.id, file=v.filename, periods=periods)),
+        icon=":material/help:",
+    )
+    yes, no = st.columns(2)
+    if yes.button(t(f"editor.yes_{action}", lg, version=v.id), key=f"yes_{action}_{v.id}", type="primary"):
+        store = session.store()
+        if action == "retract":
+            store.retract(v.id, by=ident.name, reason=reason or "")
+        else:
+            store.restore(v.id, by=ident.name)
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state[TOAST_KEY] = t(f"editor.done_{action}", lg, version=v.id, file=v.filename, periods=periods)
+        session.refresh_now()
+        st.rerun()
+    if no.button(t("editor.cancel", lg), key=f"no_{action}_{v.id}"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.rerun()
 
 
 def versions_panel(ident: auth.Identity, lg: str) -> None:
@@ -303,9 +336,9 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
                 t("editor.col.version", lg): v.id,
                 t("editor.col.state", lg): t("editor.retracted" if v.retracted else "editor.active", lg),
                 t("editor.col.level", lg): t(f"level.{v.level}", lg) if v.level in LEVELS else str(v.level or ""),
-                t("editor.col.periods", lg): ", ".join(v.periods),
+                t("editor.col.periods", lg): ", ".join(p or "–" for p in v.periods) or "–",
                 t("editor.col.file", lg): v.filename,
-                t("editor.col.rows", lg): f"{v.n_matched}/{v.n_rows}",
+                t("editor.col.rows", lg): f"{fmt.number(v.n_matched, lg)}/{fmt.number(v.n_rows, lg)}",
                 t("editor.col.by", lg): v.published_by,
                 t("editor.col.at", lg): _when(v.published_at, lg),
                 t("editor.col.note", lg): v.note,
@@ -314,12 +347,21 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
         ]
     )
     st.dataframe(table.astype(str), hide_index=True)
-    by_id = {v.id: v for v in versions}
+    by_id = {v.id: v for v in versions}  # newest first
+    newest = versions[0].id
+    if st.session_state.get(NEWEST_KEY) != newest or st.session_state.get("ver_pick") not in by_id:
+        st.session_state["ver_pick"] = newest  # a new version (or none picked yet): the newest is selected
+        st.session_state[NEWEST_KEY] = newest
     chosen = st.selectbox(
         t("editor.choose_version", lg),
         list(by_id),
         key="ver_pick",
-        format_func=lambda i: f"{i}" + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else ""),
+        format_func=lambda i: (
+            " · ".join(  # a selectbox option is plain text
+                [str(i), by_id[i].filename, ", ".join(by_id[i].periods) or "–", _when(by_id[i].published_at, lg)]
+            )
+            + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else "")
+        ),
     )
     v = by_id[chosen]
     c1, c2, c3 = st.columns(3)
@@ -342,15 +384,16 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     )
     c3.link_button(t("editor.open_version", lg), view_url(v.id), icon=":material/open_in_new:")
     reason = st.text_input(t("editor.retract_reason", lg), key=f"reason_{v.id}") if not v.retracted else ""
-    if v.retracted:
-        if st.button(t("editor.restore", lg), key=f"restore_{v.id}", icon=":material/restore:"):
-            store.restore(v.id, by=ident.name)
-            session.refresh_now()
-            st.rerun()
-    elif st.button(t("editor.retract", lg), key=f"retract_{v.id}", icon=":material/undo:"):
-        store.retract(v.id, by=ident.name, reason=reason or "")
-        session.refresh_now()
-        st.rerun()
+    action = "restore" if v.retracted else "retract"
+    st.button(
+        t(f"editor.{action}", lg),
+        key=f"{action}_{v.id}",
+        icon=":material/restore:" if v.retracted else ":material/undo:",
+        on_click=_ask,
+        args=(action, v.id),
+    )
+    if st.session_state.get(PENDING_KEY) == (action, v.id):
+        _confirm(v, action, ident, reason, lg)
 
 
 def _safe_name(name: str) -> str:
