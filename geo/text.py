@@ -1018,6 +1018,10 @@ MESSAGES.update(
             "Versi {version} dipulihkan ({file}, periode {periods}).",
             "Version {version} restored ({file}, period {periods}).",
         ),
+        "auth.sign_in_for": (
+            "Masuk dulu untuk membuka halaman {page}.",
+            "Sign in first to open the page {page}.",
+        ),
         "partial.reported_short": ("{n} dari {total} {level} dilaporkan", "{n} of {total} {level} reported"),
         "partial.level.kabupaten": ("kabupaten/kota", "regencies/cities"),
         "partial.level.kecamatan": ("kecamatan", "districts"),
