@@ -167,9 +167,9 @@ def test_anonymous_visitor_has_no_publish_page(server, browser):
         page.goto(server.url + "/")
         page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
         assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
-        page.goto(server.url + "/terbitkan")  # typed by hand: not a page for this visitor
-        page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
-        page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
+        page.goto(server.url + "/terbitkan")  # typed by hand (or a reload): the sign-in page, saying why
+        page.get_by_text(t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id"))).wait_for(timeout=60_000)
+        assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_text(t("editor.title", "id")).count() == 0
         assert page.get_by_role("button", name=t("editor.publish", "id"), exact=True).count() == 0
     finally:
