@@ -17,9 +17,8 @@ import pytest
 
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import require_chromium
+from tests.support.browser import idle, require_chromium, sign_in
 from tests.support.server import Server
-from tests.test_browser_publish import idle, sign_in
 
 pytestmark = pytest.mark.browser
 
