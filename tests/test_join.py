@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.join import MATCHED_COLUMNS, REPORT_COLUMNS, STATUSES, join
+from geo.join import MATCHED_COLUMNS, REPORT_COLUMNS, STATUSES, best_level, join
 from geo.sample import ensure_samples
 from geo.table import TableError, read_table
 
@@ -327,3 +327,16 @@ def test_templates_join_cleanly(areas, level):
     result = join(read_table(template_csv(level).encode("utf-8")), level, areas(level))
     assert result.summary()["matched"] == result.summary()["rows"] >= 1
     assert set(result.report["reason_code"]) == {"join.reason.by_code"}  # codes and names agree
+
+
+def test_best_level_names_the_level_a_table_belongs_to(areas):
+    """A kabupaten table fits the kabupaten level only; a desa table's kabupaten column (14 areas named 2,130
+    times) does not make it a kabupaten table."""
+    levels = {lv: areas(lv) for lv in ("kabupaten", "kecamatan", "desa")}
+    kab = best_level(read_table(ensure_samples()["kabupaten"]), levels)
+    assert kab.placed == {"kabupaten": 14, "kecamatan": 0, "desa": 0}
+    assert kab.better_than("desa") == "kabupaten" and kab.better_than("kabupaten") is None
+    desa = best_level(read_table(ensure_samples()["desa"]), levels)
+    assert desa.placed["kabupaten"] == 0 and desa.better_than("kabupaten") == "desa"
+    few = best_level(read_table(b"kode,tenaga_kerja,peserta_aktif\n61.99,10,5\n", filename="x.csv"), levels)
+    assert few.best is None and few.better_than("desa") is None  # nothing fits anywhere: no level proposed
