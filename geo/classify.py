@@ -12,7 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import DEFAULT_TARGET
+from . import DEFAULT_TARGET, fmt
+from .text import t
 
 BELOW, AT_OR_ABOVE, NO_DATA = "below", "at_or_above", "no_data"
 NUMERIC = ["tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran"]
@@ -112,6 +113,23 @@ def totals(classified: pd.DataFrame, target: float | None = DEFAULT_TARGET) -> T
         target=tgt,
         gap_to_target=float(gap_people(tgt, tk, ps)),
         gap_sum=float(data["gap"].sum()),
+    )
+
+
+def reported_note(tot: Totals, level: str, lang: str = "id") -> str | None:
+    """ "7 dari 14 kabupaten/kota dilaporkan" when the table covers only part of the selection, else None.
+
+    Decided once for every place a figure is shown (page, presentation, PNG/PDF, CSV/XLSX): a partial table's
+    figure IS shown, computed from the areas reported only, and always carries this note beside it; the
+    areas without data are "tidak dilaporkan", never counted in it (see README, tests/test_classify.py)."""
+    if tot.areas == 0 or tot.areas_with_data >= tot.areas:
+        return None
+    return t(
+        "partial.reported",
+        lang,
+        n=fmt.number(tot.areas_with_data, lang),
+        total=fmt.number(tot.areas, lang),
+        level=t(f"partial.level.{level}", lang),
     )
 
 

@@ -7,7 +7,7 @@ several areas is reported as ambiguous with its candidates, never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,7 +18,21 @@ from .table import DEFAULT_PERIOD, CoverageTable, Issue
 from .text import t
 
 STATUSES = ("matched", "unmatched", "ambiguous", "invalid", "duplicate")
-REPORT_COLUMNS = ["baris", "input", "status", "kode", "nama", "reason", "reason_code", "candidates"]
+REPORT_COLUMNS = ["baris", "input", "status", "kode", "nama", "via", "reason", "reason_code", "candidates"]
+# How a matched row found its area (the report's "via"), from the reason the matcher gave.
+VIA = {
+    "join.reason.by_code": "code",
+    "join.reason.code_name_differs": "code",
+    "join.reason.by_name": "name",
+    "join.reason.name_after_bad_code": "name",
+    "join.reason.former_name": "former",
+    "store.reason.alias": "alias",
+    "join.reason.picked": "suggestion",
+}
+VIAS = ("code", "name", "former", "alias", "suggestion")
+# Another level is proposed when it places at least this many times as many rows as the chosen one,
+# and at least half the table: a few codes that happen to exist at both levels do not trigger it.
+LEVEL_HINT_RATIO = 2
 MATCHED_COLUMNS = [
     "kode",
     "periode",
@@ -69,6 +83,7 @@ class AliasRule:
     name: str
     kode: str
     parent: str | None = None
+    picked: bool = False  # chosen by the editor among the suggestions for this very upload
 
 
 @dataclass
@@ -89,8 +104,12 @@ class JoinResult:
     reasons: list[Msg] = field(default_factory=list, repr=False)  # aligned with report rows
 
     def summary(self) -> dict[str, int]:
+        """The one place the counts come from: each report line (= each input row) counted once, by status;
+        ``left_out`` is every row not published (unmatched, ambiguous, invalid and duplicate alike)."""
         counts = self.report["status"].value_counts()
-        return {"rows": int(len(self.report)), **{s: int(counts.get(s, 0)) for s in STATUSES}}
+        out = {"rows": int(len(self.report)), **{s: int(counts.get(s, 0)) for s in STATUSES}}
+        out["left_out"] = out["rows"] - out["matched"]
+        return out
 
     def report_messages(self, lang: str = "id") -> pd.DataFrame:
         """The report with every reason written in ``lang``."""
@@ -145,7 +164,9 @@ class Matcher:
         self.aliases: dict[str, list[AliasRule]] = {}
         for a in aliases:
             if a.kode in self.index.names:  # an alias to an area that no longer exists is ignored
-                self.aliases.setdefault(alias_key(a.name, level), []).append(AliasRule(a.name, a.kode, a.parent))
+                self.aliases.setdefault(alias_key(a.name, level), []).append(
+                    AliasRule(a.name, a.kode, a.parent, bool(getattr(a, "picked", False)))
+                )
 
     def _labels(self, codes: tuple[str, ...] | list[str]) -> list[str]:
         """ "kode nama", with the parents below kabupaten level so same-named areas can be told apart."""
@@ -277,12 +298,12 @@ class Matcher:
         if not rules:
             return None
         scope, _problem = self._parents(row)
-        codes = sorted({a.kode for a in rules if a.parent is None or scope is None or a.parent in scope})
+        fits = [a for a in rules if a.parent is None or scope is None or a.parent in scope]
+        codes = sorted({a.kode for a in fits})
         if len(codes) != 1:
             return None
-        return Outcome(
-            "matched", Msg("store.reason.alias", {"name": text, "area": self.index.label(codes[0])}), codes[0]
-        )
+        key = "join.reason.picked" if any(a.picked for a in fits) else "store.reason.alias"
+        return Outcome("matched", Msg(key, {"name": text, "area": self.index.label(codes[0])}), codes[0])
 
     def resolve(self, row: dict) -> Outcome:
         """The rules below, then a saved alias for what they could not settle."""
@@ -343,6 +364,7 @@ _REMARKS = {
     "join.reason.code_name_differs",
     "join.reason.name_after_bad_code",
     "join.reason.former_name",
+    "join.reason.picked",
 }
 
 
@@ -398,6 +420,7 @@ def join(
                 "status": outcome.status,
                 "kode": outcome.kode,
                 "nama": matcher.index.names.get(outcome.kode) if outcome.kode else None,
+                "via": VIA.get(outcome.reason.key) if outcome.status == "matched" else None,
                 "reason": outcome.reason.render("id"),
                 "reason_code": outcome.reason.key,
                 "candidates": outcome.candidates,
@@ -415,3 +438,41 @@ def join(
         have.setdefault(p, set()).add(k)
     without = {p: [c for c in all_codes if c not in have.get(p, set())] for p in periods}
     return JoinResult(level, report_df, matched, without, warnings, reasons)
+
+
+@dataclass(frozen=True)
+class LevelFit:
+    """How many rows of a table find an area at each level (by code, name or alias), to catch the wrong level."""
+
+    rows: int
+    placed: dict[str, int]  # level -> rows that resolved to an area of that level
+
+    @property
+    def best(self) -> str | None:
+        """The level placing the most rows (None when no level places any)."""
+        level = max(self.placed, key=lambda lv: self.placed[lv], default=None)
+        return level if level is not None and self.placed[level] > 0 else None
+
+    def better_than(self, level: str) -> str | None:
+        """The level to propose instead of ``level``, when one fits much better (see LEVEL_HINT_RATIO)."""
+        best, here = self.best, self.placed.get(level, 0)
+        if best is None or best == level:
+            return None
+        there = self.placed[best]
+        return best if there >= LEVEL_HINT_RATIO * max(here, 1) and 2 * there >= self.rows else None
+
+
+def best_level(
+    table: CoverageTable,
+    areas_by_level: Mapping[str, pd.DataFrame],
+    aliases_by_level: Mapping[str, Iterable[AliasRule]] | None = None,
+) -> LevelFit:
+    """Match ``table`` against every level in ``areas_by_level``: rows placed per level. A row counts when it
+    matches an area once (a repeat of an area is not a fit: a desa table's kabupaten column names 14 areas
+    2,130 times) and not through its names after its code said another level."""
+    placed = {}
+    for level, areas in areas_by_level.items():
+        report = join(table, level, areas, (aliases_by_level or {}).get(level, ())).report
+        fits = (report["status"] == "matched") & (report["reason_code"] != "join.reason.name_after_bad_code")
+        placed[level] = int(fits.sum())
+    return LevelFit(int(len(table.data)), placed)

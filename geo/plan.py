@@ -34,6 +34,19 @@ def cost(people: float | np.ndarray | pd.Series, iuran: int = DEFAULT_IURAN, mon
     return people * int(iuran) * int(months)
 
 
+def gap_costs(gap_to_target: float, gap_sum: float, iuran: int = DEFAULT_IURAN, months: int = DEFAULT_MONTHS):
+    """(people, rupiah) to reach the selection's target and (people, rupiah) for every area to reach its own, each
+    counted only from a positive, known gap; None when neither needs anyone (no cost is made of zero people)."""
+
+    def one(people: float) -> tuple[float, float] | None:
+        if people is None or people != people or people <= 0:  # NaN or nothing to close
+            return None
+        return float(people), float(cost(people, iuran, months))
+
+    whole, each = one(gap_to_target), one(gap_sum)
+    return None if whole is None and each is None else (whole, each)
+
+
 def with_cost(frame: pd.DataFrame, iuran: int = DEFAULT_IURAN, months: int = DEFAULT_MONTHS) -> pd.DataFrame:
     """``frame`` with a ``biaya`` column: the cost of each area's gap."""
     return frame.assign(biaya=cost(frame["gap"].astype(float), iuran, months))

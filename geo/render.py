@@ -397,11 +397,27 @@ def build_figure(
         )
     if subtitle is None:
         subtitle = tx("render.subtitle", target=numfmt.percent(target, lang))
+    tot = totals(df, target)
+    if tot.areas_with_data < tot.areas:  # a partial table says so beside its figures (geo.classify.reported_note)
+        subtitle += " · " + tx(
+            "partial.reported_short",
+            n=numfmt.number(tot.areas_with_data, lang),
+            total=numfmt.number(tot.areas, lang),
+            level=tx(f"partial.level.{level}"),
+        )
     if workers_note:  # desa-level workers are the village ecosystem: never read as the kabupaten's population
         subtitle = f"{subtitle}\n{workers_note}"
     title_txt = fig.text(0.008, 0.975, title, fontsize=34, fontweight="bold", color=INK, va="top", ha="left")
     _fit(fig, title_txt, 1900, 20)
-    sub_txt = fig.text(0.008, 0.906, subtitle, fontsize=20, color=MUTED, va="top", ha="left")
+    sub_txt = fig.text(
+        0.008,
+        0.906,
+        subtitle,
+        fontsize=20,
+        color=ALERT if tot.areas_with_data < tot.areas else MUTED,
+        va="top",
+        ha="left",
+    )
     sub_max = 1900
     if is_sample:
         banner = fig.text(
@@ -826,11 +842,6 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     gap_txt = f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}" if has_data else "–"
     _fit(fig, fig.text(x, y, gap_txt, fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
     y -= 0.058
-    no_data = tot.areas - tot.areas_with_data
-    if no_data:
-        fig.text(
-            x, y - 0.058, tx("join.no_data_areas", n=numfmt.number(no_data, lang)), fontsize=16, color=MUTED, va="top"
-        )
     return y
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from . import DEFAULT_TARGET, fmt
 from .boundaries import areas as level_areas
 from .classify import BELOW, classify
@@ -131,3 +133,80 @@ def check_file(
     """``aliases``: the store's saved spellings (``geo.join.AliasRule``-like), used like ``publish`` does."""
     table = read_table(path)
     return CheckReport(level, table, join(table, level, aliases=aliases), target, lang)
+
+
+def level_hint(report: dict, lang: str = "id") -> str | None:
+    """ "These codes are kabupaten/kota codes: publish at that level?" when another level fits much better
+    (``report["level_fit"]`` from the store's prepare step), else None."""
+    fit = report.get("level_fit") or {}
+    better, level = fit.get("better"), str(report.get("level"))
+    if not better:
+        return None
+    placed = fit.get("placed", {})
+    return t(
+        "publish.level_hint",
+        lang,
+        other=t(f"level.{better}", lang),
+        level=t(f"level.{level}", lang),
+        there=fmt.number(placed.get(better, 0), lang),
+        here=fmt.number(placed.get(level, 0), lang),
+    )
+
+
+def report_rows(report: dict, lang: str = "id") -> list[dict]:
+    """Every row of a stored/preview report, in file order, as the tables show it: the spreadsheet line, what
+    was written, the status, the official code and name matched (and how), the reason, the closest areas
+    (or "no close match") for a row left unsettled. The counts of ``report["summary"]`` count exactly these."""
+    suggestions = report.get("suggestions") or {}
+    out = []
+    for status in ("matched", "unmatched", "ambiguous", "invalid", "duplicate"):
+        for r in report.get(status, []):
+            close = suggestions.get(str(r.get("baris")))
+            if status in ("unmatched", "ambiguous") and "suggestions" in report:
+                shown = "; ".join(f"{c['kode']} {c['nama']}" for c in close) if close else t("suggest.none", lang)
+            else:
+                shown = ""
+            out.append(
+                {
+                    "baris": int(r.get("baris") or 0),
+                    "input": r.get("input") or "",
+                    "status": t(f"join.status.{status}", lang),
+                    "kode": r.get("kode") or "",
+                    "nama": r.get("nama") or "",
+                    "via": t(f"via.{r['via']}", lang) if status == "matched" and r.get("via") else "",
+                    "reason": (r.get("reason_en") if lang == "en" else None) or r.get("reason") or "",
+                    "suggest": shown,
+                }
+            )
+    return sorted(out, key=lambda r: r["baris"])
+
+
+def result_report(result: JoinResult, lang: str = "id") -> dict:
+    """A live join as a report dict (rows grouped by status, reasons in ``lang``), for :func:`report_rows`."""
+    rows = result.report_messages(lang).to_dict(orient="records")
+    out: dict = {"summary": result.summary(), "level": result.level}
+    for status in ("matched", "unmatched", "ambiguous", "invalid", "duplicate"):
+        out[status] = [{k: _clean(v) for k, v in r.items()} for r in rows if r["status"] == status]
+    return out
+
+
+def report_frame(report: dict, lang: str = "id", problems_only: bool = False) -> pd.DataFrame:
+    """:func:`report_rows` as a table with headers in ``lang`` (row numbers as text). ``problems_only``: the
+    rows left out, for the map pages, where a 2,130-row list of matches would weigh on every visit."""
+    matched = t("join.status.matched", lang)
+    rows = [r for r in report_rows(report, lang) if not problems_only or r["status"] != matched]
+    frame = pd.DataFrame(rows, columns=list(REPORT_TABLE_KEYS))
+    frame["baris"] = frame["baris"].astype(str)
+    return frame.rename(columns={k: t(v, lang) for k, v in REPORT_TABLE_KEYS.items()})
+
+
+REPORT_TABLE_KEYS = {
+    "baris": "report.col.row",
+    "input": "report.col.input",
+    "status": "report.col.status",
+    "kode": "report.col.kode",
+    "nama": "report.col.nama",
+    "via": "report.col.via",
+    "reason": "report.col.reason",
+    "suggest": "report.col.suggest",
+}

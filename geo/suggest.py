@@ -15,10 +15,16 @@ from .names import normalise_name
 from .table import CoverageTable
 
 LIMIT = 5
+# WRatio (0-100) below which a name is not offered: one or two typing slips in a kabupaten or desa name
+# ("Sambsa" -> Sambas 83, "Mempawa" -> Mempawah 93) score above it, while names that only share a few
+# letters ("Xyz" -> Kubu Raya 36, "Sungai Raya" -> Sanggau 60) fall below; an editor shown no suggestion
+# is told "no close match" rather than offered unrelated areas.
+MIN_SCORE = 75.0
 
 
 def suggest(table: CoverageTable, result: JoinResult, areas: pd.DataFrame, limit: int = LIMIT) -> dict[int, list[dict]]:
-    """{report row number: [{kode, nama, where, score}, ...] best first} for unmatched and ambiguous rows."""
+    """{report row number: [{kode, nama, where, score}, ...] best first} for unmatched and ambiguous rows
+    (an empty list: nothing scored MIN_SCORE or more)."""
     level = result.level
     matcher = Matcher(level, areas)
     index = matcher.index
@@ -46,7 +52,11 @@ def suggest(table: CoverageTable, result: JoinResult, areas: pd.DataFrame, limit
             found += [
                 (code, score)
                 for _t, score, code in process.extract(
-                    normalise_name(name, level), choices, scorer=fuzz.WRatio, limit=limit + len(first)
+                    normalise_name(name, level),
+                    choices,
+                    scorer=fuzz.WRatio,
+                    limit=limit + len(first),
+                    score_cutoff=MIN_SCORE,
                 )
                 if code not in first
             ]

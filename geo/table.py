@@ -212,6 +212,11 @@ class CoverageTable:
     def periods(self) -> list[str]:
         return sorted(self.valid_rows["periode"].dropna().astype(str).unique())
 
+    @property
+    def period_missing(self) -> bool:
+        """True when no row names its period (no periode column, or an empty one): a publish must ask for it."""
+        return bool((self.data["periode"].fillna(DEFAULT_PERIOD).astype(str) == DEFAULT_PERIOD).all())
+
 
 # --- numbers --------------------------------------------------------------------------------
 
@@ -270,6 +275,24 @@ def _period(value: object) -> str:
     s = _text(value)
     m = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})", s)
     return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else s
+
+
+PERIOD_PATTERN = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")  # a year, or a year and a month: what tables carry
+
+
+def parse_period(value: object) -> str | None:
+    """A period typed by a person, read like a table's period cell ("2024", "2024/6" -> "2024-06"); None if not one."""
+    text = _period(value)
+    return text if PERIOD_PATTERN.fullmatch(text) else None
+
+
+def with_period(table: CoverageTable, period: str) -> CoverageTable:
+    """``table`` with ``period`` on every row that has none (a table without a periode column, told at publish)."""
+    data = table.data.copy()
+    blank = data["periode"].fillna(DEFAULT_PERIOD).astype(str) == DEFAULT_PERIOD
+    data.loc[blank, "periode"] = period
+    issues = [i for i in table.issues if i.code != "table.period_default"]
+    return CoverageTable(data, issues, table.source_name, table.header_row, table.columns_map)
 
 
 # --- reading cells ------------------------------------------------------------------------------

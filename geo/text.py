@@ -128,12 +128,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.change": ("Perubahan (pp)", "Change (pp)"),
     "status.below": ("Di bawah target", "Below target"),
     "status.at_or_above": ("Mencapai target", "At or above target"),
-    "status.no_data": ("Tidak ada data", "No data"),
+    "status.no_data": ("Tidak dilaporkan", "Not reported"),
     # --- map ----------------------------------------------------------------------------
     "map.legend_title": ("Cakupan (%)", "Coverage (%)"),
     "map.legend_below": ("Di bawah target ({target})", "Below target ({target})"),
     "map.legend_below_own": ("Di bawah target wilayahnya", "Below its own target"),
-    "map.legend_no_data": ("Tidak ada data", "No data"),
+    "map.legend_no_data": ("Tidak dilaporkan", "Not reported"),
     "map.tooltip_coverage": ("Cakupan", "Coverage"),
     "map.tooltip_target": ("Target", "Target"),
     "map.tooltip_gap": ("Kekurangan", "Gap"),
@@ -934,6 +934,139 @@ MESSAGES.update(
             "Gambar sekilas dari server; peta interaktif sedang dimuat…",
             "A quick picture from the server; the interactive map is loading…",
         ),
+    }
+)
+
+# --- issue 15: publishing that cannot mislead (period, level, counts, partial coverage, versions) ---
+# keys: publish.*, via.*, suggest.*, partial.*, report.*, editor.* added for the data officer's month
+MESSAGES.update(
+    {
+        "publish.period_missing": (
+            "Tabel {file} tidak punya kolom periode: isi periodenya (mis. 2024 atau 2024-06) sebelum menerbitkan.",
+            "The table {file} has no period column: give its period (e.g. 2024 or 2024-06) before publishing.",
+        ),
+        "publish.period_invalid": (
+            'Periode "{value}" tidak dikenali: tulis tahun (2024) atau tahun-bulan (2024-06).',
+            'Period "{value}" is not recognised: write a year (2024) or a year-month (2024-06).',
+        ),
+        "publish.period_label": (
+            "Periode tabel ini (tabel tidak memuatnya)",
+            "Period of this table (the table has none)",
+        ),
+        "publish.period_help": (
+            "Tahun (2024) atau tahun-bulan (2024-06), berlaku untuk semua baris.",
+            "A year (2024) or a year-month (2024-06), for every row.",
+        ),
+        "publish.period_from_table": ("Periode dari tabel: {periods}", "Period from the table: {periods}"),
+        "publish.period_given": ("Periode yang diisi: {period}", "Period given: {period}"),
+        "publish.nothing_matched": (
+            "Tidak ada baris yang cocok dengan wilayah tingkat {level}; tidak ada yang diterbitkan.",
+            "No row matches an area at level {level}; nothing published.",
+        ),
+        "publish.nothing_matched_level": (
+            "Tidak ada baris yang cocok di tingkat {level}; tidak ada yang diterbitkan. Kode ini kode {other}: "
+            "terbitkan di tingkat {other}?",
+            "No row matches at level {level}; nothing published. These codes are {other} codes: "
+            "publish at level {other}?",
+        ),
+        "publish.level_hint": (
+            "Kode ini kode {other}: terbitkan di tingkat {other}? ({there} baris cocok di tingkat {other}, "
+            "{here} di tingkat {level}.)",
+            "These codes are {other} codes: publish at level {other}? ({there} rows match at level {other}, "
+            "{here} at level {level}.)",
+        ),
+        "publish.cli_period": (
+            "periode semua baris bila tabel tidak memuat kolom periode (2024 atau 2024-06)",
+            "the period of every row when the table has no period column (2024 or 2024-06)",
+        ),
+        "join.reason.picked": (
+            'cocok lewat pilihan editor dari saran: "{name}" = {area}',
+            'matched by the editor\'s pick among the suggestions: "{name}" = {area}',
+        ),
+        "via.code": ("kode", "code"),
+        "via.name": ("nama", "name"),
+        "via.former": ("nama lama", "former name"),
+        "via.alias": ("alias tersimpan", "saved alias"),
+        "via.suggestion": ("pilihan dari saran", "picked suggestion"),
+        "suggest.none": ("tidak ada yang mirip", "no close match"),
+        "report.col.row": ("Baris (Excel)", "Row (Excel)"),
+        "report.col.input": ("Isi baris", "Row text"),
+        "report.col.status": ("Status", "Status"),
+        "report.col.kode": ("Kode resmi", "Official code"),
+        "report.col.nama": ("Nama resmi", "Official name"),
+        "report.col.via": ("Cocok lewat", "Matched by"),
+        "report.col.reason": ("Keterangan", "Detail"),
+        "report.col.suggest": ("Saran terdekat", "Closest areas"),
+        "report.all_rows": (
+            "Semua baris tabel (nomor baris seperti di Excel):",
+            "Every row of the table (row numbers as in Excel):",
+        ),
+        "editor.left_out": (
+            "{n} dari {rows} baris tidak akan ikut diterbitkan (tidak cocok, ambigu, tidak valid atau duplikat); "
+            "semuanya tercantum di laporan.",
+            "{n} of {rows} rows will not be published (unmatched, ambiguous, invalid or duplicate); "
+            "all are listed in the report.",
+        ),
+        "editor.confirm_left_out": (
+            "Ya, terbitkan tanpa {n} baris tersebut",
+            "Yes, publish without those {n} rows",
+        ),
+        "editor.cannot_publish": (
+            "Tidak bisa diterbitkan di tingkat ini: tidak ada baris yang cocok.",
+            "Cannot be published at this level: no row matches.",
+        ),
+        "editor.need_period": (
+            "Isi periode tabel di atas untuk menerbitkan.",
+            "Give the table's period above to publish.",
+        ),
+        "editor.refused": ("Tidak diterbitkan", "Not published"),
+        "partial.reported": (
+            "{n} dari {total} {level} dilaporkan (angka hanya dari wilayah yang dilaporkan)",
+            "{n} of {total} {level} reported (figures from the reported areas only)",
+        ),
+        "cost.none": (
+            "Tidak ada kekurangan peserta: tidak ada biaya bantuan iuran untuk mencapai target.",
+            "No participants missing: no contribution assistance needed to reach target.",
+        ),
+        "cost.part_province": (
+            "{total} per {period} untuk mencapai target ({people} orang)",
+            "{total} per {period} to reach the target ({people} people)",
+        ),
+        "cost.part_each": (
+            "{total} per {period} bila setiap wilayah mencapai targetnya ({people} orang)",
+            "{total} per {period} for every area to reach its own target ({people} people)",
+        ),
+        "cost.line_parts": (
+            "Biaya bantuan iuran untuk menutup kekurangan: {parts}. Dasar: {basis}.",
+            "Contribution assistance to close the gap: {parts}. Basis: {basis}.",
+        ),
+        "editor.confirm_retract": (
+            "Tarik versi {version} (berkas {file}, periode {periods})? Versi tetap tersimpan dan bisa dipulihkan.",
+            "Retract version {version} (file {file}, period {periods})? It stays stored and can be restored.",
+        ),
+        "editor.confirm_restore": (
+            "Pulihkan versi {version} (berkas {file}, periode {periods})?",
+            "Restore version {version} (file {file}, period {periods})?",
+        ),
+        "editor.yes_retract": ("Ya, tarik versi {version}", "Yes, retract version {version}"),
+        "editor.yes_restore": ("Ya, pulihkan versi {version}", "Yes, restore version {version}"),
+        "editor.cancel": ("Batal", "Cancel"),
+        "editor.done_retract": (
+            "Versi {version} ditarik ({file}, periode {periods}).",
+            "Version {version} retracted ({file}, period {periods}).",
+        ),
+        "editor.done_restore": (
+            "Versi {version} dipulihkan ({file}, periode {periods}).",
+            "Version {version} restored ({file}, period {periods}).",
+        ),
+        "auth.sign_in_for": (
+            "Masuk dulu untuk membuka halaman {page}.",
+            "Sign in first to open the page {page}.",
+        ),
+        "partial.reported_short": ("{n} dari {total} {level} dilaporkan", "{n} of {total} {level} reported"),
+        "partial.level.kabupaten": ("kabupaten/kota", "regencies/cities"),
+        "partial.level.kecamatan": ("kecamatan", "districts"),
+        "partial.level.desa": ("desa/kelurahan", "villages"),
     }
 )
 

@@ -13,6 +13,7 @@ phone.layout()
 st.title(t("editor.title", lang))
 st.caption(t("editor.signed_in_as", lang))
 st.text(ident.name)
+publish.toast()  # what was just published/retracted/restored, where the officer is looking
 publish_tab, versions_tab, targets_tab = st.tabs(
     [t("editor.tab_publish", lang), t("editor.tab_versions", lang), t("targets.title", lang)]
 )

@@ -104,3 +104,19 @@ def test_a_broken_database_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     assert any("Data terbit tidak dapat dibaca" in e and "127.0.0.1:9" in e for e in errors), errors
     assert not any("rahasia" in e for e in errors)
     assert SAMPLE_LABEL in everything(at)  # what is shown is labelled honestly
+
+
+def test_period_box_lists_each_period_once_and_goes_into_the_link(published):
+    """Two published periods: the box lists each once (the latest marked), always has a value (never Streamlit's
+    English placeholder), and another period goes into the address and the share link."""
+    published.publish(V1, "2024.csv", "kabupaten", "ana")
+    published.publish(V1.replace(b",2024,", b",2025,"), "2025.csv", "kabupaten", "ana")
+    settle()
+    at = run("screens/kabupaten.py")
+    box = at.selectbox(key="w_period")
+    assert box.options == ["2024", "2025 (terbaru)"] and box.value == "2025"
+    assert "period" not in at.query_params  # the latest is the default view
+    box.set_value("2024").run()
+    assert at.query_params.get("period") == ["2024"] or at.query_params.get("period") == "2024"
+    shared = [x.value for x in at.text_input if x.key and x.key.startswith("share_")]
+    assert shared and all("period=2024" in s for s in shared), shared

@@ -35,13 +35,21 @@ def app_store(empty_app_store):
 
 
 def has_page(at: AppTest, page: str) -> bool:
-    """Whether ``page`` is in this session's navigation (AppTest only switches to registered pages)."""
-    try:
-        at.switch_page(page)
-    except ValueError as exc:
-        assert "Could not find a navigation page" in str(exc)
-        return False
-    return True
+    """Whether this session can use ``page``: it opens with its own title. The publish and admin paths are always
+    known to the navigation (a reload must not be "Page not found"); a signed-out person asking for one lands on
+    the sign-in page, a signed-in person without the role is refused."""
+    if page not in (PUBLISH, ADMIN):
+        try:
+            at.switch_page(page)
+        except ValueError as exc:
+            assert "Could not find a navigation page" in str(exc)
+            return False
+        return True
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    title = {PUBLISH: t("editor.title", "id"), ADMIN: t("admin.title", "id"), SIGNIN: t("auth.title", "id")}[page]
+    return bool(at.title) and at.title[0].value == title
 
 
 def test_anonymous_sees_the_maps_and_a_sign_in_entry_only(app_store):
@@ -228,3 +236,13 @@ def test_english_sign_in_publish_and_admin_pages(app_store):
         open_page(at, page)
         leftovers = sorted({s for s in texts(at) for p in pats if p.search(s)})
         assert not leftovers, (page, leftovers)
+
+
+def test_a_reload_of_the_publish_page_lands_on_sign_in_then_returns_to_it(app_store):
+    """A fresh session opening /terbitkan (a reload): the sign-in page saying why, never "Page not found";
+    after signing in, the publish page itself."""
+    at = open_app(PUBLISH)
+    assert at.title[0].value == t("auth.title", "id")
+    assert any(i.value == t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id")) for i in at.info)
+    sign_in(at, "editor1", EDITOR_PW)  # (the browser's address is /masuk by now: AppTest is told so by sign_in)
+    assert at.title[0].value == t("editor.title", "id")

@@ -18,7 +18,7 @@ import pytest
 from geo import fmt
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import require_chromium
+from tests.support.browser import idle, require_chromium, sign_in
 from tests.support.server import Server
 
 pytestmark = pytest.mark.browser
@@ -76,20 +76,6 @@ def server(tmp_path_factory):
         yield srv
 
 
-def sign_in(page, base: str, name: str, password: str) -> None:
-    page.goto(base + "/masuk")
-    page.get_by_label(t("auth.name", "id")).fill(name)
-    page.get_by_label(t("auth.password", "id")).fill(password)
-    page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
-    page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.editor", "id"))).wait_for(timeout=60_000)
-
-
-def idle(page) -> None:
-    """Wait until the script run has finished (Streamlit's running indicator gone), so clicks reach a current page."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
-
-
 def publish(page, path, expect_version: int) -> str:
     """On the publish page (reached through the sidebar, keeping the session): upload, publish, return the link."""
     from playwright.sync_api import expect
@@ -108,7 +94,7 @@ def publish(page, path, expect_version: int) -> str:
     expect(matched.locator('[data-testid="stMetricValue"]')).to_have_text("4")
     idle(page)
     page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
-    page.get_by_text(t("editor.published", "id", version=expect_version)).wait_for(timeout=90_000)
+    page.get_by_text(t("editor.published", "id", version=expect_version)).first.wait_for(timeout=90_000)  # + toast
     box = page.get_by_label(t("editor.share_caption", "id"))
     expect(box).to_have_value(re.compile(rf"/\?v={expect_version}$"), timeout=30_000)
     return box.input_value()
@@ -167,9 +153,9 @@ def test_anonymous_visitor_has_no_publish_page(server, browser):
         page.goto(server.url + "/")
         page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
         assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
-        page.goto(server.url + "/terbitkan")  # typed by hand: not a page for this visitor
-        page.get_by_role("link", name=t("auth.nav.signin", "id")).wait_for(timeout=60_000)
-        page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
+        page.goto(server.url + "/terbitkan")  # typed by hand (or a reload): the sign-in page, saying why
+        page.get_by_text(t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id"))).wait_for(timeout=60_000)
+        assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_text(t("editor.title", "id")).count() == 0
         assert page.get_by_role("button", name=t("editor.publish", "id"), exact=True).count() == 0
     finally:

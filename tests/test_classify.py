@@ -11,7 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import DEFAULT_TARGET
-from geo.classify import AT_OR_ABOVE, BELOW, NO_DATA, aggregate, classify, coverage_pct, gap_people, totals
+from geo.classify import (
+    AT_OR_ABOVE,
+    BELOW,
+    NO_DATA,
+    aggregate,
+    classify,
+    coverage_pct,
+    gap_people,
+    reported_note,
+    totals,
+)
 
 
 def _areas(codes: list[str], parents: list[str] | None = None) -> pd.DataFrame:
@@ -278,3 +288,20 @@ def test_aggregate_sample_desa_matches_groupby(areas):
     tot = totals(kab)
     assert tot.coverage == pytest.approx(35.35, abs=0.01)
     assert tot.bantuan == 26_373
+
+
+def test_a_partial_table_keeps_its_figure_and_says_how_many_areas_reported():
+    """The decision, made once: the province figure of a partial table is shown, from the reported areas only,
+    with "n dari N … dilaporkan" beside it; a complete table carries no such note."""
+    areas = _areas(["61.01", "61.02", "61.03", "61.04"])
+    partial = classify(_rows(kode=["61.01", "61.02"], tenaga_kerja=[1000, 3000], peserta_aktif=[350, 600]), areas)
+    tot = totals(partial)
+    assert tot.coverage == pytest.approx(950 / 4000 * 100)  # the reported areas only, weighted by workers
+    assert reported_note(tot, "kabupaten", "id") == (
+        "2 dari 4 kabupaten/kota dilaporkan (angka hanya dari wilayah yang dilaporkan)"
+    )
+    assert reported_note(tot, "desa", "en").startswith("2 of 4 villages reported")
+    full = classify(
+        _rows(kode=["61.01", "61.02", "61.03", "61.04"], tenaga_kerja=[1] * 4, peserta_aktif=[1] * 4), areas
+    )
+    assert reported_note(totals(full), "kabupaten", "id") is None

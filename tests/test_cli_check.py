@@ -46,7 +46,15 @@ def test_json_report(six):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["file"] == "enam.csv" and report["level"] == "kabupaten" and report["rows"] == 6
-    assert report["summary"] == {"rows": 6, "matched": 4, "unmatched": 1, "ambiguous": 1, "invalid": 0, "duplicate": 0}
+    assert report["summary"] == {
+        "rows": 6,
+        "matched": 4,
+        "unmatched": 1,
+        "ambiguous": 1,
+        "invalid": 0,
+        "duplicate": 0,
+        "left_out": 2,
+    }
     matched = {r["input"]: r["kode"] for r in report["matched"]}
     assert matched == {
         "KAB. SAMBAS": "61.01",

@@ -115,3 +115,29 @@ def test_broken_database_is_one_line_exit_2(url):
         assert "secret" not in p.stderr and "Traceback" not in p.stderr
     p = geo(None, "versions", "--database", url)
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_period_asked_and_wrong_level_refused_with_exit_1(db_url, tmp_path):
+    """A table without a period needs --periode; a kabupaten table offered as desa is told and refused (1, not 2)."""
+    desa = tmp_path / "desa tanpa periode.csv"
+    desa.write_text("kode,desa,tenaga_kerja,peserta_aktif\n61.12.01.2001,Sungai Raya,180,60\n", encoding="utf-8")
+    kab = tmp_path / "kab.csv"
+    kab.write_text(GOOD, encoding="utf-8")
+    assert (
+        geo(db_url, "users", "add", "ana", "--role", "editor", "--password-stdin", stdin="rahasia-panjang\n").returncode
+        == 0
+    )
+    p = geo(db_url, "publish", str(desa), "--level", "desa", "--as", "ana")
+    assert p.returncode == 1 and "desa tanpa periode.csv" in p.stderr and "periode" in p.stderr
+    assert "Traceback" not in p.stderr and "Basis data" not in p.stderr
+    p = geo(db_url, "publish", str(desa), "--level", "desa", "--as", "ana", "--periode", "2024/13")
+    assert p.returncode == 1 and '"2024/13"' in p.stderr
+    p = geo(db_url, "publish", str(desa), "--level", "desa", "--as", "ana", "--periode", "2024/6", "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["version"]["periods"] == ["2024-06"]
+    p = geo(db_url, "publish", str(kab), "--level", "desa", "--as", "ana", "--accept-partial")
+    assert p.returncode == 1, p.stderr
+    assert "Kode ini kode Kabupaten/Kota: terbitkan di tingkat Kabupaten/Kota?" in p.stdout
+    assert "Basis data" not in p.stderr and "Traceback" not in p.stderr
+    versions = json.loads(geo(db_url, "versions", "--json").stdout)
+    assert [v["level"] for v in versions] == ["desa"]  # nothing written by the refusals

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.join import MATCHED_COLUMNS, REPORT_COLUMNS, STATUSES, join
+from geo.join import MATCHED_COLUMNS, REPORT_COLUMNS, STATUSES, best_level, join
 from geo.sample import ensure_samples
 from geo.table import TableError, read_table
 
@@ -171,7 +171,15 @@ def test_desa_codes_and_names_within_parents(areas):
     assert (r[9]["status"], r[9]["reason_code"]) == ("unmatched", "join.reason.code_bps")
     assert (r[10]["status"], r[10]["reason_code"]) == ("unmatched", "join.reason.code_wrong_level")
     assert (r[11]["status"], r[11]["reason_code"]) == ("unmatched", "join.reason.name_unknown_suggest")
-    assert result.summary() == {"rows": 10, "matched": 3, "unmatched": 5, "ambiguous": 1, "invalid": 0, "duplicate": 1}
+    assert result.summary() == {
+        "rows": 10,
+        "matched": 3,
+        "unmatched": 5,
+        "ambiguous": 1,
+        "invalid": 0,
+        "duplicate": 1,
+        "left_out": 7,
+    }
 
 
 # --- invalid rows, duplicates, result shape ----------------------------------------------------------
@@ -227,7 +235,7 @@ def test_result_shape(areas):
     assert set(result.areas_without_data) == {"2024", "2025"}
     assert len(result.areas_without_data["2024"]) == 12 and "61.01" not in result.areas_without_data["2024"]
     assert len(result.areas_without_data["2025"]) == 13
-    assert set(result.summary()) == {"rows", *STATUSES}
+    assert set(result.summary()) == {"rows", *STATUSES, "left_out"}
     assert result.level == "kabupaten"
 
 
@@ -306,6 +314,7 @@ def test_sample_tables_join_without_problems(areas, level, count):
         "ambiguous": 0,
         "invalid": 0,
         "duplicate": 0,
+        "left_out": 0,
     }
     assert set(result.matched["kode"]) == set(areas(level)["kode"])
     assert result.areas_without_data == {"2024": []} and not result.warnings
@@ -318,3 +327,16 @@ def test_templates_join_cleanly(areas, level):
     result = join(read_table(template_csv(level).encode("utf-8")), level, areas(level))
     assert result.summary()["matched"] == result.summary()["rows"] >= 1
     assert set(result.report["reason_code"]) == {"join.reason.by_code"}  # codes and names agree
+
+
+def test_best_level_names_the_level_a_table_belongs_to(areas):
+    """A kabupaten table fits the kabupaten level only; a desa table's kabupaten column (14 areas named 2,130
+    times) does not make it a kabupaten table."""
+    levels = {lv: areas(lv) for lv in ("kabupaten", "kecamatan", "desa")}
+    kab = best_level(read_table(ensure_samples()["kabupaten"]), levels)
+    assert kab.placed == {"kabupaten": 14, "kecamatan": 0, "desa": 0}
+    assert kab.better_than("desa") == "kabupaten" and kab.better_than("kabupaten") is None
+    desa = best_level(read_table(ensure_samples()["desa"]), levels)
+    assert desa.placed["kabupaten"] == 0 and desa.better_than("kabupaten") == "desa"
+    few = best_level(read_table(b"kode,tenaga_kerja,peserta_aktif\n61.99,10,5\n", filename="x.csv"), levels)
+    assert few.best is None and few.better_than("desa") is None  # nothing fits anywhere: no level proposed

@@ -73,7 +73,7 @@ def test_minority_side_marked_and_explained(kab_html, kab_classified):
     assert "Garis tebal: mencapai target (50,24%)" in legend and 'data-kind="above"' in legend
     assert 'data-kind="below"' not in legend
     assert "5–10 poin di bawah target (40,24–45,24%)" in legend
-    assert "Tidak ada data" in legend and 'data-kind="no_data"' in legend
+    assert "Tidak dilaporkan" in legend and 'data-kind="no_data"' in legend
     assert "Data contoh, bukan data resmi" in legend  # sample label on the map
 
 
@@ -188,7 +188,7 @@ def test_tooltip_figures_in_language(kab_classified):
 
         assert row[3] == fmt.percent(by_code.loc["61.01", "cakupan"], lang)
         assert row[4] == ("50,24%" if lang == "id" else "50.24%")
-        assert payload["labels"]["no_data"] == ("Tidak ada data" if lang == "id" else "No data")
+        assert payload["labels"]["no_data"] == ("Tidak dilaporkan" if lang == "id" else "Not reported")
         nodata = next(r for r in payload["f"] if r[0] == NO_DATA_CODE)
         assert nodata[3] == "–" and nodata[5] == "–"
 
@@ -199,7 +199,7 @@ def test_english_legend_and_no_sample_label(kab_classified):
     assert (
         "Distance to target 50.24%" in legend
         and "Heavy outline: at or above target (50.24%)" in legend
-        and "No data" in legend
+        and "Not reported" in legend
     )
     assert "Data contoh" not in html  # real data: no sample label
 

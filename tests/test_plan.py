@@ -199,3 +199,12 @@ def test_money_formats(value, lang, exact, short):
     assert fmt.rupiah(value, lang) == exact
     assert fmt.rupiah_short(value, lang) == short
     assert fmt.rupiah(float("nan"), lang) == "–"
+
+
+def test_gap_costs_never_price_zero_people():
+    """The cost line: a figure only for a positive gap, and the people it counts beside it."""
+    assert plan.gap_costs(0, 0, 16_800, 12) is None
+    assert plan.gap_costs(float("nan"), 0, 16_800, 12) is None
+    whole, each = plan.gap_costs(0, 7, 16_800, 12)
+    assert whole is None and each == (7.0, 7 * 16_800 * 12)
+    assert plan.gap_costs(10, 12, 1_000, 2) == ((10.0, 20_000.0), (12.0, 24_000.0))

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.text import t
-from tests.support.apptest import signed_in_on
+from tests.support.apptest import open_app, signed_in_on
+from ui import safe
 
 TIMEOUT = 120
 PASSWORD = "kata-sandi-editor-1"
@@ -64,11 +65,11 @@ def test_report_counts_rows_and_suggestions(app_store):
     assert m[t("editor.count.ambiguous", "id")] == "1"
     assert m[t("editor.count.unmatched", "id")] == "2"
     assert m[t("editor.count.invalid", "id")] == "0"
-    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
-    by_row = problems.set_index(t("col.row", "id"))
+    problems = next(d.value for d in at.dataframe if t("report.col.reason", "id") in d.value.columns)
+    by_row = problems.set_index(t("report.col.row", "id"))
     # row numbers as in the file: header on line 4, so "Pontianak" is row 8
-    assert by_row.loc["8", t("editor.col.input", "id")] == "Pontianak"
-    assert by_row.loc["10", t("editor.col.input", "id")] == "Kabupaten Xyz"
+    assert by_row.loc["8", t("report.col.input", "id")] == "Pontianak"
+    assert by_row.loc["10", t("report.col.input", "id")] == "Kabupaten Xyz"
     # a picker for each unmatched/ambiguous row with suggestions; the typo's first suggestion is Sambas
     sambsa = at.selectbox(
         key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9"))
@@ -80,7 +81,7 @@ def test_report_counts_rows_and_suggestions(app_store):
         "61.71",
     }  # Mempawah (former Kab. Pontianak), Kota Pontianak
     # problem rows remain: the page says how many and waits for confirmation
-    assert any(t("editor.partial", "id", n="3", rows="6") == w.value for w in at.warning)
+    assert any(t("editor.left_out", "id", n="3", rows="6") == w.value for w in at.warning)
     assert publish_button(at).disabled
 
 
@@ -91,8 +92,8 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     ponti.set_value(mempawah)
     at.text_area(key="pub_note").input("Data Juni dari dinas")
     at.run()
-    assert any(t("editor.partial", "id", n="2", rows="6") == w.value for w in at.warning)
-    confirm = next(c for c in at.checkbox if c.label == t("editor.confirm_partial", "id", n="2"))
+    assert any(t("editor.left_out", "id", n="2", rows="6") == w.value for w in at.warning)
+    confirm = next(c for c in at.checkbox if c.label == t("editor.confirm_left_out", "id", n="2"))
     confirm.check()
     at.run()
     assert not publish_button(at).disabled
@@ -114,7 +115,7 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     ]
     # the same file again: nothing new
     at2 = upload(editor_on_publish_page(), "lagi.csv", MESSY)
-    next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_partial", "id", n="2")[:10])).check()
+    next(c for c in at2.checkbox if c.label.startswith(t("editor.confirm_left_out", "id", n="2")[:10])).check()
     at2.run()
     publish_button(at2).click()
     at2.run()
@@ -168,11 +169,20 @@ def test_version_list_retract_restore_and_downloads(app_store):
     at.run()
     next(b for b in at.button if b.key == f"retract_{first.id}").click()
     at.run()
+    assert not app_store.versions()[0].retracted  # asked first, naming the version, its file and its period
+    asked = t("editor.confirm_retract", "id", version=first.id, file="a.csv", periods="2025")
+    assert any(safe.shown(w.value) == asked for w in at.warning)
+    next(b for b in at.button if b.key == f"yes_retract_{first.id}").click()
+    at.run()
     assert app_store.versions()[0].retracted
+    toast = t("editor.done_retract", "id", version=first.id, file="a.csv", periods="2025")
+    assert any(safe.shown(x.value) == toast for x in at.toast)
     table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
     assert table.iloc[0][t("editor.col.state", "id")] == t("editor.retracted", "id")
     assert any(e.action.startswith("retract") for e in app_store.audit())
     next(b for b in at.button if b.key == f"restore_{first.id}").click()
+    at.run()
+    next(b for b in at.button if b.key == f"yes_restore_{first.id}").click()
     at.run()
     assert not app_store.versions()[0].retracted
     labels = [b.label for b in at.get("download_button")]
@@ -189,8 +199,8 @@ def test_file_names_and_cells_are_plain_text(app_store):
         str(m.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for m in at.get(kind)
     )
     assert "tebal" not in rendered and "e.vil" not in rendered
-    problems = next(d.value for d in at.dataframe if t("editor.col.reason", "id") in d.value.columns)
-    assert "**Kab [x](http://e.vil)**" in set(problems[t("editor.col.input", "id")])
+    problems = next(d.value for d in at.dataframe if t("report.col.reason", "id") in d.value.columns)
+    assert "**Kab [x](http://e.vil)**" in set(problems[t("report.col.input", "id")])
 
 
 def test_target_schedule_is_published_from_the_publish_page(app_store):
@@ -213,3 +223,92 @@ def test_target_schedule_is_published_from_the_publish_page(app_store):
     versions = app_store.versions(kind="targets")
     assert len(versions) == 1 and versions[0].published_by == "editor1" and versions[0].periods == ("2025",)
     assert any(e.action.startswith("publish") for e in app_store.audit())
+
+
+def test_newest_version_selected_and_times_in_wib(app_store):
+    clean = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n"
+    app_store.publish(clean, "a.csv", "kabupaten", by="editor1")
+    at = editor_on_publish_page()
+    second = app_store.publish(clean.replace(b"2025", b"2026"), "b.csv", "kabupaten", by="editor1").version
+    at.run()  # a version published since the page was opened: the picker moves to it
+    assert at.selectbox(key="ver_pick").value == second.id
+    table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
+    assert table[t("editor.col.at", "id")].str.endswith(" WIB").all()
+
+
+# --- the data officer's month (issue 15) ------------------------------------------------------------------
+
+DESA_NO_PERIOD = b"kode,desa,tenaga_kerja,peserta_aktif\n61.12.01.2001,Sungai Raya,180,60\n61.12.01.2002,,120,80\n"
+KAB_PARTIAL = (
+    b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+    b"61.01,Sambas,2024,300000,90000\n61.02,Mempawah,2024,150000,50000\n61.03,Sanggau,2024,200000,60000\n"
+    b"61.04,Ketapang,2024,250000,80000\n61.05,Sintang,2024,180000,55000\n61.06,Kapuas Hulu,2024,100000,30000\n"
+    b"61.71,Kota Pontianak,2024,300000,150000\n"
+)
+
+
+def has_publish_button(at: AppTest) -> bool:
+    return any(b.label.endswith(t("editor.publish", "id")) for b in at.button)
+
+
+def test_the_data_officers_month(app_store):
+    """Sign in; a desa table without a period (asked, given); a kabupaten table at the wrong level (told,
+    refused); a partial kabupaten table (published, the partial note on every page for a fresh visitor);
+    retract with confirmation; a reload of the publish page."""
+    at = upload(editor_on_publish_page(), "desa.csv", DESA_NO_PERIOD, level="desa")
+    assert not has_publish_button(at)  # no period yet: asked, nothing to publish
+    assert any(safe.shown(w.value) == t("publish.period_missing", "id", file="desa.csv") for w in at.warning)
+    at.text_input(key=next(x.key for x in at.text_input if x.key.startswith("pub_period_"))).input("2024/13").run()
+    assert any(t("publish.period_invalid", "id", value="2024/13") == safe.shown(e.value) for e in at.error)
+    assert not has_publish_button(at)
+    at.text_input(key=next(x.key for x in at.text_input if x.key.startswith("pub_period_"))).input("2024").run()
+    assert t("publish.period_given", "id", period="2024") in [c.value for c in at.caption]
+    report = next(d.value for d in at.dataframe if t("report.col.via", "id") in d.value.columns)
+    assert list(report[t("report.col.row", "id")]) == ["2", "3"]  # every row, as Excel numbers them
+    assert set(report[t("report.col.via", "id")]) == {t("via.code", "id")}
+    publish_button(at).click()
+    at.run()
+    assert [v.periods for v in app_store.versions()] == [("2024",)]
+    assert any(safe.shown(x.value) == t("editor.published", "id", version=1) for x in at.toast)
+
+    # the kabupaten table offered as desa: told which level fits, and no way to publish it there
+    at = upload(editor_on_publish_page(), "kab.csv", KAB_PARTIAL, level="desa")
+    hint = t("publish.level_hint", "id", other="Kabupaten/Kota", level="Desa/Kelurahan", there="7", here="0")
+    assert hint in [w.value for w in at.warning]
+    assert t("editor.cannot_publish", "id") in [e.value for e in at.error]
+    assert not has_publish_button(at) and not at.checkbox
+    assert not any(t("editor.store_error", "id") == e.value for e in at.error)
+
+    # at its own level: published, although it covers 7 of 14
+    at = upload(editor_on_publish_page(), "kab.csv", KAB_PARTIAL, level="kabupaten")
+    publish_button(at).click()
+    at.run()
+    kab_version = app_store.versions()[0]
+    assert kab_version.level == "kabupaten" and kab_version.n_matched == 7
+
+    # a fresh visitor, on every map page: the figures say the table is partial
+    partial = t("partial.reported", "id", n="7", total="14", level=t("partial.level.kabupaten", "id"))
+    for page in ("screens/ringkasan.py", "screens/kabupaten.py"):
+        visitor = open_app(page)
+        assert partial in [w.value for w in visitor.warning], page
+        assert not any(t("trend.title", "id", n=1) in e.label for e in visitor.expander)  # one point: no trend
+    visitor = open_app("screens/desa.py")  # the province at its start: the kabupaten table in force
+    assert partial in [w.value for w in visitor.warning]
+    visitor = open_app("screens/desa.py", level="desa", kab="61.12")  # Kubu Raya: 2 of its desa reported
+    assert any(w.value.startswith("2 dari ") and t("partial.level.desa", "id") in w.value for w in visitor.warning)
+    assert not [c.value for c in visitor.caption if "0 orang" in c.value]  # no cost made of zero people
+
+    # retract, asked first; the officer sees the outcome as a toast
+    at = editor_on_publish_page()
+    assert at.selectbox(key="ver_pick").value == kab_version.id  # the newest
+    next(b for b in at.button if b.key == f"retract_{kab_version.id}").click()
+    at.run()
+    assert not app_store.versions()[0].retracted
+    next(b for b in at.button if b.key == f"yes_retract_{kab_version.id}").click()
+    at.run()
+    assert app_store.versions()[0].retracted
+
+    # a reload of the publish page: a fresh session lands on the sign-in page, not "Page not found"
+    reload = open_app("screens/publish.py")
+    assert reload.title[0].value == t("auth.title", "id")
+    assert t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id")) in [i.value for i in reload.info]

@@ -115,7 +115,7 @@ def test_labelled_with_totals(kab):
     assert last["Active participants"] == body["Active participants"].sum()
     assert last["Gap (people)"] == body["Gap (people)"].sum()
     assert last["Assistance recipients"] == body["Assistance recipients"].sum() > 0
-    assert set(body["Status"]) <= {"Below target", "At or above target", "No data"}
+    assert set(body["Status"]) <= {"Below target", "At or above target", "Not reported"}
     assert last["Status"] == "Below target"
     assert pd.api.types.is_numeric_dtype(out["Coverage (%)"])
     assert (out["Coverage (%)"].dropna() == out["Coverage (%)"].dropna().round(2)).all()

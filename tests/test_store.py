@@ -9,7 +9,7 @@ import pytest
 
 from geo.join import join
 from geo.sample import sample_path
-from geo.store import PartialTable, StoreError, login_delay, open_store
+from geo.store import PartialTable, StoreError, TableRefused, login_delay, open_store
 from geo.table import read_table
 
 KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
@@ -56,9 +56,12 @@ def test_same_bytes_twice_writes_nothing(store):
     assert not again.created and again.version == first.version
     assert store.change_token() == token and len(store.versions()) == 1
     assert [e.action for e in store.audit()].count("publish") == 1
-    # at another level the same bytes are another version (and here: unmatched codes)
-    with pytest.raises(PartialTable):
-        store.publish(KAB_2024, "a.csv", "kecamatan", "ana")
+    # at another level the same bytes are another version; here no code matches there: refused as a table
+    # problem (not a database one), naming the level that fits
+    with pytest.raises(TableRefused) as refused:
+        store.publish(KAB_2024, "a.csv", "kecamatan", "ana", accept_partial=True)
+    assert refused.value.report["level_fit"]["better"] == "kabupaten"
+    assert store.versions() and len(store.versions()) == 1
 
 
 def test_history_restatement_and_pinning(store):
@@ -104,7 +107,15 @@ def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
     with pytest.raises(PartialTable) as err:
         store.publish(MESSY, "messy.csv", "kabupaten", "ana")
     report = err.value.report
-    assert report["summary"] == {"rows": 3, "matched": 1, "unmatched": 1, "ambiguous": 1, "invalid": 0, "duplicate": 0}
+    assert report["summary"] == {
+        "rows": 3,
+        "matched": 1,
+        "unmatched": 1,
+        "ambiguous": 1,
+        "invalid": 0,
+        "duplicate": 0,
+        "left_out": 2,
+    }
     assert store.versions() == [] and store.change_token() == "0"
     # suggestions: Pontianak is Kota Pontianak or Mempawah (formerly Kabupaten Pontianak); "Kubu Rayaa" is Kubu Raya
     sug = report["suggestions"]
@@ -117,7 +128,9 @@ def test_partial_table_is_refused_with_report_then_picks_become_aliases(store):
     assert res.version.n_matched == 3
     stored = store.report(res.version.id)
     assert stored["summary"]["matched"] == 3
-    assert {r["reason_code"] for r in stored["matched"] if r["baris"] in (3, 4)} == {"store.reason.alias"}
+    # the stored report says how: picked among the suggestions (next month the same spelling matches by alias)
+    assert {r["reason_code"] for r in stored["matched"] if r["baris"] in (3, 4)} == {"join.reason.picked"}
+    assert {r["via"] for r in stored["matched"] if r["baris"] in (3, 4)} == {"suggestion"}
     saved = store.aliases("kabupaten")
     assert [(a.name, a.kode, a.parent, a.created_by) for a in saved] == [
         ("Pontianak", "61.02", None, "ana"),
@@ -150,7 +163,7 @@ def test_desa_alias_is_kept_within_its_kecamatan(store, areas):
         f"kabupaten,kecamatan,desa,periode,tenaga_kerja,peserta_aktif\n"
         f"{row.nama_kab},{row.nama_kec},{row.nama}xq,2024,100,40\n"
     ).encode()
-    with pytest.raises(PartialTable) as err:
+    with pytest.raises(TableRefused) as err:  # its one row unmatched: nothing to publish, the report says why
         store.publish(table, "d.csv", "desa", "ana")
     assert err.value.report["suggestions"]["2"][0]["kode"] == "61.12.01.2001"
     store.publish(table, "d.csv", "desa", "ana", picks={2: "61.12.01.2001"})
@@ -161,8 +174,8 @@ def test_desa_alias_is_kept_within_its_kecamatan(store, areas):
         .replace(str(row.nama_kec), str(other_kec.nama_kec))
         .replace(str(row.nama_kab), str(other_kec.nama_kab))
     )
-    with pytest.raises(PartialTable):
-        store.publish(elsewhere.replace("2024", "2025").encode(), "e.csv", "desa", "ana")
+    with pytest.raises(TableRefused):  # its only row unmatched: nothing to publish at all
+        store.publish(elsewhere.replace("2024", "2025").encode(), "e.csv", "desa", "ana", accept_partial=True)
 
 
 def test_users_and_roles(store):

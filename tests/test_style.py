@@ -103,9 +103,9 @@ def test_legend_entries():
     assert kinds[-2:] == ["below", "no_data"]
     labels = dict(rows)
     assert "50,24%" in labels["below"] and "bawah target" in labels["below"]
-    assert labels["no_data"] == "Tidak ada data"
+    assert labels["no_data"] == "Tidak dilaporkan"
     en = dict(style.legend_entries(45, "en"))
-    assert "45.00%" in en["below"] and en["no_data"] == "No data"
+    assert "45.00%" in en["below"] and en["no_data"] == "Not reported"
 
 
 def test_legend_mentions_own_targets():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo.join import AliasRule, join
-from geo.suggest import suggest
+from geo.suggest import MIN_SCORE, suggest
 from geo.table import read_table
 
 
@@ -25,7 +25,8 @@ def test_misspelt_desa_gets_its_own_area_first_and_only_within_its_kecamatan(are
     found = suggest(table, result, areas("desa"))[2]
     assert found[0]["kode"] == "61.12.01.2001" and found[0]["score"] > 85
     assert all(s["kode"].startswith("61.12.01.") for s in found)  # within the kecamatan the row names
-    assert row.nama_kec in found[0]["where"] and len(found) == 5
+    assert row.nama_kec in found[0]["where"] and 1 <= len(found) <= 5
+    assert all(s["score"] >= MIN_SCORE for s in found)  # only close names, never padding up to the limit
 
 
 def test_without_parents_every_area_of_the_level_is_a_candidate(areas):
@@ -35,7 +36,13 @@ def test_without_parents_every_area_of_the_level_is_a_candidate(areas):
     result = join(table, "kabupaten", areas("kabupaten"))
     out = suggest(table, result, areas("kabupaten"), limit=3)
     assert list(out) == [2]  # matched rows get none
-    assert out[2][0]["kode"] == "61.04" and len(out[2]) == 3
+    assert out[2][0]["kode"] == "61.04" and all(s["score"] >= MIN_SCORE for s in out[2])
+
+
+def test_an_unknown_name_gets_no_suggestion_below_the_threshold(areas):
+    table = read_table(b"kabupaten,periode,tenaga_kerja,peserta_aktif\nXyz,2024,10,5\n", filename="x.csv")
+    result = join(table, "kabupaten", areas("kabupaten"))
+    assert suggest(table, result, areas("kabupaten")) == {2: []}
 
 
 def test_ambiguous_candidates_come_first_and_a_row_without_a_name_gets_none(areas):

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
 from geo.store import StoreError
@@ -27,6 +28,7 @@ SIGNIN_PAGE = "screens/signin.py"
 PUBLISH_PAGE = "screens/publish.py"
 ADMIN_PAGE = "screens/admin.py"
 LANG_KEY = "_auth_lang"
+NEXT_KEY = "_auth_next"  # session_state: the page a signed-out person asked for, opened after signing in
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,12 @@ def require(needed: str) -> Identity:
     Navigation already hides pages a role may not use; this also guards a page opened directly.
     """
     ident = current()
+    if ident is None and needed != VIEWER:  # e.g. a reload of /terbitkan: the sign-in page, saying why
+        st.session_state[NEXT_KEY] = (PUBLISH_PAGE if needed == EDITOR else ADMIN_PAGE, needed)
+        try:
+            st.switch_page(SIGNIN_PAGE)
+        except StreamlitAPIException:  # the page run on its own, outside the app's navigation: refuse below
+            st.session_state.pop(NEXT_KEY, None)
     if ident is None or not at_least(ident.role, needed):
         lg = lang()
         st.error(
@@ -160,14 +168,29 @@ def pages(view_pages: list, ident: Identity | None, lg: str) -> dict[str, list]:
     """The page list for this person: viewing (unless sign-in is required), publishing, admin, account."""
     may_view = ident is not None or not settings().require_sign_in
     account = []
-    if ident is not None and at_least(ident.role, EDITOR):
-        account.append(
-            st.Page(PUBLISH_PAGE, title=t("auth.nav.publish", lg), icon=":material/publish:", url_path="terbitkan")
+    # The publish and admin paths are always known to the navigation (a reload of /terbitkan in a fresh session
+    # must not be Streamlit's "Page not found"); shown in the menu only to those who may use them, and the page
+    # itself sends a signed-out person to the sign-in page (require()).
+    editor = ident is not None and at_least(ident.role, EDITOR)
+    admin = ident is not None and at_least(ident.role, ADMIN)
+    account.append(
+        st.Page(
+            PUBLISH_PAGE,
+            title=t("auth.nav.publish", lg),
+            icon=":material/publish:",
+            url_path="terbitkan",
+            visibility="visible" if editor else "hidden",
         )
-    if ident is not None and at_least(ident.role, ADMIN):
-        account.append(
-            st.Page(ADMIN_PAGE, title=t("auth.nav.admin", lg), icon=":material/admin_panel_settings:", url_path="admin")
+    )
+    account.append(
+        st.Page(
+            ADMIN_PAGE,
+            title=t("auth.nav.admin", lg),
+            icon=":material/admin_panel_settings:",
+            url_path="admin",
+            visibility="visible" if admin else "hidden",
         )
+    )
     account.append(
         st.Page(
             SIGNIN_PAGE,
@@ -202,6 +225,9 @@ def sign_in_page() -> None:
         if st.button(t("auth.sign_out", lg), key="auth_sign_out", icon=":material/logout:"):
             sign_out(ident)
         return
+    if asked := st.session_state.get(NEXT_KEY):
+        page = t("auth.nav.publish" if asked[0] == PUBLISH_PAGE else "auth.nav.admin", lg)
+        st.info(t("auth.sign_in_for", lg, page=page), icon=":material/lock:")
     if settings().require_sign_in:
         st.info(t("auth.required_note", lg))
     if oidc_configured():
@@ -226,5 +252,7 @@ def sign_in_page() -> None:
             return
         if ident is None:
             st.error(t("auth.failed", lg), icon=":material/error:")
+        elif (asked := st.session_state.pop(NEXT_KEY, None)) and at_least(ident.role, asked[1]):
+            st.switch_page(asked[0])  # back to the page that was asked for
         else:
             st.rerun()

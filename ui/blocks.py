@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from geo import fmt, maps, plan
 from geo.assets import standalone_html
-from geo.classify import Totals
+from geo.classify import Totals, reported_note, totals
 from geo.export import to_csv, to_xlsx
 from geo.stamp import stamp
 from geo.text import t
@@ -69,12 +69,17 @@ def sample_banner(lang: str, level: str | None = None, period: str | None = None
 # --- the figures ------------------------------------------------------------------------------------
 
 
-def metrics(tot: Totals, level_label: str, lang: str, workers_note: str | None = None) -> None:
+def metrics(
+    tot: Totals, level_label: str, lang: str, workers_note: str | None = None, level: str | None = None
+) -> None:
     """The four headline figures, and a line with target, workers and participants (below the map on phones).
 
     ``workers_note`` says what the workers count when it is the village ecosystem, so a desa-level
-    "Tenaga kerja" is never read as the kabupaten level's population.
+    "Tenaga kerja" is never read as the kabupaten level's population; a partial table's figures say how
+    many areas were reported (geo.classify.reported_note).
     """
+    if level and (note := reported_note(tot, level, lang)):
+        st.warning(note, icon=":material/incomplete_circle:")
     cols = st.container(key="pjk-figs").columns(4)
     diff = tot.coverage - tot.target
     cols[0].metric(
@@ -107,19 +112,22 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
     note = cache.target_note(frame, lang)
     if note:
         st.caption(safe.md(note))  # carries the schedule's keterangan, which an editor typed
+    if not tot.areas_with_data:
+        return
+    costs = plan.gap_costs(tot.gap_to_target, tot.gap_sum, state.iuran, state.bulan)
+    if costs is None:  # nobody to enrol: no cost line made of "0 orang"
+        st.caption(t("cost.none", lang))
+        return
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
-    st.caption(
-        t(
-            "cost.line",
-            lang,
-            total=fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang),
-            period=period_word,
-            sum=fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang),
-            people=fmt.number(tot.gap_to_target, lang),
-            iuran=fmt.rupiah(state.iuran, lang),
-            months=state.bulan,
-        )
-    )
+    parts = []
+    for key, figure in zip(("cost.part_province", "cost.part_each"), costs):
+        if figure is not None:
+            people, rupiah = figure
+            parts.append(
+                t(key, lang, total=fmt.rupiah_short(rupiah, lang), period=period_word, people=fmt.number(people, lang))
+            )
+    basis = t("cost.basis", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)
+    st.caption(t("cost.line_parts", lang, parts="; ".join(parts), basis=basis))
 
 
 # --- the map ----------------------------------------------------------------------------------------
@@ -356,6 +364,8 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if note := cache.target_note(frame, lang):
         notes.append(note)
+    if partial := reported_note(totals(frame), level, lang):  # a partial table says so in the file too
+        notes.insert(0, partial)
     if workers := cache.workers_note(session.source(), level, lang):
         notes.append(workers)
     if stamp_line := stamp_text(level, effective_period(state), lang):

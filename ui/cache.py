@@ -12,7 +12,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, maps, ranking, targets
+from geo import boundaries, maps, ranking, report, targets
 from geo.join import JoinResult, join
 from geo.sample import ensure_samples
 from geo.table import CoverageTable, read_table
@@ -123,9 +123,8 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def join_report_messages(source: Source, level: str, lang: str) -> pd.DataFrame:
-    """The join report's rows that did not match, reasons in ``lang``; once per process."""
-    report = level_tables(source)[level][1].report_messages(lang)
-    return report[report["status"] != "matched"]
+    """The join report's rows that did not match, headers, statuses and reasons in ``lang``; once per process."""
+    return report.report_frame(report.result_report(level_tables(source)[level][1], lang), lang, problems_only=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

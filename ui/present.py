@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import fmt, maps, plan, ranking
-from geo.classify import BELOW, Totals
+from geo.classify import BELOW, Totals, reported_note
 from geo.text import t
 from geo.viewstate import ViewState
 
@@ -108,6 +108,8 @@ def show(
     )
     if stamp := blocks.stamp_text(level, period, lang):
         subtitle += " · " + stamp
+    if partial := reported_note(tot, level, lang):  # a partial table's figures say so here too
+        subtitle += " · " + partial
     head, leave = st.columns([7, 1], vertical_alignment="top")
     head.html(
         f'<div class="pjk-p-title">{html.escape(t("present.title", lang, area=area_label))}{sample}</div>'

@@ -14,8 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from geo import LEVELS, fmt, targets
-from geo.store import PartialTable, StoreError
-from geo.table import TableError
+from geo.report import level_hint, report_frame
+from geo.stamp import when
+from geo.store import PartialTable, StoreError, TableRefused
+from geo.table import TableError, parse_period
 from geo.text import t
 
 from . import auth, safe, session
@@ -23,6 +25,7 @@ from . import auth, safe, session
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
 RESULT_KEY = "editor_result"
+TOAST_KEY = "editor_toast"  # a message to show as a toast on the next run (after st.rerun)
 
 
 # --- preview: the join report before anything is written ------------------------------------------------
@@ -30,12 +33,20 @@ RESULT_KEY = "editor_result"
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _preview(
-    content: bytes, filename: str, level: str, url: str, token: str, picks: tuple[tuple[int, str], ...]
-) -> dict:  # noqa: ARG001
-    return session.store().preview(content, filename, level, dict(picks))
+    content: bytes,
+    filename: str,
+    level: str,
+    url: str,  # noqa: ARG001
+    token: str,  # noqa: ARG001
+    picks: tuple[tuple[int, str], ...],
+    period: str | None,
+) -> dict:
+    return session.store().preview(content, filename, level, dict(picks), period)
 
 
-def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
+def preview(
+    content: bytes, filename: str, level: str, picks: dict[int, str] | None = None, period: str | None = None
+) -> dict:
     """The report ``publish`` would store for this file (stored aliases and ``picks`` applied), without publishing.
 
     Cached per file, picks and the store's change token, so a click elsewhere on the page does not
@@ -43,13 +54,21 @@ def preview(content: bytes, filename: str, level: str, picks: dict[int, str] | N
     """
     store = session.store()
     return _preview(
-        content, filename, level, store.display_url, store.change_token(), tuple(sorted((picks or {}).items()))
+        content,
+        filename,
+        level,
+        store.display_url,
+        store.change_token(),
+        tuple(sorted((picks or {}).items())),
+        period,
     )
 
 
 def _summary(report: dict) -> dict[str, int]:
     s = report.get("summary", {})
-    return {k: int(s.get(k, 0) or 0) for k in COUNTS}
+    out = {k: int(s.get(k, 0) or 0) for k in COUNTS}
+    out["left_out"] = out["rows"] - out["matched"]  # the same sum as geo.join.JoinResult.summary
+    return out
 
 
 def show_report(report: dict, lg: str) -> None:
@@ -65,7 +84,7 @@ def show_report(report: dict, lg: str) -> None:
             pd.DataFrame(
                 [
                     {
-                        t("col.row", lg): e.get("row"),
+                        t("report.col.row", lg): e.get("row") if e.get("row") is not None else "–",
                         t("col.column", lg): e.get("column") or "",
                         t("col.problem", lg): e.get("message"),
                     }
@@ -74,23 +93,8 @@ def show_report(report: dict, lg: str) -> None:
             ).astype(str),
             hide_index=True,
         )
-    rows = [r for key in ("unmatched", "ambiguous", "invalid", "duplicate") for r in report.get(key, [])]
-    if rows:
-        st.caption(t("editor.problem_rows", lg))
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("col.row", lg): r.get("baris"),
-                        t("editor.col.input", lg): r.get("input"),
-                        t("editor.col.status", lg): t(f"join.status.{r.get('status')}", lg),
-                        t("editor.col.reason", lg): r.get("reason"),
-                    }
-                    for r in sorted(rows, key=lambda r: int(r.get("baris") or 0))
-                ]
-            ).astype(str),
-            hide_index=True,
-        )
+    st.caption(t("report.all_rows", lg))
+    st.dataframe(report_frame(report, lg), hide_index=True)
 
 
 def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
@@ -142,10 +146,16 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     shown_result(key)
     try:
         report = preview(content, up.name, level)
+        period = period_input(report, key, lg)
+        if period:
+            report = preview(content, up.name, level, period=period)
     except TableError as exc:
         st.error(t("editor.unreadable", lg), icon=":material/error:")
         st.text(up.name)
         st.text(exc.message(lg))  # may quote cells of the file: plain text
+        return
+    except TableRefused as exc:
+        st.error(safe.md(exc.message(lg)), icon=":material/error:")
         return
     except StoreError as exc:
         st.error(t("editor.store_error", lg), icon=":material/error:")
@@ -153,11 +163,13 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         return
     st.subheader(t("editor.report_title", lg))
     st.text(up.name)
+    if hint := level_hint(report, lg):
+        st.warning(hint, icon=":material/swap_vert:")
     report_box = st.container()  # filled after the pickers: the report shows what the picks change
     picks = pickers(report, key, lg)
     if picks:
         try:
-            report = preview(content, up.name, level, picks)
+            report = preview(content, up.name, level, picks, period)
         except StoreError as exc:
             st.error(t("editor.store_error", lg), icon=":material/error:")
             st.text(str(exc))
@@ -165,15 +177,20 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
     with report_box:
         show_report(report, lg)
     s = _summary(report)
-    open_rows = sum(s[k] for k in PROBLEMS)
+    if s["matched"] == 0:  # nothing can be published at a level where nothing matched
+        st.error(t("editor.cannot_publish", lg), icon=":material/block:")
+        return
+    if report.get("period", {}).get("missing") and not period:
+        st.info(t("editor.need_period", lg), icon=":material/event:")
+        return
     note = st.text_area(t("editor.note", lg), key="pub_note", max_chars=2000)
     confirmed = True
-    if open_rows > 0:
+    if s["left_out"] > 0:
         st.warning(
-            t("editor.partial", lg, n=fmt.number(open_rows, lg), rows=fmt.number(s["rows"], lg)),
+            t("editor.left_out", lg, n=fmt.number(s["left_out"], lg), rows=fmt.number(s["rows"], lg)),
             icon=":material/warning:",
         )
-        confirmed = st.checkbox(t("editor.confirm_partial", lg, n=fmt.number(open_rows, lg)), key=f"confirm_{key}")
+        confirmed = st.checkbox(t("editor.confirm_left_out", lg, n=fmt.number(s["left_out"], lg)), key=f"confirm_{key}")
     if st.button(
         t("editor.publish", lg), type="primary", key="pub_go", disabled=not confirmed, icon=":material/publish:"
     ):
@@ -184,19 +201,55 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
                 level,
                 by=ident.name,
                 note=note or "",
-                accept_partial=open_rows > 0 and confirmed,
+                accept_partial=s["left_out"] > 0 and confirmed,
                 picks=picks or None,
+                period=period,
             )
         except PartialTable as exc:
-            st.error(t("editor.still_partial", lg, n=fmt.number(sum(_summary(exc.report)[k] for k in PROBLEMS), lg)))
+            st.error(t("editor.still_partial", lg, n=fmt.number(_summary(exc.report)["left_out"], lg)))
+            return
+        except TableRefused as exc:  # a table problem, never "database unavailable"
+            st.error(safe.md(exc.message(lg)), icon=":material/error:")
             return
         except StoreError as exc:
             st.error(t("editor.store_error", lg), icon=":material/error:")
             st.text(str(exc))
             return
         st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
+        st.session_state[TOAST_KEY] = t(
+            "editor.published" if result.created else "editor.same_bytes", lg, version=result.version.id
+        )
         session.refresh_now()  # the viewing pages of this process see the new version at once
         st.rerun()
+
+
+def period_input(report: dict, key: str, lg: str) -> str | None:
+    """The period for a table that names none, asked here (checked like a table's period cells); None until
+    a valid one is typed. A table with its own period shows it instead."""
+    info = report.get("period") or {}
+    if not info.get("missing"):
+        periods = [p for p in info.get("periods", []) if p]
+        if periods:
+            st.caption(t("publish.period_from_table", lg, periods=", ".join(periods)))
+        return None
+    typed = st.text_input(
+        t("publish.period_label", lg), key=f"pub_period_{key}", max_chars=20, help=t("publish.period_help", lg)
+    )
+    if not typed.strip():
+        st.warning(safe.md(t("publish.period_missing", lg, file=report.get("file", ""))), icon=":material/event:")
+        return None
+    period = parse_period(typed)
+    if period is None:
+        st.error(safe.md(t("publish.period_invalid", lg, value=typed.strip()[:40])), icon=":material/error:")
+        return None
+    st.caption(t("publish.period_given", lg, period=period))
+    return period
+
+
+def toast() -> None:
+    """The message of the action just done, as a toast: seen wherever the officer is looking after st.rerun."""
+    if message := st.session_state.pop(TOAST_KEY, None):
+        st.toast(safe.md(message), icon=":material/check_circle:")  # may name a file: plain text
 
 
 def view_url(version_id: int) -> str:
@@ -230,8 +283,40 @@ def shown_result(upload_key: str | None) -> None:
 # --- versions -------------------------------------------------------------------------------------------
 
 
-def _when(value, lg: str) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+def _when(value, lg: str) -> str:  # noqa: ARG001 - one format in both languages
+    """Kalbar's time (WIB), as the stamps on the map pages say it."""
+    return when(value) if value is not None else "–"
+
+
+PENDING_KEY = "ver_pending"  # session_state: ("retract" | "restore", version id) awaiting confirmation
+NEWEST_KEY = "ver_newest"  # session_state: the newest version id the picker last saw
+
+
+def _ask(action: str, version_id: int) -> None:
+    st.session_state[PENDING_KEY] = (action, version_id)
+
+
+def _confirm(v, action: str, ident: auth.Identity, reason: str, lg: str) -> None:  # noqa: ANN001 - a store Version
+    """The confirmation naming the version, its file and its period; acts only on "yes"."""
+    periods = ", ".join(v.periods) or "–"
+    st.warning(
+        safe.md(t(f"editor.confirm_{action}", lg, version=v.id, file=v.filename, periods=periods)),
+        icon=":material/help:",
+    )
+    yes, no = st.columns(2)
+    if yes.button(t(f"editor.yes_{action}", lg, version=v.id), key=f"yes_{action}_{v.id}", type="primary"):
+        store = session.store()
+        if action == "retract":
+            store.retract(v.id, by=ident.name, reason=reason or "")
+        else:
+            store.restore(v.id, by=ident.name)
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state[TOAST_KEY] = t(f"editor.done_{action}", lg, version=v.id, file=v.filename, periods=periods)
+        session.refresh_now()
+        st.rerun()
+    if no.button(t("editor.cancel", lg), key=f"no_{action}_{v.id}"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.rerun()
 
 
 def versions_panel(ident: auth.Identity, lg: str) -> None:
@@ -251,9 +336,9 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
                 t("editor.col.version", lg): v.id,
                 t("editor.col.state", lg): t("editor.retracted" if v.retracted else "editor.active", lg),
                 t("editor.col.level", lg): t(f"level.{v.level}", lg) if v.level in LEVELS else str(v.level or ""),
-                t("editor.col.periods", lg): ", ".join(v.periods),
+                t("editor.col.periods", lg): ", ".join(p or "–" for p in v.periods) or "–",
                 t("editor.col.file", lg): v.filename,
-                t("editor.col.rows", lg): f"{v.n_matched}/{v.n_rows}",
+                t("editor.col.rows", lg): f"{fmt.number(v.n_matched, lg)}/{fmt.number(v.n_rows, lg)}",
                 t("editor.col.by", lg): v.published_by,
                 t("editor.col.at", lg): _when(v.published_at, lg),
                 t("editor.col.note", lg): v.note,
@@ -262,12 +347,21 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
         ]
     )
     st.dataframe(table.astype(str), hide_index=True)
-    by_id = {v.id: v for v in versions}
+    by_id = {v.id: v for v in versions}  # newest first
+    newest = versions[0].id
+    if st.session_state.get(NEWEST_KEY) != newest or st.session_state.get("ver_pick") not in by_id:
+        st.session_state["ver_pick"] = newest  # a new version (or none picked yet): the newest is selected
+        st.session_state[NEWEST_KEY] = newest
     chosen = st.selectbox(
         t("editor.choose_version", lg),
         list(by_id),
         key="ver_pick",
-        format_func=lambda i: f"{i}" + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else ""),
+        format_func=lambda i: (
+            " · ".join(  # a selectbox option is plain text
+                [str(i), by_id[i].filename, ", ".join(by_id[i].periods) or "–", _when(by_id[i].published_at, lg)]
+            )
+            + (f" ({t('editor.retracted', lg)})" if by_id[i].retracted else "")
+        ),
     )
     v = by_id[chosen]
     c1, c2, c3 = st.columns(3)
@@ -290,15 +384,16 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     )
     c3.link_button(t("editor.open_version", lg), view_url(v.id), icon=":material/open_in_new:")
     reason = st.text_input(t("editor.retract_reason", lg), key=f"reason_{v.id}") if not v.retracted else ""
-    if v.retracted:
-        if st.button(t("editor.restore", lg), key=f"restore_{v.id}", icon=":material/restore:"):
-            store.restore(v.id, by=ident.name)
-            session.refresh_now()
-            st.rerun()
-    elif st.button(t("editor.retract", lg), key=f"retract_{v.id}", icon=":material/undo:"):
-        store.retract(v.id, by=ident.name, reason=reason or "")
-        session.refresh_now()
-        st.rerun()
+    action = "restore" if v.retracted else "retract"
+    st.button(
+        t(f"editor.{action}", lg),
+        key=f"{action}_{v.id}",
+        icon=":material/restore:" if v.retracted else ":material/undo:",
+        on_click=_ask,
+        args=(action, v.id),
+    )
+    if st.session_state.get(PENDING_KEY) == (action, v.id):
+        _confirm(v, action, ident, reason, lg)
 
 
 def _safe_name(name: str) -> str:

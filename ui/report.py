@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import fmt
+from geo.report import report_frame
 from geo.text import t
 
 from . import cache, session
@@ -44,20 +45,8 @@ def stored_reports(level: str, lang: str) -> None:
         with st.expander(title, expanded=False):
             st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
             st.text(_summary_line(s, lang))
-            rows = [r for key in PROBLEMS for r in report.get(key, [])]
-            if _problems(s) and rows:
-                st.dataframe(
-                    [
-                        {
-                            t("col.row", lang): r.get("baris"),
-                            "input": r.get("input"),
-                            "status": r.get("status"),
-                            "reason": r.get("reason"),
-                        }
-                        for r in rows
-                    ],
-                    hide_index=True,
-                )
+            if _problems(s):  # the rows left out, in the page's language
+                st.dataframe(report_frame(report, lang, problems_only=True), hide_index=True)
 
 
 def join_report(level: str, lang: str) -> None:
@@ -78,7 +67,7 @@ def join_report(level: str, lang: str) -> None:
             st.dataframe(
                 [
                     {
-                        t("col.row", lang): i.row,
+                        t("report.col.row", lang): i.row if i.row is not None else "–",
                         t("col.column", lang): i.column,
                         t("col.problem", lang): i.message(lang),
                     }

@@ -37,11 +37,16 @@ def sidebar(state: ViewState) -> None:
     planning_inputs(sb, state)
     periods = cache.periods(session.source())
     if len(periods) > 1:
+        # Each period once, always one chosen (no placeholder in Streamlit's English): the latest stands for
+        # "no period in the URL"; any other choice goes into the URL and the share link (ui/viewstate.from_widgets).
+        latest = periods[-1]
+        if st.session_state.get("w_period") not in periods:
+            st.session_state["w_period"] = latest
         sb.selectbox(
             t("control.period", lang),
-            [None, *periods],
+            periods,
             key="w_period",
-            format_func=lambda p: p or f"{periods[-1]} ({t('control.latest', lang)})",
+            format_func=lambda p: (p or "–") + (f" ({t('control.latest', lang)})" if p == latest else ""),
         )
     sb.selectbox(
         t("control.basemap", lang),

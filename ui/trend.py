@@ -31,7 +31,8 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
 
 
 def show(source: Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
-    """Nothing with fewer than two periods; else one chart for the province and one for ``scope``."""
+    """Nothing unless a series has two periods of the same level with data (one point is not a trend);
+    else one chart for the province and one for ``scope``."""
     periods = cache.periods(source)
     if len(periods) < 2:
         return
@@ -48,10 +49,17 @@ def show(source: Source, target: float, scope: str | None, scope_label: str | No
             else {p: cache.classified(source, _level_of(scope), target, p) for p in periods}
         )
         area = trend.series(frames, scope, target)
-    with st.expander(t("trend.title", lang, n=len(periods)), icon=":material/show_chart:", expanded=True):
+    if len(province) < 2 and (area is None or len(area) < 2):
+        return
+    points = max(len(province), len(area) if area is not None else 0)
+    with st.expander(t("trend.title", lang, n=points), icon=":material/show_chart:", expanded=True):
         cols = st.columns(2 if area is not None else 1)
         with cols[0]:
-            _chart(province, t("level.provinsi", lang), lang)
+            if len(province) >= 2:
+                _chart(province, t("level.provinsi", lang), lang)
+            else:
+                st.text(t("level.provinsi", lang))
+                st.caption(t("trend.too_few", lang))
         if area is not None:
             with cols[1]:
                 if len(area) >= 2:

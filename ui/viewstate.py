@@ -77,11 +77,17 @@ def from_widgets(state: ViewState) -> ViewState:
         q=str(ss.get("w_q", state.q) or ""),
         present=bool(ss.get("w_present", state.present)),
         color=ss.get("w_color", state.color),
-        period=ss.get("w_period", state.period),
+        period=_period_choice(ss.get("w_period", state.period)),
         iuran=int(ss.get("w_iuran", state.iuran) or state.iuran),
         bulan=int(ss.get("w_bulan", state.bulan) or state.bulan),
         slots=int(ss.get("w_slots", state.slots) or 0),
     )
+
+
+def _period_choice(value: str | None) -> str | None:
+    """The sidebar's period: the latest is the default view (None, no ``period`` in the URL), any other is kept."""
+    periods = cache.periods(source())
+    return None if value is None or (periods and value == periods[-1]) else value
 
 
 def _what_if(value) -> float | None:

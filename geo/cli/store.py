@@ -1,7 +1,8 @@
 """``python -m geo users|publish|versions|retract|restore|aliases``: the store from the command line.
 
 Made for monthly automation: exit 0 on success, 1 when a table is refused for unmatched,
-ambiguous or invalid rows (the report is printed), 2 for anything else (unknown user, unreadable
+ambiguous or invalid rows, for a missing period or for no row matching at the level (the report is
+printed), 2 for anything else (unknown user, unreadable
 file, unreachable database) with one clear line on stderr and no traceback.
 """
 
@@ -15,7 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import LEVELS
-from ..store import PartialTable
+from ..report import level_hint
+from ..store import PartialTable, TableRefused
 from ..text import t
 from .common import editor, err, guarded, open_for
 
@@ -46,6 +48,8 @@ def report_text(report: dict, lang: str = "id") -> str:
             duplicate=s.get("duplicate", 0),
         ),
     ]
+    if hint := level_hint(report, lang):
+        lines.append(hint)
     suggestions = report.get("suggestions", {})
     for key in ("unmatched", "ambiguous", "invalid", "duplicate"):
         for r in report.get(key, []):
@@ -53,7 +57,9 @@ def report_text(report: dict, lang: str = "id") -> str:
                 f"  {t('col.row', lang)} {r.get('baris')}: {r.get('input')} "
                 f"→ {t('join.status.' + key, lang)}: {r.get('reason')}"
             )
-            close = suggestions.get(str(r.get("baris")), [])
+            close = suggestions.get(str(r.get("baris")))
+            if close == [] and str(r.get("reason_code", "")).startswith("join.reason.name_unknown"):
+                lines.append("      " + t("store.cli.closest", lang) + ": " + t("suggest.none", lang))
             if close:
                 lines.append(
                     "      "
@@ -107,8 +113,23 @@ def _publish(args: argparse.Namespace) -> int:
         return 2
     try:
         result = store.publish(
-            content, path.name, args.level, args.as_, args.note or "", accept_partial=args.accept_partial
+            content,
+            path.name,
+            args.level,
+            args.as_,
+            args.note or "",
+            accept_partial=args.accept_partial,
+            period=args.periode,
         )
+    except TableRefused as refused:  # a table problem (no period, nothing matched here): refused, exit 1
+        if args.json:
+            out = {"published": False, "refused": refused.message(args.lang), "report": refused.report}
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            if refused.report:
+                print(report_text(refused.report, args.lang))
+            print(f"{t('editor.refused', args.lang)}: {refused.message(args.lang)}", file=sys.stderr)
+        return 1
     except PartialTable as refused:
         if args.json:
             print(json.dumps({"published": False, "report": refused.report}, ensure_ascii=False, indent=2))
@@ -223,6 +244,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--as", dest="as_", metavar="NAME", required=True, help="the publishing editor (a user in the store)"
     )
     pub.add_argument("--note", default="")
+    pub.add_argument("--periode", "--period", dest="periode", metavar="P", help=t("publish.cli_period", "en"))
     pub.add_argument("--accept-partial", action="store_true", help="publish even with unmatched/ambiguous/invalid rows")
     pub.add_argument("--json", action="store_true")
     pub.set_defaults(func=guarded(_publish))

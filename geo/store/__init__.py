@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .engine import DEFAULT_SQLITE, URL_ENV, make_engine, migrate, resolve_url
-from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, User, Version
+from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, TableRefused, User, Version
 from .publishing import TARGETS_KIND
 from .store import Store, login_delay, short_error
 
@@ -20,6 +20,7 @@ __all__ = [
     "Store",
     "StoreError",
     "PartialTable",
+    "TableRefused",
     "User",
     "Version",
     "Alias",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..text import t
+
 
 class StoreError(Exception):
     """The database is unreachable, broken, or refused an operation; the message is one clear line."""
@@ -19,6 +21,21 @@ class PartialTable(Exception):
         super().__init__(
             f"unmatched={s.get('unmatched', 0)} ambiguous={s.get('ambiguous', 0)} invalid={s.get('invalid', 0)}"
         )
+
+
+class TableRefused(Exception):
+    """The table cannot be published as asked (no period, or no row matched at the chosen level).
+
+    A problem of the table, never of the database: pages and the CLI say what to do (exit 1, not 2).
+    ``key`` is a text key; ``params`` values named ``level``/``other`` are level names, rendered per language."""
+
+    def __init__(self, key: str, report: dict | None = None, **params: str) -> None:
+        self.key, self.params, self.report = key, params, report or {}
+        super().__init__(f"{self.message('id')} / {self.message('en')}")
+
+    def message(self, lang: str = "id") -> str:
+        shown = {k: t(f"level.{v}", lang) if k in ("level", "other") else v for k, v in self.params.items()}
+        return t(self.key, lang, **shown)
 
 
 @dataclass(frozen=True)

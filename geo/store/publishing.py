@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import DEFAULT_TARGET, boundaries, targets
-from ..join import AliasRule, join
+from .. import DEFAULT_TARGET, LEVELS, boundaries, targets
+from ..join import AliasRule, best_level, join
 from ..report import CheckReport
 from ..suggest import suggest
-from ..table import read_table
-from .models import StoreError
+from ..table import parse_period, read_table, with_period
+from .models import StoreError, TableRefused
 
 _PARENT_LEN = {"kabupaten": None, "kecamatan": 5, "desa": 8}
 TARGETS_KIND = "targets"  # versions of the target schedule (``kind`` column); coverage tables are "coverage"
@@ -55,20 +55,44 @@ def pick_aliases(table, level: str, areas: pd.DataFrame, picks: dict[int, str]) 
 def build_report(table, result, level: str, areas: pd.DataFrame, target: float = DEFAULT_TARGET) -> dict:  # noqa: ANN001
     """What ``python -m geo check --json`` prints, plus suggestions for every unsettled row."""
     report = CheckReport(level, table, result, target, "id").as_dict()
+    english = dict(zip(result.report["baris"].astype(int), result.report_messages("en")["reason"]))
+    for status in ("matched", "unmatched", "ambiguous", "invalid", "duplicate"):
+        for row in report.get(status, []):  # the visitor-facing report speaks the page's language
+            row["reason_en"] = english.get(int(row["baris"]), row.get("reason"))
     report["suggestions"] = {str(k): v for k, v in suggest(table, result, areas).items()}
     return report
 
 
 def prepare(
-    content: bytes, filename: str, level: str, aliases: list, picks: dict[int, str], areas: pd.DataFrame | None = None
+    content: bytes,
+    filename: str,
+    level: str,
+    aliases: list,
+    picks: dict[int, str],
+    areas: pd.DataFrame | None = None,
+    period: str | None = None,
+    all_aliases: dict[str, list] | None = None,
 ) -> Prepared:
+    """Read, give the table its ``period`` when it names none, join at ``level`` and at every other level
+    (to catch the wrong level), build the report. Raises TableRefused for a period typed wrongly."""
     areas = boundaries.areas(level) if areas is None else areas
     table = read_table(content, filename=filename)
+    missing, applied = table.period_missing, None
+    if period is not None and str(period).strip():
+        given = parse_period(period)
+        if given is None:
+            raise TableRefused("publish.period_invalid", value=str(period).strip()[:40])
+        if missing:
+            table, applied = with_period(table, given), given
     new = pick_aliases(table, level, areas, picks) if picks else []
-    rules = [*aliases, *(AliasRule(n, k, p) for n, k, p in new)]
+    rules = [*aliases, *(AliasRule(n, k, p, True) for n, k, p in new)]
     result = join(table, level, areas, aliases=rules)
     report = build_report(table, result, level, areas)
+    others = {lv: boundaries.areas(lv) for lv in LEVELS if lv != level}
+    fit = best_level(table, {level: areas, **others}, {level: rules, **(all_aliases or {})})
+    report["level_fit"] = {"placed": fit.placed, "better": fit.better_than(level)}
     periods = sorted(set(result.matched["periode"].astype(str)))
+    report["period"] = {"missing": missing, "given": applied, "periods": periods}
     return Prepared(result.matched, report, periods, new)
 
 

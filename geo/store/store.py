@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import targets
 from ..names import name_key
 from . import schema as S
-from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, User, Version
+from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, TableRefused, User, Version
 from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
@@ -483,10 +483,25 @@ class Store:
                 fh.write(str(os.getpid()))
         time.sleep(float(seconds))
 
-    def preview(self, content: bytes, filename: str, level: str, picks: dict[int, str] | None = None) -> dict:
-        """The report ``publish`` would store (``check --json`` + suggestions), with the stored aliases
-        and ``picks`` applied; nothing is written. For the publish page, before the editor confirms."""
-        return prepare(content, filename, level, self.aliases(level), picks or {}).report
+    def _aliases_by_level(self) -> dict[str, list[Alias]]:
+        out: dict[str, list[Alias]] = {}
+        for a in self.aliases():
+            out.setdefault(a.level, []).append(a)
+        return out
+
+    def preview(
+        self,
+        content: bytes,
+        filename: str,
+        level: str,
+        picks: dict[int, str] | None = None,
+        period: str | None = None,
+    ) -> dict:
+        """The report ``publish`` would store (``check --json`` + suggestions, the fit at every level, whether
+        the period is missing), with the stored aliases, ``picks`` and ``period`` applied; nothing is written.
+        For the publish page, before the editor confirms."""
+        by_level = self._aliases_by_level()
+        return prepare(content, filename, level, by_level.get(level, []), picks or {}, None, period, by_level).report
 
     def publish(
         self,
@@ -498,18 +513,27 @@ class Store:
         *,
         accept_partial: bool = False,
         picks: dict[int, str] | None = None,
+        period: str | None = None,
     ) -> PublishResult:
-        """Read, join (with the stored aliases and the editor's ``picks``) and publish a coverage table."""
+        """Read, join (with the stored aliases and the editor's ``picks``) and publish a coverage table.
+
+        ``period`` is used when the table names none; a table with no period and none given, or with no row
+        matched at ``level``, raises TableRefused (a table problem, told as such) with nothing written."""
         if (existing := self.find_published(hashlib.sha256(content).hexdigest(), level)) is not None:
             return PublishResult(existing, False)
-        prepared = prepare(content, filename, level, self.aliases(level), picks or {})
-        s = prepared.report["summary"]
+        by_level = self._aliases_by_level()
+        prepared = prepare(content, filename, level, by_level.get(level, []), picks or {}, None, period, by_level)
+        report = prepared.report
+        if report["period"]["missing"] and not report["period"]["given"]:
+            raise TableRefused("publish.period_missing", report, file=filename)
+        if prepared.rows.empty:
+            better = report["level_fit"]["better"]
+            if better:
+                raise TableRefused("publish.nothing_matched_level", report, level=level, other=better)
+            raise TableRefused("publish.nothing_matched", report, level=level)
+        s = report["summary"]
         if not accept_partial and (s.get("unmatched", 0) or s.get("ambiguous", 0) or s.get("invalid", 0)):
             raise PartialTable(prepared.report)
-        if prepared.rows.empty:
-            raise StoreError(
-                "Tidak ada baris yang cocok; tidak ada yang diterbitkan / no row matched; nothing published"
-            )
         return self.publish_rows(
             "coverage",
             level,

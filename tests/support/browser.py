@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from geo.text import t
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -265,3 +267,21 @@ def load(
     }
     page.close()
     return result
+
+
+# --- a signed-in editor in a page (the publish tests) ----------------------------------------------------
+
+
+def sign_in(page, base: str, name: str, password: str) -> None:  # noqa: ANN001 - a Playwright page
+    """The built-in sign-in form, as an editor fills it in; returns once the page says who is signed in."""
+    page.goto(base + "/masuk")
+    page.get_by_label(t("auth.name", "id")).fill(name)
+    page.get_by_label(t("auth.password", "id")).fill(password)
+    page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
+    page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.editor", "id"))).wait_for(timeout=60_000)
+
+
+def idle(page) -> None:
+    """Wait until the script run has finished (Streamlit's running indicator gone), so clicks reach a current page."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
