@@ -88,9 +88,11 @@ def test_email_not_on_the_list_is_a_viewer(server, browser, provider):
         assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
         page.get_by_role("link", name=t("auth.nav.account", "id")).click()
         page.get_by_text(t("auth.viewer_note", "id")).wait_for(timeout=60_000)
-        page.goto(server.url + "/terbitkan")  # typed by hand
+        page.goto(server.url + "/terbitkan")  # typed by hand: the path is known (never "Page not found"), refused
         page.get_by_role("link", name=t("auth.nav.account", "id")).wait_for(timeout=60_000)
-        page.get_by_text(t("app.title", "id")).first.wait_for(timeout=60_000)  # the default page opens instead
+        refused = t("auth.refused_role", "id", role=t("auth.role.editor", "id"))
+        page.get_by_text(refused).first.wait_for(timeout=60_000)
         assert page.get_by_text(t("editor.title", "id")).count() == 0
+        assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
     finally:
         context.close()
