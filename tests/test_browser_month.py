@@ -17,7 +17,7 @@ import pytest
 
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import idle, require_chromium, sign_in
+from tests.support.browser import idle, pick, require_chromium, sign_in
 from tests.support.server import Server
 
 pytestmark = pytest.mark.browser
@@ -61,8 +61,8 @@ def server(tmp_path_factory):
 
 
 def choose_level(page, level: str) -> None:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=t("editor.level", "id")).click()
-    page.get_by_role("option", name=t(f"level.{level}", "id"), exact=True).click()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=t("editor.level", "id"))
+    pick(page, box, t(f"level.{level}", "id"))
     idle(page)
 
 

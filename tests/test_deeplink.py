@@ -11,11 +11,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import map_frame, new_page, point_on_page
+from tests.support.browser import map_frame, new_page, pick, point_on_page
 from tests.support.server import Server
 
 
@@ -41,19 +40,9 @@ def expected_nav(lang: str) -> list[str]:
     return [t("nav.ringkasan", lang), t("nav.kabupaten", lang), t("nav.desa", lang), t("auth.nav.signin", lang)]
 
 
-def choose(page, label: str, option: str, tries: int = 6) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` as a person would: a re-run that re-mounts the
-    box between the click and its list closes the list, so open it again, as a person would."""
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(tries):
-        page.get_by_role("combobox", name=label, exact=True).click()
-        try:
-            wanted.wait_for(state="visible", timeout=15_000)
-        except PlaywrightTimeout:
-            continue
-        wanted.click()
-        return
-    raise AssertionError(f"the list of {label!r} never showed {option!r}")
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` as a person would."""
+    pick(page, page.get_by_role("combobox", name=label, exact=True), option)
 
 
 def click_area(page, kode: str) -> None:

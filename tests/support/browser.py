@@ -285,3 +285,20 @@ def idle(page) -> None:
     """Wait until the script run has finished (Streamlit's running indicator gone), so clicks reach a current page."""
     page.wait_for_timeout(300)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
+
+
+def pick(page, box, option: str, tries: int = 6) -> None:  # noqa: ANN001 - Playwright page and locator
+    """Pick ``option`` in the selectbox ``box`` (a locator) as a person would: a re-run that re-mounts the box
+    between the click and its list closes the list, so open it again until the option shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(tries):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=15_000)
+        except PlaywrightTimeout:
+            continue
+        wanted.click()
+        return
+    raise AssertionError(f"the list never showed {option!r}")
