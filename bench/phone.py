@@ -133,7 +133,7 @@ def one_run(chromium, url: str, expected: int, user_agent: str | None, throttle:
         "first_polygon_ms": _since(inner.get("firstPolygon"), t0),
         "http_bytes": r["http_bytes_at_done"],
         "ws_bytes": r["ws_recv_bytes_at_done"],
-        "bytes_before_polygons": r["http_bytes_at_done"] + r["ws_recv_bytes_at_done"],
+        "bytes_before_polygons": (r["http_bytes_at_done"] + r["ws_recv_bytes_at_done"]) if r["ok"] else None,
         "http_requests": r["http_requests"],
         "ws_extensions": r.get("ws_extensions"),
         "paths": r["paths"],
@@ -234,7 +234,12 @@ def _measure_config(name: str, reps: int, counts: dict, log) -> dict:
             try:
                 for page in TIMED:
                     url = base + browser.PAGES[page][1 if name == "naive" else 0]
-                    warm = one_run(chromium, url, counts[page], ua, throttle=None)  # the server's caches, unthrottled
+                    try:
+                        warm = one_run(chromium, url, counts[page], ua, throttle=None)  # the caches, unthrottled
+                    except Exception as exc:  # noqa: BLE001 - the other page still gets measured
+                        row["pages"][page] = {"skipped": f"error: {type(exc).__name__}: {exc}"[:300]}
+                        log(f"   !! {name} {page}: {type(exc).__name__}: {exc}")
+                        continue
                     log(f"   {name:9s} {page:13s} warm-up (unthrottled): polygons {_s(warm['polygons_ms'])}")
                     runs = []
                     for _ in range(reps):
@@ -244,7 +249,7 @@ def _measure_config(name: str, reps: int, counts: dict, log) -> dict:
                         log(
                             f"   {name:9s} {page:13s} figure+picture {_s(r['figure_and_picture_ms'])}, first polygon "
                             f"{_s(r['first_polygon_ms'])}, polygons {_s(r['polygons_ms'])}{drawn}"
-                            f", {r['bytes_before_polygons'] / 1e6:.2f} MB before (HTTP {r['http_bytes'] / 1e6:.2f}, "
+                            f", {_mb(r['bytes_before_polygons'])} before (HTTP {r['http_bytes'] / 1e6:.2f}, "
                             f"ws {r['ws_bytes'] / 1e6:.2f}); load {r['load']}"
                         )
                     row["pages"][page] = {"url": url, **summary(runs)}
@@ -304,7 +309,7 @@ def _verdict(value, target) -> str:
     if target is None:
         return "info"
     if value is None:
-        return "FAIL (never)"
+        return "FAIL (not reached in every run)"
     return f"{'PASS' if value <= target else 'FAIL'} ({(value - target) / target * 100:+.0f}% vs target)"
 
 
@@ -334,6 +339,12 @@ def figures(p: dict) -> list[dict]:
                 continue
             row = (c.get("pages") or {}).get(page)
             if not row:
+                continue
+            if "skipped" in row:
+                out.append(
+                    {"page": page, "cfg": cfg, "what": "all figures", "value": "skipped", "target": "—"}
+                    | {"result": row["skipped"], "runs": "", "load": "—", "value_raw": None}
+                )
                 continue
             runs = row.get("runs", [])
             naive = cfg == "naive"
@@ -472,7 +483,7 @@ def notes(p: dict) -> list[str]:
             continue
         exts = sorted(
             {r.get("ws_extensions") or "none" for row in (c.get("pages") or {}).values() for r in row.get("runs", [])}
-        )
+        ) or ["—"]
         extra = f"websocket extensions negotiated: {', '.join(exts)}"
         first = c.get("snapshot_first_request_s") or {}
         if first:
