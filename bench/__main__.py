@@ -100,13 +100,25 @@ def phone_only(argv: list[str]) -> int:
 
     m = machine.info()
     path = common.OUT / "phone.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    # set-ups not measured this time keep their last figures, marked with that run's date and commit
+    earlier = f"{old.get('date')}, commit {old.get('commit')}"
+    kept = {
+        name: {**row, "from_earlier_run": row.get("from_earlier_run") or earlier}
+        for name, row in (old.get("configs") or {}).items()
+        if name not in configs and "skipped" not in row
+    }
     t0 = time.perf_counter()
 
+    def merged(p: dict) -> dict:
+        return {**p, "configs": {**kept, **p.get("configs", {})}, "date": m["date"], "commit": m["commit"]}
+
     def save(p: dict) -> None:
-        path.write_text(json.dumps({**p, "date": m["date"], "commit": m["commit"]}, indent=1, default=str))
+        path.write_text(json.dumps(merged(p), indent=1, default=str))
 
     p = phone.measure(reps=args.reps, configs=configs, save=save)
-    p.update(date=m["date"], commit=m["commit"], chromium=m.get("chromium", ""))
+    p.update(chromium=m.get("chromium", ""))
+    p = merged(p)
     save(p)
     print()
     print(phone.section(p))
