@@ -318,6 +318,19 @@ def _verdict(value, target) -> str:
     return f"{'PASS' if value <= target else 'FAIL'} ({(value - target) / target * 100:+.0f}% vs target)"
 
 
+def _med_s(ms, runs: list[dict]) -> str:
+    failed = sum(not r["ok"] for r in runs)
+    if ms is None and failed:
+        return f"— ({failed} of {len(runs)} run(s) not drawn in {TIMEOUT_S:g} s)"
+    return _s(ms)
+
+
+def _run_s(run: dict, ms) -> str:
+    if ms is None and not run["ok"]:
+        return f"not drawn in {TIMEOUT_S:g} s"
+    return _s(ms)
+
+
 def _mb(n) -> str:
     return "—" if n is None else f"{n / 1e6:.2f} MB"
 
@@ -330,7 +343,6 @@ def figures(p: dict) -> list[dict]:
     """One entry per (page, set-up, figure): label, value, target text, result, runs, load averages."""
     out = []
     cfgs = p.get("configs") or {}
-    n = p.get("reps", "?")
     for page in TIMED:
         for cfg in CONFIGS:
             c = cfgs.get(cfg)
@@ -339,7 +351,7 @@ def figures(p: dict) -> list[dict]:
             if "skipped" in c:
                 out.append(
                     {"page": page, "cfg": cfg, "what": "all figures", "value": "skipped", "target": "—"}
-                    | {"result": c["skipped"], "runs": "", "load": "—", "value_raw": None}
+                    | {"result": c["skipped"], "runs": "", "load": "—", "value_raw": None, "n": 0}
                 )
                 continue
             row = (c.get("pages") or {}).get(page)
@@ -348,10 +360,11 @@ def figures(p: dict) -> list[dict]:
             if "skipped" in row:
                 out.append(
                     {"page": page, "cfg": cfg, "what": "all figures", "value": "skipped", "target": "—"}
-                    | {"result": row["skipped"], "runs": "", "load": "—", "value_raw": None}
+                    | {"result": row["skipped"], "runs": "", "load": "—", "value_raw": None, "n": 0}
                 )
                 continue
             runs = row.get("runs", [])
+            n = len(runs)
             naive = cfg == "naive"
             pic_key = "first_polygon_ms" if naive else "figure_and_picture_ms"
             pic = row.get(f"{pic_key}_median")
@@ -361,7 +374,7 @@ def figures(p: dict) -> list[dict]:
                     "page": page,
                     "cfg": cfg,
                     "what": "first polygon drawn (no picture)" if naive else "figure and picture on screen",
-                    "value": _s(pic)
+                    "value": (_med_s(pic, runs) if naive else _s(pic))
                     + (
                         ""
                         if naive
@@ -370,8 +383,9 @@ def figures(p: dict) -> list[dict]:
                     "value_raw": pic,
                     "target": f"≤ {tgt:g} s" if tgt else "—",
                     "result": _verdict(None if pic is None else pic / 1000, tgt),
-                    "runs": ", ".join(_s(r[pic_key]) for r in runs),
+                    "runs": ", ".join(_run_s(r, r[pic_key]) for r in runs),
                     "load": _loads(row),
+                    "n": n,
                 }
             )
             poly = row.get("polygons_ms_median")
@@ -381,12 +395,13 @@ def figures(p: dict) -> list[dict]:
                     "page": page,
                     "cfg": cfg,
                     "what": "interactive polygons drawn",
-                    "value": _s(poly),
+                    "value": _med_s(poly, runs),
                     "value_raw": poly,
                     "target": f"≤ {tgt:g} s" if tgt else "—",
                     "result": _verdict(None if poly is None else poly / 1000, tgt),
-                    "runs": ", ".join(_s(r["polygons_ms"]) for r in runs),
+                    "runs": ", ".join(_run_s(r, r["polygons_ms"]) for r in runs),
                     "load": _loads(row),
+                    "n": n,
                 }
             )
             b = row.get("bytes_before_polygons_median")
@@ -403,10 +418,9 @@ def figures(p: dict) -> list[dict]:
                     "result": _verdict(b, tgt),
                     "runs": ", ".join(_mb(r["bytes_before_polygons"]) for r in runs),
                     "load": _loads(row),
+                    "n": n,
                 }
             )
-    for entry in out:
-        entry["n"] = n
     return out
 
 
@@ -450,7 +464,7 @@ def section(p: dict) -> str:
         f"{PHONE.replace('x', '×')} at device scale factor {SCALE}, `is_mobile`, touch, {DEVICE_UA} user agent; "
         f"CDP `Network.emulateNetworkConditions` {thr['downloadThroughput'] * 8 / 1e6:g} Mbit/s down, "
         f"{thr['uploadThroughput'] * 8 / 1e3:g} kbit/s up, {thr['latency']} ms latency (Lighthouse's Slow 4G "
-        f"figures); a new browser context (empty cache) per run; median of {p.get('reps', '?')} runs. Load "
+        f"figures); a new browser context (empty cache) per run; the median of the runs listed in each row. Load "
         "average (1/5/15 min) of each run is shown: other work shares this machine.",
         "",
         "| page | set-up | figure | median | runs | goal | result | load avg per run |",
@@ -474,7 +488,7 @@ def section(p: dict) -> str:
 
 def notes(p: dict) -> list[str]:
     out = [
-        "How: *figure and picture on screen* — an init script in every frame marks, on the page's clock, the "
+        "How: *figure and picture on screen* — an init script in the page marks, on the page's clock, the "
         "first animation frame in which the instant block (`#pjk-instant`, server/preview.py) is displayed, its "
         'coverage figure is in the viewport and its image `[data-testid="pjk-instant-image"]` has loaded '
         "(`complete`, `naturalWidth` > 0) and is visible in the viewport; the time is from `page.goto`. The naive "
@@ -510,6 +524,14 @@ def notes(p: dict) -> list[str]:
         ]
         if hidden:
             extra += f"; in {len(hidden)} run(s) the live app hid the instant block before its image had loaded"
+        for page, row in (c.get("pages") or {}).items():
+            for r in row.get("runs", []):
+                if not r["ok"]:
+                    drawn = "no map in the iframe" if r["paths"] < 0 else f"{r['paths']} polygons"
+                    extra += (
+                        f"; {PAGE_LABEL[page]}: polygons not drawn within {TIMEOUT_S:g} s ({drawn}); by then HTTP "
+                        f"{_mb(r['http_bytes'])} and websocket {_mb(r['ws_bytes'])} had arrived"
+                    )
         if c.get("from_earlier_run"):
             extra += f"; kept from an earlier run ({c['from_earlier_run']}): this run did not measure it"
         out.append(f"- {CONFIG_LABEL[cfg]}: {extra}.")
