@@ -2,7 +2,7 @@
 
     python run.py app  [--source FOLDER] [-- streamlit args]
     python run.py test [--source FOLDER] [-- pytest args]     (ruff check, then pytest)
-    python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy]
+    python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy / phone]
     python run.py serve [--source FOLDER] [--replicas N] [--port P]
 
 Works the same on Windows, macOS and Linux: a virtual environment in .venv, the pinned

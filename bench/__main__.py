@@ -1,6 +1,7 @@
-"""python -m bench [--reps N] [--rerun-reps N] [--quick] [--skip browser,rerun,fidelity,payload,load,proxy]
+"""python -m bench [--reps N] [--rerun-reps N] [--quick] [--skip browser,rerun,fidelity,payload,load,proxy,phone]
    python -m bench load [--quick] [--no-soak] ...   only the briefing-room load bench (bench/hosting.py)
    python -m bench proxy [--reps N]                 only first visits through nginx
+   python -m bench phone [--reps N] [--configs …]   only the phone first visits over Slow 4G (bench/phone.py)
 
 Runs every step, keeps going when one fails (its error goes into the results), writes
 bench/out/results.json after each step, then prints the table and regenerates bench/RESULTS.md.
@@ -72,10 +73,69 @@ def hosting_only(argv: list[str]) -> int:
     return 0
 
 
+def phone_only(argv: list[str]) -> int:
+    """`python -m bench phone`: the phone first visits only; rewrites RESULTS.md's phone section, keeps the rest."""
+    from . import phone
+
+    ap = argparse.ArgumentParser(prog="python -m bench phone")
+    ap.add_argument("--reps", type=int, default=3, help="first visits per page and set-up (median)")
+    ap.add_argument("--configs", default=",".join(phone.CONFIGS), help="comma list of: " + ", ".join(phone.CONFIGS))
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv[1:])
+    configs = tuple(c.strip() for c in args.configs.split(",") if c.strip())
+    unknown = set(configs) - set(phone.CONFIGS)
+    if unknown:
+        ap.error(f"unknown set-up(s): {', '.join(sorted(unknown))}")
+    import signal
+
+    def stop(*_):  # `kill`: leave through the `finally` blocks, which stop the servers
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    common.setup_env()
+    warnings.filterwarnings("ignore")
+    common.ensure_ready()
+    from . import machine
+    from .results_md import update_phone
+
+    m = machine.info()
+    path = common.OUT / "phone.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    # set-ups not measured this time keep their last figures, marked with that run's date and commit
+    earlier = f"{old.get('date')}, commit {old.get('commit')}"
+    kept = {
+        name: {**row, "from_earlier_run": row.get("from_earlier_run") or earlier}
+        for name, row in (old.get("configs") or {}).items()
+        if name not in configs and "skipped" not in row
+    }
+    t0 = time.perf_counter()
+
+    def merged(p: dict) -> dict:
+        return {**p, "configs": {**kept, **p.get("configs", {})}, "date": m["date"], "commit": m["commit"]}
+
+    def save(p: dict) -> None:
+        path.write_text(json.dumps(merged(p), indent=1, default=str))
+
+    p = phone.measure(reps=args.reps, configs=configs, save=save)
+    p.update(chromium=m.get("chromium", ""))
+    p = merged(p)
+    save(p)
+    print()
+    print(phone.section(p))
+    if not args.no_write:
+        print(
+            f"wrote {update_phone(p).relative_to(common.ROOT)} and "
+            f"{path.relative_to(common.ROOT)} ({time.perf_counter() - t0:.0f} s)"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("load", "proxy"):
         return hosting_only(argv)
+    if argv and argv[0] == "phone":
+        return phone_only(argv)
     ap = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -138,6 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     step("version_check", version_check.measure)
     step("load", lambda: hosting.measure_load(quick=args.quick, soak=not args.quick))
     step("proxy", lambda: hosting.measure_proxy(reps=1 if args.quick else 3))
+    from . import phone
+
+    step("phone", lambda: phone.measure(reps=1 if args.quick else 3))
+    if isinstance(results.get("phone"), dict):
+        results["phone"].update(
+            date=results["machine"]["date"],
+            commit=results["machine"]["commit"],
+            chromium=results["machine"].get("chromium", ""),
+        )
     results["seconds"]["total"] = round(time.perf_counter() - t_all, 1)
     results["machine"]["loadavg_end"] = machine.loadavg()
     save()

@@ -226,6 +226,9 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
                     "info",
                 )
             )
+    from .phone import rows as phone_rows
+
+    out += phone_rows(r.get("phone") or {})
     return out
 
 

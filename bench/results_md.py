@@ -141,6 +141,41 @@ def update_hosting(h: dict, path: Path = BENCH / "RESULTS.md") -> Path:
     return path
 
 
+PHONE_BEGIN = "<!-- phone: written by bench/phone.py (python -m bench phone) -->"
+PHONE_END = "<!-- /phone -->"
+
+
+def _phone_block(p: dict) -> str:
+    from .phone import section
+
+    return f"{PHONE_BEGIN}\n{section(p)}{PHONE_END}"
+
+
+def _existing_phone(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if PHONE_BEGIN in text and PHONE_END in text:
+        return text[text.index(PHONE_BEGIN) : text.index(PHONE_END) + len(PHONE_END)]
+    return None
+
+
+def update_phone(p: dict, path: Path = BENCH / "RESULTS.md") -> Path:
+    """Replace (or add, before the hosting section) only the phone section, keeping the rest of RESULTS.md."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Bench results\n"
+    old = _existing_phone(path)
+    block = _phone_block(p)
+    if old:
+        text = text.replace(old, block)
+    elif HOSTING_BEGIN in text:
+        text = text.replace(HOSTING_BEGIN, block + "\n\n" + HOSTING_BEGIN, 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
     m = r.get("machine", {})
     pk = m.get("packages", {})
@@ -188,6 +223,10 @@ def write(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
         text.append(section(vc))
     elif START in old and END in old:  # keep the last measured section when this run skipped it
         text.append(START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n")
+    ph = r.get("phone")
+    phone = _phone_block(ph) if (isinstance(ph, dict) and "skipped" not in ph) else _existing_phone(path)
+    if phone:
+        text += [phone, ""]
     hosting = _hosting_block(r["hosting"]) if r.get("hosting") else _existing_hosting(path)
     if hosting:
         text += [hosting, ""]

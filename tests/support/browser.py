@@ -170,13 +170,22 @@ def current_map_frame(page):
 
 
 def load(
-    context, url: str, expected: int, throttle: dict | None = THROTTLE, timeout_s: float = 180.0, settle: bool = False
+    context,
+    url: str,
+    expected: int,
+    throttle: dict | None = THROTTLE,
+    timeout_s: float = 180.0,
+    settle: bool = False,
+    probe=None,
 ) -> dict:
     """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map.
 
     ``ms`` is navigation start to the first animation frame with the polygons in the DOM.
     With ``settle`` the page stays open until the websocket has been quiet for 1.5 s, so the
-    byte counts cover the whole script run, not only what arrived before the polygons.
+    byte counts cover the whole script run, not only what arrived before the polygons
+    (``*_at_done`` are the counts when the polygons were found). ``probe(page)``, when given, is
+    called before the page closes; what it returns is the result's ``probe`` (the phone bench reads
+    its own marks there).
     """
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -208,8 +217,13 @@ def load(
         sock.on("framereceived", recv)
         sock.on("framesent", sent)
 
+    def handshake(ev):
+        headers = {k.lower(): v for k, v in ((ev.get("response") or {}).get("headers") or {}).items()}
+        ws["extensions"] = headers.get("sec-websocket-extensions", "")
+
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.requestServedFromCache", served_from_cache)
+    cdp.on("Network.webSocketHandshakeResponseReceived", handshake)
     page.on("websocket", on_ws)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)[:300]))
@@ -234,6 +248,7 @@ def load(
                 break
             page.wait_for_timeout(25)
     wall = time.perf_counter() - t0
+    http_at_done, ws_at_done = http["bytes"], ws["recv"]
     count = -1
     frame = current_map_frame(page)
     if frame is not None:
@@ -241,6 +256,12 @@ def load(
             count = int(frame.evaluate(COUNT_JS))
         except Exception:
             pass
+    probed = None
+    if probe is not None:
+        try:
+            probed = probe(page)
+        except Exception as exc:  # noqa: BLE001 - a probe must not lose the load's own figures
+            probed = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     if settle:
         quiet_deadline = time.perf_counter() + 30
         while time.perf_counter() < quiet_deadline:
@@ -261,8 +282,13 @@ def load(
         "ws_sent_bytes": ws["sent"],
         "ws_frames": ws["frames"],
         "ws_max_frame": ws["max_frame"],
+        "http_bytes_at_done": http_at_done,
+        "ws_recv_bytes_at_done": ws_at_done,
+        "ws_extensions": ws.get("extensions"),
+        "probe": probed,
         "ms_map_frame": (ws["max_frame_at"] - t0) * 1000 if ws["max_frame_at"] else None,
         "throttled": bool(throttle),
+        "t0_epoch_ms": t0_ms,  # navigation start on the page's clock (Date.now()), for marks a probe reads
         "errors": errors[:5],
     }
     page.close()
