@@ -309,6 +309,7 @@ def main() -> int:
         if code != 0:
             return code
     subprocess.check_call([str(py), "-c", "from geo.assets import ensure_static; ensure_static()"], cwd=ROOT, env=env)
+    subprocess.check_call([str(py), "-m", "deploy", "fonts"], cwd=ROOT, env=env)  # trimmed fonts (server/fonts.py)
 
     if args.command == "app":
         step("menjalankan aplikasi / starting the app")

@@ -1,10 +1,11 @@
-"""python -m deploy {serve|nginx-site|static|warm} ...
+"""python -m deploy {serve|nginx-site|static|fonts|warm} ...
 
 serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
 nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
             [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
 static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
                                     component's to DEST/component, with .gz/.br copies
+fonts       [DEST]                  the trimmed first-visit fonts for the embedded default (.cache/fonts)
 warm        --port P [--path /desa?kab=61.04]   open one session on an app process (fills its caches)
 """
 
@@ -18,7 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import nginxconf, staticfiles, warm
+from geo.paths import ROOT, fonts_dir
+
+from . import fonts, nginxconf, staticfiles, warm
 from .stack import Stack
 
 
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     st = sub.add_parser("static")
     st.add_argument("dest", type=Path)
+    f = sub.add_parser("fonts", help="the trimmed fonts for the embedded default (server/fonts.py serves them)")
+    f.add_argument("dest", type=Path, nargs="?", default=fonts_dir())
     w = sub.add_parser("warm")
     w.add_argument("--port", type=int, required=True)
     w.add_argument("--path", default="/desa?kab=61.04")
@@ -144,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         return _nginx_site(args)
     if args.cmd == "static":
         staticfiles.prepare_www(args.dest)
+        return 0
+    if args.cmd == "fonts":
+        fonts.prepare(args.dest, ROOT, staticfiles.streamlit_static_dir())
         return 0
     return _warm(args)
 

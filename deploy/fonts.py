@@ -12,7 +12,8 @@ nginx serves keeps the file names and replaces the contents with subsets (fontTo
   characters (a Cyrillic name in an uploaded table) fall back, character by character, to the
   browser's sans-serif.
 
-Streamlit's own server (``streamlit run`` without nginx) still serves the full fonts.
+The embedded default (``streamlit run`` without nginx) serves the same trimmed files: set-up writes them with
+:func:`prepare` to ``.cache/fonts`` and ``server/fonts.py`` answers their URLs from there.
 """
 
 from __future__ import annotations
@@ -159,4 +160,29 @@ def slim(static: Path, root: Path, log=print) -> list[dict]:
             f"   font {d['file']}: {d['bytes_before'] / 1e3:.0f} KB -> {d['bytes_after'] / 1e3:.0f} KB"
             + (f" ({d['icons']} of {d['of']} icons)" if "icons" in d else f" ({d['chars']} characters)")
         )
+    return done
+
+
+def prepare(dest: Path, root: Path, streamlit_static: Path, log=print) -> list[dict]:
+    """The trimmed fonts alone, flat in ``dest`` (for the embedded default); skipped when up to date.
+
+    ``streamlit_static`` is Streamlit's ``static`` folder (index.html, static/js, static/media).
+    """
+    media, js = streamlit_static / "static" / "media", streamlit_static / "static" / "js"
+    sources = sorted(media.glob(ICON_FONT)) + [p for pattern in TEXT_FONTS for p in sorted(media.glob(pattern))]
+    wanted = stamp(js, root) + " " + " ".join(p.name for p in sources)
+    marker = dest / ".kalbar-fonts"
+    if marker.is_file() and marker.read_text().strip() == wanted and all((dest / p.name).is_file() for p in sources):
+        return []
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("*.woff2"):
+        old.unlink()
+    done = []
+    for src in sources:
+        out = dest / src.name
+        out.write_bytes(src.read_bytes())
+        done.append(slim_icon_font(out, icon_names(out, js, root)) if src.match(ICON_FONT) else slim_text_font(out))
+    marker.write_text(wanted)
+    for d in done:
+        log(f"   font {d['file']}: {d['bytes_before'] / 1e3:.0f} KB -> {d['bytes_after'] / 1e3:.0f} KB")
     return done

@@ -4,16 +4,13 @@ server deployment and for ``run.py serve``), so what is tested here is what a se
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.assets import STREAMLIT_BASE_URL
-
-from . import staticfiles
+from server import firstvisit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -68,58 +65,15 @@ class SiteOptions:
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
 
 
-_IMPORT = re.compile(r'from\s*"\./([^"]+\.js)"')
-
-
-def _static_imports(js_dir: Path, name: str, seen: set[str]) -> set[str]:
-    """``name`` and every chunk it imports statically (``from"./x.js"``), recursively."""
-    if name in seen or not (js_dir / name).is_file():
-        return seen
-    seen.add(name)
-    for dep in _IMPORT.findall((js_dir / name).read_text(encoding="utf-8", errors="replace")):
-        _static_imports(js_dir, dep, seen)
-    return seen
-
-
 def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str]]:
-    """(url, rel, as) of the files at the end of a first visit's chain: the map component's Streamlit
-    chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style. Names come
-    from the installed packages, so they follow an upgrade when the site file is rendered again."""
-    app_static_url = app_static_url or STREAMLIT_BASE_URL
-    static = staticfiles.streamlit_static_dir()
-    js = static / "static" / "js"
-    entry = re.findall(r'src="\./static/js/([^"]+\.js)"', (static / "index.html").read_text(encoding="utf-8"))
-    initial: set[str] = set()
-    for name in entry:
-        _static_imports(js, name, initial)
-    files: list[tuple[str, str, str]] = []
-    for comp in sorted(js.glob("ComponentInstance.*.js")):
-        for name in sorted(_static_imports(js, comp.name, set()) - initial, key=lambda n: (n != comp.name, n)):
-            files.append((f"/static/js/{name}", "modulepreload", ""))
-    for url, build in staticfiles.component_dirs().items():
-        for f in sorted((build / "static" / "js").glob("main.*.js")):
-            files.append((f"/component/{url}/static/js/{f.name}", "preload", "script"))
-    files += [
-        (f"{app_static_url}/leaflet.js", "preload", "script"),
-        (f"{app_static_url}/leaflet.css", "preload", "style"),
-    ]
-    return files
+    """The map's files a first visit asks for early (``server.firstvisit``: one list for nginx and the app)."""
+    return list(firstvisit.preload_files(app_static_url))
 
 
 def head_script(files: list[tuple[str, str, str]] | None = None) -> str:
-    """The script nginx adds to the page's <head> (see site.conf.in). With BACKEND_BASE_URL and a
-    HOST_CONFIG, Streamlit's frontend opens the websocket at once and checks /_stcore/health and
-    host-config in the background (its "bypass" for hosts that know where the server is) instead
-    of probing /desa/_stcore/health, then /_stcore/health, then connecting: two round trips less.
-    The map's files are asked for while the websocket connects. No '$' or "'" (nginx string)."""
-    files = preload_files() if files is None else files
-    items = ",".join("[" + ",".join(json.dumps(x) for x in f) + "]" for f in files)
-    script = (
-        'window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
-        "HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});"
-        'document.addEventListener("DOMContentLoaded",function(){[' + items + "].forEach(function(f){"
-        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})})'
-    )
+    """The script nginx adds to the page's <head> (see site.conf.in): ``server.firstvisit.head_script``.
+    No '$' or "'" (it goes into an nginx string)."""
+    script = firstvisit.head_script(files)
     if "$" in script or "'" in script:
         raise ValueError("head script cannot go into an nginx string")
     return script

@@ -18,16 +18,12 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import streamlit
+from server.firstvisit import component_dirs, streamlit_static_dir
 
 from . import fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPRESS = {".js", ".css", ".json", ".svg", ".ttf", ".html", ".txt", ".map", ".wasm"}
-
-
-def streamlit_static_dir() -> Path:
-    return Path(streamlit.__file__).resolve().parent / "static"
 
 
 def _brotli_cli() -> str | None:
@@ -80,14 +76,6 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
         + (f", brotli {br / 1e6:.1f} MB" if brotli else "")
     )
     return {"dest": str(dest), "files": len(files), "raw": raw, "gz": gz, "br": br}
-
-
-def component_dirs() -> dict[str, Path]:
-    """URL name -> build folder of the components the app uses (only st_folium: the map)."""
-    # here, not at the top: it imports folium and streamlit's components; only static/nginx-site need it
-    import streamlit_folium  # noqa: PLC0415 - see the comment above
-
-    return {"streamlit_folium.st_folium": Path(streamlit_folium.__file__).resolve().parent / "frontend" / "build"}
 
 
 def prepare_www(www: Path, log=print) -> dict:

@@ -14,6 +14,11 @@ SOURCE_ENV = "KALBAR_BOUNDARY_SOURCE"
 CACHE_ENV = "KALBAR_CACHE_DIR"
 
 
+def fonts_dir() -> Path:
+    """Streamlit's first-visit fonts, trimmed at set-up (``python -m deploy fonts``), served by ``server/fonts.py``."""
+    return ROOT / ".cache" / "fonts"
+
+
 def cache_dir() -> Path:
     """The git-ignored cache; overridable so tests and CI can point elsewhere."""
     override = os.environ.get(CACHE_ENV)

@@ -1016,6 +1016,24 @@ def render_snapshot(classified: pd.DataFrame, level: str, **kw) -> bytes:
     return out.getvalue()
 
 
+INLINE_WIDTH = 800  # px: sharp on a phone (390 CSS px at 2-3x), a first glance on a desktop until the live map
+INLINE_QUALITY = 70
+
+
+def inline_picture(png: bytes, width: int = INLINE_WIDTH) -> bytes:
+    """The snapshot as a small WebP (~40 KB for 1200×630 → 800×420) to carry inside the first HTML response.
+
+    On a weak signal a separate image request queues behind Streamlit's ~60 scripts (it finished at ~5 s on
+    Slow 4G); inside the HTML it arrives with the figures. The ``og:image`` stays the full PNG.
+    """
+    image = PILImage.open(io.BytesIO(png)).convert("RGB")
+    height = round(image.height * width / image.width)
+    out = io.BytesIO()
+    small = image.resize((width, height), PILImage.Resampling.LANCZOS)
+    small.save(out, format="WEBP", quality=INLINE_QUALITY, method=4)
+    return out.getvalue()
+
+
 def snapshot_pixels(fig: Figure, lon, lat) -> np.ndarray:
     """Pixel (column, row) of lon/lat points on the saved snapshot of ``fig`` (see :func:`to_pixels`)."""
     return to_pixels(fig, lon, lat) * (SNAPSHOT_DPI / fig.dpi)

@@ -344,5 +344,7 @@ def _build(path: str, params: dict[str, str], d: Data) -> View:
 
 
 def views_to_render_ahead() -> list[tuple[str, dict[str, str]]]:
-    """The common links: the province (summary) and each kabupaten/kota's desa page."""
-    return [("/", {})] + [("/desa", {"kab": kode}) for kode in areas("kabupaten")["kode"]]
+    """The common links: the province (summary, Kabupaten page, the province's desa map) and each
+    kabupaten/kota's desa page (views that draw the same picture share one render)."""
+    province = [("/", {}), ("/kabupaten", {}), ("/desa", {})]
+    return province + [("/desa", {"kab": kode}) for kode in areas("kabupaten")["kode"]]

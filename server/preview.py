@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import re
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -28,14 +29,19 @@ from geo import fmt
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 
+from . import firstvisit
 from .buffer import buffered
 from .data import PAGES, View, view
-from .snapshot import image_path
+from .snapshot import cached, image_path
 
 # The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).
 _DROP_REQUEST_HEADERS = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
 _DROP_RESPONSE_HEADERS = {"content-length", "etag", "last-modified", "content-encoding"}
 GZIP_MIN = 1000
+# Streamlit's bundle (its module script, ~60 modulepreloads, the text font's preload): moved from <head> to after the
+# instant block, so on a weak signal the HTML with the picture inside arrives before ~1.7 MB of script start to
+# share the line. Module scripts run after parsing either way: nothing changes in the order they run.
+_BUNDLE = re.compile(r'\s*<script type="module"[^>]*></script>|\s*<link\b[^>]*\brel="(?:modulepreload|preload)"[^>]*>')
 
 # Hidden once the live app shows its figures, its map, a form, an error or a message: CSS only, no script.
 # (Streamlit's own elements carry these data-testid attributes; the block is a fixed layer above #root.)
@@ -112,8 +118,12 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
     return "\n    ".join(tags)
 
 
-def instant_block(v: View, image_src: str) -> str:
-    """The picture and the figures, a fixed layer at the end of ``<body>``; plain text and one image, no script."""
+def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
+    """The picture and the figures, a fixed layer at the end of ``<body>``; plain text and one image, no script.
+
+    ``inline``: the picture inside the page (a ``data:`` URI of the small WebP) when it is rendered already;
+    else the snapshot's URL, asked for first (``fetchpriority``). ``data-snapshot`` names the full PNG either way.
+    """
     coverage, below = figures(v)
     width, height = SNAPSHOT_PX
     label_class = "pjk-label pjk-sample" if v.data.is_sample else "pjk-label"
@@ -125,16 +135,21 @@ def instant_block(v: View, image_src: str) -> str:
         f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.title)}</p>',
         f'<p class="pjk-fig" data-testid="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
         f'<p data-testid="pjk-instant-below">{_e(below)}</p>' if below else "",
-        f'<img src="{_e(image_src)}" width="{width}" height="{height}" '
-        f'alt="{_e(t("preview.alt", v.lang, title=v.title))}" data-testid="pjk-instant-image" />',
+        f'<img src="{_e(inline or image_src)}" width="{width}" height="{height}" data-snapshot="{_e(image_src)}" '
+        + ("" if inline else 'fetchpriority="high" ')
+        + f'alt="{_e(t("preview.alt", v.lang, title=v.title))}" data-testid="pjk-instant-image" />',
         f'<p class="pjk-note">{_e(t("preview.loading", v.lang))}</p>',
         "</div></div>",
     ]
     return "".join(parts)
 
 
-def inject(page: str, v: View, base_url: str) -> str:
-    """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown)."""
+def inject(page: str, v: View, base_url: str, first_visit: bool = False, inline: str | None = None) -> str:
+    """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown).
+
+    ``first_visit``: add ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind
+    nginx the proxy adds it). ``inline``: the picture to carry inside the page (see :func:`instant_block`).
+    """
     root = base_url.rstrip("/")
     query = urlencode(v.query)
     page_url = root + v.path + (f"?{query}" if query else "")
@@ -147,9 +162,13 @@ def inject(page: str, v: View, base_url: str) -> str:
     elif "</head>" in out:
         out = out.replace("</head>", head + "\n  </head>", 1)
     if "</body>" in out:
+        bundle = "".join(m.group(0) for m in _BUNDLE.finditer(out))
+        out = _BUNDLE.sub("", out)
         # After #root: a fixed layer, so it shows on top all the same, while the live app's elements come first in
         # the document (what a screen reader or a text search meets first once the block is hidden).
-        out = out.replace("</body>", instant_block(v, src) + "\n  </body>", 1)
+        out = out.replace("</body>", instant_block(v, src, inline) + bundle + "\n  </body>", 1)
+    if first_visit and "<head>" in out:
+        out = out.replace("<head>", f"<head><script>{firstvisit.head_script()}</script>", 1)
     return out
 
 
@@ -198,4 +217,8 @@ class PreviewMiddleware:
             return body
         if v is None:
             return body
-        return inject(body.decode("utf-8"), v, str(request.base_url)).encode("utf-8")
+        img = cached(v)
+        # the embedded default at the root; behind a proxy (nginx adds the script itself) or under a path, not
+        direct = "x-forwarded-for" not in request.headers and not scope.get("root_path")
+        page = inject(body.decode("utf-8"), v, str(request.base_url), direct, img.inline if img else None)
+        return page.encode("utf-8")

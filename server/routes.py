@@ -11,9 +11,14 @@ from starlette.routing import Route
 
 from . import preview, snapshot
 from .compress import StaticGZipMiddleware
+from .fonts import SlimFontsMiddleware
 
 ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
-MIDDLEWARE = [Middleware(StaticGZipMiddleware), Middleware(preview.PreviewMiddleware)]
+MIDDLEWARE = [
+    Middleware(SlimFontsMiddleware),
+    Middleware(StaticGZipMiddleware),
+    Middleware(preview.PreviewMiddleware),
+]
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ whenever the data in force changes, so a link shared in a chat never waits for m
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import threading
@@ -20,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from geo.render import RenderError, render_snapshot
+from geo.render import RenderError, inline_picture, render_snapshot
 
 from .data import LRU, PAGES, View, data_in_force, view, views_to_render_ahead
 
@@ -47,6 +48,7 @@ class Image:
     png: bytes
     etag: str
     render_s: float  # how long the cold render took (stated in the report, logged)
+    inline: str  # the small WebP as a data: URI, for the first HTML response (server/preview.py)
 
 
 _images: LRU[tuple, Image] = LRU(CACHE_ENTRIES)
@@ -63,10 +65,11 @@ def image(v: View) -> Image:
             return hit
         start = time.perf_counter()
         png = render_snapshot(v.frame, v.level, **v.render_args())
+        inline = "data:image/webp;base64," + base64.b64encode(inline_picture(png)).decode("ascii")
         took = time.perf_counter() - start
     etag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
     log.info("snapshot %s %s rendered in %.2f s (%d bytes)", v.level, v.state.kab or "61", took, len(png))
-    return _images.put(key, Image(png, etag, took))
+    return _images.put(key, Image(png, etag, took, inline))
 
 
 def cached(v: View) -> Image | None:

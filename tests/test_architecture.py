@@ -20,7 +20,7 @@ ALLOWED = {
     "shell": {"geo", "ui"},
     "server": {"geo"},  # runs outside a script run: no ui/ (st.session_state), no screens/
     "app": {"server"},
-    "deploy": {"geo"},
+    "deploy": {"geo", "server"},  # the first visit's file list (server.firstvisit), one for nginx and the app
     "run": set(),
     "bench": {"geo", "ui", "server", "deploy", "tests", "run"},
     "tests": {"geo", "ui", "server", "deploy", "screens", "run"},

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
 from deploy import fonts, staticfiles
+from geo.paths import fonts_dir
+from tests.support.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = staticfiles.streamlit_static_dir() / "static" / "media"
@@ -83,3 +87,29 @@ def test_stamp_changes_with_the_projects_icons(tmp_path):
     before = fonts.stamp(JS, tmp_path)
     (tmp_path / "app.py").write_text('st.Page(x, icon=":material/map:")\nst.button("x", icon=":material/rocket:")\n')
     assert fonts.stamp(JS, tmp_path) != before
+
+
+def test_the_embedded_default_serves_the_trimmed_fonts(tmp_path):
+    """`streamlit run app.py` answers Streamlit's font URLs with set-up's trimmed copies (server/fonts.py)."""
+    fonts.prepare(fonts_dir(), ROOT, staticfiles.streamlit_static_dir())
+    trimmed = sorted(fonts_dir().glob("*.woff2"))
+    assert {p.name for p in trimmed} == {p.name for p in MEDIA.glob("*.woff2") if p.match(fonts.ICON_FONT)} | {
+        p.name for pattern in fonts.TEXT_FONTS for p in MEDIA.glob(pattern)
+    }
+    with Server("fonts", env={"HOME": str(tmp_path)}) as server:
+        for path in trimmed:
+            with urllib.request.urlopen(f"{server.url}/static/media/{path.name}", timeout=60) as r:
+                body, headers = r.read(), r.headers
+            assert body == path.read_bytes() and len(body) < (MEDIA / path.name).stat().st_size / 2, path.name
+            assert headers["Content-Type"] == "font/woff2" and "immutable" in headers["Cache-Control"]
+            url = f"{server.url}/static/media/{path.name}"
+            req = urllib.request.Request(url, headers={"If-None-Match": headers["ETag"]})
+            try:
+                urllib.request.urlopen(req, timeout=60)
+                raise AssertionError("expected 304")
+            except urllib.error.HTTPError as err:
+                assert err.code == 304
+        # other media still come from Streamlit
+        other = next(p for p in MEDIA.glob("*.woff2") if p.name not in {t.name for t in trimmed})
+        with urllib.request.urlopen(f"{server.url}/static/media/{other.name}", timeout=60) as r:
+            assert r.read() == other.read_bytes()

@@ -8,8 +8,10 @@ the block shows without JavaScript and gives way to the live app with it.
 
 from __future__ import annotations
 
+import base64
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -17,6 +19,7 @@ from geo import fmt, style
 from geo.classify import totals
 from geo.store import open_store
 from geo.text import t
+from server import firstvisit
 from tests.support.browser import map_frame, new_page
 from tests.support.preview import TELEGRAM, WHATSAPP, expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
@@ -86,11 +89,27 @@ def check_page(server, path: str, title: str, frame, level: str, lang: str, labe
     assert block["pjk-instant-label"] == label and block["pjk-instant-title"] == title
     assert block["pjk-instant-coverage"] == coverage and block["pjk-instant-below"] == below
     assert page.scripts_in_block == 0 and "script" not in page.block_tags
-    assert server.url + page.block_image == image_url
+    assert server.url + page.block_snapshot == image_url
     status, img_headers, png = fetch(image_url, agent)
     assert status == 200 and img_headers["content-type"] == "image/png" and len(png) <= 300_000
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
+    # now rendered: the next first visit carries the picture inside the page, the same picture made smaller
+    _s, _h, again = fetch(server.url + path, agent)
+    inline = read_page(again).block_image
+    assert inline.startswith("data:image/webp;base64,"), inline[:40]
+    assert_same_picture(base64.b64decode(inline.split(",", 1)[1]), png)
     return {"page": page, "png": png}
+
+
+def assert_same_picture(small_webp: bytes, png: bytes) -> None:
+    """The page's small WebP is the snapshot PNG scaled down: every pixel close to the PNG's, scaled the same way."""
+    small = Image.open(io.BytesIO(small_webp)).convert("RGB")
+    assert small.size == (800, 420) and len(small_webp) <= 80_000, (small.size, len(small_webp))
+    big = Image.open(io.BytesIO(png)).convert("RGB").resize(small.size, Image.Resampling.LANCZOS)
+    a = np.asarray(small, dtype=np.int16)
+    b = np.asarray(big, dtype=np.int16)
+    diff = np.abs(a - b).max(axis=2)
+    assert np.median(diff) <= 4 and np.percentile(diff, 99) <= 80, (np.median(diff), np.percentile(diff, 99))
 
 
 def test_province_summary(sample_server):
@@ -167,7 +186,7 @@ def test_the_block_shows_without_javascript_and_gives_way_to_the_live_app(sample
         still.goto(f"{sample_server.url}/desa?kab=61.04")
         block = still.locator("#pjk-instant")
         assert block.is_visible()
-        still.wait_for_function("() => document.querySelector('#pjk-instant img').naturalWidth === 1200")
+        still.wait_for_function("() => document.querySelector('#pjk-instant img').naturalWidth >= 800")
         box = block.locator("img").bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         no_js.close()
@@ -177,6 +196,23 @@ def test_the_block_shows_without_javascript_and_gives_way_to_the_live_app(sample
         assert not page.locator("#pjk-instant").is_visible(), "the picture must give way to the live app"
     finally:
         context.close()
+
+
+def test_the_picture_comes_before_streamlits_bundle_and_the_map_files_are_asked_for_early(sample_server):
+    """On the embedded default the page carries the first-visit script (server/firstvisit.py) at the top of <head>,
+    and Streamlit's module script and preloads come after the instant block; behind a proxy (which adds the script
+    itself) the app leaves the script out."""
+    _s, _h, body = fetch(f"{sample_server.url}/desa?kab=61.04", WHATSAPP)
+    text = body.decode("utf-8")
+    head = text.split("</head>", 1)[0]
+    assert f"<head><script>{firstvisit.head_script()}</script>" in head
+    assert '<script type="module"' not in head and 'rel="modulepreload"' not in head and 'as="font"' not in head
+    block, module = text.index('id="pjk-instant"'), text.index('<script type="module"')
+    assert block < module < text.index("</body>")
+    assert text.count('rel="modulepreload"') == text.split("</head>", 1)[1].count('rel="modulepreload"') > 20
+    assert any(f[0].startswith("/component/") for f in firstvisit.preload_files())
+    _s, _h, proxied = fetch(f"{sample_server.url}/desa?kab=61.04", WHATSAPP, {"X-Forwarded-For": "198.51.100.7"})
+    assert "BACKEND_BASE_URL" not in proxied.decode("utf-8") and 'id="pjk-instant"' in proxied.decode("utf-8")
 
 
 def test_expected_fill_is_a_class_colour():

@@ -88,7 +88,9 @@ def test_render_ahead_covers_the_common_links_and_follows_a_publish(tmp_path, mo
         sample_key = _wait_for(ahead, lambda key: key is not None and key.startswith("sample-"))
         for path, query in data.views_to_render_ahead():
             assert snapshot.cached(data.view(path, query)) is not None, (path, query)
-        assert len(data.views_to_render_ahead()) == 15  # the province and 14 kabupaten/kota
+        # the province (summary, Kabupaten page, the province's desa map) and 14 kabupaten/kota
+        assert len(data.views_to_render_ahead()) == 17
+        assert ("/desa", {}) in data.views_to_render_ahead()
         store = open_store(url)
         store.publish(V1, "cakupan.csv", "kabupaten", "ana")
         store.dispose()

@@ -45,7 +45,8 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)  # property or name -> content
     block_tags: list[str] = field(default_factory=list)  # every start tag inside #pjk-instant
     block_text: dict[str, str] = field(default_factory=dict)  # data-testid -> text
-    block_image: str | None = None
+    block_image: str | None = None  # the picture's src: a data: URI (rendered already) or the snapshot's path
+    block_snapshot: str | None = None  # data-snapshot: the full PNG's path, either way
     head_tags: list[str] = field(default_factory=list)  # every start tag in <head>
     scripts_in_block: int = 0
 
@@ -78,6 +79,7 @@ class _Reader(HTMLParser):
                 self.page.scripts_in_block += 1
             if tag == "img":
                 self.page.block_image = a.get("src")
+                self.page.block_snapshot = a.get("data-snapshot")
             elif tag not in ("br", "hr"):
                 self._depth += 1
                 self._testid.append(a.get("data-testid"))
