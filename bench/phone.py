@@ -184,8 +184,9 @@ def _get(url: str, timeout: float = 180) -> tuple[bytes, float]:
 
 def warm_snapshots(bases: list[str], paths: list[str], log=print) -> dict:
     """Each app process: wait for the render-ahead thread (its last view cached), then fetch each measured
-    page's HTML and its snapshot (the province desa view is not rendered ahead: its first request renders
-    it, which is timed and reported). Returns {base: {path: cold seconds of the snapshot request}}."""
+    page's HTML and its snapshot (timed: rendered ahead, it is a cache hit). Returns {base: {path: seconds
+    of the snapshot request}}. A page whose picture is not rendered yet names the snapshot in ``src``; once
+    rendered the picture is inside the page and ``data-snapshot`` names the PNG."""
     from server.data import views_to_render_ahead
 
     last_path, last_query = views_to_render_ahead()[-1]
@@ -201,7 +202,7 @@ def warm_snapshots(bases: list[str], paths: list[str], log=print) -> dict:
         out[base] = {}
         for path in paths:
             page, _ = _get(base + path)
-            match = re.search(rb'<img src="([^"]+)"[^>]*data-testid="pjk-instant-image"', page)
+            match = re.search(rb'<img [^>]*data-snapshot="([^"]+)"[^>]*data-testid="pjk-instant-image"', page)
             if not match:
                 out[base][path] = None
                 log(f"   !! no instant image in the HTML of {base}{path}")

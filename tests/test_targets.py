@@ -13,6 +13,7 @@ import pytest
 from geo import DEFAULT_TARGET, targets
 from geo.classify import classify
 from geo.cli.common import schedule_in_force
+from geo.text import t
 
 SCHEDULE = """periode,kode,target_persen,keterangan
 2024,61,50.24,RPJMN 2024
@@ -312,3 +313,28 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
     assert sched.origin == "published" and targets.province_default(sched, "2025")[0] == 52.0
     shown = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
     assert "Kota Pontianak" in shown and "52,00%" in shown
+
+
+@pytest.mark.parametrize(
+    ("levels", "level", "expected"),
+    [
+        ({"kabupaten", "desa"}, "kabupaten", "kabupaten"),  # its own table wins
+        ({"desa"}, "kabupaten", "desa"),  # rolled up from the desa table
+        ({"desa"}, "kecamatan", "desa"),
+        ({"kecamatan", "desa"}, "kabupaten", "kecamatan"),  # the first finer table, not the finest
+        ({"kabupaten"}, "desa", None),  # a coarser table never gives a finer level's figures
+        (set(), "kabupaten", None),
+        ({"desa": object()}, "desa", "desa"),  # any collection of level names (a dict of tables too)
+    ],
+)
+def test_counted_from_names_the_table_a_levels_figures_come_from(levels, level, expected):
+    assert targets.counted_from(levels, level) == expected
+
+
+def test_workers_note_only_when_the_figures_count_the_village_ecosystem():
+    """The desa table's workers are the village ecosystem (PRODUCT.md): said wherever its figures are shown."""
+    note = targets.workers_note({"desa"}, "kabupaten", "id")
+    assert note and "aparat desa" in note.lower()
+    assert targets.workers_note({"desa"}, "desa", "en") == t("workers.ecosystem", "en")
+    assert targets.workers_note({"kabupaten", "desa"}, "kabupaten") is None  # all workers, from its own table
+    assert targets.workers_note(set(), "kabupaten") is None
