@@ -50,6 +50,9 @@ PHONE_PAGES = [
     ("telepon_presentasi", "/?present=1&basemap=none", 14),
 ]
 PHONE_SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n) for stem, path, n in PHONE_PAGES for w, h in PHONE_SIZES]
+# the signed-in pages on a phone: (file stem, page path); an admin account of a throw-away store signs in
+PHONE_SIGNED_IN = [("telepon_terbitkan", "/terbitkan"), ("telepon_admin", "/admin")]
+ADMIN = ("admin_dok", "kata-sandi-dokumentasi-1")
 
 
 def phone_shots(browser, base: str, only: str = "") -> None:
@@ -70,6 +73,32 @@ def phone_shots(browser, base: str, only: str = "") -> None:
         ctx.close()
 
 
+def phone_signed_in_shots(browser, base: str, only: str = "") -> None:
+    """The publish and admin pages' first screen on a phone, signed in as an admin (the form, as a person types)."""
+    from geo.text import t  # noqa: PLC0415 - after sys.path is set
+
+    for stem, path in PHONE_SIGNED_IN:
+        for w, h in PHONE_SIZES:
+            name = f"{stem}_{w}x{h}.png"
+            if only and only not in name:
+                continue
+            ctx = browser.new_context(
+                viewport={"width": w, "height": h}, device_scale_factor=2, is_mobile=True, has_touch=True
+            )
+            page = ctx.new_page()
+            page.set_default_timeout(120_000)
+            page.goto(base + path)  # signed out: the sign-in form, then this page
+            page.get_by_label(t("auth.name", "id")).fill(ADMIN[0])
+            page.get_by_label(t("auth.password", "id")).fill(ADMIN[1])
+            page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
+            page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.admin", "id"))).wait_for()
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(OUT / name))
+            print(OUT / name, flush=True)
+            ctx.close()
+
+
 def greyscale(path: Path) -> Path:
     """The screenshot as a greyscale projector shows it (ITU-R 601 luma, as PIL's "L" mode)."""
     from PIL import Image, ImageOps  # noqa: PLC0415 - Pillow comes with matplotlib; only this step uses it
@@ -80,10 +109,19 @@ def greyscale(path: Path) -> Path:
 
 
 def main(only: str = "") -> int:
+    import tempfile  # noqa: PLC0415 - only this run needs it
+
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a test tool, imported when run
 
+    from geo.store import open_store  # noqa: PLC0415 - after sys.path is set
+
     OUT.mkdir(parents=True, exist_ok=True)
-    with Server("docs", ROOT / "app.py") as srv, sync_playwright() as pw:
+    home = Path(tempfile.mkdtemp(prefix="kalbar-docs-"))
+    url = f"sqlite:///{home / 'docs.sqlite'}"
+    store = open_store(url)  # a throw-away store: the sample data, and an admin for the signed-in pages
+    store.add_user(ADMIN[0], "admin", ADMIN[1])
+    store.dispose()
+    with Server("docs", ROOT / "app.py", env={"KALBAR_DATABASE_URL": url}) as srv, sync_playwright() as pw:
         browser = launch(pw)
         for name, path, (w, h), n, grey in SHOTS:
             if only and only not in name:
@@ -105,6 +143,7 @@ def main(only: str = "") -> int:
             print(line, flush=True)
             ctx.close()
         phone_shots(browser, srv.url, only)
+        phone_signed_in_shots(browser, srv.url, only)
         browser.close()
     return 0
 

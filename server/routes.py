@@ -12,10 +12,12 @@ from starlette.routing import Route
 from . import preview, snapshot
 from .compress import StaticGZipMiddleware
 from .fonts import SlimFontsMiddleware
+from .immutable import ImmutableComponentFiles
 
 ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
 MIDDLEWARE = [
     Middleware(SlimFontsMiddleware),
+    Middleware(ImmutableComponentFiles),
     Middleware(StaticGZipMiddleware),
     Middleware(preview.PreviewMiddleware),
 ]

@@ -215,6 +215,31 @@ def test_the_picture_comes_before_streamlits_bundle_and_the_map_files_are_asked_
     assert "BACKEND_BASE_URL" not in proxied.decode("utf-8") and 'id="pjk-instant"' in proxied.decode("utf-8")
 
 
+@pytest.mark.browser
+def test_a_first_visit_downloads_the_maps_script_once(sample_server, browser):
+    """The page preloads st_folium's script early (server/firstvisit.py); the map's iframe then takes it from the
+    cache (server/immutable.py: Streamlit's own answer carried no lifetime, so it was downloaded twice)."""
+    context, page = new_page(browser)
+    page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")  # a first session registers the component
+    map_frame(page, 262)
+    context.close()
+    context, page = new_page(browser)  # a new visitor: empty cache
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        fetched: list[tuple[str, bool]] = []
+        cdp.on(
+            "Network.responseReceived",
+            lambda e: fetched.append((e["response"]["url"], bool(e["response"].get("fromDiskCache")))),
+        )
+        page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")
+        map_frame(page, 262)
+        script = [(url, cached) for url, cached in fetched if "/component/" in url and "/static/js/main." in url]
+        assert len(script) >= 1 and [c for _u, c in script].count(False) == 1, script
+    finally:
+        context.close()
+
+
 def test_expected_fill_is_a_class_colour():
     """The helper the picture checks lean on names the page's class colours (sanity of the oracle)."""
     frame = sample_classified("kabupaten")
