@@ -9,10 +9,14 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import preview, snapshot
+from . import api, preview, snapshot
 from .compress import StaticGZipMiddleware
 
-ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
+ROUTES = [
+    Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
+    *api.ROUTES,
+    *api.CATCH_ALL,  # last: any other /api path is a JSON 404, never the app's page
+]
 MIDDLEWARE = [Middleware(StaticGZipMiddleware), Middleware(preview.PreviewMiddleware)]
 
 
