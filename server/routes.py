@@ -9,13 +9,15 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import api, preview, snapshot
+from . import api, ogc, preview, snapshot
 from .compress import StaticGZipMiddleware
 
 ROUTES = [
     Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
     *api.ROUTES,
-    *api.CATCH_ALL,  # last: any other /api path is a JSON 404, never the app's page
+    *ogc.ROUTES,
+    *api.CATCH_ALL,  # last: any other /api or /ogc path is a JSON 404, never the app's page
+    *ogc.CATCH_ALL,
 ]
 MIDDLEWARE = [Middleware(StaticGZipMiddleware), Middleware(preview.PreviewMiddleware)]
 
