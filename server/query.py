@@ -139,9 +139,20 @@ def data_for(p: Mapping[str, str]) -> data.Data:
     return d
 
 
+_resolved: data.LRU[tuple, Resolved] = data.LRU(512)
+
+
 def resolve(level: str, p: Mapping[str, str]) -> Resolved:
-    """The request's view of ``level``; a 400 naming the first bad parameter."""
+    """The request's view of ``level``; a 400 naming the first bad parameter (cached per data version and query:
+    a client asking again costs a dictionary look-up)."""
     d = data_for(p)
+    key = (d.key, d.pinned, level, tuple(sorted(p.items())))
+    if (hit := _resolved.get(key)) is not None:
+        return hit
+    return _resolved.put(key, _resolve(d, level, p))
+
+
+def _resolve(d: data.Data, level: str, p: Mapping[str, str]) -> Resolved:
     view_params = {_TO_VIEW.get(k, k): val for k, val in p.items() if k in VIEW_PARAMS and k != "v"}
     state, problems = viewstate.parse(
         view_params,
