@@ -2,6 +2,7 @@
    python -m bench load [--quick] [--no-soak] ...   only the briefing-room load bench (bench/hosting.py)
    python -m bench proxy [--reps N]                 only first visits through nginx
    python -m bench phone [--reps N] [--configs …]   only the phone first visits over Slow 4G (bench/phone.py)
+   python -m bench api [--seconds S] [--clients N]  only the open-data API under load (bench/api.py)
 
 Runs every step, keeps going when one fails (its error goes into the results), writes
 bench/out/results.json after each step, then prints the table and regenerates bench/RESULTS.md.
@@ -136,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         return hosting_only(argv)
     if argv and argv[0] == "phone":
         return phone_only(argv)
+    if argv and argv[0] == "api":
+        from .api import main as api_main
+
+        return api_main(argv[1:])
     ap = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -63,6 +63,7 @@ class SiteOptions:
     tls_cert: Path | None = None  # HTTPS + HTTP/2 on `listen` (serve --tls: a self-signed pair for trying it)
     tls_key: Path | None = None
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
+    api_cache: Path = Path("/var/lib/nginx/kalbar_api")  # the open-data API's answers (in Debian's nginx state dir)
 
 
 def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str]]:
@@ -122,6 +123,7 @@ def render_site(opts: SiteOptions) -> str:
             4,
         ),
         "@@SERVER_NAME@@": opts.server_name,
+        "@@API_CACHE@@": str(opts.api_cache),
         "@@HEAD_SCRIPT@@": head_script(),
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
         "@@MAX_BODY@@": f"{opts.max_upload_mb + 1}m",

@@ -200,6 +200,7 @@ class Stack:
             replica_header=self.replica_header,
             tls_cert=cert,
             tls_key=key,
+            api_cache=self.prefix / "api_cache",
         )
         (self.prefix / "site.conf").write_text(nginxconf.render_site(site), encoding="utf-8")
         (self.prefix / "nginx.conf").write_text(

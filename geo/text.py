@@ -1071,6 +1071,155 @@ MESSAGES.update(
 )
 
 
+# --- open data: the read API, the data package, OGC API - Features (geo/opendata, server/api, server/ogc) ---
+# keys: opendata.*, api.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+        "opendata.description": (
+            "Cakupan BPJS Ketenagakerjaan per kabupaten/kota, kecamatan dan desa/kelurahan di Kalimantan Barat "
+            "dari data yang diterbitkan: tenaga kerja, peserta aktif, cakupan, target dan sumbernya, kekurangan "
+            "peserta dan biaya bantuan iuran untuk menutupnya; angka yang sama dengan peta.",
+            "BPJS Ketenagakerjaan coverage by regency/city, district and village in West Kalimantan from the "
+            "published data: workers, active participants, coverage, target and its source, the gap in "
+            "participants and the contribution assistance that closes it; the same figures as the map.",
+        ),
+        "opendata.resource": ("Cakupan per {level}", "Coverage by {level}"),
+        "opendata.source_version": (
+            "Data cakupan terbit versi {id} ({level}, periode {periods}), terbit {when} oleh {by}",
+            "Published coverage data version {id} ({level}, period {periods}), published {when} by {by}",
+        ),
+        "opendata.field.kode": ("Kode wilayah Kemendagri", "Kemendagri area code"),
+        "opendata.field.nama": ("Nama wilayah", "Area name"),
+        "opendata.field.kabupaten": ("Kabupaten/kota tempat wilayah ini", "Regency/city the area lies in"),
+        "opendata.field.kecamatan": ("Kecamatan tempat desa ini", "District the village lies in"),
+        "opendata.field.periode": ("Periode data (tahun atau tahun-bulan)", "Period of the data (year or year-month)"),
+        "opendata.field.tenaga_kerja": (
+            "Tenaga kerja (pada tingkat desa: ekosistem desa)",
+            "Workers (at village level: the village ecosystem)",
+        ),
+        "opendata.field.peserta_aktif": ("Peserta aktif", "Active participants"),
+        "opendata.field.cakupan_persen": (
+            "Cakupan: peserta aktif / tenaga kerja × 100, dua desimal",
+            "Coverage: active participants / workers × 100, two decimals",
+        ),
+        "opendata.field.target_persen": ("Target cakupan yang berlaku (%)", "Coverage target in force (%)"),
+        "opendata.field.sumber_target": ("Dari mana target itu berasal", "Where the target came from"),
+        "opendata.field.di_bawah_target": (
+            "Di bawah target: masih ada peserta yang kurang (kosong bila tidak dilaporkan)",
+            "Below target: participants still missing (empty when not reported)",
+        ),
+        "opendata.field.kekurangan_peserta": (
+            "Kekurangan peserta untuk mencapai target: ceil(target × tenaga kerja) − peserta aktif, minimal 0",
+            "Participants missing to reach target: ceil(target × workers) − active participants, at least 0",
+        ),
+        "opendata.field.biaya_rupiah_per_tahun": (
+            "Biaya bantuan iuran untuk menutup kekurangan selama satu tahun (Rp): kekurangan × iuran × 12",
+            "Contribution assistance to close the gap for one year (Rp): gap × contribution × 12",
+        ),
+        "opendata.field.penerima_bantuan_iuran": ("Penerima bantuan iuran", "Contribution assistance recipients"),
+        "opendata.field.sample": ("Data contoh, bukan data resmi", "Sample data, not official"),
+        "opendata.field.label": ("Label data contoh", "The sample data's label"),
+        "opendata.param.v": (
+            "Versi terbit: data sebagaimana pada versi ini (bawaan: terbaru)",
+            "Published version: the data as of this version (default: the latest)",
+        ),
+        "opendata.param.periode": (
+            "Periode (bawaan: terbaru); juga 'period'",
+            "Period (default: latest); also 'period'",
+        ),
+        "opendata.param.kab": ("Hanya wilayah di kabupaten/kota ini (kode)", "Only areas in this regency/city (code)"),
+        "opendata.param.kec": ("Hanya wilayah di kecamatan ini (kode)", "Only areas in this district (code)"),
+        "opendata.param.below": ("1: hanya wilayah di bawah target", "1: only areas below target"),
+        "opendata.param.target": (
+            "Target 'bagaimana jika' untuk semua wilayah (%), seperti di peta",
+            "A 'what if' target for every area (%), as on the map",
+        ),
+        "opendata.param.iuran": (
+            "Iuran per orang per bulan untuk biaya (Rp, bawaan 16.800)",
+            "Contribution per person per month for the cost (Rp, default 16,800)",
+        ),
+        "opendata.param.lang": ("Bahasa teks (sumber target, label): id atau en", "Language of texts: id or en"),
+        "opendata.param.collectionId": ("kabupaten, kecamatan atau desa", "kabupaten, kecamatan or desa"),
+        "opendata.param.featureId": ("Kode wilayah", "Area code"),
+        "opendata.param.limit": ("Jumlah fitur per halaman", "Features per page"),
+        "opendata.param.offset": ("Lewati sejumlah fitur ini", "Skip this many features"),
+        "opendata.param.bbox": ("minlon,minlat,maxlon,maxlat (CRS84)", "minlon,minlat,maxlon,maxlat (CRS84)"),
+        "opendata.param.datetime": (
+            "Periode sebagai waktu ISO 8601 atau selang (2024, 2024-06, 2024-01-01/..)",
+            "The period as an ISO 8601 time or interval (2024, 2024-06, 2024-01-01/..)",
+        ),
+        "opendata.doc.error": ("Galat sebagai JSON", "An error as JSON"),
+        "opendata.doc.versions": ("Versi data terbit", "Published data versions"),
+        "opendata.doc.targets": ("Jadwal target yang berlaku", "The target schedule in force"),
+        "opendata.doc.datapackage": ("Data Package (Frictionless)", "Data Package (Frictionless)"),
+        "opendata.doc.csv": ("Cakupan per {level} sebagai CSV", "Coverage by {level} as CSV"),
+        "opendata.doc.json": ("Cakupan per {level} sebagai JSON", "Coverage by {level} as JSON"),
+        "opendata.doc.geojson": (
+            "Cakupan per {level} sebagai GeoJSON (geometri tampilan peta)",
+            "Coverage by {level} as GeoJSON (the map's display geometry)",
+        ),
+        "opendata.doc.landing": ("OGC API – Features: halaman awal", "OGC API – Features: landing page"),
+        "opendata.doc.conformance": ("Kelas kesesuaian", "Conformance classes"),
+        "opendata.doc.collections": ("Koleksi: kabupaten, kecamatan, desa", "Collections: kabupaten, kecamatan, desa"),
+        "opendata.doc.collection": ("Satu koleksi", "One collection"),
+        "opendata.doc.items": ("Fitur satu koleksi, per halaman", "A collection's features, page by page"),
+        "opendata.doc.item": ("Satu fitur", "One feature"),
+        "opendata.collection.title": ("Cakupan per {level}", "Coverage by {level}"),
+        "opendata.collection.description": (
+            "Cakupan, target, kekurangan dan biaya per {level}; periode bawaan: terbaru.",
+            "Coverage, target, gap and cost by {level}; default period: the latest.",
+        ),
+        "opendata.landing.title": (
+            "Peta Cakupan Jamsostek Kalbar — OGC API Features",
+            "Kalbar coverage — OGC API Features",
+        ),
+        "api.error.not_found": ("Tidak ada di API: {path}", "Not in the API: {path}"),
+        "api.error.unknown_version": (
+            "Versi {v} tidak dikenal (bukan versi data cakupan terbit).",
+            "Version {v} is unknown (not a published coverage data version).",
+        ),
+        "api.error.retracted": ("Versi {v} telah ditarik.", "Version {v} has been retracted."),
+        "api.error.retracted_reason": ("Versi {v} telah ditarik: {reason}", "Version {v} has been retracted: {reason}"),
+        "api.error.bad_param": ("Parameter '{param}' tidak sah: {value}", "Parameter '{param}' is invalid: {value}"),
+        "api.error.unknown_param": (
+            "Parameter '{param}' tidak dikenal di sini.",
+            "Parameter '{param}' is not known here.",
+        ),
+        "api.error.not_here": (
+            "Parameter '{param}' tidak berlaku untuk tingkat {level}.",
+            "Parameter '{param}' does not apply to level {level}.",
+        ),
+        "api.error.too_long": ("Parameter '{param}' terlalu panjang.", "Parameter '{param}' is too long."),
+        "api.error.unknown_feature": ("Wilayah {kode} tidak ada di {level}.", "Area {kode} is not in {level}."),
+        "api.error.rate_limited": (
+            "Terlalu banyak permintaan; coba lagi dalam {seconds} detik.",
+            "Too many requests; try again in {seconds} seconds.",
+        ),
+        "api.error.server": ("Galat di server; sudah dicatat.", "A server error; it has been logged."),
+        "api.error.store": ("Penyimpanan data tidak terjangkau.", "The data store cannot be reached."),
+        "api.error.sign_in": (
+            "Melihat data memerlukan masuk; API terbuka tidak tersedia.",
+            "Viewing the data requires signing in; the open API is not available.",
+        ),
+        "api.page.title": ("API data terbuka", "Open data API"),
+        "api.page.intro": (
+            "Angka yang diterbitkan, sama dengan peta, untuk Excel, pandas, QGIS dan portal data.",
+            "The published figures, the same as the map, for Excel, pandas, QGIS and data portals.",
+        ),
+        "api.page.params": (
+            "Parameter: v (versi), periode, kab, kec, below=1, target, iuran, lang.",
+            "Parameters: v (version), periode, kab, kec, below=1, target, iuran, lang.",
+        ),
+        "api.page.ogc": (
+            "QGIS/ArcGIS: tambahkan lapisan OGC API – Features dengan alamat ini:",
+            "QGIS/ArcGIS: add an OGC API – Features layer with this address:",
+        ),
+        "api.page.openapi": ("Dokumen OpenAPI:", "OpenAPI document:"),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

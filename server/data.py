@@ -287,6 +287,20 @@ def _names(level: str) -> dict[str, str]:
     return dict(zip(frame["kode"], frame["nama"]))
 
 
+def data_label(d: Data, level: str, period: str | None, lang: str) -> str:
+    """The stamp of the published version a ``level`` view of ``period`` shows, or the sample label; "" when
+    published data has nothing at this level (the page shows no stamp either)."""
+    if d.is_sample:
+        return t("sample.banner", lang)
+    version = d.version_for(level, period)
+    return stamp(version, period, lang, pinned=d.pinned is not None) if version is not None else ""
+
+
+def latest_period(d: Data) -> str | None:
+    """The period a view without one shows: the latest of the data in force."""
+    return d.periods[-1] if d.periods else None
+
+
 def _build(path: str, params: dict[str, str], d: Data) -> View:
     page, default = PAGES[path]
     state, _problems = viewstate.parse(
@@ -300,7 +314,7 @@ def _build(path: str, params: dict[str, str], d: Data) -> View:
         level = "kabupaten"
     else:
         level = state.level
-    period = state.period if state.period in d.periods else (d.periods[-1] if d.periods else None)
+    period = state.period if state.period in d.periods else latest_period(d)
     frame = classified(d, level, period, state.target)
     scope = (state.kec or state.kab) if page == "desa" else None
     if scope:
@@ -313,12 +327,7 @@ def _build(path: str, params: dict[str, str], d: Data) -> View:
         area = t("level.provinsi", lang)
     level_name = t(f"level.{level}", lang)
     target = float(state.target) if state.target is not None else targets.province_default(d.schedule, period)[0]
-    version = d.version_for(level, period) if not d.is_sample else None
-    label = (
-        stamp(version, period, lang, pinned=d.pinned is not None) if version is not None else t("sample.banner", lang)
-    )
-    if not d.is_sample and version is None:
-        label = ""  # published data, none of it at this level: the page shows no stamp either
+    label = data_label(d, level, period, lang)
     map_title = (
         t("map.title", lang, area=area, level=level_name, period=period)
         if period

@@ -9,12 +9,18 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import preview, snapshot
+from . import api, ogc, preview, snapshot
 from .compress import StaticGZipMiddleware
 from .fonts import SlimFontsMiddleware
 from .immutable import ImmutableComponentFiles
 
-ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
+ROUTES = [
+    Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
+    *api.ROUTES,
+    *ogc.ROUTES,
+    *api.CATCH_ALL,  # last: any other /api or /ogc path is a JSON 404, never the app's page
+    *ogc.CATCH_ALL,
+]
 MIDDLEWARE = [
     Middleware(SlimFontsMiddleware),
     Middleware(ImmutableComponentFiles),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import re
 import socket
 import urllib.request
@@ -315,3 +316,28 @@ def test_failover_when_a_process_stops(stack):
         warm.one_session(warm.Target.parse(stack.url + KETAPANG), cookie=f"kalbar_route={cookie}", timeout=120)
     )
     assert s.ok, s.error
+
+
+def test_open_data_api_and_ogc_through_the_proxy(stack):
+    """/api/v1 and /ogc reach the app through nginx: gzip from the app (once), ETag/304, CORS, links on the
+    proxy's own address, JSON errors, and no route cookie (they need no session)."""
+    url = stack.url + "/api/v1/kabupaten.json"
+    status, headers, body = _get(url, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-type"] == "application/json" and headers["content-encoding"] == "gzip"
+    assert json.loads(gzip.decompress(body))["count"] == 14
+    assert headers["access-control-allow-origin"] == "*" and "kalbar_route" not in headers.get("set-cookie", "")
+    assert _get(url, {"If-None-Match": headers["etag"]})[0] == 304
+    # repeated requests are answered from nginx's cache (they never reach Python), each encoding its own
+    status, again, second = _get(url, {"Accept-Encoding": "gzip"})
+    assert again["x-cache-status"] == "HIT" and second == body and again["etag"] == headers["etag"]
+    status, plain, text = _get(url)
+    assert "content-encoding" not in plain and json.loads(text) == json.loads(gzip.decompress(body))
+    assert _get(url)[1]["x-cache-status"] == "HIT"
+    status, headers, body = _get(stack.url + "/ogc/")
+    assert status == 200 and all(link["href"].startswith(stack.url) for link in json.loads(body)["links"])
+    status, headers, body = _get(stack.url + "/ogc/collections/desa/items?limit=5")
+    assert status == 200 and headers["content-type"] == "application/geo+json"
+    assert len(json.loads(body)["features"]) == 5
+    for _ in range(2):  # errors are never cached
+        status, headers, body = _get(stack.url + "/api/v1/provinsi.csv")
+        assert status == 404 and json.loads(body)["error"]["status"] == 404 and headers["x-cache-status"] != "HIT"

@@ -582,6 +582,16 @@ class Store:
     def restore(self, version_id: int, by: str) -> None:
         self._flag(version_id, False, by, "")
 
+    def retraction(self, version_id: int) -> str:
+        """Why ``version_id`` was retracted: the reason given at its latest retraction ("" when none was given)."""
+        q = select(S.audit.c.detail).where(S.audit.c.action == "retract").order_by(S.audit.c.id.desc())
+        with self._read() as conn:
+            for (detail,) in conn.execute(q):
+                found = json.loads(detail)
+                if found.get("version") == int(version_id):
+                    return str(found.get("reason") or "")
+        return ""
+
     def current(self, kind: str = "coverage", as_of: int | None = None) -> dict[str, dict[str, Version]]:
         """level -> period -> the version in force: the highest non-retracted id (<= as_of) covering it."""
         out: dict[str, dict[str, Version]] = {}

@@ -1,0 +1,298 @@
+"""HTTP done once for the open-data routes (``/api/v1``, ``/ogc``): cached bodies with ETags, 304s, gzip,
+CORS, JSON errors (never a traceback) and a per-client rate limit.
+
+Every answer is built once per (data version, query) in a worker thread, one build at a time (the live
+sessions keep a core), and kept in a cache bounded by entries and bytes: its ETag is the body's hash
+and its gzip is compressed once. Streamlit's own gzip middleware passes an already compressed body
+through, so nothing is compressed per request. A client is its address (uvicorn takes it from
+``X-Forwarded-For`` when the request comes from nginx on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import math
+import os
+import threading
+import time
+import tomllib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from geo.access import SECRETS_SECTION, AccessSettings
+from geo.opendata import dumps
+from geo.text import t
+
+log = logging.getLogger(__name__)
+
+CACHE_CONTROL = "public, max-age=60"  # short: a new version must show soon; the ETag makes revalidation cheap
+PINNED_CACHE_CONTROL = "public, max-age=3600"  # ?v=N: a pinned version's figures only change if one is retracted
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Link, Retry-After, Content-Disposition",
+}
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, Cache-Control",
+    "Access-Control-Max-Age": "86400",
+}
+GZIP_MIN = 1024
+CACHE_ENTRIES = 256
+CACHE_BYTES = 96 * 1024 * 1024  # the province's desa GeoJSON is ~4 MB (~1 MB gzipped)
+RATE_ENV = "KALBAR_API_RATE"  # "per_minute[,burst]"; "0" turns the limit off (the bench measures capacity)
+DEFAULT_RATE = (600.0, 120.0)  # 10 a second sustained, 120 at once (a GIS client paging a layer)
+RATE_CLIENTS = 4096
+
+
+class ApiError(Exception):
+    """An answer that is an error: its status, message key and the parameter it names."""
+
+    def __init__(
+        self, status: int, key: str, param: str | None = None, headers: dict[str, str] | None = None, **params: object
+    ) -> None:
+        super().__init__(key)
+        self.status, self.key, self.param, self.headers, self.params = status, key, param, headers or {}, params
+
+    def response(self, lang: str = "id") -> Response:
+        return error(self.status, self.key, lang, self.param, self.headers, **self.params)
+
+
+def error(
+    status: int,
+    key: str,
+    lang: str = "id",
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+    **params: object,
+) -> Response:
+    """``{"error": {"status", "parameter"?, "message", "message_en"}}``; messages in Indonesian and English."""
+    body: dict[str, object] = {"status": status}
+    if param is not None:
+        body["parameter"] = param
+    texts = {"param": param, **params}
+    body["message"] = t(key, "id", **texts)
+    body["message_en"] = t(key, "en", **texts)
+    return Response(
+        dumps({"error": body}),
+        status_code=status,
+        media_type="application/json",
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+# --- bodies: built once, cached, answered with ETag and gzip ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Body:
+    content: bytes
+    media_type: str
+    etag: str
+    gzipped: bytes | None
+    filename: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.content) + len(self.gzipped or b"")
+
+
+def body(content: bytes, media_type: str, filename: str | None = None) -> Body:
+    """A body with its ETag (its hash: the same bytes, the same tag) and, when worth it, its gzip."""
+    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    packed = gzip.compress(content, compresslevel=6, mtime=0) if len(content) >= GZIP_MIN else None
+    return Body(content, media_type, etag, packed, filename)
+
+
+class SizedLRU:
+    """A thread-safe least-recently-used map bounded by entries and by the bytes of its bodies."""
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._items: OrderedDict[Hashable, Body] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Body | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: Hashable, value: Body) -> Body:
+        with self._lock:
+            if (old := self._items.pop(key, None)) is not None:
+                self._bytes -= old.size
+            self._items[key] = value
+            self._bytes += value.size
+            while self._items and (len(self._items) > self.entries or self._bytes > self.max_bytes):
+                _k, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.size
+        return value
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_bodies = SizedLRU(CACHE_ENTRIES, CACHE_BYTES)
+_build_lock = threading.Lock()
+
+
+def _build(key: Hashable, build: Callable[[], Body]) -> Body:
+    with _build_lock:
+        if (hit := _bodies.get(key)) is not None:  # built while this request waited
+            return hit
+        return _bodies.put(key, build())
+
+
+async def answer(
+    request: Request, key: Hashable, build: Callable[[], Body], cache_control: str = CACHE_CONTROL
+) -> Response:
+    """The cached body for ``key`` (built in a worker thread when missing), as ``send`` answers it."""
+    hit = _bodies.get(key)
+    if hit is None:
+        hit = await run_in_threadpool(_build, key, build)
+    return send(request, hit, cache_control)
+
+
+def _tags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def accepts_gzip(request: Request) -> bool:
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        name, _, q = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            return q.strip().replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def send(request: Request, b: Body, cache_control: str = CACHE_CONTROL) -> Response:
+    """200 with the body (gzipped when the client takes it), or 304 when ``If-None-Match`` has its ETag."""
+    headers = {"ETag": b.etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    if b.filename:
+        headers["Content-Disposition"] = f'inline; filename="{b.filename}"'
+    seen = request.headers.get("if-none-match")
+    if seen is not None and (seen.strip() == "*" or b.etag in _tags(seen)):
+        return Response(status_code=304, headers=headers)
+    if b.gzipped is not None and accepts_gzip(request):
+        return Response(b.gzipped, media_type=b.media_type, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(b.content, media_type=b.media_type, headers=headers)
+
+
+# --- who may ask, and how often -----------------------------------------------------------------------
+
+
+class RateLimit:
+    """A token bucket per client (``per_minute`` sustained, ``burst`` at once); the table is bounded."""
+
+    def __init__(self, per_minute: float, burst: float, clients: int = RATE_CLIENTS) -> None:
+        self.rate, self.burst, self.clients = per_minute / 60.0, burst, clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, at)
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """0 when the request may go ahead, else the seconds until it may."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, at = self._buckets.pop(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - at) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[client] = (tokens - 1 if tokens >= 1 else tokens, now)
+            while len(self._buckets) > self.clients:
+                self._buckets.popitem(last=False)
+        return wait
+
+
+def rate_from_env(value: str | None) -> tuple[float, float]:
+    """``KALBAR_API_RATE``: "600" or "600,120" (requests a minute, burst); unset or unreadable: the default."""
+    if not value:
+        return DEFAULT_RATE
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        return DEFAULT_RATE
+    per_minute = parts[0]
+    burst = parts[1] if len(parts) > 1 else max(per_minute / 5, 1.0)
+    return (per_minute, burst) if per_minute >= 0 and burst >= 1 else DEFAULT_RATE
+
+
+limiter = RateLimit(*rate_from_env(os.environ.get(RATE_ENV)))
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+_sign_in: tuple[float, bool] = (-1e9, False)
+SIGN_IN_TTL_S = 10.0
+
+
+def sign_in_required() -> bool:
+    """Whether viewing needs an account (``KALBAR_REQUIRE_SIGN_IN`` or ``[access]`` in secrets.toml, read as
+    Streamlit finds it); then the open API answers 401. Read at most every ten seconds."""
+    global _sign_in
+    at, value = _sign_in
+    if time.monotonic() - at < SIGN_IN_TTL_S:
+        return value
+    section: dict = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
+        try:
+            section.update(tomllib.loads(path.read_text(encoding="utf-8")).get(SECRETS_SECTION, {}))
+        except (OSError, ValueError, AttributeError):
+            continue
+    value = AccessSettings.read(os.environ, section).require_sign_in
+    _sign_in = (time.monotonic(), value)
+    return value
+
+
+def request_lang(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "id"
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def endpoint(handler: Handler) -> Handler:
+    """An open-data route: CORS on every answer, OPTIONS preflight, the rate limit, sign-in when viewing
+    needs it, and any failure as a JSON error (an unexpected one is logged, never shown as a traceback)."""
+
+    @wraps(handler)
+    async def run(request: Request) -> Response:
+        lang = request_lang(request)
+        if request.method == "OPTIONS":
+            response = Response(status_code=204, headers=PREFLIGHT)
+        elif (wait := limiter.take(client_of(request))) > 0:
+            seconds = max(1, math.ceil(wait))
+            response = error(
+                429, "api.error.rate_limited", lang, headers={"Retry-After": str(seconds)}, seconds=seconds
+            )
+        elif sign_in_required():
+            response = error(401, "api.error.sign_in", lang)
+        else:
+            try:
+                response = await handler(request)
+            except ApiError as exc:
+                response = exc.response(lang)
+            except Exception:  # noqa: BLE001 - a visitor gets a JSON error; the log gets the traceback
+                log.exception("open-data request failed: %s", request.url.path)
+                response = error(500, "api.error.server", lang)
+        response.headers.update(CORS)
+        return response
+
+    return run
