@@ -377,6 +377,11 @@ def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | 
     return data, name
 
 
+def file_bytes(path: str | os.PathLike[str], lim: Limits | None = None) -> bytes:
+    """A table file's bytes, refused (:class:`LimitError`) before reading when beyond the byte limit."""
+    return _read_bytes(Path(path), None, lim or limits.current())[0]
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 saved without a byte-order mark: every other byte of Latin text is NUL."""
     head = data[:4096]
