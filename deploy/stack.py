@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from geo.limits import VISITOR_UPLOADS_ENV
+
 from . import nginxconf, staticfiles
 from .warm import Target, one_session
 
@@ -174,6 +176,8 @@ class Stack:
         staticfiles.prepare_www(self.static_root, log=self.log)
         env = dict(self.env)
         env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
+        # Hosted: only signed-in editors preview their own tables, unless the setting says otherwise.
+        env.setdefault(VISITOR_UPLOADS_ENV, "0")
         for i in range(self.replicas):
             port = free_port()
             log = open(self.prefix / f"app_{i}.log", "w")
