@@ -13,6 +13,7 @@ the number-format rules (dates, percentages) so values come out as before.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -236,6 +237,14 @@ def _read_strings(book: Workbook, part: str) -> None:
         _parse(stream, start, end, text)
 
 
+@functools.cache
+def _dates() -> tuple[Callable, Callable]:
+    """openpyxl's date conversions (imported once, on the first XLSX)."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601  # noqa: PLC0415 - xlsx only
+
+    return from_excel, from_ISO8601
+
+
 def _column(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -303,8 +312,7 @@ class _SheetReader:
             self.text.append(data)
 
     def _value(self) -> object:
-        from openpyxl.utils.datetime import from_excel, from_ISO8601  # noqa: PLC0415 - xlsx only
-
+        from_excel, from_iso = _dates()
         raw = "".join(self.text)
         if not raw:
             return None
@@ -315,12 +323,15 @@ class _SheetReader:
             if kind == "n":
                 value = _number(raw)
                 if s < len(book.date) and book.date[s]:
-                    return from_excel(value, book.epoch, timedelta=book.timedelta[s])
+                    try:
+                        return from_excel(value, book.epoch, timedelta=book.timedelta[s])
+                    except (OverflowError, ValueError):  # a "date" out of range: openpyxl's error value
+                        return "#VALUE!"
                 return value
             if kind == "b":
                 return bool(int(raw))
             if kind == "d":
-                return from_ISO8601(raw)
+                return from_iso(raw)
         except (ValueError, IndexError, OverflowError) as exc:
             raise Refused("unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
         return raw  # "inlineStr", "str" (a formula's text), "e" (#N/A and the like)

@@ -253,3 +253,33 @@ def test_cli_publish_refuses_before_reading(folder, tmp_path):
     )
     assert proc.returncode == 2, proc.stderr
     assert "10 MB" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_xlsx_values_come_out_as_before(tmp_path):
+    """Dates, percentages, booleans, shared and inline strings, through the streaming reader."""
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["kode", "periode", "tenaga_kerja", "peserta_aktif", "target_persen", "catatan"])
+    ws.append(["61.01", dt.datetime(2024, 6, 1), 300000, 90000, 0.45, True])
+    ws["E2"].number_format = "0.00%"
+    ws.append(["61.71", dt.datetime(2024, 6, 1), 300000.0, 150000, 50, "  teks  "])
+    wb.save(tmp_path / "nilai.xlsx")
+    grid, _name = read_grid(tmp_path / "nilai.xlsx")
+    assert grid[1] == ["61.01", dt.datetime(2024, 6, 1), 300000, 90000, 45.0, True]
+    assert grid[2][2] == 300000 and grid[2][5] == "teks"
+    table = read_table(tmp_path / "nilai.xlsx")
+    assert table.valid_rows["periode"].tolist() == ["2024-06", "2024-06"]
+    assert table.valid_rows["target_persen"].tolist() == [45.0, 50.0]
+    # the same cells as shared strings, the way Excel writes text
+    strings = ["<si><t>kode</t></si><si><t>tenaga_kerja</t></si><si><t>peserta_aktif</t></si>"]
+    strings += ["<si><r><t>61.</t></r><r><t>01</t></r><rPh><t>x</t></rPh></si>"]
+    sheet = [
+        '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+        '</row><row r="3"><c r="A3" t="s"><v>3</v></c><c r="B3"><v>10</v></c><c r="C3"><v>4</v></c></row></sheetData>'
+    ]
+    table = read_table(hostile.xlsx_parts(tmp_path / "shared.xlsx", sheet, strings))
+    assert table.data[["baris", "kode", "tenaga_kerja"]].values.tolist() == [[3, "61.01", 10.0]]
