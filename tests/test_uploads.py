@@ -88,3 +88,16 @@ def test_visitor_upload_refused_with_the_limit(fresh, monkeypatch):
     errors = " ".join(e.value for e in at.error)
     assert "2 baris" in errors
     assert any(SAMPLE_LABEL in w.value for w in at.warning), "still on the sample data"
+
+
+def test_the_hosted_stack_turns_visitor_uploads_off_by_default():
+    from deploy.stack import Stack
+    from geo import limits
+    from geo.paths import ROOT
+
+    assert Stack(env={"PATH": "/usr/bin"}).app_env()["KALBAR_VISITOR_UPLOADS"] == "0"
+    assert Stack(env={"KALBAR_VISITOR_UPLOADS": "1"}).app_env()["KALBAR_VISITOR_UPLOADS"] == "1"
+    assert not limits.visitor_uploads(Stack(env={}).app_env())
+    unit = (ROOT / "deploy" / "systemd" / "kalbar@.service").read_text(encoding="utf-8")
+    assert "Environment=KALBAR_VISITOR_UPLOADS=0" in unit
+    assert "KALBAR_VISITOR_UPLOADS=0" in (ROOT / "deploy" / "kalbar.env.example").read_text(encoding="utf-8")
