@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from geo.limits import VISITOR_UPLOADS_ENV
+
 from . import nginxconf, staticfiles
 from .warm import Target, one_session
 
@@ -152,6 +154,14 @@ class Stack:
         ).stdout
         return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
+    def app_env(self) -> dict:
+        """The app processes' environment: the stack's, the app on PYTHONPATH, and visitor uploads off unless
+        the environment says otherwise (hosted in the open: only signed-in editors preview their own tables)."""
+        env = dict(self.env)
+        env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
+        env.setdefault(VISITOR_UPLOADS_ENV, "0")
+        return env
+
     @property
     def pids(self) -> list[int]:
         return [p.pid for p in self.apps] + ([self.nginx.pid] if self.nginx else [])
@@ -172,8 +182,7 @@ class Stack:
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
         staticfiles.prepare_www(self.static_root, log=self.log)
-        env = dict(self.env)
-        env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
+        env = self.app_env()
         for i in range(self.replicas):
             port = free_port()
             log = open(self.prefix / f"app_{i}.log", "w")

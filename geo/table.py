@@ -15,13 +15,14 @@ import math
 import os
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
+from . import fmt, limits, xlsx
+from .limits import Limits
 from .names import fold, normalise_code
 from .text import t
 
@@ -178,6 +179,29 @@ class TableError(Exception):
         return t(self.code, lang, **self.params)
 
 
+class LimitError(TableError):
+    """The file is beyond one of :mod:`geo.limits`' bounds; the message names the bound and the file's size
+    (``size`` is added by the reader that knows it, so the text is made when shown)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        Exception.__init__(self, code)
+
+    def __str__(self) -> str:
+        return f"{self.message('id')} / {self.message('en')}"
+
+    def message(self, lang: str = "id") -> str:
+        shown = {"size": "–"} | {
+            k: limits.size(v, lang)
+            if k == "size" or k.endswith("_size")
+            else fmt.number(v, lang)
+            if isinstance(v, int) and not isinstance(v, bool)
+            else v
+            for k, v in self.params.items()
+        }
+        return t(self.code, lang, **shown)
+
+
 @dataclass
 class Issue:
     """One finding about the table; errors make their row invalid."""
@@ -317,7 +341,10 @@ def column_for(cell: object) -> str | None:
     return ALIASES.get(short)
 
 
-def _find_header(rows: Grid, limit: int = 40) -> tuple[int, dict[int, str]] | None:
+HEADER_SEARCH = 40  # the header is looked for in this many first rows
+
+
+def _find_header(rows: Grid, limit: int = HEADER_SEARCH) -> tuple[int, dict[int, str]] | None:
     """First row naming at least two known columns, one of them an area or a count."""
     for i, row in enumerate(rows[:limit]):
         mapping = {j: c for j, cell in enumerate(row) if (c := column_for(cell))}
@@ -327,24 +354,56 @@ def _find_header(rows: Grid, limit: int = 40) -> tuple[int, dict[int, str]] | No
     return None
 
 
-def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
+def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None, lim: Limits) -> tuple[bytes, str]:
+    """The file's bytes, refused before reading when it is larger than the byte limit."""
     try:
         if isinstance(src, (bytes, bytearray, memoryview)):
-            return bytes(src), filename or "tabel"
-        if isinstance(src, (str, os.PathLike)):
-            return Path(src).read_bytes(), filename or Path(src).name
-        data = src.read()
-        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), filename or Path(
-            str(getattr(src, "name", "tabel"))
-        ).name
+            data, name = bytes(src), filename or "tabel"
+        elif isinstance(src, (str, os.PathLike)):
+            path = Path(src)
+            name = filename or path.name
+            if (n := path.stat().st_size) > lim.max_bytes:
+                raise LimitError("limit.bytes", size=n, limit_size=lim.max_bytes)
+            with path.open("rb") as fh:
+                data = fh.read(lim.max_bytes + 1)
+        else:
+            raw = src.read(lim.max_bytes + 1)
+            data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+            name = filename or Path(str(getattr(src, "name", "tabel"))).name
     except (OSError, TypeError, ValueError) as exc:
         raise TableError("error.table_unreadable", detail=str(exc)) from exc
+    if len(data) > lim.max_bytes:
+        raise LimitError("limit.bytes", size=len(data), limit_size=lim.max_bytes)
+    return data, name
+
+
+def file_bytes(path: str | os.PathLike[str], lim: Limits | None = None) -> bytes:
+    """A table file's bytes, refused (:class:`LimitError`) before reading when beyond the byte limit."""
+    return _read_bytes(Path(path), None, lim or limits.current())[0]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: every other byte of Latin text is NUL."""
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/latin-1."""
+    """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 (with a BOM, or recognised without one),
+    else cp1252/latin-1. A NUL outside UTF-16 means a binary file: refused before decoding it all."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         candidates = ["utf-16"]
+    elif guess := _utf16_without_bom(data):
+        candidates = [guess]
+    elif b"\x00" in data:
+        raise TableError("table.not_text")
     else:
         candidates = ["utf-8-sig", "cp1252", "latin-1"]
     for enc in candidates:
@@ -361,75 +420,141 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text, enc
 
 
-def _csv_grid(data: bytes) -> tuple[Grid, list[Issue]]:
-    """Rows of a delimited text file; the delimiter is the one under which a header is recognised."""
+class _Lines:
+    """The text's lines for csv.reader, refusing a record (which may span lines) longer than the limit."""
+
+    def __init__(self, text: str, cap: int) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.cap, self.chars, self.records = cap, 0, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.chars += len(line)
+        if self.chars > self.cap:
+            raise LimitError("limit.line", row=self.records + 1, limit=self.cap)
+        return line
+
+    def record_done(self) -> None:
+        self.chars, self.records = 0, self.records + 1
+
+
+def _csv_rows(text: str, delim: str, lim: Limits, stop: int | None = None) -> Grid:
+    """Records of ``text`` split at ``delim``: the first ``stop`` ones, else all, refused beyond the limits."""
+    lines = _Lines(text, lim.max_line_chars)
+    rows: Grid = []
+    cells = 0
+    try:
+        for record in csv.reader(lines, delimiter=delim):
+            lines.record_done()
+            if stop is not None and len(rows) >= stop:
+                break
+            if len(rows) >= lim.max_rows:
+                if any(v.strip() for v in record):
+                    raise LimitError("limit.rows", row=lines.records, limit=lim.max_rows)
+                continue  # blank lines below the limit: nothing to keep
+            if len(record) > lim.max_columns:
+                while record and not record[-1].strip():  # separators a spreadsheet left after the last value
+                    record.pop()
+                if len(record) > lim.max_columns:
+                    raise LimitError("limit.columns", column=len(record), limit=lim.max_columns)
+            cells += sum(1 for v in record if v)
+            if cells > lim.max_cells:
+                raise LimitError("limit.cells", limit=lim.max_cells)
+            rows.append(record)
+    except csv.Error as exc:
+        raise TableError("error.table_unreadable", detail=str(exc)) from exc
+    return rows
+
+
+def _csv_grid(data: bytes, lim: Limits) -> tuple[Grid, list[Issue]]:
+    """Rows of a delimited text file; the delimiter is the one under which a header is recognised
+    (tried on the first rows only: the whole file is split once, and stops at the row limit)."""
     text, enc = _decode(data)
     issues = [] if enc in ("utf-8-sig", "utf-16") else [Issue(None, None, "table.encoding", {"encoding": enc}, "info")]
-    lines = text.splitlines(keepends=True)
     forced = None
-    if lines and (m := re.fullmatch(r"sep=(.)\s*", lines[0])):  # Excel's "sep=;" hint line, which Excel hides
-        forced, text = m.group(1), "".join(lines[1:])
-    best: tuple[int, int, Grid] | None = None
-    for rank, delim in enumerate([forced] if forced else [",", ";", "\t", "|"]):
-        try:
-            rows: Grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
-        except csv.Error as exc:
-            raise TableError("error.table_unreadable", detail=str(exc)) from exc
-        found = _find_header(rows)
+    if m := re.match(r"sep=(.)[^\S\r\n]*(\r\n|\r|\n|$)", text):  # Excel's "sep=;" hint line, which Excel hides
+        forced, text = m.group(1), text[m.end() :]
+    best: tuple[int, str] | None = None
+    for delim in [forced] if forced else [",", ";", "\t", "|"]:
+        found = _find_header(_csv_rows(text, delim, lim, stop=HEADER_SEARCH))
         score = len(set(found[1].values())) if found else 0
         if best is None or score > best[0]:
-            best = (score, rank, rows)
-    return (best[2] if best else []), issues
+            best = (score, delim)
+    return (_csv_rows(text, best[1], lim) if best else []), issues
 
 
-def _cell(c: object) -> object:
+def _convert(value: object, percent: bool) -> object:
     """Cell value; numbers shown as percentages in Excel (0.5024 as 50.24%) come back as 50.24."""
-    value = c.value  # type: ignore[attr-defined]
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in str(getattr(c, "number_format", "")):
+    if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
         return round(value * 100, 10)
     if isinstance(value, str):
         return value.strip()
     return value
 
 
-def _xlsx_grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
+def _xlsx_grid(data: bytes, sheet: str | int | None, lim: Limits) -> tuple[Grid, list[Issue]]:
     """Rows of the chosen sheet (else the first one with a recognisable header), row 1 first."""
-    import openpyxl  # noqa: PLC0415 - heavy, and only .xlsx uploads need it
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read_only: exact row numbers
-    except Exception as exc:  # noqa: BLE001 - any failure to open is "unreadable" for the user
-        raise TableError("error.table_unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
-    names = wb.sheetnames
-    if sheet is not None:
-        if isinstance(sheet, int) and 0 <= sheet < len(names):
-            chosen = [wb.worksheets[sheet]]
-        elif isinstance(sheet, str) and sheet in names:
-            chosen = [wb[sheet]]
+        book = xlsx.open_workbook(data, lim)
+        names = [title for title, _part in book.sheets]
+        if not names:
+            raise xlsx.Refused("unreadable", detail="no worksheet")
+        if sheet is not None:
+            if isinstance(sheet, int) and 0 <= sheet < len(names):
+                chosen = [book.sheets[sheet]]
+            elif isinstance(sheet, str) and sheet in names:
+                chosen = [book.sheets[names.index(sheet)]]
+            else:
+                raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
         else:
-            raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
-    else:
-        chosen = list(wb.worksheets)
-    grids = [
-        (ws.title, [[_cell(c) for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]) for ws in chosen
-    ]
-    pick = next(((title, g) for title, g in grids if _find_header(g)), grids[0])
+            chosen = book.sheets
+        pick = None
+        for title, grid in xlsx.grids(book, chosen, _convert):
+            if _find_header(grid):
+                pick = (title, grid)
+                break
+            pick = pick or (title, grid)  # none recognised: the first sheet, as its own "no header" message says
+    except xlsx.Refused as exc:
+        if exc.code == "unreadable":
+            raise TableError("error.table_unreadable", **exc.params) from exc
+        raise LimitError(exc.code, **exc.params) from exc
     issues = [Issue(None, None, "table.sheet_used", {"sheet": pick[0]}, "info")] if len(names) > 1 else []
     return pick[1], issues
 
 
-def _grid(data: bytes, sheet: str | int | None) -> tuple[Grid, list[Issue]]:
+def _grid(data: bytes, sheet: str | int | None, lim: Limits) -> tuple[Grid, list[Issue]]:
+    """The cells of a CSV or XLSX file (told apart by content), within ``lim``; a refusal names the file's size."""
     if not data.strip():
         raise TableError("table.empty_file")
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_grid(data, sheet)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableError("table.format_xls")
     if data.startswith(b"%PDF"):
         raise TableError("table.format_pdf")
-    return _csv_grid(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableError("table.format_xls")
+    try:
+        if data.startswith(b"PK\x03\x04"):
+            return _xlsx_grid(data, sheet, lim)
+        return _csv_grid(data, lim)
+    except LimitError as exc:
+        exc.params.setdefault("size", len(data))
+        raise
+
+
+def read_grid(
+    src: str | os.PathLike[str] | bytes | BinaryIO,
+    filename: str | None = None,
+    sheet: str | int | None = None,
+    lim: Limits | None = None,
+) -> tuple[Grid, str]:
+    """The raw cells of a table file, bounded by ``lim`` (default: the limits in force), and its name.
+
+    Every reader of an uploaded table (coverage tables, the target schedule) comes through here.
+    """
+    lim = lim or limits.current()
+    data, name = _read_bytes(src, filename, lim)
+    return _grid(data, sheet, lim)[0], name
 
 
 # --- columns and rows --------------------------------------------------------------------------
@@ -631,11 +756,18 @@ def _table_warnings(frame: pd.DataFrame, headers: dict[str, str]) -> list[Issue]
 
 
 def read_table(
-    src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None = None, sheet: str | int | None = None
+    src: str | os.PathLike[str] | bytes | BinaryIO,
+    filename: str | None = None,
+    sheet: str | int | None = None,
+    lim: Limits | None = None,
 ) -> CoverageTable:
-    """Read and check a coverage table (CSV or XLSX, detected from the content, not the name)."""
-    data, name = _read_bytes(src, filename)
-    rows, issues = _grid(data, sheet)
+    """Read and check a coverage table (CSV or XLSX, detected from the content, not the name).
+
+    The file is refused with a :class:`LimitError` beyond ``lim`` (default: :func:`geo.limits.current`).
+    """
+    lim = lim or limits.current()
+    data, name = _read_bytes(src, filename, lim)
+    rows, issues = _grid(data, sheet, lim)
     found = _find_header(rows)
     if not found:
         first = next((r for r in rows if any(not _empty(v) for v in r)), [])

@@ -16,7 +16,6 @@ RPJMN 2024; editors publish the rest through the store (``kind="targets"``).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +26,7 @@ import pandas as pd
 
 from . import DEFAULT_TARGET, LEVELS, PROVINCE_CODE, boundaries, classify, fmt
 from .classify import _status, coverage_pct, gap_people
+from .table import TableError, _text, read_grid
 from .text import t
 
 COLUMNS = ["periode", "kode", "target_persen", "keterangan"]
@@ -71,8 +71,11 @@ class Problem:
     column: str | None
     key: str
     params: dict = field(default_factory=dict)
+    cause: TableError | None = None  # the bounded reader's refusal: its own message (limit, file size)
 
     def message(self, lang: str = "id") -> str:
+        if self.cause is not None:
+            return t(self.key, lang, detail=self.cause.message(lang))
         where = []
         if self.row is not None:
             where.append(t("targets.where_row", lang, row=self.row))
@@ -118,17 +121,16 @@ def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes:
         content = content.encode("utf-8")
     if not content.strip():
         raise ScheduleError([Problem(None, None, "targets.empty")])
-    try:
-        if filename.lower().endswith(".xlsx"):
-            raw = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
-        else:
-            text = content.decode("utf-8-sig") if not content.startswith(b"\xff\xfe") else content.decode("utf-16")
-            sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, comment=None)
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        raise ScheduleError([Problem(None, None, "targets.unreadable", {"detail": str(exc)})]) from None
-    names = {c: ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in raw.columns}
-    raw = raw.rename(columns=names)
+    try:  # the same bounded reader as coverage tables: a hostile schedule file is refused before it is parsed
+        grid, _name = read_grid(content, filename)
+    except TableError as exc:
+        raise ScheduleError([Problem(None, None, "targets.unreadable", cause=exc)]) from None
+    head = [_text(v) for v in grid[0]] if grid else []
+    width = len(head)
+    body = [[_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
+    raw = pd.DataFrame(body, columns=pd.Index(head) if head else None, dtype=str)
+    raw = raw.rename(columns={c: ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in raw.columns})
+    raw = raw.loc[:, ~raw.columns.duplicated()]
     missing = [c for c in ("periode", "kode", "target_persen") if c not in raw.columns]
     if missing:
         raise ScheduleError(
@@ -149,7 +151,7 @@ def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes:
     rows: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     for i, rec in enumerate(raw[COLUMNS].to_dict("records")):
-        line = i + 2
+        line = i + 2  # the file's own line (blank lines are rows of the grid, skipped below)
         vals = {k: str(v).strip() for k, v in rec.items()}
         if not any(vals.values()):
             continue

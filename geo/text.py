@@ -1220,6 +1220,63 @@ MESSAGES.update(
 )
 
 
+# --- upload limits (geo/limits.py, geo/table.py, geo/xlsx.py, ui/uploads.py) -------------------------------
+MESSAGES.update(
+    {
+        "limit.bytes": (
+            "Berkas ini berukuran {size}; batasnya {limit_size} per tabel. Tabel cakupan Kalbar yang lengkap "
+            "(2.130 desa, 24 periode) hanya sekitar 6 MB; pecah tabel per periode bila perlu.",
+            "This file is {size}; the limit is {limit_size} per table. A complete Kalbar coverage table "
+            "(2,130 desa, 24 periods) is about 6 MB; split the table by period if needed.",
+        ),
+        "limit.rows": (
+            "Tabel melewati batas {limit} baris (ada isi di baris {row}; berkas {size}). Kalbar punya 2.130 desa, "
+            "jadi tabel per periode hanya beberapa ribu baris; pecah tabel per periode.",
+            "The table goes beyond the limit of {limit} rows (a value on row {row}; file {size}). Kalbar has "
+            "2,130 desa, so a table per period has a few thousand rows; split the table by period.",
+        ),
+        "limit.columns": (
+            "Tabel melewati batas {limit} kolom (ada isi di kolom ke-{column}; berkas {size}).",
+            "The table goes beyond the limit of {limit} columns (a value in column {column}; file {size}).",
+        ),
+        "limit.cells": (
+            "Tabel berisi lebih dari {limit} sel terisi, batasnya (berkas {size}).",
+            "The table holds more than {limit} filled cells, the limit (file {size}).",
+        ),
+        "limit.sheets": (
+            "Buku kerja ini punya {count} lembar; batasnya {limit} lembar (berkas {size}).",
+            "The workbook has {count} sheets; the limit is {limit} sheets (file {size}).",
+        ),
+        "limit.line": (
+            "Baris {row} lebih panjang dari batas {limit} karakter (berkas {size}).",
+            "Row {row} is longer than the limit of {limit} characters (file {size}).",
+        ),
+        "limit.cell_chars": (
+            "Ada sel yang lebih panjang dari batas {limit} karakter (berkas {size}).",
+            "A cell is longer than the limit of {limit} characters (file {size}).",
+        ),
+        "limit.unzipped": (
+            "Berkas XLSX ini ({size}) bila dibuka menjadi {unzipped_size}; batasnya {limit_size}.",
+            "Unpacked, this XLSX file ({size}) would be {unzipped_size}; the limit is {limit_size}.",
+        ),
+        "limit.ratio": (
+            "Bagian {part} dari berkas XLSX ini ({size}) mengembang {ratio}× saat dibuka; batasnya {limit}×. "
+            "Berkas seperti ini bukan tabel biasa (bom zip).",
+            "Part {part} of this XLSX file ({size}) grows {ratio}× when unpacked; the limit is {limit}×. "
+            "A file like this is not an ordinary table (a zip bomb).",
+        ),
+        "upload.busy": (
+            "Server sedang membaca banyak tabel sekaligus. Coba unggah lagi sebentar lagi.",
+            "The server is reading many tables at once. Please try the upload again in a moment.",
+        ),
+        "upload.visitors_off": (
+            "Pratinjau tabel sendiri di server ini hanya untuk editor dan admin yang sudah masuk.",
+            "On this server, previewing your own table is for signed-in editors and admins only.",
+        ),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

@@ -17,6 +17,7 @@ from geo.join import JoinResult, join
 from geo.sample import ensure_samples
 from geo.table import CoverageTable, read_table
 
+from . import uploads
 from .session import Source, published_rows, target_schedule
 
 ATTRS = ["kode", "nama", "jenis", "kode_kab", "kode_kec", "nama_kab", "nama_kec"]
@@ -28,19 +29,23 @@ def areas(level: str) -> pd.DataFrame:
     return boundaries.areas(level)[ATTRS]
 
 
-@st.cache_resource(show_spinner=False)
-def level_tables(source: Source) -> dict[str, tuple[CoverageTable, JoinResult]]:
-    """The tables a source provides, joined; sample: kabupaten and desa; published: none (see published_rows)."""
-    out = {}
+def level_tables(source: Source, wait: bool = True) -> dict[str, tuple[CoverageTable, JoinResult]]:
+    """The tables a source provides, joined; sample: kabupaten and desa; published: none (see published_rows);
+    an upload: its level, from the small LRU of ``ui/uploads`` (``wait=False``: ``uploads.Busy`` when every
+    parse slot is taken)."""
     if source.is_published:
-        return out
+        return {}
     if source.is_sample:
-        for level, path in ensure_samples().items():
-            table = read_table(path)
-            out[level] = (table, join(table, level, areas(level)))
-    else:
-        table = read_table(source.content, filename=source.name)
-        out[source.level] = (table, join(table, source.level, areas(source.level)))
+        return _sample_tables()
+    return uploads.tables(source, areas, wait=wait)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_tables() -> dict[str, tuple[CoverageTable, JoinResult]]:
+    out = {}
+    for level, path in ensure_samples().items():
+        table = read_table(path)
+        out[level] = (table, join(table, level, areas(level)))
     return out
 
 

@@ -20,7 +20,7 @@ from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
 from geo.text import t
 
-from . import auth, safe, session
+from . import auth, safe, session, uploads
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -136,7 +136,11 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         t("editor.level", lg), list(LEVELS), key="pub_level", format_func=lambda lv: t(f"level.{lv}", lg)
     )
     up = st.file_uploader(
-        t("editor.upload", lg), type=["csv", "xlsx"], key="pub_file", help=t("control.upload_help", lg)
+        t("editor.upload", lg),
+        type=["csv", "xlsx"],
+        key="pub_file",
+        help=t("control.upload_help", lg),
+        max_upload_size=uploads.max_upload_mb(),
     )
     if up is None:
         shown_result(None)
@@ -409,7 +413,9 @@ def _safe_name(name: str) -> str:
 def targets_panel(ident: auth.Identity, lang: str) -> None:
     """Upload a target schedule, validate it (every bad row and column listed), then publish it as ``ident``."""
     st.subheader(t("targets.title", lang))
-    up = st.file_uploader(t("targets.upload", lang), type=["csv", "xlsx"], key="w_targets_upload")
+    up = st.file_uploader(
+        t("targets.upload", lang), type=["csv", "xlsx"], key="w_targets_upload", max_upload_size=uploads.max_upload_mb()
+    )
     if up is None:
         return
     content = up.getvalue()

@@ -15,7 +15,7 @@ from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
 
-from . import cache, safe, session
+from . import cache, safe, session, uploads
 from .viewstate import effective_period, share_url
 
 REJECTED_KEY = "_rejected"  # session_state: (source key, file name, TableError) of the last refused upload
@@ -79,31 +79,10 @@ def data_section(lang: str) -> None:
         else safe.md(t("publish.preview", lang, name=src.name))
     )
     version_picker(lang)
-    level = st.selectbox(
-        t("control.upload_level", lang),
-        list(LEVELS),
-        format_func=lambda lv: t(f"level.{lv}", lang),
-        key="w_upload_level",
-    )
-    up = st.file_uploader(
-        t("control.upload", lang), type=["csv", "xlsx"], help=t("control.upload_help", lang), key="w_upload"
-    )
-    if up is not None:
-        candidate = session.upload_source(up.name, up.getvalue(), level)
-        if candidate != src and st.session_state.get(REJECTED_KEY, (None,))[0] != candidate.key:
-            try:
-                cache.level_tables(candidate)  # read + join once; a bad file never becomes the source
-            except TableError as exc:
-                st.session_state[REJECTED_KEY] = (candidate.key, candidate.name, exc)
-            else:
-                session.use(candidate)
-                st.rerun()
-    rejected = st.session_state.get(REJECTED_KEY)
-    if rejected and up is not None and rejected[0] == session.upload_source(up.name, up.getvalue(), level).key:
-        st.error(
-            safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))),
-            icon=":material/error:",
-        )
+    if uploads.allowed():
+        upload_section(src, lang)
+    else:
+        st.caption(t("upload.visitors_off", lang))
     if (
         not src.is_sample
         and not src.is_published
@@ -118,6 +97,41 @@ def data_section(lang: str) -> None:
             file_name=f"templat_{lv}.csv",
             mime="text/csv",
             key=f"tpl_{lv}",
+        )
+
+
+def upload_section(src: session.Source, lang: str) -> None:
+    """A planner's own table, previewed in this session only (bounded: ui/uploads, geo/limits)."""
+    level = st.selectbox(
+        t("control.upload_level", lang),
+        list(LEVELS),
+        format_func=lambda lv: t(f"level.{lv}", lang),
+        key="w_upload_level",
+    )
+    up = st.file_uploader(
+        t("control.upload", lang),
+        type=["csv", "xlsx"],
+        help=t("control.upload_help", lang),
+        key="w_upload",
+        max_upload_size=uploads.max_upload_mb(),
+    )
+    if up is not None:
+        candidate = session.upload_source(up.name, up.getvalue(), level)
+        if candidate != src and st.session_state.get(REJECTED_KEY, (None,))[0] != candidate.key:
+            try:
+                cache.level_tables(candidate, wait=False)  # read + join once; a bad file never becomes the source
+            except uploads.Busy:
+                st.warning(t("upload.busy", lang), icon=":material/hourglass_top:")
+            except TableError as exc:
+                st.session_state[REJECTED_KEY] = (candidate.key, candidate.name, exc)
+            else:
+                session.use(candidate)
+                st.rerun()
+    rejected = st.session_state.get(REJECTED_KEY)
+    if rejected and up is not None and rejected[0] == session.upload_source(up.name, up.getvalue(), level).key:
+        st.error(
+            safe.md(t("error.upload_rejected", lang, name=rejected[1], detail=rejected[2].message(lang))),
+            icon=":material/error:",
         )
 
 

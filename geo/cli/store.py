@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import LEVELS
 from ..report import level_hint
 from ..store import PartialTable, TableRefused
+from ..table import TableError, file_bytes
 from ..text import t
 from .common import editor, err, guarded, open_for
 
@@ -105,7 +106,9 @@ def _users_list(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
-        content = path.read_bytes()
+        content = file_bytes(path)  # refused before reading when beyond the byte limit
+    except TableError as exc:
+        return err(str(exc))
     except OSError as exc:
         return err(f"{path}: {exc.strerror or exc}")
     store = open_for(args)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import fmt, targets
 from ..store import StoreError, open_store
+from ..table import TableError, file_bytes
 from ..text import t
 from .common import editor, err, guarded, open_for
 
@@ -20,7 +21,9 @@ from .common import editor, err, guarded, open_for
 def _publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
-        content = path.read_bytes()
+        content = file_bytes(path)  # refused before reading when beyond the byte limit
+    except TableError as exc:
+        return err(str(exc))
     except OSError as exc:
         return err(f"{path}: {exc.strerror or exc}")
     try:
