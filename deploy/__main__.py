@@ -19,7 +19,10 @@ import time
 from pathlib import Path
 
 from . import nginxconf, staticfiles, warm
-from .stack import Stack
+from .stack import Stack, descendants, end_processes
+
+# what a terminal (Ctrl-C, closing it) or a supervisor (systemd, kill) sends to stop `serve`
+STOP_SIGNALS = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
 
 
 def _serve(args) -> int:
@@ -37,11 +40,13 @@ def _serve(args) -> int:
     stop = {"now": False}
 
     def on_signal(signum, _frame) -> None:
+        if stop["now"]:  # a second signal (the group's and run.py's copy of one stop) must not cut the clean-up
+            return
         stop["now"] = True
         raise KeyboardInterrupt  # also interrupts a start still under way; `finally` stops what runs
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, on_signal)
     print(f"==> starting {args.replicas} app process(es) and nginx on {stack.url} …", flush=True)
     try:
         stack.start(warm_path=None if args.no_warm else "/desa?kab=61.04")
@@ -65,9 +70,11 @@ def _serve(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        stop["now"] = True  # from here on every stop signal is ignored: the clean-up runs to its end
         stack.stop()
+        # Anything still below this process (an app started in the instant a signal came, before the
+        # stack recorded it): found through /proc, ended too.
+        end_processes(descendants(os.getpid()))
         print("==> stopped", flush=True)
     return 0
 

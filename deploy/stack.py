@@ -47,6 +47,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state letter) of every process, from /proc (Linux; {} elsewhere)."""
+    table: dict[int, tuple[int, str]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended while we looked
+            continue
+        # "pid (comm) S ppid ...": comm may hold spaces and parentheses, so split after the last ")"
+        fields = text[text.rindex(")") + 2 :].split()
+        table[int(stat.parent.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (children, their children, ...), found through /proc: what a
+    stop must end, whatever was recorded (a process started just as a signal came is found too)."""
+    table = process_table()
+    below: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, state) in table.items():
+            if ppid == parent and state not in ("Z", "X"):
+                below.append(child)
+                todo.append(child)
+    return below
+
+
+def end_processes(pids: list[int], grace: float = 15) -> None:
+    """SIGTERM each, wait up to ``grace`` s for all, then SIGKILL what is left."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + grace
+    while time.time() < deadline:
+        table = process_table()
+        if not [p for p in pids if p in table and table[p][1] not in ("Z", "X")]:
+            return
+        time.sleep(0.2)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def nginx_available() -> str | None:
     """None when nginx can be run, else why not."""
     if not Path(NGINX).is_file():
