@@ -38,6 +38,8 @@ STREAMLIT_FLAGS = [
     "false",
     "--browser.gatherUsageStats",
     "false",
+    "--client.showErrorDetails",
+    "none",  # a crash shows no traceback to a visitor; it goes to the log (.streamlit/config.toml says so too)
 ]
 
 
