@@ -25,13 +25,13 @@ AUTH_SECRETS = {
     "client_secret": "rahasia",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
-CRASH = '''
+CRASH = """
 import streamlit as st
 st.title("sebelum")
 def rahasia_internal(x):
     return {"kunci": 1}[x]
 rahasia_internal("tidak-ada-di-sini")
-'''
+"""
 
 
 def test_error_details_are_off_everywhere_the_app_runs():
