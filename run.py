@@ -3,7 +3,7 @@
     python run.py app  [--source FOLDER] [-- streamlit args]
     python run.py test [--source FOLDER] [-- pytest args]     (ruff check, then pytest)
     python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy / phone]
-    python run.py serve [--source FOLDER] [--replicas N] [--port P] [-- serve args, e.g. --no-warm]
+    python run.py serve [--source FOLDER] [--replicas N] [--port 8443] [--http-port 8080] [-- e.g. --no-warm]
 
 Works the same on Windows, macOS and Linux: a virtual environment in .venv, the pinned
 requirements, the boundary cache (from FOLDER, $KALBAR_BOUNDARY_SOURCE, or a download),
@@ -306,7 +306,8 @@ def serve(py: Path, env: dict, args: argparse.Namespace, rest: list[str]) -> int
         else:
             print(f"!! PostgreSQL: {why}")
     step(f"menjalankan / starting nginx + {args.replicas} proses aplikasi / app processes")
-    cmd = [str(py), "-m", "deploy", "serve", "--replicas", str(args.replicas), "--port", str(args.port), *rest]
+    cmd = [str(py), "-m", "deploy", "serve", "--replicas", str(args.replicas), "--port", str(args.port)]
+    cmd += ["--http-port", str(args.http_port), *rest]
     return run_child(cmd, cwd=ROOT, env=env)
 
 
@@ -337,7 +338,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("app", "test", "bench", "setup", "serve"))
     parser.add_argument("--replicas", type=int, default=2, help="serve: app processes behind nginx")
-    parser.add_argument("--port", type=int, default=8080, help="serve: nginx port on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8443, help="serve: nginx's HTTPS port on 127.0.0.1")
+    parser.add_argument("--http-port", type=int, default=8080, help="serve: plain HTTP, redirects to HTTPS")
     parser.add_argument(
         "--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)"
     )

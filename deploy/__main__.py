@@ -1,8 +1,11 @@
 """python -m deploy {serve|nginx-site|static|warm} ...
 
-serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
-nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
-            [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
+serve       --replicas N --port P --http-port H   N app processes + nginx on 127.0.0.1: HTTPS on P (a
+            self-signed certificate in .run/serve/), a redirect to it on H (what `run.py serve` runs)
+nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] --server-name NAME [--listen "443 ssl"]
+            [--http-listen 80] [--tls-cert F --tls-key F] [--acme-root DIR] [--static-root DIR]
+            [--brotli auto|on|off]     print the nginx site file for a server (HTTPS; Let's Encrypt's
+            certificate of NAME unless --tls-cert/--tls-key)
 static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
                                     component's to DEST/component, with .gz/.br copies
 warm        --port P [--path /desa?kab=61.04]   open one session on an app process (fills its caches)
@@ -36,7 +39,13 @@ def _serve(args) -> int:
             "/ Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
             flush=True,
         )
-    stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header, tls=args.tls)
+    stack = Stack(
+        replicas=args.replicas,
+        port=args.port,
+        http_port=None if args.no_tls else args.http_port,
+        replica_header=not args.no_replica_header,
+        tls=not args.no_tls,
+    )
     stop = {"now": False}
 
     def on_signal(signum, _frame) -> None:
@@ -85,14 +94,32 @@ def _nginx_site(args) -> int:
     )
     found = nginxconf.brotli_modules()
     brotli = {"auto": found, "on": (True, True), "off": (False, False)}[args.brotli]
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("!! --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    if args.tls_cert:
+        cert, key = Path(args.tls_cert), Path(args.tls_key)
+    elif args.server_name != "_":
+        cert, key = nginxconf.letsencrypt_pair(args.server_name)
+    else:
+        print(
+            "!! HTTPS needs a certificate: give --server-name NAME (certbot's /etc/letsencrypt/live/NAME/) or "
+            "--tls-cert/--tls-key (README: HTTPS)",
+            file=sys.stderr,
+        )
+        return 2
     opts = nginxconf.SiteOptions(
         ports=ports,
         static_root=Path(args.static_root),
         listen=args.listen,
+        http_listen=args.http_listen,
         server_name=args.server_name,
         brotli=brotli[0],
         brotli_static=brotli[1],
         app_static=Path(args.app_static),
+        tls_cert=cert,
+        tls_key=key,
+        acme_root=Path(args.acme_root),
     )
     sys.stdout.write(nginxconf.render_site(opts))
     return 0
@@ -118,16 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
     s.add_argument("--replicas", type=int, default=2)
-    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--port", type=int, default=8443, help="HTTPS")
+    s.add_argument("--http-port", type=int, default=8080, help="plain HTTP: a redirect to HTTPS")
     s.add_argument("--no-warm", action="store_true", help="do not open a warm-up session on each process")
     s.add_argument("--no-replica-header", action="store_true", help="omit X-Kalbar-Replica (which process answered)")
-    s.add_argument("--tls", action="store_true", help="HTTPS + HTTP/2 with a throw-away self-signed certificate")
+    s.add_argument("--no-tls", action="store_true", help="plain HTTP on --port, no redirect or HSTS (comparisons only)")
     n = sub.add_parser("nginx-site")
     n.add_argument("--replicas", type=int, default=3)
     n.add_argument("--first-port", type=int, default=8501)
     n.add_argument("--ports", help="comma list; overrides --replicas/--first-port")
     n.add_argument("--server-name", default="_")
-    n.add_argument("--listen", default="80")
+    n.add_argument("--listen", default="443", help="HTTPS (with HTTP/2)")
+    n.add_argument("--http-listen", default="80", help="plain HTTP: a redirect to HTTPS and certbot's challenges")
+    n.add_argument("--tls-cert", help="certificate chain; default /etc/letsencrypt/live/<server-name>/fullchain.pem")
+    n.add_argument("--tls-key", help="its key; default /etc/letsencrypt/live/<server-name>/privkey.pem")
+    n.add_argument("--acme-root", default=str(nginxconf.ACME_ROOT), help="certbot --webroot -w DIR")
     n.add_argument(
         "--static-root", default="/var/lib/kalbar/www", help="where `python -m deploy static` put Streamlit's files"
     )

@@ -119,3 +119,15 @@ def test_database_down_an_editor_sees_no_details_an_admin_does(store_down, monke
     open_page(admin, "screens/admin.py")
     assert t("editor.store_error", "id") in [e.value for e in admin.error]
     assert _leaks(admin, store_down)
+
+
+def test_secrets_file_is_never_committed():
+    """Passwords, the OIDC client secret and the database URL live in .streamlit/secrets.toml."""
+    import subprocess
+
+    out = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=ROOT, capture_output=True, check=False
+    )
+    if out.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert out.returncode == 0, ".streamlit/secrets.toml is not in .gitignore"

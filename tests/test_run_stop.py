@@ -123,7 +123,8 @@ def test_run_app_stops_its_streamlit(sig, target, tmp_path):
 def test_run_serve_stops_nginx_and_every_app_process(sig, target, tmp_path):
     require("nginx", nginx_available(), "install nginx (Debian's package) for the deployment tests")
     log = tmp_path / "run.log"
-    proc = _run(["serve", "--replicas", "2", "--port", str(free_port()), "--", "--no-warm"], log, tmp_path)
+    ports = ["--port", str(free_port()), "--http-port", str(free_port())]
+    proc = _run(["serve", "--replicas", "2", *ports, "--", "--no-warm"], log, tmp_path)
     _wait_ready(proc, lambda: "==> ready" in log.read_text(errors="replace"), log)
     # deploy serve, two app processes, nginx's master and its worker
     _stop_and_check(proc, sig, target, 5, log)
