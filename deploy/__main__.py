@@ -60,8 +60,10 @@ def _serve(args) -> int:
     try:
         stack.start(warm_path=None if args.no_warm else "/desa?kab=61.04")
         print(
-            f"==> ready: {stack.url}  (app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
-            f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything)",
+            f"==> ready: {stack.url}"
+            + (f"  ({stack.http_url} redirects there; a self-signed certificate)" if stack.http_url else "")
+            + f"\n    app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
+            f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything",
             flush=True,
         )
         while not stop["now"]:
