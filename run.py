@@ -94,7 +94,7 @@ def run_child(cmd: list[str], **kw) -> int:
                 deadline = time.monotonic() + STOP_GRACE_S
                 try:
                     proc.send_signal(stop.signum)
-                except ProcessLookupError:
+                except (OSError, ValueError):  # already gone; or Windows (SIGINT: the console sends Ctrl-C to all)
                     pass
         except subprocess.TimeoutExpired:
             proc.kill()
