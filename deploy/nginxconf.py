@@ -231,6 +231,8 @@ def _redirect_server(opts: SiteOptions) -> str:
     http-01 challenges (renewals need no stop of nginx)."""
     if not opts.tls or not opts.http_listen:
         return ""
+    # to the site's own name, not to whatever Host a request carried ("_": any name, e.g. `serve`)
+    host = "$host" if opts.server_name == "_" else opts.server_name.split()[0]
     return "\n".join(
         [
             "# Plain HTTP: only a redirect to HTTPS, and certbot's challenge files (webroot renewals).",
@@ -243,7 +245,7 @@ def _redirect_server(opts: SiteOptions) -> str:
             "        default_type text/plain;",
             "    }",
             "    location / {",
-            f"        return 301 https://$host{opts.https_port_suffix}$request_uri;",
+            f"        return 301 https://{host}{opts.https_port_suffix}$request_uri;",
             "    }",
             "}",
             "",

@@ -310,7 +310,7 @@ class Stack:
             listen=f"127.0.0.1:{self.port}",
             http_listen=f"127.0.0.1:{self.http_port}" if self.http_port else None,
             acme_root=self.prefix / "acme",
-            server_name="localhost",
+            server_name="_",  # any name: 127.0.0.1 or localhost, redirected to itself
             brotli=brotli,
             brotli_static=brotli_static,
             replica_header=self.replica_header,

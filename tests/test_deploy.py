@@ -250,7 +250,7 @@ def test_site_file_in_repo_matches_template():
     example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
     assert example == nginxconf.render_site(_example_options())
     assert "listen 443 ssl http2;" in example and "listen 80;" in example
-    assert "return 301 https://$host$request_uri;" in example
+    assert f"return 301 https://{EXAMPLE_NAME}$request_uri;" in example  # never to a Host a request made up
     assert f"ssl_certificate /etc/letsencrypt/live/{EXAMPLE_NAME}/fullchain.pem;" in example
 
 
@@ -470,4 +470,4 @@ def test_nginx_site_needs_a_certificate(capsys):
     assert main(["nginx-site", "--replicas", "1", "--server-name", EXAMPLE_NAME]) == 0
     out = capsys.readouterr().out
     assert f"ssl_certificate /etc/letsencrypt/live/{EXAMPLE_NAME}/fullchain.pem;" in out
-    assert "Strict-Transport-Security" in out and "return 301 https://$host$request_uri;" in out
+    assert "Strict-Transport-Security" in out and f"return 301 https://{EXAMPLE_NAME}$request_uri;" in out
