@@ -3,7 +3,7 @@
     python run.py app  [--source FOLDER] [-- streamlit args]
     python run.py test [--source FOLDER] [-- pytest args]     (ruff check, then pytest)
     python run.py bench [--source FOLDER] [-- bench args, e.g. load / proxy / phone]
-    python run.py serve [--source FOLDER] [--replicas N] [--port P]
+    python run.py serve [--source FOLDER] [--replicas N] [--port 8443] [--http-port 8080] [-- e.g. --no-warm]
 
 Works the same on Windows, macOS and Linux: a virtual environment in .venv, the pinned
 requirements, the boundary cache (from FOLDER, $KALBAR_BOUNDARY_SOURCE, or a download),
@@ -31,6 +31,74 @@ CHROMIUM = Path("/usr/bin/chromium")
 # A PostgreSQL cluster of our own on localhost, shared by every checkout on the machine (reused when running)
 PG_CLUSTER, PG_PORT, PG_ROLE = "kalbar", int(os.environ.get("KALBAR_PG_PORT", "54329")), "kalbar"
 PG_URL_ENV = "KALBAR_TEST_POSTGRES_URL"
+
+
+# What a terminal (Ctrl-C, closing the window) or a supervisor (kill, systemd) sends to stop a command.
+STOP_SIGNALS = [getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, n)]
+STOP_GRACE_S = 60  # serve's clean-up waits up to 15 s for nginx and 20 s for the apps
+
+
+class Stopped(Exception):
+    """A stop signal reached run.py (alone, or with its whole process group)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_stop(signum, _frame) -> None:
+    raise Stopped(signum)
+
+
+def catch_stop_signals() -> None:
+    """A stop signal becomes ``Stopped``: a short step's child (subprocess.run/call/check_call) is
+    killed on the way out, and run_child passes it on to the long-running one."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _on_stop)
+
+
+def _own_children() -> list[int]:
+    """This process's live children, from /proc (Linux; [] elsewhere). run.py runs before the venv
+    exists, so it cannot use deploy.stack.descendants."""
+    me, found = str(os.getpid()), []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == me and fields[0] not in ("Z", "X"):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def run_child(cmd: list[str], **kw) -> int:
+    """Run the app, the serve stack, the tests or the bench until it ends, and pass a stop signal
+    that reaches run.py on to it (once), then wait for its own clean-up (the serve stack stops nginx
+    and every app process); after STOP_GRACE_S it is killed. So `kill <run.py>` ends everything
+    started, as does a signal to the whole group (then the child gets it twice; both stop cleanly)."""
+    proc: subprocess.Popen | None = None
+    deadline = None
+    while True:
+        try:
+            if proc is None:
+                proc = subprocess.Popen(cmd, **kw)
+            if deadline is None:
+                return proc.wait()
+            return proc.wait(max(0.0, deadline - time.monotonic()))
+        except Stopped as stop:
+            if proc is None:  # the signal came while it was being started: end whatever was forked
+                for pid in _own_children():
+                    os.kill(pid, signal.SIGKILL)
+                raise
+            if deadline is None:
+                deadline = time.monotonic() + STOP_GRACE_S
+                try:
+                    proc.send_signal(stop.signum)
+                except (OSError, ValueError):  # already gone; or Windows (SIGINT: the console sends Ctrl-C to all)
+                    pass
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
 
 
 def venv_python() -> Path:
@@ -226,7 +294,7 @@ def ensure_nginx() -> str | None:
     return None
 
 
-def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
+def serve(py: Path, env: dict, args: argparse.Namespace, rest: list[str]) -> int:
     """N Streamlit processes on free local ports behind nginx on --port; Ctrl-C stops everything."""
     ensure_nginx()
     start_pg = globals().get("ensure_postgres")  # the store's local PostgreSQL (run.py test), where present
@@ -239,14 +307,8 @@ def serve(py: Path, env: dict, args: argparse.Namespace) -> int:
             print(f"!! PostgreSQL: {why}")
     step(f"menjalankan / starting nginx + {args.replicas} proses aplikasi / app processes")
     cmd = [str(py), "-m", "deploy", "serve", "--replicas", str(args.replicas), "--port", str(args.port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    if hasattr(signal, "SIGTERM"):  # `kill`/systemd stop: pass it on, the child stops its processes
-        signal.signal(signal.SIGTERM, lambda *_: proc.send_signal(signal.SIGTERM))
-    while True:
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:  # the child got the same Ctrl-C and is stopping its processes
-            continue
+    cmd += ["--http-port", str(args.http_port), *rest]
+    return run_child(cmd, cwd=ROOT, env=env)
 
 
 def test_services(env: dict) -> dict[str, str]:
@@ -276,7 +338,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("app", "test", "bench", "setup", "serve"))
     parser.add_argument("--replicas", type=int, default=2, help="serve: app processes behind nginx")
-    parser.add_argument("--port", type=int, default=8080, help="serve: nginx port on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8443, help="serve: nginx's HTTPS port on 127.0.0.1")
+    parser.add_argument("--http-port", type=int, default=8080, help="serve: plain HTTP, redirects to HTTPS")
     parser.add_argument(
         "--source", help="local copy of the upstream boundary folder (else $KALBAR_BOUNDARY_SOURCE, else download)"
     )
@@ -287,6 +350,7 @@ def main() -> int:
     own = argv[: argv.index("--")] if "--" in argv else argv
     args = parser.parse_args(own)
 
+    catch_stop_signals()
     py = ensure_venv()
     env = dict(os.environ)
     if args.source:
@@ -313,9 +377,9 @@ def main() -> int:
 
     if args.command == "app":
         step("menjalankan aplikasi / starting the app")
-        return subprocess.call([str(py), "-m", "streamlit", "run", "app.py", *rest], cwd=ROOT, env=env)
+        return run_child([str(py), "-m", "streamlit", "run", "app.py", *rest], cwd=ROOT, env=env)
     if args.command == "serve":
-        return serve(py, env, args)
+        return serve(py, env, args, rest)
     if args.command == "test":
         problems = test_services(env)
         if problems:
@@ -336,13 +400,16 @@ def main() -> int:
             print("!! ruff check: perbaiki / fix the findings above (ruff check --fix)", file=sys.stderr)
             return 1
         step("menjalankan tes / running the tests")
-        return subprocess.call([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
+        return run_child([str(py), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if args.command == "bench":
         ensure_chromium()
         ensure_nginx()
-        return subprocess.call([str(py), "-m", "bench", *rest], cwd=ROOT, env=env)
+        return run_child([str(py), "-m", "bench", *rest], cwd=ROOT, env=env)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Stopped as stopped:  # during set-up: the step's child was killed on the way out
+        sys.exit(128 + stopped.signum)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text import t
-from ui import auth, boot, session
+from ui import auth, boot, errors, session
 
 st.set_page_config(page_title="Peta Cakupan Jamsostek Kalbar", page_icon="🗺️", layout="wide")
 problem = boot.prepare()
@@ -32,5 +32,7 @@ view_pages = [
     st.Page("screens/desa.py", title=t("nav.desa", lang), icon=":material/holiday_village:", url_path="desa"),
 ]
 # Publish/admin pages only for editors/admins; with sign-in required, only the sign-in page until signed in.
-st.navigation(auth.pages(view_pages, auth.current(), lang)).run()
+ident = auth.current()
+errors.note_viewer(auth.role(ident))  # database details on screen for admins only (ui/errors)
+st.navigation(auth.pages(view_pages, ident, lang)).run()
 session.run_after_page()  # what the page deferred until its map was written (the sidebar's schedule table)

@@ -345,7 +345,7 @@ def section(h: dict) -> str:
         "sessions). *First visit via nginx*: as bench/browser.py (CDP throttle 500,000 B/s, 100 ms), new "
         "Chromium context per run, through the `serve` nginx config; the naive app runs behind the same config. "
         "Chromium asks for brotli only over HTTPS: the plain-HTTP runs get gzip over HTTP/1.1 (6 connections), "
-        "the HTTPS runs (self-signed certificate, as `serve --tls`) get brotli over HTTP/2, as a server with a "
+        "the HTTPS runs (self-signed certificate, as `serve` makes) get brotli over HTTP/2, as a server with a "
         "certificate would; Chromium is told the certificate's key (`--ignore-certificate-errors-spki-list`), "
         "so it treats it as valid and caches as with a real one (with a certificate error it caches nothing, "
         "and the map's preloaded files were fetched twice). Where a first visit waits: `python -m "

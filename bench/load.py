@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("url", help="page to open, e.g. http://127.0.0.1:8080/desa?kab=61.04 (127.0.0.1 only)")
+    ap.add_argument("url", help="page to open, e.g. https://127.0.0.1:8443/desa?kab=61.04 (127.0.0.1 only)")
     ap.add_argument("--sessions", type=int, nargs="+", default=[20], help="burst sizes, run one after the other")
     ap.add_argument("--soak", type=int, default=0, help="soak: this many sessions at a steady rate (instead of bursts)")
     ap.add_argument("--duration", type=float, default=600.0, help="soak duration in seconds")

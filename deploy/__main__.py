@@ -1,8 +1,11 @@
 """python -m deploy {serve|nginx-site|static|fonts|warm} ...
 
-serve       --replicas N --port P   N app processes + nginx on 127.0.0.1:P (what `run.py serve` runs)
-nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] [--server-name NAME] [--listen 80]
-            [--static-root DIR] [--brotli auto|on|off]     print the nginx site file for a server
+serve       --replicas N --port P --http-port H   N app processes + nginx on 127.0.0.1: HTTPS on P (a
+            self-signed certificate in .run/serve/), a redirect to it on H (what `run.py serve` runs)
+nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] --server-name NAME [--listen "443 ssl"]
+            [--http-listen 80] [--tls-cert F --tls-key F] [--acme-root DIR] [--static-root DIR]
+            [--brotli auto|on|off]     print the nginx site file for a server (HTTPS; Let's Encrypt's
+            certificate of NAME unless --tls-cert/--tls-key)
 static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
                                     component's to DEST/component, with .gz/.br copies
 fonts       [DEST]                  the trimmed first-visit fonts for the embedded default (.cache/fonts)
@@ -22,7 +25,10 @@ from pathlib import Path
 from geo.paths import ROOT, fonts_dir
 
 from . import fonts, nginxconf, staticfiles, warm
-from .stack import Stack
+from .stack import Stack, descendants, end_processes
+
+# what a terminal (Ctrl-C, closing it) or a supervisor (systemd, kill) sends to stop `serve`
+STOP_SIGNALS = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
 
 
 def _serve(args) -> int:
@@ -36,21 +42,31 @@ def _serve(args) -> int:
             "/ Data terbit tidak dibagi antar-proses tanpa PostgreSQL.",
             flush=True,
         )
-    stack = Stack(replicas=args.replicas, port=args.port, replica_header=not args.no_replica_header, tls=args.tls)
+    stack = Stack(
+        replicas=args.replicas,
+        port=args.port,
+        http_port=None if args.no_tls else args.http_port,
+        replica_header=not args.no_replica_header,
+        tls=not args.no_tls,
+    )
     stop = {"now": False}
 
     def on_signal(signum, _frame) -> None:
+        if stop["now"]:  # a second signal (the group's and run.py's copy of one stop) must not cut the clean-up
+            return
         stop["now"] = True
         raise KeyboardInterrupt  # also interrupts a start still under way; `finally` stops what runs
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, on_signal)
     print(f"==> starting {args.replicas} app process(es) and nginx on {stack.url} …", flush=True)
     try:
         stack.start(warm_path=None if args.no_warm else "/desa?kab=61.04")
         print(
-            f"==> ready: {stack.url}  (app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
-            f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything)",
+            f"==> ready: {stack.url}"
+            + (f"  ({stack.http_url} redirects there; a self-signed certificate)" if stack.http_url else "")
+            + f"\n    app ports {', '.join(map(str, stack.app_ports))}; logs and config in "
+            f"{stack.prefix.relative_to(nginxconf.ROOT)}/; Ctrl-C stops everything",
             flush=True,
         )
         while not stop["now"]:
@@ -68,9 +84,11 @@ def _serve(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        stop["now"] = True  # from here on every stop signal is ignored: the clean-up runs to its end
         stack.stop()
+        # Anything still below this process (an app started in the instant a signal came, before the
+        # stack recorded it): found through /proc, ended too.
+        end_processes(descendants(os.getpid()))
         print("==> stopped", flush=True)
     return 0
 
@@ -81,14 +99,32 @@ def _nginx_site(args) -> int:
     )
     found = nginxconf.brotli_modules()
     brotli = {"auto": found, "on": (True, True), "off": (False, False)}[args.brotli]
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("!! --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    if args.tls_cert:
+        cert, key = Path(args.tls_cert), Path(args.tls_key)
+    elif args.server_name != "_":
+        cert, key = nginxconf.letsencrypt_pair(args.server_name)
+    else:
+        print(
+            "!! HTTPS needs a certificate: give --server-name NAME (certbot's /etc/letsencrypt/live/NAME/) or "
+            "--tls-cert/--tls-key (README: HTTPS)",
+            file=sys.stderr,
+        )
+        return 2
     opts = nginxconf.SiteOptions(
         ports=ports,
         static_root=Path(args.static_root),
         listen=args.listen,
+        http_listen=args.http_listen,
         server_name=args.server_name,
         brotli=brotli[0],
         brotli_static=brotli[1],
         app_static=Path(args.app_static),
+        tls_cert=cert,
+        tls_key=key,
+        acme_root=Path(args.acme_root),
     )
     sys.stdout.write(nginxconf.render_site(opts))
     return 0
@@ -114,16 +150,21 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
     s.add_argument("--replicas", type=int, default=2)
-    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--port", type=int, default=8443, help="HTTPS")
+    s.add_argument("--http-port", type=int, default=8080, help="plain HTTP: a redirect to HTTPS")
     s.add_argument("--no-warm", action="store_true", help="do not open a warm-up session on each process")
     s.add_argument("--no-replica-header", action="store_true", help="omit X-Kalbar-Replica (which process answered)")
-    s.add_argument("--tls", action="store_true", help="HTTPS + HTTP/2 with a throw-away self-signed certificate")
+    s.add_argument("--no-tls", action="store_true", help="plain HTTP on --port, no redirect or HSTS (comparisons only)")
     n = sub.add_parser("nginx-site")
     n.add_argument("--replicas", type=int, default=3)
     n.add_argument("--first-port", type=int, default=8501)
     n.add_argument("--ports", help="comma list; overrides --replicas/--first-port")
     n.add_argument("--server-name", default="_")
-    n.add_argument("--listen", default="80")
+    n.add_argument("--listen", default="443", help="HTTPS (with HTTP/2)")
+    n.add_argument("--http-listen", default="80", help="plain HTTP: a redirect to HTTPS and certbot's challenges")
+    n.add_argument("--tls-cert", help="certificate chain; default /etc/letsencrypt/live/<server-name>/fullchain.pem")
+    n.add_argument("--tls-key", help="its key; default /etc/letsencrypt/live/<server-name>/privkey.pem")
+    n.add_argument("--acme-root", default=str(nginxconf.ACME_ROOT), help="certbot --webroot -w DIR")
     n.add_argument(
         "--static-root", default="/var/lib/kalbar/www", help="where `python -m deploy static` put Streamlit's files"
     )

@@ -3,12 +3,15 @@ server deployment and for ``run.py serve``), so what is tested here is what a se
 
 from __future__ import annotations
 
+import base64
 import getpass
+import hashlib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from server import firstvisit
 
@@ -21,14 +24,91 @@ BROTLI_FILTER = "ngx_http_brotli_filter_module.so"
 BROTLI_STATIC = "ngx_http_brotli_static_module.so"
 ROUTE_COOKIE = "kalbar_route"
 
-SECURITY_HEADERS = [
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    # The map (st_folium) and other components are iframes from this same origin: allow 'self' only.
-    ("X-Frame-Options", "SAMEORIGIN"),
-    ("Content-Security-Policy", "frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
-]
+HSTS_MAX_AGE = 31_536_000  # one year; no includeSubDomains/preload: other sites under the same domain are not ours
+LETSENCRYPT = Path("/etc/letsencrypt/live")
+ACME_ROOT = Path("/var/www/letsencrypt")  # certbot --webroot writes its http-01 challenges here
+
+
+def _tile_origins() -> list[str]:
+    """Where the basemaps' tiles come from (geo.maps.BASEMAPS): ``https://*.basemaps.cartocdn.com`` ..."""
+    from geo.maps import BASEMAPS  # noqa: PLC0415 - only when a site is rendered
+
+    out = []
+    for entry in BASEMAPS.values():
+        if entry:
+            parts = urlsplit(entry[0])
+            host = re.sub(r"\{[a-z]+\}", "*", parts.hostname or "")
+            out.append(f"{parts.scheme}://{host}")
+    return sorted(set(out))
+
+
+def _inline_script_hashes(html: str) -> list[str]:
+    """CSP hashes of the inline ``<script>`` blocks of a page (Streamlit's index.html has one)."""
+    return [_csp_hash(body) for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S)]
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_security_policy(component: bool = False) -> str:
+    """The Content-Security-Policy of the app's pages, or (``component``) of a component's iframe page.
+
+    The app's page runs only its own files and two known inline scripts, by hash: Streamlit's
+    ``window.prerenderReady = false`` and nginx's head script (head_script); no eval (WebAssembly
+    compilation only, for Streamlit's protobuf bundle). Styles may be inline
+    (Streamlit's emotion styles, the instant preview block, st_folium's sizes). Images: this origin
+    (the /snapshot/*.png picture, Leaflet's icons), data: and blob: (st.image, downloads).
+
+    The map is a component iframe of this origin (/component/streamlit_folium…/index.html): st_folium
+    runs folium's map script by writing it into a new ``<script>`` element, which no hash or nonce can
+    name in advance, so that page alone allows inline scripts ('unsafe-inline') and loads the
+    basemap tiles. The map's script is built by geo/maps from official names and numbers, and every
+    text a user controls goes through it escaped (tests/test_injection.py).
+    """
+    static = firstvisit.streamlit_static_dir()
+    if component:
+        scripts = ["'self'", "'unsafe-inline'"]
+        images = ["'self'", "data:", "blob:", *_tile_origins()]
+    else:
+        scripts = ["'self'", *_inline_script_hashes((static / "index.html").read_text(encoding="utf-8"))]
+        scripts.append(_csp_hash(head_script()))
+        # WebAssembly only (not JS eval): Streamlit's protobuf bundle (long.js) compiles a tiny wasm
+        # multiplier at start; without this keyword Chromium reports it as a violation on every page.
+        scripts.append("'wasm-unsafe-eval'")
+        images = ["'self'", "data:", "blob:"]
+    directives = [
+        ("default-src", ["'self'"]),
+        ("script-src", scripts),
+        ("style-src", ["'self'", "'unsafe-inline'"]),
+        ("img-src", images),
+        ("font-src", ["'self'", "data:"]),
+        ("connect-src", ["'self'"]),  # the websocket (ws/wss to this host) counts as 'self'
+        ("frame-src", ["'self'"]),  # component iframes (the map)
+        ("worker-src", ["'self'", "blob:"]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'self'"]),
+        ("form-action", ["'self'"]),
+        ("frame-ancestors", ["'self'"]),
+    ]
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
+
+
+def security_headers(tls: bool, component: bool = False) -> list[tuple[str, str]]:
+    """The headers every answer carries (``component``: a component's iframe page, see content_security_policy)."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        # The map (st_folium) and other components are iframes from this same origin: allow 'self' only.
+        ("X-Frame-Options", "SAMEORIGIN"),
+        ("Content-Security-Policy", content_security_policy(component)),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ]
+    if tls:  # a browser that saw the site over HTTPS never tries plain HTTP again for a year
+        headers.insert(0, ("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}"))
+    return headers
+
+
 PROXY_HEADERS = [
     ("Host", "$http_host"),  # with the port: Streamlit compares the websocket's Origin with it
     ("X-Real-IP", "$remote_addr"),
@@ -54,16 +134,33 @@ def brotli_modules(modules_dir: Path = MODULES_DIR) -> tuple[bool, bool]:
 class SiteOptions:
     ports: list[int]
     static_root: Path
-    listen: str = "80"
+    listen: str = "443"  # HTTPS (with tls_cert), else plain HTTP (the bench's comparison only)
+    http_listen: str | None = "80"  # with TLS: plain HTTP here answers with a redirect to HTTPS (and ACME)
     server_name: str = "_"
     max_upload_mb: int = field(default_factory=max_upload_mb)
     brotli: bool = False
     brotli_static: bool = False
     app_static: Path = ROOT / "static"  # the project's static folder (served by Streamlit at /app/static/)
-    tls_cert: Path | None = None  # HTTPS + HTTP/2 on `listen` (serve --tls: a self-signed pair for trying it)
+    tls_cert: Path | None = None  # HTTPS + HTTP/2 on `listen`: Let's Encrypt's on a server, self-signed in `serve`
     tls_key: Path | None = None
+    acme_root: Path = ACME_ROOT
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
     api_cache: Path = Path("/var/lib/nginx/kalbar_api")  # the open-data API's answers (in Debian's nginx state dir)
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    @property
+    def https_port_suffix(self) -> str:
+        """ ":8443" for a redirect to a non-standard HTTPS port, "" for 443."""
+        port = self.listen.rsplit(":", 1)[-1].split()[0]
+        return "" if port == "443" else f":{port}"
+
+
+def letsencrypt_pair(server_name: str) -> tuple[Path, Path]:
+    """Where certbot puts a name's certificate chain and key."""
+    return LETSENCRYPT / server_name / "fullchain.pem", LETSENCRYPT / server_name / "privkey.pem"
 
 
 def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str]]:
@@ -84,7 +181,35 @@ def _indent(lines: list[str], n: int = 8) -> str:
     return "\n".join(" " * n + line for line in lines)
 
 
+def _redirect_server(opts: SiteOptions) -> str:
+    """With HTTPS: a plain-HTTP server that sends every request to HTTPS (301), except certbot's
+    http-01 challenges (renewals need no stop of nginx)."""
+    if not opts.tls or not opts.http_listen:
+        return ""
+    # to the site's own name, not to whatever Host a request carried ("_": any name, e.g. `serve`)
+    host = "$host" if opts.server_name == "_" else opts.server_name.split()[0]
+    return "\n".join(
+        [
+            "# Plain HTTP: only a redirect to HTTPS, and certbot's challenge files (webroot renewals).",
+            "server {",
+            f"    listen {opts.http_listen};",
+            f"    server_name {opts.server_name};",
+            "    server_tokens off;",
+            "    location ^~ /.well-known/acme-challenge/ {",
+            f"        root {opts.acme_root};",
+            "        default_type text/plain;",
+            "    }",
+            "    location / {",
+            f"        return 301 https://{host}{opts.https_port_suffix}$request_uri;",
+            "    }",
+            "}",
+            "",
+        ]
+    )
+
+
 def render_site(opts: SiteOptions) -> str:
+    secure = "; Secure" if opts.tls else ""
     text = SITE_TEMPLATE.read_text(encoding="utf-8")
     keep = []
     for line in text.splitlines():
@@ -102,7 +227,7 @@ def render_site(opts: SiteOptions) -> str:
         # or "a : b" across upstream groups after error_page)
         "@@ROUTE_ADDR_MAP@@": _indent(
             [
-                f'"~(^| )127\\.0\\.0\\.1:{p}$" "{ROUTE_COOKIE}=r{i}; Path=/; HttpOnly; SameSite=Lax";'
+                f'"~(^| )127\\.0\\.0\\.1:{p}$" "{ROUTE_COOKIE}=r{i}; Path=/; HttpOnly; SameSite=Lax{secure}";'
                 for i, p in enumerate(opts.ports)
             ],
             4,
@@ -117,6 +242,8 @@ def render_site(opts: SiteOptions) -> str:
                 f"ssl_certificate {opts.tls_cert};",
                 f"ssl_certificate_key {opts.tls_key};",
                 "ssl_protocols TLSv1.2 TLSv1.3;",
+                "ssl_session_cache shared:kalbar_tls:10m;  # a returning phone resumes instead of a full handshake",
+                "ssl_session_timeout 1d;",
             ]
             if opts.tls_cert
             else [],
@@ -124,12 +251,16 @@ def render_site(opts: SiteOptions) -> str:
         ),
         "@@SERVER_NAME@@": opts.server_name,
         "@@API_CACHE@@": str(opts.api_cache),
+        "@@REDIRECT_SERVER@@": _redirect_server(opts),
         "@@HEAD_SCRIPT@@": head_script(),
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
         "@@MAX_BODY@@": f"{opts.max_upload_mb + 1}m",
         "@@STATIC_ROOT@@": str(opts.static_root),
         "@@APP_STATIC@@": str(opts.app_static),
-        "@@SECURITY_HEADERS@@": _indent([f'add_header {k} "{v}" always;' for k, v in SECURITY_HEADERS]),
+        "@@SECURITY_HEADERS@@": _indent([f'add_header {k} "{v}" always;' for k, v in security_headers(opts.tls)]),
+        "@@COMPONENT_HEADERS@@": _indent(
+            [f'add_header {k} "{v}" always;' for k, v in security_headers(opts.tls, component=True)]
+        ),
         "@@PROXY_HEADERS@@": _indent([f"proxy_set_header {k} {v};" for k, v in PROXY_HEADERS]),
         "@@REPLICA_HEADER@@": _indent(
             ["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []

@@ -40,13 +40,99 @@ STREAMLIT_FLAGS = [
     "false",
     "--browser.gatherUsageStats",
     "false",
+    "--client.showErrorDetails",
+    "none",  # a crash shows no traceback to a visitor; it goes to the log (.streamlit/config.toml says so too)
 ]
+
+
+def self_signed_pem(days: int = 30) -> tuple[bytes, bytes]:
+    """(certificate, key) in PEM for 127.0.0.1 and localhost, with the ``cryptography`` package
+    (ImportError without it)."""
+    import datetime as dt  # noqa: PLC0415
+    import ipaddress  # noqa: PLC0415
+
+    from cryptography import x509  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state letter) of every process, from /proc (Linux; {} elsewhere)."""
+    table: dict[int, tuple[int, str]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended while we looked
+            continue
+        # "pid (comm) S ppid ...": comm may hold spaces and parentheses, so split after the last ")"
+        fields = text[text.rindex(")") + 2 :].split()
+        table[int(stat.parent.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (children, their children, ...), found through /proc: what a
+    stop must end, whatever was recorded (a process started just as a signal came is found too)."""
+    table = process_table()
+    below: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, state) in table.items():
+            if ppid == parent and state not in ("Z", "X"):
+                below.append(child)
+                todo.append(child)
+    return below
+
+
+def end_processes(pids: list[int], grace: float = 15) -> None:
+    """SIGTERM each, wait up to ``grace`` s for all, then SIGKILL what is left."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + grace
+    while time.time() < deadline:
+        table = process_table()
+        if not [p for p in pids if p in table and table[p][1] not in ("Z", "X")]:
+            return
+        time.sleep(0.2)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def nginx_available() -> str | None:
@@ -92,7 +178,8 @@ class Stack:
         log=print,
         app_ports: list[int] | None = None,
         static_root: Path | None = None,
-        tls: bool = False,
+        tls: bool = True,
+        http_port: int | None = 0,
     ):
         self.replicas, self.app_root, self.name, self.python = replicas, Path(app_root), name, python
         self.port = port or free_port()
@@ -101,6 +188,8 @@ class Stack:
         self.env = dict(env or os.environ)
         self.replica_header = replica_header
         self.tls = tls
+        # with TLS, plain HTTP on this port answers with a redirect to HTTPS (0: a free port; None: none)
+        self.http_port = (http_port or free_port()) if tls and http_port is not None else None
         self.log = log
         self.app_ports: list[int] = list(app_ports or [])
         self.apps: list[subprocess.Popen] = []
@@ -111,32 +200,47 @@ class Stack:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
+    @property
+    def http_url(self) -> str | None:
+        """The plain-HTTP address that redirects to ``url`` (None without TLS)."""
+        return f"http://127.0.0.1:{self.http_port}" if self.http_port else None
+
     def _self_signed(self) -> tuple[Path, Path]:
-        """A throw-away certificate for 127.0.0.1 (HTTPS and HTTP/2 as on a server, for the bench)."""
+        """A throw-away certificate for 127.0.0.1 and localhost, kept in the stack's git-ignored folder
+        (.run/serve/): HTTPS, HTTP/2, HSTS and the redirect as on a server. Made with the
+        ``cryptography`` package when the venv has it, else with Debian's openssl."""
         cert, key = self.prefix / "tls.crt", self.prefix / "tls.key"
-        if not cert.is_file():
-            subprocess.run(
-                [
-                    "openssl",
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-days",
-                    "7",
-                    "-subj",
-                    "/CN=127.0.0.1",
-                    "-addext",
-                    "subjectAltName=IP:127.0.0.1",
-                    "-keyout",
-                    str(key),
-                    "-out",
-                    str(cert),
-                ],
-                check=True,
-                capture_output=True,
-            )
+        if not cert.is_file() or not key.is_file():
+            self.prefix.mkdir(parents=True, exist_ok=True)
+            try:
+                cert_pem, key_pem = self_signed_pem()
+            except ImportError:
+                subprocess.run(
+                    [
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "30",
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout",
+                        str(key),
+                        "-out",
+                        str(cert),
+                    ],
+                    check=True,
+                    capture_output=True,
+                )
+            else:
+                key.write_bytes(key_pem)
+                cert.write_bytes(cert_pem)
+            key.chmod(0o600)
         return cert, key
 
     def spki_pin(self) -> str | None:
@@ -146,12 +250,22 @@ class Stack:
         if not self.tls:
             return None
         cert, _ = self._self_signed()
-        pub = subprocess.run(
-            ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True
-        ).stdout
-        der = subprocess.run(
-            ["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True, capture_output=True
-        ).stdout
+        try:
+            from cryptography import x509  # noqa: PLC0415
+            from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+        except ImportError:
+            pub = subprocess.run(
+                ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True
+            ).stdout
+            der = subprocess.run(
+                ["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True, capture_output=True
+            ).stdout
+        else:
+            der = (
+                x509.load_pem_x509_certificate(cert.read_bytes())
+                .public_key()
+                .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            )
         return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
     def app_env(self) -> dict:
@@ -203,7 +317,9 @@ class Stack:
             ports=self.app_ports,
             static_root=self.static_root,
             listen=f"127.0.0.1:{self.port}",
-            server_name="localhost",
+            http_listen=f"127.0.0.1:{self.http_port}" if self.http_port else None,
+            acme_root=self.prefix / "acme",
+            server_name="_",  # any name: 127.0.0.1 or localhost, redirected to itself
             brotli=brotli,
             brotli_static=brotli_static,
             replica_header=self.replica_header,
@@ -243,7 +359,9 @@ class Stack:
         if warm_path:
             self.warm(warm_path)
         (self.prefix / "serve.json").write_text(
-            json.dumps({"url": self.url, "pids": self.pids, "app_ports": self.app_ports}, indent=1)
+            json.dumps(
+                {"url": self.url, "http_url": self.http_url, "pids": self.pids, "app_ports": self.app_ports}, indent=1
+            )
         )
 
     def warm(self, path: str) -> None:

@@ -12,6 +12,7 @@ in the page or a ``page_not_found`` is an error. Only 127.0.0.1 is allowed; ever
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -48,17 +49,24 @@ class Target:
     port: int
     path: str
     query: str
+    scheme: str = "http"
 
     @classmethod
     def parse(cls, url: str) -> Target:
         parts = urlsplit(url)
-        if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
-            raise ValueError(f"only http://127.0.0.1 URLs are allowed, not {url!r}")
-        return cls(parts.hostname, parts.port or 80, parts.path or "/", parts.query)
+        if parts.scheme not in ("http", "https") or parts.hostname not in LOCAL_HOSTS:
+            raise ValueError(f"only http(s)://127.0.0.1 URLs are allowed, not {url!r}")
+        default = 443 if parts.scheme == "https" else 80
+        return cls(parts.hostname, parts.port or default, parts.path or "/", parts.query, parts.scheme)
 
     @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def tls(self) -> ssl.SSLContext | None:
+        """For https: a context that accepts the local stack's self-signed certificate (127.0.0.1 only)."""
+        return ssl._create_unverified_context() if self.scheme == "https" else None
 
     @property
     def page_name(self) -> str:
@@ -66,10 +74,15 @@ class Target:
 
 
 async def http_get(
-    host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30
+    host: str,
+    port: int,
+    path: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+    tls: ssl.SSLContext | None = None,
 ) -> tuple[int, dict[str, list[str]], bytes]:
     """A plain HTTP/1.1 GET (Connection: close): status, headers (lower-case names, all values), body."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=tls), timeout)
     try:
         lines = [
             f"GET {path} HTTP/1.1",
@@ -132,7 +145,12 @@ async def one_session(
     try:
         headers = {"Cookie": cookie} if cookie else {}
         status, head, _ = await http_get(
-            target.host, target.port, target.path + (f"?{target.query}" if target.query else ""), headers, timeout
+            target.host,
+            target.port,
+            target.path + (f"?{target.query}" if target.query else ""),
+            headers,
+            timeout,
+            target.tls,
         )
         s.get_s = time.perf_counter() - t0
         if status != 200:
@@ -150,7 +168,8 @@ async def one_session(
         t1 = time.perf_counter()
         extra = {"Origin": target.origin, **({"Cookie": cookie_header} if cookie_header else {})}
         async with websockets.connect(
-            f"ws://{target.host}:{target.port}/_stcore/stream",
+            f"{'wss' if target.tls else 'ws'}://{target.host}:{target.port}/_stcore/stream",
+            ssl=target.tls,
             subprotocols=protocols,
             additional_headers=extra,
             max_size=None,

@@ -466,8 +466,8 @@ MESSAGES.update(
         "version.latest": ("Terbaru", "Latest"),
         "version.option": ("v{id} · {periods} · {level} · {when}", "v{id} · {periods} · {level} · {when}"),
         "store.unreachable": (
-            "Data terbit tidak dapat dibaca: basis data bermasalah ({detail}).",
-            "The published data cannot be read: database problem ({detail}).",
+            "Basis data tidak tersedia: data terbit tidak dapat dibaca saat ini.",
+            "Database unavailable: the published data cannot be read right now.",
         ),
         "publish.using": ("Memakai data terbit", "Using the published data"),
         "publish.use_published": ("Kembali ke data terbit", "Back to the published data"),

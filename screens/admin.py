@@ -5,7 +5,7 @@ import streamlit as st
 from geo.access import ADMIN
 from geo.store import StoreError
 from geo.text import t
-from ui import admin, auth, phone
+from ui import admin, auth, errors, phone
 
 ident = auth.require(ADMIN)
 lang = auth.lang()
@@ -23,4 +23,4 @@ try:
         admin.aliases_panel(ident, lang)
 except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
     st.error(t("editor.store_error", lang), icon=":material/error:")
-    st.text(str(exc))
+    errors.show_detail(exc)  # database details: admins and the log only

@@ -5,7 +5,7 @@ import streamlit as st
 from geo.access import EDITOR
 from geo.store import StoreError
 from geo.text import t
-from ui import auth, phone, publish
+from ui import auth, errors, phone, publish
 
 ident = auth.require(EDITOR)
 lang = auth.lang()
@@ -26,4 +26,4 @@ try:
         publish.targets_panel(ident, lang)
 except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
     st.error(t("editor.store_error", lang), icon=":material/error:")
-    st.text(str(exc))
+    errors.show_detail(exc)  # database details: admins and the log only

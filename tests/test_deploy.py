@@ -1,15 +1,18 @@
 """The production stack for real: Debian's nginx in front of two Streamlit processes (deploy/).
 
-One stack (as `python run.py serve --replicas 2` starts it, on free ports) serves every test here.
+One stack (as `python run.py serve --replicas 2` starts it, on free ports: HTTPS with a self-signed
+certificate, plain HTTP redirecting to it) serves every test here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import http.client
 import json
 import re
 import socket
+import ssl
 import urllib.request
 from pathlib import Path
 
@@ -20,13 +23,14 @@ from deploy.stack import Stack, nginx_available
 from tests.support.services import require
 
 KETAPANG = "/desa?kab=61.04"
+SELF_SIGNED = ssl._create_unverified_context()  # the stack's own throw-away certificate
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """GET without decoding: status, headers (lower-case names; repeated ones joined), raw body."""
     req = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=30, context=SELF_SIGNED) as r:
             return r.status, {k.lower(): ", ".join(r.headers.get_all(k)) for k in r.headers.keys()}, r.read()
     except urllib.error.HTTPError as exc:
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
@@ -81,14 +85,77 @@ def test_page_not_long_cached(stack):
     assert "immutable" not in headers.get("cache-control", "")
 
 
-@pytest.mark.parametrize("path", [KETAPANG, "/healthz", "/static/js/does-not-exist.js"])
+def _csp(headers: dict) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in headers["content-security-policy"].split(";") if d.strip()}
+
+
+@pytest.mark.parametrize(
+    "path", [KETAPANG, "/", "/healthz", "/static/js/does-not-exist.js", "/app/static/vendor/leaflet/leaflet.js"]
+)
 def test_security_headers(stack, path):
     _, headers, _ = _get(stack.url + path)
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert headers["x-frame-options"] == "SAMEORIGIN"
-    assert "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert headers["strict-transport-security"] == f"max-age={nginxconf.HSTS_MAX_AGE}"
+    csp = _csp(headers)
+    assert csp["frame-ancestors"] == ["'self'"] and csp["object-src"] == ["'none'"] and csp["default-src"] == ["'self'"]
+    # the app's page: only its own scripts and two inline ones named by hash, never any inline script
+    assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
+    assert [x for x in csp["script-src"] if x.startswith("'sha256-")], csp["script-src"]
     assert headers.get("server") == "nginx"  # no version number
+
+
+def test_component_page_has_its_own_policy(stack):
+    """The map's iframe page: st_folium writes folium's script into a <script> element, so inline
+    scripts run there (and the basemap's tiles load), not on the app's page."""
+    comp = [p for p, rel, _ in nginxconf.preload_files() if p.startswith("/component/")][0].split("/static/")[0]
+    status, headers, _ = _get(stack.url + comp + "/index.html")
+    assert status == 200
+    csp = _csp(headers)
+    assert "'unsafe-inline'" in csp["script-src"] and not [x for x in csp["script-src"] if x.startswith("'sha")]
+    assert "https://*.basemaps.cartocdn.com" in csp["img-src"] and "https://tile.openstreetmap.org" in csp["img-src"]
+    assert csp["frame-ancestors"] == ["'self'"] and headers["strict-transport-security"]
+
+
+@pytest.mark.parametrize("path", [KETAPANG, "/", "/healthz", "/snapshot/desa.png?kab=61.04"])
+def test_plain_http_redirects_to_https(stack, path):
+    conn = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{stack.http_port}"})
+        r = conn.getresponse()
+        r.read()
+    finally:
+        conn.close()
+    assert r.status == 301
+    assert r.getheader("Location") == f"https://127.0.0.1:{stack.port}{path}"
+    assert r.getheader("Strict-Transport-Security") is None  # only over HTTPS (browsers ignore it on HTTP)
+
+
+def test_plain_http_serves_certbot_challenges(stack):
+    """certbot --webroot renews through plain HTTP without stopping nginx."""
+    token = "k4lbar-token_1"
+    challenge = stack.prefix / "acme" / ".well-known" / "acme-challenge"
+    challenge.mkdir(parents=True, exist_ok=True)
+    (challenge / token).write_text("token.thumbprint")
+    status, _, body = _get(f"{stack.http_url}/.well-known/acme-challenge/{token}")
+    assert status == 200 and body == b"token.thumbprint"
+
+
+def test_route_cookie_is_secure(stack):
+    _, headers, _ = _get(stack.url + KETAPANG)
+    cookie = headers.get("set-cookie", "")
+    assert "kalbar_route=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_link_preview_names_https_addresses(stack):
+    """A link shared from the hosted site shows its picture: og:image is an https address that answers."""
+    status, _, page = _get(stack.url + KETAPANG)
+    assert status == 200
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', page.decode()).group(1)
+    assert image.startswith(stack.url + "/snapshot/"), image
+    status, headers, body = _get(image.replace("&amp;", "&"))
+    assert status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n" and headers["content-type"] == "image/png"
 
 
 def test_websocket_session_through_proxy(stack):
@@ -139,7 +206,10 @@ def test_forged_cookie_gets_a_new_one(stack, value):
 
 def _put_status(port: int, length: int, body: bytes = b"") -> int:
     """Send only the headers of a large upload (plus ``body``): nginx answers from Content-Length."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=30) as raw,
+        SELF_SIGNED.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+    ):
         head = (
             f"PUT /_stcore/upload_file/x/y HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
@@ -156,19 +226,33 @@ def test_upload_limit(stack):
     assert _put_status(stack.port, len(small), small) != 413  # Streamlit answers (no such session), not nginx's limit
 
 
+EXAMPLE_NAME = "peta.contoh.go.id"
+
+
+def _example_options(**kw) -> nginxconf.SiteOptions:
+    """What `python -m deploy nginx-site --replicas 3 --server-name peta.contoh.go.id` renders."""
+    cert, key = nginxconf.letsencrypt_pair(EXAMPLE_NAME)
+    opts = dict(
+        ports=[8501, 8502, 8503],
+        static_root=Path("/var/lib/kalbar/www"),
+        server_name=EXAMPLE_NAME,
+        brotli=True,
+        brotli_static=True,
+        app_static=Path("/opt/kalbar/app/static"),
+        tls_cert=cert,
+        tls_key=key,
+    )
+    opts.update(kw)
+    return nginxconf.SiteOptions(**opts)
+
+
 def test_site_file_in_repo_matches_template():
     """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
     example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
-    rendered = nginxconf.render_site(
-        nginxconf.SiteOptions(
-            ports=[8501, 8502, 8503],
-            static_root=Path("/var/lib/kalbar/www"),
-            brotli=True,
-            brotli_static=True,
-            app_static=Path("/opt/kalbar/app/static"),
-        )
-    )
-    assert example == rendered
+    assert example == nginxconf.render_site(_example_options())
+    assert "listen 443 ssl http2;" in example and "listen 80;" in example
+    assert f"return 301 https://{EXAMPLE_NAME}$request_uri;" in example  # never to a Host a request made up
+    assert f"ssl_certificate /etc/letsencrypt/live/{EXAMPLE_NAME}/fullchain.pem;" in example
 
 
 def test_brotli_lines_only_with_the_module():
@@ -192,18 +276,20 @@ def test_site_file_loads_in_debians_nginx_conf(tmp_path):
         nginx_available() or (None if debian.is_file() else f"{debian} not found"),
         "this checks the site file against Debian's own nginx.conf",
     )
+    from deploy.stack import self_signed_pem
+
+    cert_pem, key_pem = self_signed_pem()  # certbot's files do not exist here: a pair in their place
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    cert.write_bytes(cert_pem)
+    key.write_bytes(key_pem)
     site = tmp_path / "kalbar"
-    site.write_text(
-        (nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
-        if all(nginxconf.brotli_modules())
-        else nginxconf.render_site(
-            nginxconf.SiteOptions(
-                ports=[8501, 8502, 8503],
-                static_root=Path("/var/lib/kalbar/www"),
-                app_static=Path("/opt/kalbar/app/static"),
-            )
-        )
-    )
+    if all(nginxconf.brotli_modules()):
+        text = (nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
+        for real, ours in zip(nginxconf.letsencrypt_pair(EXAMPLE_NAME), (cert, key)):
+            text = text.replace(str(real), str(ours))
+    else:
+        text = nginxconf.render_site(_example_options(brotli=False, brotli_static=False, tls_cert=cert, tls_key=key))
+    site.write_text(text)
     conf = debian.read_text(encoding="utf-8")
     conf = conf.replace("include /etc/nginx/sites-enabled/*;", f"include {site};")
     conf = re.sub(r"(?m)^pid .*;$", f"pid {tmp_path}/nginx.pid;", conf)
@@ -257,10 +343,29 @@ def test_trimmed_fonts_served_and_revalidated(stack):
         assert headers.get("cache-control") == "no-cache" and "etag" in headers
 
 
+# Every frame (the page and the map's iframe) reports a CSP violation on the console, where the
+# context's console listener below reads it along with Chromium's own "Refused to ..." lines.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', e => console.error(
+    'CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI + ' ' + (e.sample || '')));"""
+
+
+def _csp_console(ctx) -> list[str]:
+    seen: list[str] = []
+    ctx.add_init_script(CSP_LISTENER)
+
+    def on_console(msg) -> None:
+        text = msg.text
+        if "Content Security Policy" in text or "Refused to" in text or "CSP violation" in text:
+            seen.append(text[:400])
+
+    ctx.on("console", on_console)
+    return seen
+
+
 @pytest.mark.browser
 def test_map_draws_in_chromium_through_the_proxy(stack):
-    """With the security headers (CSP, X-Frame-Options) the same-origin map iframe still draws, the
-    websocket works through nginx, and the page raises no error."""
+    """With the security headers (CSP, X-Frame-Options, HSTS) over HTTPS the same-origin map iframe
+    still draws, the websocket works through nginx, and the page raises no error."""
     from geo.boundaries import load as load_level
     from tests.support import browser
 
@@ -269,8 +374,9 @@ def test_map_draws_in_chromium_through_the_proxy(stack):
     expected = int((desa["kode"].str.startswith("61.04.") & ~desa["display"].is_empty).sum())
     console: list[str] = []
     requests: list[str] = []
-    with browser.chromium() as chromium:
+    with browser.chromium(spki_pin=stack.spki_pin()) as chromium:
         ctx = chromium.new_context(viewport=browser.VIEWPORT)
+        violations = _csp_console(ctx)
         ctx.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
         ctx.on("request", lambda req: requests.append(req.url))
         try:
@@ -292,11 +398,49 @@ fs: parseFloat(getComputedStyle(e).fontSize)}; })""")
             ctx.close()
     assert r["ok"] and r["paths"] == expected, r
     assert not r["errors"]
-    assert not [c for c in console if "Content Security Policy" in c or "X-Frame-Options" in c or "frame" in c.lower()]
+    assert not violations, violations
+    assert not [c for c in console if "X-Frame-Options" in c or "frame" in c.lower()]
     # the head script: Streamlit connects at / without probing /desa/_stcore/health first
     assert not [u for u in requests if "/desa/_stcore/" in u]
     assert len(icons) >= 5 and {"keyboard_double_arrow_left", "home"} <= {i["name"] for i in icons}, icons
     assert all(i["w"] <= 1.6 * i["fs"] for i in icons), [i for i in icons if i["w"] > 1.6 * i["fs"]]
+
+
+PAGES = [
+    ("/", 14),  # the summary, with its basemap (tiles are allowed in the map's frame)
+    ("/kabupaten?basemap=none", 14),
+    ("/desa?level=desa&kab=61.04&basemap=none", 262),
+]
+
+
+@pytest.mark.browser
+def test_no_csp_violation_on_the_map_pages(stack):
+    """The summary, Kabupaten and Desa pages draw their maps through nginx over HTTPS, with the
+    instant picture (/snapshot/*.png), the websocket, the map's iframe, Leaflet and inline styles,
+    and Chromium reports no Content-Security-Policy violation in any frame."""
+    from tests.support import browser
+
+    browser.require_chromium()
+    drawn: dict[str, int] = {}
+    snapshots: list[str] = []
+    with browser.chromium(spki_pin=stack.spki_pin()) as chromium:
+        ctx = chromium.new_context(viewport=browser.VIEWPORT)
+        violations = _csp_console(ctx)
+        ctx.on("response", lambda r: snapshots.append(r.url) if "/snapshot/" in r.url and r.status == 200 else None)
+        try:
+            page = ctx.new_page()
+            page.set_default_timeout(90_000)
+            for path, polygons in PAGES:
+                page.goto(stack.url + path)
+                frame = browser.map_frame(page, polygons)
+                drawn[path] = browser.polygon_count(frame)
+                page.wait_for_selector("[data-testid=stMetric]")
+                assert page.url.startswith("https://"), page.url
+        finally:
+            ctx.close()
+    assert all(drawn[p] >= n for p, n in PAGES), drawn
+    assert snapshots, "the instant picture was loaded"
+    assert not violations, violations
 
 
 def test_failover_when_a_process_stops(stack):
@@ -341,3 +485,15 @@ def test_open_data_api_and_ogc_through_the_proxy(stack):
     for _ in range(2):  # errors are never cached
         status, headers, body = _get(stack.url + "/api/v1/provinsi.csv")
         assert status == 404 and json.loads(body)["error"]["status"] == 404 and headers["x-cache-status"] != "HIT"
+
+
+def test_nginx_site_needs_a_certificate(capsys):
+    """The site for a server is HTTPS only: without a name (certbot's files) or a certificate, no file."""
+    from deploy.__main__ import main
+
+    assert main(["nginx-site", "--replicas", "1"]) == 2
+    assert "--server-name" in capsys.readouterr().err
+    assert main(["nginx-site", "--replicas", "1", "--server-name", EXAMPLE_NAME]) == 0
+    out = capsys.readouterr().out
+    assert f"ssl_certificate /etc/letsencrypt/live/{EXAMPLE_NAME}/fullchain.pem;" in out
+    assert "Strict-Transport-Security" in out and f"return 301 https://{EXAMPLE_NAME}$request_uri;" in out

@@ -14,7 +14,7 @@ import streamlit as st
 from geo.store import StoreError
 from geo.text import t
 
-from . import auth, session
+from . import auth, errors, session
 
 ROLES = ("editor", "admin")
 FLASH = "admin_added"
@@ -127,7 +127,10 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
                     )
                 except (StoreError, ValueError) as exc:
                     st.error(t("admin.failed", lg))
-                    st.text(str(exc))
+                    if isinstance(exc, StoreError):
+                        errors.show_detail(exc)
+                    else:
+                        st.text(str(exc))
                 else:
                     st.session_state[FLASH] = name.strip()
                     st.rerun()  # so the lists below include the new account

@@ -19,7 +19,7 @@ from geo.stamp import stamp
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import cache, phone, safe, session
+from . import cache, errors, phone, safe, session
 from .viewstate import display_target, effective_period
 
 MAP_HEIGHT = 560
@@ -32,7 +32,11 @@ def data_messages(lang: str) -> None:
     """Why the published data is not what the link asked for, or cannot be read (never a traceback)."""
     _published, messages = session.published_source(session.pinned_version())
     for key, params in messages:
-        (st.error if key == "store.unreachable" else st.warning)(t(key, lang, **params), icon=":material/warning:")
+        if key == "store.unreachable":  # "database unavailable"; host, port and driver for admins only
+            st.error(t(key, lang), icon=":material/warning:")
+            errors.show_detail(params["error"])
+        else:
+            st.warning(t(key, lang, **params), icon=":material/warning:")
 
 
 def stamp_text(level: str, period: str | None, lang: str) -> str | None:

@@ -20,7 +20,7 @@ from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
 from geo.text import t
 
-from . import auth, safe, session, uploads
+from . import auth, errors, safe, session, uploads
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -163,7 +163,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         return
     except StoreError as exc:
         st.error(t("editor.store_error", lg), icon=":material/error:")
-        st.text(str(exc))
+        errors.show_detail(exc)  # database details: admins and the log only
         return
     st.subheader(t("editor.report_title", lg))
     st.text(up.name)
@@ -176,7 +176,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             report = preview(content, up.name, level, picks, period)
         except StoreError as exc:
             st.error(t("editor.store_error", lg), icon=":material/error:")
-            st.text(str(exc))
+            errors.show_detail(exc)  # database details: admins and the log only
             return
     with report_box:
         show_report(report, lg)
@@ -217,7 +217,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             return
         except StoreError as exc:
             st.error(t("editor.store_error", lg), icon=":material/error:")
-            st.text(str(exc))
+            errors.show_detail(exc)  # database details: admins and the log only
             return
         st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
         st.session_state[TOAST_KEY] = t(
@@ -329,7 +329,7 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
         versions = store.versions(include_retracted=True)
     except StoreError as exc:
         st.error(t("editor.store_error", lg), icon=":material/error:")
-        st.text(str(exc))
+        errors.show_detail(exc)  # database details: admins and the log only
         return
     if not versions:
         st.info(t("editor.no_versions", lg))

@@ -169,7 +169,7 @@ def published_source(as_of: int | None = None) -> tuple[Source | None, list[tupl
                 as_of = None
         return _published(s.display_url, token, as_of), messages
     except StoreError as exc:
-        return None, [("store.unreachable", {"detail": str(exc)})]
+        return None, [("store.unreachable", {"error": exc})]  # the details: ui/errors (admins and the log)
 
 
 def pinned_version() -> int | None:

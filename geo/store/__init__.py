@@ -11,7 +11,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .engine import DEFAULT_SQLITE, URL_ENV, make_engine, migrate, resolve_url
-from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, TableRefused, User, Version
+from .models import (
+    Alias,
+    AuditEntry,
+    PartialTable,
+    PublishResult,
+    StoreError,
+    StoreUnavailable,
+    TableRefused,
+    User,
+    Version,
+)
 from .publishing import TARGETS_KIND
 from .store import Store, login_delay, short_error
 
@@ -19,6 +29,7 @@ __all__ = [
     "open_store",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "PartialTable",
     "TableRefused",
     "User",
@@ -41,17 +52,19 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     try:
         u = make_url(resolved)
     except ArgumentError:
-        raise StoreError(f"Alamat basis data tidak sah / invalid database URL: {url!r}") from None
+        raise StoreUnavailable(f"Alamat basis data tidak sah / invalid database URL: {url!r}") from None
     shown = u.render_as_string(hide_password=True)
     if not create and u.get_backend_name() == "sqlite" and u.database and not Path(u.database).exists():
-        raise StoreError(f"Belum ada basis data / no database yet: {shown}")
+        raise StoreUnavailable(f"Belum ada basis data / no database yet: {shown}")
     try:
         engine = make_engine(resolved)
         migrate(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(f"Basis data tidak dapat dipakai / database unusable: {shown}: {short_error(exc)}") from None
+        raise StoreUnavailable(
+            f"Basis data tidak dapat dipakai / database unusable: {shown}: {short_error(exc)}"
+        ) from None
     except Exception as exc:  # a driver or alembic error outside SQLAlchemy's hierarchy (e.g. missing driver module)
-        raise StoreError(
+        raise StoreUnavailable(
             f"Basis data tidak dapat dipakai / database unusable: {shown}: {type(exc).__name__}: {short_error(exc)}"
         ) from None
     return Store(engine)

@@ -12,6 +12,12 @@ class StoreError(Exception):
     """The database is unreachable, broken, or refused an operation; the message is one clear line."""
 
 
+class StoreUnavailable(StoreError):
+    """The database itself failed (unreachable, broken, no such file). The message names the driver,
+    host, port and database: for the log, the command line and admins, never for a viewer (the pages
+    say "database unavailable" and log this)."""
+
+
 class PartialTable(Exception):
     """A table with unmatched, ambiguous or invalid rows was offered without ``accept_partial``."""
 

@@ -27,7 +27,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import targets
 from ..names import name_key
 from . import schema as S
-from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, TableRefused, User, Version
+from .models import (
+    Alias,
+    AuditEntry,
+    PartialTable,
+    PublishResult,
+    StoreError,
+    StoreUnavailable,
+    TableRefused,
+    User,
+    Version,
+)
 from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
@@ -96,8 +106,8 @@ class Store:
 
     # --- plumbing -------------------------------------------------------------------------
 
-    def _fail(self, exc: SQLAlchemyError) -> StoreError:
-        return StoreError(f"Basis data / database {self.display_url}: {short_error(exc)}")
+    def _fail(self, exc: SQLAlchemyError) -> StoreUnavailable:
+        return StoreUnavailable(f"Basis data / database {self.display_url}: {short_error(exc)}")
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
