@@ -11,9 +11,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .engine import DEFAULT_SQLITE, URL_ENV, make_engine, migrate, resolve_url
-from .models import Alias, AuditEntry, PartialTable, PublishResult, StoreError, TableRefused, User, Version
+from .models import (
+    Alias,
+    AuditEntry,
+    PartialTable,
+    PublishResult,
+    SessionCheck,
+    SignIn,
+    SigninBlock,
+    StoreError,
+    TableRefused,
+    User,
+    Version,
+)
 from .publishing import TARGETS_KIND
-from .store import Store, login_delay, short_error
+from .store import Store, client_delay, login_delay, short_error
 
 __all__ = [
     "open_store",
@@ -26,6 +38,10 @@ __all__ = [
     "Alias",
     "AuditEntry",
     "PublishResult",
+    "SignIn",
+    "SigninBlock",
+    "SessionCheck",
+    "client_delay",
     "TARGETS_KIND",
     "URL_ENV",
     "DEFAULT_SQLITE",
