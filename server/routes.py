@@ -9,10 +9,16 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import preview, snapshot
+from geo.signin import SESSION_PATH, SIGNOUT_PATH
+
+from . import preview, signin, snapshot
 from .compress import StaticGZipMiddleware
 
-ROUTES = [Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"])]
+ROUTES = [
+    Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
+    Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
+    Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET"]),
+]
 MIDDLEWARE = [Middleware(StaticGZipMiddleware), Middleware(preview.PreviewMiddleware)]
 
 

@@ -192,6 +192,15 @@ class Store:
         with self._write() as conn:
             self._log(conn, who, action, detail or {})
 
+    def log_once(self, key: str, who: str, action: str, detail: dict | None = None) -> bool:
+        """An audit row unless the same ``key`` was seen within ``FAILURE_WINDOW`` of its last sighting (one
+        organisation sign-in, seen again by every reload, is one row); True when written."""
+        with self._write() as conn:
+            n, _ = self._counter(conn, "once", key[:128], 1 << 30, now())
+            if n == 1:
+                self._log(conn, who, action, detail or {})
+        return n == 1
+
     def audit(self, limit: int = 200) -> list[AuditEntry]:
         with self._read() as conn:
             rows = conn.execute(select(S.audit).order_by(S.audit.c.id.desc()).limit(limit)).all()
