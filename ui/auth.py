@@ -163,6 +163,8 @@ def _audit_oidc(claims: dict, email: str | None, role: str, refusal: str | None)
     except StoreError:
         return  # said again on the next run, when the store is back
     st.session_state[OIDC_SEEN] = key
+    if refusal is not None:  # once per session, on whichever page the provider sent the browser back to
+        st.toast(t(refusal, lang()), icon=":material/gpp_bad:")
 
 
 def _oidc_sign_out(who: str, reason: str) -> None:
