@@ -44,6 +44,7 @@ COOKIE_TRIED = "_auth_cookie_tried"  # the sign-in cookie is read once per sessi
 OIDC_SEEN = "_auth_oidc_seen"  # the organisation token this session has audited
 OIDC_LAST = "_auth_oidc_last"  # time of this session's last run with an organisation identity (idle timeout)
 OUTCOMES = {"wrong": "auth.failed", "locked": "auth.locked", "busy": "auth.busy"}  # a refused attempt, said
+REDIRECT_KEY = "_auth_redirect"  # a path the browser is sent to by the next run (see _browser_to)
 PW_CHANGED = "pw"  # query parameter after one's own password change (the page reloads through the route)
 
 
@@ -99,8 +100,14 @@ def client() -> str:
     return client_address(peer if isinstance(peer, str) else None, headers, settings().trusted_proxies)
 
 
-def _browser_to(path: str) -> None:
-    """Send this tab's browser to a path of this server (how st.login leaves for the provider)."""
+def _browser_to(path: str, *, after_rerun: bool = False) -> None:
+    """Send this tab's browser to a path of this server (the message st.login sends to leave for the provider).
+
+    A rerun drops the messages its run has not sent yet, so when the caller reruns next (``after_rerun``) the
+    message waits in the session and the next run sends it (:func:`current`, called first in every run)."""
+    if after_rerun:
+        st.session_state[REDIRECT_KEY] = path
+        return
     ctx = get_script_run_ctx()
     if ctx is not None:
         msg = ForwardMsg()
@@ -208,6 +215,8 @@ def _from_cookie() -> Identity | None:
 
 def current() -> Identity | None:
     """The signed-in person, or None; a built-in account's session is checked against the store each run."""
+    if pending := st.session_state.pop(REDIRECT_KEY, None):
+        _browser_to(pending)
     ident = st.session_state.get(SESSION_KEY)
     try:
         if not isinstance(ident, Identity):
@@ -275,7 +284,7 @@ def sign_out(ident: Identity) -> None:
     except StoreError:
         pass  # the cookie is cleared below all the same; the session lapses when idle
     st.session_state[COOKIE_TRIED] = True
-    _browser_to(f"{SIGNOUT_PATH}?{urlencode({'next': _with_lang(PAGE_PATHS[SIGNIN_PAGE])})}")
+    _browser_to(f"{SIGNOUT_PATH}?{urlencode({'next': _with_lang(PAGE_PATHS[SIGNIN_PAGE])})}", after_rerun=True)
     st.rerun()
 
 
@@ -450,7 +459,8 @@ def sign_in_page() -> None:
             return
         asked = st.session_state.pop(NEXT_KEY, None)
         target = asked[0] if asked and at_least(ident.role, asked[1]) else SIGNIN_PAGE
-        _browser_to(_handoff_url(handoff, _with_lang(PAGE_PATHS[target])))  # the cookie: a reload stays signed in
+        # the cookie, so that a reload stays signed in: through /auth/session, then on to the page
+        _browser_to(_handoff_url(handoff, _with_lang(PAGE_PATHS[target])), after_rerun=True)
         if target != SIGNIN_PAGE:
             st.switch_page(target)  # back to the page that was asked for
         st.rerun()
