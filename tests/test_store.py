@@ -398,3 +398,42 @@ def test_unreachable_and_broken_databases_give_one_line(tmp_path):
     with pytest.raises(StoreError, match="no database"):
         open_store(f"sqlite:///{tmp_path / 'missing.sqlite'}", create=False)
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_a_store_at_the_first_schema_is_upgraded(db_url):
+    """A database made by 0001 (with a user and a counted failure) opens at 0002: the user keeps working,
+    its session epoch starts at 0, and the old per-name failure table is gone."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from geo.store.engine import _alembic_config, head_revision, make_engine
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, email, role, password_hash, active, created_at) "
+                "VALUES ('lama', NULL, 'editor', NULL, :t, CURRENT_TIMESTAMP)"
+            ),
+            {"t": True},
+        )
+        conn.execute(
+            text("INSERT INTO login_failures (name, failures, last_failed_at) VALUES ('lama', 2, CURRENT_TIMESTAMP)")
+        )
+    engine.dispose()
+    store = open_store(db_url)
+    try:
+        assert store.user("lama").session_epoch == 0 and store.user("lama").role == "editor"
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"signin_counters", "web_sessions", "store_secrets"} <= tables and "login_failures" not in tables
+        store.set_password("lama", "kata-sandi-baru", by="admin")
+        assert store.user("lama").session_epoch == 1 and store.verify_password("lama", "kata-sandi-baru")
+        from geo.store.engine import current_revision
+
+        assert current_revision(store.engine) == head_revision() == "0002"
+    finally:
+        store.dispose()
