@@ -75,7 +75,7 @@ def sign_in(page, base: str) -> None:
 
 
 def go_signed_in(page, nav_key: str, heading: str) -> None:
-    """Open a page through the sidebar (a reload would end the sign-in), closing the sidebar on a phone."""
+    """Open a page through the sidebar, as a person does, closing the sidebar on a phone."""
     expand = page.locator('[data-testid="stExpandSidebarButton"]')
     if expand.is_visible():
         expand.click()
