@@ -122,3 +122,25 @@ def test_signing_in_for_the_publish_page_returns_to_it(server, browser):
         page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
     finally:
         context.close()
+
+
+def test_failures_are_counted_under_the_address_the_proxy_names(server, browser):
+    """Behind the local proxy (a loopback peer) the client address is the one X-Forwarded-For names, as
+    deploy/'s nginx sends it; that address's failures are counted, not the proxy's."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, extra_http_headers={"X-Forwarded-For": "203.0.113.77"}
+    )
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/masuk")
+        page.get_by_label(t("auth.name", "id")).fill("editor1")
+        page.get_by_label(t("auth.password", "id")).fill("salah-sekali")
+        page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
+        page.get_by_text(t("auth.failed", "id")).wait_for(timeout=60_000)
+        failed = next(e for e in server.store.audit() if e.action == "login_failed")
+        assert failed.detail["client"] == "203.0.113.77"
+        assert server.store.failures("client", "203.0.113.77") == 1
+        assert server.store.failures("client", "127.0.0.1") == 0
+        server.store.lift_block("account", "editor1", by="test")
+    finally:
+        context.close()

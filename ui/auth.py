@@ -44,6 +44,7 @@ COOKIE_TRIED = "_auth_cookie_tried"  # the sign-in cookie is read once per sessi
 OIDC_SEEN = "_auth_oidc_seen"  # the organisation token this session has audited
 OIDC_LAST = "_auth_oidc_last"  # time of this session's last run with an organisation identity (idle timeout)
 OUTCOMES = {"wrong": "auth.failed", "locked": "auth.locked", "busy": "auth.busy"}  # a refused attempt, said
+OIDC_LOGOUT_PATH = "/auth/logout"  # Streamlit's own route (st.logout)
 REDIRECT_KEY = "_auth_redirect"  # a path the browser is sent to by the next run (see _browser_to)
 PW_CHANGED = "pw"  # query parameter after one's own password change (the page reloads through the route)
 
@@ -180,7 +181,10 @@ def _oidc_sign_out(who: str, reason: str) -> None:
     except StoreError:
         pass
     st.session_state.pop(OIDC_LAST, None)
-    st.logout()  # clears Streamlit's identity cookie and starts a new session
+    st.logout()  # clears st.user now, and sends the browser to /auth/logout (clears the identity cookie)
+    # ... unless this run is cut short by a rerun (e.g. a protected page switching to the sign-in page), which
+    # drops that message: then the next run sends the browser there (twice is harmless)
+    st.session_state[REDIRECT_KEY] = OIDC_LOGOUT_PATH
 
 
 def _ended(reason: str) -> None:
