@@ -1277,6 +1277,82 @@ MESSAGES.update(
 )
 
 
+# Sign-in, sessions and organisation sign-in (issue 18): locks, ended sessions, one's own password.
+MESSAGES.update(
+    {
+        "auth.locked": (
+            "Terlalu banyak percobaan gagal: masuk dengan nama ini atau dari alamat ini dikunci sementara "
+            "(sampai satu jam). Admin dapat membukanya lebih cepat.",
+            "Too many failed attempts: signing in with this name or from this address is locked for a while "
+            "(up to an hour). An admin can lift it sooner.",
+        ),
+        "auth.busy": (
+            "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
+            "The server is busy checking other passwords. Try again in a moment.",
+        ),
+        "auth.ended.changed": (
+            "Sesi Anda berakhir karena akun Anda diubah (kata sandi, peran, atau status). Silakan masuk lagi.",
+            "Your session ended because your account was changed (password, role or status). Please sign in again.",
+        ),
+        "auth.ended.idle": (
+            "Sesi Anda berakhir karena lama tidak ada aktivitas. Silakan masuk lagi.",
+            "Your session ended after a long time without activity. Please sign in again.",
+        ),
+        "auth.ended.inactive": (
+            "Sesi Anda berakhir karena akun Anda dinonaktifkan.",
+            "Your session ended because your account was deactivated.",
+        ),
+        "auth.oidc.no_email": (
+            "Penyedia akun organisasi tidak mengirim alamat e-mail, jadi Anda tidak dapat masuk dengannya.",
+            "The organisation's provider sent no e-mail address, so you cannot sign in with it.",
+        ),
+        "auth.oidc.unverified": (
+            "Penyedia akun organisasi tidak menyatakan alamat e-mail ini terverifikasi, jadi masuk ditolak. "
+            "Hubungi admin penyedia akun Anda.",
+            "The organisation's provider did not state that this e-mail address is verified, so sign-in is "
+            "refused. Contact the administrator of your account provider.",
+        ),
+        "auth.oidc.pinned": (
+            "Akun ini berasal dari penerbit, domain, atau tenant yang tidak diizinkan untuk aplikasi ini.",
+            "This account comes from an issuer, domain or tenant that this app does not accept.",
+        ),
+        "auth.oidc.other_account": ("Keluar dari akun organisasi ini", "Sign out of this organisation account"),
+        "auth.pw.title": ("Ganti kata sandi saya", "Change my password"),
+        "auth.pw.old": ("Kata sandi sekarang", "Current password"),
+        "auth.pw.new": ("Kata sandi baru (minimal 8 karakter)", "New password (at least 8 characters)"),
+        "auth.pw.again": ("Ulangi kata sandi baru", "Repeat the new password"),
+        "auth.pw.submit": ("Ganti kata sandi", "Change password"),
+        "auth.pw.mismatch": ("Kedua kata sandi baru tidak sama.", "The two new passwords differ."),
+        "auth.pw.changed": (
+            "Kata sandi diganti. Sesi lain akun ini telah diakhiri.",
+            "Password changed. The account's other sessions have been ended.",
+        ),
+        "auth.download_refused": (
+            "Unduhan ditolak: akun Anda tidak lagi berhak (keluar atau peran berubah).",
+            "Download refused: your account no longer has the right (signed out or role changed).",
+        ),
+        "admin.blocks_title": ("Kunci masuk (percobaan gagal)", "Sign-in locks (failed attempts)"),
+        "admin.no_blocks": (
+            "Tidak ada akun atau alamat yang diperlambat atau dikunci.",
+            "No account or address is slowed down or locked.",
+        ),
+        "admin.col.kind": ("Jenis", "Kind"),
+        "admin.col.subject": ("Akun / alamat", "Account / address"),
+        "admin.col.failures": ("Gagal", "Failures"),
+        "admin.col.last": ("Terakhir", "Last"),
+        "admin.col.locked": ("Dikunci", "Locked"),
+        "admin.block.account": ("akun", "account"),
+        "admin.block.client": ("alamat", "address"),
+        "admin.lift_pick": ("Pilih", "Choose"),
+        "admin.lift": ("Buka kunci", "Lift the lock"),
+        "admin.self_pw_help": (
+            "Ganti kata sandi Anda sendiri di halaman Akun (perlu kata sandi sekarang).",
+            "Change your own password on the Account page (it asks for the current one).",
+        ),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

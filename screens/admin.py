@@ -19,6 +19,7 @@ try:
         admin.audit_panel(lang)
     with users_tab:
         admin.users_panel(ident, lang)
+        admin.blocks_panel(ident, lang)
     with aliases_tab:
         admin.aliases_panel(ident, lang)
 except StoreError as exc:  # unreachable or refusing database: a message, never a traceback

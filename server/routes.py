@@ -9,13 +9,17 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import api, ogc, preview, snapshot
+from geo.signin import SESSION_PATH, SIGNOUT_PATH
+
+from . import api, ogc, preview, signin, snapshot
 from .compress import StaticGZipMiddleware
 from .fonts import SlimFontsMiddleware
 from .immutable import ImmutableComponentFiles
 
 ROUTES = [
     Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
+    Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
+    Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET"]),
     *api.ROUTES,
     *ogc.ROUTES,
     *api.CATCH_ALL,  # last: any other /api or /ogc path is a JSON 404, never the app's page

@@ -1,9 +1,11 @@
 """A minimal OpenID Connect provider on localhost, for testing st.login against a real protocol run.
 
 It serves discovery, an authorize form (the test types an e-mail, as a person would at the
-organisation's sign-in page), the token endpoint (client secret + PKCE S256 checked) and the
-JWKS. ID tokens are RS256-signed with joserfc, so Authlib in the app verifies them exactly as it
-would a real provider's. Standard library HTTP server in a thread; nothing leaves 127.0.0.1.
+organisation's sign-in page, and picks what the token says of it: ``email_verified`` true, false, the
+string "false", or left out, as providers that let tenant admins set any address do), the token
+endpoint (client secret + PKCE S256 checked) and the JWKS. ID tokens are RS256-signed with joserfc,
+so Authlib in the app verifies them exactly as it would a real provider's. Standard library HTTP
+server in a thread; nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ class _Grant:
     nonce: str | None
     challenge: str | None
     email: str
+    verified: str = "true"  # one of VERIFIED
     issued: float = field(default_factory=time.time)
+
+
+# What the ID token's email_verified claim says, by the authorize form's choice.
+VERIFIED = {"true": True, "false": False, "string-false": "false", "absent": None}
 
 
 class Provider:
@@ -130,6 +137,9 @@ class Provider:
             page = (
                 f"<html><body><h1>Test identity provider</h1><form method='post' action='/authorize'>{hidden}"
                 "<label>E-mail <input name='login_email' id='login_email'></label>"
+                "<label>email_verified <select name='login_email_verified' id='login_email_verified'>"
+                + "".join(f"<option value='{k}'>{k}</option>" for k in VERIFIED)
+                + "</select></label>"
                 "<button type='submit' id='login_submit'>Continue</button></form></body></html>"
             )
             return self._send(h, 200, page.encode(), "text/html; charset=utf-8")
@@ -150,6 +160,7 @@ class Provider:
                 form.get("nonce"),
                 form.get("code_challenge"),
                 form["login_email"].strip(),
+                form.get("login_email_verified", "true") if form.get("login_email_verified") in VERIFIED else "true",
             )
             back = form["redirect_uri"] + "?" + urlencode({"code": code, "state": form.get("state", "")})
             return self._send(h, 302, b"", "text/plain", {"Location": back})
@@ -189,9 +200,10 @@ class Provider:
             "iat": now,
             "exp": now + 300,
             "email": grant.email,
-            "email_verified": True,
             "name": grant.email.split("@")[0],
         }
+        if grant.verified != "absent":
+            claims["email_verified"] = VERIFIED[grant.verified]
         if grant.nonce:
             claims["nonce"] = grant.nonce
         id_token = jwt.encode({"alg": "RS256", "kid": "test-1"}, claims, self.key)

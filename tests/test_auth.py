@@ -80,8 +80,12 @@ def test_wrong_password_is_refused_and_logged(app_store):
     assert not has_page(at, PUBLISH)
     sign_in(at, "nobody", "whatever")
     assert not has_page(at, PUBLISH)
-    failures = [e for e in app_store.audit() if e.action == "login_failed" and e.who in ("editor1", "nobody")]
-    assert len(failures) >= 2, [(e.who, e.action, e.detail) for e in app_store.audit()]
+    entries = app_store.audit()
+    assert [e.who for e in entries if e.action == "login_failed"] == ["editor1"], entries
+    # an unknown (attacker-chosen) name gets no audit row of its own: one row per address, counted
+    unknown = [e for e in entries if e.action == "login_failed_unknown"]
+    assert len(unknown) == 1 and unknown[0].who == "?" and unknown[0].detail["attempts"] == 1
+    assert not any(e.who == "nobody" for e in entries)
 
 
 def test_editor_signs_in_and_gets_the_publish_page_but_no_admin_page(app_store):
@@ -126,12 +130,87 @@ def test_deactivated_editor_loses_the_publish_page_at_the_next_run(app_store):
     assert not has_page(at, PUBLISH)
 
 
-def test_role_change_takes_effect_without_signing_in_again(app_store):
+@pytest.mark.parametrize("change", ["password", "deactivate", "role"])
+def test_an_account_change_ends_an_open_session(app_store, change):
+    """A password reset, a deactivation or a role change (even a promotion) by an admin ends the account's
+    open session at its next interaction: the page asks to sign in again and says why."""
     at = sign_in(open_app(), "editor1", EDITOR_PW)
-    assert not has_page(at, ADMIN)
-    app_store.set_role("editor1", "admin", by="admin1")
+    open_page(at, PUBLISH)
+    assert at.title[0].value == t("editor.title", "id")
+    {
+        "password": lambda: app_store.set_password("editor1", "kata-sandi-baru-9", by="admin1"),
+        "deactivate": lambda: app_store.set_active("editor1", False, by="admin1"),
+        "role": lambda: app_store.set_role("editor1", "admin", by="admin1"),
+    }[change]()
+    at.run()  # the next click
+    assert not at.exception
+    assert at.title[0].value == t("auth.title", "id")  # the publish page sent the signed-out person to sign in
+    assert any(w.value == t("auth.ended.changed", "id") for w in at.warning)
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    if change == "role":  # signing in again gives the new role
+        sign_in(at, "editor1", EDITOR_PW)
+        assert has_page(at, ADMIN)
+
+
+def test_idle_session_ends(app_store, monkeypatch):
+    import time
+
+    monkeypatch.setenv("KALBAR_IDLE_TIMEOUT", "2s")
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
     at.run()
-    assert has_page(at, ADMIN)
+    assert has_page(at, PUBLISH)  # active: still signed in
+    time.sleep(3)  # longer than the idle timeout without a click
+    open_page(at, SIGNIN)
+    assert any(w.value == t("auth.ended.idle", "id") for w in at.warning)
+    assert not has_page(at, PUBLISH)
+    ended = [e for e in app_store.audit() if e.action == "login" and e.who == "editor1"]
+    assert len(ended) == 1
+
+
+def test_own_password_change(app_store):
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
+    other = sign_in(open_app(), "editor1", EDITOR_PW)  # the same account in another browser
+
+    def change(old: str, new: str, again: str) -> None:
+        at.text_input(key="pw_old").input(old)
+        at.text_input(key="pw_new").input(new)
+        at.text_input(key="pw_again").input(again)
+        next(b for b in at.button if b.label == t("auth.pw.submit", "id")).click()
+        at.run()
+        assert not at.exception
+
+    change("salah", "kata-sandi-baru-1", "kata-sandi-baru-1")
+    assert any(e.value == t("auth.failed", "id") for e in at.error)
+    change(EDITOR_PW, "kata-sandi-baru-1", "lain-lagi-12345")
+    assert any(e.value == t("admin.password_short", "id") or e.value == t("auth.pw.mismatch", "id") for e in at.error)
+    change(EDITOR_PW, "kata-sandi-baru-1", "kata-sandi-baru-1")
+    assert any(s.value == t("auth.pw.changed", "id") for s in at.success)
+    assert app_store.verify_password("editor1", "kata-sandi-baru-1") is not None
+    assert has_page(at, PUBLISH)  # this tab goes on
+    other.run()
+    assert not has_page(other, PUBLISH)  # the other session ended
+    assert "user_password_self" in [e.action for e in app_store.audit() if e.who == "editor1"]
+
+
+def test_admin_lifts_a_lock(app_store):
+    from geo.store.store import ACCOUNT_LOCK_AFTER
+
+    for _ in range(ACCOUNT_LOCK_AFTER):  # the store's waits are served here (about 20 s in all)
+        app_store.sign_in("editor1", "salah", client="203.0.113.5")
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
+    assert any(e.value == t("auth.locked", "id") for e in at.error)
+    admin = sign_in(open_app(), "admin1", ADMIN_PW)
+    open_page(admin, ADMIN)
+    blocks = next(d.value for d in admin.dataframe if t("admin.col.subject", "id") in d.value.columns)
+    assert list(blocks[t("admin.col.subject", "id")]) == ["editor1", "203.0.113.5"]
+    admin.selectbox(key="block_pick").set_value(("account", "editor1")).run()
+    next(b for b in admin.button if b.key == "block_lift").click()
+    admin.run()
+    assert not admin.exception
+    sign_in(at, "editor1", EDITOR_PW)
+    assert has_page(at, PUBLISH)
+    assert "signin_unlock" in [e.action for e in app_store.audit() if e.who == "admin1"]
 
 
 def test_sign_in_required_for_viewing(app_store, monkeypatch):
@@ -147,12 +226,17 @@ def test_sign_in_required_for_viewing(app_store, monkeypatch):
     assert at.metric
 
 
-def oidc_app(email: str, verified: bool = True) -> AppTest:
-    """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled."""
-    return open_app(
-        secrets=AUTH_SECRETS,
-        user={"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]},
-    )
+ABSENT = object()
+
+
+def oidc_app(email: str, verified: object = True, **claims: object) -> AppTest:
+    """A run as Streamlit hands it over after st.login: [auth] configured, st.user filled (``verified``
+    ABSENT leaves the claim out, as some providers do)."""
+    user = {"is_logged_in": True, "email": email, "name": email.split("@")[0], "iss": "https://idp.example"}
+    user.update({"sub": email, "iat": 1_700_000_000, **claims})
+    if verified is not ABSENT:
+        user["email_verified"] = verified
+    return open_app(secrets=AUTH_SECRETS, user=user)
 
 
 def test_oidc_allow_listed_email_is_an_editor(app_store, monkeypatch):
@@ -174,6 +258,61 @@ def test_oidc_email_not_on_the_list_is_a_viewer(app_store, monkeypatch):
     assert any(i.value == t("auth.viewer_note", "id") for i in at.info)
     at = oidc_app("data@disnaker.example", verified=False)  # the provider did not verify the address
     assert not has_page(at, PUBLISH)
+
+
+@pytest.mark.parametrize("verified", [ABSENT, False, "false", "true", None, 1])
+def test_oidc_email_not_verified_is_refused(app_store, monkeypatch, verified):
+    """Only the boolean true counts: an absent claim, false, the strings "false"/"true", null or 1 are refused,
+    with a message, even for an allow-listed admin address."""
+    monkeypatch.setenv("KALBAR_ADMIN_EMAILS", "boss@disnaker.example")
+    at = oidc_app("boss@disnaker.example", verified=verified)
+    assert not has_page(at, PUBLISH) and not has_page(at, ADMIN)
+    open_page(at, SIGNIN)
+    assert any(e.value == t("auth.oidc.unverified", "id") for e in at.error)
+    assert not any(s.value.startswith(t("auth.signed_in", "id", role="")[:10]) for s in at.success)
+    refused = [e for e in app_store.audit() if e.action == "login_refused"]
+    assert len(refused) == 1 and refused[0].who == "boss@disnaker.example"
+    assert refused[0].detail["reason"] == "unverified"
+
+
+def test_oidc_provider_marked_as_verifying_email(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_ADMIN_EMAILS", "boss@disnaker.example")
+    monkeypatch.setenv("KALBAR_OIDC_PROVIDER_VERIFIES_EMAIL", "1")
+    assert has_page(oidc_app("boss@disnaker.example", verified=ABSENT), ADMIN)  # the claim may be left out
+    for said in (False, "false"):  # but an explicit "not verified" is still refused
+        assert not has_page(oidc_app("boss@disnaker.example", verified=said), ADMIN)
+
+
+def test_oidc_tenant_pin(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    monkeypatch.setenv("KALBAR_OIDC_HD", "disnaker.example")
+    assert has_page(oidc_app("data@disnaker.example", hd="disnaker.example"), PUBLISH)
+    at = oidc_app("data@disnaker.example", hd="elsewhere.example")
+    assert not has_page(at, PUBLISH)
+    open_page(at, SIGNIN)
+    assert any(e.value == t("auth.oidc.pinned", "id") for e in at.error)
+    assert not has_page(oidc_app("data@disnaker.example"), PUBLISH)  # no hd claim at all
+
+
+def test_oidc_sign_in_and_sign_out_are_audited(app_store, monkeypatch):
+    monkeypatch.setenv("KALBAR_EDITOR_EMAILS", "data@disnaker.example")
+    at = oidc_app("data@disnaker.example")
+    at.run()
+    open_page(at, SIGNIN)
+    oidc_app("data@disnaker.example")  # the same token in a new session (a reload): not a new sign-in
+    logins = [e for e in app_store.audit() if e.action == "login" and e.who == "data@disnaker.example"]
+    assert len(logins) == 1 and logins[0].detail["via"] == "oidc" and logins[0].detail["role"] == "editor"
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    out = [e for e in app_store.audit() if e.action == "logout"]
+    assert [(e.who, e.detail["via"]) for e in out] == [("data@disnaker.example", "oidc")]
+
+
+def test_built_in_sign_out_is_audited(app_store):
+    at = sign_in(open_app(), "editor1", EDITOR_PW)
+    next(b for b in at.button if b.label == t("auth.sign_out", "id")).click()
+    at.run()
+    assert [(e.who, e.detail["via"]) for e in app_store.audit() if e.action == "logout"] == [("editor1", "password")]
 
 
 def test_oidc_email_of_a_store_account(app_store):

@@ -2,7 +2,8 @@
 
 The app server reads an ``[auth]`` section pointing at tests/oidc_provider.py (discovery, authorize,
 token with PKCE, JWKS; RS256 ID tokens). An allow-listed e-mail ends up as an editor with the
-publish page; an e-mail not on the list is signed in as a viewer without it.
+publish page; an e-mail not on the list is signed in as a viewer without it; a token whose
+``email_verified`` is absent, false or the string "false" is refused, even for an allow-listed address.
 """
 
 from __future__ import annotations
@@ -54,17 +55,20 @@ def server(provider, tmp_path_factory):
         yield srv
 
 
-def organisation_sign_in(browser, server, email: str):
-    """A new browser context that signs in through the provider's page with ``email``; returns (context, page)."""
+def organisation_sign_in(browser, server, email: str, verified: str = "true", accepted: bool = True):
+    """A new browser context that signs in through the provider's page with ``email`` (its token saying
+    ``verified`` of it, see tests/oidc_provider.VERIFIED); returns (context, page)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(server.url + "/masuk")
     page.get_by_role("button", name=t("auth.oidc_button", "id")).click()
     page.locator("#login_email").wait_for(timeout=60_000)  # the provider's own page
     page.locator("#login_email").fill(email)
+    page.locator("#login_email_verified").select_option(verified)
     page.locator("#login_submit").click()
     page.wait_for_url(server.url + "/**", timeout=60_000)  # back in the app, with Streamlit's identity cookie
-    page.get_by_role("link", name=t("auth.nav.account", "id")).wait_for(timeout=60_000)
+    if accepted:
+        page.get_by_role("link", name=t("auth.nav.account", "id")).wait_for(timeout=60_000)
     return context, page
 
 
@@ -94,5 +98,27 @@ def test_email_not_on_the_list_is_a_viewer(server, browser, provider):
         page.get_by_text(refused).first.wait_for(timeout=60_000)
         assert page.get_by_text(t("editor.title", "id")).count() == 0
         assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("verified", ["absent", "false", "string-false"])
+def test_unverified_email_is_refused(server, browser, provider, verified):
+    context, page = organisation_sign_in(browser, server, EDITOR_EMAIL, verified, accepted=False)
+    try:
+        claims = provider.tokens_issued[-1]
+        assert claims["email"] == EDITOR_EMAIL  # a real token exchange happened, saying what was asked
+        assert (
+            claims.get("email_verified", "absent")
+            == {"absent": "absent", "false": False, "string-false": "false"}[verified]
+        )
+        page.goto(server.url + "/masuk")
+        refused = page.get_by_test_id("stAlertContentError").get_by_text(t("auth.oidc.unverified", "id"))
+        refused.wait_for(timeout=60_000)  # said on the page (and in a toast once per session)
+        assert page.get_by_role("link", name=t("auth.nav.signin", "id")).count() == 1  # not signed in
+        assert page.get_by_role("link", name=t("auth.nav.publish", "id")).count() == 0
+        page.goto(server.url + "/terbitkan")  # the allow-listed address still gets no publish page
+        page.get_by_text(t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id"))).wait_for(timeout=60_000)
+        assert page.get_by_text(t("editor.title", "id")).count() == 0
     finally:
         context.close()

@@ -15,6 +15,7 @@ import pytest
 from geo.paths import ROOT
 from geo.text import t
 from tests.support.browser import map_frame, point_on_page, require_chromium
+from tests.support.browser import sign_in as browser_sign_in
 from tests.support.phone import DESKTOP, PHONES, axe_script, axe_violations, first_screen, phone_context
 from tests.support.server import Server
 
@@ -69,16 +70,12 @@ def idle(page) -> None:
 
 
 def sign_in(page, base: str) -> None:
-    page.goto(base + "/masuk")
-    page.get_by_label(t("auth.name", "id")).fill("admin1")
-    page.get_by_label(t("auth.password", "id")).fill(PASSWORD)
-    page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
-    page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.admin", "id"))).wait_for(timeout=60_000)
+    browser_sign_in(page, base, "admin1", PASSWORD, role="admin")
     idle(page)
 
 
 def go_signed_in(page, nav_key: str, heading: str) -> None:
-    """Open a page through the sidebar (a reload would end the sign-in), closing the sidebar on a phone."""
+    """Open a page through the sidebar, as a person does, closing the sidebar on a phone."""
     expand = page.locator('[data-testid="stExpandSidebarButton"]')
     if expand.is_visible():
         expand.click()

@@ -312,3 +312,22 @@ def test_the_data_officers_month(app_store):
     reload = open_app("screens/publish.py")
     assert reload.title[0].value == t("auth.title", "id")
     assert t("auth.sign_in_for", "id", page=t("auth.nav.publish", "id")) in [i.value for i in reload.info]
+
+
+def test_deferred_downloads_check_the_role_when_clicked(app_store, media):
+    """The original file and the report are built when clicked, perhaps long after the page was drawn: an
+    account deactivated (or signed out, or changed) since then gets no file."""
+    from streamlit.runtime.media_file_storage import MediaFileStorageError
+
+    content = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025;1.000;400\n"
+    v = app_store.publish(content, "asli.csv", "kabupaten", by="editor1").version
+    at = editor_on_publish_page()
+    original = next(b for b in at.get("download_button") if b.key == f"orig_{v.id}")
+    report = next(b for b in at.get("download_button") if b.key == f"rep_{v.id}")
+    assert media(original) == content
+    assert [e.detail for e in app_store.audit() if e.action == "download_original"] == [{"version": v.id}]
+    app_store.set_active("editor1", False, by="admin1")
+    for button in (original, report):
+        with pytest.raises(MediaFileStorageError, match=t("auth.download_refused", "id")[:20]):
+            media(button)
+    assert len([e for e in app_store.audit() if e.action == "download_original"]) == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -205,24 +203,153 @@ def test_users_and_roles(store):
 
 def test_repeated_failures_are_slowed_and_logged(store):
     store.add_user("ana", "editor", "benar")
-    took = []
-    for _ in range(5):
-        start = time.perf_counter()
-        assert store.verify_password("ana", "salah", client="10.0.0.9") is None
-        took.append(time.perf_counter() - start)
+    tries = [store.sign_in("ana", "salah", client="10.0.0.9") for _ in range(5)]
+    assert [x.outcome for x in tries] == ["wrong"] * 5 and [x.account_failures for x in tries] == [1, 2, 3, 4, 5]
     assert [login_delay(n) for n in range(5)] == [0, 0, 0, 0.25, 0.5]
-    # the waits are lower bounds (the argon2 check itself varies with the machine's load)
-    assert took[3] >= 0.25 and took[4] >= 0.5
+    assert [x.delay_s for x in tries] == [0, 0, 0, 0.25, 0.5]  # the wait served before each check
     failed = [e for e in store.audit() if e.action == "login_failed"]
     assert [e.detail["failures"] for e in failed] == [5, 4, 3, 2, 1] and failed[0].detail["client"] == "10.0.0.9"
     assert [e.detail["delay_s"] for e in failed] == [0.5, 0.25, 0, 0, 0]
-    assert store.recent_failures("ana") == 5
-    # the right password still works (after the wait) and clears the count
-    assert store.verify_password("ana", "benar") is not None and store.recent_failures("ana") == 0
-    # unknown names are slowed too
+    assert store.recent_failures("ana") == 5 and store.failures("client", "10.0.0.9") == 5
+    # the right password still works (after the wait) and clears the name's count; the address keeps the others
+    ok = store.sign_in("ana", "benar", client="10.0.0.9")
+    assert ok.outcome == "ok" and ok.delay_s == 1.0 and store.recent_failures("ana") == 0
+    assert store.failures("client", "10.0.0.9") == 5
+    # unknown names are counted (and slowed) the same way, so a wait never tells whether a name exists
     for _ in range(3):
         store.verify_password("ghost", "x")
     assert store.recent_failures("ghost") == 3
+
+
+def _parallel(n: int, attempt) -> list:  # noqa: ANN001
+    """``attempt(i)`` in ``n`` threads released together."""
+    import threading
+
+    gate = threading.Barrier(n)
+    out: list = [None] * n
+
+    def run(i: int) -> None:
+        gate.wait()
+        out[i] = attempt(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return out
+
+
+def test_fifty_parallel_wrong_passwords_are_all_counted(store):
+    from geo.store.store import ACCOUNT_LOCK_AFTER
+
+    store.add_user("ana", "editor", "benar-sekali")
+    store.add_user("budi", "editor", "kata-budi-1")
+    got = _parallel(50, lambda i: store.sign_in("ana", f"salah-{i}", client="203.0.113.7"))
+    # each attempt got its own number: no two read the same count
+    assert sorted(x.account_failures for x in got) == list(range(1, 51))
+    assert sorted(x.client_failures for x in got) == list(range(1, 51))
+    assert store.recent_failures("ana") == 50 and store.failures("client", "203.0.113.7") == 50
+    # the first ten were checked (each waiting for the failures counted before it), the rest refused unhashed
+    checked = [x for x in got if x.outcome == "wrong"]
+    assert len(checked) == ACCOUNT_LOCK_AFTER and {x.outcome for x in got} == {"wrong", "locked"}
+    assert sorted(x.delay_s for x in checked) == [login_delay(n) for n in range(ACCOUNT_LOCK_AFTER)]
+    acts = [e.action for e in store.audit() if e.who == "ana"]
+    assert acts.count("login_failed") == ACCOUNT_LOCK_AFTER and acts.count("login_locked") == 1
+    locks = [e.detail for e in store.audit() if e.action == "login_locked"]
+    assert sorted(d["by"] for d in locks) == ["account", "client"]
+    # even the right password is refused now, until an admin lifts the lock
+    assert store.sign_in("ana", "benar-sekali", client="198.51.100.2").outcome == "locked"
+    # another address is not slowed by the first one's failures (it counts only its own refused attempt above)
+    other = store.sign_in("budi", "kata-budi-1", client="198.51.100.2")
+    assert other.outcome == "ok" and other.delay_s == 0 and other.client_failures == 1
+    wrong = store.sign_in("budi", "salah", client="198.51.100.2")
+    assert wrong.outcome == "wrong" and wrong.delay_s == 0 and wrong.client_failures == 2
+    assert [(b.kind, b.subject, b.locked) for b in store.signin_blocks()][:2] == [
+        ("account", "ana", True),
+        ("client", "203.0.113.7", True),
+    ]
+    store.lift_block("account", "ana", by="admin1")
+    store.lift_block("client", "203.0.113.7", by="admin1")
+    assert store.sign_in("ana", "benar-sekali", client="203.0.113.7").outcome == "ok"
+    assert "signin_unlock" in [e.action for e in store.audit() if e.who == "admin1"]
+
+
+def test_unknown_names_are_one_audit_row_and_an_address_is_locked(store):
+    from geo.store.store import CLIENT_LOCK_AFTER
+
+    names = [f"tebakan{i}<b>" for i in range(CLIENT_LOCK_AFTER + 5)]
+    got = _parallel(len(names), lambda i: store.sign_in(names[i], "x", client="192.0.2.50"))
+    assert sorted(x.client_failures for x in got) == list(range(1, len(names) + 1))
+    assert sum(x.outcome == "locked" for x in got) == 5  # past the address's lock
+    entries = store.audit()
+    assert not any(e.who in names for e in entries)  # attacker-chosen names never become audit rows
+    unknown = [e for e in entries if e.action == "login_failed_unknown"]
+    assert len(unknown) == 1 and unknown[0].who == "?" and unknown[0].detail["client"] == "192.0.2.50"
+    assert unknown[0].detail["attempts"] == CLIENT_LOCK_AFTER
+    assert [e.detail for e in entries if e.action == "login_locked"] == [{"client": "192.0.2.50", "by": "client"}]
+    assert [(b.kind, b.subject) for b in store.signin_blocks()] == [("client", "192.0.2.50")]  # no typed names
+
+
+def test_old_failures_are_pruned(store):
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from geo.store import schema as S
+
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+    with store.engine.begin() as conn:
+        conn.execute(insert(S.signin_counters).values(kind="account", subject="lama", n=4, last_at=old))
+    assert store.recent_failures("lama") == 0  # lapsed: no longer counts
+    store.sign_in("baru", "x", client="192.0.2.1")
+    with store.engine.connect() as conn:
+        subjects = {r.subject for r in conn.execute(select(S.signin_counters))}
+    assert "lama" not in subjects and {"baru", "192.0.2.1"} <= subjects
+
+
+def test_sessions_end_on_account_changes_idle_and_sign_out(store):
+    import datetime as dt
+
+    hours = dt.timedelta(hours=8)
+    store.add_user("ana", "editor", "kata-sandi-1")
+    sid, handoff = store.start_session("ana", client="192.0.2.9")
+    cookie = store.redeem_handoff(handoff)
+    assert cookie and store.redeem_handoff(handoff) is None  # one time only
+    assert store.session_by_cookie(cookie) == sid and store.session_by_cookie("forged") is None
+    assert store.check_session(sid, hours).user.name == "ana"
+    for change in (
+        lambda: store.set_password("ana", "kata-sandi-2", by="admin1"),
+        lambda: store.set_active("ana", True, by="admin1"),
+        lambda: store.set_role("ana", "admin", by="admin1"),
+    ):
+        sid, _ = store.start_session("ana")
+        assert store.check_session(sid, hours).reason == ""
+        change()
+        assert store.check_session(sid, hours).reason == "changed" and store.check_session(sid, hours).user is None
+    sid, _ = store.start_session("ana")
+    assert store.check_session(sid, dt.timedelta(0)).reason == "idle"
+    sid, handoff = store.start_session("ana")
+    cookie = store.redeem_handoff(handoff)
+    store.end_session(sid, by="ana")
+    assert store.check_session(sid, hours).reason == "logout" and store.session_by_cookie(cookie) is None
+    assert store.audit()[0].action == "logout"
+    store.set_active("ana", False, by="admin1")
+    with pytest.raises(StoreError):
+        store.start_session("ana")
+
+
+def test_own_password_change(store):
+    import datetime as dt
+
+    store.add_user("ana", "editor", "kata-sandi-1")
+    sid, _ = store.start_session("ana")
+    assert store.change_own_password("ana", "salah", "baru-baru-2").outcome == "wrong"
+    assert store.check_session(sid, dt.timedelta(hours=1)).reason == ""  # nothing changed
+    assert store.change_own_password("ana", "kata-sandi-1", "baru-baru-2").outcome == "ok"
+    assert store.verify_password("ana", "baru-baru-2") is not None
+    assert store.check_session(sid, dt.timedelta(hours=1)).reason == "changed"
+    assert "user_password_self" in [e.action for e in store.audit() if e.who == "ana"]
 
 
 def test_change_token_seen_by_another_connection(db_url):
@@ -271,3 +398,42 @@ def test_unreachable_and_broken_databases_give_one_line(tmp_path):
     with pytest.raises(StoreError, match="no database"):
         open_store(f"sqlite:///{tmp_path / 'missing.sqlite'}", create=False)
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_a_store_at_the_first_schema_is_upgraded(db_url):
+    """A database made by 0001 (with a user and a counted failure) opens at 0002: the user keeps working,
+    its session epoch starts at 0, and the old per-name failure table is gone."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from geo.store.engine import _alembic_config, head_revision, make_engine
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, email, role, password_hash, active, created_at) "
+                "VALUES ('lama', NULL, 'editor', NULL, :t, CURRENT_TIMESTAMP)"
+            ),
+            {"t": True},
+        )
+        conn.execute(
+            text("INSERT INTO login_failures (name, failures, last_failed_at) VALUES ('lama', 2, CURRENT_TIMESTAMP)")
+        )
+    engine.dispose()
+    store = open_store(db_url)
+    try:
+        assert store.user("lama").session_epoch == 0 and store.user("lama").role == "editor"
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"signin_counters", "web_sessions", "store_secrets"} <= tables and "login_failures" not in tables
+        store.set_password("lama", "kata-sandi-baru", by="admin")
+        assert store.user("lama").session_epoch == 1 and store.verify_password("lama", "kata-sandi-baru")
+        from geo.store.engine import current_revision
+
+        assert current_revision(store.engine) == head_revision() == "0002"
+    finally:
+        store.dispose()

@@ -164,10 +164,51 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
     elif st.button(t("admin.activate", lg), key=f"act_{u.name}"):
         store.set_active(u.name, True, by=ident.name)
         st.rerun()
-    new_pw = st.text_input(t("admin.new_password", lg), type="password", key=f"pw_{u.name}")
-    if st.button(t("admin.set_password", lg), key=f"set_pw_{u.name}", disabled=len(new_pw) < 8):
-        store.set_password(u.name, new_pw, by=ident.name)
+    new_pw = st.text_input(t("admin.new_password", lg), type="password", key=f"pw_{u.name}", disabled=own)
+    if st.button(
+        t("admin.set_password", lg),
+        key=f"set_pw_{u.name}",
+        disabled=own or len(new_pw) < 8,
+        help=t("admin.self_pw_help", lg) if own else None,
+    ):
+        store.set_password(u.name, new_pw, by=ident.name)  # ends the account's open sessions
         st.success(t("admin.password_set", lg))
+
+
+def blocks_panel(ident: auth.Identity, lg: str) -> None:
+    """Accounts and client addresses slowed down or locked by failed sign-ins; an admin lifts a lock."""
+    store = session.store()
+    st.markdown(f"**{t('admin.blocks_title', lg)}**")
+    blocks = store.signin_blocks()
+    if not blocks:
+        st.caption(t("admin.no_blocks", lg))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.col.kind", lg): t(f"admin.block.{b.kind}", lg),
+                    t("admin.col.subject", lg): b.subject,
+                    t("admin.col.failures", lg): b.failures,
+                    t("admin.col.last", lg): _when(b.last_at),
+                    t("admin.col.locked", lg): t("admin.yes" if b.locked else "admin.no", lg),
+                }
+                for b in blocks
+            ]
+        ).astype(str),
+        hide_index=True,
+    )
+    keys = [(b.kind, b.subject) for b in blocks]
+    c1, c2 = st.columns(2, vertical_alignment="bottom")
+    chosen = c1.selectbox(
+        t("admin.lift_pick", lg),
+        keys,
+        key="block_pick",
+        format_func=lambda k: f"{t(f'admin.block.{k[0]}', lg)}: {k[1]}",
+    )
+    if chosen and c2.button(t("admin.lift", lg), key="block_lift", icon=":material/lock_open:"):
+        store.lift_block(chosen[0], chosen[1], by=ident.name)
+        st.rerun()
 
 
 def aliases_panel(ident: auth.Identity, lg: str) -> None:

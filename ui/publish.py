@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from geo import LEVELS, fmt, targets
+from geo.access import EDITOR
 from geo.report import level_hint, report_frame
 from geo.stamp import when
 from geo.store import PartialTable, StoreError, TableRefused
@@ -371,7 +373,7 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("editor.download_original", lg),
-        lambda: store.original(v.id)[1],
+        _checked_download(ident, lg, lambda: store.original(v.id)[1], "download_original", v.id),
         file_name=_safe_name(v.filename),
         key=f"orig_{v.id}",
         icon=":material/download:",
@@ -379,7 +381,11 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     )
     c2.download_button(
         t("editor.download_report", lg),
-        lambda: json.dumps(store.report(v.id), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+        _checked_download(
+            ident,
+            lg,
+            lambda: json.dumps(store.report(v.id), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+        ),
         file_name=f"laporan_versi_{v.id}.json",
         mime="application/json",
         key=f"rep_{v.id}",
@@ -398,6 +404,23 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     )
     if st.session_state.get(PENDING_KEY) == (action, v.id):
         _confirm(v, action, ident, reason, lg)
+
+
+def _checked_download(
+    ident: auth.Identity, lg: str, build: Callable[[], bytes], action: str | None = None, version: int | None = None
+) -> Callable[[], bytes]:
+    """A deferred download (built when clicked, maybe long after this run): the role is checked again then,
+    so a sign-out or a role change since the page was drawn refuses it; an original file's download is audited."""
+
+    def run() -> bytes:
+        if not auth.still_allowed(ident, EDITOR):
+            raise PermissionError(t("auth.download_refused", lg))
+        data = build()
+        if action:
+            session.store().log(ident.name, action, {"version": version})
+        return data
+
+    return run
 
 
 def _safe_name(name: str) -> str:

@@ -16,6 +16,9 @@ from .models import (
     AuditEntry,
     PartialTable,
     PublishResult,
+    SessionCheck,
+    SignIn,
+    SigninBlock,
     StoreError,
     StoreUnavailable,
     TableRefused,
@@ -23,7 +26,7 @@ from .models import (
     Version,
 )
 from .publishing import TARGETS_KIND
-from .store import Store, login_delay, short_error
+from .store import Store, client_delay, login_delay, short_error
 
 __all__ = [
     "open_store",
@@ -37,6 +40,10 @@ __all__ = [
     "Alias",
     "AuditEntry",
     "PublishResult",
+    "SignIn",
+    "SigninBlock",
+    "SessionCheck",
+    "client_delay",
     "TARGETS_KIND",
     "URL_ENV",
     "DEFAULT_SQLITE",

@@ -53,6 +53,7 @@ class User:
     active: bool
     has_password: bool
     created_at: dt.datetime
+    session_epoch: int = 0  # moves on a password reset, (de)activation or role change
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,38 @@ class AuditEntry:
 class PublishResult:
     version: Version
     created: bool  # False: the same bytes were already published (nothing written)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What one password attempt came to: ``outcome`` ok | wrong | locked | busy.
+
+    ``delay_s`` is the wait this attempt served before its check (from the failures counted before it);
+    ``account_failures``/``client_failures`` count this attempt too (a success is taken back)."""
+
+    outcome: str
+    user: User | None
+    delay_s: float
+    account_failures: int
+    client_failures: int
+
+
+@dataclass(frozen=True)
+class SigninBlock:
+    """A sign-in counter an admin may lift: kind "account" (a user name) or "client" (an address)."""
+
+    kind: str
+    subject: str
+    failures: int
+    last_at: dt.datetime
+    locked: bool
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """A built-in sign-in's server-side session, checked on a run: ``user`` when it still holds, else
+    ``reason`` why it ended (ended | changed | idle | inactive | unknown)."""
+
+    user: User | None
+    reason: str
+    session_id: int | None = None

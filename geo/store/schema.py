@@ -53,14 +53,47 @@ users = Table(
     Column("password_hash", Text),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Bumped by a password reset, (de)activation or role change: sessions made before it end.
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
 )
 
-login_failures = Table(
-    "login_failures",
+# Failed sign-ins, one counter per (kind, subject): kind "account" (the name as typed, also unknown
+# names, so a wait never tells whether a name exists), "client" (the address) or "unknown" (unknown
+# names per address, for the one aggregated audit row ``audit_id``). Counted by one atomic upsert.
+signin_counters = Table(
+    "signin_counters",
     metadata,
-    Column("name", String(128), primary_key=True),  # as typed (also for unknown names)
-    Column("failures", Integer, nullable=False),
-    Column("last_failed_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), primary_key=True),
+    Column("subject", String(128), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("audit_id", Integer),
+)
+
+# A built-in sign-in's server side: the cookie carries a signed random token whose hash is here;
+# ``handoff_hash`` is the one-time token the page hands to /auth/session to get that cookie.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("token_hash", String(64), unique=True),
+    Column("handoff_hash", String(64), unique=True),
+    Column("handoff_until", DateTime(timezone=True)),
+    Column("client", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", String(16)),
+)
+
+# Secrets the store generates on first use (the session cookie's signing key when none is configured).
+secrets = Table(
+    "store_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 aliases = Table(

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -21,7 +22,9 @@ from contextlib import contextmanager
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, case, delete, insert, null, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import targets
@@ -32,6 +35,9 @@ from .models import (
     AuditEntry,
     PartialTable,
     PublishResult,
+    SessionCheck,
+    SignIn,
+    SigninBlock,
     StoreError,
     StoreUnavailable,
     TableRefused,
@@ -41,10 +47,45 @@ from .models import (
 from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
-FAILURE_WINDOW = dt.timedelta(minutes=15)
 PAUSE_ENV = "KALBAR_STORE_PAUSE_IN_PUBLISH"  # test hook: "SECONDS[:MARKER_FILE]", sleeps inside the transaction
-_hasher = PasswordHasher()
+# Sign-in: failures count per typed name and per client address while the last one is recent (WINDOW);
+# a name is locked after ACCOUNT_LOCK_AFTER, an address after CLIENT_LOCK_AFTER (an office behind one NAT
+# shares an address), each for LOCKOUT unless an admin lifts it. Waits grow before that (login_delay).
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+LOCKOUT = dt.timedelta(hours=1)
+ACCOUNT_LOCK_AFTER = 10
+CLIENT_FREE = 10
+CLIENT_LOCK_AFTER = 30
+HASH_SLOTS_ENV = "KALBAR_HASH_SLOTS"
+HASH_WAIT_S = 30.0
+HANDOFF = dt.timedelta(seconds=60)  # the one-time token's life between the page and /auth/session
+SESSION_KEEP = dt.timedelta(days=30)  # ended or idle session rows are deleted after this
+_hasher = PasswordHasher()  # argon2id, 64 MiB per hash: at most HASH_SLOTS at once per process
+_hash_slots = threading.BoundedSemaphore(max(1, int(os.environ.get(HASH_SLOTS_ENV) or 2)))
 _DUMMY_HASH = _hasher.hash("not a password")
+
+
+def _hash(password: str) -> str:
+    with _hash_slots:
+        return _hasher.hash(password)
+
+
+def _check(hashed: str | None, password: str) -> bool | None:
+    """argon2 verify under the process's hash slots (a missing hash checks a dummy, so it costs the same);
+    None when no slot came free in HASH_WAIT_S."""
+    if not _hash_slots.acquire(timeout=HASH_WAIT_S):
+        return None
+    try:
+        return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+    except (VerificationError, InvalidHashError):
+        return False
+    finally:
+        _hash_slots.release()
+
+
+def _digest(token: str) -> str:
+    """Session and hand-off tokens are stored as their SHA-256 only."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def now() -> dt.datetime:
@@ -59,8 +100,14 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def login_delay(failures: int) -> float:
-    """Seconds to wait before checking a password after ``failures`` recent failures for that name."""
+    """Seconds to wait before checking a password after ``failures`` recent failures for that name
+    (0.25 s at 3, doubling to 8 s; the name is locked at ACCOUNT_LOCK_AFTER)."""
     return 0.0 if failures < 3 else min(0.25 * 2 ** (failures - 3), 8.0)
+
+
+def client_delay(failures: int) -> float:
+    """The same for a client address, starting later (CLIENT_FREE): people behind one address share it."""
+    return 0.0 if failures < CLIENT_FREE else min(0.25 * 2 ** (failures - CLIENT_FREE), 8.0)
 
 
 def short_error(exc: BaseException) -> str:
@@ -146,6 +193,15 @@ class Store:
         with self._write() as conn:
             self._log(conn, who, action, detail or {})
 
+    def log_once(self, key: str, who: str, action: str, detail: dict | None = None) -> bool:
+        """An audit row unless the same ``key`` was seen within ``FAILURE_WINDOW`` of its last sighting (one
+        organisation sign-in, seen again by every reload, is one row); True when written."""
+        with self._write() as conn:
+            n, _ = self._counter(conn, "once", key[:128], 1 << 30, now())
+            if n == 1:
+                self._log(conn, who, action, detail or {})
+        return n == 1
+
     def audit(self, limit: int = 200) -> list[AuditEntry]:
         with self._read() as conn:
             rows = conn.execute(select(S.audit).order_by(S.audit.c.id.desc()).limit(limit)).all()
@@ -155,7 +211,9 @@ class Store:
 
     @staticmethod
     def _user(r) -> User:  # noqa: ANN001
-        return User(r.id, r.name, r.role, r.email, bool(r.active), bool(r.password_hash), _utc(r.created_at))
+        return User(
+            r.id, r.name, r.role, r.email, bool(r.active), bool(r.password_hash), _utc(r.created_at), r.session_epoch
+        )
 
     def add_user(
         self, name: str, role: str, password: str | None = None, email: str | None = None, by: str = "cli"
@@ -166,7 +224,7 @@ class Store:
         if role not in ROLES:
             raise StoreError(f"Peran tidak dikenal / unknown role: {role!r} ({', '.join(ROLES)})")
         email = email.strip().lower() if email else None
-        hashed = _hasher.hash(password) if password else None
+        hashed = _hash(password) if password else None
         try:
             with self._write() as conn:
                 conn.execute(
@@ -198,10 +256,21 @@ class Store:
             return [self._user(r) for r in conn.execute(select(S.users).order_by(S.users.c.name))]
 
     def _change_user(self, name: str, by: str, action: str, detail: dict, **values: object) -> None:
+        """Change an account and end its sessions: they end at their next run (the epoch no longer matches)."""
         with self._write() as conn:
-            done = conn.execute(update(S.users).where(S.users.c.name == name).values(**values)).rowcount
+            done = conn.execute(
+                update(S.users)
+                .where(S.users.c.name == name)
+                .values(session_epoch=S.users.c.session_epoch + 1, **values)
+            ).rowcount
             if not done:
                 raise StoreError(f"Pengguna tidak dikenal / unknown user: {name}")
+            user_id = conn.execute(select(S.users.c.id).where(S.users.c.name == name)).scalar_one()
+            conn.execute(
+                update(S.web_sessions)
+                .where(S.web_sessions.c.user_id == user_id, S.web_sessions.c.ended_at.is_(None))
+                .values(ended_at=now(), end_reason="changed", handoff_hash=None, token_hash=None)
+            )
             self._log(conn, by, action, {"name": name, **detail})
 
     def set_role(self, name: str, role: str, by: str) -> None:
@@ -215,53 +284,269 @@ class Store:
     def set_password(self, name: str, password: str, by: str) -> None:
         if not password:
             raise StoreError("Kata sandi kosong / empty password")
-        self._change_user(name, by, "user_password", {}, password_hash=_hasher.hash(password))
+        self._change_user(name, by, "user_password", {}, password_hash=_hash(password))
 
-    def recent_failures(self, name: str) -> int:
-        with self._read() as conn:
-            r = conn.execute(select(S.login_failures).where(S.login_failures.c.name == name)).first()
-        if r is None or now() - _utc(r.last_failed_at) > FAILURE_WINDOW:
-            return 0
-        return int(r.failures)
+    # --- sign-in ---------------------------------------------------------------------------------
 
-    def verify_password(self, name: str, password: str, client: str = "") -> User | None:
-        """The active user when ``password`` is right; repeated failures for a name wait longer each time."""
-        name = name.strip()[:128]
-        delay = login_delay(self.recent_failures(name))
+    def _counter(self, conn: Connection, kind: str, subject: str, lock_after: int, stamp: dt.datetime):  # noqa: ANN202
+        """Count one failure for (kind, subject) in ONE statement (an upsert), so parallel attempts each get
+        their own number on SQLite and PostgreSQL alike; returns (failures including this one, audit_id).
+
+        A counter starts again once its last failure is older than the window; a locked one (``lock_after``
+        reached) keeps counting but its lock runs from the failure that reached it, for ``LOCKOUT``."""
+        c = S.signin_counters.c
+        dialect_insert = pg_insert if self.backend == "postgresql" else sqlite_insert
+        expired = or_(and_(c.n < lock_after, c.last_at < stamp - FAILURE_WINDOW), c.last_at < stamp - LOCKOUT)
+        stmt = (
+            dialect_insert(S.signin_counters)
+            .values(kind=kind, subject=subject, n=1, last_at=stamp, audit_id=None)
+            .on_conflict_do_update(
+                index_elements=[c.kind, c.subject],
+                set_={
+                    "n": case((expired, 1), else_=c.n + 1),
+                    "last_at": case((or_(expired, c.n < lock_after), stamp), else_=c.last_at),
+                    "audit_id": case((expired, null()), else_=c.audit_id),
+                },
+            )
+            .returning(c.n, c.audit_id)
+        )
+        r = conn.execute(stmt).one()
+        return int(r.n), r.audit_id
+
+    def _aggregate(self, conn: Connection, kind: str, subject: str, action: str, who: str, detail: dict) -> None:
+        """One audit row per (kind, subject) and window, its count updated in place: attacker-chosen names
+        or a flood of refusals never push real entries off the admin page."""
+        stamp = now()
+        n, audit_id = self._counter(conn, kind, subject, 1 << 30, stamp)
+        body = json.dumps({**detail, "attempts": n, "last": stamp.isoformat()}, ensure_ascii=False, default=str)
+        if audit_id is not None:
+            conn.execute(update(S.audit).where(S.audit.c.id == audit_id).values(detail=body))
+            return
+        res = conn.execute(insert(S.audit).values(at=stamp, who=who, action=action, detail=body))
+        conn.execute(
+            update(S.signin_counters)
+            .where(S.signin_counters.c.kind == kind, S.signin_counters.c.subject == subject)
+            .values(audit_id=int(res.inserted_primary_key[0]))
+        )
+
+    def sign_in(self, name: str, password: str, client: str = "") -> SignIn:
+        """Check a built-in account's password, counting the attempt first.
+
+        The attempt is counted (per typed name and per client address, each by one atomic upsert) before
+        its wait and its argon2 check, so parallel attempts cannot all see the same count; a success takes
+        its count back. Past the lock thresholds an attempt is refused without hashing; hashes run at most
+        ``HASH_SLOTS`` at a time per process. Unknown names never get audit rows of their own."""
+        name, client = name.strip()[:128], (client.strip() or "local")[:64]
+        stamp = now()
+        with self._write() as conn:
+            conn.execute(delete(S.signin_counters).where(S.signin_counters.c.last_at < stamp - LOCKOUT))
+            acc, _ = self._counter(conn, "account", name, ACCOUNT_LOCK_AFTER, stamp)
+            cli, _ = self._counter(conn, "client", client, CLIENT_LOCK_AFTER, stamp)
+            r = conn.execute(select(S.users).where(S.users.c.name == name)).first()
+            locked = acc > ACCOUNT_LOCK_AFTER or cli > CLIENT_LOCK_AFTER
+            if acc == ACCOUNT_LOCK_AFTER + 1:  # the first attempt refused: one row per lock, not per attempt
+                self._log(conn, name if r is not None else "?", "login_locked", {"client": client, "by": "account"})
+            if cli == CLIENT_LOCK_AFTER + 1:
+                self._log(conn, "?", "login_locked", {"client": client, "by": "client"})
+        if locked:
+            return SignIn("locked", None, 0.0, acc, cli)
+        delay = max(login_delay(acc - 1), client_delay(cli - 1))
         if delay:
             time.sleep(delay)
-        with self._read() as conn:
-            r = conn.execute(select(S.users).where(S.users.c.name == name)).first()
-        ok = False
-        try:
-            ok = _hasher.verify(r.password_hash if r is not None and r.password_hash else _DUMMY_HASH, password or "")
-        except (VerificationError, InvalidHashError):
-            ok = False
-        ok = ok and r is not None and bool(r.password_hash) and bool(r.active)
+        ok = _check(r.password_hash if r is not None and r.password_hash else None, password or "")
+        if ok is None:
+            outcome = "busy"
+        else:
+            outcome = "ok" if ok and r is not None and bool(r.active) else "wrong"
         with self._write() as conn:
-            if ok:
-                conn.execute(S.login_failures.delete().where(S.login_failures.c.name == name))
-                self._log(conn, name, "login", {"client": client})
-                return self._user(r)
-            prev = conn.execute(select(S.login_failures).where(S.login_failures.c.name == name)).first()
-            stamp = now()
-            if prev is None:
-                conn.execute(insert(S.login_failures).values(name=name, failures=1, last_failed_at=stamp))
-                count = 1
-            else:
-                count = 1 if stamp - _utc(prev.last_failed_at) > FAILURE_WINDOW else prev.failures + 1
+            if outcome == "ok":
                 conn.execute(
-                    update(S.login_failures)
-                    .where(S.login_failures.c.name == name)
-                    .values(failures=count, last_failed_at=stamp)
+                    delete(S.signin_counters).where(
+                        S.signin_counters.c.kind == "account", S.signin_counters.c.subject == name
+                    )
                 )
-            self._log(
-                conn,
-                name,
-                "login_failed",
-                {"client": client, "failures": count, "known_user": r is not None, "delay_s": delay},
+                conn.execute(
+                    update(S.signin_counters)
+                    .where(S.signin_counters.c.kind == "client", S.signin_counters.c.subject == client)
+                    .values(n=case((S.signin_counters.c.n > 1, S.signin_counters.c.n - 1), else_=0))
+                )
+                self._log(conn, name, "login", {"client": client, "via": "password", "delay_s": delay})
+                return SignIn("ok", self._user(r), delay, 0, max(cli - 1, 0))
+            if r is None:
+                self._aggregate(conn, "unknown", client, "login_failed_unknown", "?", {"client": client})
+            else:
+                self._log(
+                    conn,
+                    name,
+                    "login_failed" if outcome == "wrong" else "login_busy",
+                    {"client": client, "failures": acc, "client_failures": cli, "known_user": True, "delay_s": delay},
+                )
+        return SignIn(outcome, None, delay, acc, cli)
+
+    def verify_password(self, name: str, password: str, client: str = "") -> User | None:
+        """The active user when ``password`` is right (see :meth:`sign_in`)."""
+        return self.sign_in(name, password, client).user
+
+    def failures(self, kind: str, subject: str) -> int:
+        """Failures counted for an account name or a client address within the window (0 when lapsed)."""
+        with self._read() as conn:
+            r = conn.execute(
+                select(S.signin_counters).where(
+                    S.signin_counters.c.kind == kind, S.signin_counters.c.subject == subject
+                )
+            ).first()
+        return self._live(r, ACCOUNT_LOCK_AFTER if kind == "account" else CLIENT_LOCK_AFTER)
+
+    @staticmethod
+    def _live(r, lock_after: int) -> int:  # noqa: ANN001
+        if r is None:
+            return 0
+        age = now() - _utc(r.last_at)
+        return 0 if age > LOCKOUT or (r.n < lock_after and age > FAILURE_WINDOW) else int(r.n)
+
+    def recent_failures(self, name: str) -> int:
+        return self.failures("account", name.strip()[:128])
+
+    def signin_blocks(self) -> list[SigninBlock]:
+        """Accounts (existing ones only) and client addresses slowed down or locked now, most failures first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(S.signin_counters).where(S.signin_counters.c.kind.in_(("account", "client")))
+            ).all()
+            names = {n for (n,) in conn.execute(select(S.users.c.name))}
+        out = []
+        for r in rows:
+            lock_after = ACCOUNT_LOCK_AFTER if r.kind == "account" else CLIENT_LOCK_AFTER
+            n = self._live(r, lock_after)
+            slowed = login_delay(n) if r.kind == "account" else client_delay(n)
+            if (r.kind == "client" or r.subject in names) and (slowed or n >= lock_after):
+                out.append(SigninBlock(r.kind, r.subject, n, _utc(r.last_at), n >= lock_after))
+        return sorted(out, key=lambda b: (-b.failures, b.kind, b.subject))
+
+    def lift_block(self, kind: str, subject: str, by: str) -> None:
+        """An admin lifts a lock (or a slow-down) on an account or a client address."""
+        with self._write() as conn:
+            conn.execute(
+                delete(S.signin_counters).where(
+                    S.signin_counters.c.kind == kind, S.signin_counters.c.subject == subject
+                )
             )
-        return None
+            self._log(conn, by, "signin_unlock", {"kind": kind, "subject": subject})
+
+    # --- sessions of built-in accounts ------------------------------------------------------------
+
+    def start_session(self, name: str, client: str = "") -> tuple[int, str]:
+        """A server-side session for an active user: (its id, a one-time hand-off token valid ``HANDOFF``)
+        that /auth/session exchanges for the session cookie."""
+        token = secrets.token_urlsafe(32)
+        stamp = now()
+        with self._write() as conn:
+            conn.execute(delete(S.web_sessions).where(S.web_sessions.c.last_seen < stamp - SESSION_KEEP))
+            r = conn.execute(select(S.users).where(S.users.c.name == name, S.users.c.active.is_(True))).first()
+            if r is None:
+                raise StoreError(f"Pengguna tidak dikenal / unknown user: {name}")
+            res = conn.execute(
+                insert(S.web_sessions).values(
+                    user_id=r.id,
+                    epoch=r.session_epoch,
+                    handoff_hash=_digest(token),
+                    handoff_until=stamp + HANDOFF,
+                    client=(client or "local")[:64],
+                    created_at=stamp,
+                    last_seen=stamp,
+                )
+            )
+        return int(res.inserted_primary_key[0]), token
+
+    def redeem_handoff(self, token: str) -> str | None:
+        """Swap a one-time hand-off token (once, before it lapses) for the session's cookie token."""
+        if not token or len(token) > 100:
+            return None
+        cookie = secrets.token_urlsafe(32)
+        ws = S.web_sessions.c
+        with self._write() as conn:
+            done = conn.execute(
+                update(S.web_sessions)
+                .where(ws.handoff_hash == _digest(token), ws.handoff_until > now(), ws.ended_at.is_(None))
+                .values(handoff_hash=None, handoff_until=None, token_hash=_digest(cookie))
+            ).rowcount
+        return cookie if done == 1 else None
+
+    def session_by_cookie(self, cookie: str) -> int | None:
+        """The session id a cookie token belongs to (checked further by :meth:`check_session`)."""
+        if not cookie or len(cookie) > 100:
+            return None
+        with self._read() as conn:
+            return conn.execute(
+                select(S.web_sessions.c.id).where(S.web_sessions.c.token_hash == _digest(cookie))
+            ).scalar_one_or_none()
+
+    def check_session(self, session_id: int, idle: dt.timedelta) -> SessionCheck:
+        """Does the session still hold? Ends it when idle for longer than ``idle`` or when its account changed
+        since (epoch), was deactivated or removed; touches ``last_seen`` at most every ``idle``/10 (≤ 60 s)."""
+        ws = S.web_sessions.c
+        with self._read() as conn:
+            r = conn.execute(
+                select(ws.id.label("sid"), ws.epoch, ws.last_seen, ws.ended_at, ws.end_reason, S.users)
+                .join(S.users, S.users.c.id == ws.user_id)
+                .where(ws.id == int(session_id))
+            ).first()
+        if r is None:
+            return SessionCheck(None, "unknown")
+        if r.ended_at is not None:
+            return SessionCheck(None, r.end_reason or "ended", r.sid)
+        stamp = now()
+        reason = (
+            "inactive"
+            if not r.active
+            else "changed"
+            if r.epoch != r.session_epoch
+            else "idle"
+            if stamp - _utc(r.last_seen) > idle
+            else ""
+        )
+        if reason:
+            self.end_session(r.sid, reason)
+            return SessionCheck(None, reason, r.sid)
+        if stamp - _utc(r.last_seen) > min(idle / 10, dt.timedelta(seconds=60)):
+            with self._write() as conn:
+                conn.execute(update(S.web_sessions).where(ws.id == r.sid).values(last_seen=stamp))
+        return SessionCheck(self._user(r), "", r.sid)
+
+    def end_session(self, session_id: int, reason: str = "logout", by: str | None = None) -> None:
+        """End a session (sign-out, idle, account change); a sign-out by ``by`` is audited."""
+        ws = S.web_sessions.c
+        with self._write() as conn:
+            conn.execute(
+                update(S.web_sessions)
+                .where(ws.id == int(session_id), ws.ended_at.is_(None))
+                .values(ended_at=now(), end_reason=reason[:16], handoff_hash=None, token_hash=None)
+            )
+            if by is not None:
+                self._log(conn, by, "logout", {"via": "password", "session": int(session_id)})
+
+    def change_own_password(self, name: str, old: str, new: str, client: str = "") -> SignIn:
+        """A signed-in user's own change: the old password is checked like a sign-in (counted, slowed,
+        locked); on success the new one is set and every session of the account ends (epoch)."""
+        if not new:
+            raise StoreError("Kata sandi kosong / empty password")
+        check = self.sign_in(name, old, client)
+        if check.outcome == "ok":
+            self._change_user(name, name, "user_password_self", {"client": client}, password_hash=_hash(new))
+        return check
+
+    def secret(self, name: str) -> str:
+        """A secret generated on first use and kept in the store (shared by every process on the database)."""
+        with self._read() as conn:
+            value = conn.execute(select(S.secrets.c.value).where(S.secrets.c.name == name)).scalar_one_or_none()
+        if value is not None:
+            return value
+        dialect_insert = pg_insert if self.backend == "postgresql" else sqlite_insert
+        with self._write() as conn:
+            conn.execute(
+                dialect_insert(S.secrets).values(name=name, value=secrets.token_urlsafe(48)).on_conflict_do_nothing()
+            )
+            return conn.execute(select(S.secrets.c.value).where(S.secrets.c.name == name)).scalar_one()
 
     # --- aliases --------------------------------------------------------------------------
 

@@ -298,13 +298,16 @@ def load(
 # --- a signed-in editor in a page (the publish tests) ----------------------------------------------------
 
 
-def sign_in(page, base: str, name: str, password: str) -> None:  # noqa: ANN001 - a Playwright page
-    """The built-in sign-in form, as an editor fills it in; returns once the page says who is signed in."""
+def sign_in(page, base: str, name: str, password: str, role: str = "editor") -> None:  # noqa: ANN001
+    """The built-in sign-in form, as an editor fills it in; returns once the browser has been through
+    /auth/session (which sets the sign-in cookie) and the new page says who is signed in."""
     page.goto(base + "/masuk")
     page.get_by_label(t("auth.name", "id")).fill(name)
     page.get_by_label(t("auth.password", "id")).fill(password)
-    page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
-    page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.editor", "id"))).wait_for(timeout=60_000)
+    with page.expect_response(lambda r: "/auth/session" in r.url, timeout=90_000):
+        page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
+    page.wait_for_url(base + "/masuk**", timeout=60_000)
+    page.get_by_text(t("auth.signed_in", "id", role=t(f"auth.role.{role}", "id"))).wait_for(timeout=60_000)
 
 
 def idle(page) -> None:
