@@ -236,7 +236,7 @@ def current() -> Identity | None:
                 st.session_state[SESSION_KEY] = ident
     except StoreError as exc:  # cannot confirm the account: treat as signed out, say why
         st.sidebar.error(t("auth.store_down", lang()), icon=":material/error:")
-        st.sidebar.text(str(exc))
+        errors.show_detail(exc, st.sidebar)  # database details: admins and the log only
         return None
     if ident is not None:
         return ident
