@@ -1118,7 +1118,10 @@ MESSAGES.update(
             "Contribution assistance to close the gap for one year (Rp): gap × contribution × 12",
         ),
         "opendata.field.penerima_bantuan_iuran": ("Penerima bantuan iuran", "Contribution assistance recipients"),
-        "opendata.field.sample": ("Data contoh, bukan data resmi", "Sample data, not official"),
+        "opendata.field.sample": (
+            "Data contoh, bukan data resmi",
+            "Data contoh, bukan data resmi (sample data, not official)",
+        ),
         "opendata.field.label": ("Label data contoh", "The sample data's label"),
         "opendata.param.v": (
             "Versi terbit: data sebagaimana pada versi ini (bawaan: terbaru)",
