@@ -163,9 +163,9 @@ def letsencrypt_pair(server_name: str) -> tuple[Path, Path]:
     return LETSENCRYPT / server_name / "fullchain.pem", LETSENCRYPT / server_name / "privkey.pem"
 
 
-def preload_files(app_static_url: str | None = None) -> list[tuple[str, str, str]]:
+def preload_files() -> list[tuple[str, str, str]]:
     """The map's files a first visit asks for early (``server.firstvisit``: one list for nginx and the app)."""
-    return list(firstvisit.preload_files(app_static_url))
+    return list(firstvisit.preload_files())
 
 
 def head_script(files: list[tuple[str, str, str]] | None = None) -> str:

@@ -6,7 +6,8 @@ chunk, st_folium's script, Leaflet. Each link of the chain waits for the one bef
 - ``BACKEND_BASE_URL`` + ``HOST_CONFIG`` set before Streamlit's bundle runs: its frontend opens the
   websocket at once (its documented bypass for hosts that know where the server is) instead of probing
   ``/<page>/_stcore/health``, then ``/_stcore/health``, then connecting: two round trips less;
-- preloads of the map's files, added when the document is parsed, so they download while the websocket
+- preloads of the map's files (the component chunk, st_folium's script; not Leaflet, see
+  :func:`preload_files`), added when the document is parsed, so they download while the websocket
   connects and the script runs.
 
 nginx adds the same script to every page it proxies (deploy/nginxconf.py renders it into the site);
@@ -21,8 +22,6 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-
-from geo.assets import STREAMLIT_BASE_URL
 
 _IMPORT = re.compile(r'from\s*"\./([^"]+\.js)"')
 COMPONENTS = {"streamlit_folium.st_folium": ("streamlit_folium", "frontend/build")}
@@ -56,11 +55,15 @@ def _static_imports(js_dir: Path, name: str, seen: set[str]) -> set[str]:
     return seen
 
 
-@lru_cache(maxsize=4)
-def preload_files(app_static_url: str | None = None) -> tuple[tuple[str, str, str], ...]:
+@lru_cache(maxsize=1)
+def preload_files() -> tuple[tuple[str, str, str], ...]:
     """(url, rel, as) of the files at the end of a first visit's chain: the map component's Streamlit
-    chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style."""
-    app_static_url = app_static_url or STREAMLIT_BASE_URL
+    chunk (and the chunks only it needs) and st_folium's script.
+
+    Not Leaflet (``geo.assets.STREAMLIT_BASE_URL``): with Leaflet's script and style preloaded by the page, a
+    click on the map no longer drilled down (tests/test_browser.py ``test_click_on_an_area_drills_down``,
+    embedded and behind nginx, Streamlit 1.67 / Chromium 156; cause not found). The map's iframe asks for it.
+    """
     static = streamlit_static_dir()
     js = static / "static" / "js"
     entry = re.findall(r'src="\./static/js/([^"]+\.js)"', (static / "index.html").read_text(encoding="utf-8"))
@@ -74,10 +77,6 @@ def preload_files(app_static_url: str | None = None) -> tuple[tuple[str, str, st
     for url, build in component_dirs().items():
         for f in sorted((build / "static" / "js").glob("main.*.js")):
             files.append((f"/component/{url}/static/js/{f.name}", "preload", "script"))
-    files += [
-        (f"{app_static_url}/leaflet.js", "preload", "script"),
-        (f"{app_static_url}/leaflet.css", "preload", "style"),
-    ]
     return tuple(files)
 
 
