@@ -1,9 +1,9 @@
 """A long cache for the map component's content-hashed files on the embedded default (as nginx gives them).
 
-Streamlit serves a component's files with ``Cache-Control: public`` and no validator, so a browser may not
-keep them: the map's script (st_folium's ``main.<hash>.js``, 55 KB) that the page preloads early
-(``server.firstvisit``) was downloaded a second time by the map's iframe, at low priority, while the
-polygons waited. Names with a content hash never change content: cache them for a year.
+Streamlit serves a component's files with ``Cache-Control: public`` and no lifetime or validator, so a browser
+need not keep them: the map's script (st_folium's ``main.<hash>.js``, 55 KB) preloaded by nginx's first-visit
+script (``server.firstvisit``) was downloaded a second time by the map's iframe. Names with a content hash
+never change content: cache them for a year.
 """
 
 from __future__ import annotations

@@ -198,46 +198,35 @@ def test_the_block_shows_without_javascript_and_gives_way_to_the_live_app(sample
         context.close()
 
 
-def test_the_picture_comes_before_streamlits_bundle_and_the_map_files_are_asked_for_early(sample_server):
-    """On the embedded default the page carries the first-visit script (server/firstvisit.py) at the top of <head>,
-    and Streamlit's module script and preloads come after the instant block; behind a proxy (which adds the script
-    itself) the app leaves the script out."""
+def test_the_picture_comes_before_streamlits_bundle(sample_server):
+    """Streamlit's module script and preloads come after the instant block, so on a weak signal the page with
+    the picture inside arrives before ~60 scripts start to share the line; nothing of them stays in <head>."""
     _s, _h, body = fetch(f"{sample_server.url}/desa?kab=61.04", WHATSAPP)
     text = body.decode("utf-8")
     head = text.split("</head>", 1)[0]
-    assert f"<head><script>{firstvisit.head_script()}</script>" in head
     assert '<script type="module"' not in head and 'rel="modulepreload"' not in head and 'as="font"' not in head
     block, module = text.index('id="pjk-instant"'), text.index('<script type="module"')
     assert block < module < text.index("</body>")
-    assert text.count('rel="modulepreload"') == text.split("</head>", 1)[1].count('rel="modulepreload"') > 20
-    assert any(f[0].startswith("/component/") for f in firstvisit.preload_files())
-    _s, _h, proxied = fetch(f"{sample_server.url}/desa?kab=61.04", WHATSAPP, {"X-Forwarded-For": "198.51.100.7"})
-    assert "BACKEND_BASE_URL" not in proxied.decode("utf-8") and 'id="pjk-instant"' in proxied.decode("utf-8")
+    assert text.split("</head>", 1)[1].count('rel="modulepreload"') > 20
+    assert "BACKEND_BASE_URL" not in text  # nginx's first-visit script is not added on the embedded default
 
 
 @pytest.mark.browser
-def test_a_first_visit_downloads_the_maps_script_once(sample_server, browser):
-    """The page preloads st_folium's script early (server/firstvisit.py); the map's iframe then takes it from the
-    cache (server/immutable.py: Streamlit's own answer carried no lifetime, so it was downloaded twice)."""
+def test_the_maps_hashed_script_may_be_cached_for_a_year(sample_server, browser):
+    """st_folium's main.<hash>.js carries a year's immutable lifetime (server/immutable.py); Streamlit's own answer
+    was ``Cache-Control: public`` without a lifetime or validator. Its index.html stays ``no-cache``."""
     context, page = new_page(browser)
-    page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")  # a first session registers the component
-    map_frame(page, 262)
-    context.close()
-    context, page = new_page(browser)  # a new visitor: empty cache
     try:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        fetched: list[tuple[str, bool]] = []
-        cdp.on(
-            "Network.responseReceived",
-            lambda e: fetched.append((e["response"]["url"], bool(e["response"].get("fromDiskCache")))),
-        )
-        page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")
+        page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")  # a session registers the component
         map_frame(page, 262)
-        script = [(url, cached) for url, cached in fetched if "/component/" in url and "/static/js/main." in url]
-        assert len(script) >= 1 and [c for _u, c in script].count(False) == 1, script
     finally:
         context.close()
+    build = firstvisit.component_dirs()["streamlit_folium.st_folium"] / "static" / "js"
+    main = next(build.glob("main.*.js")).name
+    status, headers, body = fetch(f"{sample_server.url}/component/streamlit_folium.st_folium/static/js/{main}")
+    assert status == 200 and body and headers["cache-control"] == "public, max-age=31536000, immutable", headers
+    _s, index_headers, _b = fetch(f"{sample_server.url}/component/streamlit_folium.st_folium/index.html")
+    assert "immutable" not in index_headers.get("cache-control", "")
 
 
 def test_expected_fill_is_a_class_colour():
