@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.browser import launch  # noqa: E402
+from tests.support.browser import launch, sign_in  # noqa: E402
 from tests.support.browser import map_frame as wait_for_map  # noqa: E402
 from tests.support.ink import ink_share, map_screenshot  # noqa: E402
 from tests.support.server import Server  # noqa: E402
@@ -75,8 +75,6 @@ def phone_shots(browser, base: str, only: str = "") -> None:
 
 def phone_signed_in_shots(browser, base: str, only: str = "") -> None:
     """The publish and admin pages' first screen on a phone, signed in as an admin (the form, as a person types)."""
-    from geo.text import t  # noqa: PLC0415 - after sys.path is set
-
     for stem, path in PHONE_SIGNED_IN:
         for w, h in PHONE_SIZES:
             name = f"{stem}_{w}x{h}.png"
@@ -87,11 +85,11 @@ def phone_signed_in_shots(browser, base: str, only: str = "") -> None:
             )
             page = ctx.new_page()
             page.set_default_timeout(120_000)
-            page.goto(base + path)  # signed out: the sign-in form, then this page
-            page.get_by_label(t("auth.name", "id")).fill(ADMIN[0])
-            page.get_by_label(t("auth.password", "id")).fill(ADMIN[1])
-            page.get_by_role("button", name=t("auth.submit", "id"), exact=True).click()
-            page.get_by_text(t("auth.signed_in", "id", role=t("auth.role.admin", "id"))).wait_for()
+            page.set_viewport_size({"width": 1280, "height": 900})  # the form and who is signed in, unfolded
+            sign_in(page, base, ADMIN[0], ADMIN[1], role="admin")  # the cookie keeps the sign-in on the next page
+            page.set_viewport_size({"width": w, "height": h})
+            page.goto(base + path)
+            page.get_by_role("heading").first.wait_for()
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(OUT / name))
