@@ -449,6 +449,29 @@ def test_no_csp_violation_on_the_map_pages(stack):
     assert not violations, violations
 
 
+def test_a_click_on_the_map_drills_down_through_the_proxy(stack):
+    """Behind nginx (its first-visit script, the static copy, the CSP, HTTPS) a click on Ketapang on the summary's
+    map opens Ketapang's page, as on the embedded default (tests/test_browser.py)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from tests.support import browser
+
+    browser.require_chromium()
+    with browser.chromium(spki_pin=stack.spki_pin()) as chromium:
+        ctx = chromium.new_context(viewport=browser.VIEWPORT)
+        try:
+            page = ctx.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(stack.url + "/?basemap=none")
+            frame = browser.map_frame(page, 14)
+            page.mouse.click(*browser.point_on_page(page, frame, "61.04", "kabupaten"))
+            page.wait_for_url("**/desa?*", timeout=60_000)
+            assert parse_qs(urlparse(page.url).query).get("kab") == ["61.04"], page.url
+            page.get_by_role("heading", name="Ketapang").first.wait_for()
+        finally:
+            ctx.close()
+
+
 def test_failover_when_a_process_stops(stack):
     """Last in this module (it stops a process): a browser whose process is gone lands on another
     one with a new cookie instead of an error."""
