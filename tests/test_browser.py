@@ -13,7 +13,7 @@ import pytest
 
 from geo.boundaries import load
 from geo.text import t
-from tests.support.browser import guard_offline, map_frame, point_on_page, polygon_count
+from tests.support.browser import click_target, guard_offline, map_frame, point_on_page, polygon_count
 
 pytestmark = pytest.mark.browser
 
@@ -62,8 +62,7 @@ def test_tooltip_shows_name_and_figures(server, page):
 def test_click_on_an_area_drills_down(server, page):
     page.goto(server.url + "/?basemap=none&slots=500&color=coverage")
     frame = map_frame(page, 14)
-    x, y = point_on_page(page, frame, "61.04", "kabupaten")
-    page.mouse.click(x, y)
+    page.mouse.click(*click_target(page, frame, "61.04"))
     page.wait_for_url("**/desa?*", timeout=60_000)
     query = parse_qs(urlparse(page.url).query)
     assert query.get("kab") == ["61.04"]
@@ -121,8 +120,7 @@ def test_pan_and_zoom_send_nothing_back_but_a_click_does(server, browser):
         # positive control: a click that changes the selection does reach Python
         frame.evaluate("() => window.pjkLayers.base._map.fitBounds(window.pjkLayers.base.getBounds())")
         page.wait_for_timeout(800)
-        x, y = point_on_page(page, frame, "61.04", "kabupaten")
-        page.mouse.click(x, y)
+        page.mouse.click(*click_target(page, frame, "61.04"))
         page.wait_for_url("**/desa?*", timeout=60_000)
         assert len(sent) > settled
     finally:

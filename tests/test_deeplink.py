@@ -14,7 +14,7 @@ import pytest
 
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import map_frame, new_page, pick, point_on_page
+from tests.support.browser import click_target, map_frame, new_page, pick
 from tests.support.server import Server
 
 
@@ -46,17 +46,10 @@ def choose(page, label: str, option: str) -> None:
 
 
 def click_area(page, kode: str) -> None:
-    """Click kabupaten ``kode`` on the summary map until the desa page opens (a re-run may re-mount the map)."""
-    for attempt in range(4):
-        frame = map_frame(page, 14)
-        page.wait_for_timeout(1000)  # the map has fitted its bounds
-        try:
-            page.mouse.click(*point_on_page(page, frame, kode, "kabupaten"))
-            page.wait_for_url("**/desa?*", timeout=20_000)
-            return
-        except Exception:
-            if attempt == 3:
-                raise
+    """Click kabupaten ``kode`` on the summary map, as a person would, and wait for the desa page."""
+    frame = map_frame(page, 14)
+    page.mouse.click(*click_target(page, frame, kode))
+    page.wait_for_url("**/desa?*", timeout=60_000)
 
 
 def check_first_view(seen: dict, lang: str) -> None:

@@ -464,7 +464,7 @@ def test_a_click_on_the_map_drills_down_through_the_proxy(stack):
             page.set_default_timeout(90_000)
             page.goto(stack.url + "/?basemap=none")
             frame = browser.map_frame(page, 14)
-            page.mouse.click(*browser.point_on_page(page, frame, "61.04", "kabupaten"))
+            page.mouse.click(*browser.click_target(page, frame, "61.04"))
             page.wait_for_url("**/desa?*", timeout=60_000)
             assert parse_qs(urlparse(page.url).query).get("kab") == ["61.04"], page.url
             page.get_by_role("heading", name="Ketapang").first.wait_for()

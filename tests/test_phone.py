@@ -14,7 +14,7 @@ import pytest
 
 from geo.paths import ROOT
 from geo.text import t
-from tests.support.browser import map_frame, point_on_page, require_chromium
+from tests.support.browser import click_target, idle, map_frame, require_chromium
 from tests.support.browser import sign_in as browser_sign_in
 from tests.support.phone import DESKTOP, PHONES, axe_script, axe_violations, first_screen, phone_context
 from tests.support.server import Server
@@ -61,12 +61,6 @@ def open_map(context, url: str, polygons: int):
     frame = map_frame(page, polygons)
     page.wait_for_timeout(1200)  # the layout settles (fonts, the component's height)
     return page, frame
-
-
-def idle(page) -> None:
-    """Wait until the script run has finished, so clicks reach a current page."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
 
 
 def sign_in(page, base: str) -> None:
@@ -144,9 +138,7 @@ def test_tap_opens_the_area_card_and_its_button_drills_down(server, browser):
     context = phone_context(browser, "390x844")
     try:
         page, frame = open_map(context, server.url + "/?basemap=none", 14)
-        idle(page)
-        x, y = point_on_page(page, frame, "61.04", "kabupaten")
-        page.touchscreen.tap(x, y)
+        page.touchscreen.tap(*click_target(page, frame, "61.04"))
         card = frame.locator(".pjk-area-box")
         card.wait_for(state="visible", timeout=10_000)
         text = card.inner_text()

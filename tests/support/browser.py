@@ -142,7 +142,7 @@ def polygon_count(frame) -> int:
 
 
 def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
-    """Page pixel of a point inside area ``kode`` (where a person would click)."""
+    """Page pixel of a point inside area ``kode`` (where a person would point: mouse move, tooltip)."""
     from geo.boundaries import load
 
     gdf = load(level)
@@ -155,6 +155,46 @@ def point_on_page(page, frame, kode: str, level: str) -> tuple[float, float]:
         [pt.y, pt.x],
     )
     box = frame.frame_element().bounding_box()
+    return box["x"] + xy[0], box["y"] + xy[1]
+
+
+# Inside the map's iframe: a point of area ``kode`` where the area itself is on top (not under the legend,
+# the title box or another panel), within what the page shows; null when no such point exists.
+_VISIBLE_POINT_JS = """([kode, top, bottom]) => {
+  const P = window.pjkLayers, paths = new Set();
+  for (const g of [P.base, P.below, P.selected]) {
+    g.eachLayer(l => { if (l.feature && String(l.feature.properties.kode) === kode && l.getElement()) {
+      paths.add(l.getElement()); } });
+  }
+  if (!paths.size) { return null; }
+  const r = [...paths][0].getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  let best = null;
+  for (let i = 1; i < 24; i++) { for (let j = 1; j < 24; j++) {
+    const x = r.left + r.width * i / 24, y = r.top + r.height * j / 24;
+    if (y < top || y > bottom || !paths.has(document.elementFromPoint(x, y))) { continue; }
+    const d = (x - cx) ** 2 + (y - cy) ** 2;
+    if (!best || d < best[2]) { best = [x, y, d]; }
+  } }
+  return best && [best[0], best[1]];
+}"""
+
+
+def click_target(page, frame, kode: str) -> tuple[float, float]:
+    """Page pixel where a person would click area ``kode``: the map scrolled into view, the script run
+    finished, st_folium's click handlers attached, and a point where the area itself is on top.
+
+    Fails saying which of these is missing (instead of a click into a panel, off screen, or on a map whose
+    handlers were never attached, which all end in a drill-down that never comes)."""
+    element = frame.frame_element()
+    element.scroll_into_view_if_needed()
+    idle(page)
+    assert frame.evaluate("() => !!window.map && !!window.__GLOBAL_DATA__"), (
+        "st_folium never initialised the map (its initComponent did not run): clicks cannot reach Python"
+    )
+    box = element.bounding_box()
+    height = page.viewport_size["height"]
+    xy = frame.evaluate(_VISIBLE_POINT_JS, [kode, max(0, -box["y"]) + 2, min(box["height"], height - box["y"]) - 2])
+    assert xy, f"no visible point of area {kode} on the map (covered by panels or off screen)"
     return box["x"] + xy[0], box["y"] + xy[1]
 
 
