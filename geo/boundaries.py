@@ -31,6 +31,12 @@ CACHE_VERSION = 4
 # Display simplification tolerance in degrees per level (~1 degree = 111 km).
 # Degrees. Desa: 0.0004° keeps every display boundary within 100 m of the source (bench: max ≈ 94 m).
 DISPLAY_TOLERANCE = {"kabupaten": 0.002, "kecamatan": 0.0012, "desa": 0.0004}
+# The overview: every desa of more than one kabupaten on one map (the province's 2,130 on a phone's first
+# visit). Simplified again from the display geometry, as a coverage: 0.0015° moves a border at most ~430 m,
+# under one pixel at the zoom that fits the province (~600 m a pixel on a desktop, ~1.4 km on a phone),
+# and takes the map's geometry from 593 K to 250 K characters with the grid of ``encode.OVERVIEW_PRECISION``.
+# A click drills down to one kabupaten, drawn with the display geometry.
+OVERVIEW_TOLERANCE = 0.0015
 
 
 class CacheMissing(RuntimeError):
@@ -233,6 +239,17 @@ def load(level: str, cache: str | None = None) -> gpd.GeoDataFrame:
         else gdf["display"]
     )
     return gdf
+
+
+@lru_cache(maxsize=2)
+def overview(level: str) -> gpd.GeoSeries:
+    """The display geometry simplified again for a map of many kabupaten (see ``OVERVIEW_TOLERANCE``);
+    computed once per process (~0.3 s for the desa), not cached on disk."""
+    gdf = load(level)
+    arr = np.asarray(gdf["display"].values, dtype=object)
+    simplified = shapely.coverage_simplify(arr, OVERVIEW_TOLERANCE, simplify_boundary=True)
+    kept = np.where(shapely.is_valid(simplified) & ~shapely.is_empty(simplified), simplified, arr)
+    return gpd.GeoSeries(kept, index=gdf.index, crs=CRS)
 
 
 def areas(level: str) -> pd.DataFrame:

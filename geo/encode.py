@@ -16,6 +16,9 @@ import numpy as np
 import shapely
 
 PRECISION = 1e4  # the map's grid (see above); Google's format is 1e5
+# The overview's grid (``boundaries.OVERVIEW_TOLERANCE``, borders already ~400 m coarse): 1e-3° moves a
+# vertex ≤ 80 m and makes each delta a byte or two.
+OVERVIEW_PRECISION = 1e3
 
 
 def encode_values(values: np.ndarray) -> str:
@@ -43,13 +46,13 @@ def encode_ring(coords: np.ndarray, precision: float = PRECISION) -> str:
     return encode_values(deltas.reshape(-1))
 
 
-def encode_geometry(geom) -> list[list[str]]:
+def encode_geometry(geom, precision: float = PRECISION) -> list[list[str]]:
     """Polygon/MultiPolygon -> [[exterior, hole, ...], ...] of encoded rings."""
     polys = shapely.get_parts(geom)
     out = []
     for poly in polys:
         rings = [poly.exterior, *poly.interiors]
-        out.append([encode_ring(np.asarray(r.coords)) for r in rings])
+        out.append([encode_ring(np.asarray(r.coords), precision) for r in rings])
     return out
 
 
@@ -67,13 +70,12 @@ def decode_ring(text: str, precision: float = PRECISION) -> list[tuple[float, fl
     return [tuple(p) for p in pts]
 
 
-JS_DECODER = (
-    """
-function pjkDecodeRing(s){var pts=[],i=0,lat=0,lng=0;while(i<s.length){var b,sh=0,r=0;
+# ``pjkGeometry(g, precision)``: the precision travels with the payload (the display grid or the overview's).
+JS_DECODER = """
+function pjkDecodeRing(s,P){var pts=[],i=0,lat=0,lng=0;while(i<s.length){var b,sh=0,r=0;
 do{b=s.charCodeAt(i++)-63;r|=(b&31)<<sh;sh+=5;}while(b>=32);lat+=(r&1)?~(r>>1):(r>>1);
 sh=0;r=0;do{b=s.charCodeAt(i++)-63;r|=(b&31)<<sh;sh+=5;}while(b>=32);lng+=(r&1)?~(r>>1):(r>>1);
-pts.push([lng/PRECISION,lat/PRECISION]);}if(pts.length){pts.push(pts[0]);}return pts;}
-function pjkGeometry(g){var polys=g.map(function(p){return p.map(pjkDecodeRing);});
+pts.push([lng/P,lat/P]);}if(pts.length){pts.push(pts[0]);}return pts;}
+function pjkGeometry(g,P){var polys=g.map(function(p){return p.map(function(s){return pjkDecodeRing(s,P);});});
 return polys.length===1?{type:"Polygon",coordinates:polys[0]}:{type:"MultiPolygon",coordinates:polys};}
 """
-).replace("PRECISION", str(int(PRECISION)))

@@ -20,11 +20,11 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from . import DEFAULT_TARGET, fmt, plan, style
+from . import DEFAULT_TARGET, boundaries, fmt, plan, style
 from .assets import use_local_assets
 from .boundaries import load
 from .classify import BELOW, NO_DATA
-from .encode import JS_DECODER, encode_geometry
+from .encode import JS_DECODER, OVERVIEW_PRECISION, PRECISION, encode_geometry
 from .text import t
 
 BASEMAPS: dict[str, tuple[str, str] | None] = {
@@ -65,10 +65,18 @@ def json_for_script(value: object) -> str:
 
 
 @lru_cache(maxsize=4)
-def encoded_geometries(level: str) -> dict[str, list]:
-    """Display geometry per code, encoded once per level and process."""
+def encoded_geometries(level: str, overview: bool = False) -> tuple[dict[str, list], float]:
+    """Geometry per code and its grid, encoded once per (level, kind) and process: the display geometry,
+    or the overview's (``boundaries.overview``) for a map of many kabupaten."""
     gdf = load(level)
-    return {kode: encode_geometry(geom) for kode, geom in zip(gdf["kode"], gdf["display"].values)}
+    geoms, precision = (boundaries.overview(level), OVERVIEW_PRECISION) if overview else (gdf["display"], PRECISION)
+    return {kode: encode_geometry(geom, precision) for kode, geom in zip(gdf["kode"], geoms.values)}, precision
+
+
+def is_overview(classified: pd.DataFrame, level: str) -> bool:
+    """Desa of more than one kabupaten on one map: drawn with the overview geometry (the province's 2,130
+    desa are 593 K characters of geometry at the display grid, 250 K as an overview)."""
+    return level == "desa" and "kode" in classified and classified["kode"].astype(str).str[:5].nunique() > 1
 
 
 def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
@@ -158,7 +166,7 @@ class CoverageLayer(VerbatimScript):
 {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
   var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],\
 target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10],cost:p[11]},\
-geometry:pjkGeometry(D.g[i])};});
+geometry:pjkGeometry(D.g[i],D.p)};});
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
@@ -523,7 +531,7 @@ FILL_CSS = "<style>html,body{height:100%;margin:0}#map_div,.folium-map{height:10
 
 def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> str:
     """Script-safe JSON of every feature: the expensive part of a map, worth caching."""
-    geoms = encoded_geometries(opts.level)
+    geoms, precision = encoded_geometries(opts.level, is_overview(classified, opts.level))
     rows = feature_rows(classified, opts)
     gaps = classified["gap"].tolist() if "gap" in classified else [None] * len(rows)
     for row, gap in zip(rows, gaps, strict=True):
@@ -542,6 +550,7 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
         },
         "f": rows,
         "g": [geoms[r[0]] for r in rows],
+        "p": int(precision),
         "labels": {
             "coverage": t("map.tooltip_coverage", opts.lang),
             "target": t("map.tooltip_target", opts.lang),

@@ -274,3 +274,16 @@ def test_cache_ready(tmp_path):
     assert not boundaries.cache_ready(tmp_path)
     (tmp_path / "meta.json").write_text("{not json")
     assert not boundaries.cache_ready(tmp_path)
+
+
+def test_desa_overview_is_a_coarser_valid_coverage_close_to_the_display():
+    """The overview (a map of many kabupaten's desa) keeps every desa, drawable, without gaps or overlaps,
+    and within 500 m of the display geometry (under a pixel at the zoom that fits the province)."""
+    gdf = boundaries.load("desa")
+    overview = np.asarray(boundaries.overview("desa").values)
+    display = np.asarray(gdf["display"].values)
+    assert len(overview) == len(display) == 2130
+    assert shapely.is_valid(overview).all() and not shapely.is_empty(overview).any()
+    assert shapely.coverage_is_valid(overview)
+    assert shapely.get_num_coordinates(overview).sum() < 0.6 * shapely.get_num_coordinates(display).sum()
+    assert max(shapely.hausdorff_distance(overview, display)) * 111_000 < 500

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
 from geo import boundaries
-from geo.encode import JS_DECODER, PRECISION, decode_ring, encode_geometry, encode_ring, encode_values
+from geo.encode import (
+    JS_DECODER,
+    OVERVIEW_PRECISION,
+    PRECISION,
+    decode_ring,
+    encode_geometry,
+    encode_ring,
+    encode_values,
+)
 
 TOL = 1 / PRECISION
 
@@ -30,9 +38,10 @@ def test_google_documented_example():
     ]
 
 
-def test_map_grid_is_1e4_degrees_and_the_js_decoder_uses_it():
-    """The map ships 1e-4° (see geo/encode.py): 11 m, below the 44 m display simplification."""
-    assert PRECISION == 1e4 and "lng/10000,lat/10000" in JS_DECODER
+def test_map_grid_is_1e4_degrees_and_the_payload_names_its_grid():
+    """The map ships 1e-4° (see geo/encode.py): 11 m, below the 44 m display simplification; the overview
+    1e-3°. The JS decoder takes the grid from the payload (``pjkGeometry(g, P)``), not a constant."""
+    assert PRECISION == 1e4 and OVERVIEW_PRECISION == 1e3 and "lng/P,lat/P" in JS_DECODER
     assert decode_ring(encode_ring(np.array([(109.34567, -0.02345), (109.4, -0.03), (109.41, 0.0)]))) == [
         (-0.0234, 109.3457),
         (-0.03, 109.4),
@@ -122,17 +131,19 @@ def test_real_display_geometry_round_trip():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
-def test_js_decoder_matches_python():
-    """The decoder the browser runs gives the same closed lon/lat rings as the Python twin."""
+@pytest.mark.parametrize("precision", [PRECISION, OVERVIEW_PRECISION])
+def test_js_decoder_matches_python(precision):
+    """The decoder the browser runs gives the same closed lon/lat rings as the Python twin, on the display
+    grid and on the overview's (the payload says which)."""
     geom = boundaries.load("kabupaten").set_index("kode")["display"]["61.71"]
-    enc = encode_geometry(geom)
-    script = JS_DECODER + f"\nprocess.stdout.write(JSON.stringify(pjkGeometry({json.dumps(enc)})));"
+    enc = encode_geometry(geom, precision)
+    script = JS_DECODER + f"\nprocess.stdout.write(JSON.stringify(pjkGeometry({json.dumps(enc)}, {int(precision)})));"
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30, check=True)
     gj = json.loads(out.stdout)
     rings = gj["coordinates"] if gj["type"] == "Polygon" else gj["coordinates"][0]
     assert gj["type"] == ("Polygon" if len(enc) == 1 else "MultiPolygon")
     first = rings[0]
     assert first[0] == first[-1]  # closed again in the browser
-    py = [(lng, lat) for lat, lng in decode_ring(enc[0][0])]
+    py = [(lng, lat) for lat, lng in decode_ring(enc[0][0], precision)]
     assert np.allclose(np.array(first[:-1]), np.array(py), atol=1e-9)
-    assert shapely.hausdorff_distance(shapely.geometry.shape(gj), geom) < 0.75 / PRECISION
+    assert shapely.hausdorff_distance(shapely.geometry.shape(gj), geom) < 0.75 / precision

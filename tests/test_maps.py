@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -324,3 +325,27 @@ def test_desa_province_payload_is_small(desa_classified):
     data = json.loads(payload)
     assert len(data["f"]) == 2130 and len(data["g"]) == 2130
     assert sum(r[6] == 1 for r in data["f"]) == int((desa_classified.status == BELOW).sum())
+
+
+def test_many_kabupaten_of_desa_go_as_the_overview(desa_classified):
+    """The province's desa travel as the coarser overview (each desa still there, decodable on its grid,
+    in less than half the characters); one kabupaten's desa keep the display geometry."""
+    from geo import boundaries
+    from geo.encode import OVERVIEW_PRECISION
+
+    one_kab = desa_classified[desa_classified["kode"].str.startswith("61.04.")]
+    assert json.loads(coverage_payload(one_kab, MapOptions(level="desa")))["p"] == PRECISION
+    payload = json.loads(coverage_payload(desa_classified, MapOptions(level="desa")))
+    assert payload["p"] == OVERVIEW_PRECISION
+    assert len(payload["g"]) == len(desa_classified) == 2130
+
+    def chars(geoms) -> int:
+        return sum(len(ring) for polys in geoms for rings in polys for ring in rings)
+
+    display, _ = maps.encoded_geometries("desa")
+    assert chars(payload["g"]) < 0.5 * chars(display[r[0]] for r in payload["f"])
+    overview = boundaries.overview("desa").set_axis(boundaries.load("desa")["kode"])
+    kode = payload["f"][0][0]
+    lat, lng = decode_ring(payload["g"][0][0][0], OVERVIEW_PRECISION)[0]
+    x, y = shapely.get_parts(overview[kode])[0].exterior.coords[0]
+    assert (lng, lat) == pytest.approx((x, y), abs=0.5 / OVERVIEW_PRECISION + 1e-12)
