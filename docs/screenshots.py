@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.browser import launch, sign_in  # noqa: E402
 from tests.support.browser import map_frame as wait_for_map  # noqa: E402
 from tests.support.ink import ink_share, map_screenshot  # noqa: E402
-from tests.support.server import Server  # noqa: E402
+from tests.support.server import with_account  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
 SIZES = ((1366, 768), (1920, 1080))
@@ -111,15 +111,10 @@ def main(only: str = "") -> int:
 
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a test tool, imported when run
 
-    from geo.store import open_store  # noqa: PLC0415 - after sys.path is set
-
     OUT.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="kalbar-docs-"))
-    url = f"sqlite:///{home / 'docs.sqlite'}"
-    store = open_store(url)  # a throw-away store: the sample data, and an admin for the signed-in pages
-    store.add_user(ADMIN[0], "admin", ADMIN[1])
-    store.dispose()
-    with Server("docs", ROOT / "app.py", env={"KALBAR_DATABASE_URL": url}) as srv, sync_playwright() as pw:
+    # a throw-away store: the sample data, and an admin for the signed-in pages
+    with with_account("docs", home, ADMIN[0], "admin", ADMIN[1]) as srv, sync_playwright() as pw:
         browser = launch(pw)
         for name, path, (w, h), n, grey in SHOTS:
             if only and only not in name:

@@ -9,16 +9,13 @@ keeps the sign-in and opens the page itself, never Streamlit's "Page not found".
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
-from geo.paths import ROOT
 from geo.text import t
 from tests.support.browser import idle, pick, require_chromium, sign_in
-from tests.support.server import Server
+from tests.support.server import with_account
 
 pytestmark = pytest.mark.browser
 
@@ -40,23 +37,9 @@ PARTIAL_SHORT = t("partial.reported_short", "id", n="7", total="14", level=t("pa
 def server(tmp_path_factory):
     require_chromium()
     tmp = tmp_path_factory.mktemp("month_browser")
-    env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        env[var] = ""
-    done = subprocess.run(
-        [sys.executable, "-m", "geo", "users", "add", "petugas", "--role", "editor", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
     (tmp / "desa tanpa periode.csv").write_text(DESA, encoding="utf-8")
     (tmp / "kabupaten.csv").write_text(KAB, encoding="utf-8")
-    with Server("month", ROOT / "app.py", env=env) as srv:
-        srv.tmp = tmp
+    with with_account("month", tmp, "petugas", "editor", PASSWORD) as srv:
         yield srv
 
 

@@ -8,18 +8,14 @@ numbers the first link still shows the first figures.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from geo import fmt
-from geo.paths import ROOT
 from geo.text import t
 from tests.support.browser import idle, require_chromium, sign_in
-from tests.support.server import Server
+from tests.support.server import with_account
 
 pytestmark = pytest.mark.browser
 
@@ -56,23 +52,9 @@ def coverage(rows) -> str:
 def server(tmp_path_factory):
     require_chromium()
     tmp = tmp_path_factory.mktemp("publish_browser")
-    env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        env[var] = ""
-    done = subprocess.run(
-        [sys.executable, "-m", "geo", "users", "add", "editor1", "--role", "editor", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
     for i, rows in enumerate((FIRST, SECOND), 1):
         (tmp / f"cakupan_{i}.csv").write_bytes(table(rows))
-    with Server("publish", ROOT / "app.py", env=env) as srv:
-        srv.tmp = tmp
+    with with_account("publish", tmp, "editor1", "editor", PASSWORD) as srv:
         yield srv
 
 

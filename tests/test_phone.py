@@ -6,18 +6,13 @@ on a fresh SQLite store with one admin account (the publish and admin pages are 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from geo.paths import ROOT
 from geo.text import t
 from tests.support.browser import click_target, idle, map_frame, require_chromium
 from tests.support.browser import sign_in as browser_sign_in
 from tests.support.phone import DESKTOP, PHONES, axe_script, axe_violations, first_screen, phone_context
-from tests.support.server import Server
+from tests.support.server import with_account
 
 pytestmark = pytest.mark.browser
 
@@ -37,20 +32,7 @@ MAX_COVER = 0.35  # the controls cover at most 35% of the map
 def server(tmp_path_factory):
     require_chromium()
     tmp = tmp_path_factory.mktemp("phone_browser")
-    env = {"KALBAR_DATABASE_URL": f"sqlite:///{(tmp / 'peta.sqlite').as_posix()}"}
-    for var in ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS"):
-        env[var] = ""
-    done = subprocess.run(
-        [sys.executable, "-m", "geo", "users", "add", "admin1", "--role", "admin", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    with Server("phone", ROOT / "app.py", env=env) as srv:
+    with with_account("phone", tmp, "admin1", "admin", PASSWORD) as srv:
         yield srv
 
 

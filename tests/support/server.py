@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from deploy.stack import STREAMLIT_FLAGS, free_port
@@ -87,3 +89,24 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# The sign-in settings a developer's shell may carry; blank, so a test's server has only its own account.
+SIGN_IN_VARS = ("KALBAR_REQUIRE_SIGN_IN", "KALBAR_EDITOR_EMAILS", "KALBAR_ADMIN_EMAILS")
+
+
+@contextmanager
+def with_account(name: str, folder: Path, user: str, role: str, password: str) -> Iterator[Server]:
+    """The app over a throw-away SQLite store in ``folder`` holding one built-in account (the browser tests
+    that sign in, and the docs' screenshots); ``srv.tmp`` is ``folder``, for the files a test uploads."""
+    from geo.store import open_store  # noqa: PLC0415 - the store only for the servers that need an account
+
+    url = f"sqlite:///{(folder / 'peta.sqlite').as_posix()}"
+    store = open_store(url)
+    try:
+        store.add_user(user, role, password)
+    finally:
+        store.dispose()
+    with Server(name, APP, env={"KALBAR_DATABASE_URL": url, **dict.fromkeys(SIGN_IN_VARS, "")}) as srv:
+        srv.tmp = folder
+        yield srv
