@@ -343,8 +343,12 @@ def table(frame: pd.DataFrame, lang: str, *, shared: bool = False) -> None:
     ``shared``: a table every viewer of a view sees alike (the map pages'): drawn once per process and
     content, then replayed (the Styler costs ~0.13 s for the province's 2,131 desa rows; a replay does not).
     """
-    if shared:
-        _shared_table(_digest(frame), frame, lang)
+    try:
+        digest = _digest(frame) if shared else None
+    except TypeError:  # a cell pandas cannot hash: drawn for this session only
+        digest = None
+    if digest:
+        _shared_table(digest, frame, lang)
     else:
         _draw(frame, lang)
 
@@ -360,7 +364,7 @@ def _digest(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=24)
+@st.cache_resource(show_spinner=False, max_entries=16)  # the province's desa table: ~0.85 MB an entry
 def _shared_table(digest: str, _frame: pd.DataFrame, lang: str) -> None:  # noqa: ARG001 - the key
     """Streamlit records the element drawn here and replays it on a hit (cached functions replay their
     elements), so a new session of the same view gets the table without building the Styler again."""
