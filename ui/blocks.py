@@ -337,14 +337,15 @@ def styled(frame: pd.DataFrame, lang: str) -> Styler:
     return frame.style.format(cell_formats(frame, lang), na_rep=fmt.MISSING)
 
 
-def table(frame: pd.DataFrame, lang: str, *, shared: bool = False) -> None:
+def table(frame: pd.DataFrame, lang: str, *, shared: bool = False, key: str | None = None) -> None:
     """Every table of the app: numbers in the page's language, "–" for no data, sortable by value.
 
     ``shared``: a table every viewer of a view sees alike (the map pages'): drawn once per process and
-    content, then replayed (the Styler costs ~0.13 s for the province's 2,131 desa rows; a replay does not).
+    content, then replayed (the Styler costs ~0.15 s for the province's 2,131 desa rows; a replay does not).
+    ``key`` names that content when the caller already has a hash that fixes it (else the cells are hashed).
     """
     try:
-        digest = _digest(frame) if shared else None
+        digest = (key or _digest(frame)) if shared else None
     except TypeError:  # a cell pandas cannot hash: drawn for this session only
         digest = None
     if digest:
@@ -371,9 +372,9 @@ def _shared_table(digest: str, _frame: pd.DataFrame, lang: str) -> None:  # noqa
     _draw(_frame, lang)
 
 
-def show_table(shown: pd.DataFrame, lang: str) -> None:
+def show_table(shown: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """A map page's table (sortable, numbers in the UI language), shared by every viewer of the view."""
-    table(shown, lang, shared=True)
+    table(shown, lang, shared=True, key=key)
 
 
 def downloads(
@@ -421,8 +422,9 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
     )  # each area's cost of the gap: a column here and in downloads
     if lang == "en" and "target_sumber_en" in frame:
         frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
-    shown = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang)[0]
-    show_table(shown, lang)
+    digest = cache.frame_digest(frame)
+    shown = cache.ranked_tables(digest, frame, level, lang)[0]
+    show_table(shown, lang, key=f"area:{digest}:{level}:{lang}")  # ranked_tables' key fixes the table
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if note := cache.target_note(frame, lang):
         notes.append(note)
@@ -436,10 +438,11 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
 
 
 def priorities(frame: pd.DataFrame, level: str, lang: str, n: int = 10) -> None:
-    _shown, top, share = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang, n)
+    digest = cache.frame_digest(frame)
+    _shown, top, share = cache.ranked_tables(digest, frame, level, lang, n)
     if top.empty:
         return
     st.markdown(
         f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}"
     )
-    show_table(top, lang)
+    show_table(top, lang, key=f"top:{digest}:{level}:{lang}:{n}")
