@@ -20,10 +20,11 @@ class Published(Protocol):
     published_by: str
 
 
-def when(at: dt.datetime) -> str:
-    """A UTC timestamp in Kalimantan Barat's time zone (WIB, UTC+7)."""
+def when(at: dt.datetime, seconds: bool = False) -> str:
+    """A UTC timestamp in Kalimantan Barat's time zone (WIB, UTC+7): every time the app shows goes through
+    here (stamps, version lists, the admin page's audit log with ``seconds``)."""
     aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    return aware.astimezone(WIB).strftime("%Y-%m-%d %H:%M") + " WIB"
+    return aware.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + " WIB"
 
 
 def stamp(version: Published, period: str | None, lang: str = "id", pinned: bool = False) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.text import t
-from tests.support.apptest import signed_in_on
+from tests.support.apptest import raw_missing, shown_with, signed_in_on, texts
 from ui.admin import audit_frame
 
 TIMEOUT = 120
@@ -46,8 +46,6 @@ def test_audit_log_filters(app_store):
 
 
 def test_audit_frame_search_is_literal():
-    from datetime import datetime
-
     from geo.store import AuditEntry
 
     at = datetime(2025, 7, 1, tzinfo=UTC)
@@ -107,3 +105,34 @@ def test_aliases_listed_and_removed(app_store):
     at.run()
     assert app_store.aliases() == []
     assert any(i.value == t("admin.no_aliases", "id") for i in at.info)
+
+
+def _wib(shown: str) -> datetime:
+    """A time as the admin page writes it ("2026-11-29 16:05:09 WIB"), back to UTC."""
+    assert shown.endswith(" WIB"), shown
+    return (datetime.strptime(shown.removesuffix(" WIB"), "%Y-%m-%d %H:%M:%S") - timedelta(hours=7)).replace(tzinfo=UTC)
+
+
+def _utc(at: datetime) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)
+
+
+def test_times_on_the_admin_page_are_in_wib(app_store):
+    """Audit log, sign-in locks and aliases: Kalbar's time with "WIB" (the stamps' clock), never UTC."""
+    for _ in range(3):  # three failed sign-ins slow the account down: a row in the locks table
+        app_store.sign_in("editor1", "salah", client="203.0.113.9")
+    app_store.add_alias("kabupaten", "Pontianak", "61.02", by="editor1")
+    at = admin_page()
+    entries = {e.id: e for e in app_store.audit(limit=2000)}
+    raw, text = shown_with(at, t("admin.col.action", "id"))
+    assert len(raw) >= 3
+    for i, when_shown in zip(raw["id"], text[t("admin.col.at", "id")]):
+        assert _wib(when_shown) == _utc(entries[int(i)].at)
+    locks = {b.subject: b for b in app_store.signin_blocks()}
+    raw, text = shown_with(at, t("admin.col.subject", "id"))
+    for subject, last in zip(raw[t("admin.col.subject", "id")], text[t("admin.col.last", "id")]):
+        assert _wib(last) == _utc(locks[subject].last_at)
+    alias = app_store.aliases()[0]
+    _raw, text = shown_with(at, t("admin.col.alias", "id"))
+    assert _wib(text[t("admin.col.at", "id")].iloc[0]) == _utc(alias.created_at)
+    assert not any("UTC" in s for s in texts(at)) and not raw_missing(at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pandas as pd
 import pytest
@@ -11,7 +12,16 @@ from streamlit.testing.v1 import AppTest
 from geo import DEFAULT_TARGET
 from geo.sample import ensure_samples
 from geo.text import t
-from tests.support.apptest import MESSY_TWO_PERIODS, SAMPLE_LABEL, below_metric, indonesian_patterns, texts, upload
+from tests.support.apptest import (
+    MESSY_TWO_PERIODS,
+    SAMPLE_LABEL,
+    below_metric,
+    indonesian_patterns,
+    raw_missing,
+    shown_with,
+    texts,
+    upload,
+)
 from tests.support.apptest import open_app as app
 from ui import safe
 
@@ -178,6 +188,56 @@ def test_english_numbers():
     values = {m.label: m.value for m in at.metric}
     assert values[t("metric.coverage_of", "en")] == "35.35%"
     assert values[t("metric.bantuan", "en")] == "26,373"
+
+
+# --- tables: the page's number format whatever the browser's, "–" for no data, sorted by value --------
+
+PARTIAL = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.71,Kota Pontianak,2024,300000,115000
+"""
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_tables_write_numbers_in_the_page_language_and_a_dash_for_no_data(empty_app_store, lang):
+    from ui.session import TOKEN_TTL_S
+
+    empty_app_store.publish(PARTIAL, "sebagian.csv", "kabupaten", "ana")
+    time.sleep(TOKEN_TTL_S + 0.1)  # this process asks the store for news at most once a second
+    at = app("screens/kabupaten.py", lang=lang)
+    raw, text = shown_with(at, t("col.tenaga_kerja", lang))  # the area table (with the totals row)
+    name, cov, workers = t("col.nama", lang), t("col.cakupan", lang), t("col.tenaga_kerja", lang)
+    pontianak = text[text[name] == "Kota Pontianak"].iloc[0]
+    assert pontianak[cov] == ("38,33" if lang == "id" else "38.33")  # 115,000 of 300,000
+    assert pontianak[workers] == ("300.000" if lang == "id" else "300,000")
+    assert text[text[name] == t("col.total", lang)].iloc[0][workers] == ("600.000" if lang == "id" else "600,000")
+    ketapang = text[text[name] == "Kabupaten Ketapang"].iloc[0]  # not in the table: no data
+    assert ketapang[cov] == "–" and ketapang[workers] == "–" and ketapang[t("col.gap", lang)] == "–"
+    assert not raw_missing(at), "no table writes a missing value as None/nan"
+    # the grid keeps the numbers themselves: it sorts on them, not on the text
+    assert pd.api.types.is_float_dtype(raw[cov]) and pd.api.types.is_float_dtype(raw[workers])
+    assert raw.loc[text[name] == "Kota Pontianak", cov].iloc[0] == pytest.approx(38.33, abs=0.005)
+    assert raw.loc[text[name] == "Kabupaten Ketapang", cov].isna().all()
+    # the top priorities above it, and the target schedule in the sidebar, write numbers the same way
+    _raw, top = shown_with(at, t("col.cakupan", lang))
+    assert set(top[cov]) <= set(text[cov])
+    _raw, schedule = shown_with(at, t("targets.col_note", lang))
+    assert set(schedule[t("col.target", lang)]) == {"50,24" if lang == "id" else "50.24"}
+
+
+def test_the_province_desa_table_is_drawn_once_and_follows_the_view():
+    """The 2,131-row table is the same element for a second visitor (replayed from the process cache), and a
+    changed view (another target) gets its own."""
+    first = app("screens/desa.py", level="desa")
+    raw, text = shown_with(first, t("col.tenaga_kerja", "id"))
+    assert len(raw) == 2131 and not set(text.to_numpy().ravel()) & {"None", "nan", "<NA>"}
+    assert text[t("col.target", "id")].iloc[0] == "50,24"
+    second = app("screens/desa.py", level="desa")
+    raw2, text2 = shown_with(second, t("col.tenaga_kerja", "id"))
+    assert text2.equals(text) and raw2.equals(raw)
+    other = app("screens/desa.py", level="desa", target="40")
+    _raw, text3 = shown_with(other, t("col.tenaga_kerja", "id"))
+    assert set(text3[t("col.target", "id")]) == {"40,00"}
 
 
 # --- uploads ----------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ import io
 import re
 from urllib.parse import quote, urlencode, urlparse
 
+import pandas as pd
 import pytest
 from injection_payloads import ATTACKER, PAYLOADS
 
 from geo import boundaries
 from geo.text import t
-from tests.support.apptest import new_app
+from tests.support.apptest import new_app, shown
 from tests.support.browser import LOCAL_HOSTS, guard_offline
 from tests.support.preview import TELEGRAM, WHATSAPP, fetch, read_page
 from tests.support.server import Server
@@ -432,3 +433,24 @@ def test_a_publishers_name_in_the_stamp_stays_text(payload_publisher, server):
     name = " ".join(" ".join(PAYLOADS).replace("\n", " ").split())
     assert name in page.meta["og:description"] and name in page.block_text["pjk-instant-label"]
     assert "<script>alert(1)</script>" not in body.decode("utf-8")
+
+
+def test_payload_cells_keep_their_text_in_the_tables():
+    """The tables' cell text (ui/blocks.table: a pandas Styler's display values, sent beside the raw cells)
+    holds a payload exactly as the cell does: not escaped, not rendered, not dropped."""
+    at = uploaded_app("2024")
+    found: set[str] = set()
+    for d in at.dataframe:
+        raw, text = d.value, shown(d)
+        assert list(text.columns) == list(raw.columns)
+        for col in raw.columns:
+            if pd.api.types.is_numeric_dtype(raw[col]):
+                continue
+            written = raw[col].notna()
+            assert (text.loc[written, col] == raw.loc[written, col].astype(str)).all(), col
+            assert (text.loc[~written, col] == "–").all(), col
+            found |= set(raw.loc[written, col].astype(str))
+    payloads = {p for p in PAYLOADS if any(p in cell for cell in found)}
+    assert len(payloads) >= 5 and "&lt;b&gt;&#106;&amp;" in found, (
+        f"positive control: payload cells are in the tables ({sorted(payloads)})"
+    )

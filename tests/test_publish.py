@@ -8,11 +8,13 @@ retract/restore in the version list.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.text import t
-from tests.support.apptest import open_app, signed_in_on
+from tests.support.apptest import open_app, raw_missing, shown_with, signed_in_on
 from ui import safe
 
 TIMEOUT = 120
@@ -70,6 +72,7 @@ def test_report_counts_rows_and_suggestions(app_store):
     # row numbers as in the file: header on line 4, so "Pontianak" is row 8
     assert by_row.loc["8", t("report.col.input", "id")] == "Pontianak"
     assert by_row.loc["10", t("report.col.input", "id")] == "Kabupaten Xyz"
+    assert not raw_missing(at), "every table of the report writes '–' (or nothing) where a cell is empty"
     # a picker for each unmatched/ambiguous row with suggestions; the typo's first suggestion is Sambas
     sambsa = at.selectbox(
         key=next(s.key for s in at.selectbox if s.key and s.key.startswith("pick_") and s.key.endswith("_9"))
@@ -232,8 +235,16 @@ def test_newest_version_selected_and_times_in_wib(app_store):
     second = app_store.publish(clean.replace(b"2025", b"2026"), "b.csv", "kabupaten", by="editor1").version
     at.run()  # a version published since the page was opened: the picker moves to it
     assert at.selectbox(key="ver_pick").value == second.id
-    table = next(d.value for d in at.dataframe if t("editor.col.version", "id") in d.value.columns)
-    assert table[t("editor.col.at", "id")].str.endswith(" WIB").all()
+    raw, text = shown_with(at, t("editor.col.version", "id"))
+    versions = {v.id: v for v in app_store.versions(include_retracted=True)}
+    for vid, shown_at in zip(raw[t("editor.col.version", "id")], text[t("editor.col.at", "id")]):
+        at_utc = versions[int(vid)].published_at
+        at_utc = at_utc if at_utc.tzinfo else at_utc.replace(tzinfo=dt.UTC)
+        assert shown_at == (at_utc + dt.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M") + " WIB"  # Kalbar's clock
+    assert list(text[t("editor.col.version", "id")]) == [str(second.id), str(second.id - 1)]
+    assert set(text[t("editor.col.rows", "id")]) == {"1/1"}
+    options = at.selectbox(key="ver_pick").options
+    assert text[t("editor.col.at", "id")].iloc[0] in options[0]  # the picker names the same time
 
 
 # --- the data officer's month (issue 15) ------------------------------------------------------------------

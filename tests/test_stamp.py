@@ -23,6 +23,8 @@ def test_stamp_in_both_languages_in_kalbar_time():
     assert stamp(v, "2024-06", "en") == "Data as of 2024-06 · version 7 · published 2026-11-27 06:30 WIB by ana"
     assert stamp(v, None, "id", pinned=True).endswith("· versi tersemat lewat tautan")
     assert when(dt.datetime(2026, 1, 1, 0, 0)) == "2026-01-01 07:00 WIB"  # naive = UTC (SQLite)
+    # the audit log's times: to the second, across midnight into the next WIB day
+    assert when(dt.datetime(2026, 1, 1, 17, 5, 9, tzinfo=dt.UTC), seconds=True) == "2026-01-02 00:05:09 WIB"
 
 
 def test_stamp_keeps_a_name_on_one_line():

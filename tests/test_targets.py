@@ -311,8 +311,11 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
     assert any("versi 1" in s.value for s in at.success)
     sched = schedule_in_force()
     assert sched.origin == "published" and targets.province_default(sched, "2025")[0] == 52.0
-    shown = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
-    assert "Kota Pontianak" in shown and "52,00%" in shown
+    from tests.support.apptest import shown_with
+
+    _raw, schedule = shown_with(at, t("targets.col_note", "id"))  # the sidebar's schedule, as the grid writes it
+    row = schedule[schedule[t("col.periode", "id")] == "2025"].set_index(t("col.nama", "id"))[t("col.target", "id")]
+    assert row["Kota Pontianak"] == "45,00" and row[t("level.provinsi", "id")] == "52,00"
 
 
 @pytest.mark.parametrize(

@@ -11,17 +11,20 @@ import json
 import pandas as pd
 import streamlit as st
 
+from geo import fmt
+from geo.stamp import when
 from geo.store import StoreError
 from geo.text import t
 
-from . import auth, errors, session
+from . import auth, blocks, errors, session
 
 ROLES = ("editor", "admin")
 FLASH = "admin_added"
 
 
 def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value is not None else ""
+    """Kalbar's time (WIB) to the second, as every time in the app (geo.stamp.when)."""
+    return when(value, seconds=True) if value is not None else fmt.MISSING
 
 
 def _detail(detail) -> str:
@@ -70,7 +73,7 @@ def audit_panel(lg: str) -> None:
     text = c3.text_input(t("admin.filter_text", lg), key="audit_text")
     df = audit_frame(entries, who, action, text)
     st.caption(t("admin.audit_count", lg, n=len(df), total=len(entries)))
-    st.dataframe(
+    blocks.table(
         df.rename(
             columns={
                 "at": t("admin.col.at", lg),
@@ -79,7 +82,7 @@ def audit_panel(lg: str) -> None:
                 "detail": t("admin.col.detail", lg),
             }
         ),
-        hide_index=True,
+        lg,
     )
 
 
@@ -89,7 +92,7 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
     if added := st.session_state.pop(FLASH, None):
         st.success(t("admin.added", lg))
         st.text(added)
-    st.dataframe(
+    blocks.table(
         pd.DataFrame(
             [
                 {
@@ -101,8 +104,8 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
                 }
                 for u in users
             ]
-        ).astype(str),
-        hide_index=True,
+        ),
+        lg,
     )
     with st.form("admin_add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_title', lg)}**")
@@ -179,11 +182,11 @@ def blocks_panel(ident: auth.Identity, lg: str) -> None:
     """Accounts and client addresses slowed down or locked by failed sign-ins; an admin lifts a lock."""
     store = session.store()
     st.markdown(f"**{t('admin.blocks_title', lg)}**")
-    blocks = store.signin_blocks()
-    if not blocks:
+    locks = store.signin_blocks()
+    if not locks:
         st.caption(t("admin.no_blocks", lg))
         return
-    st.dataframe(
+    blocks.table(
         pd.DataFrame(
             [
                 {
@@ -193,12 +196,12 @@ def blocks_panel(ident: auth.Identity, lg: str) -> None:
                     t("admin.col.last", lg): _when(b.last_at),
                     t("admin.col.locked", lg): t("admin.yes" if b.locked else "admin.no", lg),
                 }
-                for b in blocks
+                for b in locks
             ]
-        ).astype(str),
-        hide_index=True,
+        ),
+        lg,
     )
-    keys = [(b.kind, b.subject) for b in blocks]
+    keys = [(b.kind, b.subject) for b in locks]
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     chosen = c1.selectbox(
         t("admin.lift_pick", lg),
@@ -217,7 +220,7 @@ def aliases_panel(ident: auth.Identity, lg: str) -> None:
     if not aliases:
         st.info(t("admin.no_aliases", lg))
         return
-    st.dataframe(
+    blocks.table(
         pd.DataFrame(
             [
                 {
@@ -231,8 +234,8 @@ def aliases_panel(ident: auth.Identity, lg: str) -> None:
                 }
                 for a in aliases
             ]
-        ).astype(str),
-        hide_index=True,
+        ),
+        lg,
     )
     by_id = {a.id: a for a in aliases}
     c1, c2 = st.columns(2, vertical_alignment="bottom")

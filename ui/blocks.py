@@ -5,7 +5,11 @@ Each takes the view state and already-cached data, and lays out widgets.
 
 from __future__ import annotations
 
+import hashlib
 import html
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +25,9 @@ from geo.viewstate import ViewState
 
 from . import cache, errors, phone, safe, session
 from .viewstate import display_target, effective_period
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 MAP_HEIGHT = 560
 
@@ -290,37 +297,89 @@ def map_downloads(
 # --- tables -----------------------------------------------------------------------------------------
 
 
-def column_formats(shown: pd.DataFrame, lang: str) -> dict:
-    """Numbers in the UI language through Streamlit's column formats: cells stay numeric (sorting
-    stays numeric) and nothing is formatted per cell in Python, so a table costs a new session
-    only its Arrow bytes (a pandas Styler cost ~0.1 s per session for the 262 Ketapang desa).
-    Thousands use the language's separator (printf ``%'.,d``); percentages follow the browser's
-    locale in Indonesian, two decimals in English.
+COUNT_COLUMNS = (
+    "col.rank",
+    "col.tenaga_kerja",
+    "col.peserta_aktif",
+    "col.gap",
+    "col.bantuan",
+    "cost.col",
+    "plan.col_slots",
+    "plan.col_cost",
+)
+PERCENT_COLUMNS = ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")
+ID_COLUMNS = ("editor.col.version", "report.col.row", "col.row")  # and "id": written as they are, no separators
+
+
+def cell_formats(frame: pd.DataFrame, lang: str) -> dict[str, Callable[[object], str]]:
+    """Each numeric column's cell text in the page's language (geo.fmt): counts 26.373 / 26,373, percentages
+    and points 38,33 / 38.33, identifiers as written. Text columns keep their own text."""
+    counts = {t(k, lang) for k in COUNT_COLUMNS}
+    percents = {t(k, lang) for k in PERCENT_COLUMNS}
+    ids = {"id", *(t(k, lang) for k in ID_COLUMNS)}
+    out: dict[str, Callable[[object], str]] = {}
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if col in ids:
+            out[col] = fmt.whole
+        elif col in percents:
+            out[col] = partial(fmt.number, lang=lang, digits=2)
+        elif col in counts or pd.api.types.is_integer_dtype(dtype):
+            out[col] = partial(fmt.number, lang=lang)
+        elif pd.api.types.is_float_dtype(dtype):
+            out[col] = partial(fmt.number, lang=lang, digits=2)
+    return out
+
+
+def styled(frame: pd.DataFrame, lang: str) -> Styler:
+    """``frame`` with its cell text in the page's language and "–" where there is no data.
+
+    Why a Styler: Streamlit's own number formats cannot write a decimal comma (printf) or follow the
+    browser's locale instead of the page's ("localized"), and show a missing number as "None". A Styler's
+    text travels beside the raw values (``display_values``): the grid shows the text, sorts on the numbers,
+    and shows it as plain text (never Markdown/HTML). Formatting only, no per-cell styles.
     """
-    counts = "%'.,d" if lang == "id" else "%,d"
-    config = {
-        t(k, lang): st.column_config.NumberColumn(format=counts)
-        for k in (
-            "col.rank",
-            "col.tenaga_kerja",
-            "col.peserta_aktif",
-            "col.gap",
-            "col.bantuan",
-            "cost.col",
-            "plan.col_slots",
-            "plan.col_cost",
-        )
-    }
-    config |= {
-        t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
-        for k in ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")
-    }
-    return {k: v for k, v in config.items() if k in shown.columns}
+    return frame.style.format(cell_formats(frame, lang), na_rep=fmt.MISSING)
 
 
-def show_table(shown: pd.DataFrame, lang: str) -> None:
-    """Sortable table with numbers in the UI language."""
-    st.dataframe(shown, hide_index=True, column_config=column_formats(shown, lang))
+def table(frame: pd.DataFrame, lang: str, *, shared: bool = False, key: str | None = None) -> None:
+    """Every table of the app: numbers in the page's language, "–" for no data, sortable by value.
+
+    ``shared``: a table every viewer of a view sees alike (the map pages'): drawn once per process and
+    content, then replayed (the Styler costs ~0.15 s for the province's 2,131 desa rows; a replay does not).
+    ``key`` names that content when the caller already has a hash that fixes it (else the cells are hashed).
+    """
+    try:
+        digest = (key or _digest(frame)) if shared else None
+    except TypeError:  # a cell pandas cannot hash: drawn for this session only
+        digest = None
+    if digest:
+        _shared_table(digest, frame, lang)
+    else:
+        _draw(frame, lang)
+
+
+def _draw(frame: pd.DataFrame, lang: str) -> None:
+    st.dataframe(styled(frame, lang), hide_index=True, placeholder=fmt.MISSING)
+
+
+def _digest(frame: pd.DataFrame) -> str:
+    """Content hash of a shown table (headers, types, cells; ~1 ms for 2,131 rows)."""
+    digest = hashlib.sha1(repr([(str(c), str(d)) for c, d in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # the province's desa table: ~0.85 MB an entry
+def _shared_table(digest: str, _frame: pd.DataFrame, lang: str) -> None:  # noqa: ARG001 - the key
+    """Streamlit records the element drawn here and replays it on a hit (cached functions replay their
+    elements), so a new session of the same view gets the table without building the Styler again."""
+    _draw(_frame, lang)
+
+
+def show_table(shown: pd.DataFrame, lang: str, key: str | None = None) -> None:
+    """A map page's table (sortable, numbers in the UI language), shared by every viewer of the view."""
+    table(shown, lang, shared=True, key=key)
 
 
 def downloads(
@@ -368,8 +427,9 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
     )  # each area's cost of the gap: a column here and in downloads
     if lang == "en" and "target_sumber_en" in frame:
         frame = frame.assign(target_sumber=frame["target_sumber_en"])  # where each target came from, in the UI language
-    shown = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang)[0]
-    show_table(shown, lang)
+    digest = cache.frame_digest(frame)
+    shown = cache.ranked_tables(digest, frame, level, lang)[0]
+    show_table(shown, lang, key=f"area:{digest}:{level}:{lang}")  # ranked_tables' key fixes the table
     notes = [t("download.note", lang), t("cost.note", lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)]
     if note := cache.target_note(frame, lang):
         notes.append(note)
@@ -383,10 +443,11 @@ def area_table(frame: pd.DataFrame, level: str, state: ViewState, file_stem: str
 
 
 def priorities(frame: pd.DataFrame, level: str, lang: str, n: int = 10) -> None:
-    _shown, top, share = cache.ranked_tables(cache.frame_digest(frame), frame, level, lang, n)
+    digest = cache.frame_digest(frame)
+    _shown, top, share = cache.ranked_tables(digest, frame, level, lang, n)
     if top.empty:
         return
     st.markdown(
         f"**{t('priority.title', lang, n=len(top))}** — {t('priority.share', lang, share=fmt.percent(share, lang, 1))}"
     )
-    show_table(top, lang)
+    show_table(top, lang, key=f"top:{digest}:{level}:{lang}:{n}")

@@ -22,7 +22,7 @@ from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
 from geo.text import t
 
-from . import auth, errors, safe, session, uploads
+from . import auth, blocks, errors, safe, session, uploads
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid")
 COUNTS = ("rows", "matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -82,21 +82,16 @@ def show_report(report: dict, lg: str) -> None:
     issues = [e for e in report.get("row_errors", []) if e.get("severity") in ("error", "warning")]
     if issues:
         st.caption(t("editor.row_errors", lg))
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("report.col.row", lg): e.get("row") if e.get("row") is not None else "–",
-                        t("col.column", lg): e.get("column") or "",
-                        t("col.problem", lg): e.get("message"),
-                    }
-                    for e in issues
-                ]
-            ).astype(str),
-            hide_index=True,
+        rows = pd.DataFrame(
+            {
+                t("report.col.row", lg): pd.array([e.get("row") for e in issues], dtype="Int64"),  # None: "–"
+                t("col.column", lg): [e.get("column") or "" for e in issues],
+                t("col.problem", lg): [str(e.get("message") or "") for e in issues],
+            }
         )
+        blocks.table(rows, lg)
     st.caption(t("report.all_rows", lg))
-    st.dataframe(report_frame(report, lg), hide_index=True)
+    blocks.table(report_frame(report, lg), lg)
 
 
 def pickers(report: dict, key: str, lg: str) -> dict[int, str]:
@@ -347,12 +342,12 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
                 t("editor.col.rows", lg): f"{fmt.number(v.n_matched, lg)}/{fmt.number(v.n_rows, lg)}",
                 t("editor.col.by", lg): v.published_by,
                 t("editor.col.at", lg): _when(v.published_at, lg),
-                t("editor.col.note", lg): v.note,
+                t("editor.col.note", lg): v.note or "",
             }
             for v in versions
         ]
     )
-    st.dataframe(table.astype(str), hide_index=True)
+    blocks.table(table, lg)
     by_id = {v.id: v for v in versions}  # newest first
     newest = versions[0].id
     if st.session_state.get(NEWEST_KEY) != newest or st.session_state.get("ver_pick") not in by_id:
@@ -446,22 +441,19 @@ def targets_panel(ident: auth.Identity, lang: str) -> None:
         sched = targets.read_schedule(content, up.name)
     except targets.ScheduleError as exc:
         st.error(t("targets.refused", lang), icon=":material/error:")
-        st.dataframe(
+        blocks.table(
             pd.DataFrame(
-                [
-                    {
-                        t("col.row", lang): p.row,
-                        t("col.column", lang): p.column or "",
-                        t("col.problem", lang): t(p.key, lang, **p.params),
-                    }
-                    for p in exc.problems
-                ]
+                {
+                    t("col.row", lang): pd.array([p.row for p in exc.problems], dtype="Int64"),
+                    t("col.column", lang): [p.column or "" for p in exc.problems],
+                    t("col.problem", lang): [t(p.key, lang, **p.params) for p in exc.problems],
+                }
             ),
-            hide_index=True,
+            lang,
         )
         return
     st.success(t("targets.valid", lang, rows=fmt.number(len(sched.rows), lang)))
-    st.dataframe(sched.rows, hide_index=True)
+    blocks.table(sched.rows, lang)
     note = st.text_input(t("targets.note", lang), key="w_targets_note", max_chars=200)
     if st.button(t("targets.publish_button", lang), key="w_targets_publish", type="primary"):
         result = session.store().publish_targets(content, up.name, ident.name, note or "")

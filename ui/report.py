@@ -6,13 +6,14 @@ version in force (see geo/report.py for how reports are built).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo import fmt
 from geo.report import report_frame
 from geo.text import t
 
-from . import cache, session
+from . import blocks, cache, session
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid", "duplicate")
 
@@ -46,7 +47,7 @@ def stored_reports(level: str, lang: str) -> None:
             st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
             st.text(_summary_line(s, lang))
             if _problems(s):  # the rows left out, in the page's language
-                st.dataframe(report_frame(report, lang, problems_only=True), hide_index=True)
+                blocks.table(report_frame(report, lang, problems_only=True), lang)
 
 
 def join_report(level: str, lang: str) -> None:
@@ -64,19 +65,16 @@ def join_report(level: str, lang: str) -> None:
         st.write(_summary_line(s, lang, rows=len(result.report)))
         issues = [i for i in table.issues if i.severity == "error"]
         if issues:
-            st.dataframe(
-                [
-                    {
-                        t("report.col.row", lang): i.row if i.row is not None else "–",
-                        t("col.column", lang): i.column,
-                        t("col.problem", lang): i.message(lang),
-                    }
-                    for i in issues
-                ],
-                hide_index=True,
+            rows = pd.DataFrame(
+                {
+                    t("report.col.row", lang): pd.array([i.row for i in issues], dtype="Int64"),  # None: "–"
+                    t("col.column", lang): [i.column for i in issues],
+                    t("col.problem", lang): [i.message(lang) for i in issues],
+                }
             )
+            blocks.table(rows, lang)
         not_ok = cache.join_report_messages(src, level, lang)
         if len(not_ok):
-            st.dataframe(not_ok, hide_index=True)
+            blocks.table(not_ok, lang)
         missing = sum(len(v) for v in result.areas_without_data.values())
         st.caption(t("join.no_data_areas", lang, n=fmt.number(missing, lang)))

@@ -15,7 +15,7 @@ from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
 
-from . import cache, safe, session, uploads
+from . import blocks, cache, safe, session, uploads
 from .viewstate import effective_period, share_url
 
 REJECTED_KEY = "_rejected"  # session_state: (source key, file name, TableError) of the last refused upload
@@ -182,14 +182,14 @@ def schedule_view(lang: str) -> None:
             t("col.nama", lang): rows["kode"].map(
                 lambda k: t("level.provinsi", lang) if k == "61" else names.get(k, k)
             ),
-            t("col.target", lang): rows["target_persen"].map(lambda v: fmt.percent(v, lang)),
+            t("col.target", lang): rows["target_persen"],  # a number: the table writes it in the page's language
             t("targets.col_note", lang): rows["keterangan"],
         }
     )
     st.caption(
         t("targets.show_origin", lang, origin=t(f"targets.origin_{sched.origin}", lang), version=sched.version or "–")
     )
-    st.dataframe(shown, hide_index=True)
+    blocks.table(shown, lang)
     st.caption(t("targets.control_help", lang))
 
 

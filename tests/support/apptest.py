@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,29 @@ def signed_in_on(page: str, name: str, password: str, timeout: float = TIMEOUT) 
 # --- what a person reads ----------------------------------------------------------------------------
 
 
+def shown(d) -> pd.DataFrame:  # noqa: ANN001 - an AppTest Dataframe element
+    """A table's cells as the grid writes them: the text the app formatted (the Styler's display values,
+    which Streamlit sends beside the raw values), else the raw values as text."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    text = d.proto.arrow_data.styler.display_values
+    return convert_arrow_bytes_to_pandas_df(text) if text else d.value.astype(str)
+
+
+RAW_MISSING = frozenset({"None", "nan", "NaN", "<NA>", "NaT"})
+
+
+def raw_missing(at: AppTest) -> list[str]:
+    """Cells of the page's tables that show a missing value as Python or pandas writes it (not "–")."""
+    return sorted({v for d in at.dataframe for v in shown(d).to_numpy().ravel() if str(v) in RAW_MISSING})
+
+
+def shown_with(at: AppTest, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(raw values, cell text) of the first table with ``column``."""
+    d = next(d for d in at.dataframe if column in d.value.columns)
+    return d.value, shown(d)
+
+
 def texts(at: AppTest) -> list[str]:
     """Every piece of text a person can read on the page (labels, values, messages, tables)."""
     out: list[str] = []
@@ -112,9 +136,9 @@ def texts(at: AppTest) -> list[str]:
     for m in at.metric:
         out += [str(m.label), str(m.value), str(m.delta or "")]
     for d in at.dataframe:
-        df = d.value
+        df = shown(d)
         out += [str(c) for c in df.columns]
-        out += [str(v) for v in df.astype(str).to_numpy().ravel()]
+        out += [str(v) for v in df.to_numpy().ravel()]
     out += [str(e.proto.body) for e in at.get("html")]
     return [s for s in out if s]
 
