@@ -196,7 +196,7 @@ def show_map(
 ) -> str | None:
     """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun).
 
-    ``report_drawn``: the map says once when it is drawn, which re-runs the page (``mappage.rest_waits``)."""
+    ``report_drawn``: the map says once when it is drawn, which re-runs the page (``mappage.rest``)."""
     payload = cache.map_payload(frame_key + (opts.color,), frame, opts, dim)
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
     m = maps.map_from_payload(
