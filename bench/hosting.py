@@ -251,7 +251,6 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             val = (
                 f"p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} "
                 f"s, max {r['max_s'] or 0:.2f} s; errors {r['errors']}; "
-                + (f"first run (figures + map) p95 {r['first_p95_s']:.2f} s; " if r.get("first_p95_s") else "")
                 + (f"server CPU {cpu:.3f} s/session; " if cpu is not None else "")
                 + f"RSS {r['rss_before_mb']} → {r['rss_after_mb']} MB"
             )
@@ -260,7 +259,7 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
                 res = "PASS" if (r["p95_s"] is not None and r["p95_s"] <= tgt and r["errors"] == 0) else "FAIL"
             out.append(
                 (
-                    f"{label}: {n} simultaneous new sessions, connect → the whole page laid out",
+                    f"{label}: {n} simultaneous new sessions, connect → script finished",
                     val,
                     f"p95 ≤ {tgt:g} s, 0 errors" if tgt else "—",
                     res,

@@ -36,7 +36,6 @@ def pct(values: list[float], p: float) -> float | None:
 def summarize(sessions: list[Session]) -> dict:
     ok = [s for s in sessions if s.ok]
     ws = [s.ws_s for s in ok]
-    first = [s.first_s for s in ok if s.first_s is not None]
     tot = [s.total_s for s in ok]
     errors: dict[str, int] = {}
     for s in sessions:
@@ -50,7 +49,6 @@ def summarize(sessions: list[Session]) -> dict:
         "p50_s": pct(ws, 50),
         "p95_s": pct(ws, 95),
         "max_s": max(ws) if ws else None,
-        "first_p95_s": pct(first, 95),  # the first run only: figures and map (ui/mappage.rest)
         "total_p50_s": pct(tot, 50),
         "total_p95_s": pct(tot, 95),
         "total_max_s": max(tot) if tot else None,
