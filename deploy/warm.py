@@ -22,9 +22,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
-
-from geo.maps import REPORT_DRAWN
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY,)
@@ -35,8 +33,7 @@ class Session:
     ok: bool = False
     error: str = ""
     get_s: float | None = None
-    ws_s: float | None = None  # websocket → the whole page laid out (both runs, when the map asked for a report)
-    first_s: float | None = None  # websocket → the first run finished (the figures and the map)
+    ws_s: float | None = None
     total_s: float | None = None
     messages: int = 0
     bytes: int = 0
@@ -110,21 +107,14 @@ async def http_get(
     return status, out, body
 
 
-# What a browser's map sends once drawn when the page asks for it (geo.maps.ReportDrawn; ui/mappage.rest).
-DRAWN_VALUE = '{"last_active_drawing": null, "pjk_drawn": true}'
-
-
-def rerun_message(
-    target: Target, query: str | None = None, page_hash: str = "", widgets: WidgetStates | None = None
-) -> bytes:
-    """The first BackMsg a browser sends on a fresh page (run the page named in the URL), or a later one:
-    the same page (``page_hash``) with ``widgets`` changed, at the address the app wrote (``query``)."""
+def rerun_message(target: Target) -> bytes:
+    """The first BackMsg a browser sends on a fresh page: run the page named in the URL."""
     msg = BackMsg(
         rerun_script=ClientState(
-            query_string=target.query if query is None else query,
-            widget_states=widgets or WidgetStates(),
-            page_script_hash=page_hash,
-            page_name="" if page_hash else target.page_name,
+            query_string=target.query,
+            widget_states=WidgetStates(),
+            page_script_hash="",
+            page_name=target.page_name,
             context_info=ContextInfo(
                 timezone="Asia/Pontianak",
                 timezone_offset=-420,
@@ -190,7 +180,6 @@ async def one_session(
             s.ws_replica = ws.response.headers.get(replica_header, "") if ws.response else ""
             await ws.send(rerun_message(target))
             deadline = t1 + timeout
-            page_hash, query, report_id, reported = "", target.query, "", False
             while True:
                 left = deadline - time.perf_counter()
                 if left <= 0:
@@ -203,32 +192,19 @@ async def one_session(
                 kind = fm.WhichOneof("type")
                 if kind == "page_not_found":
                     raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
-                if kind == "navigation":  # st.navigation names the page it ran
-                    page_hash = fm.navigation.page_script_hash
-                if kind == "page_info_changed":
-                    query = fm.page_info_changed.query_string
-                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                    element = fm.delta.new_element
-                    if element.WhichOneof("type") == "exception":
-                        exc = element.exception
-                        raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
-                    if element.WhichOneof("type") == "component_instance" and REPORT_DRAWN in (
-                        element.component_instance.json_args
-                    ):
-                        report_id = element.component_instance.id
+                if (
+                    kind == "delta"
+                    and fm.delta.WhichOneof("type") == "new_element"
+                    and fm.delta.new_element.WhichOneof("type") == "exception"
+                ):
+                    exc = fm.delta.new_element.exception
+                    raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
                 if kind == "script_finished":
+                    if fm.script_finished in FINISHED_OK:
+                        break
                     if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                         raise RuntimeError("script compile error")
-                    if fm.script_finished not in FINISHED_OK:
-                        continue  # FINISHED_EARLY_FOR_RERUN (st.rerun): the next run follows on the same socket
-                    if s.first_s is None:
-                        s.first_s = time.perf_counter() - t1
-                    if not report_id or reported:
-                        break
-                    # as a browser's map does once drawn: the re-run that lays out the rest of the page
-                    widgets = WidgetStates(widgets=[WidgetState(id=report_id, json_value=DRAWN_VALUE)])
-                    await ws.send(rerun_message(target, query, page_hash, widgets))
-                    reported = True
+                    # FINISHED_EARLY_FOR_RERUN (st.rerun): the next run follows on the same socket
             now = time.perf_counter()
             s.ws_s, s.total_s, s.ok = now - t1, now - t0, True
             if on_ran:

@@ -421,8 +421,7 @@ class FitBesideControls(VerbatimScript):
         self._name = "FitBesideControls"
 
 
-REPORT_DRAWN = "pjk-report-drawn"  # the header tag's name (also how deploy/warm's sessions see the ask)
-REPORT_DRAWN_META = f'<meta name="{REPORT_DRAWN}" content="1">'
+REPORT_DRAWN_META = '<meta name="pjk-report-drawn" content="1">'
 
 
 class ReportDrawn(VerbatimScript):
