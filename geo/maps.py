@@ -421,38 +421,6 @@ class FitBesideControls(VerbatimScript):
         self._name = "FitBesideControls"
 
 
-REPORT_DRAWN_META = '<meta name="pjk-report-drawn" content="1">'
-
-
-class ReportDrawn(VerbatimScript):
-    """Tell Python once that the areas are on the screen, when the page asks for it (the first map run of a
-    session, ``ui.mappage``): the page then lays out what comes below the map.
-
-    The ask is a tag in the map's header (``REPORT_DRAWN_META``), not in its script: st_folium keys the
-    component on a hash of the script, so a script that changed between runs would make a new map (a new
-    iframe, and a lost click). The value goes through st_folium's ``Streamlit`` (the component's channel),
-    after st_folium has set up the map (a microtask after the map's script); st_folium's own value is left
-    as it is, so a pan or a zoom still sends nothing back.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-Promise.resolve().then(function(){
-  var S = window.Streamlit, G = window.__GLOBAL_DATA__;
-  if (S && G && document.querySelector('meta[name="pjk-report-drawn"]')) {
-    S.setComponentValue(Object.assign({}, G.previous_data || {}, {pjk_drawn: true}));
-  }
-});
-{% endmacro %}
-"""
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "ReportDrawn"
-
-
 class FoldControl(VerbatimScript):
     """On a narrow map the legend, title box and panels fold into one small button (tap to open).
 
@@ -616,10 +584,8 @@ def map_from_payload(
     height: str | int = "100%",
     extra_panels: tuple[tuple[str, str], ...] = (),
     fill_frame: bool = False,
-    report_drawn: bool = False,
 ) -> folium.Map:
-    """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks; ``report_drawn``:
-    the map tells the page once when its areas are drawn (``ReportDrawn``)."""
+    """The map around a cached payload; ``extra_panels`` are (escaped HTML, corner) blocks."""
     # zoomSnap 0.05: fitBounds may stop at a fractional zoom, so the area shown fills the frame.
     m = folium.Map(
         location=[-0.1, 111.0],
@@ -648,9 +614,6 @@ def map_from_payload(
     for content, corner in extra_panels:
         HtmlControl(content, corner, "pjk-panel-box").add_to(m)
     FitBesideControls().add_to(m)
-    ReportDrawn().add_to(m)
-    if report_drawn:
-        m.get_root().header.add_child(Element(REPORT_DRAWN_META), name="pjk_report_drawn")
     return m
 
 

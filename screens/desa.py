@@ -46,7 +46,6 @@ if state.q:
 clicked = mappage.top(v, safe.md(title), "map_explorer", notes=notes)
 if clicked:
     explorer.go(state.drill(clicked), DEFAULT)
-mappage.rest(v)  # a browser's first run ends here; the map's report of being drawn brings the rest
 if state.present:
     st.stop()
 

@@ -23,7 +23,6 @@ share_link(state, DEFAULT, "kabupaten")
 kode = mappage.top(v, t("page.kabupaten_title", lang), "map_kab")
 if kode:
     mappage.open_desa(state, kode)
-mappage.rest(v)  # a browser's first run ends here; the map's report of being drawn brings the rest
 if state.present:
     st.stop()
 period = v.period or ""

@@ -20,7 +20,6 @@ period_note = f" · {t('control.period', lang)} {safe.md(v.period)}" if v.period
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
 if kode:
     mappage.open_desa(state, kode)
-mappage.rest(v)  # a browser's first run ends here; the map's report of being drawn brings the rest
 if not state.present:
     blocks.map_downloads(v.frame, v.opts, "kabupaten", state, province, v.period, f"peta_kabupaten_{v.period or ''}")
     report.join_report("kabupaten", lang)

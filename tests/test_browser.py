@@ -192,28 +192,3 @@ def test_presentation_map_fits_the_province_tightly(server, browser):
         assert abs(fit["zoom"] * 20 - round(fit["zoom"] * 20)) < 1e-6  # zoomSnap 0.05
     finally:
         context.close()
-
-
-def test_blocks_below_the_map_come_once_it_is_drawn(server, browser):
-    """A browser's first run sends the figures and the map; the map reports when drawn and that re-run lays
-    out the rest (ui/mappage.rest): Streamlit's table code is asked for only after the map's Leaflet has
-    arrived, the tables do come, and the map itself is not sent a second time."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    events: list[tuple[str, str]] = []
-    big: list[int] = []
-    page.on("request", lambda r: events.append(("request", r.url)))
-    page.on("requestfinished", lambda r: events.append(("finished", r.url)))
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: big.append(len(p)) if len(p) > 100_000 else None))
-    try:
-        page.goto(server.url + "/desa?kab=61.04&basemap=none")
-        map_frame(page, 262)
-        page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(state="visible")
-        page.wait_for_timeout(1000)
-        leaflet = next(i for i, (kind, url) in enumerate(events) if kind == "finished" and url.endswith("leaflet.js"))
-        table_code = next(i for i, (kind, url) in enumerate(events) if kind == "request" and "/DataFrame." in url)
-        assert table_code > leaflet, "the table code was asked for before the map's Leaflet had arrived"
-        assert len(big) == 1, f"the map (the one message over 100 KB) came {len(big)} times: {big}"
-    finally:
-        context.close()

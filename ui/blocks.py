@@ -192,16 +192,11 @@ def show_map(
     key: str = "map",
     extra_panels: list[tuple[str, str]] | None = None,
     fill: bool = False,
-    report_drawn: bool = False,
 ) -> str | None:
-    """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun).
-
-    ``report_drawn``: the map says once when it is drawn, which re-runs the page (``mappage.rest``)."""
+    """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
     payload = cache.map_payload(frame_key + (opts.color,), frame, opts, dim)
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
-    m = maps.map_from_payload(
-        payload, opts, own, extra_panels=tuple(extra_panels or ()), fill_frame=fill, report_drawn=report_drawn
-    )
+    m = maps.map_from_payload(payload, opts, own, extra_panels=tuple(extra_panels or ()), fill_frame=fill)
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=["last_active_drawing"])
     feature = (out or {}).get("last_active_drawing") or {}
     kode = (feature.get("properties") or {}).get("kode")

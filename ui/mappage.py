@@ -2,8 +2,7 @@
 
 A map page is: the view state from the URL and the sidebar (:func:`start`), the classified areas
 in view (:func:`view`), the head of the page with its figures and the map, or presentation mode
-(:func:`top`), then the page's own blocks below (:func:`rest`: on a session's first run in a browser,
-only once the map is drawn). A click on the map is handled by the page:
+(:func:`top`), then the page's own blocks below. A click on the map is handled by the page:
 the summary and the kabupaten page open the desa page one level down (:func:`open_desa`), the
 desa page drills down in place.
 """
@@ -26,7 +25,6 @@ from .sidebar import sidebar
 from .viewstate import effective_period, read, targets_token
 
 DESA_PAGE = "screens/desa.py"
-FIRST_RUN_DONE = "_pjk_first_map_run"  # session key: the session's first map page has been laid out
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,6 @@ class MapView:
     dim: frozenset[str] = frozenset()  # areas the search or below-only filter greys out
     matches: pd.Series | None = None  # areas whose name matches the search, when there is one
     table_frame: pd.DataFrame | None = None  # the areas the tables list (the filters applied)
-    rest_waits: bool = False  # this run ends after the map, which reports when drawn (:func:`rest`)
 
     @property
     def listed(self) -> pd.DataFrame:
@@ -104,7 +101,6 @@ def view(
         dim,
         matches,
         frame[mask] if mask is not None else None,
-        _first_map_run() and not state.present,
     )
 
 
@@ -141,35 +137,7 @@ def top(
         )
         with st.container(key="pjk-later-cost"):
             blocks.cost_line(v.frame, v.tot, v.state)
-        # the run the map's report brings draws the map as the first run did (same arguments: not sent again)
-        reported = bool((st.session_state.get(map_key) or {}).get("pjk_drawn"))
-        return blocks.show_map(
-            v.frame, v.opts, v.frame_key, dim=v.dim, key=map_key, report_drawn=v.rest_waits or reported
-        )
-
-
-def _first_map_run() -> bool:
-    """Whether this run stops after the map (:func:`rest`): the first map run of a session in a browser.
-
-    On a weak signal the blocks below the map (tables, trend, downloads, the plan) cost a first visit their
-    bytes (Streamlit's table code alone is ~320 KB) while the map's own files still download: the areas came
-    about 2 s later on a phone (bench/RESULTS.md, phone). So the first run sends the figures and the map, the
-    map reports when it is drawn (``maps.ReportDrawn``), and that re-run lays out the rest. Any later run of
-    the session (the report, a widget, another page; also a run that interrupted the first) has everything at
-    once, so a map that never draws holds nothing back beyond the first interaction. AppTest has no browser
-    (no request headers): it gets the whole page.
-    """
-    if st.session_state.get(FIRST_RUN_DONE):
-        return False
-    st.session_state[FIRST_RUN_DONE] = True
-    return bool(st.context.headers)
-
-
-def rest(v: MapView) -> None:
-    """Where a map page's blocks below the map begin: the first run in a browser ends here (see
-    :func:`_first_map_run`); the map's report of being drawn re-runs the page."""
-    if v.rest_waits:
-        st.stop()
+        return blocks.show_map(v.frame, v.opts, v.frame_key, dim=v.dim, key=map_key)
 
 
 def open_desa(state: ViewState, kode: str) -> None:

@@ -16,9 +16,6 @@ from . import cache, safe
 from .session import Source, source, target_schedule
 
 SYNCED_KEY = "_synced_query"  # session_state: the URL as this session last read or wrote it
-# session_state: (the URL written after a run that found bad parameters, those problems): shown again while the
-# address stays that (the run the map's report brings, ui/mappage, would otherwise drop them unread)
-PROBLEMS_KEY = "_url_problems"
 _WIDGETS = (
     "target",
     "basemap",
@@ -52,15 +49,8 @@ def read(default: ViewState, src: Source) -> ViewState:
         cache.periods(src),
         default,
     )
-    shown = problems
-    if not problems and (kept := st.session_state.get(PROBLEMS_KEY)) and kept[0] == params:
-        shown = kept[1]  # the same view as the run that found them: still said
-    for p in shown:
+    for p in problems:
         st.warning(safe.md(t(p.key, state.lang, param=p.param, value=p.value)), icon=":material/warning:")
-    if problems:
-        st.session_state[PROBLEMS_KEY] = (None, problems)  # write() files them under the address it writes
-    elif not shown:
-        st.session_state.pop(PROBLEMS_KEY, None)
     from_url = st.session_state.get(SYNCED_KEY) != params or bool(problems)
     for name in _WIDGETS:
         # Streamlit drops a widget's value when a page without it runs (page switch), so a
@@ -111,8 +101,6 @@ def write(state: ViewState, default: ViewState) -> None:
     if query != _params():
         st.query_params.from_dict(query)
     st.session_state[SYNCED_KEY] = query
-    if (kept := st.session_state.get(PROBLEMS_KEY)) and kept[0] is None:
-        st.session_state[PROBLEMS_KEY] = (query, kept[1])  # this run's problems belong to the address it wrote
 
 
 PAGE_PATHS = ("ringkasan", "kabupaten", "desa", "terbitkan", "admin", "masuk")  # url_path of every st.Page in shell.py
