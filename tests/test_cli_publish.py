@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from geo.paths import ROOT
 from geo.sample import sample_path
+from geo.stamp import when
 
 MESSY = (
     "kabupaten,periode,tenaga_kerja,peserta_aktif\nKAB. SAMBAS,2024,300000,90000\n"
@@ -69,6 +71,8 @@ def test_publish_workflow(db_url, tmp_path):
     assert geo(db_url, "retract", "2", "--as", "ana", "--reason", "uji").returncode == 0
     text = geo(db_url, "versions").stdout
     assert "(ditarik)" in text.splitlines()[0] and "(ditarik)" not in text.splitlines()[1]
+    published = dt.datetime.fromisoformat(listed[0]["published_at"])
+    assert when(published) in text.splitlines()[0] and when(published).endswith(" WIB")  # the list speaks WIB
     assert geo(db_url, "restore", "2", "--as", "ana").returncode == 0
     assert "(ditarik)" not in geo(db_url, "versions").stdout
     assert geo(db_url, "retract", "9", "--as", "ana").returncode == 2

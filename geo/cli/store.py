@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import LEVELS
 from ..report import level_hint
+from ..stamp import when
 from ..store import PartialTable, TableRefused
 from ..table import TableError, file_bytes
 from ..text import t
@@ -174,7 +175,7 @@ def _versions(args: argparse.Namespace) -> int:
     for v in versions:
         flag = t("store.cli.retracted", args.lang) if v.retracted else ""
         print(
-            f"{v.id:5d}  {v.published_at:%Y-%m-%d %H:%M}Z  {v.level or '-':10s} {','.join(v.periods):16s} "
+            f"{v.id:5d}  {when(v.published_at)}  {v.level or '-':10s} {','.join(v.periods):16s} "
             f"{v.n_matched:5d}/{v.n_rows:<5d} {v.published_by:12s} {v.filename}  {flag}".rstrip()
         )
     return 0
