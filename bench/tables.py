@@ -46,24 +46,13 @@ def _before(shown, lang: str) -> None:
     import streamlit as st
 
     from geo.text import t
+    from ui.blocks import COUNT_COLUMNS, PERCENT_COLUMNS
 
     counts = "%'.,d" if lang == "id" else "%,d"
-    config = {
-        t(k, lang): st.column_config.NumberColumn(format=counts)
-        for k in (
-            "col.rank",
-            "col.tenaga_kerja",
-            "col.peserta_aktif",
-            "col.gap",
-            "col.bantuan",
-            "cost.col",
-            "plan.col_slots",
-            "plan.col_cost",
-        )
-    }
+    config = {t(k, lang): st.column_config.NumberColumn(format=counts) for k in COUNT_COLUMNS}
     config |= {
         t(k, lang): st.column_config.NumberColumn(format="localized" if lang == "id" else "%.2f")
-        for k in ("col.cakupan", "col.target", "col.change", "plan.col_new_coverage")
+        for k in PERCENT_COLUMNS
     }
     st.dataframe(shown, hide_index=True, column_config={k: v for k, v in config.items() if k in shown.columns})
 
