@@ -1,6 +1,6 @@
 """One throttled first visit through nginx, as a waterfall: which requests and websocket frames come when.
 
-    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle]
+    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle] [--phone]
 
 Prints every HTTP request (start, first byte, end in ms from navigation; bytes on the wire; frame)
 and the websocket frames, then the moment the expected polygons were in the map. It is the tool
@@ -14,7 +14,7 @@ import time
 import warnings
 
 
-def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> dict:
+def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print, phone: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     from deploy.stack import Stack
@@ -31,18 +31,36 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
     stack.start(warm_path=page_path)
     reqs: dict[str, dict] = {}
     frames: list[tuple[float, int, str]] = []
+    big: list[str] = []
     try:
         with sync_playwright() as pw:
             chromium = browser.launch(pw, spki_pin=stack.spki_pin())
             warm = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
             browser.load(warm, stack.url + page_path, expected, throttle=None)
             warm.close()
-            ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
+            if phone:
+                from .phone import SCALE, browser_phone_size
+
+                w, h = browser_phone_size()
+                ctx = chromium.new_context(
+                    viewport={"width": w, "height": h},
+                    device_scale_factor=SCALE,
+                    is_mobile=True,
+                    has_touch=True,
+                    ignore_https_errors=True,
+                )
+            else:
+                ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
             page = ctx.new_page()
             cdp = ctx.new_cdp_session(page)
             cdp.send("Network.enable")
             if throttle:
-                cdp.send("Network.emulateNetworkConditions", browser.THROTTLE)
+                if phone:
+                    from .phone import SLOW_4G
+
+                    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+                else:
+                    cdp.send("Network.emulateNetworkConditions", browser.THROTTLE)
             t0 = {"ts": None}
 
             def rel(ts: float) -> float:
@@ -75,7 +93,10 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
                     r["bytes"] = int(ev.get("encodedDataLength", 0))
 
             def wsframe(ev):
-                frames.append((rel(ev["timestamp"]), len(ev["response"].get("payloadData", "")), "recv"))
+                data = ev["response"].get("payloadData", "")
+                if len(data) > 100_000:
+                    big.append(data)
+                frames.append((rel(ev["timestamp"]), len(data), "recv " + _kind(data)))
 
             def wssent(ev):
                 frames.append((rel(ev["timestamp"]), len(ev["response"].get("payloadData", "")), "sent"))
@@ -116,22 +137,37 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print) -> 
             f"{r.get('end', float('nan')):7.0f}  {r.get('bytes', 0):8,d} {str(r.get('status')):4s} "
             f"{str(r.get('enc') or ''):3.3s} {str(r.get('type') or '')[:10]:10s} /{url}"
         )
-    rec = [f for f in frames if f[2] == "recv"]
+    rec = [f for f in frames if f[2].startswith("recv")]
     log(
         f"websocket: {len(rec)} frames received, {sum(f[1] for f in rec):,}"
         f" chars; first {rec[0][0]:.0f} ms, last {rec[-1][0]:.0f} ms"
         if rec
         else "no websocket frames"
     )
-    for f in frames[:60]:
-        log(f"   ws {f[2]} {f[0]:7.0f} ms {f[1]:9,d}")
+    for i, f in enumerate(frames):
+        if i < 60 or f[1] >= 2000:
+            log(f"   ws {f[0]:7.0f} ms {f[1]:9,d} {f[2]}")
     nav_offset = None
     polygons_ms = None if done is None else done - wall0
     log(
         f"HTTP total {total:,} B in {len(rows)} requests; polygons ({expected}) "
         f"at {polygons_ms and round(polygons_ms)} ms (wall clock from goto)"
     )
-    return {"requests": rows, "frames": frames, "polygons_ms": polygons_ms, "nav_offset": nav_offset}
+    return {"big_frames": big, "requests": rows, "frames": frames, "polygons_ms": polygons_ms, "nav_offset": nav_offset}
+
+
+def _kind(payload: str) -> str:
+    """A rough name for a websocket frame (base64 protobuf): what a reader of the waterfall wants to know."""
+    import base64
+
+    try:
+        raw = base64.b64decode(payload)
+    except Exception:
+        return ""
+    for marker, name in ((b"st_folium", "map"), (b"ARROW1", "table"), (b"vega", "chart")):
+        if marker in raw:
+            return name
+    return ""
 
 
 def main() -> None:
@@ -140,8 +176,9 @@ def main() -> None:
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--no-throttle", action="store_true")
+    ap.add_argument("--phone", action="store_true", help="the phone bench's profile: 390×844 touch, Slow 4G")
     a = ap.parse_args()
-    run(a.page, a.tls, a.replicas, not a.no_throttle)
+    run(a.page, a.tls, a.replicas, not a.no_throttle, phone=a.phone)
 
 
 if __name__ == "__main__":

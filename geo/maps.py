@@ -13,18 +13,16 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import folium
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from . import DEFAULT_TARGET, boundaries, fmt, plan, style
+from . import DEFAULT_TARGET, fmt, mapgeo, plan, style
 from .assets import use_local_assets
-from .boundaries import load
 from .classify import BELOW, NO_DATA
-from .encode import JS_DECODER, OVERVIEW_PRECISION, PRECISION, encode_geometry
+from .encode import JS_DECODER
 from .text import t
 
 BASEMAPS: dict[str, tuple[str, str] | None] = {
@@ -64,13 +62,9 @@ def json_for_script(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@lru_cache(maxsize=4)
 def encoded_geometries(level: str, overview: bool = False) -> tuple[dict[str, list], float]:
-    """Geometry per code and its grid, encoded once per (level, kind) and process: the display geometry,
-    or the overview's (``boundaries.overview``) for a map of many kabupaten."""
-    gdf = load(level)
-    geoms, precision = (boundaries.overview(level), OVERVIEW_PRECISION) if overview else (gdf["display"], PRECISION)
-    return {kode: encode_geometry(geom, precision) for kode, geom in zip(gdf["kode"], geoms.values)}, precision
+    """Geometry per code and its grid (``mapgeo.encoded``: the display geometry, or the overview's)."""
+    return mapgeo.encoded(level, overview)
 
 
 def is_overview(classified: pd.DataFrame, level: str) -> bool:
@@ -164,9 +158,9 @@ class CoverageLayer(VerbatimScript):
   {{ this.decoder }}
   function esc(s){return String(s).replace(/[&<>"']/g,function(c){return \
 {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-  var feats = D.f.map(function(p,i){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],\
+  function feature(p, g, P){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:p[2],cakupan:p[3],\
 target:p[4],gap:p[5],status:p[6],fill:p[7],selected:p[8],change:p[9],dim:p[10],cost:p[11]},\
-geometry:pjkGeometry(D.g[i],D.p)};});
+geometry:pjkGeometry(g || [],P)};}
   var L_ = D.labels;
   function tip(pr){
     var st = pr.status===0 ? L_.no_data : (pr.status===1 ? L_.below : L_.ok);
@@ -231,7 +225,7 @@ geometry:pjkGeometry(D.g[i],D.p)};});
   var K = D.s.ink, lin = function(p, x){return Math.min(p[3], Math.max(p[2], p[0] + p[1]*x));};
   var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], \
 median:0};
-  var base = L.geoJSON(feats, {
+  var base = L.geoJSON(null, {
     style: function(f){return {color:D.s.border, weight:ink.border,
       fillColor: f.properties.status===0 ? 'url(#pjk-nodata)' : f.properties.fill,
       fillOpacity: f.properties.dim ? 0.15 : (f.properties.status===0 ? 1 : 0.88), \
@@ -246,18 +240,23 @@ opacity: f.properties.dim ? 0.3 : 0.9};},
   // The marked side: below target (hatch + outline) or, when most areas are below, at/above (outline).
   var side = D.s.mark === 'below' ? 1 : (D.s.mark === 'above' ? 2 : -1);
   var hatch = D.s.mark === 'below';
-  var below = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return f.properties.status===side \
-&& !f.properties.dim;})}, {
+  var below = L.geoJSON(null, {
     interactive:false,
     style: function(){return {color:D.s.below_outline, weight:ink.outline, opacity:1, fill:hatch, \
 fillColor:'url(#pjk-hatch)', fillOpacity:1};}
   });
-  var sel = L.geoJSON({type:"FeatureCollection",features:feats.filter(function(f){return \
-f.properties.selected===1;})}, {
+  var sel = L.geoJSON(null, {
     interactive:false, style: function(){return {color:D.s.selected, weight:ink.outline+2, opacity:1, fill:false};}
   });
-  var boxes = [];
-  base.eachLayer(function(l){ if (!l.feature.properties.dim) { boxes.push(l.getBounds()); } });
+  var feats = [], boxes = [];
+  function addFeatures(geometry, P){
+    feats = D.f.map(function(p, i){ return feature(p, geometry(p, i), P); });
+    base.addData(feats);
+    below.addData(feats.filter(function(f){return f.properties.status===side && !f.properties.dim;}));
+    sel.addData(feats.filter(function(f){return f.properties.selected===1;}));
+    base.eachLayer(function(l){ if (!l.feature.properties.dim) { boxes.push(l.getBounds()); } });
+    if (window.pjkLayers) { window.pjkLayers.count = feats.length; }
+  }
   // Ink follows the median on-screen diameter of the areas (style.ink): thin and sparse for many small areas.
   function pjkInk(){
     var d = boxes.map(function(b){ var a = map.latLngToLayerPoint(b.getNorthWest()), \
@@ -279,27 +278,64 @@ ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-widt
     window.pjkInk = ink;
   }
   map.on('zoomend', pjkInk);
-  var b = base.getBounds();
-  if (sel.getLayers().length) { b = sel.getBounds(); }
-  if (b.isValid()) { map.fitBounds(b, {padding:[4,4], animate:false}); }
-  pjkInk();
-  // The polygons go on the map once, at the final view: FitBesideControls, the last of the map's
-  // scripts, fits the view beside the legend and then calls show() (still inside the map's script:
-  // st_folium attaches its click handlers to the map's layers right after it). Added here, every
-  // path was drawn at the first view, again after each fit, and restyled twice.
+  // A fit needs the map's size. A frame not laid out yet (Leaflet from the cache runs this before
+  // Streamlit sizes the iframe) has none: Leaflet's fitBounds would throw, the rest of the map's script
+  // would not run and st_folium would attach no click handlers. Wait for a size instead.
+  function whenSized(fn){
+    var el = map.getContainer();
+    if (el.clientWidth > 0 && el.clientHeight > 0) { fn(); return; }
+    var ro = new ResizeObserver(function(){
+      if (el.clientWidth > 0 && el.clientHeight > 0) { ro.disconnect(); map.invalidateSize({pan:false}); fn(); }
+    });
+    ro.observe(el);
+  }
+  // The view to fit: the selected area, else all. With the geometry inside the payload (D.g) the areas
+  // are built now; with a geometry file (D.G, geo/mapgeo) the payload brings the bounds (D.b) and the
+  // map is fitted before the areas arrive, so they are drawn once, at the final view.
+  var fit = null;
+  if (D.g) {
+    addFeatures(function(p, i){ return D.g[i]; }, D.p);
+    fit = sel.getLayers().length ? sel.getBounds() : base.getBounds();
+  } else if (D.b) {
+    fit = L.latLngBounds(D.b);
+  }
+  whenSized(function(){
+    if (fit && fit.isValid()) { map.fitBounds(fit, {padding:[4,4], animate:false}); }
+    pjkInk();
+  });
+  // The layers go on the map once: FitBesideControls, the last of the map's scripts, fits the view beside
+  // the legend and then calls show(), still inside the map's script, because st_folium attaches its click
+  // handler to the layers on the map right after it (to ``base``: a click on an area reaches it as the
+  // group's event, with the area as ``layer``, also for areas added later from the geometry file).
   var shown = false;
-  function show(){
-    if (shown) { return; }
-    shown = true;
-    base.addTo(map); below.addTo(map); sel.addTo(map);
+  function defs(){
     var svg = map.getPanes().overlayPane.querySelector('svg');
     if (svg && !svg.querySelector('#pjk-hatch')) {
       svg.insertAdjacentHTML('afterbegin', D.defs);
     }
   }
+  function show(){
+    if (shown) { return; }
+    shown = true;
+    base.addTo(map); below.addTo(map); sel.addTo(map);
+    defs();
+  }
   Promise.resolve().then(show);  // a map without FitBesideControls still shows its areas
   window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, \
-show: show};
+show: show, whenSized: whenSized, bounds: function(){ return fit; }};
+  if (!D.g) {
+    // Usually already in the browser's cache: the page's first HTML asked for it (server/preview).
+    var tries = 0;
+    (function get(){
+      fetch(D.G, {credentials: 'same-origin'}).then(function(r){
+        if (!r.ok) { throw new Error('HTTP ' + r.status); }
+        return r.json();
+      }).then(function(G){
+        addFeatures(function(p){ return G.g[p[0]]; }, G.p);
+        pjkInk(); defs();
+      }).catch(function(){ if (++tries < 4) { setTimeout(get, 1000 * tries); } });
+    })();
+  }
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -400,8 +436,8 @@ class FitBesideControls(VerbatimScript):
 {% macro script(this, kwargs) %}
 (function(map){
   var P = window.pjkLayers; if (!P) { return; }
-  var b = P.selected.getLayers().length ? P.selected.getBounds() : P.base.getBounds();
-  if (b.isValid()) {
+  var b = P.bounds();
+  if (b && b.isValid()) { P.whenSized(function(){
     var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
     var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
     var free = map.getSize().x - left - right;
@@ -409,7 +445,7 @@ class FitBesideControls(VerbatimScript):
     if (free < map.getSize().x * 0.4 || map.getSize().x <= 640) { left = right = 12; }
     map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4], animate: false});
     if (P.restyle) { P.restyle(); }
-  }
+  }); }
   if (P.show) { P.show(); }  // the areas are drawn once, here, at the final view
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -529,9 +565,15 @@ overflow:auto}
 FILL_CSS = "<style>html,body{height:100%;margin:0}#map_div,.folium-map{height:100vh !important}</style>"
 
 
-def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> str:
-    """Script-safe JSON of every feature: the expensive part of a map, worth caching."""
-    geoms, precision = encoded_geometries(opts.level, is_overview(classified, opts.level))
+def coverage_payload(
+    classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None, geometry_file: bool = False
+) -> str:
+    """Script-safe JSON of every feature: the expensive part of a map, worth caching.
+
+    ``geometry_file``: the geometry stays out of the payload; the script fetches it from its file
+    (``mapgeo``: ``"G"`` is the URL) and fits the view to ``"b"`` meanwhile. Else it travels inside (``"g"``,
+    one entry per feature, on grid ``"p"``): a map that must work on its own (the HTML download).
+    """
     rows = feature_rows(classified, opts)
     gaps = classified["gap"].tolist() if "gap" in classified else [None] * len(rows)
     for row, gap in zip(rows, gaps, strict=True):
@@ -549,8 +591,6 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
             "selected": style.SELECTED_OUTLINE,
         },
         "f": rows,
-        "g": [geoms[r[0]] for r in rows],
-        "p": int(precision),
         "labels": {
             "coverage": t("map.tooltip_coverage", opts.lang),
             "target": t("map.tooltip_target", opts.lang),
@@ -566,6 +606,15 @@ def coverage_payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] |
         },
         "defs": SVG_DEFS,
     }
+    if geometry_file:
+        key = mapgeo.key_for(opts.level, (r[0] for r in rows))
+        selected = [r[0] for r in rows if r[8] == 1]
+        payload["G"] = mapgeo.url(key)
+        payload["b"] = mapgeo.bounds(opts.level, selected or [r[0] for r in rows])
+    else:
+        geoms, precision = encoded_geometries(opts.level, is_overview(classified, opts.level))
+        payload["g"] = [geoms[r[0]] for r in rows]
+        payload["p"] = int(precision)
     return json_for_script(payload)
 
 

@@ -23,6 +23,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from geo.assets import STREAMLIT_BASE_URL
+
 _IMPORT = re.compile(r'from\s*"\./([^"]+\.js)"')
 COMPONENTS = {"streamlit_folium.st_folium": ("streamlit_folium", "frontend/build")}
 
@@ -77,6 +79,10 @@ def preload_files() -> tuple[tuple[str, str, str], ...]:
     for url, build in component_dirs().items():
         for f in sorted((build / "static" / "js").glob("main.*.js")):
             files.append((f"/component/{url}/static/js/{f.name}", "preload", "script"))
+    files += [
+        (f"{STREAMLIT_BASE_URL}/leaflet.js", "preload", "script"),
+        (f"{STREAMLIT_BASE_URL}/leaflet.css", "preload", "style"),
+    ]
     return tuple(files)
 
 

@@ -11,13 +11,14 @@ from starlette.routing import Route
 
 from geo.signin import SESSION_PATH, SIGNOUT_PATH
 
-from . import api, ogc, preview, signin, snapshot
+from . import api, mapgeo, ogc, preview, signin, snapshot
 from .compress import StaticGZipMiddleware
 from .fonts import SlimFontsMiddleware
 from .immutable import ImmutableComponentFiles
 
 ROUTES = [
     Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
+    Route("/mapgeo/{name}", mapgeo.endpoint, methods=["GET", "HEAD"]),
     Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
     Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET"]),
     *api.ROUTES,

@@ -102,8 +102,8 @@ def change_pp(source: Source, level: str, period: str | None) -> pd.Series:
 def map_payload(
     frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, dim: frozenset[str] = frozenset()
 ) -> str:
-    """The heavy part of a map (features + encoded geometry), cached on what it depends on."""
-    return maps.coverage_payload(_frame, opts, set(dim))
+    """The map's features, cached on what they depend on; the geometry is a file of its own (geo/mapgeo)."""
+    return maps.coverage_payload(_frame, opts, set(dim), geometry_file=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
