@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from geo import assets, maps, sample, style
 from geo.classify import BELOW, NO_DATA, classify
 from geo.encode import PRECISION, decode_ring
-from geo.maps import MapOptions, build_map, coverage_payload, features_in_map, json_for_script
+from geo.maps import MapOptions, build_map, coverage_payload, features_in_map, json_for_script, rows_of
 
 EVIL = '<script>alert(1)</script> "quoted" & co'
 NO_DATA_CODE = "61.09"
@@ -110,7 +110,7 @@ def test_colouring_option_fills_and_legend(kab_classified, color, title):
     by_code = kab_classified.set_index("kode")
     drawn = "coverage" if color == "coverage" else "gap"
     assert payload["s"]["coloring"] == drawn
-    for row in payload["f"]:
+    for row in rows_of(payload):
         r = by_code.loc[row[0]]
         assert row[7] == style.area_fill(drawn, r["cakupan"], r["target_efektif"], r["status"])
     legend = " ".join(_inner_html_blocks(html))
@@ -124,10 +124,10 @@ def test_fractional_zoom_and_tight_fit(kab_html):
 
 def test_every_area_in_the_payload(kab_html, kab_classified):
     payload = _payload_from_html(kab_html)
-    codes = [row[0] for row in payload["f"]]
+    codes = [row[0] for row in rows_of(payload)]
     assert sorted(codes) == sorted(kab_classified.kode) and len(codes) == 14
     assert len(payload["g"]) == 14
-    statuses = {row[0]: row[6] for row in payload["f"]}
+    statuses = {row[0]: row[6] for row in rows_of(payload)}
     assert statuses[NO_DATA_CODE] == 0  # no data, not 0%
     for kode, status in zip(kab_classified.kode, kab_classified.status):
         assert statuses[kode] == {NO_DATA: 0, BELOW: 1}.get(status, 2)
@@ -143,17 +143,19 @@ def test_payload_rows_match_the_js_mapping(kab_classified):
     # long lines of the script are continued with a backslash in the source: join them as Python does
     source = inspect.getsource(maps).replace("\\\n", "")
     body = re.search(r"properties:\{(.*?)\}", source)
-    index = {k: int(v) for k, v in re.findall(r"(\w+):p\[(\d+)\]", body.group(1))}
+    index = {k: int(v) for k, v in re.findall(r"(\w+):(?:U\[\d\]\[)?p\[(\d+)\]", body.group(1))}
+    shared = [(int(i), int(c)) for i, c in re.findall(r"U\[(\d)\]\[p\[(\d+)\]\]", body.group(1))]
+    assert shared == list(enumerate(maps.SHARED_COLUMNS))  # the script reads each shared value from its list
     assert {"kode", "nama", "status", "fill", "selected", "dim"} <= set(index)
     payload = json.loads(
         coverage_payload(kab_classified, MapOptions(level="kabupaten", selected="61.71"), dim={"61.01", "61.02"})
     )
-    for row in payload["f"]:
+    for row in rows_of(payload):
         assert len(row) == max(index.values()) + 1
         assert row[index["selected"]] == (1 if row[0] == "61.71" else 0)
         assert row[index["dim"]] == (1 if row[0] in {"61.01", "61.02"} else 0)
     by_code = kab_classified.set_index("kode")
-    for row in payload["f"]:
+    for row in rows_of(payload):
         assert row[index["kode"]] == row[0]
         assert row[index["nama"]] == by_code.loc[row[0], "nama"]
         r = by_code.loc[row[0]]
@@ -165,7 +167,7 @@ def test_payload_geometry_is_the_display_geometry(kab_classified):
 
     payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten")))
     display = boundaries.load("kabupaten").set_index("kode")["display"]
-    i = [r[0] for r in payload["f"]].index("61.71")
+    i = [r[0] for r in rows_of(payload)].index("61.71")
     lat, lng = decode_ring(payload["g"][i][0][0])[0]
     first = display["61.71"].geoms[0] if display["61.71"].geom_type == "MultiPolygon" else display["61.71"]
     x, y = first.exterior.coords[0]
@@ -184,13 +186,13 @@ def test_tooltip_figures_in_language(kab_classified):
     by_code = kab_classified.set_index("kode")
     for lang in ("id", "en"):
         payload = json.loads(coverage_payload(kab_classified, MapOptions(level="kabupaten", lang=lang)))
-        row = next(r for r in payload["f"] if r[0] == "61.01")
+        row = next(r for r in rows_of(payload) if r[0] == "61.01")
         from geo import fmt
 
         assert row[3] == fmt.percent(by_code.loc["61.01", "cakupan"], lang)
         assert row[4] == ("50,24%" if lang == "id" else "50.24%")
         assert payload["labels"]["no_data"] == ("Tidak dilaporkan" if lang == "id" else "Not reported")
-        nodata = next(r for r in payload["f"] if r[0] == NO_DATA_CODE)
+        nodata = next(r for r in rows_of(payload) if r[0] == NO_DATA_CODE)
         assert nodata[3] == "–" and nodata[5] == "–"
 
 
@@ -214,12 +216,12 @@ def test_own_targets_in_legend(areas):
     assert "Jarak ke target masing-masing wilayah" in legend and "5–10 poin di bawah target masing-masing" in legend
     assert "Garis tebal: mencapai target wilayahnya" in legend
     payload = _payload_from_html(html)
-    assert next(r for r in payload["f"] if r[0] == "61.71")[4] == "45,00%"
+    assert next(r for r in rows_of(payload) if r[0] == "61.71")[4] == "45,00%"
 
 
 def test_desa_parent_label(desa_classified):
     payload = json.loads(coverage_payload(desa_classified, MapOptions(level="desa")))
-    row = next(r for r in payload["f"] if r[0] == "61.01.01.2001")
+    row = next(r for r in rows_of(payload) if r[0] == "61.01.01.2001")
     assert row[1] == "Dalam Kaum"
     assert row[2] == "Kecamatan Sambas, Kabupaten Sambas"
 
@@ -237,7 +239,7 @@ def test_hostile_names_and_titles_are_escaped(kab_classified):
     assert '"quoted" & co' not in html
     # the data still says what the table said ...
     payload = _payload_from_html(html)
-    assert next(r for r in payload["f"] if r[0] == "61.71")[1] == EVIL
+    assert next(r for r in rows_of(payload) if r[0] == "61.71")[1] == EVIL
     # ... and the HTML blocks put into the page are escaped for innerHTML
     blocks = _inner_html_blocks(html)
     assert blocks and all("<script>" not in b for b in blocks)
@@ -343,9 +345,9 @@ def test_many_kabupaten_of_desa_go_as_the_overview(desa_classified):
         return sum(len(ring) for polys in geoms for rings in polys for ring in rings)
 
     display, _ = maps.encoded_geometries("desa")
-    assert chars(payload["g"]) < 0.5 * chars(display[r[0]] for r in payload["f"])
+    assert chars(payload["g"]) < 0.5 * chars(display[r[0]] for r in rows_of(payload))
     overview = boundaries.overview("desa").set_axis(boundaries.load("desa")["kode"])
-    kode = payload["f"][0][0]
+    kode = rows_of(payload)[0][0]
     lat, lng = decode_ring(payload["g"][0][0][0], OVERVIEW_PRECISION)[0]
     x, y = shapely.get_parts(overview[kode])[0].exterior.coords[0]
     assert (lng, lat) == pytest.approx((x, y), abs=0.5 / OVERVIEW_PRECISION + 1e-12)

@@ -18,6 +18,7 @@ from PIL import Image
 
 from geo import boundaries, classify, render, style
 from geo.classify import AT_OR_ABOVE, BELOW, NO_DATA
+from geo.maps import rows_of
 from geo.paths import ROOT
 from geo.sample import ensure_samples
 from geo.source import load_upstream
@@ -222,7 +223,7 @@ def test_png_uses_the_interactive_maps_class_colours(classified, color):
 
     frame = classified("kabupaten")
     payload = json.loads(maps.coverage_payload(frame, maps.MapOptions(level="kabupaten", color=color)))
-    web = {row[0]: row[7] for row in payload["f"]}
+    web = {row[0]: row[7] for row in rows_of(payload)}
     fig = render.build_figure(frame, "kabupaten", color=color)
     for text in render.map_axes(fig).texts:
         text.set_visible(False)

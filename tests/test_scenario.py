@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from geo import fmt, targets
+from geo.maps import rows_of
 from geo.paths import ROOT
 from geo.text import t
 from tests.support.apptest import SAMPLE_LABEL, below_metric, indonesian_patterns, texts, upload
@@ -54,7 +55,7 @@ def map_features(at, index: int = 0) -> list[list]:
     comps = at.get("component_instance")
     script = json.loads(comps[index].proto.json_args)["script"]
     payload = re.search(r"var D = (\{.*?\});\n", script, re.S).group(1)
-    return json.loads(payload)["f"]
+    return rows_of(json.loads(payload))
 
 
 def allocation_on_page(at) -> pd.DataFrame:
