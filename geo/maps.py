@@ -223,6 +223,16 @@ geometry:pjkGeometry(g || [],P)};}
       hintT = setTimeout(function(){ hint.classList.remove('pjk-on'); }, 1200);
     }, {passive: true});
   }
+  // Leaflet focuses the map on mousedown (for its keys) without preventScroll: the browser then scrolls
+  // the page until the whole map is in view, between the button going down and up (63 px measured),
+  // and the click lands on another area or none (no drill-down). Focus it without scrolling.
+  if (map.keyboard && map.keyboard.enabled()) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function(){
+      if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+    };
+    map.keyboard.enable();
+  }
   var K = D.s.ink, lin = function(p, x){return Math.min(p[3], Math.max(p[2], p[0] + p[1]*x));};
   var ink = {outline:K.outline[2], hatch_gap:K.hatch_gap[2], hatch_width:K.hatch_width[2], border:K.border[2], \
 median:0};
@@ -293,17 +303,25 @@ ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-widt
   // The view to fit: the selected area, else all. With the geometry inside the payload (D.g) the areas
   // are built now; with a geometry file (D.G, geo/mapgeo) the payload brings the bounds (D.b) and the
   // map is fitted before the areas arrive, so they are drawn once, at the final view.
-  var fit = null;
+  var fitTo = null;
   if (D.g) {
     addFeatures(function(p, i){ return D.g[i]; }, D.p);
-    fit = sel.getLayers().length ? sel.getBounds() : base.getBounds();
+    fitTo = sel.getLayers().length ? sel.getBounds() : base.getBounds();
   } else if (D.b) {
-    fit = L.latLngBounds(D.b);
+    fitTo = L.latLngBounds(D.b);
   }
-  whenSized(function(){
-    if (fit && fit.isValid()) { map.fitBounds(fit, {padding:[4,4], animate:false}); }
+  function fit(){
+    if (fitTo && fitTo.isValid()) { map.fitBounds(fitTo, {padding:[4,4], animate:false}); }
     pjkInk();
+  }
+  whenSized(fit);
+  // Until a person moves the map, it fits its areas again when its frame changes size (a page that settles
+  // after the map is drawn, presentation mode's full height, a phone turned): Leaflet only keeps the centre.
+  var touched = false;
+  ['pointerdown', 'wheel', 'keydown'].forEach(function(t){
+    box.addEventListener(t, function(){ touched = true; }, {capture: true, passive: true});
   });
+  map.on('resize', function(){ if (!touched && window.pjkLayers) { window.pjkLayers.fit(); } });
   // The layers go on the map once: FitBesideControls, the last of the map's scripts, fits the view beside
   // the legend and then calls show(), still inside the map's script, because st_folium attaches its click
   // handler to the layers on the map right after it (to ``base``: a click on an area reaches it as the
@@ -323,7 +341,7 @@ ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-widt
   }
   Promise.resolve().then(show);  // a map without FitBesideControls still shows its areas
   window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, \
-show: show, whenSized: whenSized, bounds: function(){ return fit; }};
+show: show, whenSized: whenSized, bounds: function(){ return fitTo; }, fit: fit};
   if (!D.g) {
     // Usually already in the browser's cache: the page's first HTML asked for it (server/preview).
     var tries = 0;
@@ -438,7 +456,7 @@ class FitBesideControls(VerbatimScript):
 (function(map){
   var P = window.pjkLayers; if (!P) { return; }
   var b = P.bounds();
-  if (b && b.isValid()) { P.whenSized(function(){
+  if (b && b.isValid()) { P.fit = function(){
     var c = map._controlCorners, w = function(k){ return c[k] ? c[k].offsetWidth : 0; };
     var left = Math.max(w('topleft'), w('bottomleft')), right = Math.max(w('topright'), w('bottomright'));
     var free = map.getSize().x - left - right;
@@ -446,7 +464,7 @@ class FitBesideControls(VerbatimScript):
     if (free < map.getSize().x * 0.4 || map.getSize().x <= 640) { left = right = 12; }
     map.fitBounds(b, {paddingTopLeft: [left + 4, 4], paddingBottomRight: [right + 4, 4], animate: false});
     if (P.restyle) { P.restyle(); }
-  }); }
+  }; P.whenSized(P.fit); }
   if (P.show) { P.show(); }  // the areas are drawn once, here, at the final view
 })({{ this._parent.get_name() }});
 {% endmacro %}

@@ -29,6 +29,7 @@ from geo import fmt
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 
+from . import firstvisit
 from .buffer import buffered
 from .data import PAGES, View, view
 from .mapgeo import file_for
@@ -150,13 +151,14 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
     return "".join(parts)
 
 
-def inject(page: str, v: View, base_url: str, inline: str | None = None) -> str:
+def inject(page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False) -> str:
     """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown).
 
-    ``inline``: the picture to carry inside the page (see :func:`instant_block`). The first-visit script that
-    nginx adds (``server.firstvisit``) is not added here: on the embedded default, with it, the map's iframe
-    of a phone-emulating Chromium was at times never reported as a frame and a map click did not drill down
-    (tests/test_phone.py, tests/test_browser.py); without it both pass.
+    ``inline``: the picture to carry inside the page (see :func:`instant_block`). ``first_visit``: add
+    ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind nginx the proxy adds
+    it). It was taken out once because a map click at times did not drill down with it; the cause was a fit
+    on a frame not laid out yet (Leaflet from the cache runs the map's script sooner), which threw before
+    st_folium attached its click handler. The map now waits for a size (``geo.maps``).
     """
     root = base_url.rstrip("/")
     query = urlencode(v.query)
@@ -175,6 +177,8 @@ def inject(page: str, v: View, base_url: str, inline: str | None = None) -> str:
         # After #root: a fixed layer, so it shows on top all the same, while the live app's elements come first in
         # the document (what a screen reader or a text search meets first once the block is hidden).
         out = out.replace("</body>", instant_block(v, src, inline) + bundle + "\n  </body>", 1)
+    if first_visit and "<head>" in out:
+        out = out.replace("<head>", f"<head><script>{firstvisit.head_script()}</script>", 1)
     return out
 
 
@@ -224,5 +228,7 @@ class PreviewMiddleware:
         if v is None:
             return body
         img = cached(v)
-        page = inject(body.decode("utf-8"), v, str(request.base_url), img.inline if img else None)
+        # the embedded default at the root; behind a proxy (nginx adds the script itself) or under a path, not
+        direct = "x-forwarded-for" not in request.headers and not scope.get("root_path")
+        page = inject(body.decode("utf-8"), v, str(request.base_url), img.inline if img else None, direct)
         return page.encode("utf-8")

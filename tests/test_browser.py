@@ -72,6 +72,41 @@ def test_click_on_an_area_drills_down(server, page):
     page.get_by_role("heading", name="Ketapang").first.wait_for()
 
 
+PART_BELOW_THE_FOLD_JS = """(el, below) => { el.scrollIntoView({block: 'end'});
+  let p = el.parentElement;
+  const scrolls = (q) => q.scrollHeight > q.clientHeight && /auto|scroll/.test(getComputedStyle(q).overflowY);
+  while (p && !scrolls(p)) { p = p.parentElement; }
+  (p || document.scrollingElement).scrollTop -= below; }"""
+
+
+def test_a_click_on_a_map_partly_below_the_fold_stays_where_it_was_pressed(server, browser):
+    """Leaflet focuses the map when a button comes down; without ``preventScroll`` the browser scrolled the
+    page to show the whole map before the button came up, and the click fell between two areas (the map, not
+    an area: no drill-down). The page must not move under the pointer."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(server.url + "/?basemap=none")
+        frame = map_frame(page, 14)
+        click_target(page, frame, "61.04")  # settled
+        # the map's lower 80 px below the window's edge, as when a person scrolled down to it
+        frame.frame_element().evaluate(PART_BELOW_THE_FOLD_JS, 80)
+        x, y = click_target(page, frame, "61.04", scroll=False)
+        box = frame.frame_element().bounding_box()
+        assert box["y"] + box["height"] > 900 > box["y"] + 200, box
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.wait_for_timeout(300)
+        moved = frame.frame_element().bounding_box()["y"] - box["y"]
+        page.mouse.up()
+        assert moved == 0, f"the page moved {moved} px under the pointer"
+        page.wait_for_url("**/desa?*", timeout=60_000)
+        assert parse_qs(urlparse(page.url).query).get("kab") == ["61.04"]
+    finally:
+        context.close()
+
+
 def test_offline_map_still_shows_areas_legend_and_tooltips(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     blocked = guard_offline(context)
@@ -140,7 +175,7 @@ def test_english_switch_in_the_browser(server, page):
     page.goto(server.url + "/?lang=en&basemap=none")
     frame = map_frame(page, 14)
     assert t("legend.mark_above", "en", target="50.24%") in frame.locator('.pjk-lg-row[data-kind="above"]').inner_text()
-    assert page.get_by_text(t("metric.bantuan", "en")).first.is_visible()
+    page.get_by_text(t("metric.bantuan", "en")).first.wait_for(state="visible")
 
 
 # --- ink and fit (issue 11) ----------------------------------------------------------------------

@@ -208,7 +208,12 @@ def test_the_picture_comes_before_streamlits_bundle(sample_server):
     block, module = text.index('id="pjk-instant"'), text.index('<script type="module"')
     assert block < module < text.index("</body>")
     assert text.split("</head>", 1)[1].count('rel="modulepreload"') > 20
-    assert "BACKEND_BASE_URL" not in text  # nginx's first-visit script is not added on the embedded default
+    # the first-visit script (connection bypass, the map's preloads) tops <head> on the embedded default ...
+    assert "<head><script>window.__streamlit" in head
+    assert firstvisit.head_script() in head and "/app/static/vendor/leaflet/leaflet.js" in head
+    # ... and not behind a proxy, which adds it itself (deploy/nginxconf)
+    _s, _h, proxied = fetch(f"{sample_server.url}/desa?kab=61.04", WHATSAPP, headers={"X-Forwarded-For": "10.0.0.9"})
+    assert "BACKEND_BASE_URL" not in proxied.decode("utf-8")
 
 
 @pytest.mark.browser
@@ -227,6 +232,9 @@ def test_the_maps_hashed_script_may_be_cached_for_a_year(sample_server, browser)
     assert status == 200 and body and headers["cache-control"] == "public, max-age=31536000, immutable", headers
     _s, index_headers, _b = fetch(f"{sample_server.url}/component/streamlit_folium.st_folium/index.html")
     assert "immutable" not in index_headers.get("cache-control", "")
+    # Leaflet (preloaded by the page, used by the map's iframe) may be kept an hour, as nginx says
+    _s, leaflet, _b = fetch(f"{sample_server.url}/app/static/vendor/leaflet/leaflet.js")
+    assert leaflet["cache-control"] == "public, max-age=3600"
 
 
 def test_expected_fill_is_a_class_colour():

@@ -179,15 +179,35 @@ _VISIBLE_POINT_JS = """([kode, top, bottom]) => {
 }"""
 
 
-def click_target(page, frame, kode: str) -> tuple[float, float]:
+def settled(page, element, quiet_ms: int = 600, timeout_ms: int = 15_000) -> None:
+    """Wait until the page's fonts are in and ``element`` has not moved for ``quiet_ms``.
+
+    With the map's files preloaded the map is ready before the page around it has settled: a late font or
+    block above it still moves it (63 px, measured with the Layout Instability API), and a click whose
+    button comes down on one area and up on another is no click on either (the browser sends it to their
+    common parent: the map, not the area)."""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    last, still, waited = None, 0, 0
+    while still < quiet_ms and waited < timeout_ms:
+        box = element.bounding_box()
+        still = still + 100 if box == last else 0
+        last = box
+        page.wait_for_timeout(100)
+        waited += 100
+
+
+def click_target(page, frame, kode: str, scroll: bool = True) -> tuple[float, float]:
     """Page pixel where a person would click area ``kode``: the map scrolled into view, the script run
-    finished, st_folium's click handlers attached, and a point where the area itself is on top.
+    finished, the page settled, st_folium's click handlers attached, and a point where the area itself is
+    on top.
 
     Fails saying which of these is missing (instead of a click into a panel, off screen, or on a map whose
     handlers were never attached, which all end in a drill-down that never comes)."""
     element = frame.frame_element()
-    element.scroll_into_view_if_needed()
+    if scroll:
+        element.scroll_into_view_if_needed()
     idle(page)
+    settled(page, element)
     assert frame.evaluate("() => !!window.map && !!window.__GLOBAL_DATA__"), (
         "st_folium never initialised the map (its initComponent did not run): clicks cannot reach Python"
     )
