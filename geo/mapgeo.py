@@ -1,4 +1,4 @@
-"""The map's geometry as a file of its own, instead of inside every map message.
+"""The map's bulk as files of their own, instead of inside every map message: its geometry and its features.
 
 Why: the geometry is the bulk of a map (the province's 2,130 desa: ~250 K of ~615 K characters, and
 nearly all of the bytes after compression), yet it changes only with the pinned boundaries, never with
@@ -10,9 +10,17 @@ the data, the language or the viewer. As a file it is
 - asked for by the page's first HTML (``server.preview``), so it downloads while Streamlit's bundle loads
   and the script runs, not after them.
 
-One file per map's extent: a kabupaten's desa or kecamatan (display geometry), or a whole level (the
-desa of the province use ``boundaries.overview``, as ``maps.is_overview`` says). The map's script gets
-the file's URL and the bounds to fit (``maps.coverage_payload``); ``server/mapgeo`` serves the file.
+One geometry file per map's extent: a kabupaten's desa or kecamatan (display geometry), or a whole level
+(the desa of the province use ``boundaries.overview``, as ``maps.is_overview`` says).
+
+The features (each area's name, figures and fill: the province's desa are ~180 K characters) depend on the
+data and the view, so they are named by their content hash and held in memory (:func:`hold`, bounded):
+by the script run that draws the map, and by the page's first HTML, which computes the same file for its
+view and asks for it at once (``server/mapgeo``). Chromium paces a websocket message by its inflated size;
+as a file they travel compressed, and alongside Streamlit's bundle.
+
+The map's message keeps the view: the files' URLs, the bounds to fit, the style and the labels
+(``maps.coverage_parts``); ``server/mapgeo`` serves the files.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -28,6 +38,9 @@ from .encode import OVERVIEW_PRECISION, PRECISION, encode_geometry
 
 LEVELS = ("kabupaten", "kecamatan", "desa")
 URL_PREFIX = "/mapgeo/"
+FEATURES_PREFIX = "/mapfeat/"
+HELD_ENTRIES = 96  # more than ui/cache keeps map payloads (32): a map on screen keeps its file
+HELD_BYTES = 64_000_000  # the province's desa are ~180 KB: hundreds of views
 _KEY = re.compile(r"^(kabupaten|kecamatan|desa)(?:-(\d{2}\.\d{2}))?$")
 
 
@@ -106,3 +119,53 @@ def bounds(level: str, kodes: Iterable[str]) -> list[list[float]] | None:
         [round(float(min(b[1] for b in boxes)), 5), round(float(min(b[0] for b in boxes)), 5)],
         [round(float(max(b[3] for b in boxes)), 5), round(float(max(b[2] for b in boxes)), 5)],
     ]
+
+
+class _Held:
+    """Features files by content hash: a bounded LRU (entries and bytes), shared by the process's threads."""
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def put(self, digest: str, body: bytes) -> None:
+        with self.lock:
+            if digest in self.items:
+                self.items.move_to_end(digest)
+                return
+            self.items[digest] = body
+            self.size += len(body)
+            while len(self.items) > self.entries or (self.size > self.max_bytes and len(self.items) > 1):
+                _old, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def get(self, digest: str) -> bytes | None:
+        with self.lock:
+            body = self.items.get(digest)
+            if body is not None:
+                self.items.move_to_end(digest)
+            return body
+
+
+_HELD = _Held(HELD_ENTRIES, HELD_BYTES)
+
+
+def features_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:24]
+
+
+def features_url(body: bytes) -> str:
+    """Where a features file is served (its name is its content hash: private data stays unguessable)."""
+    return f"{FEATURES_PREFIX}{features_digest(body)}.json"
+
+
+def hold(body: bytes) -> str:
+    """Keep a features file for the process's sessions (again on every run that draws it); its URL."""
+    _HELD.put(features_digest(body), body)
+    return features_url(body)
+
+
+def held(digest: str) -> bytes | None:
+    return _HELD.get(digest)

@@ -158,7 +158,7 @@ class CoverageLayer(VerbatimScript):
   {{ this.decoder }}
   function esc(s){return String(s).replace(/[&<>"']/g,function(c){return \
 {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-  var U = D.u;  // shared values (maps.shared_values): parent, target, fill
+  var U = D.u;  // shared values (maps.shared_values): parent, target, fill (from the features file, with D.F)
   function feature(p, g, P){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:U[0][p[2]],cakupan:p[3],\
 target:U[1][p[4]],gap:p[5],status:p[6],fill:U[2][p[7]],selected:p[8],change:p[9],dim:p[10],cost:p[11]},\
 geometry:pjkGeometry(g || [],P)};}
@@ -343,13 +343,18 @@ ln.setAttribute('x1', h); ln.setAttribute('x2', h); ln.setAttribute('stroke-widt
   window.pjkLayers = {base: base, below: below, selected: sel, count: feats.length, mark: D.s.mark, restyle: pjkInk, \
 show: show, whenSized: whenSized, bounds: function(){ return fitTo; }, fit: fit};
   if (!D.g) {
-    // Usually already in the browser's cache: the page's first HTML asked for it (server/preview).
+    // The files (geo/mapgeo): usually in the browser's cache already, the page's first HTML asked for them.
     var tries = 0;
-    (function get(){
-      fetch(D.G, {credentials: 'same-origin'}).then(function(r){
+    var getJSON = function(url){
+      return fetch(url, {credentials: 'same-origin'}).then(function(r){
         if (!r.ok) { throw new Error('HTTP ' + r.status); }
         return r.json();
-      }).then(function(G){
+      });
+    };
+    (function get(){
+      Promise.all([getJSON(D.G), D.F ? getJSON(D.F) : null]).then(function(got){
+        var G = got[0], F = got[1];
+        if (F) { D.f = F.f; U = F.u; }
         addFeatures(function(p){ return G.g[p[0]]; }, G.p);
         pjkInk(); defs();
       }).catch(function(){ if (++tries < 4) { setTimeout(get, 1000 * tries); } });
@@ -670,6 +675,17 @@ def coverage_payload(
         payload["g"] = [geoms[r[0]] for r in rows]
         payload["p"] = int(precision)
     return json_for_script(payload)
+
+
+def coverage_parts(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> tuple[str, bytes]:
+    """(the map's payload, its features file): the payload names both files (``"G"`` geometry, ``"F"``
+    features: ``mapgeo``), the bounds to fit, the style and the labels; the caller holds the features file
+    (``mapgeo.hold``) so the server can answer for it."""
+    payload = json.loads(coverage_payload(classified, opts, dim, geometry_file=True))
+    features = {"f": payload.pop("f"), "u": payload.pop("u")}
+    body = json.dumps(features, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    payload["F"] = mapgeo.features_url(body)
+    return json_for_script(payload), body
 
 
 def build_map(

@@ -32,6 +32,20 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+def view_filters(frame: pd.DataFrame, q: str, below: bool) -> tuple[pd.Series | None, pd.Series | None]:
+    """(name matches of the search, areas kept by search and below-only together); None where no filter.
+
+    The desa page greys out the areas the filters leave on the map and lists only the others
+    (``ui/mappage``); the page's first HTML works out the same map for its link (``server/mapgeo``)."""
+    matches = name_matches(frame["nama"], q) if q else None
+    keep = frame["status"].eq("below") if below else None
+    mask = None
+    for m in (matches, keep):
+        if m is not None:
+            mask = m if mask is None else (mask & m)
+    return matches, mask
+
+
 def name_matches(names: pd.Series, query: str, cutoff: float = 0.75) -> pd.Series:
     """Tolerant search: case/punctuation-insensitive substring, or a close spelling of a word."""
     q = _fold(query)

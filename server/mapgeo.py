@@ -1,4 +1,11 @@
-"""``/mapgeo/{key}.{hash}.json``: the map's geometry files (``geo.mapgeo``), kept by browsers for a year.
+"""The map's files (``geo.mapgeo``): ``/mapgeo/{key}.{hash}.json`` (geometry) and ``/mapfeat/{hash}.json``
+(features), both named by content and kept by browsers for a year.
+
+The page's first HTML asks for both (``server.preview``): :func:`features_for` works out the features a view's
+map will draw, as the page's script run does (the same classified frame as the picture, the page's filters
+and options), and holds them. The script run holds its own file again, so a map never depends on the guess:
+when they differ the map fetches its own file and only the early download was wasted (tests/test_mapgeo
+checks that they agree for the common links).
 
 Each file is built and compressed once per process (brotli, else gzip: the geometry is short polylines,
 so the encoding matters: the province's desa are 298 KB, 159 KB gzipped, 140 KB with brotli). The name
@@ -18,17 +25,36 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from geo import mapgeo
+from geo import mapgeo, maps, ranking
 
-from .data import View
+from .data import LRU, View
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
+FEATURES_CACHE_CONTROL = "private, max-age=31536000, immutable"  # a visitor's upload may be in one: no shared cache
 _NAME = re.compile(r"^([a-z]+(?:-\d{2}\.\d{2})?)\.([0-9a-f]{16})\.json$")
+_FEATURES_NAME = re.compile(r"^([0-9a-f]{24})\.json$")
+_features: LRU[tuple, tuple[str, bytes]] = LRU(64)
+_packed_features: LRU[tuple[str, str], bytes] = LRU(64)
 
 
 def file_for(v: View) -> str:
     """The URL of the geometry file a view's map fetches (the rule of ``geo.maps.coverage_payload``)."""
     return mapgeo.url(mapgeo.key_for(v.level, v.frame["kode"]))
+
+
+def features_for(v: View) -> str:
+    """The URL of the features file a view's map draws, held for this process (as the page's run holds it)."""
+    s = v.state
+    key = (v.data.key, v.path, v.level, s.kab, s.kec, v.period, s.target, s.color, s.lang, s.sel, s.q, s.below)
+    key += (s.iuran, s.bulan)
+    hit = _features.get(key)
+    if hit is None:
+        color = s.color if s.color != "change" or len(v.data.periods) > 1 else "gap"  # as ui/blocks.map_options
+        opts = maps.MapOptions(level=v.level, lang=s.lang, color=color, selected=s.sel, iuran=s.iuran, months=s.bulan)
+        _matches, mask = ranking.view_filters(v.frame, s.q, s.below) if v.page == "desa" else (None, None)
+        dim = set(v.frame.loc[~mask, "kode"]) if mask is not None else set()
+        hit = _features.put(key, maps.coverage_parts(v.frame, opts, dim))
+    return mapgeo.hold(hit[1])
 
 
 @lru_cache(maxsize=40)
@@ -60,6 +86,38 @@ def _answer(name: str, accept: str) -> tuple[int, bytes, dict[str, str]]:
     if encoding != "identity":
         headers["Content-Encoding"] = encoding
     return 200, _packed(key, encoding), headers
+
+
+def _features_answer(name: str, accept: str) -> tuple[int, bytes, dict[str, str]]:
+    m = _FEATURES_NAME.match(name)
+    body = mapgeo.held(m.group(1)) if m else None
+    if body is None:
+        return 404, b"not found", {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    encoding = _encoding(accept)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "Cache-Control": FEATURES_CACHE_CONTROL,
+        "ETag": f'"{m.group(1)}"',
+        "Vary": "Accept-Encoding",
+    }
+    if encoding != "identity":
+        key = (m.group(1), encoding)
+        packed = _packed_features.get(key)
+        if packed is None:  # a few ms: one view's features, compressed once per process
+            fast = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, compresslevel=6)
+            packed = _packed_features.put(key, fast)
+        body = packed
+        headers["Content-Encoding"] = encoding
+    return 200, body, headers
+
+
+async def features_endpoint(request: Request) -> Response:
+    """GET/HEAD one features file: 200 while this process holds it (compressed as the client accepts), else 404."""
+    name = request.path_params["name"]
+    status, body, headers = await run_in_threadpool(_features_answer, name, request.headers.get("accept-encoding", ""))
+    if status == 200 and request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Encoding"})
+    return Response(body, status_code=status, headers=headers)
 
 
 async def endpoint(request: Request) -> Response:

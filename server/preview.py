@@ -32,7 +32,8 @@ from geo.text import t
 from . import firstvisit
 from .buffer import buffered
 from .data import PAGES, View, view
-from .mapgeo import file_for
+from .httpapi import sign_in_required
+from .mapgeo import features_for, file_for
 from .snapshot import cached, image_path
 
 # The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).
@@ -119,10 +120,12 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
     return "\n    ".join(tags)
 
 
-def geometry_preload(v: View) -> str:
-    """Asks for the map's geometry with the page, so it downloads while Streamlit's bundle loads and the
-    script runs; the map's iframe then finds it in the HTTP cache (a year's lifetime, named by content)."""
-    return f'<link rel="preload" href="{_e(file_for(v))}" as="fetch" crossorigin="anonymous" />'
+def map_preloads(v: View) -> str:
+    """Asks for the map's files with the page (its geometry; its features unless viewing needs an account),
+    so they download while Streamlit's bundle loads and the script runs; the map's iframe then finds them in
+    the HTTP cache (a year's lifetime, named by content)."""
+    urls = [file_for(v)] + ([] if sign_in_required() else [features_for(v)])
+    return "".join(f'<link rel="preload" href="{_e(u)}" as="fetch" crossorigin="anonymous" />' for u in urls)
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
@@ -165,7 +168,7 @@ def inject(page: str, v: View, base_url: str, inline: str | None = None, first_v
     page_url = root + v.path + (f"?{query}" if query else "")
     src = image_path(v)
     image_url = root + src
-    head = head_tags(v, page_url, image_url) + "\n    " + geometry_preload(v)
+    head = head_tags(v, page_url, image_url) + "\n    " + map_preloads(v)
     out = page
     if "<title>Streamlit</title>" in out:
         out = out.replace("<title>Streamlit</title>", head, 1)

@@ -19,6 +19,7 @@ from .immutable import ImmutableComponentFiles
 ROUTES = [
     Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
     Route("/mapgeo/{name}", mapgeo.endpoint, methods=["GET", "HEAD"]),
+    Route("/mapfeat/{name}", mapgeo.features_endpoint, methods=["GET", "HEAD"]),
     Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
     Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET"]),
     *api.ROUTES,

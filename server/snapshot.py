@@ -24,7 +24,7 @@ from starlette.responses import Response
 from geo.render import RenderError, inline_picture, render_snapshot
 
 from .data import LRU, PAGES, View, data_in_force, view, views_to_render_ahead
-from .mapgeo import file_for
+from .mapgeo import features_for, file_for
 
 log = logging.getLogger(__name__)
 CACHE_ENTRIES = 48  # ~100 KB each: the 15 rendered ahead plus the links people actually open
@@ -140,7 +140,8 @@ class RenderAhead:
                         v = view(path, query)
                         if v is not None:
                             image(v)
-                            file_for(v)  # the map's geometry file, built and hashed once per process
+                            file_for(v)  # the map's files: the geometry built and hashed once per process,
+                            features_for(v)  # the features held
                     self.done_for = key
                     log.info("snapshots rendered ahead for %s in %.1f s", key, time.perf_counter() - start)
             except Exception:  # never let a bad table stop the thread: the next request renders on demand

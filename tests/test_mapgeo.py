@@ -19,6 +19,7 @@ from geo import boundaries, mapgeo, maps, sample
 from geo.classify import classify
 from geo.encode import OVERVIEW_PRECISION, PRECISION, decode_ring
 from geo.maps import MapOptions, coverage_payload, rows_of
+from tests.support.browser import map_frame, new_page
 from tests.support.preview import fetch
 from tests.support.server import Server
 
@@ -163,3 +164,63 @@ def test_anything_else_is_refused_plainly(app_server, name):
         assert status in (400, 404)  # the server refuses an encoded slash in a path before any route
     else:
         assert status == 404 and headers["content-type"].startswith("text/plain")
+
+
+# --- the features file: the page's guess and the map's own --------------------------------------------
+
+GUESS_JS = """() => document.querySelector('link[rel=preload][href^="/mapfeat/"]').getAttribute('href')"""
+MAP_FEATURES_JS = r"""() => { const m = [...document.scripts].map(s => s.textContent).join('\n')
+  .match(/"F":"(\/mapfeat\/[0-9a-f]{24}\.json)"/); return m && m[1]; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "polygons"),
+    [
+        ("/desa?kab=61.04", 262),
+        ("/desa", 2130),
+        ("/", 14),
+        ("/kabupaten?lang=en&color=coverage", 14),
+        ("/desa?kab=61.04&q=sungai&below=1&iuran=50000", 262),
+        ("/desa?kab=61.04&level=kecamatan", 20),
+    ],
+)
+def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, polygons):
+    """The first HTML asks for the features file the script run will draw (so it downloads with the bundle),
+    and the map's iframe finds it in the cache: one request for it in all."""
+    context, page = new_page(browser)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls: dict[str, str] = {}
+    downloads: list[str] = []  # features answers that came over the wire (not from the browser's cache)
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: downloads.append(urls.get(e["requestId"], "")) if e.get("encodedDataLength", 0) > 0 else None,
+    )
+    try:
+        page.goto(f"{app_server.url}{path}{'&' if '?' in path else '?'}basemap=none")
+        frame = map_frame(page, polygons)
+        drawn = frame.evaluate(MAP_FEATURES_JS)
+        guessed = page.evaluate(GUESS_JS)
+        assert drawn and drawn == guessed
+        page.wait_for_timeout(500)
+        assert [u for u in downloads if "/mapfeat/" in u] == [app_server.url + guessed]  # once, by the page
+    finally:
+        context.close()
+
+
+def test_a_features_file_is_served_while_held_and_private(app_server):
+    body = json.dumps({"f": [["61.04", "Ketapang", 0, "1%", 0, "1 orang", 1, 0, 0, "", 0, "Rp0"]], "u": [[], [], []]})
+    url = mapgeo.hold(body.encode("utf-8"))
+    status, _h, _b = fetch(app_server.url + url)
+    assert status == 404  # held in this test's process, not the server's
+    status, headers, _b = fetch(app_server.url + "/mapfeat/" + "0" * 24 + ".json")
+    assert status == 404 and headers["cache-control"] == "no-store"
+    _s, _h, html = fetch(app_server.url + "/desa?kab=61.04")
+    held = re.search(r'href="(/mapfeat/[0-9a-f]{24}\.json)"', html.decode("utf-8")).group(1)
+    status, headers, packed = fetch(app_server.url + held, headers={"Accept-Encoding": "br"})
+    assert (status, headers["content-encoding"]) == (200, "br")
+    assert headers["cache-control"] == "private, max-age=31536000, immutable"  # never in a shared cache
+    data = json.loads(brotli.decompress(packed))
+    assert len(data["f"]) == 262 and len(data["u"]) == len(maps.SHARED_COLUMNS)

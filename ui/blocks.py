@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import fmt, maps, plan
+from geo import fmt, mapgeo, maps, plan
 from geo.assets import standalone_html
 from geo.classify import Totals, reported_note, totals
 from geo.export import to_csv, to_xlsx
@@ -194,7 +194,8 @@ def show_map(
     fill: bool = False,
 ) -> str | None:
     """Draw the map; return the code of a newly clicked area (pan/zoom return nothing: no rerun)."""
-    payload = cache.map_payload(frame_key + (opts.color,), frame, opts, dim)
+    payload, features = cache.map_payload(frame_key + (opts.color,), frame, opts, dim)
+    mapgeo.hold(features)  # every run: the server answers for the file while the map is on screen
     own = bool(frame["own_target"].any()) if "own_target" in frame else False
     m = maps.map_from_payload(payload, opts, own, extra_panels=tuple(extra_panels or ()), fill_frame=fill)
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=["last_active_drawing"])

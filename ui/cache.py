@@ -101,9 +101,10 @@ def change_pp(source: Source, level: str, period: str | None) -> pd.Series:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def map_payload(
     frame_key: tuple, _frame: pd.DataFrame, opts: maps.MapOptions, dim: frozenset[str] = frozenset()
-) -> str:
-    """The map's features, cached on what they depend on; the geometry is a file of its own (geo/mapgeo)."""
-    return maps.coverage_payload(_frame, opts, set(dim), geometry_file=True)
+) -> tuple[str, bytes]:
+    """(the map's payload, its features file), cached on what they depend on; the geometry and the features
+    travel as files of their own (geo/mapgeo): the caller holds the features file on every run."""
+    return maps.coverage_parts(_frame, opts, set(dim))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

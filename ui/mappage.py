@@ -82,7 +82,7 @@ def view(
     frame = blocks.with_change(cache.classified(src, level, state.target, period), level, period)
     if scope:
         frame = frame[frame["kode"].str.startswith(scope + ".") | (frame["kode"] == scope)]
-    matches, mask = _filters(frame, state) if filtered else (None, None)
+    matches, mask = ranking.view_filters(frame, state.q, state.below) if filtered else (None, None)
     dim = frozenset(frame.loc[~mask, "kode"]) if mask is not None else frozenset()
     opts = blocks.map_options(state, level, title=title, subtitle=period, frame=frame)
     frame_key = (src.key, level, scope, state.target, period, state.lang, state.sel, dim, targets_token(state))
@@ -102,17 +102,6 @@ def view(
         matches,
         frame[mask] if mask is not None else None,
     )
-
-
-def _filters(frame: pd.DataFrame, state: ViewState) -> tuple[pd.Series | None, pd.Series | None]:
-    """(name matches of the search, areas kept by search and below-only together); None where no filter."""
-    matches = ranking.name_matches(frame["nama"], state.q) if state.q else None
-    keep = frame["status"].eq("below") if state.below else None
-    mask = None
-    for m in (matches, keep):
-        if m is not None:
-            mask = m if mask is None else (mask & m)
-    return matches, mask
 
 
 def top(
