@@ -6,9 +6,11 @@ chunk, st_folium's script, Leaflet. Each link of the chain waits for the one bef
 - ``BACKEND_BASE_URL`` + ``HOST_CONFIG`` set before Streamlit's bundle runs: its frontend opens the
   websocket at once (its documented bypass for hosts that know where the server is) instead of probing
   ``/<page>/_stcore/health``, then ``/_stcore/health``, then connecting: two round trips less;
-- preloads of the map's files (the component chunk, st_folium's script; not Leaflet, see
-  :func:`preload_files`), added when the document is parsed, so they download while the websocket
-  connects and the script runs.
+- preloads of the map's files (the component chunk, st_folium's script, Leaflet), added when the
+  document is parsed, so they download while the websocket connects and the script runs. (Added at
+  once instead, they slowed Streamlit's bundle as much as they saved: the phone bench's waterfall, 7.3
+  against 7.1 s on the province.) The map's own files, geometry and features, are asked for by the page
+  at once (``server.preview``): nothing can draw without them.
 
 nginx adds the same script to every page it proxies (deploy/nginxconf.py renders it into the site);
 on the embedded default ``server.preview`` adds it to the map pages. The file names come from the
@@ -60,11 +62,10 @@ def _static_imports(js_dir: Path, name: str, seen: set[str]) -> set[str]:
 @lru_cache(maxsize=1)
 def preload_files() -> tuple[tuple[str, str, str], ...]:
     """(url, rel, as) of the files at the end of a first visit's chain: the map component's Streamlit
-    chunk (and the chunks only it needs) and st_folium's script.
+    chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style.
 
-    Not Leaflet (``geo.assets.STREAMLIT_BASE_URL``): with Leaflet's script and style preloaded by the page, a
-    click on the map no longer drilled down (tests/test_browser.py ``test_click_on_an_area_drills_down``,
-    embedded and behind nginx, Streamlit 1.67 / Chromium 156; cause not found). The map's iframe asks for it.
+    Leaflet was left out for a while: with it preloaded a map click at times did not drill down. The cause
+    was Leaflet's focus on mousedown scrolling the page under the pointer (fixed in ``geo.maps``).
     """
     static = streamlit_static_dir()
     js = static / "static" / "js"
