@@ -1,6 +1,6 @@
 """One throttled first visit through nginx, as a waterfall: which requests and websocket frames come when.
 
-    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle] [--phone]
+    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle] [--phone] [--embedded]
 
 Prints every HTTP request (start, first byte, end in ms from navigation; bytes on the wire; frame)
 and the websocket frames, then the moment the expected polygons were in the map. It is the tool
@@ -14,7 +14,9 @@ import time
 import warnings
 
 
-def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print, phone: bool = False) -> dict:
+def run(
+    page_path: str, tls: bool, replicas: int, throttle: bool, log=print, phone: bool = False, embedded: bool = False
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     from deploy.stack import Stack
@@ -27,8 +29,15 @@ def run(page_path: str, tls: bool, replicas: int, throttle: bool, log=print, pho
     counts = browser.expected_counts()
     name = next((n for n, p in browser.PAGES.items() if p[0] == page_path), None)
     expected = counts[name] if name else 1
-    stack = Stack(replicas=replicas, name="bench_waterfall", log=lambda m: None, tls=tls)
-    stack.start(warm_path=page_path)
+    if embedded:  # `streamlit run app.py`, as `python run.py app` (and the phone bench's "embedded")
+        from tests.support.server import Server
+
+        stack = Server("bench_waterfall")
+        stack.start()
+        stack.spki_pin = lambda: None
+    else:
+        stack = Stack(replicas=replicas, name="bench_waterfall", log=lambda m: None, tls=tls)
+        stack.start(warm_path=page_path)
     reqs: dict[str, dict] = {}
     frames: list[tuple[float, int, str]] = []
     big: list[str] = []
@@ -177,8 +186,9 @@ def main() -> None:
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--no-throttle", action="store_true")
     ap.add_argument("--phone", action="store_true", help="the phone bench's profile: 390×844 touch, Slow 4G")
+    ap.add_argument("--embedded", action="store_true", help="streamlit run app.py instead of nginx + processes")
     a = ap.parse_args()
-    run(a.page, a.tls, a.replicas, not a.no_throttle, phone=a.phone)
+    run(a.page, a.tls, a.replicas, not a.no_throttle, phone=a.phone, embedded=a.embedded)
 
 
 if __name__ == "__main__":
