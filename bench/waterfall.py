@@ -1,6 +1,7 @@
 """One throttled first visit through nginx, as a waterfall: which requests and websocket frames come when.
 
-    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle] [--phone] [--embedded]
+    python -m bench.waterfall [--page /desa?kab=61.04&basemap=none] [--tls] [--replicas 2] [--no-throttle]
+                              [--phone] [--embedded]
 
 Prints every HTTP request (start, first byte, end in ms from navigation; bytes on the wire; frame)
 and the websocket frames, then the moment the expected polygons were in the map. It is the tool
