@@ -17,7 +17,7 @@ import sys
 import pandas as pd
 import pytest
 
-from geo import fmt, targets
+from geo import fmt, mapgeo, targets
 from geo.maps import rows_of
 from geo.paths import ROOT
 from geo.text import t
@@ -54,8 +54,10 @@ def map_features(at, index: int = 0) -> list[list]:
     """Feature rows of the ``index``-th map on the page (from the folium script the component gets)."""
     comps = at.get("component_instance")
     script = json.loads(comps[index].proto.json_args)["script"]
-    payload = re.search(r"var D = (\{.*?\});\n", script, re.S).group(1)
-    return rows_of(json.loads(payload))
+    payload = json.loads(re.search(r"var D = (\{.*?\});\n", script, re.S).group(1))
+    if "F" in payload:  # the page's map: its features are a file this process holds (geo/mapgeo)
+        payload.update(json.loads(mapgeo.held(payload["F"].rsplit("/", 1)[1].removesuffix(".json"))))
+    return rows_of(payload)
 
 
 def allocation_on_page(at) -> pd.DataFrame:
