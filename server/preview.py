@@ -123,9 +123,13 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
 def map_preloads(v: View) -> str:
     """Asks for the map's files with the page (its geometry; its features unless viewing needs an account),
     so they download while Streamlit's bundle loads and the script runs; the map's iframe then finds them in
-    the HTTP cache (a year's lifetime, named by content)."""
-    urls = [file_for(v)] + ([] if sign_in_required() else [features_for(v)])
-    return "".join(f'<link rel="preload" href="{_e(u)}" as="fetch" crossorigin="anonymous" />' for u in urls)
+    the HTTP cache (a year's lifetime, named by content). The geometry at low priority: Streamlit's bundle,
+    which opens the websocket, goes first; the line has room for it afterwards (phone bench, the province
+    behind ``serve``: 7.46 → 7.31 s)."""
+    geometry = f'<link rel="preload" href="{_e(file_for(v))}" as="fetch" crossorigin="anonymous" fetchpriority="low" />'
+    if sign_in_required():
+        return geometry
+    return geometry + f'<link rel="preload" href="{_e(features_for(v))}" as="fetch" crossorigin="anonymous" />'
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:

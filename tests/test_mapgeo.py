@@ -122,7 +122,7 @@ def app_server():
 
 
 def _preload(html: str) -> str:
-    m = re.search(r'<link rel="preload" href="(/mapgeo/[^"]+)" as="fetch" crossorigin="anonymous" />', html)
+    m = re.search(r'<link rel="preload" href="(/mapgeo/[^"]+)" as="fetch" crossorigin="anonymous"[^>]*/>', html)
     assert m, "no preload of the map's geometry in the page"
     return m.group(1)
 
