@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import logging
 import re
 from urllib.parse import urlencode
 
@@ -61,6 +62,8 @@ font-family:"Source Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;p
 body:has([data-testid="stMetric"],[data-testid="stIFrame"],iframe,[data-testid="stException"],
 [data-testid="stForm"],[data-testid="stAlert"]) #pjk-instant{display:none}
 </style>"""
+
+log = logging.getLogger(__name__)
 
 
 def _e(text: object) -> str:
@@ -126,10 +129,15 @@ def map_preloads(v: View) -> str:
     the HTTP cache (a year's lifetime, named by content). The geometry at low priority: Streamlit's bundle,
     which opens the websocket, goes first; the line has room for it afterwards (phone bench, the province
     behind ``serve``: 7.46 → 7.31 s)."""
-    geometry = f'<link rel="preload" href="{_e(file_for(v))}" as="fetch" crossorigin="anonymous" fetchpriority="low" />'
-    if sign_in_required():
-        return geometry
-    return geometry + f'<link rel="preload" href="{_e(features_for(v))}" as="fetch" crossorigin="anonymous" />'
+    try:
+        geometry, features = file_for(v), None if sign_in_required() else features_for(v)
+    except Exception:  # noqa: BLE001 - a page without preloads still loads; its map fetches its own files
+        log.exception("working out the map's files for %s failed", v.path)
+        return ""
+    tags = f'<link rel="preload" href="{_e(geometry)}" as="fetch" crossorigin="anonymous" fetchpriority="low" />'
+    if features:
+        tags += f'<link rel="preload" href="{_e(features)}" as="fetch" crossorigin="anonymous" />'
+    return tags
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from geo import fmt, style
 from geo.classify import totals
 from geo.store import open_store
 from geo.text import t
-from server import firstvisit
+from server import firstvisit, preview
 from tests.support.browser import map_frame, new_page
 from tests.support.preview import TELEGRAM, WHATSAPP, expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
@@ -241,3 +242,10 @@ def test_expected_fill_is_a_class_colour():
     """The helper the picture checks lean on names the page's class colours (sanity of the oracle)."""
     frame = sample_classified("kabupaten")
     assert len({expected_fill(r) for _i, r in frame.iterrows()}) >= 2
+
+
+def test_a_page_keeps_loading_when_its_maps_files_cannot_be_worked_out():
+    """The preloads are a bonus: if the map's files cannot be worked out for a view (here a view without its
+    areas), the page goes out without them (and its map fetches its own files), never as an error."""
+    broken = SimpleNamespace(path="/desa", level="desa", frame=None, state=None, data=None)
+    assert preview.map_preloads(broken) == ""
