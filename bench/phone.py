@@ -110,15 +110,7 @@ def _since(mark, t0) -> float | None:
 
 def one_run(chromium, url: str, expected: int, user_agent: str | None, throttle: dict | None = SLOW_4G) -> dict:
     """One first visit on the phone: a new context (empty cache), throttled; the figures of this run."""
-    w, h = browser_phone_size()
-    ctx = chromium.new_context(
-        viewport={"width": w, "height": h},
-        device_scale_factor=SCALE,
-        is_mobile=True,
-        has_touch=True,
-        user_agent=user_agent,
-        ignore_https_errors=True,
-    )
+    ctx = phone_context(chromium, user_agent)
     try:
         ctx.add_init_script(MARKS_JS)
         r = browser.load(ctx, url, expected, throttle=throttle, timeout_s=TIMEOUT_S, probe=_probe)
@@ -147,6 +139,19 @@ def one_run(chromium, url: str, expected: int, user_agent: str | None, throttle:
         "probe_error": marks.get("error"),
         "load": loadavg(),
     }
+
+
+def phone_context(chromium, user_agent: str | None = None):
+    """A new browser context (empty cache) as the phone: 390×844 at scale 3, touch, ``is_mobile``."""
+    w, h = browser_phone_size()
+    return chromium.new_context(
+        viewport={"width": w, "height": h},
+        device_scale_factor=SCALE,
+        is_mobile=True,
+        has_touch=True,
+        user_agent=user_agent,
+        ignore_https_errors=True,
+    )
 
 
 def browser_phone_size() -> tuple[int, int]:

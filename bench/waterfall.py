@@ -49,16 +49,9 @@ def run(
             browser.load(warm, stack.url + page_path, expected, throttle=None)
             warm.close()
             if phone:
-                from .phone import SCALE, browser_phone_size
+                from .phone import phone_context
 
-                w, h = browser_phone_size()
-                ctx = chromium.new_context(
-                    viewport={"width": w, "height": h},
-                    device_scale_factor=SCALE,
-                    is_mobile=True,
-                    has_touch=True,
-                    ignore_https_errors=True,
-                )
+                ctx = phone_context(chromium)
             else:
                 ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)
             page = ctx.new_page()

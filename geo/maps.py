@@ -631,6 +631,10 @@ def coverage_payload(
     (``mapgeo``: ``"G"`` is the URL) and fits the view to ``"b"`` meanwhile. Else it travels inside (``"g"``,
     one entry per feature, on grid ``"p"``): a map that must work on its own (the HTML download).
     """
+    return json_for_script(_payload(classified, opts, dim, geometry_file))
+
+
+def _payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None, geometry_file: bool) -> dict:
     rows = feature_rows(classified, opts)
     gaps = classified["gap"].tolist() if "gap" in classified else [None] * len(rows)
     for row, gap in zip(rows, gaps, strict=True):
@@ -674,14 +678,14 @@ def coverage_payload(
         geoms, precision = encoded_geometries(opts.level, is_overview(classified, opts.level))
         payload["g"] = [geoms[r[0]] for r in rows]
         payload["p"] = int(precision)
-    return json_for_script(payload)
+    return payload
 
 
 def coverage_parts(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None = None) -> tuple[str, bytes]:
     """(the map's payload, its features file): the payload names both files (``"G"`` geometry, ``"F"``
     features: ``mapgeo``), the bounds to fit, the style and the labels; the caller holds the features file
     (``mapgeo.hold``) so the server can answer for it."""
-    payload = json.loads(coverage_payload(classified, opts, dim, geometry_file=True))
+    payload = _payload(classified, opts, dim, geometry_file=True)
     features = {"f": payload.pop("f"), "u": payload.pop("u")}
     body = json.dumps(features, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     payload["F"] = mapgeo.features_url(body)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import brotli
@@ -72,34 +73,40 @@ def _encoding(accept: str) -> str:
     return "br" if "br" in tokens else "gzip" if "gzip" in tokens else "identity"
 
 
-def _answer(name: str, accept: str) -> tuple[int, bytes, dict[str, str]]:
-    m = _NAME.match(name)
-    if m is None or mapgeo.parse_key(m.group(1)) is None or mapgeo.digest(m.group(1)) != m.group(2):
-        return 404, b"not found", {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-cache"}
-    key, encoding = m.group(1), _encoding(accept)
+Answer = tuple[int, bytes, dict[str, str]]
+
+
+def _not_found(cache_control: str) -> Answer:
+    return 404, b"not found", {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": cache_control}
+
+
+def _found(body: bytes, digest: str, media_type: str, cache_control: str, encoding: str) -> Answer:
+    """200 with the file's headers (its hash as ETag); ``body`` already compressed as ``encoding`` says."""
     headers = {
-        "Content-Type": "application/json",
-        "Cache-Control": CACHE_CONTROL,
-        "ETag": f'"{m.group(2)}"',
+        "Content-Type": media_type,
+        "Cache-Control": cache_control,
+        "ETag": f'"{digest}"',
         "Vary": "Accept-Encoding",
     }
     if encoding != "identity":
         headers["Content-Encoding"] = encoding
-    return 200, _packed(key, encoding), headers
+    return 200, body, headers
 
 
-def _features_answer(name: str, accept: str) -> tuple[int, bytes, dict[str, str]]:
+def _answer(name: str, accept: str) -> Answer:
+    m = _NAME.match(name)
+    if m is None or mapgeo.parse_key(m.group(1)) is None or mapgeo.digest(m.group(1)) != m.group(2):
+        return _not_found("no-cache")
+    encoding = _encoding(accept)
+    return _found(_packed(m.group(1), encoding), m.group(2), "application/json", CACHE_CONTROL, encoding)
+
+
+def _features_answer(name: str, accept: str) -> Answer:
     m = _FEATURES_NAME.match(name)
     body = mapgeo.held(m.group(1)) if m else None
     if body is None:
-        return 404, b"not found", {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+        return _not_found("no-store")
     encoding = _encoding(accept)
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "Cache-Control": FEATURES_CACHE_CONTROL,
-        "ETag": f'"{m.group(1)}"',
-        "Vary": "Accept-Encoding",
-    }
     if encoding != "identity":
         key = (m.group(1), encoding)
         packed = _packed_features.get(key)
@@ -107,23 +114,23 @@ def _features_answer(name: str, accept: str) -> tuple[int, bytes, dict[str, str]
             fast = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, compresslevel=6)
             packed = _packed_features.put(key, fast)
         body = packed
-        headers["Content-Encoding"] = encoding
-    return 200, body, headers
+    return _found(body, m.group(1), "application/json; charset=utf-8", FEATURES_CACHE_CONTROL, encoding)
 
 
-async def features_endpoint(request: Request) -> Response:
-    """GET/HEAD one features file: 200 while this process holds it (compressed as the client accepts), else 404."""
-    name = request.path_params["name"]
-    status, body, headers = await run_in_threadpool(_features_answer, name, request.headers.get("accept-encoding", ""))
-    if status == 200 and request.headers.get("if-none-match") == headers["ETag"]:
-        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Encoding"})
-    return Response(body, status_code=status, headers=headers)
-
-
-async def endpoint(request: Request) -> Response:
-    """GET/HEAD one geometry file: 200 (compressed as the client accepts), 304 when it has it, else 404."""
-    name = request.path_params["name"]
-    status, body, headers = await run_in_threadpool(_answer, name, request.headers.get("accept-encoding", ""))
+async def _respond(request: Request, answer: Callable[[str, str], Answer]) -> Response:
+    """GET/HEAD one file: 200 (compressed as the client accepts), 304 when it has it, else 404."""
+    name, accept = request.path_params["name"], request.headers.get("accept-encoding", "")
+    status, body, headers = await run_in_threadpool(answer, name, accept)
     if status == 200 and request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Encoding"})
     return Response(body, status_code=status, headers=headers)  # HEAD: the server sends the headers only
+
+
+async def endpoint(request: Request) -> Response:
+    """A geometry file (always answerable: built from the pinned boundaries)."""
+    return await _respond(request, _answer)
+
+
+async def features_endpoint(request: Request) -> Response:
+    """A features file, while this process holds it."""
+    return await _respond(request, _features_answer)
