@@ -1,4 +1,4 @@
-"""Leaflet served by the app itself, never by a CDN, so maps work offline.
+"""Leaflet (and the map's own script, ``mapscript``) served by the app itself, never by a CDN, so maps work offline.
 
 Leaflet comes from a registry package installed by set-up (``django-js-lib-leaflet``, a
 plain wheel of Leaflet's dist files with no dependencies; Django is not needed). It is copied
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import folium
 
+from . import mapscript
 from .paths import STATIC_DIR
 
 PACKAGE = "js_lib_leaflet"
@@ -43,12 +44,16 @@ def ensure_static(target: Path = VENDOR_DIR) -> Path:
     images = target / "images"
     if not images.is_dir():
         shutil.copytree(src / "images", images)
+    mapscript.ensure()  # the coverage map's own script, beside Leaflet
     return target
 
 
-def use_local_assets(m: folium.Map, base_url: str = STREAMLIT_BASE_URL) -> folium.Map:
-    """Point the map at our own Leaflet and drop folium's CDN extras (jQuery, Bootstrap, markers)."""
+def use_local_assets(m: folium.Map, base_url: str = STREAMLIT_BASE_URL, map_script: bool = False) -> folium.Map:
+    """Point the map at our own Leaflet and drop folium's CDN extras (jQuery, Bootstrap, markers);
+    ``map_script``: the coverage map's script too (``geo.mapscript``), loaded after Leaflet."""
     m.default_js = [("leaflet", f"{base_url}/leaflet.js")]
+    if map_script:
+        m.default_js.append(("pjk_map", mapscript.url()))
     m.default_css = [("leaflet_css", f"{base_url}/leaflet.css")]
     return m
 
@@ -58,13 +63,17 @@ _INLINE_BASE = "pjk-inline-assets"
 
 def standalone_html(m: folium.Map) -> str:
     """A single HTML file with Leaflet inlined: opens offline, from a USB stick or an e-mail."""
-    use_local_assets(m, _INLINE_BASE)
+    map_script = any(name == "pjk_map" for name, _url in m.default_js)
+    use_local_assets(m, _INLINE_BASE, map_script=map_script)
     html = m.get_root().render()
+    if map_script:
+        own = mapscript.text().replace("</script", "<\\/script")
+        html = html.replace(f'<script src="{mapscript.url()}"></script>', f"<script>{own}</script>", 1)
     src = package_dir()
     js = (src / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
     css = (src / "leaflet.css").read_text(encoding="utf-8")
     html = html.replace(f'<script src="{_INLINE_BASE}/leaflet.js"></script>', f"<script>{js}</script>")
     html = html.replace(f'<link rel="stylesheet" href="{_INLINE_BASE}/leaflet.css"/>', f"<style>{css}</style>")
-    if _INLINE_BASE in html:
+    if _INLINE_BASE in html or mapscript.BASE_URL in html:
         raise RuntimeError("Leaflet could not be inlined into the HTML export")
     return html

@@ -6,11 +6,14 @@ chunk, st_folium's script, Leaflet. Each link of the chain waits for the one bef
 - ``BACKEND_BASE_URL`` + ``HOST_CONFIG`` set before Streamlit's bundle runs: its frontend opens the
   websocket at once (its documented bypass for hosts that know where the server is) instead of probing
   ``/<page>/_stcore/health``, then ``/_stcore/health``, then connecting: two round trips less;
-- preloads of the map's files (the component chunk, st_folium's script, Leaflet), added when the
-  document is parsed, so they download while the websocket connects and the script runs. (Added at
-  once instead, they slowed Streamlit's bundle as much as they saved: the phone bench's waterfall, 7.3
-  against 7.1 s on the province.) The map's own files, geometry and features, are asked for by the page
-  at once (``server.preview``): nothing can draw without them.
+- preloads of the map's files (the component chunk, st_folium's script, Leaflet, the map's own script),
+  asked for at once, so they download beside Streamlit's bundle and are in the cache when the map's
+  message arrives. (At DOMContentLoaded they downloaded after the bundle, beside the chunks of the
+  widgets, and shared Chromium's Slow 4G line with the map's message. Phone bench, the province behind
+  `serve`, median of 5: 7.45 s so; 7.41 s with the preloads at once; 7.97 s with the map's script moved
+  out of its message (``geo.mapscript``) alone; 6.47 s with both.)
+  The map's own files, geometry and features, are asked for by the page at once (``server.preview``):
+  nothing can draw without them.
 
 nginx adds the same script to every page it proxies (deploy/nginxconf.py renders it into the site);
 on the embedded default ``server.preview`` adds it to the map pages. The file names come from the
@@ -25,6 +28,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from geo import mapscript
 from geo.assets import STREAMLIT_BASE_URL
 
 _IMPORT = re.compile(r'from\s*"\./([^"]+\.js)"')
@@ -62,10 +66,10 @@ def _static_imports(js_dir: Path, name: str, seen: set[str]) -> set[str]:
 @lru_cache(maxsize=1)
 def preload_files() -> tuple[tuple[str, str, str], ...]:
     """(url, rel, as) of the files at the end of a first visit's chain: the map component's Streamlit
-    chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style.
+    chunk (and the chunks only it needs), st_folium's script, Leaflet's script and style, the map's script.
 
     Leaflet was left out for a while: with it preloaded a map click at times did not drill down. The cause
-    was Leaflet's focus on mousedown scrolling the page under the pointer (fixed in ``geo.maps``).
+    was Leaflet's focus on mousedown scrolling the page under the pointer (fixed in ``geo/map.js``).
     """
     static = streamlit_static_dir()
     js = static / "static" / "js"
@@ -83,17 +87,18 @@ def preload_files() -> tuple[tuple[str, str, str], ...]:
     files += [
         (f"{STREAMLIT_BASE_URL}/leaflet.js", "preload", "script"),
         (f"{STREAMLIT_BASE_URL}/leaflet.css", "preload", "style"),
+        (mapscript.url(), "preload", "script"),
     ]
     return tuple(files)
 
 
 def head_script(files: tuple[tuple[str, str, str], ...] | list | None = None) -> str:
-    """The script's text (no ``<script>`` tag): the bypass, and the preloads once the document is parsed."""
+    """The script's text (no ``<script>`` tag): the bypass, and the preloads (added as the script runs)."""
     files = preload_files() if files is None else files
     items = ",".join("[" + ",".join(json.dumps(x) for x in f) + "]" for f in files)
     return (
         'window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
         "HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});"
-        'document.addEventListener("DOMContentLoaded",function(){[' + items + "].forEach(function(f){"
-        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})})'
+        "[" + items + "].forEach(function(f){"
+        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})'
     )

@@ -173,7 +173,7 @@ def inject(page: str, v: View, base_url: str, inline: str | None = None, first_v
     ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind nginx the proxy adds
     it). It was taken out once because a map click at times did not drill down with it; the cause was a fit
     on a frame not laid out yet (Leaflet from the cache runs the map's script sooner), which threw before
-    st_folium attached its click handler. The map now waits for a size (``geo.maps``).
+    st_folium attached its click handler. The map now waits for a size (``geo/map.js``).
     """
     root = base_url.rstrip("/")
     query = urlencode(v.query)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import boundaries, mapgeo, maps, sample
+from geo import boundaries, mapgeo, maps, mapscript, sample
 from geo.classify import classify
 from geo.encode import OVERVIEW_PRECISION, PRECISION, decode_ring
 from geo.maps import MapOptions, coverage_payload, rows_of
@@ -187,7 +187,7 @@ MAP_FEATURES_JS = r"""() => { const m = [...document.scripts].map(s => s.textCon
 )
 def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, polygons):
     """The first HTML asks for the features file the script run will draw (so it downloads with the bundle),
-    and the map's iframe finds it in the cache: one request for it in all."""
+    and the map's iframe finds it in the cache: one request for it in all (and for the map's script)."""
     context, page = new_page(browser)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -206,6 +206,7 @@ def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, 
         assert drawn and drawn == guessed
         page.wait_for_timeout(500)
         assert [u for u in downloads if "/mapfeat/" in u] == [app_server.url + guessed]  # once, by the page
+        assert [u for u in downloads if "/pjk/map.js" in u] == [app_server.url + mapscript.url()]  # its script too
     finally:
         context.close()
 

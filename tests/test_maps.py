@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 
@@ -13,7 +12,7 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import assets, maps, sample, style
+from geo import assets, maps, mapscript, sample, style
 from geo.classify import BELOW, NO_DATA, classify
 from geo.encode import PRECISION, decode_ring
 from geo.maps import MapOptions, build_map, coverage_payload, features_in_map, json_for_script, rows_of
@@ -45,7 +44,8 @@ def _payload_from_html(html: str) -> dict:
 
 
 def _inner_html_blocks(html: str) -> list[str]:
-    return [json.loads(s) for s in re.findall(r"d\.innerHTML = (\".*?\");", html)]
+    """The HTML of the map's corner blocks (``pjkMap.control(map, corner, class, html)``)."""
+    return [json.loads(s) for s in re.findall(r'pjkMap\.control\(\w+, "\w+", "[\w-]+", (".*?")\);', html)]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_below_side_hatched_when_it_is_the_minority(kab_classified):
     assert payload["s"]["mark"] == "below"
     legend = " ".join(_inner_html_blocks(html))
     assert "Di bawah target (50,24%) — diarsir" in legend and 'data-kind="below"' in legend
-    assert "url(#pjk-hatch)" in html
+    assert "url(#pjk-hatch)" in mapscript.text()  # the map's script (one file for every map) fills with it
 
 
 def test_mark_ignores_dimmed_areas(kab_classified):
@@ -119,7 +119,8 @@ def test_colouring_option_fills_and_legend(kab_classified, color, title):
 
 def test_fractional_zoom_and_tight_fit(kab_html):
     assert '"zoomSnap": 0.05' in kab_html
-    assert "padding:[4,4]" in kab_html and "paddingBottomRight: [right + 4, 4]" in kab_html
+    assert "pjkMap.fitBeside(" in kab_html  # the map's script fits tightly, beside the panels
+    assert "padding:[4,4]" in mapscript.text() and "paddingBottomRight: [right + 4, 4]" in mapscript.text()
 
 
 def test_every_area_in_the_payload(kab_html, kab_classified):
@@ -140,8 +141,7 @@ def test_features_in_map(kab_classified):
 
 def test_payload_rows_match_the_js_mapping(kab_classified):
     """Python writes rows by position; the script reads them by position: the two must agree."""
-    # long lines of the script are continued with a backslash in the source: join them as Python does
-    source = inspect.getsource(maps).replace("\\\n", "")
+    source = mapscript.SOURCE.read_text(encoding="utf-8")  # geo/map.js
     body = re.search(r"properties:\{(.*?)\}", source)
     index = {k: int(v) for k, v in re.findall(r"(\w+):(?:U\[\d\]\[)?p\[(\d+)\]", body.group(1))}
     shared = [(int(i), int(c)) for i, c in re.findall(r"U\[(\d)\]\[p\[(\d+)\]\]", body.group(1))]

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-BACKGROUND = (0xF4, 0xF6, 0xF8)  # .leaflet-container background in geo/maps.py CSS
+BACKGROUND = (0xF4, 0xF6, 0xF8)  # .leaflet-container background in geo/mapscript.py CSS
 BACKGROUND_TOL = 6
 DARK_MAX = 80  # max(R, G, B) below this: ink
 
