@@ -28,13 +28,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 
 from . import boundaries
 from .encode import OVERVIEW_PRECISION, PRECISION, encode_geometry
+from .lru import LRU
 
 LEVELS = ("kabupaten", "kecamatan", "desa")
 URL_PREFIX = "/mapgeo/"
@@ -121,35 +120,8 @@ def bounds(level: str, kodes: Iterable[str]) -> list[list[float]] | None:
     ]
 
 
-class _Held:
-    """Features files by content hash: a bounded LRU (entries and bytes), shared by the process's threads."""
-
-    def __init__(self, entries: int, max_bytes: int) -> None:
-        self.entries, self.max_bytes = entries, max_bytes
-        self.items: OrderedDict[str, bytes] = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def put(self, digest: str, body: bytes) -> None:
-        with self.lock:
-            if digest in self.items:
-                self.items.move_to_end(digest)
-                return
-            self.items[digest] = body
-            self.size += len(body)
-            while len(self.items) > self.entries or (self.size > self.max_bytes and len(self.items) > 1):
-                _old, dropped = self.items.popitem(last=False)
-                self.size -= len(dropped)
-
-    def get(self, digest: str) -> bytes | None:
-        with self.lock:
-            body = self.items.get(digest)
-            if body is not None:
-                self.items.move_to_end(digest)
-            return body
-
-
-_HELD = _Held(HELD_ENTRIES, HELD_BYTES)
+# features files by content hash, shared by the process's threads
+_HELD: LRU[str, bytes] = LRU(HELD_ENTRIES, HELD_BYTES, size_of=len)
 
 
 def features_digest(body: bytes) -> str:

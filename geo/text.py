@@ -934,6 +934,7 @@ MESSAGES.update(
             "Gambar sekilas dari server; peta interaktif sedang dimuat…",
             "A quick picture from the server; the interactive map is loading…",
         ),
+        "preview.private": ("Perlu masuk untuk melihat peta ini", "Sign in to see this map"),
     }
 )
 

@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from geo.lru import LRU
+
 from .buffer import buffered
-from .data import LRU
 
 COMPRESSIBLE = ("application/javascript", "text/javascript", "text/css", "image/svg+xml", "application/json")
 MIN_SIZE = 1024

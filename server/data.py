@@ -14,26 +14,22 @@ import hashlib
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Generic, TypeVar
 
 import pandas as pd
 
 from geo import LEVELS, boundaries, ranking, targets, viewstate
 from geo.classify import Totals, totals
 from geo.join import join
+from geo.lru import LRU
 from geo.sample import ensure_samples
 from geo.stamp import stamp
 from geo.store import Store, StoreError, Version, open_store, resolve_url
 from geo.table import read_table
 from geo.text import t
 from geo.viewstate import ViewState
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 # The three map pages by URL path, with the defaults their scripts parse the URL with (screens/*.py).
 PAGES: dict[str, tuple[str, ViewState]] = {
@@ -44,33 +40,6 @@ PAGES: dict[str, tuple[str, ViewState]] = {
 PAGE_DEFAULTS = {name: default for name, default in PAGES.values()}
 TOKEN_TTL_S = 1.0  # as ui/session: a new version shows within a second
 RETRY_OPEN_S = 10.0  # after a failed open, answer with the sample data (labelled) before trying again
-
-
-class LRU(Generic[K, V]):
-    """A bounded, thread-safe least-recently-used map (every cache of the server layer has a bound)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def put(self, key: K, value: V) -> V:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 # --- the store, outside a script run ----------------------------------------------------------------

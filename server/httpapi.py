@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from geo.access import SECRETS_SECTION, AccessSettings
+from geo.lru import LRU
 from geo.opendata import dumps
 from geo.text import t
 
@@ -112,42 +113,7 @@ def body(content: bytes, media_type: str, filename: str | None = None) -> Body:
     return Body(content, media_type, etag, packed, filename)
 
 
-class SizedLRU:
-    """A thread-safe least-recently-used map bounded by entries and by the bytes of its bodies."""
-
-    def __init__(self, entries: int, max_bytes: int) -> None:
-        self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict[Hashable, Body] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Body | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-            return hit
-
-    def put(self, key: Hashable, value: Body) -> Body:
-        with self._lock:
-            if (old := self._items.pop(key, None)) is not None:
-                self._bytes -= old.size
-            self._items[key] = value
-            self._bytes += value.size
-            while self._items and (len(self._items) > self.entries or self._bytes > self.max_bytes):
-                _k, dropped = self._items.popitem(last=False)
-                self._bytes -= dropped.size
-        return value
-
-    @property
-    def bytes(self) -> int:
-        return self._bytes
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-_bodies = SizedLRU(CACHE_ENTRIES, CACHE_BYTES)
+_bodies: LRU[Hashable, Body] = LRU(CACHE_ENTRIES, CACHE_BYTES, size_of=lambda b: b.size)
 _build_lock = threading.Lock()
 
 

@@ -27,8 +27,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from geo import mapgeo, maps, ranking
+from geo.lru import LRU
 
-from .data import LRU, View
+from .data import View
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 FEATURES_CACHE_CONTROL = "private, max-age=31536000, immutable"  # a visitor's upload may be in one: no shared cache

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from geo import LEVELS, opendata
+from geo.lru import LRU
 from geo.text import t
 
 from . import data, query
@@ -240,7 +241,7 @@ def _bbox(raw: str) -> tuple[float, float, float, float] | None:
     return nums[0], nums[1], nums[2], nums[3]
 
 
-_features: data.LRU[tuple, tuple[list[str], list[str]]] = data.LRU(16)
+_features: LRU[tuple, tuple[list[str], list[str]]] = LRU(16)
 
 
 def features(r: query.Resolved) -> tuple[list[str], list[str]]:

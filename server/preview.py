@@ -11,6 +11,8 @@ run. This middleware adds, to the HTML of the three map pages only:
   by CSS (no script) as soon as the live app has drawn its figures or its map.
 
 Everything a user or a link controls goes through ``html.escape``; the block carries no script.
+While viewing needs an account (``KALBAR_REQUIRE_SIGN_IN``) the page gets only the app's name and "sign in
+to see this map": no figures, no picture, no map files (the snapshots and the open data answer 401 then).
 """
 
 from __future__ import annotations
@@ -123,6 +125,20 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
     return "\n    ".join(tags)
 
 
+def private_tags(lang: str) -> str:
+    """While viewing needs an account: the app's name and that one must sign in; no figures, no picture."""
+    name, note = _e(t("app.title", lang)), _e(t("preview.private", lang))
+    return "\n    ".join(
+        [
+            f"<title>{name}</title>",
+            f'<meta name="description" content="{note}" />',
+            f'<meta property="og:title" content="{name}" />',
+            f'<meta property="og:description" content="{note}" />',
+            '<meta name="twitter:card" content="summary" />',
+        ]
+    )
+
+
 def map_preloads(v: View) -> str:
     """Asks for the map's files with the page (its geometry; its features unless viewing needs an account),
     so they download while Streamlit's bundle loads and the script runs; the map's iframe then finds them in
@@ -233,6 +249,10 @@ class PreviewMiddleware:
     def _page(scope: Scope, body: bytes) -> bytes:
         """The page with its preview, or unchanged when the view cannot be worked out (never a traceback)."""
         request = Request(scope)
+        if sign_in_required():  # the page shows the sign-in; its HTML must not show the data either
+            page = body.decode("utf-8")
+            tags = private_tags("en" if request.query_params.get("lang") == "en" else "id")
+            return page.replace("<title>Streamlit</title>", tags, 1).encode("utf-8")
         query: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo import LEVELS, opendata, plan, targets, viewstate
 from geo.classify import reported_note, totals
+from geo.lru import LRU
 from geo.stamp import when
 from geo.store import StoreError, Version
 from geo.text import t
@@ -89,7 +90,7 @@ class Resolved:
         return self.data.pinned is not None
 
 
-_versions: data.LRU[tuple, tuple[int, str]] = data.LRU(256)
+_versions: LRU[tuple, tuple[int, str]] = LRU(256)
 
 
 def check_version(v: int) -> None:
@@ -139,7 +140,7 @@ def data_for(p: Mapping[str, str]) -> data.Data:
     return d
 
 
-_resolved: data.LRU[tuple, Resolved] = data.LRU(512)
+_resolved: LRU[tuple, Resolved] = LRU(512)
 
 
 def resolve(level: str, p: Mapping[str, str]) -> Resolved:
@@ -190,7 +191,7 @@ def scoped(r: Resolved) -> pd.DataFrame:
     return plan.scope(data.classified(r.data, r.level, r.period, r.target), r.kab, r.kec)
 
 
-_tables: data.LRU[tuple, pd.DataFrame] = data.LRU(32)
+_tables: LRU[tuple, pd.DataFrame] = LRU(32)
 
 
 def table(r: Resolved) -> pd.DataFrame:

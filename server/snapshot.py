@@ -5,6 +5,7 @@ PNG export's renderer (``geo.render.render_snapshot``). Renders are serialised (
 process, so the live sessions keep a core) and kept in a bounded LRU; the common links (the province
 and each kabupaten/kota's desa page) are rendered ahead in a background thread at start-up and
 whenever the data in force changes, so a link shared in a chat never waits for matplotlib.
+While viewing needs an account, every snapshot answers 401 (a picture of the map shows its figures).
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from geo.lru import LRU
 from geo.render import RenderError, inline_picture, render_snapshot
 
-from .data import LRU, PAGES, View, data_in_force, view, views_to_render_ahead
+from .data import PAGES, View, data_in_force, view, views_to_render_ahead
+from .httpapi import sign_in_required
 from .mapgeo import features_for, file_for
 
 log = logging.getLogger(__name__)
+NO_STORE = {"Cache-Control": "no-store"}
 CACHE_ENTRIES = 48  # ~100 KB each: the 15 rendered ahead plus the links people actually open
 CACHE_CONTROL = "public, max-age=60"  # short: a new version must show soon; the ETag makes a revalidation cheap
 WATCH_S = 5.0
@@ -84,7 +88,10 @@ def image_path(v: View) -> str:
 
 
 async def endpoint(request: Request) -> Response:
-    """GET /snapshot/{page}.png: the image, 304 when the client has it, 404 for an unknown page."""
+    """GET /snapshot/{page}.png: the image, 304 when the client has it, 404 for an unknown page; 401 while
+    viewing needs an account (a picture of the map shows its figures)."""
+    if sign_in_required():
+        return Response("sign in required", status_code=401, media_type="text/plain", headers=NO_STORE)
     page = request.path_params["page"]
     path = next((p for p, (name, _d) in PAGES.items() if name == page), None)
     if path is None:

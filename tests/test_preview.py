@@ -249,3 +249,44 @@ def test_a_page_keeps_loading_when_its_maps_files_cannot_be_worked_out():
     areas), the page goes out without them (and its map fetches its own files), never as an error."""
     broken = SimpleNamespace(path="/desa", level="desa", frame=None, state=None, data=None)
     assert preview.map_preloads(broken) == ""
+
+
+# --- viewing needs an account: the link gives nothing of the data away --------------------------------
+
+
+@pytest.fixture(scope="module")
+def private_server():
+    with Server("preview_private", env={"KALBAR_REQUIRE_SIGN_IN": "1"}) as srv:
+        yield srv
+
+
+@pytest.mark.parametrize("path", ["/", "/desa?kab=61.04", "/kabupaten?lang=en"])
+def test_a_private_site_previews_only_its_name(private_server, path):
+    """No figures, no picture, no features file: a chat's robot (and anyone without an account) reads the
+    app's name and that one must sign in; the page itself shows the sign-in."""
+    lang = "en" if "lang=en" in path else "id"
+    status, _h, body = fetch(private_server.url + path, headers={"User-Agent": WHATSAPP})
+    html = body.decode("utf-8")
+    assert status == 200
+    assert f"<title>{t('app.title', lang)}</title>" in html
+    assert f'<meta property="og:description" content="{t("preview.private", lang)}" />' in html
+    below = t("status.below", lang)
+    for leak in (
+        "pjk-instant",
+        "og:image",
+        "/snapshot/",
+        "/mapfeat/",
+        "/mapgeo/",
+        below,
+        SAMPLE,
+        t("sample.banner", "en"),
+    ):
+        assert leak not in html, leak
+
+
+def test_a_private_sites_snapshots_and_open_data_need_an_account(private_server):
+    for path in ("/snapshot/desa.png?kab=61.04", "/snapshot/ringkasan.png"):
+        status, headers, body = fetch(private_server.url + path)
+        assert (status, headers["cache-control"], body) == (401, "no-store", b"sign in required"), path
+    status, _h, body = fetch(private_server.url + "/api/v1/kabupaten.json")
+    assert status == 401 and b"Traceback" not in body
