@@ -7,11 +7,13 @@ chunk, st_folium's script, Leaflet. Each link of the chain waits for the one bef
   websocket at once (its documented bypass for hosts that know where the server is) instead of probing
   ``/<page>/_stcore/health``, then ``/_stcore/health``, then connecting: two round trips less;
 - preloads of the map's files (the component chunk, st_folium's script, Leaflet, the map's own script),
-  asked for at once, so they download beside Streamlit's bundle and are in the cache when the map's
-  message arrives. (At DOMContentLoaded they downloaded after the bundle, beside the chunks of the
-  widgets, and shared Chromium's Slow 4G line with the map's message. Phone bench, the province behind
-  `serve`, median of 5: 7.45 s so; 7.41 s with the preloads at once; 7.97 s with the map's script moved
-  out of its message (``geo.mapscript``) alone; 6.47 s with both.)
+  asked for as soon as the document is parsed (``readyState`` "interactive": the page's picture has
+  arrived, Streamlit's deferred bundle is still loading), so they download beside the bundle and are in
+  the cache when the map's message arrives. Phone bench, the province behind `serve`, median of 5:
+  at DOMContentLoaded (after the bundle, beside the widgets' chunks, which share Chromium's Slow 4G line
+  with the map's message) 7.45 s; at once 7.41 s; with the map's script moved out of its message
+  (``geo.mapscript``) 7.97 s at DOMContentLoaded, 6.47 s at once; at once, the picture came 0.3 s later
+  (0.78 s: the preloads shared the line with the page itself), so "interactive": 6.50 s, picture 0.49 s.
   The map's own files, geometry and features, are asked for by the page at once (``server.preview``):
   nothing can draw without them.
 
@@ -93,12 +95,14 @@ def preload_files() -> tuple[tuple[str, str, str], ...]:
 
 
 def head_script(files: tuple[tuple[str, str, str], ...] | list | None = None) -> str:
-    """The script's text (no ``<script>`` tag): the bypass, and the preloads (added as the script runs)."""
+    """The script's text (no ``<script>`` tag): the bypass, and the preloads once the document is parsed."""
     files = preload_files() if files is None else files
     items = ",".join("[" + ",".join(json.dumps(x) for x in f) + "]" for f in files)
     return (
         'window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
         "HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});"
-        "[" + items + "].forEach(function(f){"
-        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];document.head.appendChild(l)})'
+        'document.addEventListener("readystatechange",function p(){if(document.readyState!=="loading"){'
+        'document.removeEventListener("readystatechange",p);[' + items + "].forEach(function(f){"
+        'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];'
+        "document.head.appendChild(l)})}})"
     )

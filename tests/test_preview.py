@@ -217,6 +217,31 @@ def test_the_picture_comes_before_streamlits_bundle(sample_server):
     assert "BACKEND_BASE_URL" not in proxied.decode("utf-8")
 
 
+PRELOAD_TIMES_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const started = (part) => (resources.find((e) => e.name.includes(part)) || {}).startTime;
+  return {interactive: nav.domInteractive, dcl: nav.domContentLoadedEventStart,
+          leaflet: started('/leaflet/leaflet.js'), script: started('/pjk/map.js'), folium: started('/static/js/main.')};
+}"""
+
+
+@pytest.mark.browser
+def test_the_maps_files_are_asked_for_before_streamlits_bundle_has_run(sample_server, browser):
+    """Once the page is parsed (its picture in), not at DOMContentLoaded, which waits for Streamlit's ~130 KB
+    bundle: on a phone's line the files then shared it with the widgets' chunks and the map's own message."""
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{sample_server.url}/desa?kab=61.04&basemap=none")
+        map_frame(page, 262)
+        times = page.evaluate(PRELOAD_TIMES_JS)
+    finally:
+        context.close()
+    for name in ("leaflet", "script", "folium"):
+        assert times[name] is not None, (name, times)
+        assert times["interactive"] - 5 <= times[name] < times["dcl"], (name, times)
+
+
 @pytest.mark.browser
 def test_the_maps_hashed_script_may_be_cached_for_a_year(sample_server, browser):
     """st_folium's main.<hash>.js carries a year's immutable lifetime (server/immutable.py); Streamlit's own answer
