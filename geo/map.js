@@ -8,6 +8,8 @@
 
   // The polygons, the below-target overlay and the selection outline, from the payload D (maps._payload).
   function coverage(map, D){
+    var css = document.getElementById('pjk-map-css');
+    if (css) { document.head.appendChild(css); }  // after Leaflet's stylesheet (see style())
     var U = D.u;  // shared values (maps.shared_values): parent, target, fill (from the features file, with D.F)
     function feature(p, g, P){return {type:"Feature",properties:{kode:p[0],nama:p[1],induk:U[0][p[2]],cakupan:p[3],target:U[1][p[4]],gap:p[5],status:p[6],fill:U[2][p[7]],selected:p[8],change:p[9],dim:p[10],cost:p[11]},geometry:pjkGeometry(g || [],P)};}
     var L_ = D.labels;
@@ -244,11 +246,12 @@
     c.addTo(map);
   }
 
-  // The map's CSS, added once to the page that shows the map (geo/mapscript.CSS).
+  // The map's CSS (geo/mapscript.CSS), once in the page and last in its <head>: st_folium adds Leaflet's
+  // stylesheet after the scripts have loaded, and on a tie the later rule wins (the map's background).
   function style(css){
-    if (document.getElementById('pjk-map-css')) { return; }
-    var s = document.createElement('style'); s.id = 'pjk-map-css'; s.textContent = css;
-    document.head.appendChild(s);
+    var s = document.getElementById('pjk-map-css');
+    if (!s) { s = document.createElement('style'); s.id = 'pjk-map-css'; s.textContent = css; }
+    document.head.appendChild(s);  // appending an element already there moves it to the end
   }
 
   window.pjkMap = {coverage: coverage, fitBeside: fitBeside, fold: fold, control: control, style: style};

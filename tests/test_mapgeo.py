@@ -168,6 +168,7 @@ def test_anything_else_is_refused_plainly(app_server, name):
 
 # --- the features file: the page's guess and the map's own --------------------------------------------
 
+BACKGROUND_JS = "() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
 GUESS_JS = """() => document.querySelector('link[rel=preload][href^="/mapfeat/"]').getAttribute('href')"""
 MAP_FEATURES_JS = r"""() => { const m = [...document.scripts].map(s => s.textContent).join('\n')
   .match(/"F":"(\/mapfeat\/[0-9a-f]{24}\.json)"/); return m && m[1]; }"""
@@ -201,6 +202,8 @@ def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, 
     try:
         page.goto(f"{app_server.url}{path}{'&' if '?' in path else '?'}basemap=none")
         frame = map_frame(page, polygons)
+        # the map's CSS (geo/mapscript) comes after Leaflet's stylesheet, which st_folium adds late
+        assert frame.evaluate(BACKGROUND_JS) == "rgb(244, 246, 248)"
         drawn = frame.evaluate(MAP_FEATURES_JS)
         guessed = page.evaluate(GUESS_JS)
         assert drawn and drawn == guessed

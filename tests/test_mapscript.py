@@ -27,7 +27,7 @@ global.window = {};
 global.document = {
   getElementById: (id) => styles.find((s) => s.id === id) || null,
   createElement: () => ({}),
-  head: {appendChild: (s) => styles.push(s)},
+  head: {appendChild: (s) => { styles.splice(styles.indexOf(s) >>> 0, styles.includes(s) ? 1 : 0); styles.push(s); }},
 };
 eval(require('fs').readFileSync(0, 'utf8'));
 window.pjkMap.style('ignored: the CSS is in the page once');
