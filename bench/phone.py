@@ -188,19 +188,23 @@ def _get(url: str, timeout: float = 180) -> tuple[bytes, float]:
 
 
 def warm_snapshots(bases: list[str], paths: list[str], log=print) -> dict:
-    """Each app process: wait for the render-ahead thread (its last view cached), then fetch each measured
+    """Each app process: wait for the render-ahead thread (every view it renders cached), then fetch each measured
     page's HTML and its snapshot (timed: rendered ahead, it is a cache hit). Returns {base: {path: seconds
     of the snapshot request}}. A page whose picture is not rendered yet names the snapshot in ``src``; once
     rendered the picture is inside the page and ``data-snapshot`` names the PNG."""
-    from server.data import views_to_render_ahead
+    from server.data import PAGES, views_to_render_ahead
 
-    last_path, last_query = views_to_render_ahead()[-1]
-    last = f"/snapshot/desa.png?kab={last_query['kab']}" if last_query.get("kab") else "/snapshot/ringkasan.png"
+    def snapshot_url(path: str, query: dict) -> str:
+        return f"/snapshot/{PAGES[path][0]}.png" + (f"?kab={query['kab']}" if query.get("kab") else "")
+
+    ahead = [snapshot_url(p, q) for p, q in views_to_render_ahead()]
     out: dict = {}
     for base in bases:
-        deadline = time.time() + 240
-        while time.time() < deadline:  # a cached image answers in milliseconds, a render takes a second or more
-            _body, took = _get(base + last)
+        # The thread renders the list in order. A request renders a view itself when the thread has not reached
+        # it (and caches it), so ask for each view once, from the end: the first fast answer is one the thread
+        # rendered, and every view before it in the list is done too (at the front of the list: all ours).
+        for url in reversed(ahead):
+            _body, took = _get(base + url)
             if took < 0.25:
                 break
             time.sleep(1)
