@@ -4,8 +4,8 @@ The script (``geo/map.js``), the geometry decoder (``encode.JS_DECODER``) and th
 the same for every map; sent inside every map's websocket message they were ~18 KB of its ~24 KB.
 Chromium paces a websocket message by its inflated size and shares the line with everything else a
 first visit loads, so on a slow phone line that message arrived 1.2–1.6 s after it was sent. As a file,
-it is compressed, cached by the browser, and asked for by a first visit's page at once
-(``server.firstvisit``). Set-up writes it next to Leaflet (``assets.ensure_static``); its URL carries
+it is compressed, cached by the browser, and asked for by a first visit's page as soon as the page is
+parsed (``server.firstvisit``). Set-up writes it next to Leaflet (``assets.ensure_static``); its URL carries
 a content version, so a changed script is never read from an old cache. The HTML download inlines it.
 """
 
