@@ -192,10 +192,10 @@ def warm_snapshots(bases: list[str], paths: list[str], log=print) -> dict:
     page's HTML and its snapshot (timed: rendered ahead, it is a cache hit). Returns {base: {path: seconds
     of the snapshot request}}. A page whose picture is not rendered yet names the snapshot in ``src``; once
     rendered the picture is inside the page and ``data-snapshot`` names the PNG."""
-    from server.data import PAGES, views_to_render_ahead
+    from geo.view.shown import PATHS, views_to_render_ahead
 
     def snapshot_url(path: str, query: dict) -> str:
-        return f"/snapshot/{PAGES[path][0]}.png" + (f"?kab={query['kab']}" if query.get("kab") else "")
+        return f"/snapshot/{PATHS[path]}.png" + (f"?kab={query['kab']}" if query.get("kab") else "")
 
     ahead = [snapshot_url(p, q) for p, q in views_to_render_ahead()]
     out: dict = {}

@@ -72,7 +72,7 @@ def _one(url: str, reps: int) -> dict:
 
     from geo.sample import ensure_samples
     from geo.store import open_store
-    from ui import session
+    from geo.view import connection
 
     store = open_store(url)
     store.publish(ensure_samples()["kabupaten"].read_bytes(), "contoh_kabupaten.csv", "kabupaten", "bench")
@@ -91,17 +91,17 @@ def _one(url: str, reps: int) -> dict:
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     shown = any("versi 1" in str(e.proto.body) for e in at.get("html"))
     with_check, without = [], []
-    saved = session.TOKEN_TTL_S
+    saved = connection.TOKEN_TTL_S
     try:
         for i in range(reps):
             pair = ((0.0, with_check), (1e9, without))
             for ttl, bucket in pair if i % 2 else pair[::-1]:  # alternate which goes first: no order bias
-                session.TOKEN_TTL_S = ttl
+                connection.TOKEN_TTL_S = ttl
                 t0 = time.perf_counter()
                 at.run()
                 bucket.append(time.perf_counter() - t0)
     finally:
-        session.TOKEN_TTL_S = saved
+        connection.TOKEN_TTL_S = saved
     store.dispose()
     return {
         "token_ms_median": statistics.median(calls) * 1000,

@@ -130,7 +130,7 @@ def parse(
         values["lang"] = v if v in LANG_CHOICES else bad("lang", v)
     _parse_planning(get, values, bad)
     if (v := get("v")) is not None and v:
-        values["version"] = int(v) if v.isascii() and v.isdigit() and 0 < int(v) < 2**31 else bad("v", v, "url.invalid")
+        values["version"] = parse_version(v) or bad("v", v, "url.invalid")
     clean = {k: val for k, val in values.items() if val is not None}
     state = replace(default, **clean)
     # A scope below the level shown makes no sense: show the level of the scope instead.
@@ -139,6 +139,12 @@ def parse(
     if state.level == "kecamatan" and state.kec:
         state = replace(state, level="desa")
     return state, problems
+
+
+def parse_version(raw: str) -> int | None:
+    """``?v=N``: a version number (1 to 2**31 - 1, ASCII digits only), else None. The one parser of ``v``."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31 else None
 
 
 def _parse_planning(get, values: dict, bad) -> None:

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from geo.text import t
-from geo.viewstate import ViewState
+from geo.view import shown
 from ui import blocks, mappage, report, safe, viewstate
 from ui.sidebar import share_link
 
-DEFAULT = ViewState(level="kabupaten")
+PAGE = "ringkasan"
+DEFAULT = shown.default(PAGE)
 
-src, state = mappage.start(DEFAULT)
-state = viewstate.from_widgets(state)
+src, state = mappage.start(PAGE)
+state = shown.for_page(PAGE, viewstate.from_widgets(state))
 viewstate.write(state, DEFAULT)
 lang = state.lang
-province = t("level.provinsi", lang)
-v = mappage.view(state, src, "kabupaten", area_label=province, title=province)
-share_link(state, DEFAULT, "ringkasan")
+v = mappage.view(PAGE, state, src)
+share_link(state, DEFAULT, PAGE)
 period_note = f" · {t('control.period', lang)} {safe.md(v.period)}" if v.period else ""
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
 if kode:
     mappage.open_desa(state, kode)
 if not state.present:
-    blocks.map_downloads(v.frame, v.opts, "kabupaten", state, province, v.period, f"peta_kabupaten_{v.period or ''}")
+    blocks.map_downloads(v.frame, v.opts, "kabupaten", state, v.area, v.period, f"peta_kabupaten_{v.period or ''}")
     report.join_report("kabupaten", lang)

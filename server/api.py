@@ -22,8 +22,9 @@ from geo import LEVELS, opendata
 from geo.source import load_upstream
 from geo.store import StoreError
 from geo.text import t
+from geo.view import connection, inforce
 
-from . import data, query
+from . import query
 from .httpapi import PINNED_CACHE_CONTROL, ApiError, Body, answer, body, endpoint, request_lang
 
 PREFIX = "/api/v1"
@@ -77,12 +78,12 @@ async def level_data(request: Request) -> Response:
 
 
 def _versions_key() -> tuple:
-    s = data.store()
-    return ("versions", s.display_url if s else None, data.change_token(s) if s else None)
+    s = connection.store_or_none()
+    return ("versions", s.display_url if s else None, connection.change_token(s) if s else None)
 
 
 def _versions_body() -> Body:
-    s = data.store()
+    s = connection.store_or_none()
     out: list[dict] = []
     if s is not None:
         try:
@@ -93,7 +94,7 @@ def _versions_body() -> Body:
                 out.append(item)
         except StoreError:
             raise ApiError(503, "api.error.store") from None
-    d = data.data_in_force(None)
+    d = inforce.data_in_force(None)
     return body(opendata.dumps({"sample": d.is_sample, "count": len(out), "versions": out}), "application/json")
 
 
@@ -109,7 +110,7 @@ async def versions(request: Request) -> Response:
 async def target_schedule(request: Request) -> Response:
     """``/api/v1/targets.json``: the target schedule in force (published, else the file or the shipped default)."""
     _query(request, ("lang",))
-    d = await run_in_threadpool(data.data_in_force, None)
+    d = await run_in_threadpool(inforce.data_in_force, None)
 
     def build() -> Body:
         s = d.schedule

@@ -1,11 +1,9 @@
 """The map's files (``geo.mapgeo``): ``/mapgeo/{key}.{hash}.json`` (geometry) and ``/mapfeat/{hash}.json``
 (features), both named by content and kept by browsers for a year.
 
-The page's first HTML asks for both (``server.preview``): :func:`features_for` works out the features a view's
-map will draw, as the page's script run does (the same classified frame as the picture, the page's filters
-and options), and holds them. The script run holds its own file again, so a map never depends on the guess:
-when they differ the map fetches its own file and only the early download was wasted (tests/test_mapgeo
-checks that they agree for the common links).
+The page's first HTML asks for both (``server.preview``): :func:`features_for` holds the features a view's
+map draws, worked out by the same core as the page's script run (``geo.view.shown.map_parts``), so the file
+the first HTML names is the file the map asks for.
 
 Each file is built and compressed once per process (brotli, else gzip: the geometry is short polylines,
 so the encoding matters: the province's desa are 298 KB, 159 KB gzipped, 140 KB with brotli). The name
@@ -26,37 +24,25 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from geo import mapgeo, maps, ranking
+from geo import mapgeo
 from geo.lru import LRU
-
-from .data import View
+from geo.view.shown import Shown, map_parts
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 FEATURES_CACHE_CONTROL = "private, max-age=31536000, immutable"  # a visitor's upload may be in one: no shared cache
 _NAME = re.compile(r"^([a-z]+(?:-\d{2}\.\d{2})?)\.([0-9a-f]{16})\.json$")
 _FEATURES_NAME = re.compile(r"^([0-9a-f]{24})\.json$")
-_features: LRU[tuple, tuple[str, bytes]] = LRU(64)
 _packed_features: LRU[tuple[str, str], bytes] = LRU(64)
 
 
-def file_for(v: View) -> str:
+def file_for(v: Shown) -> str:
     """The URL of the geometry file a view's map fetches (the rule of ``geo.maps.coverage_payload``)."""
     return mapgeo.url(mapgeo.key_for(v.level, v.frame["kode"]))
 
 
-def features_for(v: View) -> str:
+def features_for(v: Shown) -> str:
     """The URL of the features file a view's map draws, held for this process (as the page's run holds it)."""
-    s = v.state
-    key = (v.data.key, v.path, v.level, s.kab, s.kec, v.period, s.target, s.color, s.lang, s.sel, s.q, s.below)
-    key += (s.iuran, s.bulan)
-    hit = _features.get(key)
-    if hit is None:
-        color = s.color if s.color != "change" or len(v.data.periods) > 1 else "gap"  # as ui/blocks.map_options
-        opts = maps.MapOptions(level=v.level, lang=s.lang, color=color, selected=s.sel, iuran=s.iuran, months=s.bulan)
-        _matches, mask = ranking.view_filters(v.frame, s.q, s.below) if v.page == "desa" else (None, None)
-        dim = set(v.frame.loc[~mask, "kode"]) if mask is not None else set()
-        hit = _features.put(key, maps.coverage_parts(v.frame, opts, dim))
-    return mapgeo.hold(hit[1])
+    return mapgeo.hold(map_parts(v)[1])
 
 
 @lru_cache(maxsize=40)

@@ -23,8 +23,9 @@ from starlette.routing import Route
 from geo import LEVELS, opendata
 from geo.lru import LRU
 from geo.text import t
+from geo.view.inforce import Data
 
-from . import data, query
+from . import query
 from .api import METHODS, not_found, site_root
 from .httpapi import PINNED_CACHE_CONTROL, ApiError, Body, answer, body, endpoint, request_lang
 
@@ -114,7 +115,7 @@ def _iso(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _collection(level: str, root: str, carry: str, d: data.Data, lang: str) -> dict[str, Any]:
+def _collection(level: str, root: str, carry: str, d: Data, lang: str) -> dict[str, Any]:
     base = f"{root}{PREFIX}/collections/{level}"
     spans = [_span(p) for p in d.periods]
     extent: dict[str, Any] = {"spatial": {"bbox": [opendata.extent(level)], "crs": CRS84}}

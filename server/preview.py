@@ -31,10 +31,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from geo import fmt
 from geo.render import SNAPSHOT_PX
 from geo.text import t
+from geo.view.shown import PATHS, view
+from geo.view.shown import Shown as View
 
 from . import firstvisit
 from .buffer import buffered
-from .data import PAGES, View, view
 from .httpapi import sign_in_required
 from .mapgeo import features_for, file_for
 from .snapshot import cached, image_path
@@ -104,21 +105,21 @@ def head_tags(v: View, page_url: str, image_url: str) -> str:
     desc = description(v)
     width, height = SNAPSHOT_PX
     tags = [
-        f"<title>{_e(v.title)}</title>",
+        f"<title>{_e(v.preview_title)}</title>",
         f'<meta name="description" content="{_e(desc)}" />',
         '<meta property="og:type" content="website" />',
         f'<meta property="og:site_name" content="{_e(t("app.title", v.lang))}" />',
         f'<meta property="og:locale" content="{"en_US" if v.lang == "en" else "id_ID"}" />',
-        f'<meta property="og:title" content="{_e(v.title)}" />',
+        f'<meta property="og:title" content="{_e(v.preview_title)}" />',
         f'<meta property="og:description" content="{_e(desc)}" />',
         f'<meta property="og:url" content="{_e(page_url)}" />',
         f'<meta property="og:image" content="{_e(image_url)}" />',
         '<meta property="og:image:type" content="image/png" />',
         f'<meta property="og:image:width" content="{width}" />',
         f'<meta property="og:image:height" content="{height}" />',
-        f'<meta property="og:image:alt" content="{_e(t("preview.alt", v.lang, title=v.title))}" />',
+        f'<meta property="og:image:alt" content="{_e(t("preview.alt", v.lang, title=v.preview_title))}" />',
         '<meta name="twitter:card" content="summary_large_image" />',
-        f'<meta name="twitter:title" content="{_e(v.title)}" />',
+        f'<meta name="twitter:title" content="{_e(v.preview_title)}" />',
         f'<meta name="twitter:description" content="{_e(desc)}" />',
         f'<meta name="twitter:image" content="{_e(image_url)}" />',
     ]
@@ -170,12 +171,12 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
         f'<div id="pjk-instant" data-testid="pjk-instant" lang="{_e(v.lang)}"><div class="pjk-in">',
         f'<p class="{label_class}" data-testid="pjk-instant-label">{_e(v.label)}</p>' if v.label else "",
         # not an <h1>: the live page's own title stays the page's one heading level 1 (screen readers, tests)
-        f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.title)}</p>',
+        f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.preview_title)}</p>',
         f'<p class="pjk-fig" data-testid="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
         f'<p data-testid="pjk-instant-below">{_e(below)}</p>' if below else "",
         f'<img src="{_e(inline or image_src)}" width="{width}" height="{height}" data-snapshot="{_e(image_src)}" '
         + ("" if inline else 'fetchpriority="high" ')
-        + f'alt="{_e(t("preview.alt", v.lang, title=v.title))}" data-testid="pjk-instant-image" />',
+        + f'alt="{_e(t("preview.alt", v.lang, title=v.preview_title))}" data-testid="pjk-instant-image" />',
         f'<p class="pjk-note">{_e(t("preview.loading", v.lang))}</p>',
         "</div></div>",
     ]
@@ -220,7 +221,7 @@ class PreviewMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] not in PAGES:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] not in PATHS:
             await self.app(scope, receive, send)
             return
         accepts_gzip = "gzip" in Headers(scope=scope).get("accept-encoding", "")

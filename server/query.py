@@ -2,9 +2,9 @@
 
 Shared by ``/api/v1`` (``server.api``) and ``/ogc`` (``server.ogc``). The parameters are the pages' own
 (``geo.viewstate.parse``, so ``kab``, ``kec``, ``below``, ``target``, ``iuran``, ``lang`` and ``v`` mean
-what they mean in a view URL; ``periode`` is ``period``), the data is ``server.data``'s (published,
-as of ``v``, else the sample), the classification ``server.data.classified``. Unlike a page, which falls
-back to a default view with a message, a bad parameter here is a 400 naming it, an unknown version a
+what they mean in a view URL; ``periode`` is ``period``), the data is the core's
+(``geo.view.inforce``: published, as of ``v``, else the sample), and so is the classification. Unlike a
+page, which falls back to a default view with a message, a bad parameter here is a 400 naming it, an unknown version a
 404 and a retracted one a 410 with the reason it was retracted.
 """
 
@@ -22,8 +22,9 @@ from geo.lru import LRU
 from geo.stamp import when
 from geo.store import StoreError, Version
 from geo.text import t
+from geo.view import connection, inforce, shown
+from geo.view.inforce import Data
 
-from . import data
 from .httpapi import ApiError
 
 VIEW_PARAMS = ("v", "periode", "period", "kab", "kec", "below", "target", "iuran", "lang")
@@ -57,7 +58,7 @@ def params(query: Iterable[tuple[str, str]], allowed: Iterable[str]) -> dict[str
 class Resolved:
     """What an open-data request shows: the data in force, the level and the view's settings."""
 
-    data: data.Data
+    data: Data
     level: str
     period: str | None
     kab: str | None
@@ -95,10 +96,10 @@ _versions: LRU[tuple, tuple[int, str]] = LRU(256)
 
 def check_version(v: int) -> None:
     """404 when ``v`` is not a published coverage version, 410 (with the reason) when it was retracted."""
-    s = data.store()
+    s = connection.store_or_none()
     if s is None:
         raise ApiError(503, "api.error.store")
-    key = (s.display_url, data.change_token(s), v)
+    key = (s.display_url, connection.change_token(s), v)
     found = _versions.get(key)
     if found is None:
         try:
@@ -126,15 +127,16 @@ def version_of(p: Mapping[str, str]) -> int | None:
     raw = p.get("v", "")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31):
+    number = viewstate.parse_version(raw)
+    if number is None:
         raise ApiError(400, "api.error.bad_param", param="v", value=raw)
-    check_version(int(raw))
-    return int(raw)
+    check_version(number)
+    return number
 
 
-def data_for(p: Mapping[str, str]) -> data.Data:
+def data_for(p: Mapping[str, str]) -> Data:
     pinned = version_of(p)
-    d = data.data_in_force(pinned)
+    d = inforce.data_in_force(pinned)
     if pinned is not None and d.pinned != pinned:  # read failed after the check: not the version asked for
         raise ApiError(503, "api.error.store")
     return d
@@ -153,13 +155,13 @@ def resolve(level: str, p: Mapping[str, str]) -> Resolved:
     return _resolved.put(key, _resolve(d, level, p))
 
 
-def _resolve(d: data.Data, level: str, p: Mapping[str, str]) -> Resolved:
+def _resolve(d: Data, level: str, p: Mapping[str, str]) -> Resolved:
     view_params = {_TO_VIEW.get(k, k): val for k, val in p.items() if k in VIEW_PARAMS and k != "v"}
     state, problems = viewstate.parse(
         view_params,
-        data.areas("kabupaten")["kode"],
-        data.areas("kecamatan")["kode"],
-        data.areas("desa")["kode"],
+        inforce.areas("kabupaten")["kode"],
+        inforce.areas("kecamatan")["kode"],
+        inforce.areas("desa")["kode"],
         d.periods,
     )
     if problems:
@@ -172,7 +174,7 @@ def _resolve(d: data.Data, level: str, p: Mapping[str, str]) -> Resolved:
     return Resolved(
         data=d,
         level=level,
-        period=state.period or data.latest_period(d),
+        period=state.period or d.latest_period(),
         kab=state.kab,
         kec=state.kec,
         below=state.below,
@@ -188,7 +190,7 @@ def _resolve(d: data.Data, level: str, p: Mapping[str, str]) -> Resolved:
 
 def scoped(r: Resolved) -> pd.DataFrame:
     """The classified areas in the request's scope (every one: the figures count them all)."""
-    return plan.scope(data.classified(r.data, r.level, r.period, r.target), r.kab, r.kec)
+    return plan.scope(inforce.classified(r.data, r.level, r.period, r.target), r.kab, r.kec)
 
 
 _tables: LRU[tuple, pd.DataFrame] = LRU(32)
@@ -238,7 +240,7 @@ def meta(r: Resolved) -> dict[str, Any]:
         "level": r.level,
         "periode": r.period,
         "sample": d.is_sample,
-        "label": data.data_label(d, r.level, r.period, r.lang),
+        "label": shown.data_label(d, r.level, r.period, r.lang),
         "version": version.id if version is not None else None,
         "as_of": d.pinned,
         "parameters": r.query,
@@ -246,7 +248,7 @@ def meta(r: Resolved) -> dict[str, Any]:
     }
 
 
-def versions_in_force(d: data.Data, lang: str = "id") -> list[dict[str, Any]]:
+def versions_in_force(d: Data, lang: str = "id") -> list[dict[str, Any]]:
     """The published versions the figures come from (for the data package's sources)."""
     seen = {v.id: v for per in d.versions.values() for v in per.values()}
     return [

@@ -21,8 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from geo.access import SECRETS_SECTION, AccessSettings, file_secrets
 from geo.signin import COOKIE, cookie_secret, safe_next, sign
 from geo.store import StoreError
-
-from . import data
+from geo.view import connection
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}  # the token must not linger anywhere
 
@@ -33,7 +32,7 @@ def _go(request: Request) -> RedirectResponse:
 
 def _swap(token: str) -> str | None:
     """The signed cookie value for a hand-off token, or None (unknown, used, lapsed, or no store)."""
-    s = data.store()
+    s = connection.store_or_none()
     if s is None:
         return None
     try:

@@ -1,6 +1,6 @@
 """The snapshot images: ``/snapshot/{page}.png?<the view's query>``, 1200×630, cached per (view, data version).
 
-A picture of exactly the view the same query opens on the page (``server.data.view``), drawn by the
+A picture of exactly the view the same query opens on the page (``geo.view.shown.view``), drawn by the
 PNG export's renderer (``geo.render.render_snapshot``). Renders are serialised (one at a time per
 process, so the live sessions keep a core) and kept in a bounded LRU; the common links (the province
 and each kabupaten/kota's desa page) are rendered ahead in a background thread at start-up and
@@ -24,8 +24,10 @@ from starlette.responses import Response
 
 from geo.lru import LRU
 from geo.render import RenderError, inline_picture, render_snapshot
+from geo.view.inforce import data_in_force
+from geo.view.shown import PAGE_PATHS, view, views_to_render_ahead
+from geo.view.shown import Shown as View
 
-from .data import PAGES, View, data_in_force, view, views_to_render_ahead
 from .httpapi import sign_in_required
 from .mapgeo import features_for, file_for
 
@@ -93,7 +95,7 @@ async def endpoint(request: Request) -> Response:
     if sign_in_required():
         return Response("sign in required", status_code=401, media_type="text/plain", headers=NO_STORE)
     page = request.path_params["page"]
-    path = next((p for p, (name, _d) in PAGES.items() if name == page), None)
+    path = PAGE_PATHS.get(page)
     if path is None:
         return Response("not found", status_code=404, media_type="text/plain")
     v = await run_in_threadpool(view, path, _multi(request))

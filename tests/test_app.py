@@ -200,7 +200,7 @@ PARTIAL = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_tables_write_numbers_in_the_page_language_and_a_dash_for_no_data(empty_app_store, lang):
-    from ui.session import TOKEN_TTL_S
+    from geo.view.connection import TOKEN_TTL_S
 
     empty_app_store.publish(PARTIAL, "sebagian.csv", "kabupaten", "ana")
     time.sleep(TOKEN_TTL_S + 0.1)  # this process asks the store for news at most once a second

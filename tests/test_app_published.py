@@ -22,7 +22,7 @@ V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")  # re
 
 def settle() -> None:
     """Each process asks the store for its change token at most once per TOKEN_TTL_S (1 s)."""
-    from ui.session import TOKEN_TTL_S
+    from geo.view.connection import TOKEN_TTL_S
 
     time.sleep(TOKEN_TTL_S + 0.1)
 

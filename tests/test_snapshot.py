@@ -15,7 +15,8 @@ from PIL import Image
 
 from geo.render import SNAPSHOT_PX
 from geo.store import open_store
-from server import data, snapshot
+from geo.view import shown
+from server import snapshot
 from tests.support.preview import expected_fill, fetch, image_fills, sample_classified
 from tests.support.server import Server
 
@@ -86,17 +87,17 @@ def test_render_ahead_covers_the_common_links_and_follows_a_publish(tmp_path, mo
     ahead = snapshot.RenderAhead(every_s=0.2).start()
     try:
         sample_key = _wait_for(ahead, lambda key: key is not None and key.startswith("sample-"))
-        for path, query in data.views_to_render_ahead():
-            assert snapshot.cached(data.view(path, query)) is not None, (path, query)
+        for path, query in shown.views_to_render_ahead():
+            assert snapshot.cached(shown.view(path, query)) is not None, (path, query)
         # the province (summary, Kabupaten page, the province's desa map) and 14 kabupaten/kota
-        assert len(data.views_to_render_ahead()) == 17
-        assert ("/desa", {}) in data.views_to_render_ahead()
+        assert len(shown.views_to_render_ahead()) == 17
+        assert ("/desa", {}) in shown.views_to_render_ahead()
         store = open_store(url)
         store.publish(V1, "cakupan.csv", "kabupaten", "ana")
         store.dispose()
         published_key = _wait_for(ahead, lambda key: key is not None and key.startswith("pub-"))
         assert published_key != sample_key
-        v = data.view("/", {})
+        v = shown.view("/", {})
         assert not v.data.is_sample and snapshot.cached(v) is not None
     finally:
         ahead.close()

@@ -126,7 +126,7 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
 
     from geo import fmt
     from geo.store import open_store
-    from ui.session import TOKEN_TTL_S
+    from geo.view.connection import TOKEN_TTL_S
 
     url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
     monkeypatch.setenv("KALBAR_DATABASE_URL", url)

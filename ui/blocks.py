@@ -19,8 +19,8 @@ from geo import fmt, mapgeo, maps, plan
 from geo.assets import standalone_html
 from geo.classify import Totals, reported_note, totals
 from geo.export import to_csv, to_xlsx
-from geo.stamp import stamp
 from geo.text import t
+from geo.view import shown
 from geo.viewstate import ViewState
 
 from . import cache, errors, phone, safe, session
@@ -48,12 +48,10 @@ def data_messages(lang: str) -> None:
 
 def stamp_text(level: str, period: str | None, lang: str) -> str | None:
     """Which published version a view of ``level`` in ``period`` shows (None for sample/upload data)."""
-    src = session.source()
-    vid = session.version_for(src, level, period)
-    version = session.version_info(vid) if vid is not None else None
-    if version is None:
+    d = cache.data(session.source())
+    if d.is_sample:
         return None
-    return stamp(version, period, lang, pinned=src.as_of is not None)
+    return shown.data_label(d, level, period, lang) or None
 
 
 def show_stamp(level: str, period: str | None, lang: str) -> None:
@@ -144,12 +142,6 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
 # --- the map ----------------------------------------------------------------------------------------
 
 
-def with_change(frame: pd.DataFrame, level: str, period: str | None) -> pd.DataFrame:
-    """Add ``change_pp`` (since the previous period) when the table has one to compare with."""
-    change = cache.change_pp(session.source(), level, period)
-    return frame.assign(change_pp=frame["kode"].map(change)) if len(change) else frame
-
-
 def map_options(
     state: ViewState,
     level: str,
@@ -158,29 +150,10 @@ def map_options(
     legend_scale: float = 1.0,
     frame: pd.DataFrame | None = None,
 ) -> maps.MapOptions:
-    src = session.source()
-    color = state.color if state.color != "change" or len(cache.periods(src)) > 1 else "gap"
+    """The core's map options (``geo.view.shown.map_options``) for this run's data."""
     note = cache.target_note(frame, state.lang) if frame is not None else ""
-    note = f" · {note}" if note else ""
-    if workers := cache.workers_note(src, level, state.lang):
-        note += f" · {workers}"
-    return maps.MapOptions(
-        color=color,
-        level=level,
-        target=display_target(state),
-        lang=state.lang,
-        basemap=state.basemap,
-        is_sample=src.is_sample,
-        title=title,
-        subtitle=subtitle,
-        selected=state.sel,
-        legend_scale=legend_scale,
-        iuran=state.iuran,
-        months=state.bulan,
-        source_line=t("map.source_line", state.lang)
-        + note
-        + (f" · {t('sample.banner', state.lang)}" if src.is_sample else ""),
-    )
+    d = cache.data(session.source())
+    return shown.map_options(d, state, level, title, subtitle, legend_scale, frame, target_note=note)
 
 
 def show_map(

@@ -12,90 +12,64 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, maps, ranking, report, targets
-from geo.join import JoinResult, join
-from geo.sample import ensure_samples
-from geo.table import CoverageTable, read_table
+from geo import maps, ranking, report, targets
+from geo.join import JoinResult
+from geo.table import CoverageTable
+from geo.view import inforce
+from geo.view.inforce import Data
 
-from . import uploads
-from .session import Source, published_rows, target_schedule
-
-ATTRS = ["kode", "nama", "jenis", "kode_kab", "kode_kec", "nama_kab", "nama_kec"]
+from . import session, uploads
+from .session import Source
 
 
-@st.cache_resource(show_spinner=False)
+def data(src: Source) -> Data:
+    """The data in force for a source (``geo.view.inforce``): published or sample as of the source's pin,
+    or the visitor's upload."""
+    if src.content:
+        return _upload_data(src, session.change_token())
+    return inforce.data_in_force(src.as_of, token=session.change_token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _upload_data(src: Source, token: str | None) -> Data:  # noqa: ARG001 - the token keys the schedule
+    return inforce.of_upload(src.key, uploads.tables(src, areas))
+
+
 def areas(level: str) -> pd.DataFrame:
-    """A level's areas without geometry (kode, nama, parents): the same for every viewer."""
-    return boundaries.areas(level)[ATTRS]
+    """A level's areas without geometry (kode, nama, parents): the core's, the same for every viewer."""
+    return inforce.areas(level)
 
 
 def level_tables(source: Source, wait: bool = True) -> dict[str, tuple[CoverageTable, JoinResult]]:
-    """The tables a source provides, joined; sample: kabupaten and desa; published: none (see published_rows);
+    """The tables a source provides, joined; sample: kabupaten and desa; published: none (rows in force only);
     an upload: its level, from the small LRU of ``ui/uploads`` (``wait=False``: ``uploads.Busy`` when every
     parse slot is taken)."""
     if source.is_published:
         return {}
     if source.is_sample:
-        return _sample_tables()
+        return inforce.sample_tables()
     return uploads.tables(source, areas, wait=wait)
-
-
-@st.cache_resource(show_spinner=False)
-def _sample_tables() -> dict[str, tuple[CoverageTable, JoinResult]]:
-    out = {}
-    for level, path in ensure_samples().items():
-        table = read_table(path)
-        out[level] = (table, join(table, level, areas(level)))
-    return out
 
 
 def matched_tables(source: Source) -> dict[str, pd.DataFrame]:
     """The matched rows per level, whatever the source."""
-    if source.is_published:
-        return published_rows(source)
-    return {level: result.matched for level, (_t, result) in level_tables(source).items()}
+    return data(source).matched
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def workers_note(source: Source, level: str, lang: str) -> str | None:
     """Say the workers are the village ecosystem when ``level``'s figures come from the desa table."""
-    return targets.workers_note(matched_tables(source).keys(), level, lang)
+    return data(source).workers_note(level, lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def periods(source: Source) -> list[str]:
-    """Periods of a source; cached: every run asks for them several times."""
-    found: set[str] = set()
-    for matched in matched_tables(source).values():
-        found.update(matched["periode"].dropna().astype(str))
-    return sorted(found)
+    """Periods of a source, in order."""
+    return list(data(source).periods)
 
 
 def classified(source: Source, level: str, target: float | None, period: str | None) -> pd.DataFrame:
-    """Every area of ``level`` with its target: ``target`` as a what-if for all, else the schedule."""
-    sched = target_schedule() if target is None else None
-    return _classified(source, level, target, period, sched.key if sched is not None else None, sched)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _classified(
-    source: Source,
-    level: str,
-    target: float | None,
-    period: str | None,
-    schedule_key: tuple | None,  # noqa: ARG001 - keys the cache
-    _schedule: targets.Schedule | None,
-) -> pd.DataFrame:
-    """From that level's own table, else rolled up from a finer one (``targets.classify_level``)."""
-    return targets.classify_level(matched_tables(source), areas, level, period, target, _schedule)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def change_pp(source: Source, level: str, period: str | None) -> pd.Series:
-    tables = matched_tables(source)
-    if level not in tables or period is None:
-        return pd.Series(dtype=float)
-    return ranking.change_since_previous(tables[level], period, periods(source))
+    """Every area of ``level`` with its target (``target`` as a what-if for all, else the schedule) and the
+    change since the previous period: the core's (``geo.view.inforce.classified``)."""
+    return inforce.classified(data(source), level, period, target)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

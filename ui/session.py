@@ -2,26 +2,22 @@
 
 Where the figures come from, in order: a table uploaded in this session (a preview), else the
 published data in the store (the latest per period, or as of the version a link pins), else the
-sample tables. The store is opened once per process; each run asks it only for its change token
-(one single-row query, at most once a second per process), and everything read from the store is
-cached on that token, so a version published by another process shows on the next run without a
-restart. Every other module of ``ui/`` and ``screens/`` reaches the store through this one.
+sample tables. The store, its change token and the data in force are the core's (``geo.view``), shared
+with the HTTP layer and the CLI; each run asks for the token once (``begin_run``), and everything read from
+the store is cached on it. Every other module of ``ui/`` and ``screens/`` reaches the store through this one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pandas as pd
 import streamlit as st
 
-from geo import LEVELS, targets
-from geo.store import URL_ENV, Store, StoreError, Version, open_store, resolve_url
+from geo import targets
+from geo.store import Store, Version
+from geo.view import connection, inforce, shown
 
 
 @dataclass(frozen=True)
@@ -43,9 +39,6 @@ class Source:
 
 SAMPLE = Source("sample", "contoh", True)
 SOURCE_KEY = "source"  # session_state: the upload this session previews (absent: published or sample)
-TOKEN_TTL_S = 1.0  # a new version shows within this (plus one re-run) in every process
-RETRY_OPEN_S = 10.0  # after a failed open, how long pages show the error before trying again
-URL_MEMO_S = 5.0  # how long a resolved database URL is reused (secrets.toml is re-read after that)
 RUN_TOKEN = "_pjk_change_token"  # session_state: this run's change token
 RUN_MEMO = "_pjk_run_memo"  # answers that hold for one run of one session (cleared by begin_run)
 AFTER_PAGE = "_pjk_after_page"  # what after_page deferred to the end of this run
@@ -55,59 +48,24 @@ def upload_source(name: str, content: bytes, level: str) -> Source:
     return Source(hashlib.sha256(content).hexdigest()[:16] + level, name, False, level, content)
 
 
-# --- the connection ---------------------------------------------------------------------------------
-
-_lock = threading.Lock()
-_failed: dict[str, tuple[float, StoreError]] = {}  # url -> (monotonic time, error) after a failed open
-_token: dict[str, tuple[float, str]] = {}  # url -> (monotonic time, change token)
-_url_memo: dict[str, tuple[float, str]] = {}  # $KALBAR_DATABASE_URL -> (monotonic time, resolved URL)
-
-
-@st.cache_resource(show_spinner=False)
-def _open(url: str) -> Store:
-    return open_store(url)
-
-
-def _url() -> str:
-    """resolve_url() reads the environment and secrets.toml: once per few seconds per process, not ~20× per run."""
-    env = os.environ.get(URL_ENV, "")
-    hit = _url_memo.get(env)
-    now = time.monotonic()
-    if hit is None or now - hit[0] > URL_MEMO_S:
-        hit = (now, resolve_url())
-        _url_memo[env] = hit
-    return hit[1]
+# --- the connection: the core's (geo/view/connection), one store and one token memo per process --------
 
 
 def store() -> Store:
-    """The process's store; raises StoreError when it cannot be opened (retried after RETRY_OPEN_S)."""
-    url = _url()  # the setting decides, not whatever was opened first
-    with _lock:
-        failed = _failed.get(url)
-        if failed is not None and time.monotonic() - failed[0] < RETRY_OPEN_S:
-            raise failed[1]
-    try:
-        return _open(url)
-    except StoreError as exc:
-        with _lock:
-            _failed[url] = (time.monotonic(), exc)
-        raise
-
-
-# --- the change token: one check per run --------------------------------------------------------------
+    """The process's store; raises StoreError when it cannot be opened (retried after a few seconds)."""
+    return connection.store()
 
 
 def begin_run() -> None:
     """Called once at the top of every run (shell.py): the one version check of this run."""
-    st.session_state[RUN_TOKEN] = _token_now()
+    st.session_state[RUN_TOKEN] = connection.change_token()
     st.session_state.pop(RUN_MEMO, None)  # per-run answers (e.g. which data this run shows) start afresh
     st.session_state.pop(AFTER_PAGE, None)  # left by a run cut short (st.rerun): its containers are gone
 
 
 def refresh_now() -> None:
-    """After this process published/retracted something: the next run checks at once (no 1 s wait)."""
-    with _lock:
-        _token.clear()
+    """After this process published/retracted something: the next run and request check at once."""
+    connection.refresh()
     st.session_state.pop(RUN_TOKEN, None)
     st.session_state.pop(RUN_MEMO, None)
 
@@ -116,66 +74,23 @@ def change_token() -> str | None:
     """This run's change token (see begin_run); None without a store."""
     if RUN_TOKEN in st.session_state:
         return st.session_state[RUN_TOKEN]
-    return _token_now()
-
-
-def _token_now() -> str | None:
-    """The store's change token, asked at most once per TOKEN_TTL_S per process; None without a store."""
-    try:
-        s = store()
-    except StoreError:
-        return None
-    url = s.display_url
-    with _lock:
-        seen = _token.get(url)
-        if seen is not None and time.monotonic() - seen[0] < TOKEN_TTL_S:
-            return seen[1]
-    try:
-        value = s.change_token()
-    except StoreError:
-        return None
-    with _lock:
-        _token[url] = (time.monotonic(), value)
-    return value
+    return connection.change_token()
 
 
 # --- what a run shows -------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _published(url: str, token: str | None, as_of: int | None) -> Source | None:
-    """The published data in force (as of ``as_of``); cached per database and change token."""
-    current = store().current(as_of=as_of)
-    if not current:
-        return None
-    rows = tuple(sorted((level, period, v.id) for level, per in current.items() for period, v in per.items()))
-    key = "pub-" + hashlib.sha256(repr((url, rows)).encode()).hexdigest()[:16]
-    return Source(key, "published", False, published=rows, as_of=as_of)
-
-
 def published_source(as_of: int | None = None) -> tuple[Source | None, list[tuple[str, dict]]]:
     """(the published data or None, message keys+params to show). Never raises: problems become messages."""
-    messages: list[tuple[str, dict]] = []
-    try:
-        s = store()
-        token = change_token()
-        if as_of is not None:
-            v = version_info(as_of)
-            if v is None or v.kind != "coverage":
-                messages.append(("version.unknown", {"v": as_of}))
-                as_of = None
-            elif v.retracted:
-                messages.append(("version.retracted", {"v": as_of}))
-                as_of = None
-        return _published(s.display_url, token, as_of), messages
-    except StoreError as exc:
-        return None, [("store.unreachable", {"error": exc})]  # the details: ui/errors (admins and the log)
+    d = inforce.data_in_force(as_of, token=change_token())
+    if not d.is_published:
+        return None, list(d.messages)
+    return Source(d.key, "published", False, published=d.in_force, as_of=d.pinned), list(d.messages)
 
 
 def pinned_version() -> int | None:
     """The ``v`` of the address (the URL is the source of truth; a bad value is reported by viewstate.read)."""
-    raw = st.query_params.get("v")
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31 else None
+    return shown.pinned_version({k: st.query_params.get(k) for k in st.query_params.keys()})
 
 
 def source() -> Source:
@@ -238,32 +153,12 @@ def _stored_report(url: str, version_id: int) -> dict:  # noqa: ARG001 - url key
     return store().report(version_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def published_rows(source: Source) -> dict[str, pd.DataFrame]:
-    """Matched rows per level: each (level, period) from the version in force for it."""
-    s = store()
-    out: dict[str, pd.DataFrame] = {}
-    for level in sorted({lv for lv, _p, _v in source.published}):
-        parts = []
-        for lv, period, vid in source.published:
-            if lv == level:
-                frame = s.rows(vid)
-                parts.append(frame[frame["periode"].astype(str) == period])
-        out[level] = pd.concat(parts, ignore_index=True)
-    return out
-
-
 def version_for(source: Source, level: str, period: str | None) -> int | None:
     """The version whose rows a ``level`` view of ``period`` shows (own level, else the finer one rolled up)."""
     if not source.is_published:
         return None
-    by_level: dict[str, dict[str, int]] = {}
-    for lv, p, vid in source.published:
-        by_level.setdefault(lv, {})[p] = vid
-    for lv in LEVELS[LEVELS.index(level) :]:
-        if per := by_level.get(lv):
-            return per.get(period if period is not None else max(per))
-    return None
+    version = inforce.data_in_force(source.as_of, token=change_token()).version_for(level, period)
+    return version.id if version is not None else None
 
 
 # --- the target schedule ----------------------------------------------------------------------------
@@ -271,24 +166,8 @@ def version_for(source: Source, level: str, period: str | None) -> int | None:
 
 def target_schedule() -> targets.Schedule:
     """The schedule in force: published in the store, else $KALBAR_TARGETS, else the shipped default."""
-    env_file = os.environ.get(targets.ENV_FILE, "")
-    try:
-        s = store()
-    except StoreError:
-        return _schedule("", None, env_file)
-    return _schedule(s.display_url, change_token(), env_file)
-
-
-@st.cache_resource(show_spinner=False, ttl=15, max_entries=8)
-def _schedule(url: str, token: str | None, env_file: str) -> targets.Schedule:
-    """Keyed on the change token (a publish shows on the next run); the TTL re-reads an edited $KALBAR_TARGETS file."""
-    published = None
-    if url and token is not None:
-        try:
-            published = store().target_schedule()
-        except StoreError:
-            published = None
-    return targets.in_force(published, env_file or None)
+    s = connection.store_or_none()
+    return inforce.schedule(s, change_token() if s is not None else None)
 
 
 # --- work deferred to the end of the run ------------------------------------------------------------

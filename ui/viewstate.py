@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from geo import targets, viewstate
+from geo import viewstate
 from geo.text import t
+from geo.view import shown
 from geo.viewstate import ViewState
 
 from . import cache, safe
-from .session import Source, source, target_schedule
+from .session import Source, source
 
 SYNCED_KEY = "_synced_query"  # session_state: the URL as this session last read or wrote it
 _WIDGETS = (
@@ -38,17 +38,10 @@ def _params() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
-def read(default: ViewState, src: Source) -> ViewState:
+def read(page: str, src: Source) -> ViewState:
     """The state for this run; widget keys are reset from the URL only when the URL changed from outside."""
     params = _params()
-    state, problems = viewstate.parse(
-        params,
-        cache.areas("kabupaten")["kode"],
-        cache.areas("kecamatan")["kode"],
-        cache.areas("desa")["kode"],
-        cache.periods(src),
-        default,
-    )
+    state, problems = shown.parse(page, params, cache.data(src))
     for p in problems:
         st.warning(safe.md(t(p.key, state.lang, param=p.param, value=p.value)), icon=":material/warning:")
     from_url = st.session_state.get(SYNCED_KEY) != params or bool(problems)
@@ -121,19 +114,9 @@ def share_url(state: ViewState, default: ViewState, page_path: str) -> str:
 
 def effective_period(state: ViewState) -> str | None:
     """The period a view shows: the one asked for if the data has it, else the latest."""
-    periods = cache.periods(source())
-    return state.period if state.period in periods else (periods[-1] if periods else None)
+    return cache.data(source()).period_or_latest(state.period)
 
 
 def display_target(state: ViewState) -> float:
     """The what-if target, else the schedule's province default for the period (legend, subtitles)."""
-    if state.target is not None:
-        return float(state.target)
-    return targets.province_default(target_schedule(), effective_period(state))[0]
-
-
-def targets_token(state: ViewState) -> str:
-    """Changes when the target schedule in use changes (part of the map cache keys)."""
-    if state.target is not None:
-        return "what-if"
-    return hashlib.sha256(repr(target_schedule().key).encode()).hexdigest()[:12]
+    return shown.display_target(cache.data(source()), state, effective_period(state))

@@ -1,0 +1,214 @@
+"""The data in force: which tables a view is classified from, for pages, HTTP and the CLI alike.
+
+In order: the published versions in the store (the latest per level and period, or the data as it stood at
+the version a link pins), else the shipped sample tables (always labelled). A table a visitor uploads for a
+preview is wrapped the same way (:func:`of_upload`), so every later step takes one kind of value.
+Everything is cached on the store's change token in bounded LRUs: twenty people opening one link share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from geo import LEVELS, boundaries, ranking, settings, targets
+from geo.classify import AREA_COLUMNS
+from geo.join import JoinResult, join
+from geo.lru import LRU
+from geo.sample import ensure_samples
+from geo.store import Store, StoreError, Version
+from geo.table import CoverageTable, read_table
+
+from . import connection
+
+Message = tuple[str, dict]  # a text key of geo/text.py and its parameters
+
+
+@dataclass(frozen=True)
+class Data:
+    """The tables a view is classified from, and what identifies them (caches are keyed on ``key``)."""
+
+    key: str
+    is_sample: bool
+    matched: dict[str, pd.DataFrame] = field(repr=False, compare=False, hash=False)
+    versions: dict[str, dict[str, Version]] = field(repr=False, compare=False, hash=False)  # level -> period -> v
+    pinned: int | None  # the version the link pins, when it is a live coverage version
+    schedule: targets.Schedule = field(repr=False, compare=False, hash=False)
+    periods: tuple[str, ...]
+    messages: tuple[Message, ...] = ()  # why a pin was not followed, or that the store is unreachable
+
+    @property
+    def is_published(self) -> bool:
+        return bool(self.versions)
+
+    @property
+    def in_force(self) -> tuple[tuple[str, str, int], ...]:
+        """(level, period, version id) of every published table in force."""
+        return tuple(sorted((lv, p, v.id) for lv, per in self.versions.items() for p, v in per.items()))
+
+    def version_for(self, level: str, period: str | None) -> Version | None:
+        """The version a ``level`` view of ``period`` shows: its own level's, else the finer one rolled up."""
+        for lv in LEVELS[LEVELS.index(level) :]:
+            if per := self.versions.get(lv):
+                return per.get(period if period is not None else max(per))
+        return None
+
+    def latest_period(self) -> str | None:
+        """The period a view without one shows."""
+        return self.periods[-1] if self.periods else None
+
+    def period_or_latest(self, period: str | None) -> str | None:
+        """The period asked for when the data has it, else the latest."""
+        return period if period in self.periods else self.latest_period()
+
+    def workers_note(self, level: str, lang: str) -> str | None:
+        """What the workers of ``level`` count, when they are the village ecosystem."""
+        return targets.workers_note(self.matched.keys(), level, lang)
+
+
+@lru_cache(maxsize=4)
+def areas(level: str) -> pd.DataFrame:
+    """A level's areas without geometry (kode, nama, parents): the same for every viewer."""
+    return boundaries.areas(level)[AREA_COLUMNS]
+
+
+@lru_cache(maxsize=1)
+def sample_tables() -> dict[str, tuple[CoverageTable, JoinResult]]:
+    """The shipped sample tables, read and joined once per process (kabupaten and desa)."""
+    out = {}
+    for level, path in ensure_samples().items():
+        table = read_table(path)
+        out[level] = (table, join(table, level, areas(level)))
+    return out
+
+
+def periods_of(matched: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """Every period in the tables, in order."""
+    found: set[str] = set()
+    for frame in matched.values():
+        found.update(frame["periode"].dropna().astype(str))
+    return tuple(sorted(found))
+
+
+# --- the schedule in force ----------------------------------------------------------------------------
+
+_schedules: LRU[tuple, targets.Schedule] = LRU(8)
+
+
+def schedule(s: Store | None = None, token: str | None = None) -> targets.Schedule:
+    """The target schedule in force: published in the store, else ``KALBAR_TARGETS``, else the shipped one."""
+    if s is None:
+        s = connection.store_or_none()
+        token = connection.change_token(s) if s is not None else None
+    env_file = settings.targets_file() or ""
+    key = (s.display_url if s is not None else "", token, env_file, _file_stamp(env_file))
+    if (hit := _schedules.get(key)) is not None:
+        return hit
+    published = None
+    if s is not None and token is not None:
+        try:
+            published = s.target_schedule()
+        except StoreError:
+            published = None
+    return _schedules.put(key, targets.in_force(published, env_file or None))
+
+
+def _file_stamp(path: str) -> float:
+    """An edited schedule file is read again (its modification time keys the cache)."""
+    if not path:
+        return 0.0
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+# --- the data in force ----------------------------------------------------------------------------------
+
+_data: LRU[tuple, Data] = LRU(8)
+
+
+def data_in_force(pinned: int | None = None, token: str | None = None) -> Data:
+    """Published data (as of ``pinned`` when that is a live coverage version), else the sample tables.
+
+    ``token``: the change token the caller already holds (a page's run asks once); else it is asked now.
+    """
+    s = connection.store_or_none()
+    messages: tuple[Message, ...] = ()
+    if s is None:
+        try:
+            connection.store()
+        except StoreError as exc:
+            messages = (("store.unreachable", {"error": exc}),)
+    elif token is None:
+        token = connection.change_token(s)
+    sched = schedule(s, token)
+    cache_key = (s.display_url if s is not None else "", token, pinned, sched.key)
+    if (hit := _data.get(cache_key)) is not None:
+        return hit
+    return _data.put(cache_key, _read(s, token, pinned, sched, messages))
+
+
+def _read(s: Store | None, token: str | None, pinned: int | None, sched: targets.Schedule, messages) -> Data:
+    current: dict[str, dict[str, Version]] = {}
+    rows: dict[str, pd.DataFrame] = {}
+    if s is not None and token is not None:
+        try:
+            if pinned is not None:
+                v = s.version(pinned)
+                if v is None or v.kind != "coverage":
+                    messages += (("version.unknown", {"v": pinned}),)
+                    pinned = None  # the page says why and shows the latest
+                elif v.retracted:
+                    messages += (("version.retracted", {"v": pinned}),)
+                    pinned = None
+            current = s.current(as_of=pinned)
+            for level, per in current.items():
+                parts = []
+                for period, version in per.items():
+                    frame = s.rows(version.id)
+                    parts.append(frame[frame["periode"].astype(str) == period])
+                rows[level] = pd.concat(parts, ignore_index=True)
+        except StoreError as exc:
+            current, rows = {}, {}
+            messages += (("store.unreachable", {"error": exc}),)
+    if rows:
+        in_force = sorted((lv, p, v.id) for lv, per in current.items() for p, v in per.items())
+        # the database is part of the key: version 1 of one store is not version 1 of another
+        key = "pub-" + hashlib.sha256(repr((s.display_url, in_force, sched.key)).encode()).hexdigest()[:16]
+        return Data(key, False, rows, current, pinned, sched, periods_of(rows), messages)
+    matched = {level: result.matched for level, (_t, result) in sample_tables().items()}
+    key = "sample-" + hashlib.sha256(repr(sched.key).encode()).hexdigest()[:16]
+    return Data(key, True, matched, {}, None, sched, periods_of(matched), messages)
+
+
+def of_upload(key: str, tables: Mapping[str, tuple[CoverageTable, JoinResult]]) -> Data:
+    """A visitor's uploaded table as the data a preview shows (with the schedule in force)."""
+    sched = schedule()
+    matched = {level: result.matched for level, (_t, result) in tables.items()}
+    full = "upload-" + hashlib.sha256(repr((key, sched.key)).encode()).hexdigest()[:16]
+    return Data(full, False, matched, {}, None, sched, periods_of(matched))
+
+
+# --- classified areas -----------------------------------------------------------------------------------
+
+_classified: LRU[tuple, pd.DataFrame] = LRU(64)
+
+
+def classified(d: Data, level: str, period: str | None, what_if: float | None) -> pd.DataFrame:
+    """Every area of ``level`` with its target (``what_if`` for all, else the schedule), from that level's own
+    table or rolled up from a finer one, with the change since the previous period where there is one."""
+    key = (d.key, level, period, what_if)
+    if (hit := _classified.get(key)) is not None:
+        return hit
+    frame = targets.classify_level(d.matched, areas, level, period, what_if, d.schedule)
+    if level in d.matched and period is not None:
+        change = ranking.change_since_previous(d.matched[level], period, list(d.periods))
+        if len(change):
+            frame = frame.assign(change_pp=frame["kode"].map(change))
+    return _classified.put(key, frame)
