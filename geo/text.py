@@ -922,6 +922,10 @@ MESSAGES.update(
 MESSAGES.update(
     {
         # The link preview (og: tags) and the instant picture a view URL's first HTML carries (server/preview.py).
+        "cli.view.not_a_map": (
+            "{path} bukan halaman peta (/, /kabupaten, /desa)",
+            "{path} is not a map page (/, /kabupaten, /desa)",
+        ),
         "preview.title": ("Cakupan Jamsostek {area} — {level}", "Jamsostek coverage {area} — {level}"),
         "preview.coverage": (
             "Cakupan {coverage}, target {target} ({diff})",

@@ -166,10 +166,10 @@ def test_anything_else_is_refused_plainly(app_server, name):
         assert status == 404 and headers["content-type"].startswith("text/plain")
 
 
-# --- the features file: the page's guess and the map's own --------------------------------------------
+# --- the features file: named by the page's first HTML, drawn by the map, downloaded once -------------
 
 BACKGROUND_JS = "() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
-GUESS_JS = """() => document.querySelector('link[rel=preload][href^="/mapfeat/"]').getAttribute('href')"""
+NAMED_JS = """() => document.querySelector('link[rel=preload][href^="/mapfeat/"]').getAttribute('href')"""
 MAP_FEATURES_JS = r"""() => { const m = [...document.scripts].map(s => s.textContent).join('\n')
   .match(/"F":"(\/mapfeat\/[0-9a-f]{24}\.json)"/); return m && m[1]; }"""
 
@@ -178,17 +178,14 @@ MAP_FEATURES_JS = r"""() => { const m = [...document.scripts].map(s => s.textCon
 @pytest.mark.parametrize(
     ("path", "polygons"),
     [
-        ("/desa?kab=61.04", 262),
-        ("/desa", 2130),
-        ("/", 14),
         ("/kabupaten?lang=en&color=coverage", 14),
         ("/desa?kab=61.04&q=sungai&below=1&iuran=50000", 262),
-        ("/desa?kab=61.04&level=kecamatan", 20),
     ],
 )
-def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, polygons):
-    """The first HTML asks for the features file the script run will draw (so it downloads with the bundle),
-    and the map's iframe finds it in the cache: one request for it in all (and for the map's script)."""
+def test_the_features_file_the_page_names_is_the_one_its_map_draws(app_server, browser, path, polygons):
+    """The first HTML asks for the features file the script run draws (both from geo.view.shown, so it
+    downloads with the bundle), and the map's iframe finds it in the cache: one request for it in all (and
+    for the map's script)."""
     context, page = new_page(browser)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -205,10 +202,10 @@ def test_the_page_guesses_the_features_its_map_draws(app_server, browser, path, 
         # the map's CSS (geo/mapscript) comes after Leaflet's stylesheet, which st_folium adds late
         assert frame.evaluate(BACKGROUND_JS) == "rgb(244, 246, 248)"
         drawn = frame.evaluate(MAP_FEATURES_JS)
-        guessed = page.evaluate(GUESS_JS)
-        assert drawn and drawn == guessed
+        named = page.evaluate(NAMED_JS)
+        assert drawn and drawn == named
         page.wait_for_timeout(500)
-        assert [u for u in downloads if "/mapfeat/" in u] == [app_server.url + guessed]  # once, by the page
+        assert [u for u in downloads if "/mapfeat/" in u] == [app_server.url + named]  # once, by the page
         assert [u for u in downloads if "/pjk/map.js" in u] == [app_server.url + mapscript.url()]  # its script too
     finally:
         context.close()

@@ -7,20 +7,20 @@ tell "refused" (1) from "could not run" (2).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from .. import LEVELS, boundaries, targets
+from .. import LEVELS, boundaries, settings, targets
 from ..boundaries import CacheMissing
 from ..join import join
 from ..sample import ensure_samples
 from ..store import Store, StoreError, User, open_store
 from ..table import CoverageTable, TableError, read_table
 from ..text import t
+from ..view import inforce
 
 
 class CliError(Exception):
@@ -91,7 +91,7 @@ def schedule_in_force(database: str | None = None) -> targets.Schedule:
             published = None
         finally:
             store.dispose()
-    return targets.in_force(published, os.environ.get(targets.ENV_FILE))
+    return targets.in_force(published, settings.targets_file())
 
 
 # --- scope and tables (render and plan) -----------------------------------------------------------
@@ -140,7 +140,7 @@ def level_tables(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
     """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
     tables, names, is_sample = matched_tables(table_path, lang)
-    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
+    periods = list(inforce.periods_of(tables))
     if period is not None and period not in periods:
         raise CliError(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
     period = period or (periods[-1] if periods else None)
@@ -165,5 +165,5 @@ def matched_tables(table_path: str | None, lang: str) -> tuple[dict[str, pd.Data
         return {lvl: join(table, lvl, boundaries.areas(lvl)).matched}, {lvl: path.name}, False
 
     paths = ensure_samples()
-    tables = {lvl: join(read_table(p), lvl, boundaries.areas(lvl)).matched for lvl, p in paths.items()}
+    tables = {lvl: result.matched for lvl, (_t, result) in inforce.sample_tables().items()}
     return tables, {lvl: p.name for lvl, p in paths.items()}, True

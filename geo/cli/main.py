@@ -15,7 +15,7 @@ from ..sample import write_samples
 from ..source import SourceError
 from ..store import StoreError, open_store
 from ..table import TableError
-from . import plan, render, store, targets
+from . import plan, render, store, targets, view
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check)
 
     render.add_parser(sub)
+    view.add_parser(sub)
     plan.add_parser(sub)
     targets.add_parser(sub)
     store.add_parsers(sub)

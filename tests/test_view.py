@@ -1,0 +1,162 @@
+"""geo/view: the one core for what a view shows, used by the pages, the HTTP layer and the CLI.
+
+The store is real (SQLite, and the real PostgreSQL where the test says so); the pages are real script runs
+(AppTest); the CLI is a real process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from geo import fmt
+from geo.paths import ROOT
+from geo.store import open_store
+from geo.view import connection, inforce, shown
+from geo.viewstate import ViewState, parse_version
+from tests.support.apptest import open_app
+from ui import safe
+
+V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
+61.01,Sambas,2024,300000,90000
+61.12,Kubu Raya,2024,290000,98000
+61.71,Kota Pontianak,2024,300000,150000
+"""
+V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")
+DESA = b"""kode,desa,periode,tenaga_kerja,peserta_aktif
+61.04.01.2001,X,2024,1000,400
+61.04.01.2002,Y,2024,1000,700
+"""
+
+
+def settle() -> None:
+    time.sleep(connection.TOKEN_TTL_S + 0.1)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'peta.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    s = open_store(url)
+    yield s
+    s.dispose()
+
+
+def test_one_store_per_process_and_one_token_memo(store, monkeypatch):
+    monkeypatch.setattr(connection, "TOKEN_TTL_S", 600.0)  # however slow the publish, the memo holds
+    a = connection.store()
+    assert connection.store() is a  # one engine for pages, HTTP and the CLI alike
+    before = connection.change_token(a)
+    store.publish(V1, "v1.csv", "kabupaten", "ana")
+    assert connection.change_token(a) == before  # asked at most once per TOKEN_TTL_S
+    connection.refresh()  # after a publish in this process: at once
+    assert connection.change_token(a) != before
+
+
+def test_the_data_in_force_follows_a_publish_and_a_pin(store):
+    assert inforce.data_in_force().is_sample
+    v1 = store.publish(V1, "v1.csv", "kabupaten", "ana").version
+    v2 = store.publish(V2, "v2.csv", "kabupaten", "ana").version
+    settle()
+    latest = inforce.data_in_force()
+    assert not latest.is_sample and latest.pinned is None
+    assert latest.version_for("kabupaten", "2024").id == v2.id
+    old = inforce.data_in_force(v1.id)
+    assert old.pinned == v1.id and old.version_for("kabupaten", "2024").id == v1.id
+    assert old.key != latest.key
+    unknown = inforce.data_in_force(999)
+    assert unknown.pinned is None and ("version.unknown", {"v": 999}) in unknown.messages
+    store.retract(v1.id, "ana", "salah hitung")
+    settle()
+    retracted = inforce.data_in_force(v1.id)
+    assert retracted.pinned is None and ("version.retracted", {"v": v1.id}) in retracted.messages
+
+
+def test_two_stores_with_the_same_versions_never_share_figures(tmp_path, monkeypatch):
+    """Version 1 of one database is not version 1 of another (the key names the database)."""
+    keys = []
+    for name, body in (("a", V1), ("b", V2)):
+        url = f"sqlite:///{tmp_path / name}.sqlite"
+        monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+        s = open_store(url)
+        s.publish(body, "t.csv", "kabupaten", "ana")
+        s.dispose()
+        d = inforce.data_in_force()
+        keys.append(d.key)
+        v = shown.shown("kabupaten", ViewState(level="kabupaten"), d)
+        sambas = v.frame.set_index("kode").loc["61.01", "peserta_aktif"]
+        assert sambas == (90000 if name == "a" else 210000)
+    assert keys[0] != keys[1]
+
+
+def test_the_view_of_a_link_is_the_pages_view():
+    d = inforce.data_in_force()
+    v = shown.view("/desa", {"kab": ["61.04"], "q": ["sungai"], "below": ["1"], "sel": ["61.71"]})
+    assert v.page == "desa" and v.level == "desa" and v.scope == "61.04"
+    assert v.state.sel is None  # a highlight outside the scope is dropped (as the page drops it)
+    assert len(v.frame) == 262 and all(v.frame["kode"].str.startswith("61.04."))
+    assert v.dim and len(v.table_frame) + len(v.dim) == 262  # the filters grey out, never drop
+    assert v.title.startswith("Kabupaten Ketapang — ") and v.label == shown.data_label(d, "desa", v.period, "id")
+    assert v.query == {"kab": "61.04", "q": "sungai", "below": "1"}
+    kab = shown.view("/kabupaten", {"kab": ["61.04"], "level": ["desa"]})
+    assert kab.level == "kabupaten" and kab.scope is None and len(kab.frame) == 14
+    assert shown.view("/terbitkan", {}) is None
+    # map options: "change" needs two periods; the sample has one
+    assert shown.view("/", {"color": ["change"]}).opts.color == "gap"
+
+
+def test_the_version_a_link_pins_is_parsed_once():
+    assert [parse_version(x) for x in ("3", " 3", "03", "0", "-1", "3.0", "٣", "2147483648", "")] == [
+        3,
+        3,
+        3,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert shown.pinned_version({"v": ["2", "7"]}) == 7  # the last value, as st.query_params reads it
+    assert shown.pinned_version({}) is None
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [("screens/desa.py", {"kab": "61.04"}), ("screens/kabupaten.py", {"lang": "en"}), (None, {"target": "40"})],
+)
+def test_a_pages_figures_are_the_cores(page, query):
+    """The page's run and the link preview (and the API, the picture, the CLI) show the same figures."""
+    at = open_app(page, **query, basemap="none")
+    path = {None: "/", "screens/kabupaten.py": "/kabupaten", "screens/desa.py": "/desa"}[page]
+    v = shown.view(path, {k: [val] for k, val in query.items()})
+    lang = v.lang
+    coverage = next(m.value for m in at.metric if m.label in ("Cakupan", "Coverage"))
+    assert coverage == fmt.percent(v.tot.coverage, lang)
+    assert any(v.title in safe.shown(str(e.value)) for e in at.title) or v.page != "desa"
+
+
+def test_the_cli_prints_what_the_link_shows():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "view", "/desa?kab=61.04&below=1", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    facts = json.loads(out.stdout)
+    v = shown.view("/desa", {"kab": ["61.04"], "below": ["1"]})
+    assert facts["title"] == v.preview_title and facts["areas"] == v.tot.areas == 262
+    assert facts["coverage"] == round(v.tot.coverage, 4) and facts["sample"] is True
+    bad = subprocess.run(
+        [sys.executable, "-m", "geo", "view", "/terbitkan"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "bukan halaman peta" in bad.stderr
