@@ -18,7 +18,7 @@ Figures per run, all from navigation start (``page.goto``) on the page's own clo
 
 - *figure and picture*: the first animation frame in which the instant block (server/preview.py,
   ``#pjk-instant``) is displayed, its coverage figure is on screen and its image
-  (``[data-testid="pjk-instant-image"]``) has loaded (``complete``, ``naturalWidth`` > 0) and is visible
+  (``[data-pjk="pjk-instant-image"]``) has loaded (``complete``, ``naturalWidth`` > 0) and is visible
   in the viewport; for the naive app, which has no picture, the first frame with any polygon in its map's iframe;
 - *polygons*: ``tests.support.browser.load`` — the first animation frame with every area's
   ``path.leaflet-interactive`` in the map iframe;
@@ -74,8 +74,8 @@ MARKS_JS = """(() => {
     if (block && m.hidden === null) {
       if (getComputedStyle(block).display === 'none') { m.hidden = now; }
       else {
-        const fig = block.querySelector('[data-testid="pjk-instant-coverage"]');
-        const img = block.querySelector('[data-testid="pjk-instant-image"]');
+        const fig = block.querySelector('[data-pjk="pjk-instant-coverage"]');
+        const img = block.querySelector('[data-pjk="pjk-instant-image"]');
         if (m.figure === null && onScreen(fig)) m.figure = now;
         if (m.picture === null && img && img.complete && img.naturalWidth > 0 && onScreen(img)) m.picture = now;
       }
@@ -211,7 +211,7 @@ def warm_snapshots(bases: list[str], paths: list[str], log=print) -> dict:
         out[base] = {}
         for path in paths:
             page, _ = _get(base + path)
-            match = re.search(rb'<img [^>]*data-snapshot="([^"]+)"[^>]*data-testid="pjk-instant-image"', page)
+            match = re.search(rb'<img [^>]*data-snapshot="([^"]+)"[^>]*data-pjk="pjk-instant-image"', page)
             if not match:
                 out[base][path] = None
                 log(f"   !! no instant image in the HTML of {base}{path}")
@@ -500,7 +500,7 @@ def notes(p: dict) -> list[str]:
     out = [
         "How: *figure and picture on screen* — an init script in the page marks, on the page's clock, the "
         "first animation frame in which the instant block (`#pjk-instant`, server/preview.py) is displayed, its "
-        'coverage figure is in the viewport and its image `[data-testid="pjk-instant-image"]` has loaded '
+        'coverage figure is in the viewport and its image `[data-pjk="pjk-instant-image"]` has loaded '
         "(`complete`, `naturalWidth` > 0) and is visible in the viewport; the time is from `page.goto`. The naive "
         "app has no picture: its row is the first animation frame of the page in which the map's iframe holds "
         "any polygon. *Interactive "

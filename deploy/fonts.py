@@ -166,7 +166,7 @@ def slim(static: Path, root: Path, log=print) -> list[dict]:
 def prepare(dest: Path, root: Path, streamlit_static: Path, log=print) -> list[dict]:
     """The trimmed fonts alone, flat in ``dest`` (for the embedded default); skipped when up to date.
 
-    ``streamlit_static`` is Streamlit's ``static`` folder (index.html, static/js, static/media).
+    ``streamlit_static`` is Streamlit's built frontend (``streamlit_boundary.frontend.static_dir``).
     """
     media, js = streamlit_static / "static" / "media", streamlit_static / "static" / "js"
     sources = sorted(media.glob(ICON_FONT)) + [p for pattern in TEXT_FONTS for p in sorted(media.glob(pattern))]

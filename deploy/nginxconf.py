@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from server import firstvisit
+from streamlit_boundary import frontend
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -42,11 +43,6 @@ def _tile_origins() -> list[str]:
     return sorted(set(out))
 
 
-def _inline_script_hashes(html: str) -> list[str]:
-    """CSP hashes of the inline ``<script>`` blocks of a page (Streamlit's index.html has one)."""
-    return [_csp_hash(body) for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S)]
-
-
 def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
@@ -60,18 +56,17 @@ def content_security_policy(component: bool = False) -> str:
     (Streamlit's emotion styles, the instant preview block, st_folium's sizes). Images: this origin
     (the /snapshot/*.png picture, Leaflet's icons), data: and blob: (st.image, downloads).
 
-    The map is a component iframe of this origin (/component/streamlit_folium…/index.html): st_folium
+    The map is a component iframe of this origin (st_folium's built page under the component path): st_folium
     runs folium's map script by writing it into a new ``<script>`` element, which no hash or nonce can
     name in advance, so that page alone allows inline scripts ('unsafe-inline') and loads the
     basemap tiles. The map's script is built by geo/maps from official names and numbers, and every
     text a user controls goes through it escaped (tests/test_injection.py).
     """
-    static = firstvisit.streamlit_static_dir()
     if component:
         scripts = ["'self'", "'unsafe-inline'"]
         images = ["'self'", "data:", "blob:", *_tile_origins()]
     else:
-        scripts = ["'self'", *_inline_script_hashes((static / "index.html").read_text(encoding="utf-8"))]
+        scripts = ["'self'", *(_csp_hash(body) for body in frontend.index_inline_scripts())]
         scripts.append(_csp_hash(head_script()))
         # WebAssembly only (not JS eval): Streamlit's protobuf bundle (long.js) compiles a tiny wasm
         # multiplier at start; without this keyword Chromium reports it as a violation on every page.

@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from geo.limits import VISITOR_UPLOADS_ENV
+from streamlit_boundary import urls
 
 from . import nginxconf, staticfiles
 from .warm import Target, one_session
@@ -350,7 +351,7 @@ class Stack:
         )
         for i, (port, proc) in enumerate(zip(self.app_ports[: len(self.apps)], self.apps)):
             wait_http(
-                f"http://127.0.0.1:{port}/_stcore/health",
+                f"http://127.0.0.1:{port}{urls.HEALTH}",
                 timeout,
                 proc,
                 f"app process {i} (log {self.prefix / f'app_{i}.log'})",

@@ -18,7 +18,8 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from server.firstvisit import component_dirs, streamlit_static_dir
+from streamlit_boundary.frontend import component_dirs
+from streamlit_boundary.frontend import static_dir as streamlit_static_dir
 
 from . import fonts
 

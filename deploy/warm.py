@@ -3,9 +3,9 @@
 ``python -m deploy warm`` (the systemd unit's ExecStartPost) and ``Stack.warm`` use it so an app
 process loads its boundary data and caches before the first viewer; ``bench.load`` builds its load
 runs on it and tests/test_deploy.py its burst check. GET the page (cookies: the proxy's
-sticky-session cookie, Streamlit's XSRF cookie), open ``/_stcore/stream`` with those cookies, send
-the first ``rerun_script`` BackMsg (query string and page name from the URL, as the frontend's
-``sendRerunBackMsg`` does), then read ForwardMsgs until ``script_finished``. An exception element
+sticky-session cookie, Streamlit's XSRF cookie), open Streamlit's websocket with those cookies, send
+the first ``rerun_script`` message (query string and page name from the URL, as the frontend's
+rerun request does), then read its answers until ``script_finished``. An exception element
 in the page or a ``page_not_found`` is an error. Only 127.0.0.1 is allowed; every loop is bounded.
 """
 
@@ -19,13 +19,10 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+from streamlit_boundary import protocol, urls
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY,)
 
 
 @dataclass
@@ -108,24 +105,9 @@ async def http_get(
 
 
 def rerun_message(target: Target) -> bytes:
-    """The first BackMsg a browser sends on a fresh page: run the page named in the URL."""
-    msg = BackMsg(
-        rerun_script=ClientState(
-            query_string=target.query,
-            widget_states=WidgetStates(),
-            page_script_hash="",
-            page_name=target.page_name,
-            context_info=ContextInfo(
-                timezone="Asia/Pontianak",
-                timezone_offset=-420,
-                locale="id-ID",
-                url=target.origin + target.path + (f"?{target.query}" if target.query else ""),
-                is_embedded=False,
-                color_scheme="light",
-            ),
-        )
-    )
-    return msg.SerializeToString()
+    """The first message a browser sends on a fresh page: run the page named in the URL."""
+    url = target.origin + target.path + (f"?{target.query}" if target.query else "")
+    return protocol.rerun_message(target.query, target.page_name, url)
 
 
 async def one_session(
@@ -163,12 +145,12 @@ async def one_session(
         s.route_cookie = jar["kalbar_route"].value if "kalbar_route" in jar else ""
         s.replica = (head.get(replica_header) or [""])[0]
         cookie_header = "; ".join(f"{k}={m.value}" for k, m in jar.items())
-        xsrf = jar["_streamlit_xsrf"].value if "_streamlit_xsrf" in jar else ""
-        protocols = ["streamlit"] + ([xsrf] if xsrf else [])
+        xsrf = jar[urls.XSRF_COOKIE].value if urls.XSRF_COOKIE in jar else ""
+        protocols = [urls.WS_SUBPROTOCOL] + ([xsrf] if xsrf else [])
         t1 = time.perf_counter()
         extra = {"Origin": target.origin, **({"Cookie": cookie_header} if cookie_header else {})}
         async with websockets.connect(
-            f"{'wss' if target.tls else 'ws'}://{target.host}:{target.port}/_stcore/stream",
+            f"{'wss' if target.tls else 'ws'}://{target.host}:{target.port}{urls.STREAM}",
             ssl=target.tls,
             subprotocols=protocols,
             additional_headers=extra,
@@ -187,22 +169,15 @@ async def one_session(
                 data = await asyncio.wait_for(ws.recv(), left)
                 s.messages += 1
                 s.bytes += len(data)
-                fm = ForwardMsg()
-                fm.ParseFromString(data)
-                kind = fm.WhichOneof("type")
+                kind, fm = protocol.read(data)
                 if kind == "page_not_found":
                     raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
-                if (
-                    kind == "delta"
-                    and fm.delta.WhichOneof("type") == "new_element"
-                    and fm.delta.new_element.WhichOneof("type") == "exception"
-                ):
-                    exc = fm.delta.new_element.exception
-                    raise RuntimeError(f"exception in the page: {exc.type}: {exc.message[:200]}")
+                if shown := protocol.exception_in(fm):
+                    raise RuntimeError(f"exception in the page: {shown}")
                 if kind == "script_finished":
-                    if fm.script_finished in FINISHED_OK:
+                    if fm.script_finished in protocol.FINISHED_OK:
                         break
-                    if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    if fm.script_finished == protocol.FINISHED_WITH_COMPILE_ERROR:
                         raise RuntimeError("script compile error")
                     # FINISHED_EARLY_FOR_RERUN (st.rerun): the next run follows on the same socket
             now = time.perf_counter()

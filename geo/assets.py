@@ -14,13 +14,15 @@ from pathlib import Path
 
 import folium
 
+from streamlit_boundary.urls import APP_STATIC
+
 from . import mapscript
 from .paths import STATIC_DIR
 
 PACKAGE = "js_lib_leaflet"
 VENDOR_DIR = STATIC_DIR / "vendor" / "leaflet"
-# Streamlit serves <app dir>/static at /app/static when server.enableStaticServing is on.
-STREAMLIT_BASE_URL = "/app/static/vendor/leaflet"
+# Streamlit serves <app dir>/static (streamlit_boundary.urls.APP_STATIC) when server.enableStaticServing is on.
+STREAMLIT_BASE_URL = APP_STATIC + "/vendor/leaflet"
 FILES = ("leaflet.js", "leaflet.css")
 
 

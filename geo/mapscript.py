@@ -18,13 +18,15 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from streamlit_boundary.urls import APP_STATIC
+
 from .encode import JS_DECODER
 from .paths import STATIC_DIR
 
 SOURCE = Path(__file__).with_name("map.js")
-FOLDER = STATIC_DIR / "vendor" / "pjk"  # git-ignored, beside Leaflet: served at /app/static/vendor/pjk/
+FOLDER = STATIC_DIR / "vendor" / "pjk"  # git-ignored, beside Leaflet: served by Streamlit's static serving
 NAME = "map.js"
-BASE_URL = "/app/static/vendor/pjk"
+BASE_URL = APP_STATIC + "/vendor/pjk"
 
 CSS = """\
 .pjk-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px \

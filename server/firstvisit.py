@@ -5,7 +5,8 @@ chunk, st_folium's script, Leaflet. Each link of the chain waits for the one bef
 
 - ``BACKEND_BASE_URL`` + ``HOST_CONFIG`` set before Streamlit's bundle runs: its frontend opens the
   websocket at once (its documented bypass for hosts that know where the server is) instead of probing
-  ``/<page>/_stcore/health``, then ``/_stcore/health``, then connecting: two round trips less;
+  its health path below the page's path, then at the root, then connecting: two round trips less
+  (``streamlit_boundary.frontend.BYPASS_JS``);
 - preloads of the map's files (the component chunk, st_folium's script, Leaflet, the map's own script),
   asked for as soon as the document is parsed (``readyState`` "interactive": the page's picture has
   arrived, Streamlit's deferred bundle is still loading), so they download beside the bundle and are in
@@ -24,45 +25,12 @@ installed packages (read as files: server/ never imports streamlit), so they fol
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
 from functools import lru_cache
-from pathlib import Path
 
 from geo import mapscript
 from geo.assets import STREAMLIT_BASE_URL
-
-_IMPORT = re.compile(r'from\s*"\./([^"]+\.js)"')
-COMPONENTS = {"streamlit_folium.st_folium": ("streamlit_folium", "frontend/build")}
-
-
-def package_dir(name: str) -> Path:
-    """An installed package's folder, found without importing it."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(name)
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
-
-
-def streamlit_static_dir() -> Path:
-    """Streamlit's built frontend (index.html, static/js, static/media)."""
-    return package_dir("streamlit") / "static"
-
-
-def component_dirs() -> dict[str, Path]:
-    """URL name -> build folder of the components the app uses (only st_folium: the map)."""
-    return {url: package_dir(pkg) / sub for url, (pkg, sub) in COMPONENTS.items()}
-
-
-def _static_imports(js_dir: Path, name: str, seen: set[str]) -> set[str]:
-    """``name`` and every chunk it imports statically (``from"./x.js"``), recursively."""
-    if name in seen or not (js_dir / name).is_file():
-        return seen
-    seen.add(name)
-    for dep in _IMPORT.findall((js_dir / name).read_text(encoding="utf-8", errors="replace")):
-        _static_imports(js_dir, dep, seen)
-    return seen
+from streamlit_boundary import frontend
 
 
 @lru_cache(maxsize=1)
@@ -73,19 +41,7 @@ def preload_files() -> tuple[tuple[str, str, str], ...]:
     Leaflet was left out for a while: with it preloaded a map click at times did not drill down. The cause
     was Leaflet's focus on mousedown scrolling the page under the pointer (fixed in ``geo/map.js``).
     """
-    static = streamlit_static_dir()
-    js = static / "static" / "js"
-    entry = re.findall(r'src="\./static/js/([^"]+\.js)"', (static / "index.html").read_text(encoding="utf-8"))
-    initial: set[str] = set()
-    for name in entry:
-        _static_imports(js, name, initial)
-    files: list[tuple[str, str, str]] = []
-    for comp in sorted(js.glob("ComponentInstance.*.js")):
-        for name in sorted(_static_imports(js, comp.name, set()) - initial, key=lambda n: (n != comp.name, n)):
-            files.append((f"/static/js/{name}", "modulepreload", ""))
-    for url, build in component_dirs().items():
-        for f in sorted((build / "static" / "js").glob("main.*.js")):
-            files.append((f"/component/{url}/static/js/{f.name}", "preload", "script"))
+    files = list(frontend.map_component_files())
     files += [
         (f"{STREAMLIT_BASE_URL}/leaflet.js", "preload", "script"),
         (f"{STREAMLIT_BASE_URL}/leaflet.css", "preload", "style"),
@@ -99,9 +55,8 @@ def head_script(files: tuple[tuple[str, str, str], ...] | list | None = None) ->
     files = preload_files() if files is None else files
     items = ",".join("[" + ",".join(json.dumps(x) for x in f) + "]" for f in files)
     return (
-        'window.__streamlit=Object.assign({},window.__streamlit,{BACKEND_BASE_URL:location.origin+"/",'
-        "HOST_CONFIG:{allowedOrigins:[location.origin],useExternalAuthToken:false}});"
-        'document.addEventListener("readystatechange",function p(){if(document.readyState!=="loading"){'
+        frontend.BYPASS_JS
+        + 'document.addEventListener("readystatechange",function p(){if(document.readyState!=="loading"){'
         'document.removeEventListener("readystatechange",p);[' + items + "].forEach(function(f){"
         'var l=document.createElement("link");l.rel=f[1];if(f[2])l.as=f[2];l.href=f[0];'
         "document.head.appendChild(l)})}})"

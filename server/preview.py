@@ -1,8 +1,8 @@
 """The first HTML response of a view URL: link-preview tags and the instant picture, put into Streamlit's page.
 
-Streamlit answers every page path with the same ``index.html``; a chat app's robot (which runs no
-JavaScript) and a phone on a weak signal see nothing until its scripts have loaded and a session has
-run. This middleware adds, to the HTML of the three map pages only:
+Streamlit answers every page path with the same single page (``streamlit_boundary.frontend``); a chat
+app's robot (which runs no JavaScript) and a phone on a weak signal see nothing until its scripts have loaded
+and a session has run. This middleware adds, to the HTML of the three map pages only:
 
 - in ``<head>``: ``<title>``, ``description``, ``og:*`` and ``twitter:card`` for exactly that view
   (area and level, coverage against target, areas below target, the stamp or the sample label,
@@ -33,6 +33,7 @@ from geo.render import SNAPSHOT_PX
 from geo.text import t
 from geo.view.shown import PATHS, view
 from geo.view.shown import Shown as View
+from streamlit_boundary import dom
 
 from . import firstvisit
 from .buffer import buffered
@@ -50,8 +51,8 @@ GZIP_MIN = 1000
 _BUNDLE = re.compile(r'\s*<script type="module"[^>]*></script>|\s*<link\b[^>]*\brel="(?:modulepreload|preload)"[^>]*>')
 
 # Hidden once the live app shows its figures, its map, a form, an error or a message: CSS only, no script.
-# (Streamlit's own elements carry these data-testid attributes; the block is a fixed layer above #root.)
-CSS = """<style>
+# (Streamlit's own elements, by their test ids: streamlit_boundary.dom; the block is a fixed layer above #root.)
+CSS = dom.css("""<style>
 #pjk-instant{position:fixed;inset:0;z-index:999990;overflow:auto;background:#fff;color:#262730;
 font-family:"Source Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:.75rem 1rem}
 #pjk-instant .pjk-in{max-width:1200px;margin:0 auto}
@@ -62,9 +63,9 @@ font-family:"Source Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;p
 #pjk-instant .pjk-fig{font-size:1.15rem}
 #pjk-instant img{display:block;width:100%;height:auto;margin:.5rem 0;border:1px solid #ddd}
 #pjk-instant .pjk-note{font-size:.875rem;color:#555}
-body:has([data-testid="stMetric"],[data-testid="stIFrame"],iframe,[data-testid="stException"],
-[data-testid="stForm"],[data-testid="stAlert"]) #pjk-instant{display:none}
-</style>"""
+body:has([testid=stMetric],[testid=stIFrame],iframe,[testid=stException],
+[testid=stForm],[testid=stAlert]) #pjk-instant{display:none}
+</style>""")
 
 log = logging.getLogger(__name__)
 
@@ -168,15 +169,15 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
     label_class = "pjk-label pjk-sample" if v.data.is_sample else "pjk-label"
     parts = [
         CSS,
-        f'<div id="pjk-instant" data-testid="pjk-instant" lang="{_e(v.lang)}"><div class="pjk-in">',
-        f'<p class="{label_class}" data-testid="pjk-instant-label">{_e(v.label)}</p>' if v.label else "",
+        f'<div id="pjk-instant" data-pjk="pjk-instant" lang="{_e(v.lang)}"><div class="pjk-in">',
+        f'<p class="{label_class}" data-pjk="pjk-instant-label">{_e(v.label)}</p>' if v.label else "",
         # not an <h1>: the live page's own title stays the page's one heading level 1 (screen readers, tests)
-        f'<p class="pjk-title" data-testid="pjk-instant-title">{_e(v.preview_title)}</p>',
-        f'<p class="pjk-fig" data-testid="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
-        f'<p data-testid="pjk-instant-below">{_e(below)}</p>' if below else "",
+        f'<p class="pjk-title" data-pjk="pjk-instant-title">{_e(v.preview_title)}</p>',
+        f'<p class="pjk-fig" data-pjk="pjk-instant-coverage"><strong>{_e(coverage)}</strong></p>',
+        f'<p data-pjk="pjk-instant-below">{_e(below)}</p>' if below else "",
         f'<img src="{_e(inline or image_src)}" width="{width}" height="{height}" data-snapshot="{_e(image_src)}" '
         + ("" if inline else 'fetchpriority="high" ')
-        + f'alt="{_e(t("preview.alt", v.lang, title=v.preview_title))}" data-testid="pjk-instant-image" />',
+        + f'alt="{_e(t("preview.alt", v.lang, title=v.preview_title))}" data-pjk="pjk-instant-image" />',
         f'<p class="pjk-note">{_e(t("preview.loading", v.lang))}</p>',
         "</div></div>",
     ]
@@ -184,7 +185,7 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
 
 
 def inject(page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False) -> str:
-    """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown).
+    """Streamlit's single page with the view's head tags and instant block (unchanged if its shape is unknown).
 
     ``inline``: the picture to carry inside the page (see :func:`instant_block`). ``first_visit``: add
     ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind nginx the proxy adds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+import streamlit_boundary
 from geo.signin import SESSION_PATH, SIGNOUT_PATH
 
 from . import api, mapgeo, ogc, preview, signin, snapshot
@@ -37,7 +39,10 @@ MIDDLEWARE = [
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[dict[str, Any]]:
-    """Start rendering the common links' snapshots ahead (a daemon thread); stop it on shutdown."""
+    """Say what to re-check when Streamlit is not the version its boundary was checked against; start rendering
+    the common links' snapshots ahead (a daemon thread); stop it on shutdown."""
+    if upgrade := streamlit_boundary.check_version():
+        logging.getLogger(__name__).warning(upgrade)
     ahead = snapshot.RenderAhead().start()
     try:
         yield {"render_ahead": ahead}

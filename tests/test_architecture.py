@@ -11,19 +11,20 @@ from pathlib import Path
 
 from geo.paths import ROOT
 
-PACKAGES = ("geo", "ui", "screens", "server", "deploy", "bench", "tests")
+PACKAGES = ("geo", "ui", "screens", "server", "deploy", "bench", "tests", "streamlit_boundary")
 # Which top-level parts each part may import (besides itself and third-party packages).
 ALLOWED = {
-    "geo": set(),
-    "ui": {"geo"},
+    "streamlit_boundary": set(),  # Streamlit's private parts, and nothing of ours
+    "geo": {"streamlit_boundary"},  # its URL paths only (streamlit_boundary.urls imports no streamlit)
+    "ui": {"geo", "streamlit_boundary"},
     "screens": {"geo", "ui"},
     "shell": {"geo", "ui"},
-    "server": {"geo"},  # runs outside a script run: no ui/ (st.session_state), no screens/
+    "server": {"geo", "streamlit_boundary"},  # runs outside a script run: no ui/ (st.session_state), no screens/
     "app": {"server"},
-    "deploy": {"geo", "server"},  # the first visit's file list (server.firstvisit), one for nginx and the app
+    "deploy": {"geo", "server", "streamlit_boundary"},  # the first visit's file list (server.firstvisit)
     "run": set(),
-    "bench": {"geo", "ui", "server", "deploy", "tests", "run"},
-    "tests": {"geo", "ui", "server", "deploy", "screens", "run"},
+    "bench": {"geo", "ui", "server", "deploy", "tests", "run", "streamlit_boundary"},
+    "tests": {"geo", "ui", "server", "deploy", "screens", "run", "streamlit_boundary"},
 }
 
 Source = tuple[str, str]  # (module name, source text)
@@ -186,3 +187,47 @@ def test_the_checks_see_each_kind_of_break():
     assert test_module_violations({"tests.test_bad": "from tests.test_join import x\n"}, known)
     loop = {"geo.a_": "from geo import b_\n", "geo.b_": "from . import a_\n"}
     assert circles(loop, known | set(loop)) == [["geo.a_", "geo.b_", "geo.a_"]]
+
+
+# --- Streamlit's private parts: one boundary -------------------------------------------------------------
+
+PRIVATE = ("ForwardMsg", "BackMsg", "streamlit.proto", "streamlit.runtime", "_stcore", "data-testid", "index.html")
+PRODUCTION = ("geo", "ui", "screens", "server", "deploy", "shell", "app")
+
+
+def private_streamlit_outside_the_boundary(sources: dict[str, str]) -> list[str]:
+    """Every production module that names one of Streamlit's private parts outside ``streamlit_boundary``."""
+    import re
+
+    hashed = re.compile(r"\bmain\.[0-9a-f]{8}\.js\b")
+    wrong = []
+    for name, text in sources.items():
+        if name.split(".")[0] not in PRODUCTION:
+            continue
+        for word in PRIVATE:
+            if word in text:
+                wrong.append(f"{name} names {word}")
+        if hashed.search(text):
+            wrong.append(f"{name} names a hashed bundle")
+    return wrong
+
+
+def test_streamlits_private_parts_are_named_only_in_its_boundary():
+    assert not private_streamlit_outside_the_boundary(SOURCES), "\n".join(
+        private_streamlit_outside_the_boundary(SOURCES)
+    )
+    assert private_streamlit_outside_the_boundary({"ui.bad": "x = '[data-testid=\"stHeader\"]'"}) == [
+        "ui.bad names data-testid"
+    ]
+
+
+def test_the_domain_takes_only_the_boundarys_url_paths():
+    """geo/ never imports streamlit, so of the boundary it may take only ``urls`` (which imports nothing)."""
+    wrong = [
+        f"{name}:{line} imports {mod}"
+        for name, text in SOURCES.items()
+        if name.split(".")[0] == "geo"
+        for line, mod in _own(name, text, KNOWN)
+        if mod.startswith("streamlit_boundary") and mod not in ("streamlit_boundary", "streamlit_boundary.urls")
+    ]
+    assert not wrong, "\n".join(wrong)

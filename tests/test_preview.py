@@ -21,6 +21,7 @@ from geo.classify import totals
 from geo.store import open_store
 from geo.text import t
 from server import firstvisit, preview
+from streamlit_boundary import frontend
 from tests.support.browser import map_frame, new_page
 from tests.support.preview import TELEGRAM, WHATSAPP, expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
@@ -252,7 +253,7 @@ def test_the_maps_hashed_script_may_be_cached_for_a_year(sample_server, browser)
         map_frame(page, 262)
     finally:
         context.close()
-    build = firstvisit.component_dirs()["streamlit_folium.st_folium"] / "static" / "js"
+    build = frontend.component_dirs()["streamlit_folium.st_folium"] / "static" / "js"
     main = next(build.glob("main.*.js")).name
     status, headers, body = fetch(f"{sample_server.url}/component/streamlit_folium.st_folium/static/js/{main}")
     assert status == 200 and body and headers["cache-control"] == "public, max-age=31536000, immutable", headers

@@ -22,13 +22,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
 from geo.signin import COOKIE, SESSION_PATH, SIGNOUT_PATH, client_address, cookie_secret, unsign
 from geo.store import SignIn, StoreError
 from geo.text import t
+from streamlit_boundary import protocol
 
 from . import errors
 from .session import store
@@ -110,11 +109,7 @@ def _browser_to(path: str, *, after_rerun: bool = False) -> None:
     if after_rerun:
         st.session_state[REDIRECT_KEY] = path
         return
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        msg = ForwardMsg()
-        msg.auth_redirect.url = path
-        ctx.enqueue(msg)
+    protocol.send_browser_to(path)
 
 
 def _handoff_url(token: str, next_path: str) -> str:

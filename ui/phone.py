@@ -21,20 +21,21 @@ import html
 import streamlit as st
 
 from geo.text import t
+from streamlit_boundary import dom
 
 NARROW = "(max-width: 640px)"  # the phone layout's one breakpoint (Streamlit stacks columns at 640 px too)
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
-_CSS = f"""
+_CSS = dom.css(f"""
 <style>
 /* every width: Streamlit fades captions to 60% opacity (#828180 on white, 3.9:1: fails WCAG AA); 6.4:1 here */
-[data-testid="stCaptionContainer"] {{opacity: 1 !important; color: #5e5d5c !important;}}
+[testid=stCaptionContainer] {{opacity: 1 !important; color: #5e5d5c !important;}}
 .st-key-pjk-sample-chip, .st-key-pjk-sel-line {{display: none;}}
 @media {NARROW} {{
-  [data-testid="stMainBlockContainer"] {{padding: 3.6rem .8rem 1rem .8rem !important;}}
-  [data-testid="stHeading"] h1 {{font-size: 1.3rem !important; line-height: 1.35; padding: .1rem 0 0 0 !important;
+  [testid=stMainBlockContainer] {{padding: 3.6rem .8rem 1rem .8rem !important;}}
+  [testid=stHeading] h1 {{font-size: 1.3rem !important; line-height: 1.35; padding: .1rem 0 0 0 !important;
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
-  [data-testid="stHeading"] h1 [data-testid="stHeaderActionElements"] {{display: none;}}
+  [testid=stHeading] h1 [testid=stHeaderActionElements] {{display: none;}}
   .st-key-pjk-top {{gap: .45rem;}}
   .st-key-pjk-top > div:has(> [class*="st-key-pjk-later"]) {{order: 10;}}
   .st-key-pjk-sample-full {{display: none;}}
@@ -42,12 +43,12 @@ _CSS = f"""
   div:has(> .st-key-pjk-sel-line) {{order: -1;}}
   .pjk-chip {{display: inline-block; padding: .05rem .5rem; font-size: .8rem; font-weight: 700; color: #5c4400;
     background: #fff3cd; border: 1px solid #b8860b; border-radius: .3rem;}}
-  .st-key-pjk-figs [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important; gap: .25rem .75rem !important;}}
-  .st-key-pjk-figs [data-testid="stColumn"] {{flex: 1 1 calc(50% - .5rem) !important;
+  .st-key-pjk-figs [testid=stHorizontalBlock] {{flex-wrap: wrap !important; gap: .25rem .75rem !important;}}
+  .st-key-pjk-figs [testid=stColumn] {{flex: 1 1 calc(50% - .5rem) !important;
     min-width: calc(50% - .5rem) !important; width: calc(50% - .5rem) !important;}}
-  .st-key-pjk-figs [data-testid="stMetricValue"] {{font-size: 1.35rem !important;}}
-  .st-key-pjk-figs [data-testid="stMetricLabel"] p {{font-size: .78rem !important;}}
-  .st-key-pjk-figs [data-testid="stMetricDelta"] {{font-size: .75rem !important;}}
+  .st-key-pjk-figs [testid=stMetricValue] {{font-size: 1.35rem !important;}}
+  .st-key-pjk-figs [testid=stMetricLabel] p {{font-size: .78rem !important;}}
+  .st-key-pjk-figs [testid=stMetricDelta] {{font-size: .75rem !important;}}
   {MAP_IFRAME} {{height: 68vh !important; min-height: 300px;}}
   body:not(:has(.pjk-sel[open])) .st-key-pjk-explorer {{display: none;}}
   .pjk-sel summary {{font-size: .9rem; padding: .4rem .6rem; border: 1px solid #bbb; border-radius: .4rem;
@@ -56,7 +57,7 @@ _CSS = f"""
   .pjk-sel summary span {{color: #225ea8; text-decoration: underline;}}
 }}
 </style>
-"""
+""")
 
 
 def layout() -> None:

@@ -11,16 +11,17 @@ from geo import fmt, maps, plan, ranking
 from geo.classify import BELOW, Totals, reported_note
 from geo.text import t
 from geo.viewstate import ViewState
+from streamlit_boundary import dom
 
 from . import blocks, session
 from .viewstate import display_target
 
 # Hide Streamlit's chrome and let the map take the height of the screen (projector or laptop).
-_CSS = """
+_CSS = dom.css("""
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSidebarNav"] {display: none !important;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; \
+[testid=stSidebar], [testid=stExpandSidebarButton], [testid=stHeader],
+[testid=stToolbar], [testid=stSidebarNav] {display: none !important;}
+.block-container, [testid=stMainBlockContainer] {padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; \
 max-width: 100% !important;}
 iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !important; min-height: 420px;}
 .pjk-p-title {font-size: 2.35rem; font-weight: 800; line-height: 1.15; margin: 0;}
@@ -33,7 +34,7 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !impor
 .pjk-p-val {font-size:2.2rem; font-weight:800; line-height:1.1;}
 .pjk-p-lab {font-size:1rem; color:#333;}
 @media (max-width: 640px) {
-  .block-container, [data-testid="stMainBlockContainer"] {padding: .5rem .7rem .4rem .7rem !important;}
+  .block-container, [testid=stMainBlockContainer] {padding: .5rem .7rem .4rem .7rem !important;}
   .pjk-p-title {font-size:1.25rem; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;}
   .pjk-p-sample {display:table; margin:.15rem 0 0 0; font-size:.78rem; border-width:1px;}
   .pjk-p-sub {font-size:.82rem; margin-bottom:.2rem;}
@@ -44,7 +45,7 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 13.5rem) !impor
   iframe[title="streamlit_folium.st_folium"] {height: 62vh !important; min-height: 300px;}
 }
 </style>
-"""
+""")
 
 
 def _figure(value: str, label: str, bad: bool = False, hint: str = "") -> str:

@@ -14,6 +14,7 @@ from geo.store import StoreError
 from geo.table import TableError, template_csv
 from geo.text import t
 from geo.viewstate import BASEMAP_CHOICES, ViewState
+from streamlit_boundary import dom
 
 from . import blocks, cache, safe, session, uploads
 from .viewstate import effective_period, share_url
@@ -25,7 +26,7 @@ def sidebar(state: ViewState) -> None:
     """Shared controls: language, data, target, period, basemap."""
     lang = state.lang
     # Less empty space above the content, so the map shows on a 1366×768 laptop without scrolling.
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4.25rem !important}</style>")
+    st.html(dom.css("<style>[testid=stMainBlockContainer]{padding-top:4.25rem !important}</style>"))
     sb = st.sidebar
     sb.radio(
         t("control.language", lang),

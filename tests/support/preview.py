@@ -44,7 +44,7 @@ class Page:
     title: str = ""
     meta: dict[str, str] = field(default_factory=dict)  # property or name -> content
     block_tags: list[str] = field(default_factory=list)  # every start tag inside #pjk-instant
-    block_text: dict[str, str] = field(default_factory=dict)  # data-testid -> text
+    block_text: dict[str, str] = field(default_factory=dict)  # data-pjk -> text
     block_image: str | None = None  # the picture's src: a data: URI (rendered already) or the snapshot's path
     block_snapshot: str | None = None  # data-snapshot: the full PNG's path, either way
     head_tags: list[str] = field(default_factory=list)  # every start tag in <head>
@@ -82,7 +82,7 @@ class _Reader(HTMLParser):
                 self.page.block_snapshot = a.get("data-snapshot")
             elif tag not in ("br", "hr"):
                 self._depth += 1
-                self._testid.append(a.get("data-testid"))
+                self._testid.append(a.get("data-pjk"))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "head":
