@@ -114,12 +114,14 @@ ITEMS = (*OGC_COMMON, *ogc.PAGING)
 
 # every route with the parameters it takes, path parameters filled by hypothesis
 ROUTES: list[tuple[str, tuple[str, ...]]] = [
+    ("/api/v1", ("lang",)),
     ("/api/v1/", ("lang",)),
     ("/api/v1/versions", ()),
     ("/api/v1/targets.json", ("lang",)),
     ("/api/v1/datapackage.json", ("v", "lang")),
     ("/api/v1/openapi.json", ("lang",)),
     ("/api/v1/{level}.{fmt}", VIEW),
+    ("/ogc", OGC_COMMON),
     ("/ogc/", OGC_COMMON),
     ("/ogc/conformance", OGC_COMMON),
     ("/ogc/collections", OGC_COMMON),
@@ -145,6 +147,12 @@ def params_for(names: tuple[str, ...]) -> st.SearchStrategy[list[tuple[str, str]
     pairs = st.sampled_from(names).flatmap(lambda n: value_of(n).map(lambda v: (n, v)))
     other = st.tuples(st.sampled_from(["x", "bbox-crs", "limit[]", "__proto__"]), st.text(max_size=8))
     return st.lists(st.one_of(pairs, pairs, pairs, other), max_size=5)
+
+
+def test_the_fuzz_covers_every_open_data_route():
+    """A new /api or /ogc route must join ROUTES above (with its parameters) to be fuzzed."""
+    served = {r.path.replace("{cid}", "{level}") for r in [*api.ROUTES, *ogc.ROUTES]}
+    assert served == {path for path, _names in ROUTES}
 
 
 def _check(client: TestClient, path: str, items: list[tuple[str, str]]) -> None:
