@@ -2,8 +2,8 @@
 
 serve       --replicas N --port P --http-port H   N app processes + nginx on 127.0.0.1: HTTPS on P (a
             self-signed certificate in .run/serve/), a redirect to it on H (what `run.py serve` runs)
-nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] --server-name NAME [--listen "443 ssl"]
-            [--http-listen 80] [--tls-cert F --tls-key F] [--acme-root DIR] [--static-root DIR]
+nginx-site  [--replicas N | --ports 8501,8502] [--first-port 8501] --server-name NAME [--listen "443"]
+            [--public-url URL] [--http-listen 80] [--tls-cert F --tls-key F] [--acme-root DIR] [--static-root DIR]
             [--brotli auto|on|off]     print the nginx site file for a server (HTTPS; Let's Encrypt's
             certificate of NAME unless --tls-cert/--tls-key)
 static      DEST                    copy Streamlit's static files (fonts trimmed) to DEST/static and the map
@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from geo.origin import PUBLIC_URL_ENV
 from geo.paths import ROOT, fonts_dir
 
 from . import fonts, nginxconf, staticfiles, warm
@@ -102,23 +103,24 @@ def _nginx_site(args) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("!! --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    if args.tls_cert:
-        cert, key = Path(args.tls_cert), Path(args.tls_key)
-    elif args.server_name != "_":
-        cert, key = nginxconf.letsencrypt_pair(args.server_name)
-    else:
+    if args.server_name == "_":
         print(
-            "!! HTTPS needs a certificate: give --server-name NAME (certbot's /etc/letsencrypt/live/NAME/) or "
-            "--tls-cert/--tls-key (README: HTTPS)",
+            "!! give the site's name: --server-name NAME (any other Host is turned away; HTTPS uses certbot's "
+            "/etc/letsencrypt/live/NAME/ unless --tls-cert/--tls-key; README: HTTPS)",
             file=sys.stderr,
         )
         return 2
+    if args.tls_cert:
+        cert, key = Path(args.tls_cert), Path(args.tls_key)
+    else:
+        cert, key = nginxconf.letsencrypt_pair(args.server_name.split()[0])
     opts = nginxconf.SiteOptions(
         ports=ports,
         static_root=Path(args.static_root),
         listen=args.listen,
         http_listen=args.http_listen,
         server_name=args.server_name,
+        public_url=args.public_url or os.environ.get(PUBLIC_URL_ENV) or None,
         brotli=brotli[0],
         brotli_static=brotli[1],
         app_static=Path(args.app_static),
@@ -159,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--replicas", type=int, default=3)
     n.add_argument("--first-port", type=int, default=8501)
     n.add_argument("--ports", help="comma list; overrides --replicas/--first-port")
-    n.add_argument("--server-name", default="_")
+    n.add_argument("--server-name", default="_", help="the site's name(s), e.g. peta.contoh.go.id (required)")
+    n.add_argument(
+        "--public-url",
+        help="the origin links name (default $KALBAR_PUBLIC_URL, else https://<first server name>); set the same "
+        "KALBAR_PUBLIC_URL (or KALBAR_SERVER_NAME) in /etc/kalbar/kalbar.env for the app processes",
+    )
     n.add_argument("--listen", default="443", help="HTTPS (with HTTP/2)")
     n.add_argument("--http-listen", default="80", help="plain HTTP: a redirect to HTTPS and certbot's challenges")
     n.add_argument("--tls-cert", help="certificate chain; default /etc/letsencrypt/live/<server-name>/fullchain.pem")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import getpass
 import hashlib
+import json
 import os
 import re
 import tomllib
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from geo.origin import parse_origin
 from server import firstvisit
-from streamlit_boundary import frontend
+from streamlit_boundary import frontend, urls
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -104,12 +106,32 @@ def security_headers(tls: bool, component: bool = False) -> list[tuple[str, str]
     return headers
 
 
-PROXY_HEADERS = [
-    ("Host", "$http_host"),  # with the port: Streamlit compares the websocket's Origin with it
-    ("X-Real-IP", "$remote_addr"),
-    ("X-Forwarded-For", "$proxy_add_x_forwarded_for"),
-    ("X-Forwarded-Proto", "$scheme"),
-]
+def proxy_headers(public_host: str) -> list[tuple[str, str]]:
+    """What nginx tells the app about a request. ``Host`` is the site's configured public host (with its port:
+    Streamlit compares the websocket's Origin with it), never the client's: the default server already turned
+    away unknown names, and a name with another port or user info (``peta.contoh.go.id:1337``, ``x:@evil``) or an
+    absolute request-target with a foreign ``Host`` must not reach the app either."""
+    return [
+        ("Host", public_host),
+        ("X-Real-IP", "$remote_addr"),
+        ("X-Forwarded-For", "$proxy_add_x_forwarded_for"),
+        ("X-Forwarded-Proto", "$scheme"),
+        ("X-Forwarded-Host", '""'),  # a client's own copy goes no further
+    ]
+
+
+# Requests per client address (nginx sees the real one: an office's NAT address counts once), answered 429 past
+# the burst. A briefing room is ~50 people behind one NAT address opening the same link within seconds; each
+# first visit makes ~7 requests through the page zone (the page, health, host-config, the websocket, the map's
+# iframe page, icons), so the page burst (600) holds ~85 such visitors at once, then 20 a second; a picture is
+# one request each (50 at once fit 100); a GIS client paging a layer stays under 10 a second.
+# (zone, key, rate, burst)
+RATE_LIMITS = {
+    "pages": ("kalbar_req_pages", "$binary_remote_addr", "20r/s", 600),
+    "snapshot": ("kalbar_req_snapshot", "$binary_remote_addr", "2r/s", 100),
+    "api": ("kalbar_req_api", "$kalbar_api_client", "10r/s", 200),
+    "ogc": ("kalbar_req_ogc", "$kalbar_ogc_client", "10r/s", 200),
+}
 
 
 def max_upload_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
@@ -131,7 +153,8 @@ class SiteOptions:
     static_root: Path
     listen: str = "443"  # HTTPS (with tls_cert), else plain HTTP (the bench's comparison only)
     http_listen: str | None = "80"  # with TLS: plain HTTP here answers with a redirect to HTTPS (and ACME)
-    server_name: str = "_"
+    server_name: str = "127.0.0.1 localhost"  # the site's names; any other Host is turned away (444)
+    public_url: str | None = None  # KALBAR_PUBLIC_URL; default https://<first server_name><port if not 443>
     max_upload_mb: int = field(default_factory=max_upload_mb)
     brotli: bool = False
     brotli_static: bool = False
@@ -140,6 +163,7 @@ class SiteOptions:
     tls_key: Path | None = None
     acme_root: Path = ACME_ROOT
     replica_header: bool = False  # X-Kalbar-Replica: which process answered (tests and bench only)
+    rate_limits: bool = True  # off only for a bench that measures capacity through nginx (bench/api.py)
     api_cache: Path = Path("/var/lib/nginx/kalbar_api")  # the open-data API's answers (in Debian's nginx state dir)
 
     @property
@@ -147,10 +171,25 @@ class SiteOptions:
         return self.tls_cert is not None
 
     @property
+    def origin(self) -> str:
+        """The public origin the app writes into its links and nginx sends as ``Host`` (geo.origin)."""
+        if self.public_url:
+            return parse_origin(self.public_url)
+        name = self.server_name.split()[0]
+        if self.tls:
+            return parse_origin(f"https://{name}{self.https_port_suffix}")
+        return parse_origin(f"http://{name}{self.https_port_suffix}")
+
+    @property
+    def public_host(self) -> str:
+        """``host[:port]`` of :attr:`origin` (what nginx sends the app as ``Host``)."""
+        return self.origin.split("://", 1)[1]
+
+    @property
     def https_port_suffix(self) -> str:
         """ ":8443" for a redirect to a non-standard HTTPS port, "" for 443."""
-        port = self.listen.rsplit(":", 1)[-1].split()[0]
-        return "" if port == "443" else f":{port}"
+        port = self.listen.split()[0].rsplit(":", 1)[-1]
+        return "" if port == ("443" if self.tls else "80") else f":{port}"
 
 
 def letsencrypt_pair(server_name: str) -> tuple[Path, Path]:
@@ -176,13 +215,36 @@ def _indent(lines: list[str], n: int = 8) -> str:
     return "\n".join(" " * n + line for line in lines)
 
 
+def _reject_servers(opts: SiteOptions) -> str:
+    """The default server of every port: a request for any name but the site's gets no answer at all (444), so
+    no page, link or cached answer is ever made for a Host a client chose. Over HTTPS it shows the site's own
+    certificate (a client that sends no SNI, e.g. one that connects by IP address, still reaches the real site
+    when its Host names it)."""
+    blocks = []
+    listens = [opts.listen + (" ssl" if opts.tls else "")]
+    if opts.tls and opts.http_listen:
+        listens.append(opts.http_listen)
+    for listen in listens:
+        tls = listen.endswith(" ssl")
+        lines = [
+            "server {",
+            f"    listen {listen} default_server;",
+            "    server_name _;",
+            "    server_tokens off;",
+        ]
+        if tls:
+            lines += [f"    ssl_certificate {opts.tls_cert};", f"    ssl_certificate_key {opts.tls_key};"]
+        lines += ["    return 444;", "}"]
+        blocks.append("\n".join(lines))
+    head = "# Any other name (a Host a client made up, an IP address): the connection is closed without an answer."
+    return head + "\n" + "\n".join(blocks) + "\n"
+
+
 def _redirect_server(opts: SiteOptions) -> str:
     """With HTTPS: a plain-HTTP server that sends every request to HTTPS (301), except certbot's
     http-01 challenges (renewals need no stop of nginx)."""
     if not opts.tls or not opts.http_listen:
         return ""
-    # to the site's own name, not to whatever Host a request carried ("_": any name, e.g. `serve`)
-    host = "$host" if opts.server_name == "_" else opts.server_name.split()[0]
     return "\n".join(
         [
             "# Plain HTTP: only a redirect to HTTPS, and certbot's challenge files (webroot renewals).",
@@ -195,7 +257,8 @@ def _redirect_server(opts: SiteOptions) -> str:
             "        default_type text/plain;",
             "    }",
             "    location / {",
-            f"        return 301 https://{host}{opts.https_port_suffix}$request_uri;",
+            # to the site's own origin, never to a Host a request carried
+            f"        return 301 {opts.origin}$request_uri;",
             "    }",
             "}",
             "",
@@ -203,7 +266,26 @@ def _redirect_server(opts: SiteOptions) -> str:
     )
 
 
+def api_429_body() -> str:
+    """The JSON error nginx answers past the open-data limit: server/httpapi's own shape and texts (geo/text)."""
+    from geo.text import t  # noqa: PLC0415 - only when a site is rendered
+
+    key = "api.error.rate_limited"
+    texts = {"message": t(key, "id", seconds=1), "message_en": t(key, "en", seconds=1)}
+    body = json.dumps({"error": {"status": 429, **texts}}, ensure_ascii=True, separators=(",", ":"))
+    if "'" in body or "$" in body:
+        raise ValueError("the 429 body cannot go into an nginx string")
+    return body
+
+
+def _limit(name: str) -> str:
+    zone, _key, _rate, burst = RATE_LIMITS[name]
+    return f"limit_req zone={zone} burst={burst} nodelay;"
+
+
 def render_site(opts: SiteOptions) -> str:
+    if not opts.server_name.split() or "_" in opts.server_name.split():
+        raise ValueError("the site needs its own name(s) (--server-name): any other Host is turned away")
     secure = "; Secure" if opts.tls else ""
     text = SITE_TEMPLATE.read_text(encoding="utf-8")
     keep = []
@@ -247,16 +329,28 @@ def render_site(opts: SiteOptions) -> str:
         "@@SERVER_NAME@@": opts.server_name,
         "@@API_CACHE@@": str(opts.api_cache),
         "@@REDIRECT_SERVER@@": _redirect_server(opts),
+        "@@REJECT_SERVERS@@": _reject_servers(opts),
+        "@@PUBLIC_ORIGIN@@": opts.origin,
+        "@@API_429@@": api_429_body(),
+        "@@RATE_ZONES@@": "\n".join(
+            f"limit_req_zone {key} zone={zone}:10m rate={rate};" for zone, key, rate, _b in RATE_LIMITS.values()
+        ),
+        "@@LIMIT_PAGES@@": _indent([_limit("pages")] if opts.rate_limits else []),
+        "@@LIMIT_SNAPSHOT@@": _indent([_limit("snapshot")] if opts.rate_limits else []),
+        "@@LIMIT_API@@": _indent([_limit("api"), _limit("ogc")] if opts.rate_limits else []),
         "@@HEAD_SCRIPT@@": head_script(),
         # +1 MB: the multipart form around the file; Streamlit enforces the exact limit itself.
         "@@MAX_BODY@@": f"{opts.max_upload_mb + 1}m",
         "@@STATIC_ROOT@@": str(opts.static_root),
         "@@APP_STATIC@@": str(opts.app_static),
+        "@@STCORE_METRICS@@": urls.METRICS,
+        "@@STCORE_STREAM@@": urls.STREAM,
+        "@@STCORE_HEALTH@@": urls.HEALTH,
         "@@SECURITY_HEADERS@@": _indent([f'add_header {k} "{v}" always;' for k, v in security_headers(opts.tls)]),
         "@@COMPONENT_HEADERS@@": _indent(
             [f'add_header {k} "{v}" always;' for k, v in security_headers(opts.tls, component=True)]
         ),
-        "@@PROXY_HEADERS@@": _indent([f"proxy_set_header {k} {v};" for k, v in PROXY_HEADERS]),
+        "@@PROXY_HEADERS@@": _indent([f"proxy_set_header {k} {v};" for k, v in proxy_headers(opts.public_host)]),
         "@@REPLICA_HEADER@@": _indent(
             ["add_header X-Kalbar-Replica $upstream_addr always;"] if opts.replica_header else []
         ),

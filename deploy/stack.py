@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from geo.limits import VISITOR_UPLOADS_ENV
+from geo.origin import PUBLIC_URL_ENV, parse_origin
 from streamlit_boundary import urls
 
 from . import nginxconf, staticfiles
@@ -181,6 +182,7 @@ class Stack:
         static_root: Path | None = None,
         tls: bool = True,
         http_port: int | None = 0,
+        rate_limits: bool = True,
     ):
         self.replicas, self.app_root, self.name, self.python = replicas, Path(app_root), name, python
         self.port = port or free_port()
@@ -189,6 +191,7 @@ class Stack:
         self.env = dict(env or os.environ)
         self.replica_header = replica_header
         self.tls = tls
+        self.rate_limits = rate_limits  # nginx's per-address limits (off: a bench measuring capacity)
         # with TLS, plain HTTP on this port answers with a redirect to HTTPS (0: a free port; None: none)
         self.http_port = (http_port or free_port()) if tls and http_port is not None else None
         self.log = log
@@ -271,11 +274,38 @@ class Stack:
 
     def app_env(self) -> dict:
         """The app processes' environment: the stack's, the app on PYTHONPATH, and visitor uploads off unless
-        the environment says otherwise (hosted in the open: only signed-in editors preview their own tables)."""
+        the environment says otherwise (hosted in the open: only signed-in editors preview their own tables), and
+        the site's public origin (geo/origin.py)."""
         env = dict(self.env)
         env["PYTHONPATH"] = str(self.app_root) + os.pathsep + env.get("PYTHONPATH", "")
         env.setdefault(VISITOR_UPLOADS_ENV, "0")
+        env[PUBLIC_URL_ENV] = self.origin  # the links the app writes name the site nginx serves, never a Host header
         return env
+
+    @property
+    def origin(self) -> str:
+        """The site's public origin: KALBAR_PUBLIC_URL when the environment sets it, else this stack's own URL."""
+        return parse_origin(self.env.get(PUBLIC_URL_ENV) or self.url)
+
+    def site_options(
+        self, brotli: bool = False, brotli_static: bool = False, cert: Path | None = None, key: Path | None = None
+    ) -> nginxconf.SiteOptions:
+        return nginxconf.SiteOptions(
+            ports=self.app_ports,
+            static_root=self.static_root,
+            listen=f"127.0.0.1:{self.port}",
+            http_listen=f"127.0.0.1:{self.http_port}" if self.http_port else None,
+            acme_root=self.prefix / "acme",
+            server_name="127.0.0.1 localhost",  # any other Host is turned away, as on a server
+            public_url=self.origin,
+            brotli=brotli,
+            brotli_static=brotli_static,
+            replica_header=self.replica_header,
+            rate_limits=self.rate_limits,
+            tls_cert=cert,
+            tls_key=key,
+            api_cache=self.prefix / "api_cache",
+        )
 
     @property
     def pids(self) -> list[int]:
@@ -314,20 +344,7 @@ class Stack:
             self.app_ports.append(port)
         brotli, brotli_static = nginxconf.brotli_modules()
         cert, key = self._self_signed() if self.tls else (None, None)
-        site = nginxconf.SiteOptions(
-            ports=self.app_ports,
-            static_root=self.static_root,
-            listen=f"127.0.0.1:{self.port}",
-            http_listen=f"127.0.0.1:{self.http_port}" if self.http_port else None,
-            acme_root=self.prefix / "acme",
-            server_name="_",  # any name: 127.0.0.1 or localhost, redirected to itself
-            brotli=brotli,
-            brotli_static=brotli_static,
-            replica_header=self.replica_header,
-            tls_cert=cert,
-            tls_key=key,
-            api_cache=self.prefix / "api_cache",
-        )
+        site = self.site_options(brotli, brotli_static, cert, key)
         (self.prefix / "site.conf").write_text(nginxconf.render_site(site), encoding="utf-8")
         (self.prefix / "nginx.conf").write_text(
             nginxconf.render_main(self.prefix, brotli, brotli_static), encoding="utf-8"

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from geo import LEVELS, opendata
+from geo.origin import public_origin
 from geo.source import load_upstream
 from geo.store import StoreError
 from geo.text import t
@@ -34,8 +35,9 @@ _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
 
 
 def site_root(request: Request) -> str:
-    """The site's absolute URL as the client reached it (behind nginx: its Host and scheme)."""
-    return str(request.base_url).rstrip("/")
+    """The site's configured public origin (``geo.origin``), never the request's Host or X-Forwarded-Host: an
+    answer nginx caches must not carry links a client chose."""
+    return public_origin(request.scope.get("server"))
 
 
 def _query(request: Request, allowed: tuple[str, ...] | set[str]) -> dict[str, str]:

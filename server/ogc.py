@@ -10,6 +10,7 @@ document; every other parameter is a 400, as Part 1 asks.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -175,11 +176,13 @@ async def collection(request: Request) -> Response:
 
 _DATE = re.compile(
     r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:\d{2})?)?)?)?$"
+, re.ASCII
 )
 
 
 def _when(text: str) -> tuple[dt.datetime, dt.datetime] | None:
-    """An ISO 8601 year, month, date or date-time as a span [start, end); None when unreadable."""
+    """An ISO 8601 year, month, date or date-time as a span [start, end) in UTC; None when unreadable or when the
+    span does not fit Python's datetimes (year 0, ``9999-12-31``: its end is in year 10000; an offset past year 1)."""
     m = _DATE.match(text.strip())
     if not m:
         return None
@@ -187,7 +190,7 @@ def _when(text: str) -> tuple[dt.datetime, dt.datetime] | None:
         y, mo, day, hh, _mm, _ss, _zone = m.groups()
         if hh is not None:
             at = dt.datetime.fromisoformat(text.strip().replace("z", "Z").replace("t", "T"))
-            at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+            at = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
             return at, at + dt.timedelta(microseconds=1)
         if day is not None:
             start = dt.datetime(int(y), int(mo), int(day), tzinfo=dt.UTC)
@@ -195,7 +198,7 @@ def _when(text: str) -> tuple[dt.datetime, dt.datetime] | None:
         if mo is not None:
             return _span(f"{y}-{mo}")
         return _span(y)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -236,8 +239,15 @@ def _bbox(raw: str) -> tuple[float, float, float, float] | None:
     except ValueError:
         nums = []
     if len(nums) == 6:  # 3D: minx, miny, minz, maxx, maxy, maxz
-        nums = [nums[0], nums[1], nums[3], nums[4]]
-    if len(nums) != 4 or not all(abs(n) < 1e9 for n in nums) or nums[0] > nums[2] or nums[1] > nums[3]:
+        nums = [nums[0], nums[1], nums[3], nums[4]] if math.isfinite(nums[2]) and math.isfinite(nums[5]) else []
+    if (
+        len(nums) != 4
+        or not all(math.isfinite(n) for n in nums)
+        or not all(-180 <= n <= 180 for n in nums[0::2])  # CRS84: longitude, latitude
+        or not all(-90 <= n <= 90 for n in nums[1::2])
+        or nums[0] > nums[2]
+        or nums[1] > nums[3]
+    ):
         raise ApiError(400, "api.error.bad_param", param="bbox", value=raw)
     return nums[0], nums[1], nums[2], nums[3]
 

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geo import fmt
+from geo.origin import public_origin
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 from geo.view.shown import PATHS, view
@@ -267,5 +268,5 @@ class PreviewMiddleware:
         img = cached(v)
         # the embedded default at the root; behind a proxy (nginx adds the script itself) or under a path, not
         direct = "x-forwarded-for" not in request.headers and not scope.get("root_path")
-        page = inject(body.decode("utf-8"), v, str(request.base_url), img.inline if img else None, direct)
+        page = inject(body.decode("utf-8"), v, public_origin(scope.get("server")), img.inline if img else None, direct)
         return page.encode("utf-8")

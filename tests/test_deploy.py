@@ -246,14 +246,29 @@ def _example_options(**kw) -> nginxconf.SiteOptions:
     return nginxconf.SiteOptions(**opts)
 
 
-def test_site_file_in_repo_matches_template():
-    """deploy/nginx/kalbar.conf (what the README copies to a server) is the template's output."""
-    example = Path(nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
-    # the head script names the map's files with their versions (geo/mapscript): a change there needs a re-render
-    assert example == nginxconf.render_site(_example_options()), "re-render deploy/nginx/kalbar.conf (_example_options)"
+def test_the_example_site_the_readme_renders():
+    """What `python -m deploy nginx-site --replicas 3 --server-name peta.contoh.go.id` writes (the README's step;
+    no rendered copy is committed: it names the installed Streamlit's hashed files)."""
+    example = nginxconf.render_site(_example_options())
     assert "listen 443 ssl http2;" in example and "listen 80;" in example
     assert f"return 301 https://{EXAMPLE_NAME}$request_uri;" in example  # never to a Host a request made up
     assert f"ssl_certificate /etc/letsencrypt/live/{EXAMPLE_NAME}/fullchain.pem;" in example
+    # unknown names get no answer; the app and the cache key see only the configured origin
+    assert "listen 443 ssl default_server;" in example and "listen 80 default_server;" in example
+    assert example.count("return 444;") == 2
+    assert f"proxy_set_header Host {EXAMPLE_NAME};" in example and "$http_host" not in example
+    assert f'proxy_cache_key "https://{EXAMPLE_NAME}$request_uri' in example and "$host" not in example
+    assert 'location ~ "/_stcore/metrics"' in example and "limit_req_status 429;" in example
+    for zone, _key, rate, burst in nginxconf.RATE_LIMITS.values():
+        assert f"zone={zone}:10m rate={rate};" in example and f"limit_req zone={zone} burst={burst} nodelay;" in example
+
+
+def test_public_url_names_the_proxied_host_and_the_redirect():
+    site = nginxconf.render_site(_example_options(public_url="https://data.contoh.go.id/"))
+    assert "proxy_set_header Host data.contoh.go.id;" in site
+    assert "return 301 https://data.contoh.go.id$request_uri;" in site
+    with pytest.raises(ValueError):
+        nginxconf.render_site(_example_options(server_name="_"))
 
 
 def test_brotli_lines_only_with_the_module():
@@ -285,7 +300,7 @@ def test_site_file_loads_in_debians_nginx_conf(tmp_path):
     key.write_bytes(key_pem)
     site = tmp_path / "kalbar"
     if all(nginxconf.brotli_modules()):
-        text = (nginxconf.HERE / "nginx" / "kalbar.conf").read_text(encoding="utf-8")
+        text = nginxconf.render_site(_example_options())
         for real, ours in zip(nginxconf.letsencrypt_pair(EXAMPLE_NAME), (cert, key)):
             text = text.replace(str(real), str(ours))
     else:
@@ -473,6 +488,119 @@ def test_a_click_on_the_map_drills_down_through_the_proxy(stack):
             ctx.close()
 
 
+def _raw(port: int, target: str, host: str, tls: bool = True, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """One request with exactly this request-target and Host; (0, {}, b"") when nginx closes without an answer."""
+    if tls:
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=SELF_SIGNED)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return 0, {}, b""
+    finally:
+        conn.close()
+
+
+FOREIGN = ("evil.example", ":1337", "x:@")
+POISON_PATHS = ["/ogc/collections/kecamatan/items?limit=2&offset=3", "/api/v1/datapackage.json", KETAPANG + "&lang=en"]
+
+
+def _hostile(stack) -> list[tuple[str, str, str, dict]]:
+    """(path, request-target, Host, more headers): names the site does not serve, its name with another port or
+    user info, an absolute request-target of the site with a foreign Host, X-Forwarded-Host."""
+    cases = []
+    for path in POISON_PATHS:
+        cases += [
+            (path, path, "evil.example", {}),
+            (path, path, f"127.0.0.1:{stack.port}", {"X-Forwarded-Host": "evil.example"}),
+            (path, path, "127.0.0.1:1337", {}),
+            (path, path, "x:@evil.example", {}),
+            (path, f"https://127.0.0.1:{stack.port}{path}", "evil.example", {}),
+            (path, f"https://evil.example{path}", f"127.0.0.1:{stack.port}", {}),
+        ]
+    return cases
+
+
+def test_hostile_host_headers_neither_answer_nor_poison_the_cache(stack):
+    """No answer, cached or not, names a foreign origin; after each attempt a normal request gets the site's own
+    links (an answer poisoned into nginx's cache would be served to everyone for up to an hour)."""
+    answered = 0
+    for path, target, host, headers in _hostile(stack):
+        status, got, body = _raw(stack.port, target, host, headers=headers)
+        text = body.decode("utf-8", "replace") + json.dumps(got)
+        assert not any(f in text for f in FOREIGN), (target, host, status, text[:300])
+        answered += status != 0
+        status, got, body = _get(stack.url + path, {"Accept-Encoding": "identity"})
+        assert status == 200, (path, status)
+        page = body.decode("utf-8")
+        assert not any(f in page for f in FOREIGN), (target, host, got.get("x-cache-status"), page[:300])
+        assert f"{stack.url}/" in page, (path, page[:300])
+    assert answered  # the site's own name with other headers still answers (the check saw real bodies)
+    for host in ("evil.example", "x:@evil.example", "127.0.0.2"):  # plain HTTP too: no redirect to a made-up host
+        status, got, _body = _raw(stack.http_port, "/", host, tls=False)
+        assert status == 0 or "evil" not in got.get("location", ""), (host, status, got)
+    status, got, _body = _raw(stack.http_port, "/", "evil.example", tls=False)
+    assert status == 0  # 444: the connection is closed
+
+
+def test_unknown_names_are_turned_away(stack):
+    for target, host in (("/", "evil.example"), ("/api/v1/versions", "evil.example"), ("/", "127.0.0.2")):
+        assert _raw(stack.port, target, host)[0] == 0, (target, host)
+    assert _raw(stack.port, "/healthz", f"localhost:{stack.port}")[0] == 200  # the site's other name
+
+
+def test_streamlit_metrics_are_not_public(stack):
+    direct = urllib.request.urlopen(f"http://127.0.0.1:{stack.app_ports[0]}/_stcore/metrics", timeout=30)
+    assert direct.status == 200  # the app has them (for the machine's own monitoring) ...
+    for path in ("/_stcore/metrics", "/desa/_stcore/metrics", "/_stcore/metrics?x=1"):
+        status, _, body = _get(stack.url + path)
+        assert status == 404 and b"session" not in body.lower(), (path, status)  # ... nginx does not pass them on
+
+
+def test_a_burst_over_the_limit_gets_429(stack):
+    """One address asking the open API faster than its burst (RATE_LIMITS["api"]) is answered 429 with the API's
+    JSON error; the same burst from a briefing room's worth of page visits still passes (the page zone's burst)."""
+    _zone, _key, _rate, burst = nginxconf.RATE_LIMITS["api"]
+    conn = http.client.HTTPSConnection("127.0.0.1", stack.port, timeout=30, context=SELF_SIGNED)
+    statuses: list[int] = []
+    last_429 = b""
+    try:
+        for _ in range(burst + 100):
+            conn.request("GET", "/api/v1/versions", headers={"Host": f"127.0.0.1:{stack.port}"})
+            r = conn.getresponse()
+            content = r.read()
+            statuses.append(r.status)
+            if r.status == 429:
+                last_429, retry = content, r.getheader("Retry-After")
+    finally:
+        conn.close()
+    assert statuses.count(200) >= burst and statuses.count(429) >= 50, {s: statuses.count(s) for s in set(statuses)}
+    assert set(statuses) <= {200, 429} and retry
+    err = json.loads(last_429)["error"]
+    assert err["status"] == 429 and err["message"] and err["message_en"]
+    # 50 viewers' first page from one address at once: none is refused
+    pages_burst = nginxconf.RATE_LIMITS["pages"][3]
+    assert pages_burst >= 50 * 7
+    statuses = []
+    conn = http.client.HTTPSConnection("127.0.0.1", stack.port, timeout=60, context=SELF_SIGNED)
+    try:
+        for _ in range(50):
+            conn.request("GET", "/_stcore/health", headers={"Host": f"127.0.0.1:{stack.port}"})
+            r = conn.getresponse()
+            r.read()
+            statuses.append(r.status)
+    finally:
+        conn.close()
+    assert statuses == [200] * 50
+
+
 def test_failover_when_a_process_stops(stack):
     """Last in this module (it stops a process): a browser whose process is gone lands on another
     one with a new cookie instead of an error."""
@@ -522,6 +650,8 @@ def test_nginx_site_needs_a_certificate(capsys):
     from deploy.__main__ import main
 
     assert main(["nginx-site", "--replicas", "1"]) == 2
+    assert "--server-name" in capsys.readouterr().err
+    assert main(["nginx-site", "--replicas", "1", "--tls-cert", "/x.pem", "--tls-key", "/x.key"]) == 2
     assert "--server-name" in capsys.readouterr().err
     assert main(["nginx-site", "--replicas", "1", "--server-name", EXAMPLE_NAME]) == 0
     out = capsys.readouterr().out

@@ -121,6 +121,20 @@ def test_province_summary(sample_server):
     check_page(sample_server, "/", title, frame, "kabupaten", "id", SAMPLE, WHATSAPP)
 
 
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:1337", "x:@evil.example"])
+def test_a_foreign_host_header_never_reaches_the_links(sample_server, host):
+    """og:url, og:image and the picture name the configured origin (here: the loopback address the server listens
+    on, as a plain local run has no KALBAR_PUBLIC_URL), never the Host or X-Forwarded-Host a request carried."""
+    status, _h, body = fetch(
+        sample_server.url + "/desa?kab=61.04", WHATSAPP, headers={"Host": host, "X-Forwarded-Host": "evil.example"}
+    )
+    assert status == 200, status
+    text = body.decode("utf-8")
+    assert "evil.example" not in text and ":1337" not in text and "x:@" not in text
+    m = read_page(body).meta
+    assert m["og:url"].startswith(sample_server.url + "/desa?") and m["og:image"].startswith(sample_server.url + "/")
+
+
 def test_kabupaten_page_in_english(sample_server):
     frame = sample_classified("kabupaten")
     title = "Jamsostek coverage West Kalimantan Province — Regency/City"
