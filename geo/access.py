@@ -25,12 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .paths import ROOT
 
 VIEWER, EDITOR, ADMIN = "viewer", "editor", "admin"
@@ -92,15 +92,7 @@ def _networks(value: Any) -> tuple[Network, ...]:
 def file_secrets(section: str, root: Path = ROOT) -> dict[str, Any]:
     """A section of .streamlit/secrets.toml (the project's, else the home one) read without Streamlit, for the
     server layer that answers outside any script run."""
-    for path in (root / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        found = data.get(section)
-        if isinstance(found, dict):
-            return found
-    return {}
+    return settings.secrets_section(section, root=root)
 
 
 @dataclass(frozen=True)

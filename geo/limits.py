@@ -12,11 +12,10 @@ Each bound can be changed with an environment setting (``KALBAR_MAX_UPLOAD_MB`` 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from . import fmt
+from . import fmt, settings
 
 MB = 1024 * 1024
 VISITOR_UPLOADS_ENV = "KALBAR_VISITOR_UPLOADS"  # "0": only signed-in editors and admins may preview a table
@@ -39,7 +38,7 @@ class Limits:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
         """The defaults, each replaced by its environment setting when that is a positive whole number."""
-        env = os.environ if env is None else env
+        env = settings.environ() if env is None else env
         values = {}
         for f in fields(cls):
             raw = str(env.get(ENV[f.name], "")).strip().replace("_", "")
@@ -78,13 +77,13 @@ def _flag(value: str | None, default: bool) -> bool:
 def visitor_uploads(env: Mapping[str, str] | None = None) -> bool:
     """Whether a visitor who is not signed in as an editor may preview their own table (default: yes;
     the hosted stack sets ``KALBAR_VISITOR_UPLOADS=0``)."""
-    env = os.environ if env is None else env
+    env = settings.environ() if env is None else env
     return _flag(env.get(VISITOR_UPLOADS_ENV), True)
 
 
 def parallel_parses(env: Mapping[str, str] | None = None) -> int:
     """How many uploads one process parses at once (default 2: the machine's cores, and 2 × the stated peak)."""
-    env = os.environ if env is None else env
+    env = settings.environ() if env is None else env
     raw = str(env.get(PARALLEL_PARSES_ENV, "")).strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else 2
 

@@ -13,9 +13,10 @@ to everyone with links to another site (cache poisoning). In order:
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
+
+from geo import settings
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def public_origin(local: tuple[str, int] | None = None, environ: Mapping[str, st
 
     ``local``: the (address, port) the request's socket is bound to (ASGI ``scope["server"]``), the fallback of a
     plain local run. A malformed setting is logged and skipped (never a 500, never a client's value)."""
-    env = os.environ if environ is None else environ
+    env = settings.environ() if environ is None else environ
     candidates = [(PUBLIC_URL_ENV, env.get(PUBLIC_URL_ENV, "").strip())]
     name = env.get(SERVER_NAME_ENV, "").split()
     if name and name[0] != "_":

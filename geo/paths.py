@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from . import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -21,5 +22,5 @@ def fonts_dir() -> Path:
 
 def cache_dir() -> Path:
     """The git-ignored cache; overridable so tests and CI can point elsewhere."""
-    override = os.environ.get(CACHE_ENV)
+    override = settings.cache_dir_setting()
     return Path(override).expanduser().resolve() if override else ROOT / ".cache" / "boundaries"

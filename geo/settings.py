@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .paths import ROOT
+ROOT = Path(__file__).resolve().parent.parent  # as geo.paths (which reads its cache setting here)
 
 DATABASE_URL_ENV = "KALBAR_DATABASE_URL"
 DATABASE_SECTION = ("connections", "peta")  # [connections.peta] url = "postgresql://..."
@@ -25,6 +25,7 @@ CACHE_DIR_ENV = "KALBAR_CACHE_DIR"
 HASH_SLOTS_ENV = "KALBAR_HASH_SLOTS"
 API_RATE_ENV = "KALBAR_API_RATE"
 LICENSE_ENV = "KALBAR_DATA_LICENSE"
+RENDER_AHEAD_ENV = "KALBAR_RENDER_AHEAD"
 
 _lock = threading.Lock()
 _parsed: dict[Path, tuple[float, dict[str, Any]]] = {}  # secrets file -> (mtime, its contents)
@@ -112,3 +113,9 @@ def api_rate() -> str | None:
 
 def data_license() -> str | None:
     return env(LICENSE_ENV)
+
+
+def render_ahead() -> bool:
+    """Whether each app process renders the common links' pictures ahead (``KALBAR_RENDER_AHEAD``, default on;
+    "0" for a machine that should not spend ~20 s of CPU per data version on pictures nobody may open)."""
+    return (env(RENDER_AHEAD_ENV, "1") or "1").strip().lower() not in ("0", "false", "no", "off")

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import settings
 from .paths import DATA_DIR, SOURCE_ENV
 
 Progress = Callable[[str], None]
@@ -76,7 +77,7 @@ def _fix_hint(upstream: Upstream) -> str:
 
 def resolve_source(source: str | os.PathLike[str] | None) -> Path | None:
     """An explicit source wins over the environment; None means download."""
-    value = source if source not in (None, "") else os.environ.get(SOURCE_ENV) or None
+    value = source if source not in (None, "") else settings.env(SOURCE_ENV)
     return Path(value).expanduser().resolve() if value else None
 
 

@@ -8,7 +8,6 @@ Each answer is made by ``geo.opendata`` from ``server.query``'s view of the requ
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Hashable
 from urllib.parse import urlencode
@@ -18,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from geo import LEVELS, opendata
+from geo import LEVELS, opendata, settings
 from geo.origin import public_origin
 from geo.source import load_upstream
 from geo.store import StoreError
@@ -29,7 +28,6 @@ from . import query
 from .httpapi import PINNED_CACHE_CONTROL, ApiError, Body, answer, body, endpoint, request_lang
 
 PREFIX = "/api/v1"
-LICENSE_ENV = "KALBAR_DATA_LICENSE"  # the licence the data package states (default CC-BY-4.0)
 METHODS = ["GET", "HEAD", "OPTIONS"]
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
 
@@ -135,7 +133,7 @@ async def datapackage(request: Request) -> Response:
     lang = request_lang(request)
     d = await run_in_threadpool(query.data_for, p)
     base = site_root(request) + PREFIX
-    license_id = os.environ.get(LICENSE_ENV, "") or opendata.DEFAULT_LICENSE
+    license_id = settings.data_license() or opendata.DEFAULT_LICENSE
 
     def build() -> Body:
         pinned = urlencode({"v": d.pinned}) if d.pinned is not None else ""

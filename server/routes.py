@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 import streamlit_boundary
+from geo import settings
 from geo.signin import SESSION_PATH, SIGNOUT_PATH
 
 from . import api, mapgeo, ogc, preview, signin, snapshot
@@ -43,8 +44,9 @@ async def lifespan(_app: Any) -> AsyncIterator[dict[str, Any]]:
     the common links' snapshots ahead (a daemon thread); stop it on shutdown."""
     if upgrade := streamlit_boundary.check_version():
         logging.getLogger(__name__).warning(upgrade)
-    ahead = snapshot.RenderAhead().start()
+    ahead = snapshot.RenderAhead().start() if settings.render_ahead() else None
     try:
         yield {"render_ahead": ahead}
     finally:
-        ahead.close()
+        if ahead is not None:
+            ahead.close()

@@ -56,6 +56,19 @@ PG_URL_ENV = "KALBAR_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_render_ahead():
+    """App servers started by the tests do not render the 17 common pictures ahead (~20 s of CPU each, on a
+    2-core machine, for pictures most tests never open); a test about it turns it on (``KALBAR_RENDER_AHEAD``)."""
+    old = os.environ.get("KALBAR_RENDER_AHEAD")
+    os.environ["KALBAR_RENDER_AHEAD"] = "0"
+    yield
+    if old is None:
+        os.environ.pop("KALBAR_RENDER_AHEAD", None)
+    else:
+        os.environ["KALBAR_RENDER_AHEAD"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
 def isolated_store(tmp_path_factory):
     """Tests never read or write the checkout's own store (.data/peta.sqlite): a fresh empty one instead."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'peta.sqlite'}"

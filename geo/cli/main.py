@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from .. import DEFAULT_TARGET, LEVELS
+from .. import DEFAULT_TARGET, LEVELS, settings
 from ..boundaries import CacheMissing, build_cache
 from ..report import check_file
 from ..sample import write_samples
@@ -40,7 +39,7 @@ def _store_aliases(args: argparse.Namespace) -> list:
     try:
         db = open_store(args.database, create=False)
     except StoreError as exc:
-        if args.database or os.environ.get("KALBAR_DATABASE_URL"):
+        if args.database or settings.database_url_setting():
             print(f"!! {exc} — alias tidak dipakai / aliases not used", file=sys.stderr)
         return []
     try:

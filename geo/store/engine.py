@@ -2,13 +2,11 @@
 
 SQLite (the default, a git-ignored file) runs in WAL mode with a busy timeout; write transactions
 start with BEGIN IMMEDIATE so two writers queue instead of failing half-way. PostgreSQL is used
-when ``KALBAR_DATABASE_URL`` or ``[connections.peta]`` in ``.streamlit/secrets.toml`` says so.
+when ``KALBAR_DATABASE_URL`` or ``[connections.peta]`` in the secrets says so (``geo.settings``).
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
 
 from alembic import command
@@ -18,31 +16,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from .. import settings
 from ..paths import ROOT
 
-URL_ENV = "KALBAR_DATABASE_URL"
+URL_ENV = settings.DATABASE_URL_ENV
 DEFAULT_SQLITE = ROOT / ".data" / "peta.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 _LOCK_KEY = 61_8_2024  # advisory lock id: one process migrates at a time on PostgreSQL
 
 
-def secrets_url(root: Path = ROOT) -> str | None:
-    """``url`` of ``[connections.peta]`` in .streamlit/secrets.toml, read without importing streamlit."""
-    for path in (root / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        url = data.get("connections", {}).get("peta", {}).get("url")
-        if isinstance(url, str) and url.strip():
-            return url.strip()
-    return None
-
-
 def resolve_url(url: str | None = None) -> str:
     """The argument, else the environment, else secrets.toml, else the default SQLite file."""
-    chosen = url or os.environ.get(URL_ENV) or secrets_url()
+    chosen = url or settings.database_url_setting()
     if not chosen:
         return f"sqlite:///{DEFAULT_SQLITE}"
     u = make_url(chosen)
