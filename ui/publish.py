@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,7 @@ from geo.stamp import when
 from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
 from geo.text import t
+from geo.view import shown
 
 from . import auth, blocks, errors, safe, session, uploads
 
@@ -254,14 +256,13 @@ def toast() -> None:
 
 
 def view_url(version_id: int) -> str:
-    """The address of the summary page pinned to ``version_id`` (what a leader should be sent).
-
-    The summary is the default page, which Streamlit serves at the app's root (its url_path is
-    ignored: /ringkasan answers "page not found").
-    """
+    """The address that reopens what this page showed for ``version_id`` (``geo.view.shown.version_link``):
+    under the configured public origin, else (a local run without one) this browser's own address."""
+    version = session.version_info(version_id)
+    path = shown.version_link(version) if version is not None else f"/?v={version_id}"
     here = (st.context.url or "").split("?")[0].rstrip("/") if getattr(st.context, "url", None) else ""
     root = here.rsplit("/", 1)[0] if here.rsplit("/", 1)[-1] in ("terbitkan", "admin", "masuk") else here
-    return f"{root}/?v={version_id}"
+    return shown.absolute(path, urlsplit(root)._replace(path="").geturl() if root else "")
 
 
 def shown_result(upload_key: str | None) -> None:

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 import pandas as pd
 
 from geo import maps, ranking, targets, viewstate
 from geo.classify import Totals, totals
 from geo.lru import LRU
+from geo.origin import public_origin
 from geo.plan import scope as in_scope
 from geo.stamp import stamp
+from geo.store import Version
 from geo.text import t
 from geo.viewstate import ViewState
 
@@ -304,6 +307,22 @@ def map_parts(v: Shown) -> tuple[str, bytes]:
     if (hit := _features.get(key)) is not None:
         return hit
     return _features.put(key, maps.coverage_parts(v.frame, v.opts, set(v.dim)))
+
+
+def version_link(version: Version) -> str:
+    """The path and query that reopen what the publish page showed for ``version``: the page of its level, its
+    (latest) period, and the data as it stood at that version (``?v=N``: the versions in force when N was
+    published, N included; a later correction of another period does not change it)."""
+    page = "kabupaten" if version.level in (None, "kabupaten") else "desa"
+    level = version.level if version.level in ("kecamatan", "desa") else default(page).level
+    period = max(version.periods) if version.periods else None
+    query = viewstate.to_query(ViewState(level=level, period=period, version=version.id), default(page))
+    return PAGE_PATHS[page] + "?" + urlencode(query)
+
+
+def absolute(path: str, fallback_origin: str = "") -> str:
+    """``path`` under the site's configured public origin (``geo.origin``), else ``fallback_origin``."""
+    return (public_origin() or fallback_origin.rstrip("/")) + path
 
 
 def views_to_render_ahead() -> list[tuple[str, dict[str, str]]]:
