@@ -263,6 +263,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Row with nothing in the recognised columns (only in extra columns) skipped.",
     ),
     "table.period_empty": ("Periode kosong.", "The period is empty."),
+    "table.period_invalid": (
+        '"{value}" bukan periode: tulis tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024).',
+        '"{value}" is not a period: write a year (2024) or a month (2024-06, June 2024, 06/2024).',
+    ),
+    "table.period_day": (
+        "{count} tanggal di kolom periode dibaca sebagai bulannya (baris {rows}).",
+        "{count} dates in the period column were read as their month (rows {rows}).",
+    ),
     "table.not_a_number": ('"{value}" bukan angka.', '"{value}" is not a number.'),
     "table.required_empty": ("Kolom {column} wajib diisi.", "Column {column} must be filled in."),
     "table.negative": ("Nilai tidak boleh negatif: {value}.", "The value cannot be negative: {value}."),
@@ -947,16 +955,16 @@ MESSAGES.update(
             "The table {file} has no period column: give its period (e.g. 2024 or 2024-06) before publishing.",
         ),
         "publish.period_invalid": (
-            'Periode "{value}" tidak dikenali: tulis tahun (2024) atau tahun-bulan (2024-06).',
-            'Period "{value}" is not recognised: write a year (2024) or a year-month (2024-06).',
+            'Periode "{value}" tidak dikenali: tulis tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024).',
+            'Period "{value}" is not recognised: write a year (2024) or a month (2024-06, June 2024, 06/2024).',
         ),
         "publish.period_label": (
             "Periode tabel ini (tabel tidak memuatnya)",
             "Period of this table (the table has none)",
         ),
         "publish.period_help": (
-            "Tahun (2024) atau tahun-bulan (2024-06), berlaku untuk semua baris.",
-            "A year (2024) or a year-month (2024-06), for every row.",
+            "Tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024), berlaku untuk semua baris.",
+            "A year (2024) or a month (2024-06, June 2024, 06/2024), for every row.",
         ),
         "publish.period_from_table": ("Periode dari tabel: {periods}", "Period from the table: {periods}"),
         "publish.period_given": ("Periode yang diisi: {period}", "Period given: {period}"),
