@@ -24,6 +24,7 @@ from geo import LEVELS, boundaries, ranking, targets, viewstate
 from geo.classify import Totals, totals
 from geo.join import join
 from geo.lru import LRU
+from geo.period import sort_key as period_sort_key
 from geo.sample import ensure_samples
 from geo.stamp import stamp
 from geo.store import Store, StoreError, Version, open_store, resolve_url
@@ -102,7 +103,7 @@ class Data:
         """The version a ``level`` view of ``period`` shows: its own level's, else the finer one rolled up."""
         for lv in LEVELS[LEVELS.index(level) :]:
             if per := self.versions.get(lv):
-                return per.get(period if period is not None else max(per))
+                return per.get(period if period is not None else max(per, key=period_sort_key))
         return None
 
 
@@ -121,7 +122,7 @@ def _periods(matched: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
     found: set[str] = set()
     for frame in matched.values():
         found.update(frame["periode"].dropna().astype(str))
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=period_sort_key))
 
 
 _data: LRU[tuple, Data] = LRU(8)

@@ -41,6 +41,12 @@ def test_province_series_is_weighted_by_workers(areas):
     assert list(s["areas_with_data"]) == [2, 3]
 
 
+def test_series_is_in_time_order_a_year_after_its_months(areas):
+    rows = _matched([("61.01", p, 1000, n, None) for p, n in [("2024", 500), ("2024-12", 450), ("2023-12", 300)]])
+    f = {p: classify(rows, areas("kabupaten"), 50.24, p) for p in ("2024", "2024-12", "2023-12")}
+    assert list(series(f, None, 50.24)["periode"]) == ["2023-12", "2024-12", "2024"]
+
+
 def test_area_series_and_periods_without_data(areas):
     f = frames(areas, ROWS)
     kubu = series(f, "61.12", 50.24).set_index("periode")

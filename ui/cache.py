@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo import boundaries, maps, ranking, report, targets
 from geo.join import JoinResult, join
+from geo.period import sort_key as period_sort_key
 from geo.sample import ensure_samples
 from geo.table import CoverageTable, read_table
 
@@ -68,7 +69,7 @@ def periods(source: Source) -> list[str]:
     found: set[str] = set()
     for matched in matched_tables(source).values():
         found.update(matched["periode"].dropna().astype(str))
-    return sorted(found)
+    return sorted(found, key=period_sort_key)
 
 
 def classified(source: Source, level: str, target: float | None, period: str | None) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import LEVELS, targets
+from geo.period import sort_key as period_sort_key
 from geo.store import URL_ENV, Store, StoreError, Version, open_store, resolve_url
 
 
@@ -262,7 +263,7 @@ def version_for(source: Source, level: str, period: str | None) -> int | None:
         by_level.setdefault(lv, {})[p] = vid
     for lv in LEVELS[LEVELS.index(level) :]:
         if per := by_level.get(lv):
-            return per.get(period if period is not None else max(per))
+            return per.get(period if period is not None else max(per, key=period_sort_key))
     return None
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import LEVELS, boundaries, targets
 from ..boundaries import CacheMissing
 from ..join import join
+from ..period import ordered as by_time
 from ..sample import ensure_samples
 from ..store import Store, StoreError, User, open_store
 from ..table import CoverageTable, TableError, read_table
@@ -140,7 +141,7 @@ def level_tables(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], bool, str | None]:
     """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
     tables, names, is_sample = matched_tables(table_path, lang)
-    periods = sorted({str(p) for m in tables.values() for p in m["periode"].dropna()})
+    periods = by_time({str(p) for m in tables.values() for p in m["periode"].dropna()})
     if period is not None and period not in periods:
         raise CliError(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
     period = period or (periods[-1] if periods else None)

@@ -29,6 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import targets
 from ..names import name_key
+from ..period import ordered as by_time
+from ..period import sort_key as by_time_key
 from . import schema as S
 from .models import (
     Alias,
@@ -728,7 +730,7 @@ class Store:
                 insert(S.versions).values(
                     kind=kind,
                     level=level,
-                    periods=json.dumps(sorted(set(map(str, periods)))),
+                    periods=json.dumps(by_time(set(map(str, periods)))),
                     filename=filename[:255],
                     sha256=sha,
                     note=note,
@@ -902,7 +904,7 @@ class Store:
         """Rows in force at ``level``: each period from its own version (empty frame when none)."""
         per = self.current(kind, as_of).get(level or "", {})
         parts = []
-        for period, v in sorted(per.items()):
+        for period, v in sorted(per.items(), key=lambda item: by_time_key(item[0])):
             frame = self.rows(v.id)
             if "periode" in frame:
                 frame = frame[frame["periode"].astype(str) == period]
