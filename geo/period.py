@@ -190,7 +190,7 @@ def sort_key(key: object) -> tuple:
     p = read(key) if isinstance(key, str) else None
     if p is None:
         return (0, 0, 0, "" if key is None else str(key))
-    return (1, p.year, 13 if p.month is None else p.month, "")
+    return (1, p.year, 13 if p.month is None else p.month, key)  # two spellings of one month: by text
 
 
 def ordered(keys: Iterable[object]) -> list:

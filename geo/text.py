@@ -451,6 +451,10 @@ MESSAGES.update(
             "The same file is already published as version {id}; nothing changed.",
         ),
         "store.cli.retracted": ("(ditarik)", "(retracted)"),
+        "store.cli.period_unreadable": (
+            "Perlu diperiksa admin: versi {id} memuat periode yang bukan tahun atau bulan: {periods}.",
+            "For an admin to check: version {id} holds periods that are not a year or a month: {periods}.",
+        ),
         "store.cli.retracted_done": ("Versi {id} ditarik (tetap tersimpan).", "Version {id} retracted (still stored)."),
         "store.cli.restored_done": ("Versi {id} dipulihkan.", "Version {id} restored."),
         "store.cli.alias_removed": (

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import targets
 from ..names import name_key
+from ..period import is_key as period_is_key
 from ..period import ordered as by_time
 from ..period import sort_key as by_time_key
 from . import schema as S
@@ -658,6 +659,16 @@ class Store:
 
     def report(self, version_id: int) -> dict:
         return json.loads(self._data(version_id, "report").report)
+
+    def unreadable_periods(self, kind: str | None = None) -> list[tuple[Version, tuple[str, ...]]]:
+        """Versions holding a period that is not a year or a month (text kept by migration 0003 because it
+        could not be read, or would have put an area twice in one period), with those periods: for an admin."""
+        out = []
+        for v in self.versions(kind):
+            odd = tuple(p for p in v.periods if p and not period_is_key(p))
+            if odd:
+                out.append((v, odd))
+        return out
 
     def original(self, version_id: int) -> tuple[str, bytes]:
         v = self.version(version_id)
