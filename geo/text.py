@@ -1107,6 +1107,10 @@ MESSAGES.update(
         "opendata.field.kabupaten": ("Kabupaten/kota tempat wilayah ini", "Regency/city the area lies in"),
         "opendata.field.kecamatan": ("Kecamatan tempat desa ini", "District the village lies in"),
         "opendata.field.periode": ("Periode data (tahun atau tahun-bulan)", "Period of the data (year or year-month)"),
+        "opendata.field.periode_label": (
+            "Periode data seperti dibaca orang (Juni 2024), dalam bahasa permintaan",
+            "Period of the data as people read it (June 2024), in the request's language",
+        ),
         "opendata.field.tenaga_kerja": (
             "Tenaga kerja (pada tingkat desa: ekosistem desa)",
             "Workers (at village level: the village ecosystem)",
