@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import boundaries
 from .names import NameIndex, code_level, fold, name_key, normalise_code
+from .period import ordered as by_time
 from .table import DEFAULT_PERIOD, CoverageTable, Issue
 from .text import t
 
@@ -432,7 +433,7 @@ def join(
     matched = table.data.iloc[keep].assign(kode=kode)[MATCHED_COLUMNS].reset_index(drop=True)
     matched["periode"] = matched["periode"].fillna(DEFAULT_PERIOD).astype(str)
     all_codes = sorted(matcher.index.names)
-    periods = sorted(set(table.periods) | set(matched["periode"]))
+    periods = by_time(set(table.periods) | set(matched["periode"]))
     have: dict[str, set[str]] = {}
     for k, p in zip(matched["kode"], matched["periode"]):
         have.setdefault(p, set()).add(k)

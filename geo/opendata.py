@@ -22,6 +22,7 @@ import shapely
 from . import LEVELS, boundaries, plan
 from .classify import BELOW, NO_DATA
 from .export import to_csv as export_csv
+from .period import label as period_label
 from .text import t
 
 FORMATS = ("csv", "json", "geojson")
@@ -38,6 +39,7 @@ FIELDS: dict[str, str] = {
     "kabupaten": "string",
     "kecamatan": "string",
     "periode": "string",
+    "periode_label": "string",
     "tenaga_kerja": "integer",
     "peserta_aktif": "integer",
     "cakupan_persen": "number",
@@ -90,6 +92,7 @@ def table(
             "kabupaten": f["nama_kab"].fillna("").astype(str) if "nama_kab" in f else "",
             "kecamatan": f["nama_kec"].fillna("").astype(str) if "nama_kec" in f else "",
             "periode": "" if period is None else str(period),
+            "periode_label": period_label(period, lang),
             "tenaga_kerja": f["tenaga_kerja"].where(has),
             "peserta_aktif": f["peserta_aktif"].where(has),
             "cakupan_persen": f["cakupan"].astype(float).where(has).round(2),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import fmt
 from .classify import BELOW, NO_DATA, Totals, totals
+from .period import ordered as by_time
 from .text import t
 
 COLUMNS = [
@@ -153,7 +154,8 @@ def below_count(classified: pd.DataFrame) -> int:
 
 
 def change_since_previous(matched: pd.DataFrame, period: str, periods: list[str]) -> pd.Series:
-    """Coverage change in percentage points per kode against the previous period (NaN if none)."""
+    """Coverage change in percentage points per kode against the previous period by time (NaN if none)."""
+    periods = by_time(periods)
     if period not in periods or periods.index(period) == 0:
         return pd.Series(dtype=float)
     prev = periods[periods.index(period) - 1]

@@ -37,6 +37,7 @@ from . import DEFAULT_TARGET, LEVELS, boundaries, plan, style
 from . import fmt as numfmt
 from .boundaries import AREA_CRS, CRS
 from .classify import AT_OR_ABOVE, BELOW, NO_DATA, totals
+from .period import label as period_label
 from .ranking import area_table, priorities
 from .source import load_upstream
 from .targets import legend_label
@@ -391,7 +392,7 @@ def build_figure(
     level_name = tx(f"level.{level}")
     if title is None:
         title = (
-            tx("map.title", area=area, level=level_name, period=period)
+            tx("map.title", area=area, level=level_name, period=period_label(period, lang))
             if period
             else tx("render.title_no_period", area=area, level=level_name)
         )

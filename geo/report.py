@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import DEFAULT_TARGET, fmt
+from . import period as periods
 from .boundaries import areas as level_areas
 from .classify import BELOW, classify
 from .join import JoinResult, join
@@ -42,7 +43,7 @@ class CheckReport:
     def below_target(self) -> dict[str, list[dict]]:
         areas = level_areas(self.level)
         out: dict[str, list[dict]] = {}
-        for period in sorted(self.result.matched["periode"].dropna().astype(str).unique()):
+        for period in periods.ordered(self.result.matched["periode"].dropna().astype(str).unique()):
             c = classify(self.result.matched, areas, self.target, period)
             below = c[c["status"] == BELOW].sort_values("gap", ascending=False)
             out[period] = [
@@ -120,10 +121,11 @@ class CheckReport:
         for period, codes in d["areas_without_data"].items():
             lines.append(
                 t("join.no_data_areas", self.lang, n=fmt.number(len(codes), self.lang))
-                + (f" ({period})" if period else "")
+                + (f" ({periods.label(period, self.lang)})" if period else "")
             )
         for period, areas in d["areas_below_target"].items():
-            lines.append(t("status.below", self.lang) + (f" ({period})" if period else "") + f": {len(areas)}")
+            shown = f" ({periods.label(period, self.lang)})" if period else ""
+            lines.append(t("status.below", self.lang) + shown + f": {len(areas)}")
         return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """The line that says which published data a page, a slide or a download shows.
 
-"Data per 2024-06 · versi 7 · terbit 2026-11-26 18:15 WIB oleh ana": the period, the version
+"Data per Juni 2024 · versi 7 · terbit 2026-11-26 18:15 WIB oleh ana": the period, the version
 (a link with ``?v=7`` reopens it), when (Kalbar's time, WIB) and by whom (the user name only).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from .period import label
 from .text import t
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -28,11 +29,11 @@ def when(at: dt.datetime, seconds: bool = False) -> str:
 
 
 def stamp(version: Published, period: str | None, lang: str = "id", pinned: bool = False) -> str:
-    """One plain-text line (no Markdown: the name and period come from users)."""
+    """One plain-text line (no Markdown: the name comes from users); the period as people read it ("Juni 2024")."""
     text = t(
         "stamp.line",
         lang,
-        period=period or "–",
+        period=label(period, lang) or "–",
         id=version.id,
         when=when(version.published_at),
         by=" ".join(str(version.published_by).split()),

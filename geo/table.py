@@ -22,6 +22,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from . import fmt, limits, xlsx
+from . import period as periods
 from .limits import Limits
 from .names import fold, normalise_code
 from .text import t
@@ -234,7 +235,8 @@ class CoverageTable:
 
     @property
     def periods(self) -> list[str]:
-        return sorted(self.valid_rows["periode"].dropna().astype(str).unique())
+        """The table's periods, by time (canonical keys, so two spellings of one month are one)."""
+        return periods.ordered(self.valid_rows["periode"].dropna().astype(str).unique())
 
     @property
     def period_missing(self) -> bool:
@@ -292,22 +294,9 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _period(value: object) -> str:
-    """Periods as sortable text: 2024, 2024.0 -> "2024"; 2024-6, 2024/06, a date -> "2024-06"."""
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%Y-%m") if value.day == 1 else value.strftime("%Y-%m-%d")
-    s = _text(value)
-    m = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})", s)
-    return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else s
-
-
-PERIOD_PATTERN = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")  # a year, or a year and a month: what tables carry
-
-
 def parse_period(value: object) -> str | None:
-    """A period typed by a person, read like a table's period cell ("2024", "2024/6" -> "2024-06"); None if not one."""
-    text = _period(value)
-    return text if PERIOD_PATTERN.fullmatch(text) else None
+    """A period typed by a person or read from a cell, as its key ("Juni 2024" -> "2024-06"); None if not one."""
+    return periods.parse(value)
 
 
 def with_period(table: CoverageTable, period: str) -> CoverageTable:
@@ -657,6 +646,7 @@ def _parse_rows(
     last = max((i for i, r in enumerate(body) if any(not _empty(v) for v in r)), default=-1)
     period_col = cols.get("periode")
     period_blank = period_col is not None and all(_empty(r[period_col]) for r in body if period_col < len(r))
+    day_rows: list[int] = []  # rows whose period was a date, read as its month
     for i, raw in enumerate(body[: last + 1]):
         row = header_at + i + 2  # the spreadsheet row number
         get = {c: (raw[j] if j < len(raw) else None) for c, j in cols.items()}
@@ -677,9 +667,7 @@ def _parse_rows(
         if period_col is None or period_blank:
             rec["periode"] = DEFAULT_PERIOD
         else:
-            rec["periode"] = _period(get["periode"]) or None
-            if rec["periode"] is None:
-                row_issues.append(Issue(row, headers["periode"], "table.period_empty"))
+            rec["periode"] = _read_period(get["periode"], headers["periode"], row, row_issues, day_rows)
         for c in COUNT_COLUMNS:
             rec[c] = _count(get[c], headers[c], row, row_issues, c in REQUIRED) if c in cols else None
         rec["target_persen"] = (
@@ -714,7 +702,30 @@ def _parse_rows(
         rec["valid"] = not any(i.severity == "error" for i in row_issues)
         issues.extend(row_issues)
         records.append(rec)
+    if day_rows:
+        issues.append(Issue(None, headers["periode"], "table.period_day", _rows_param(day_rows), "info"))
     return records, issues
+
+
+def _read_period(value: object, column: str, row: int, issues: list[Issue], day_rows: list[int]) -> str | None:
+    """A period cell as its canonical key; None with an error issue when it is empty or not a period."""
+    if _empty(value):
+        issues.append(Issue(row, column, "table.period_empty"))
+        return None
+    p = periods.read(value)
+    if p is None:
+        shown = value.strftime("%Y-%m-%d") if isinstance(value, (dt.date, dt.datetime)) else _text(value)
+        issues.append(Issue(row, column, "table.period_invalid", {"value": shown[:80]}))
+        return None
+    if p.from_day:
+        day_rows.append(row)
+    return p.key
+
+
+def _rows_param(rows: list[int], shown: int = 10) -> dict:
+    """Row numbers for a message: the first ``shown`` and how many in all."""
+    text = ", ".join(map(str, rows[:shown])) + (" …" if len(rows) > shown else "")
+    return {"rows": text, "count": len(rows)}
 
 
 def _looks_like_code(text: str) -> bool:

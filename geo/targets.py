@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import DEFAULT_TARGET, LEVELS, PROVINCE_CODE, boundaries, classify, fmt
 from .classify import _status, coverage_pct, gap_people
+from .period import parse as parse_period
 from .table import TableError, _text, read_grid
 from .text import t
 
@@ -156,6 +157,7 @@ def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes:
         if not any(vals.values()):
             continue
         period, kode, tgt_text, note = vals["periode"], vals["kode"], vals["target_persen"], vals["keterangan"]
+        period = parse_period(period) or period  # any spelling of a year or a month: "Juni 2026" -> "2026-06"
         bad = False
         if not PERIOD_RE.match(period):
             problems.append(Problem(line, "periode", "targets.bad_period", {"value": period}))

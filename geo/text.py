@@ -263,6 +263,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Row with nothing in the recognised columns (only in extra columns) skipped.",
     ),
     "table.period_empty": ("Periode kosong.", "The period is empty."),
+    "table.period_invalid": (
+        '"{value}" bukan periode: tulis tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024).',
+        '"{value}" is not a period: write a year (2024) or a month (2024-06, June 2024, 06/2024).',
+    ),
+    "table.period_day": (
+        "{count} tanggal di kolom periode dibaca sebagai bulannya (baris {rows}).",
+        "{count} dates in the period column were read as their month (rows {rows}).",
+    ),
     "table.not_a_number": ('"{value}" bukan angka.', '"{value}" is not a number.'),
     "table.required_empty": ("Kolom {column} wajib diisi.", "Column {column} must be filled in."),
     "table.negative": ("Nilai tidak boleh negatif: {value}.", "The value cannot be negative: {value}."),
@@ -443,6 +451,10 @@ MESSAGES.update(
             "The same file is already published as version {id}; nothing changed.",
         ),
         "store.cli.retracted": ("(ditarik)", "(retracted)"),
+        "store.cli.period_unreadable": (
+            "Perlu diperiksa admin: versi {id} memuat periode yang bukan tahun atau bulan: {periods}.",
+            "For an admin to check: version {id} holds periods that are not a year or a month: {periods}.",
+        ),
         "store.cli.retracted_done": ("Versi {id} ditarik (tetap tersimpan).", "Version {id} retracted (still stored)."),
         "store.cli.restored_done": ("Versi {id} dipulihkan.", "Version {id} restored."),
         "store.cli.alias_removed": (
@@ -951,16 +963,16 @@ MESSAGES.update(
             "The table {file} has no period column: give its period (e.g. 2024 or 2024-06) before publishing.",
         ),
         "publish.period_invalid": (
-            'Periode "{value}" tidak dikenali: tulis tahun (2024) atau tahun-bulan (2024-06).',
-            'Period "{value}" is not recognised: write a year (2024) or a year-month (2024-06).',
+            'Periode "{value}" tidak dikenali: tulis tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024).',
+            'Period "{value}" is not recognised: write a year (2024) or a month (2024-06, June 2024, 06/2024).',
         ),
         "publish.period_label": (
             "Periode tabel ini (tabel tidak memuatnya)",
             "Period of this table (the table has none)",
         ),
         "publish.period_help": (
-            "Tahun (2024) atau tahun-bulan (2024-06), berlaku untuk semua baris.",
-            "A year (2024) or a year-month (2024-06), for every row.",
+            "Tahun (2024) atau bulan (2024-06, Juni 2024, 06/2024), berlaku untuk semua baris.",
+            "A year (2024) or a month (2024-06, June 2024, 06/2024), for every row.",
         ),
         "publish.period_from_table": ("Periode dari tabel: {periods}", "Period from the table: {periods}"),
         "publish.period_given": ("Periode yang diisi: {period}", "Period given: {period}"),
@@ -1099,6 +1111,10 @@ MESSAGES.update(
         "opendata.field.kabupaten": ("Kabupaten/kota tempat wilayah ini", "Regency/city the area lies in"),
         "opendata.field.kecamatan": ("Kecamatan tempat desa ini", "District the village lies in"),
         "opendata.field.periode": ("Periode data (tahun atau tahun-bulan)", "Period of the data (year or year-month)"),
+        "opendata.field.periode_label": (
+            "Periode data seperti dibaca orang (Juni 2024), dalam bahasa permintaan",
+            "Period of the data as people read it (June 2024), in the request's language",
+        ),
         "opendata.field.tenaga_kerja": (
             "Tenaga kerja (pada tingkat desa: ekosistem desa)",
             "Workers (at village level: the village ecosystem)",

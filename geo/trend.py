@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import DEFAULT_TARGET
 from .classify import totals
+from .period import sort_key as period_sort_key
 
 COLUMNS = ["periode", "cakupan", "target", "tenaga_kerja", "peserta_aktif", "areas_with_data"]
 
@@ -33,7 +34,7 @@ def series(
     province or a kabupaten/kecamatan is summed from the rows inside it).
     """
     rows = []
-    for period in sorted(frames):
+    for period in sorted(frames, key=period_sort_key):
         part = in_scope(frames[period], scope)
         if "has_data" in part and not part["has_data"].any():
             continue

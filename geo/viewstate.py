@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from . import LEVELS
+from .period import parse as read_period
 from .plan import DEFAULT_IURAN, DEFAULT_MONTHS, parse_iuran, parse_months, parse_slots
 
 BASEMAP_CHOICES = ("light", "osm", "none")
@@ -109,7 +110,8 @@ def parse(
     if (v := get("sel")) is not None and v:
         values["sel"] = v if v in (kab_set | kec_set | desa_set) else bad("sel", v, "url.unknown_area")
     if (v := get("period")) is not None and v:
-        values["period"] = v if v in period_list else bad("period", v, "url.unknown_period")
+        key = v if v in period_list else read_period(v)  # any spelling: "Juni 2024", "06/2024" -> "2024-06"
+        values["period"] = key if key in period_list else bad("period", v, "url.unknown_period")
     if (v := get("target")) is not None:
         try:
             num = float(v.replace(",", "."))

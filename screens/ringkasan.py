@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.period import label as period_name
 from geo.text import t
 from geo.view import shown
 from ui import blocks, mappage, report, safe, viewstate
@@ -16,7 +17,7 @@ viewstate.write(state, DEFAULT)
 lang = state.lang
 v = mappage.view(PAGE, state, src)
 share_link(state, DEFAULT, PAGE)
-period_note = f" · {t('control.period', lang)} {safe.md(v.period)}" if v.period else ""
+period_note = f" · {t('control.period', lang)} {safe.md(period_name(v.period, lang))}" if v.period else ""
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
 if kode:
     mappage.open_desa(state, kode)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from geo import LEVELS, opendata
 from geo.lru import LRU
+from geo.period import sort_key as period_sort_key
 from geo.text import t
 from geo.view.inforce import Data
 
@@ -112,13 +113,24 @@ def _span(period: str) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def _spans(periods: tuple[str, ...] | list[str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """The time span of each period that is one (the unnamed default period and legacy text have none)."""
+    out = {}
+    for p in periods:
+        try:
+            out[p] = _span(p)
+        except ValueError:
+            continue
+    return out
+
+
 def _iso(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _collection(level: str, root: str, carry: str, d: Data, lang: str) -> dict[str, Any]:
     base = f"{root}{PREFIX}/collections/{level}"
-    spans = [_span(p) for p in d.periods]
+    spans = list(_spans(d.periods).values())
     extent: dict[str, Any] = {"spatial": {"bbox": [opendata.extent(level)], "crs": CRS84}}
     if spans:
         last = max(end for _s, end in spans) - dt.timedelta(seconds=1)
@@ -218,8 +230,10 @@ def period_of(value: str, periods: tuple[str, ...]) -> str | None:
         if found is None:
             raise ApiError(400, "api.error.bad_param", param="datetime", value=value)
         wanted = found
-    meets = [p for p in periods if _span(p)[0] < wanted[1] and wanted[0] < _span(p)[1]]
-    return max(meets) if meets else None
+    spans = _spans(periods)
+    meets = [p for p, (start, end) in spans.items() if start < wanted[1] and wanted[0] < end]
+    # the latest start: a month before the year holding it (an instant in June 2024 is "2024-06", not "2024")
+    return max(meets, key=lambda p: (spans[p][0], period_sort_key(p))) if meets else None
 
 
 def _number(p: Mapping[str, str], name: str, default: int, low: int) -> int:

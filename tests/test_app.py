@@ -333,3 +333,15 @@ def test_map_colouring_radio_and_link():
     assert at.radio(key="w_color").value == "coverage"
     at = app("screens/kabupaten.py", color="change")  # change asked for, one period only: the default instead
     assert at.radio(key="w_color").value == "gap"
+
+
+def test_uploaded_periods_in_many_spellings_are_months_by_label():
+    body = (
+        "kode;periode;tenaga_kerja;peserta_aktif\n"
+        "61.01;Juni 2024;300.000;90.000\n61.12;Jun-24;290.000;98.000\n61.71;06/2024;300.000;150.000\n"
+        "61.01;15/07/2024;300.000;95.000\n61.12;Juli 2024;290.000;99.000\n"
+    )
+    at = upload(app("screens/kabupaten.py"), "ejaan.csv", body.encode())
+    options = at.selectbox(key="w_period").options
+    assert options == ["Juni 2024", "Juli 2024 (terbaru)"]  # two periods, not five; by time; by label
+    assert "1 tanggal di kolom periode dibaca sebagai bulannya (baris 5)." in texts(at)

@@ -103,6 +103,29 @@ def test_invalid_row_exits_1(tmp_path):
     assert text.returncode == 1 and "[error] Baris 8, Kolom peserta_aktif:" in text.stdout
 
 
+def test_a_cell_that_is_not_a_period_exits_1_and_a_date_is_told(tmp_path):
+    path = tmp_path / "periode.csv"
+    path.write_text(
+        "kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+        "KAB. SAMBAS,Juni 2024,300000,90000\nKab Kubu Raya,Triwulan II,290000,98000\n"
+        "Kota Pontianak,15/06/2024,300000,150000\nKab. Sambas,06/2024,300000,90000\n",
+        encoding="utf-8",
+    )
+    proc = check(path, "--json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    errors = {(e["row"], e["column"], e["code"]) for e in report["row_errors"] if e["severity"] == "error"}
+    assert errors == {(3, "periode", "table.period_invalid"), (5, None, "table.duplicate")}
+    assert report["summary"]["invalid"] == 1 and report["summary"]["duplicate"] == 1
+    assert {e["code"] for e in report["row_errors"] if e["severity"] == "info"} >= {"table.period_day"}
+    assert list(report["areas_without_data"]) == ["2024-06"]  # one period, not three
+    text = check(path)
+    assert text.returncode == 1
+    assert '[error] Baris 3, Kolom periode: "Triwulan II" bukan periode' in text.stdout
+    assert "dibaca sebagai bulannya (baris 4)" in text.stdout
+    assert "(Juni 2024)" in text.stdout  # the period as people read it
+
+
 @pytest.mark.parametrize("content", [b"%PDF-1.4\n", bytes(range(256)) * 4, b"a,b\n1,2\n"])
 def test_unusable_file_exits_2_without_traceback(tmp_path, content):
     path = tmp_path / "rusak.csv"

@@ -96,3 +96,9 @@ def test_schedule_file(tmp_path):
     bad.write_text("periode,kode,target_persen\n2025,61,abc\n", encoding="utf-8")
     proc = run("--level", "kabupaten", "--slots", "1", "--targets", str(bad))
     assert proc.returncode == 2 and "baris 2" in proc.stderr and "target_persen" in proc.stderr
+
+
+def test_period_in_any_spelling():
+    proc = run("--level", "kabupaten", "--slots", "0", "--json", "--period", "Tahun 2024")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["period"] == "2024"

@@ -137,3 +137,13 @@ def test_gdal_reads_every_desa_with_paging_and_the_kabupaten_figures(app_server)
         for name in FIGURES:
             value = kab.loc[row["kode"], name]
             assert (value is None or value != value) if row[name] is None else value == row[name], (row["kode"], name)
+
+
+def test_period_of_a_datetime_is_the_latest_starting_period_and_skips_what_is_not_one():
+    from server.ogc import period_of
+
+    periods = ("", "Juni 2023", "2024", "2024-06")  # the unnamed default period, legacy text a store kept
+    assert period_of("2024-06-15", periods) == "2024-06"  # the month, not the year holding it
+    assert period_of("2024-03-01", periods) == "2024"
+    assert period_of("2024-01-01/2024-12-31", periods) == "2024-06"
+    assert period_of("2023-06-15", periods) is None  # "Juni 2023" has no span until the store is migrated

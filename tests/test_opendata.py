@@ -23,6 +23,7 @@ NAMED = [
     "kabupaten",
     "kecamatan",
     "periode",
+    "periode_label",
     "tenaga_kerja",
     "peserta_aktif",
     "cakupan_persen",
@@ -70,6 +71,17 @@ def test_the_table_has_the_classified_frames_figures(tables, areas, level):
     assert tbl.loc[~has, "di_bawah_target"].isna().all() and tbl.loc[~has, "kekurangan_peserta"].isna().all()
     if level != "kabupaten":
         assert (tbl["kabupaten"] == f["nama_kab"].to_numpy()).all()
+
+
+def test_the_period_keeps_its_iso_key_and_gains_a_label(tables, areas):
+    frame = classified(tables, areas, "kabupaten")
+    for lang, shown in (("id", "Juni 2024"), ("en", "June 2024")):
+        tbl = opendata.table(frame, "kabupaten", "2024-06", lang)
+        assert set(tbl["periode"]) == {"2024-06"} and set(tbl["periode_label"]) == {shown}
+    assert set(opendata.table(frame, "kabupaten", "2024")["periode_label"]) == {"2024"}
+    assert set(opendata.table(frame, "kabupaten", None)["periode_label"]) == {""}
+    schema = {f["name"]: f for f in opendata.schema("kabupaten", "en")["fields"]}
+    assert schema["periode_label"]["type"] == "string" and "June 2024" in schema["periode_label"]["description"]
 
 
 def test_sample_rows_carry_the_sample_column_and_label(tables, areas):

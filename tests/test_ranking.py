@@ -199,3 +199,14 @@ def test_change_since_previous():
     assert math.isnan(change.get("c", float("nan")))  # no previous figure
     assert change_since_previous(matched, "2023", ["2023", "2024"]).empty
     assert change_since_previous(matched, "2022", ["2023", "2024"]).empty
+
+
+def test_change_since_previous_is_by_time_not_text():
+    """A year follows its months (geo.period): "2024" after "2024-06", though it sorts first as text."""
+    matched = pd.DataFrame(
+        {"kode": ["a", "a", "a"], "periode": ["2024-05", "2024-06", "2024"], "tenaga_kerja": [100] * 3,
+         "peserta_aktif": [20, 30, 45]}
+    )  # fmt: skip
+    assert change_since_previous(matched, "2024", ["2024", "2024-05", "2024-06"])["a"] == pytest.approx(15.0)
+    assert change_since_previous(matched, "2024-06", ["2024", "2024-06", "2024-05"])["a"] == pytest.approx(10.0)
+    assert change_since_previous(matched, "2024-05", ["2024", "2024-06", "2024-05"]).empty

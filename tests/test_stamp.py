@@ -19,8 +19,8 @@ class V:
 
 def test_stamp_in_both_languages_in_kalbar_time():
     v = V(7, dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC), "ana")
-    assert stamp(v, "2024-06", "id") == "Data per 2024-06 · versi 7 · terbit 2026-11-27 06:30 WIB oleh ana"
-    assert stamp(v, "2024-06", "en") == "Data as of 2024-06 · version 7 · published 2026-11-27 06:30 WIB by ana"
+    assert stamp(v, "2024-06", "id") == "Data per Juni 2024 · versi 7 · terbit 2026-11-27 06:30 WIB oleh ana"
+    assert stamp(v, "2024-06", "en") == "Data as of June 2024 · version 7 · published 2026-11-27 06:30 WIB by ana"
     assert stamp(v, None, "id", pinned=True).endswith("· versi tersemat lewat tautan")
     assert when(dt.datetime(2026, 1, 1, 0, 0)) == "2026-01-01 07:00 WIB"  # naive = UTC (SQLite)
     # the audit log's times: to the second, across midnight into the next WIB day

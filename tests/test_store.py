@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -434,6 +436,101 @@ def test_a_store_at_the_first_schema_is_upgraded(db_url):
         assert store.user("lama").session_epoch == 1 and store.verify_password("lama", "kata-sandi-baru")
         from geo.store.engine import current_revision
 
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == "0003" == head_revision()
     finally:
         store.dispose()
+
+
+def _old_rows(kodes: list[str], period: str) -> pd.DataFrame:
+    """Matched rows as the code before migration 0003 stored them: the period cell's text as written."""
+    return pd.DataFrame(
+        {
+            "kode": kodes,
+            "periode": [period] * len(kodes),
+            "tenaga_kerja": [1000.0 + i for i in range(len(kodes))],
+            "peserta_aktif": [400.0] * len(kodes),
+            "target_persen": [float("nan")] * len(kodes),
+            "penerima_bantuan_iuran": [float("nan")] * len(kodes),
+        }
+    )
+
+
+def test_periods_published_before_0003_are_one_period_after_it(db_url):
+    """A store at 0002 holds versions whose periods are "Juni 2024", "06/2024" and "2024-06" (three periods then);
+    the upgrade makes them one, loses no row, keeps the text as published in each report, and leaves what it
+    cannot read (or what would put an area twice in one period) for an admin, listed by the CLI."""
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    from geo.paths import ROOT
+    from geo.store import Store
+    from geo.store.engine import _alembic_config, current_revision, make_engine
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    old = Store(engine)
+    published = {}
+    for name, rows, periods in [
+        ("juni.csv", _old_rows(["61.01", "61.02"], "Juni 2024"), ["Juni 2024"]),
+        ("slash.csv", _old_rows(["61.03"], "06/2024"), ["06/2024"]),
+        ("iso.csv", _old_rows(["61.04", "61.01"], "2024-06"), ["2024-06"]),
+        ("triwulan.csv", _old_rows(["61.05"], "Triwulan II"), ["Triwulan II"]),
+        (
+            "dua.csv",
+            pd.concat([_old_rows(["61.01"], "Mei 2024"), _old_rows(["61.01"], "05/2024")]),
+            ["Mei 2024", "05/2024"],
+        ),
+    ]:
+        report = {"summary": {"rows": len(rows)}, "period": {"missing": False, "given": None, "periods": periods}}
+        res = old.publish_rows("coverage", "kabupaten", name, name.encode(), rows, report, periods, "ana")
+        published[name] = res.version.id
+    assert {v.periods for v in old.versions()} == {
+        ("Juni 2024",),
+        ("06/2024",),
+        ("2024-06",),
+        ("Triwulan II",),
+        ("05/2024", "Mei 2024"),
+    }  # three spellings of June: three periods before
+    before = {vid: old.rows(vid) for vid in published.values()}
+    engine.dispose()
+
+    store = open_store(db_url)
+    try:
+        assert current_revision(store.engine) == "0003"
+        by_name = {v.filename: v for v in store.versions()}
+        assert by_name["juni.csv"].periods == by_name["slash.csv"].periods == by_name["iso.csv"].periods == ("2024-06",)
+        for vid in published.values():  # nothing lost: every row, every figure, in its version
+            rows = store.rows(vid)
+            pd.testing.assert_frame_equal(rows.drop(columns="periode"), before[vid].drop(columns="periode"))
+        assert set(store.rows(published["juni.csv"])["periode"]) == {"2024-06"}
+        assert set(store.rows(published["slash.csv"])["periode"]) == {"2024-06"}
+        assert store.report(published["juni.csv"])["period_original"] == {"2024-06": ["Juni 2024"]}
+        assert store.report(published["slash.csv"])["period_original"] == {"2024-06": ["06/2024"]}
+        assert store.report(published["juni.csv"])["period"]["periods"] == ["2024-06"]
+        assert "period_original" not in store.report(published["iso.csv"])  # already a key: untouched
+        # one period: the newest version publishing June is in force for it, as for any correction
+        current = store.current()["kabupaten"]
+        assert current["2024-06"].id == published["iso.csv"]
+        assert not {"Juni 2024", "06/2024"} & set(current)
+        # left for an admin: unreadable text, and two spellings that would put 61.01 twice in May
+        assert by_name["triwulan.csv"].periods == ("Triwulan II",)
+        assert set(by_name["dua.csv"].periods) == {"Mei 2024", "05/2024"}
+        assert set(store.rows(published["dua.csv"])["periode"]) == {"Mei 2024", "05/2024"}
+        assert store.report(published["dua.csv"])["period_unreadable"] == ["05/2024", "Mei 2024"]
+        assert store.report(published["triwulan.csv"])["period_unreadable"] == ["Triwulan II"]
+        listed = {v.filename: odd for v, odd in store.unreadable_periods()}
+        assert listed == {"triwulan.csv": ("Triwulan II",), "dua.csv": ("05/2024", "Mei 2024")}
+    finally:
+        store.dispose()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KALBAR_DATABASE_URL": db_url}
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "versions"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180
+    )
+    assert out.returncode == 0, out.stderr
+    want = f"Perlu diperiksa admin: versi {published['triwulan.csv']} memuat periode yang bukan tahun atau bulan"
+    assert want + ": Triwulan II." in out.stdout

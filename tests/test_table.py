@@ -190,7 +190,71 @@ def test_periods_are_normalised_and_sorted():
     text = "kode,periode,tenaga_kerja,peserta_aktif\n61.01,2024-6,100,50\n61.01,2023/12,100,40\n61.01,2024,100,45\n"
     table = read_table(_csv(text))
     assert list(table.data["periode"]) == ["2024-06", "2023-12", "2024"]
-    assert table.periods == ["2023-12", "2024", "2024-06"]
+    assert table.periods == ["2023-12", "2024-06", "2024"]  # by time: a year after its months (geo.period)
+
+
+def test_spellings_of_one_month_are_one_period():
+    text = (
+        "kode,periode,tenaga_kerja,peserta_aktif\n"
+        "61.01,Juni 2024,100,50\n61.02,Jun-24,100,50\n61.03,06/2024,100,50\n"
+        "61.04,JUNI  2024,100,50\n61.05,2024/6,100,50\n61.06,Mei 2024,100,50\n"
+    )
+    table = read_table(_csv(text))
+    assert not table.errors
+    assert list(table.data["periode"]) == ["2024-06"] * 5 + ["2024-05"]
+    assert table.periods == ["2024-05", "2024-06"]
+
+
+def test_one_area_in_two_spellings_of_one_month_is_a_duplicate():
+    text = "kode,periode,tenaga_kerja,peserta_aktif\n61.01,Juni 2024,100,50\n61.01,2024-06,100,40\n"
+    table = read_table(_csv(text))
+    assert _where(table) == {(3, "kode", "table.duplicate")}
+    assert _where(table, "warning") == {(2, "kode", "table.duplicate_first")}
+    assert list(table.data["valid"]) == [True, False]
+    assert table.periods == ["2024-06"]
+
+
+@pytest.mark.parametrize("cell", ["Triwulan II", "2024-13", "Juni", "31/06/2024", "Juni 2024 revisi", "12345"])
+def test_a_cell_that_is_not_a_period_is_a_row_error_not_a_period(cell):
+    text = f"Kode,Periode,tenaga_kerja,peserta_aktif\n61.01,2024-06,100,50\n61.02,{cell},100,50\n"
+    table = read_table(_csv(text))
+    assert _where(table) == {(3, "Periode", "table.period_invalid")}
+    [issue] = table.errors
+    assert cell in issue.message("id") and "bukan periode" in issue.message("id")
+    assert cell in issue.message("en") and "not a period" in issue.message("en")
+    assert table.periods == ["2024-06"]
+    assert list(table.data["valid"]) == [True, False]
+
+
+def test_a_date_is_read_as_its_month_and_told():
+    text = (
+        "kode,periode,tenaga_kerja,peserta_aktif\n"
+        "61.01,2024-06-15,100,50\n61.02,2024-06,100,50\n61.03,15/06/2024,100,50\n"
+    )
+    table = read_table(_csv(text))
+    assert not table.errors
+    assert table.periods == ["2024-06"]
+    [note] = [i for i in table.issues if i.code == "table.period_day"]
+    assert (note.row, note.column, note.severity) == (None, "periode", "info")
+    assert note.message("id") == "2 tanggal di kolom periode dibaca sebagai bulannya (baris 2, 4)."
+    assert note.message("en") == "2 dates in the period column were read as their month (rows 2, 4)."
+
+
+def test_xlsx_date_cells_are_months(tmp_path):
+    import datetime as dt
+
+    rows = [
+        ["kode", "periode", "tenaga_kerja", "peserta_aktif"],
+        ["61.01", dt.datetime(2024, 6, 1), 100, 50],  # a month cell ("mmm-yy"): stored as the 1st
+        ["61.02", dt.datetime(2024, 6, 15), 100, 50],  # a day: read as its month, told
+        ["61.03", "Juni 2024", 100, 50],
+    ]
+    path = _xlsx(tmp_path, {"Data": rows}, {("Data", "B2"): "mmm-yy", ("Data", "B3"): "dd/mm/yyyy"})
+    table = read_table(path)
+    assert not table.errors
+    assert list(table.data["periode"]) == ["2024-06"] * 3
+    [note] = [i for i in table.issues if i.code == "table.period_day"]
+    assert note.params == {"rows": "3", "count": 1}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])

@@ -41,6 +41,14 @@ def test_read_valid_schedule_with_aliases_and_indonesian_numbers():
     assert s.rows["periode"].tolist() == ["2025", "2025-06"]
 
 
+def test_schedule_periods_in_any_spelling_are_keys():
+    text = "periode;kode;target_persen\nTahun 2025;61;52,5\nJuni 2025;6171;45\n07/2025;6172;46\n"
+    s = targets.read_schedule(text, "target.csv")
+    assert s.rows["periode"].tolist() == ["2025", "2025-06", "2025-07"]
+    with pytest.raises(targets.ScheduleError):  # a month and the same month spelled otherwise: one period twice
+        targets.read_schedule("periode,kode,target_persen\nJuni 2025,61,50\n2025-06,61,51\n", "t.csv")
+
+
 @pytest.mark.parametrize(
     "body, row, column",
     [
@@ -52,6 +60,7 @@ def test_read_valid_schedule_with_aliases_and_indonesian_numbers():
         ("2025,61.99,50,x", 2, "kode"),
         ("2025,61.71.01,50,x", 2, "kode"),
         ("2025,61,50,x\n2025,61,51,y", 3, "kode"),
+        ("Triwulan II 2025,61,50,x", 2, "periode"),
     ],
 )
 def test_bad_rows_name_row_and_column(body, row, column):

@@ -41,6 +41,12 @@ def test_province_series_is_weighted_by_workers(areas):
     assert list(s["areas_with_data"]) == [2, 3]
 
 
+def test_series_is_in_time_order_a_year_after_its_months(areas):
+    rows = _matched([("61.01", p, 1000, n, None) for p, n in [("2024", 500), ("2024-12", 450), ("2023-12", 300)]])
+    f = {p: classify(rows, areas("kabupaten"), 50.24, p) for p in ("2024", "2024-12", "2023-12")}
+    assert list(series(f, None, 50.24)["periode"]) == ["2023-12", "2024-12", "2024"]
+
+
 def test_area_series_and_periods_without_data(areas):
     f = frames(areas, ROWS)
     kubu = series(f, "61.12", 50.24).set_index("periode")
@@ -131,7 +137,7 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
     url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
     monkeypatch.setenv("KALBAR_DATABASE_URL", url)
     store = open_store(url)
-    may = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025-05;300.000;90.000\n61.12;2025-05;290.000;98.600\n"
+    may = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;Mei 2025;300.000;90.000\n61.12;05/2025;290.000;98.600\n"
     june = b"kode;periode;tenaga_kerja;peserta_aktif\n61.01;2025-06;300.000;120.000\n61.12;2025-06;290.000;110.200\n"
     store.publish(may, "mei.csv", "kabupaten", by="editor1")
     store.publish(june, "juni.csv", "kabupaten", by="editor1")
@@ -140,7 +146,7 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
     (exp,) = _trend_expander(at)
     (province,) = _captions(exp)
     assert province == (
-        f"2025-05: {fmt.percent(188_600 / 590_000 * 100)} / 50,24% · "
-        f"2025-06: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%"
+        f"Mei 2025: {fmt.percent(188_600 / 590_000 * 100)} / 50,24% · "  # two spellings of May: one period
+        f"Juni 2025: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%"
     )
     store.dispose()

@@ -277,3 +277,16 @@ def test_bad_planning_parameters(param, value, key):
     state, problems = _parse({param: value, "lang": "en"})
     assert [(p.param, p.key) for p in problems] == [(param, key)]
     assert getattr(state, param) == getattr(ViewState(), param) and state.lang == "en"
+
+
+@pytest.mark.parametrize("spelling", ["2024-06", "Juni 2024", "juni  2024", "Jun-24", "06/2024", "6-2024", "June 2024"])
+def test_period_in_a_link_takes_any_spelling(spelling):
+    state, problems = _parse({"period": spelling})
+    assert problems == [] and state.period == "2024-06"
+    assert to_query(state)["period"] == "2024-06"  # the link written back carries the canonical key
+
+
+@pytest.mark.parametrize("spelling", ["Juli 2024", "Triwulan II", "2024-13"])
+def test_period_not_in_the_data_is_a_problem_whatever_its_spelling(spelling):
+    state, problems = _parse({"period": spelling})
+    assert problems == [Problem("period", spelling, "url.unknown_period")] and state.period is None

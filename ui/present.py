@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo import fmt, maps, plan, ranking
 from geo.classify import BELOW, Totals, reported_note
+from geo.period import label as period_label
 from geo.text import t
 from geo.viewstate import ViewState
 from streamlit_boundary import dom
@@ -104,7 +105,7 @@ def show(
         "present.subtitle",
         lang,
         level=level_label,
-        period=period or "–",
+        period=period_label(period, lang) or "–",
         target=fmt.percent(display_target(state), lang),
     )
     if stamp := blocks.stamp_text(level, period, lang):

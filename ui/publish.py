@@ -17,6 +17,7 @@ import streamlit as st
 
 from geo import LEVELS, fmt, targets
 from geo.access import EDITOR
+from geo.period import label as period_label
 from geo.report import level_hint, report_frame
 from geo.stamp import when
 from geo.store import PartialTable, StoreError, TableRefused
@@ -233,7 +234,7 @@ def period_input(report: dict, key: str, lg: str) -> str | None:
     if not info.get("missing"):
         periods = [p for p in info.get("periods", []) if p]
         if periods:
-            st.caption(t("publish.period_from_table", lg, periods=", ".join(periods)))
+            st.caption(t("publish.period_from_table", lg, periods=", ".join(period_label(p, lg) for p in periods)))
         return None
     typed = st.text_input(
         t("publish.period_label", lg), key=f"pub_period_{key}", max_chars=20, help=t("publish.period_help", lg)
@@ -245,7 +246,7 @@ def period_input(report: dict, key: str, lg: str) -> str | None:
     if period is None:
         st.error(safe.md(t("publish.period_invalid", lg, value=typed.strip()[:40])), icon=":material/error:")
         return None
-    st.caption(t("publish.period_given", lg, period=period))
+    st.caption(t("publish.period_given", lg, period=period_label(period, lg)))
     return period
 
 
@@ -300,7 +301,7 @@ def _ask(action: str, version_id: int) -> None:
 
 def _confirm(v, action: str, ident: auth.Identity, reason: str, lg: str) -> None:  # noqa: ANN001 - a store Version
     """The confirmation naming the version, its file and its period; acts only on "yes"."""
-    periods = ", ".join(v.periods) or "–"
+    periods = ", ".join(period_label(p, lg) for p in v.periods) or "–"
     st.warning(
         safe.md(t(f"editor.confirm_{action}", lg, version=v.id, file=v.filename, periods=periods)),
         icon=":material/help:",

@@ -73,6 +73,8 @@ def join_report(level: str, lang: str) -> None:
                 }
             )
             blocks.table(rows, lang)
+        for note in (i for i in table.issues if i.code == "table.period_day"):  # dates read as their month
+            st.text(note.message(lang))
         not_ok = cache.join_report_messages(src, level, lang)
         if len(not_ok):
             blocks.table(not_ok, lang)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import LEVELS, fmt, plan, targets
+from geo.period import label as period_label
 from geo.stamp import when
 from geo.store import StoreError
 from geo.table import TableError, template_csv
@@ -47,7 +48,9 @@ def sidebar(state: ViewState) -> None:
             t("control.period", lang),
             periods,
             key="w_period",
-            format_func=lambda p: (p or "–") + (f" ({t('control.latest', lang)})" if p == latest else ""),
+            format_func=lambda p: (
+                (period_label(p, lang) or "–") + (f" ({t('control.latest', lang)})" if p == latest else "")
+            ),
         )
     sb.selectbox(
         t("control.basemap", lang),
@@ -208,7 +211,7 @@ def version_picker(lang: str) -> None:
             "version.option",
             lang,
             id=v.id,
-            periods=", ".join(v.periods) or "–",
+            periods=", ".join(period_label(p, lang) for p in v.periods) or "–",
             level=t(f"level.{v.level}", lang) if v.level else "–",
             when=when(v.published_at),
         )

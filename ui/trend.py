@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import fmt, trend
+from geo.period import label as period_label
 from geo.text import t
 
 from . import cache
@@ -25,7 +26,8 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     # periods are cells of the published table: plain text, never Markdown
     st.text(
         " · ".join(
-            f"{r.periode}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}" for r in series.itertuples()
+            f"{period_label(r.periode, lang)}: {fmt.percent(r.cakupan, lang)} / {fmt.percent(r.target, lang)}"
+            for r in series.itertuples()
         )
     )
 

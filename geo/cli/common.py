@@ -16,6 +16,7 @@ import pandas as pd
 from .. import LEVELS, boundaries, settings, targets
 from ..boundaries import CacheMissing
 from ..join import join
+from ..period import parse as parse_period
 from ..sample import ensure_samples
 from ..store import Store, StoreError, User, open_store
 from ..table import CoverageTable, TableError, read_table
@@ -141,6 +142,8 @@ def level_tables(
     """Matched tables (the given file or the samples), the period (checked, or the latest), for --level."""
     tables, names, is_sample = matched_tables(table_path, lang)
     periods = list(inforce.periods_of(tables))
+    if period is not None and period not in periods:
+        period = parse_period(period) or period  # any spelling: "Juni 2024" -> "2024-06"
     if period is not None and period not in periods:
         raise CliError(t("render.error_period", lang, period=period, choices=", ".join(periods) or "–"))
     period = period or (periods[-1] if periods else None)

@@ -168,7 +168,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _versions(args: argparse.Namespace) -> int:
-    versions = open_for(args).versions(args.kind)
+    store = open_for(args)
+    versions = store.versions(args.kind)
     if args.json:
         print(json.dumps([_jsonable(asdict(v)) for v in versions], ensure_ascii=False, indent=2))
         return 0
@@ -178,6 +179,8 @@ def _versions(args: argparse.Namespace) -> int:
             f"{v.id:5d}  {when(v.published_at)}  {v.level or '-':10s} {','.join(v.periods):16s} "
             f"{v.n_matched:5d}/{v.n_rows:<5d} {v.published_by:12s} {v.filename}  {flag}".rstrip()
         )
+    for v, odd in store.unreadable_periods(args.kind):
+        print(t("store.cli.period_unreadable", args.lang, id=v.id, periods=", ".join(odd)))
     return 0
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import DEFAULT_TARGET, LEVELS, boundaries, targets
 from ..join import AliasRule, best_level, join
+from ..period import ordered as period_order
 from ..report import CheckReport
 from ..suggest import suggest
 from ..table import parse_period, read_table, with_period
@@ -91,7 +92,7 @@ def prepare(
     others = {lv: boundaries.areas(lv) for lv in LEVELS if lv != level}
     fit = best_level(table, {level: areas, **others}, {level: rules, **(all_aliases or {})})
     report["level_fit"] = {"placed": fit.placed, "better": fit.better_than(level)}
-    periods = sorted(set(result.matched["periode"].astype(str)))
+    periods = period_order(set(result.matched["periode"].astype(str)))
     report["period"] = {"missing": missing, "given": applied, "periods": periods}
     return Prepared(result.matched, report, periods, new)
 

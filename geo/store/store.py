@@ -29,6 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import targets
 from ..names import name_key
+from ..period import is_key as period_is_key
+from ..period import ordered as by_time
+from ..period import sort_key as by_time_key
 from . import schema as S
 from .models import (
     Alias,
@@ -657,6 +660,16 @@ class Store:
     def report(self, version_id: int) -> dict:
         return json.loads(self._data(version_id, "report").report)
 
+    def unreadable_periods(self, kind: str | None = None) -> list[tuple[Version, tuple[str, ...]]]:
+        """Versions holding a period that is not a year or a month (text kept by migration 0003 because it
+        could not be read, or would have put an area twice in one period), with those periods: for an admin."""
+        out = []
+        for v in self.versions(kind):
+            odd = tuple(p for p in v.periods if p and not period_is_key(p))
+            if odd:
+                out.append((v, odd))
+        return out
+
     def original(self, version_id: int) -> tuple[str, bytes]:
         v = self.version(version_id)
         if v is None:
@@ -728,7 +741,7 @@ class Store:
                 insert(S.versions).values(
                     kind=kind,
                     level=level,
-                    periods=json.dumps(sorted(set(map(str, periods)))),
+                    periods=json.dumps(by_time(set(map(str, periods)))),
                     filename=filename[:255],
                     sha256=sha,
                     note=note,
@@ -902,7 +915,7 @@ class Store:
         """Rows in force at ``level``: each period from its own version (empty frame when none)."""
         per = self.current(kind, as_of).get(level or "", {})
         parts = []
-        for period, v in sorted(per.items()):
+        for period, v in sorted(per.items(), key=lambda item: by_time_key(item[0])):
             frame = self.rows(v.id)
             if "periode" in frame:
                 frame = frame[frame["periode"].astype(str) == period]

@@ -20,6 +20,7 @@ from geo import LEVELS, boundaries, ranking, settings, targets
 from geo.classify import AREA_COLUMNS
 from geo.join import JoinResult, join
 from geo.lru import LRU
+from geo.period import latest, ordered
 from geo.sample import ensure_samples
 from geo.store import Store, StoreError, Version
 from geo.table import CoverageTable, read_table
@@ -55,7 +56,7 @@ class Data:
         """The version a ``level`` view of ``period`` shows: its own level's, else the finer one rolled up."""
         for lv in LEVELS[LEVELS.index(level) :]:
             if per := self.versions.get(lv):
-                return per.get(period if period is not None else max(per))
+                return per.get(period if period is not None else latest(per))
         return None
 
     def latest_period(self) -> str | None:
@@ -88,11 +89,11 @@ def sample_tables() -> dict[str, tuple[CoverageTable, JoinResult]]:
 
 
 def periods_of(matched: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
-    """Every period in the tables, in order."""
+    """Every period in the tables, in time order (``geo.period``: a year after its December)."""
     found: set[str] = set()
     for frame in matched.values():
         found.update(frame["periode"].dropna().astype(str))
-    return tuple(sorted(found))
+    return tuple(ordered(found))
 
 
 # --- the schedule in force ----------------------------------------------------------------------------

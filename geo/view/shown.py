@@ -21,6 +21,8 @@ from geo import maps, ranking, targets, viewstate
 from geo.classify import Totals, totals
 from geo.lru import LRU
 from geo.origin import public_origin
+from geo.period import label as period_name
+from geo.period import latest
 from geo.plan import scope as in_scope
 from geo.stamp import stamp
 from geo.store import Version
@@ -260,8 +262,9 @@ def _build(page: str, state: ViewState, d: Data) -> Shown:
     title = f"{area} — {level_name}" if page == "desa" else area
     matches, mask = ranking.view_filters(frame, state.q, state.below) if page == "desa" else (None, None)
     dim = frozenset(frame.loc[~mask, "kode"]) if mask is not None else frozenset()
+    period_label = period_name(period, lang) if period else None
     map_title = (
-        t("map.title", lang, area=area, level=level_name, period=period)
+        t("map.title", lang, area=area, level=level_name, period=period_label)
         if period
         else t("render.title_no_period", lang, area=area, level=level_name)
     )
@@ -280,7 +283,7 @@ def _build(page: str, state: ViewState, d: Data) -> Shown:
         preview_title=t("preview.title", lang, area=area, level=level_name),
         map_title=map_title,
         label=data_label(d, level, period, lang),
-        opts=map_options(d, state, level, title=title, subtitle=period, frame=frame),
+        opts=map_options(d, state, level, title=title, subtitle=period_label, frame=frame),
         dim=dim,
         matches=matches,
         table_frame=frame[mask] if mask is not None else None,
@@ -315,7 +318,7 @@ def version_link(version: Version) -> str:
     published, N included; a later correction of another period does not change it)."""
     page = "kabupaten" if version.level in (None, "kabupaten") else "desa"
     level = version.level if version.level in ("kecamatan", "desa") else default(page).level
-    period = max(version.periods) if version.periods else None
+    period = latest(version.periods) if version.periods else None
     query = viewstate.to_query(ViewState(level=level, period=period, version=version.id), default(page))
     return PAGE_PATHS[page] + "?" + urlencode(query)
 
