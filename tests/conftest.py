@@ -156,6 +156,37 @@ def pg_url(pg_database) -> str:
     return _pg_schema_url(pg_database, f"t_{secrets.token_hex(5)}")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_url(request, tmp_path):
+    """Makes fresh, empty stores of one backend, each a whole database (a backup covers the whole
+    database, not one schema): a SQLite file not yet created, or a new PostgreSQL database (dropped after)."""
+    import itertools
+
+    made: list[str] = []
+    numbers = itertools.count(1)
+    if request.param == "postgresql":
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        base = make_url(request.getfixturevalue("pg_database"))
+        dsn = base.render_as_string(hide_password=False)
+
+    def new() -> str:
+        n = next(numbers)
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / f'store{n}' / 'peta.sqlite'}"
+        name = f"{base.database}_{n}"
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    new.backend = request.param
+    yield new
+    for name in made:
+        _drop_database(dsn, name)
+
+
 @pytest.fixture
 def store(db_url):
     from geo.store import open_store

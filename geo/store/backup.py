@@ -41,6 +41,7 @@ PREFIX = "kalbar-backup-"
 STAMPED = re.compile(rf"^{PREFIX}\d{{8}}-\d{{6}}(-\d+)?(\.sqlite|\.pgdump)$")
 # What a restore must not overwrite: a store with any of these rows is not empty.
 COUNTED = {"versions": S.versions, "users": S.users, "audit": S.audit, "aliases": S.aliases}
+PG_LIB = Path("/usr/lib/postgresql")  # Debian: one N/bin per installed major version
 PG_BIN_ENV = "KALBAR_PG_BIN"  # a folder with pg_dump/pg_restore, when not Debian's /usr/lib/postgresql/*/bin
 TOOL_TIMEOUT_S = 6 * 3600
 
@@ -120,7 +121,7 @@ def pg_tool(name: str) -> Path:
     """pg_dump or pg_restore: $KALBAR_PG_BIN, else the newest Debian /usr/lib/postgresql/N/bin, else PATH."""
     folders = [Path(os.environ[PG_BIN_ENV])] if os.environ.get(PG_BIN_ENV) else []
     folders += sorted(
-        (p.parent for p in Path("/usr/lib/postgresql").glob(f"*/bin/{name}")),
+        (p.parent for p in PG_LIB.glob(f"*/bin/{name}")),
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
         reverse=True,
     )
@@ -277,6 +278,13 @@ def stamped_name(kind: str, at: dt.datetime | None = None) -> str:
     return f"{PREFIX}{at:%Y%m%d-%H%M%S}{SUFFIX[kind]}"
 
 
+def _stamp_order(path: Path) -> tuple[str, int]:
+    """Oldest first: by the stamp, then by the ``-N`` of a second backup within the same second."""
+    m = STAMPED.match(path.name)
+    assert m is not None
+    return path.name[len(PREFIX) : len(PREFIX) + 15], int(m.group(1)[1:]) if m.group(1) else 1
+
+
 def backup_to_dir(directory: str | Path, url: str | None = None, *, keep: int = 14) -> BackupResult:
     """A date-stamped backup in ``directory``; then only the newest ``keep`` stamped backups stay there
     (other files in the folder are never touched, and nothing is deleted when the backup failed)."""
@@ -285,13 +293,13 @@ def backup_to_dir(directory: str | Path, url: str | None = None, *, keep: int = 
     folder = Path(directory).expanduser()
     kind = backend_of(resolve_url(url.strip() if url and url.strip() else None))
     name = stamped_name(kind)
-    n = 1
-    while (folder / name).exists():  # two backups within one second
-        n += 1
-        name = stamped_name(kind).replace(SUFFIX[kind], f"-{n}{SUFFIX[kind]}")
+    stem = name.removesuffix(SUFFIX[kind])
+    taken = [_stamp_order(p)[1] for p in folder.glob(f"{stem}*") if STAMPED.match(p.name)]
+    if taken:  # another backup within this second: the next number, so names keep sorting by time
+        name = f"{stem}-{max(taken) + 1}{SUFFIX[kind]}"
     result = backup(folder / name, url)
-    stamped = sorted(p for p in folder.iterdir() if STAMPED.match(p.name) and p.is_file())
-    removed = tuple(stamped[:-keep]) if len(stamped) > keep else ()
+    stamped = sorted((p for p in folder.iterdir() if STAMPED.match(p.name) and p.is_file()), key=_stamp_order)
+    removed = tuple(p for p in stamped[: max(0, len(stamped) - keep)] if p != result.path)
     for old in removed:
         old.unlink(missing_ok=True)
     return replace(result, removed=removed)
