@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from geo.cli.backup import size_text
-from tests.test_cli_publish import GOOD, geo
+from geo.paths import ROOT
+
+GOOD = (
+    "kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+    "61.01,Sambas,2024,300000,90000\n61.71,Kota Pontianak,2024,300000,150000\n"
+)
+
+
+def geo(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """``python -m geo ARGS`` against the store ``db_url`` (KALBAR_DATABASE_URL), as an admin runs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KALBAR_DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+    )
 
 
 def test_backup_and_restore_from_the_command_line(new_store_url, tmp_path):
