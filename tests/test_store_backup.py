@@ -334,3 +334,15 @@ def test_a_missing_postgresql_client_is_named(tmp_path, monkeypatch):
         backup(tmp_path / "b.pgdump", "postgresql://kalbar:rahasia@127.0.0.1:9/kalbar")
     assert "apt-get install postgresql-client" in refused.value.message("en") and "pg_dump" in str(refused.value)
     assert list(tmp_path.iterdir()) == []  # no file, not even a part
+
+
+def test_the_postgresql_password_goes_through_the_environment_only():
+    from geo.store.backup import _libpq
+
+    uri, env = _libpq(
+        "postgresql+psycopg://peta:s%40nd%20i@db.contoh:5433/peta?sslmode=require&options=-csearch_path%3Dx"
+    )
+    assert uri == "postgresql://peta@db.contoh:5433/peta?sslmode=require&options=-csearch_path%3Dx"
+    assert env["PGPASSWORD"] == "s@nd i" and "s@nd" not in uri and "nd%20i" not in uri
+    uri, env = _libpq("postgresql+psycopg://peta@[::1]/peta")
+    assert uri == "postgresql://peta@[::1]/peta"
