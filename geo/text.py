@@ -1377,6 +1377,77 @@ MESSAGES.update(
 )
 
 
+# --- backup and restore of the store (geo/store/backup.py, python -m geo backup|restore-backup) ---
+# keys: backup.*
+MESSAGES.update(
+    {
+        "backup.done": (
+            "Cadangan {kind} ditulis: {path} ({size}); {versions} versi, {users} pengguna, "
+            "{audit} baris audit, {aliases} alias; revisi skema {revision}.",
+            "{kind} backup written: {path} ({size}); {versions} versions, {users} users, "
+            "{audit} audit rows, {aliases} aliases; schema revision {revision}.",
+        ),
+        "backup.removed": ("Cadangan lama dihapus: {path}", "Old backup deleted: {path}"),
+        "backup.restored": (
+            "Dipulihkan dari {path} ({kind}, {size}) ke {store}: {versions} versi, {users} pengguna, "
+            "{audit} baris audit, {aliases} alias; revisi skema {before} → {revision}.",
+            "Restored from {path} ({kind}, {size}) into {store}: {versions} versions, {users} users, "
+            "{audit} audit rows, {aliases} aliases; schema revision {before} → {revision}.",
+        ),
+        "backup.no_store": (
+            "Belum ada basis data untuk dicadangkan: {store}",
+            "There is no store to back up: {store}",
+        ),
+        "backup.exists": (
+            "Berkas {path} sudah ada; pilih nama lain atau pakai --overwrite.",
+            "{path} already exists; choose another name or use --overwrite.",
+        ),
+        "backup.no_folder": ("Folder tujuan tidak ada: {path}", "The target folder does not exist: {path}"),
+        "backup.keep": ("--keep harus 1 atau lebih (bukan {keep}).", "--keep must be 1 or more (not {keep})."),
+        "backup.no_file": ("Berkas cadangan tidak ada: {path}", "No such backup file: {path}"),
+        "backup.unreadable": (
+            "Berkas cadangan tidak terbaca: {path}: {detail}",
+            "The backup file cannot be read: {path}: {detail}",
+        ),
+        "backup.not_backup": (
+            "{path} bukan cadangan peta ini (bukan basis data SQLite peta, bukan pg_dump format custom). "
+            "Tidak ada yang diubah.",
+            "{path} is not a backup of this map's store (neither its SQLite database nor a pg_dump custom-format "
+            "file). Nothing was changed.",
+        ),
+        "backup.wrong_kind": (
+            "{path} adalah cadangan {kind}, tetapi basis data yang diatur ({store}) adalah {store_kind}: "
+            "pulihkan ke basis data {kind}. Tidak ada yang diubah.",
+            "{path} is a {kind} backup, but the configured store ({store}) is {store_kind}: restore it into "
+            "a {kind} store. Nothing was changed.",
+        ),
+        "backup.not_empty": (
+            "Basis data tujuan {store} tidak kosong ({versions} versi, {users} pengguna, {audit} baris audit, "
+            "{aliases} alias). Pemulihan hanya ke basis data kosong: berkas SQLite baru, atau basis data "
+            "PostgreSQL baru (createdb). Tidak ada yang diubah.",
+            "The target store {store} is not empty ({versions} versions, {users} users, {audit} audit rows, "
+            "{aliases} aliases). A restore goes only into an empty store: a new SQLite file, or a new "
+            "PostgreSQL database (createdb). Nothing was changed.",
+        ),
+        "backup.newer": (
+            "{path} dibuat oleh versi aplikasi yang lebih baru (revisi skema {revision}); perbarui aplikasi dulu.",
+            "{path} was made by a newer version of the app (schema revision {revision}); update the app first.",
+        ),
+        "backup.no_pg_client": (
+            "{tool} tidak ditemukan: pasang klien PostgreSQL (apt-get install postgresql-client) "
+            "atau isi KALBAR_PG_BIN dengan foldernya.",
+            "{tool} not found: install the PostgreSQL client (apt-get install postgresql-client) "
+            "or set KALBAR_PG_BIN to its folder.",
+        ),
+        "backup.tool_failed": ("{tool} gagal: {detail}", "{tool} failed: {detail}"),
+        "backup.unsupported": (
+            "Cadangan hanya untuk SQLite dan PostgreSQL, bukan {backend}.",
+            "Backups cover SQLite and PostgreSQL only, not {backend}.",
+        ),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

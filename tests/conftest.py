@@ -7,12 +7,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from geo import boundaries
 from geo.paths import ROOT
 from tests.support.browser import chromium, new_page, require_chromium
 from tests.support.server import Server
 from tests.support.services import require
+
+# Property tests check what holds, not how fast: on a shared 2-core machine a first example can take 0.4 s
+# (imports, a loaded CPU), which hypothesis's default 200 ms deadline reports as a flaky failure.
+hypothesis_settings.register_profile("kalbar", deadline=None)
+hypothesis_settings.load_profile("kalbar")
 
 CANDIDATES = [
     ROOT.parent / "shared" / "data" / "wilayah_boundaries",
@@ -167,6 +173,37 @@ def pg_url(pg_database) -> str:
     import secrets
 
     return _pg_schema_url(pg_database, f"t_{secrets.token_hex(5)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_url(request, tmp_path):
+    """Makes fresh, empty stores of one backend, each a whole database (a backup covers the whole
+    database, not one schema): a SQLite file not yet created, or a new PostgreSQL database (dropped after)."""
+    import itertools
+
+    made: list[str] = []
+    numbers = itertools.count(1)
+    if request.param == "postgresql":
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        base = make_url(request.getfixturevalue("pg_database"))
+        dsn = base.render_as_string(hide_password=False)
+
+    def new() -> str:
+        n = next(numbers)
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / f'store{n}' / 'peta.sqlite'}"
+        name = f"{base.database}_{n}"
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    new.backend = request.param
+    yield new
+    for name in made:
+        _drop_database(dsn, name)
 
 
 @pytest.fixture

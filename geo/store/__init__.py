@@ -1,6 +1,7 @@
 """The shared store: published versions, users, aliases and the audit log (SQLite or PostgreSQL).
 
-``open_store()`` is the one way in; no other module of the project writes SQL.
+``open_store()`` is the one way in; no other module of the project writes SQL (``backup.py`` copies the
+whole database to one file and back, for ``python -m geo backup|restore-backup``).
 """
 
 from __future__ import annotations
