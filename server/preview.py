@@ -13,6 +13,14 @@ run. This middleware adds, to the HTML of the three map pages only:
 Everything a user or a link controls goes through ``html.escape``; the block carries no script.
 While viewing needs an account (``KALBAR_REQUIRE_SIGN_IN``) the page gets only the app's name and "sign in
 to see this map": no figures, no picture, no map files (the snapshots and the open data answer 401 then).
+
+On the open internet anyone can vary a page's query, so the work behind these tags is bounded: the view is
+worked out from the normalised query (the parameters a page reads, their last value, the target rounded as
+the snapshot rounds it), so equivalent queries share one view; a search (``q``) changes only which areas the
+map greys, so its link gets no features preload (the map fetches its own file) and costs no map work; the
+features of other views are worked out by one thread at a time (a busy slot: no preload); and a client's new
+queries take tokens from the API's token bucket (``KALBAR_PREVIEW_RATE``): past it, the page is Streamlit's
+own, without the preview, until the bucket refills. Queries seen lately cost no token.
 """
 
 from __future__ import annotations
@@ -20,24 +28,29 @@ from __future__ import annotations
 import gzip
 import html
 import logging
+import os
 import re
+import threading
+from collections.abc import Mapping
+from dataclasses import fields
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geo import fmt
+from geo.lru import LRU
 from geo.render import SNAPSHOT_PX
 from geo.text import t
+from geo.viewstate import URL_NAMES, ViewState
 
 from . import firstvisit
 from .buffer import buffered
 from .data import PAGES, View, view
-from .httpapi import sign_in_required
+from .httpapi import RateLimit, client_of, rate_from_env, sign_in_required
 from .mapgeo import features_for, file_for
-from .snapshot import cached, image_path
+from .snapshot import cached, image_path, in_thread, round_target
 
 # The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).
 _DROP_REQUEST_HEADERS = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
@@ -66,6 +79,23 @@ body:has([data-testid="stMetric"],[data-testid="stIFrame"],iframe,[data-testid="
 </style>"""
 
 log = logging.getLogger(__name__)
+RATE_ENV = "KALBAR_PREVIEW_RATE"  # "per_minute[,burst]" of new page queries a client may ask; "0": no limit
+DEFAULT_RATE = (60.0, 30.0)
+limiter = RateLimit(*rate_from_env(os.environ.get(RATE_ENV), DEFAULT_RATE))
+SEEN_ENTRIES = 1024  # the normalised queries answered lately (a repeat costs no token)
+FEATURES_WAIT_S = 0.05  # how long a page waits for the features slot (a hit takes milliseconds)
+_seen: LRU[tuple, bool] = LRU(SEEN_ENTRIES)
+_features_slot = threading.Semaphore(1)
+PAGE_PARAMS = tuple(URL_NAMES.get(f.name, f.name) for f in fields(ViewState))
+
+
+def page_params(query: Mapping[str, list[str]]) -> dict[str, str]:
+    """What a page reads from its query: the view's parameters, their last value, the target rounded."""
+    out: dict[str, str] = {}
+    for name in PAGE_PARAMS:
+        if values := query.get(name):
+            out[name] = round_target(values[-1].strip()) if name == "target" else values[-1]
+    return out
 
 
 def _e(text: object) -> str:
@@ -146,7 +176,7 @@ def map_preloads(v: View) -> str:
     which opens the websocket, goes first; the line has room for it afterwards (phone bench, the province
     behind ``serve``: 7.46 → 7.31 s)."""
     try:
-        geometry, features = file_for(v), None if sign_in_required() else features_for(v)
+        geometry, features = file_for(v), None if sign_in_required() else _features(v)
     except Exception:  # noqa: BLE001 - a page without preloads still loads; its map fetches its own files
         log.exception("working out the map's files for %s failed", v.path)
         return ""
@@ -154,6 +184,19 @@ def map_preloads(v: View) -> str:
     if features:
         tags += f'<link rel="preload" href="{_e(features)}" as="fetch" crossorigin="anonymous" />'
     return tags
+
+
+def _features(v: View) -> str | None:
+    """The features file to preload: not for a search (its map fetches its own), nor while another page's
+    features are being worked out (one at a time; the preload is only an early download)."""
+    if v.state.q:
+        return None
+    if not _features_slot.acquire(timeout=FEATURES_WAIT_S):
+        return None
+    try:
+        return features_for(v)
+    finally:
+        _features_slot.release()
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
@@ -231,7 +274,7 @@ class PreviewMiddleware:
             return
         status, headers, body = answer
         if status == 200 and headers.get("content-type", "").startswith("text/html"):
-            body = await run_in_threadpool(self._page, scope, body)
+            body = await in_thread(self._page, scope, body)
             for name in _DROP_RESPONSE_HEADERS:
                 if name in headers:
                     del headers[name]
@@ -256,8 +299,14 @@ class PreviewMiddleware:
         query: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)
+        params = page_params(query)
+        seen = (scope["path"], tuple(sorted(params.items())))
+        if _seen.get(seen) is None:
+            if limiter.take(client_of(request)) > 0:  # past this client's new queries: the app's own page
+                return body
+            _seen.put(seen, True)
         try:
-            v = view(scope["path"], query)
+            v = view(scope["path"], params)
         except Exception:  # noqa: BLE001 - a broken table or store must still let the app itself load
             return body
         if v is None:

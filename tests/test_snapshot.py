@@ -7,8 +7,10 @@ with an ETag. The render-ahead thread is run in-process on a temporary store.
 
 from __future__ import annotations
 
+import http.client
 import io
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -16,7 +18,7 @@ from PIL import Image
 from geo.render import SNAPSHOT_PX
 from geo.store import open_store
 from server import data, snapshot
-from tests.support.preview import expected_fill, fetch, image_fills, sample_classified
+from tests.support.preview import expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
 
 MAX_BYTES = 300_000
@@ -72,6 +74,59 @@ def test_cache_headers_etag_and_not_found(app_server):
     )
     assert fetch(f"{app_server.url}/snapshot/admin.png")[0] == 404
     assert fetch(f"{app_server.url}/snapshot/desa.png?kab=61.12&lang=en")[1]["etag"] != headers["etag"]
+
+
+def head_of(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    """(status, headers) of one GET, redirects not followed."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+        r = conn.getresponse()
+        r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("/snapshot/desa.png?target=40.000012", "/snapshot/desa.png?target=40"),  # the legend prints 0.01
+        ("/snapshot/desa.png?target=40,125", "/snapshot/desa.png?target=40.12"),
+        ("/snapshot/desa.png?kab=61.12&q=abc&below=1&utm_source=x", "/snapshot/desa.png?kab=61.12"),  # not drawn
+        ("/snapshot/desa.png?kab=99.99&period=1900&v=77777", "/snapshot/desa.png"),  # unknown codes
+        ("/snapshot/desa.png?kec=61.04.01", "/snapshot/desa.png?kab=61.04&kec=61.04.01"),
+        ("/snapshot/desa.png?lang=en&kab=61.04", "/snapshot/desa.png?kab=61.04&lang=en"),  # one order
+        ("/snapshot/ringkasan.png?kab=61.04&level=desa", "/snapshot/ringkasan.png"),  # the summary draws the province
+        ("/snapshot/kabupaten.png?iuran=016800&bulan=6&bulan=12", "/snapshot/kabupaten.png"),  # defaults left out
+        ("/snapshot/desa.png?iuran=99999999999", "/snapshot/desa.png"),  # out of range
+    ],
+)
+def test_other_queries_go_to_the_canonical_one(app_server, query, canonical):
+    status, headers = head_of(app_server.url + query)
+    assert status == 308 and headers["location"] == canonical, (status, headers.get("location"))
+    assert "max-age" in headers["cache-control"]
+
+
+def test_the_page_names_the_canonical_picture(app_server):
+    """The page's og:image needs no redirect; equivalent page queries name one picture."""
+    page = read_page(fetch(f"{app_server.url}/desa?target=40.000012&q=x&sel=61.04")[2])
+    assert page.meta["og:image"] == f"{app_server.url}/snapshot/desa.png?target=40"
+    assert head_of(page.meta["og:image"])[0] == 200
+
+
+def test_the_render_queue_is_bounded():
+    """One worker and a queue of one: the third distinct picture is refused at once (the request answers 503)."""
+    renderer = snapshot.Renderer(workers=1, queue=1)
+    views = [data.view("/desa", {"kab": kab, "target": "33.33"}) for kab in ("61.01", "61.02", "61.03")]
+    first, at_once = renderer.submit(views[0])
+    second, queued_at_once = renderer.submit(views[1])
+    third, _ = renderer.submit(views[2])
+    assert first is not None and at_once and second is not None and not queued_at_once and third is None
+    assert renderer.submit(views[0])[0] is first  # one render per picture
+    assert first.result(120).png and second.result(120).png
+    assert renderer.pending() == 0 and snapshot.cached(views[1]) is not None
 
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
