@@ -47,14 +47,15 @@ def file_for(v: View) -> str:
 def features_for(v: View) -> str:
     """The URL of the features file a view's map draws, held for this process (as the page's run holds it)."""
     s = v.state
-    key = (v.data.key, v.path, v.level, s.kab, s.kec, v.period, s.target, s.color, s.lang, s.sel, s.q, s.below)
+    _matches, mask = ranking.view_filters(v.frame, s.q, s.below) if v.page == "desa" else (None, None)
+    dim = frozenset(v.frame.loc[~mask, "kode"]) if mask is not None else frozenset()
+    # keyed on the areas greyed, not the search text: searches that grey the same areas share one file
+    key = (v.data.key, v.path, v.level, s.kab, s.kec, v.period, s.target, s.color, s.lang, s.sel, dim)
     key += (s.iuran, s.bulan)
     hit = _features.get(key)
     if hit is None:
         color = s.color if s.color != "change" or len(v.data.periods) > 1 else "gap"  # as ui/blocks.map_options
         opts = maps.MapOptions(level=v.level, lang=s.lang, color=color, selected=s.sel, iuran=s.iuran, months=s.bulan)
-        _matches, mask = ranking.view_filters(v.frame, s.q, s.below) if v.page == "desa" else (None, None)
-        dim = set(v.frame.loc[~mask, "kode"]) if mask is not None else set()
         hit = _features.put(key, maps.coverage_parts(v.frame, opts, dim))
     return mapgeo.hold(hit[1])
 

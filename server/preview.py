@@ -16,11 +16,11 @@ to see this map": no figures, no picture, no map files (the snapshots and the op
 
 On the open internet anyone can vary a page's query, so the work behind these tags is bounded: the view is
 worked out from the normalised query (the parameters a page reads, their last value, the target rounded as
-the snapshot rounds it), so equivalent queries share one view; a search (``q``) changes only which areas the
-map greys, so its link gets no features preload (the map fetches its own file) and costs no map work; the
-features of other views are worked out by one thread at a time (a busy slot: no preload); and a client's new
-queries take tokens from the API's token bucket (``KALBAR_PREVIEW_RATE``): past it, the page is Streamlit's
-own, without the preview, until the bucket refills. Queries seen lately cost no token.
+the snapshot rounds it) on at most a few worker threads, so equivalent queries share one view; the only
+part that depends on a search (``q``) is which areas the map greys, and the features file is keyed on those
+areas, so ``?q=x1`` and ``?q=x2`` share it. A features file not made yet is made by one thread at a time (a
+busy slot: no preload, the map fetches its own) and takes a token from the client's bucket (the API's
+token bucket, ``KALBAR_PREVIEW_RATE``): past it, the page comes without the features preload.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from geo import fmt
+from geo import fmt, ranking
 from geo.lru import LRU
 from geo.render import SNAPSHOT_PX
 from geo.text import t
@@ -82,7 +82,7 @@ log = logging.getLogger(__name__)
 RATE_ENV = "KALBAR_PREVIEW_RATE"  # "per_minute[,burst]" of new page queries a client may ask; "0": no limit
 DEFAULT_RATE = (60.0, 30.0)
 limiter = RateLimit(*rate_from_env(os.environ.get(RATE_ENV), DEFAULT_RATE))
-SEEN_ENTRIES = 1024  # the normalised queries answered lately (a repeat costs no token)
+SEEN_ENTRIES = 1024  # the features files made lately (one asked again costs no token)
 FEATURES_WAIT_S = 0.05  # how long a page waits for the features slot (a hit takes milliseconds)
 _seen: LRU[tuple, bool] = LRU(SEEN_ENTRIES)
 _features_slot = threading.Semaphore(1)
@@ -169,14 +169,14 @@ def private_tags(lang: str) -> str:
     )
 
 
-def map_preloads(v: View) -> str:
+def map_preloads(v: View, client: str = "-") -> str:
     """Asks for the map's files with the page (its geometry; its features unless viewing needs an account),
     so they download while Streamlit's bundle loads and the script runs; the map's iframe then finds them in
     the HTTP cache (a year's lifetime, named by content). The geometry at low priority: Streamlit's bundle,
     which opens the websocket, goes first; the line has room for it afterwards (phone bench, the province
     behind ``serve``: 7.46 → 7.31 s)."""
     try:
-        geometry, features = file_for(v), None if sign_in_required() else _features(v)
+        geometry, features = file_for(v), None if sign_in_required() else _features(v, client)
     except Exception:  # noqa: BLE001 - a page without preloads still loads; its map fetches its own files
         log.exception("working out the map's files for %s failed", v.path)
         return ""
@@ -186,17 +186,32 @@ def map_preloads(v: View) -> str:
     return tags
 
 
-def _features(v: View) -> str | None:
-    """The features file to preload: not for a search (its map fetches its own), nor while another page's
-    features are being worked out (one at a time; the preload is only an early download)."""
-    if v.state.q:
+def features_key(v: View) -> tuple:
+    """What the view's features file depends on (as ``server.mapgeo.features_for`` keys it): the areas a search
+    greys, not its text."""
+    s = v.state
+    _matches, mask = ranking.view_filters(v.frame, s.q, s.below) if v.page == "desa" else (None, None)
+    dim = frozenset(v.frame.loc[~mask, "kode"]) if mask is not None else frozenset()
+    return (v.data.key, v.path, v.level, s.kab, s.kec, v.period, s.target, s.color, s.lang, s.sel, dim) + (
+        s.iuran,
+        s.bulan,
+    )
+
+
+def _features(v: View, client: str) -> str | None:
+    """The features file to preload. One not made lately takes a token from ``client``'s bucket and the one
+    slot (no token or a busy slot: no preload; it is only an early download, the map fetches its own)."""
+    key = features_key(v)
+    if _seen.get(key) is None and limiter.take(client) > 0:
         return None
     if not _features_slot.acquire(timeout=FEATURES_WAIT_S):
         return None
     try:
-        return features_for(v)
+        url = features_for(v)
     finally:
         _features_slot.release()
+    _seen.put(key, True)
+    return url
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
@@ -225,21 +240,24 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
     return "".join(parts)
 
 
-def inject(page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False) -> str:
+def inject(
+    page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False, client: str = "-"
+) -> str:
     """Streamlit's index.html with the view's head tags and instant block (unchanged if its shape is unknown).
 
     ``inline``: the picture to carry inside the page (see :func:`instant_block`). ``first_visit``: add
     ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind nginx the proxy adds
     it). It was taken out once because a map click at times did not drill down with it; the cause was a fit
     on a frame not laid out yet (Leaflet from the cache runs the map's script sooner), which threw before
-    st_folium attached its click handler. The map now waits for a size (``geo/map.js``).
+    st_folium attached its click handler. The map now waits for a size (``geo/map.js``). ``client``: whose
+    token bucket a new features file takes from (``_features``).
     """
     root = base_url.rstrip("/")
     query = urlencode(v.query)
     page_url = root + v.path + (f"?{query}" if query else "")
     src = image_path(v)
     image_url = root + src
-    head = head_tags(v, page_url, image_url) + "\n    " + map_preloads(v)
+    head = head_tags(v, page_url, image_url) + "\n    " + map_preloads(v, client)
     out = page
     if "<title>Streamlit</title>" in out:
         out = out.replace("<title>Streamlit</title>", head, 1)
@@ -299,14 +317,8 @@ class PreviewMiddleware:
         query: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)
-        params = page_params(query)
-        seen = (scope["path"], tuple(sorted(params.items())))
-        if _seen.get(seen) is None:
-            if limiter.take(client_of(request)) > 0:  # past this client's new queries: the app's own page
-                return body
-            _seen.put(seen, True)
         try:
-            v = view(scope["path"], params)
+            v = view(scope["path"], page_params(query))
         except Exception:  # noqa: BLE001 - a broken table or store must still let the app itself load
             return body
         if v is None:
@@ -314,5 +326,6 @@ class PreviewMiddleware:
         img = cached(v)
         # the embedded default at the root; behind a proxy (nginx adds the script itself) or under a path, not
         direct = "x-forwarded-for" not in request.headers and not scope.get("root_path")
-        page = inject(body.decode("utf-8"), v, str(request.base_url), img.inline if img else None, direct)
+        inline = img.inline if img else None
+        page = inject(body.decode("utf-8"), v, str(request.base_url), inline, direct, client_of(request))
         return page.encode("utf-8")
