@@ -14,10 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from geo.render import SNAPSHOT_PX
 from geo.store import open_store
 from server import data, snapshot
+from server.httpapi import RateLimit
 from tests.support.preview import expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
 
@@ -164,3 +168,33 @@ def _wait_for(ahead: snapshot.RenderAhead, ok, timeout: float = 240) -> str:
             return ahead.done_for
         time.sleep(0.2)
     raise AssertionError(f"render-ahead did not finish: done_for={ahead.done_for!r}")
+
+
+def test_a_busy_worker_answers_the_views_last_picture_or_503(tmp_path, monkeypatch):
+    """The worker drawing (here: waiting on the render lock) and no room in the queue: the view's picture from
+    the data before, with a short lifetime and no ETag; a view never drawn: 503 with Retry-After, at once."""
+    client = TestClient(Starlette(routes=[Route("/snapshot/{page}.png", snapshot.endpoint)]))
+    monkeypatch.setattr(snapshot, "renderer", snapshot.Renderer(workers=1, queue=0))
+    monkeypatch.setattr(snapshot, "limiter", RateLimit(0, 1))  # this test is about the worker, not the bucket
+    before = client.get("/snapshot/desa.png?kab=61.01&lang=en")  # drawn at once from the sample data
+    assert before.status_code == 200 and before.headers["etag"]
+    url = f"sqlite:///{tmp_path / 'stale.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    store.publish(V1, "cakupan.csv", "kabupaten", "ana")
+    store.dispose()
+    assert not data.view("/desa", {"kab": "61.01"}).data.is_sample
+    with snapshot._render_lock:
+        busy, at_once = snapshot.renderer.submit(data.view("/desa", {"kab": "61.02", "lang": "en"}))
+        assert busy is not None and at_once
+        started = time.perf_counter()
+        stale = client.get("/snapshot/desa.png?kab=61.01&lang=en")
+        none = client.get("/snapshot/desa.png?kab=61.03&lang=en")
+        took = time.perf_counter() - started
+    assert stale.status_code == 200 and stale.content == before.content and "etag" not in stale.headers
+    assert stale.headers["cache-control"] == snapshot.STALE_CACHE_CONTROL
+    assert none.status_code == 503 and int(none.headers["retry-after"]) >= 1
+    assert took < 5, f"{took:.1f} s: a busy worker must not make the request wait"
+    busy.result(120)
+    fresh = client.get("/snapshot/desa.png?kab=61.01&lang=en")
+    assert fresh.status_code == 200 and fresh.headers["etag"] != before.headers["etag"]
