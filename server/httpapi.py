@@ -4,8 +4,10 @@ CORS, JSON errors (never a traceback) and a per-client rate limit.
 Every answer is built once per (data version, query) in a worker thread, one build at a time (the live
 sessions keep a core), and kept in a cache bounded by entries and bytes: its ETag is the body's hash
 and its gzip is compressed once. Streamlit's own gzip middleware passes an already compressed body
-through, so nothing is compressed per request. A client is its address (uvicorn takes it from
-``X-Forwarded-For`` when the request comes from nginx on 127.0.0.1).
+through, so nothing is compressed per request. A client is its address: the connection's peer, or behind a
+trusted proxy (``KALBAR_TRUSTED_PROXIES``, 127.0.0.1 by default) its ``X-Forwarded-For`` (``geo.signin``).
+The same token bucket (:class:`RateLimit`) guards the snapshots and the link-preview work (server/snapshot.py,
+server/preview.py), each with its own bucket table.
 """
 
 from __future__ import annotations
@@ -14,23 +16,22 @@ import gzip
 import hashlib
 import logging
 import math
-import os
 import threading
 import time
-import tomllib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
-from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from geo import settings
 from geo.access import SECRETS_SECTION, AccessSettings
 from geo.lru import LRU
 from geo.opendata import dumps
+from geo.signin import client_address
 from geo.text import t
 
 log = logging.getLogger(__name__)
@@ -185,46 +186,49 @@ class RateLimit:
         return wait
 
 
-def rate_from_env(value: str | None) -> tuple[float, float]:
+def rate_from_env(value: str | None, default: tuple[float, float] = DEFAULT_RATE) -> tuple[float, float]:
     """``KALBAR_API_RATE``: "600" or "600,120" (requests a minute, burst); unset or unreadable: the default."""
     if not value:
-        return DEFAULT_RATE
+        return default
     try:
         parts = [float(p) for p in value.split(",")]
     except ValueError:
-        return DEFAULT_RATE
+        return default
     per_minute = parts[0]
     burst = parts[1] if len(parts) > 1 else max(per_minute / 5, 1.0)
-    return (per_minute, burst) if per_minute >= 0 and burst >= 1 else DEFAULT_RATE
+    return (per_minute, burst) if per_minute >= 0 and burst >= 1 else default
 
 
-limiter = RateLimit(*rate_from_env(os.environ.get(RATE_ENV)))
+limiter = RateLimit(*rate_from_env(settings.env(RATE_ENV)))
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """The client a rate limit counts: the peer, or behind a trusted proxy the address it forwarded (as the
+    sign-in counts failures: ``geo.signin.client_address``), so one visitor behind nginx is not everyone."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers, access_settings().trusted_proxies)
 
 
-_sign_in: tuple[float, bool] = (-1e9, False)
+_settings: tuple[float, AccessSettings] = (-1e9, AccessSettings())
 SIGN_IN_TTL_S = 10.0
 
 
-def sign_in_required() -> bool:
-    """Whether viewing needs an account (``KALBAR_REQUIRE_SIGN_IN`` or ``[access]`` in secrets.toml, read as
-    Streamlit finds it); then the open API answers 401. Read at most every ten seconds."""
-    global _sign_in
-    at, value = _sign_in
+def access_settings() -> AccessSettings:
+    """The access settings (environment and ``[access]`` in secrets.toml, read as Streamlit finds it), read at
+    most every ten seconds."""
+    global _settings
+    at, value = _settings
     if time.monotonic() - at < SIGN_IN_TTL_S:
         return value
-    section: dict = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
-        try:
-            section.update(tomllib.loads(path.read_text(encoding="utf-8")).get(SECRETS_SECTION, {}))
-        except (OSError, ValueError, AttributeError):
-            continue
-    value = AccessSettings.read(os.environ, section).require_sign_in
-    _sign_in = (time.monotonic(), value)
+    value = AccessSettings.read(settings.environ(), settings.secrets_section(SECRETS_SECTION))
+    _settings = (time.monotonic(), value)
     return value
+
+
+def sign_in_required() -> bool:
+    """Whether viewing needs an account (``KALBAR_REQUIRE_SIGN_IN`` or ``[access]`` in secrets.toml); then the
+    open API answers 401."""
+    return access_settings().require_sign_in
 
 
 def request_lang(request: Request) -> str:

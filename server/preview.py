@@ -13,6 +13,14 @@ and a session has run. This middleware adds, to the HTML of the three map pages 
 Everything a user or a link controls goes through ``html.escape``; the block carries no script.
 While viewing needs an account (``KALBAR_REQUIRE_SIGN_IN``) the page gets only the app's name and "sign in
 to see this map": no figures, no picture, no map files (the snapshots and the open data answer 401 then).
+
+On the open internet anyone can vary a page's query, so the work behind these tags is bounded: the view is
+worked out from the normalised query (the parameters a page reads, their last value, the target rounded as
+the snapshot rounds it) on at most a few worker threads, so equivalent queries share one view; the only
+part that depends on a search (``q``) is which areas the map greys, and the features file is keyed on those
+areas, so ``?q=x1`` and ``?q=x2`` share it. A features file not made yet is made by one thread at a time (a
+busy slot: no preload, the map fetches its own) and takes a token from the client's bucket (the API's
+token bucket, ``KALBAR_PREVIEW_RATE``): past it, the page comes without the features preload.
 """
 
 from __future__ import annotations
@@ -21,26 +29,30 @@ import gzip
 import html
 import logging
 import re
+import threading
+from collections.abc import Mapping
+from dataclasses import fields
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from geo import fmt
+from geo import fmt, settings
+from geo.lru import LRU
 from geo.origin import public_origin
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 from geo.view.shown import PATHS, view
 from geo.view.shown import Shown as View
+from geo.viewstate import URL_NAMES, ViewState
 from streamlit_boundary import dom
 
 from . import firstvisit
 from .buffer import buffered
-from .httpapi import sign_in_required
+from .httpapi import RateLimit, client_of, rate_from_env, sign_in_required
 from .mapgeo import features_for, file_for
-from .snapshot import cached, image_path
+from .snapshot import cached, image_path, in_thread, round_target
 
 # The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).
 _DROP_REQUEST_HEADERS = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
@@ -69,6 +81,23 @@ body:has([testid=stMetric],[testid=stIFrame],iframe,[testid=stException],
 </style>""")
 
 log = logging.getLogger(__name__)
+RATE_ENV = "KALBAR_PREVIEW_RATE"  # "per_minute[,burst]" of new page queries a client may ask; "0": no limit
+DEFAULT_RATE = (60.0, 30.0)
+limiter = RateLimit(*rate_from_env(settings.env(RATE_ENV), DEFAULT_RATE))
+SEEN_ENTRIES = 1024  # the features files made lately (one asked again costs no token)
+FEATURES_WAIT_S = 0.05  # how long a page waits for the features slot (a hit takes milliseconds)
+_seen: LRU[tuple, bool] = LRU(SEEN_ENTRIES)
+_features_slot = threading.Semaphore(1)
+PAGE_PARAMS = tuple(URL_NAMES.get(f.name, f.name) for f in fields(ViewState))
+
+
+def page_params(query: Mapping[str, list[str]]) -> dict[str, str]:
+    """What a page reads from its query: the view's parameters, their last value, the target rounded."""
+    out: dict[str, str] = {}
+    for name in PAGE_PARAMS:
+        if values := query.get(name):
+            out[name] = round_target(values[-1].strip()) if name == "target" else values[-1]
+    return out
 
 
 def _e(text: object) -> str:
@@ -142,14 +171,14 @@ def private_tags(lang: str) -> str:
     )
 
 
-def map_preloads(v: View) -> str:
+def map_preloads(v: View, client: str = "-") -> str:
     """Asks for the map's files with the page (its geometry; its features unless viewing needs an account),
     so they download while Streamlit's bundle loads and the script runs; the map's iframe then finds them in
     the HTTP cache (a year's lifetime, named by content). The geometry at low priority: Streamlit's bundle,
     which opens the websocket, goes first; the line has room for it afterwards (phone bench, the province
     behind ``serve``: 7.46 → 7.31 s)."""
     try:
-        geometry, features = file_for(v), None if sign_in_required() else features_for(v)
+        geometry, features = file_for(v), None if sign_in_required() else _features(v, client)
     except Exception:  # noqa: BLE001 - a page without preloads still loads; its map fetches its own files
         log.exception("working out the map's files for %s failed", v.path)
         return ""
@@ -157,6 +186,27 @@ def map_preloads(v: View) -> str:
     if features:
         tags += f'<link rel="preload" href="{_e(features)}" as="fetch" crossorigin="anonymous" />'
     return tags
+
+
+def features_key(v: View) -> tuple:
+    """What the view's features file depends on (the core's key: the areas a search greys, not its text)."""
+    return v.frame_key + (v.opts,)
+
+
+def _features(v: View, client: str) -> str | None:
+    """The features file to preload. One not made lately takes a token from ``client``'s bucket and the one
+    slot (no token or a busy slot: no preload; it is only an early download, the map fetches its own)."""
+    key = features_key(v)
+    if _seen.get(key) is None and limiter.take(client) > 0:
+        return None
+    if not _features_slot.acquire(timeout=FEATURES_WAIT_S):
+        return None
+    try:
+        url = features_for(v)
+    finally:
+        _features_slot.release()
+    _seen.put(key, True)
+    return url
 
 
 def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
@@ -185,21 +235,24 @@ def instant_block(v: View, image_src: str, inline: str | None = None) -> str:
     return "".join(parts)
 
 
-def inject(page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False) -> str:
+def inject(
+    page: str, v: View, base_url: str, inline: str | None = None, first_visit: bool = False, client: str = "-"
+) -> str:
     """Streamlit's single page with the view's head tags and instant block (unchanged if its shape is unknown).
 
     ``inline``: the picture to carry inside the page (see :func:`instant_block`). ``first_visit``: add
     ``server.firstvisit``'s script at the top of ``<head>`` (the embedded default; behind nginx the proxy adds
     it). It was taken out once because a map click at times did not drill down with it; the cause was a fit
     on a frame not laid out yet (Leaflet from the cache runs the map's script sooner), which threw before
-    st_folium attached its click handler. The map now waits for a size (``geo/map.js``).
+    st_folium attached its click handler. The map now waits for a size (``geo/map.js``). ``client``: whose
+    token bucket a new features file takes from (``_features``).
     """
     root = base_url.rstrip("/")
     query = urlencode(v.query)
     page_url = root + v.path + (f"?{query}" if query else "")
     src = image_path(v)
     image_url = root + src
-    head = head_tags(v, page_url, image_url) + "\n    " + map_preloads(v)
+    head = head_tags(v, page_url, image_url) + "\n    " + map_preloads(v, client)
     out = page
     if "<title>Streamlit</title>" in out:
         out = out.replace("<title>Streamlit</title>", head, 1)
@@ -234,7 +287,7 @@ class PreviewMiddleware:
             return
         status, headers, body = answer
         if status == 200 and headers.get("content-type", "").startswith("text/html"):
-            body = await run_in_threadpool(self._page, scope, body)
+            body = await in_thread(self._page, scope, body)
             for name in _DROP_RESPONSE_HEADERS:
                 if name in headers:
                     del headers[name]
@@ -260,7 +313,7 @@ class PreviewMiddleware:
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)
         try:
-            v = view(scope["path"], query)
+            v = view(scope["path"], page_params(query))
         except Exception:  # noqa: BLE001 - a broken table or store must still let the app itself load
             return body
         if v is None:
@@ -268,5 +321,6 @@ class PreviewMiddleware:
         img = cached(v)
         # the embedded default at the root; behind a proxy (nginx adds the script itself) or under a path, not
         direct = "x-forwarded-for" not in request.headers and not scope.get("root_path")
-        page = inject(body.decode("utf-8"), v, public_origin(scope.get("server")), img.inline if img else None, direct)
+        inline = img.inline if img else None
+        page = inject(body.decode("utf-8"), v, public_origin(scope.get("server")), inline, direct, client_of(request))
         return page.encode("utf-8")
