@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from server import data, preview, snapshot
+from geo.view import inforce
+from server import preview, snapshot
 from tests.support.preview import fetch, read_page
 from tests.support.server import Server
 
@@ -160,7 +161,7 @@ def test_one_client_is_limited_and_others_are_not(app_server):
     assert all(int(a[1]["retry-after"]) >= 1 for a in answers if a[0] in (429, 503))
     assert _get(f"{app_server.url}/snapshot/kabupaten.png?target=70.5", "203.0.113.51")[0] in (200, 503)
     # pages: a new features file takes a token; past the bucket the page comes without its features preload
-    codes = sorted(c for c in data.areas("desa")["kode"] if c.startswith("61.04."))[:50]
+    codes = sorted(c for c in inforce.areas("desa")["kode"] if c.startswith("61.04."))[:50]
     began = time.perf_counter()
     preloads = ["/mapfeat/" in _get(f"{app_server.url}/desa?kab=61.04&sel={c}", client)[2].decode() for c in codes]
     took = time.perf_counter() - began
