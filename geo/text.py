@@ -1285,11 +1285,26 @@ MESSAGES.update(
 MESSAGES.update(
     {
         "auth.locked": (
-            "Terlalu banyak percobaan gagal: masuk dengan nama ini atau dari alamat ini dikunci sementara "
-            "(sampai satu jam). Admin dapat membukanya lebih cepat.",
-            "Too many failed attempts: signing in with this name or from this address is locked for a while "
-            "(up to an hour). An admin can lift it sooner.",
+            "Terlalu banyak percobaan gagal dari alamat ini: masuk dengan nama ini dari alamat ini (atau semua "
+            "masuk dari alamat ini) dikunci sementara, sampai satu jam. Dari alamat lain akun ini tetap dapat "
+            "masuk. Admin dapat membuka kunci lebih cepat.",
+            "Too many failed attempts from this address: signing in with this name from this address (or any "
+            "sign-in from this address) is locked for a while, up to an hour. From other addresses the account "
+            "can still sign in. An admin can lift it sooner.",
         ),
+        "auth.slowed": (
+            "Akun ini baru saja menerima banyak percobaan gagal, jadi pemeriksaan kata sandi ditunda {seconds} "
+            "detik (paling lama {cap} detik; akun tidak pernah dikunci karena ini).",
+            "This account has just seen many failed attempts, so the password check waited {seconds} s "
+            "(at most {cap} s; the account is never locked for this).",
+        ),
+        "admin.many_failures": (
+            "Banyak percobaan masuk gagal untuk akun berikut. Masuk ke akun ini diperlambat (paling lama {cap} "
+            "detik), tidak dikunci; alamat yang terus mencoba dikunci sendiri. Lihat log audit.",
+            "Many failed sign-in attempts for the account(s) below. Signing in to them is slowed (at most {cap} s), "
+            "not locked; an address that keeps trying is locked on its own. See the audit log.",
+        ),
+        "admin.block.pair": ("akun dari alamat", "account from address"),
         "auth.busy": (
             "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
             "The server is busy checking other passwords. Try again in a moment.",

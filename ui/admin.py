@@ -14,6 +14,7 @@ import streamlit as st
 from geo import fmt
 from geo.stamp import when
 from geo.store import StoreError
+from geo.store.store import ACCOUNT_DELAY_CAP_S, ACCOUNT_NOTICE_AFTER
 from geo.text import t
 
 from . import auth, blocks, errors, session
@@ -183,6 +184,10 @@ def blocks_panel(ident: auth.Identity, lg: str) -> None:
     store = session.store()
     st.markdown(f"**{t('admin.blocks_title', lg)}**")
     locks = store.signin_blocks()
+    many = [b.subject for b in locks if b.kind == "account" and b.failures >= ACCOUNT_NOTICE_AFTER]
+    if many:  # an account under attack is slowed, never locked: admins are told
+        st.warning(t("admin.many_failures", lg, cap=f"{ACCOUNT_DELAY_CAP_S:.0f}"), icon=":material/warning:")
+        st.text(", ".join(many))  # names are user-controlled: plain text
     if not locks:
         st.caption(t("admin.no_blocks", lg))
         return

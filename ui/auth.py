@@ -28,6 +28,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
 from geo.signin import COOKIE, SESSION_PATH, SIGNOUT_PATH, client_address, cookie_secret, unsign
 from geo.store import SignIn, StoreError
+from geo.store.store import ACCOUNT_DELAY_CAP_S
 from geo.text import t
 
 from . import errors
@@ -426,6 +427,15 @@ def _ended_note(lg: str) -> None:
             _oidc_sign_out(str(st.user.get("email") or "?"), "refused")
 
 
+def _slowed_note(result: SignIn, lg: str) -> None:
+    """Say how long the check waited because of the account's failures elsewhere (never a lock)."""
+    if result.delay_s >= 0.5:
+        st.info(
+            t("auth.slowed", lg, seconds=f"{result.delay_s:.0f}", cap=f"{ACCOUNT_DELAY_CAP_S:.0f}"),
+            icon=":material/hourglass_top:",
+        )
+
+
 def sign_in_page() -> None:
     lg = lang()
     ident = current()
@@ -461,6 +471,7 @@ def sign_in_page() -> None:
             return
         if ident is None or handoff is None:
             st.error(t(OUTCOMES.get(result.outcome, "auth.failed"), lg), icon=":material/error:")
+            _slowed_note(result, lg)
             return
         asked = st.session_state.pop(NEXT_KEY, None)
         target = asked[0] if asked and at_least(ident.role, asked[1]) else SIGNIN_PAGE

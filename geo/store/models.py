@@ -54,6 +54,7 @@ class User:
     has_password: bool
     created_at: dt.datetime
     session_epoch: int = 0  # moves on a password reset, (de)activation or role change
+    display_name: str | None = None  # what visitors see instead of ``name`` (None: the role's word)
 
 
 @dataclass(frozen=True)
