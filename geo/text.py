@@ -509,6 +509,10 @@ MESSAGES.update(
         ),
         "auth.signed_in": ("Anda masuk sebagai {role}:", "You are signed in as {role}:"),
         "auth.sign_out": ("Keluar", "Sign out"),
+        "auth.signout_confirm": (
+            "Keluar dari Peta Cakupan Jamsostek Kalbar di peramban ini?",
+            "Sign out of Peta Cakupan Jamsostek Kalbar in this browser?",
+        ),
         "auth.viewer_note": (
             "Akun ini hanya dapat melihat data. Untuk menerbitkan data, "
             "minta admin menambahkan e-mail Anda ke daftar editor.",

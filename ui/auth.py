@@ -279,8 +279,10 @@ def sign_in(name: str, password: str) -> tuple[Identity | None, SignIn, str | No
 
 
 def sign_out(ident: Identity) -> None:
-    """End the session (audited) and clear the cookie through the route; an organisation sign-out also
-    clears Streamlit's identity cookie."""
+    """End the session in the store (audited; this click came over the app's own connection, so no other
+    site can make it), then send the browser to the route, which clears the now dead cookie (a GET there
+    never ends a live session: server/signin.py); an organisation sign-out also clears Streamlit's identity
+    cookie."""
     st.session_state.pop(SESSION_KEY, None)
     if ident.via == "oidc":
         _oidc_sign_out(ident.name, "sign_out")
