@@ -1001,6 +1001,23 @@ MESSAGES.update(
         "report.col.nama": ("Nama resmi", "Official name"),
         "report.col.via": ("Cocok lewat", "Matched by"),
         "report.col.reason": ("Keterangan", "Detail"),
+        "report.col.count": ("Jumlah baris", "Rows"),
+        "report.reason_kind.code": ("kode wilayah tidak dikenal atau tidak sah", "area code unknown or not valid"),
+        "report.reason_kind.name": ("nama wilayah tidak dikenal atau kosong", "area name unknown or missing"),
+        "report.reason_kind.parent": ("tidak ada di wilayah induk yang ditulis", "not in the parent area given"),
+        "report.reason_kind.kind": (
+            "jenis wilayah (kota/kabupaten) tidak cocok",
+            "the kind of area (kota/kabupaten) does not match",
+        ),
+        "report.reason_kind.ambiguous": ("nama bisa berarti beberapa wilayah", "the name fits several areas"),
+        "report.reason_kind.total": ("baris jumlah/total", "a total row"),
+        "report.reason_kind.duplicate": ("wilayah dan periode sudah diisi baris lain", "area and period filled twice"),
+        "report.reason_kind.invalid": ("baris tidak valid", "invalid row"),
+        "report.reason_kind.other": ("alasan lain", "another reason"),
+        "join.stored_counts_only": (
+            "Rincian baris (isi sel dan nama berkas) hanya terlihat oleh editor dan admin.",
+            "The rows' details (cell text and file name) are shown to editors and admins only.",
+        ),
         "report.col.suggest": ("Saran terdekat", "Closest areas"),
         "report.all_rows": (
             "Semua baris tabel (nomor baris seperti di Excel):",

@@ -74,6 +74,8 @@ class Version:
     n_rows: int
     n_matched: int
     summary: dict = field(default_factory=dict, hash=False, compare=False)
+    publisher: str | None = field(default=None, compare=False)  # the account's display name, for visitors
+    publisher_role: str | None = field(default=None, compare=False)  # editor | admin (None: no such account)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,14 @@ def _display(value: str | None) -> str | None:
     return text or None
 
 
+def _versions_query():  # noqa: ANN202
+    """Versions with what visitors see of their publisher: the account's display name and role (never the
+    login name: geo.stamp.publisher)."""
+    return select(
+        S.versions, S.users.c.display_name.label("publisher"), S.users.c.role.label("publisher_role")
+    ).outerjoin(S.users, S.users.c.name == S.versions.c.published_by)
+
+
 def _digest(token: str) -> str:
     """Session and hand-off tokens are stored as their SHA-256 only."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -696,11 +704,13 @@ class Store:
             int(r.n_rows),
             int(r.n_matched),
             json.loads(r.summary),
+            r.publisher or None,
+            r.publisher_role,
         )
 
     def versions(self, kind: str | None = "coverage", include_retracted: bool = True) -> list[Version]:
         """Newest first; ``kind=None`` lists every kind."""
-        q = select(S.versions).order_by(S.versions.c.id.desc())
+        q = _versions_query().order_by(S.versions.c.id.desc())
         if kind:
             q = q.where(S.versions.c.kind == kind)
         if not include_retracted:
@@ -710,7 +720,7 @@ class Store:
 
     def version(self, version_id: int) -> Version | None:
         with self._read() as conn:
-            r = conn.execute(select(S.versions).where(S.versions.c.id == int(version_id))).first()
+            r = conn.execute(_versions_query().where(S.versions.c.id == int(version_id))).first()
         return self._version(r) if r else None
 
     def _data(self, version_id: int, *cols: str):  # noqa: ANN202
@@ -754,7 +764,7 @@ class Store:
     def _find(self, conn: Connection, sha256: str, level: str | None, kind: str) -> Version | None:
         level_is = S.versions.c.level.is_(None) if level is None else S.versions.c.level == level
         r = conn.execute(
-            select(S.versions)
+            _versions_query()
             .where(
                 S.versions.c.sha256 == sha256, S.versions.c.kind == kind, level_is, S.versions.c.retracted.is_(False)
             )
@@ -847,7 +857,7 @@ class Store:
                     "note": note,
                 },
             )
-            r = conn.execute(select(S.versions).where(S.versions.c.id == version_id)).one()
+            r = conn.execute(_versions_query().where(S.versions.c.id == version_id)).one()
         return PublishResult(self._version(r), True)
 
     @staticmethod
