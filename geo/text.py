@@ -427,6 +427,10 @@ MESSAGES.update(
         "store.cli.password_mismatch": ("kata sandi tidak sama", "the passwords differ"),
         "store.cli.password_short": ("kata sandi minimal 8 karakter", "the password needs at least 8 characters"),
         "store.cli.user_added": ("Pengguna {name} ditambahkan ({role}).", "User {name} added ({role})."),
+        "store.cli.display_set": (
+            "Nama tampilan {name} untuk pengunjung: {shown}",
+            "Display name of {name} for visitors: {shown}",
+        ),
         "store.cli.closest": ("wilayah terdekat", "closest areas"),
         "store.cli.refused": (
             "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak "
@@ -1326,6 +1330,14 @@ MESSAGES.update(
             "not locked; an address that keeps trying is locked on its own. See the audit log.",
         ),
         "admin.block.pair": ("akun dari alamat", "account from address"),
+        "admin.col.display": ("Nama tampilan (untuk pengunjung)", "Display name (for visitors)"),
+        "admin.display_help": (
+            "Yang dilihat pengunjung sebagai penerbit data (cap versi, data terbuka), misalnya nama bidang. "
+            "Kosong: perannya (editor/admin). Nama pengguna untuk masuk tidak pernah ditampilkan kepada publik.",
+            "What visitors see as the data's publisher (version stamps, open data), e.g. a department's name. "
+            "Empty: the role (editor/admin). The sign-in user name is never shown to the public.",
+        ),
+        "admin.set_display": ("Simpan nama tampilan", "Save display name"),
         "auth.busy": (
             "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
             "The server is busy checking other passwords. Try again in a moment.",
