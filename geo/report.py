@@ -202,6 +202,48 @@ def report_frame(report: dict, lang: str = "id", problems_only: bool = False) ->
     return frame.rename(columns={k: t(v, lang) for k, v in REPORT_TABLE_KEYS.items()})
 
 
+# A stored report's reasons as kinds without any of the table's own text (for visitors of published data).
+REASON_KINDS = {
+    "join.reason.code_bps": "code",
+    "join.reason.code_invalid": "code",
+    "join.reason.code_unknown": "code",
+    "join.reason.code_wrong_level": "code",
+    "join.reason.code_and_name": "code",
+    "join.reason.name_unknown": "name",
+    "join.reason.name_unknown_suggest": "name",
+    "join.reason.no_name": "name",
+    "join.reason.not_in_parent": "parent",
+    "join.reason.parent_unknown": "parent",
+    "join.reason.kind_mismatch": "kind",
+    "join.reason.ambiguous": "ambiguous",
+    "join.reason.ambiguous_former": "ambiguous",
+    "join.reason.total_row": "total",
+    "join.reason.duplicate": "duplicate",
+    "join.reason.invalid": "invalid",
+}
+PROBLEM_STATUSES = ("unmatched", "ambiguous", "invalid", "duplicate")
+
+
+def reason_counts(report: dict, lang: str = "id") -> pd.DataFrame:
+    """The rows a stored report left out, as counts per status and kind of reason only: no cell text, no
+    file name, no suggestion (what anonymous visitors and viewers see of a published table)."""
+    counts: dict[tuple[str, str], int] = {}
+    for status in PROBLEM_STATUSES:
+        for r in report.get(status, []) or []:
+            kind = REASON_KINDS.get(str(r.get("reason_code") or ""), "other")
+            counts[(status, kind)] = counts.get((status, kind), 0) + 1
+    rows = [
+        {
+            t("report.col.status", lang): t(f"join.status.{status}", lang),
+            t("report.col.reason", lang): t(f"report.reason_kind.{kind}", lang),
+            t("report.col.count", lang): n,
+        }
+        for (status, kind), n in sorted(counts.items(), key=lambda kv: (PROBLEM_STATUSES.index(kv[0][0]), -kv[1]))
+    ]
+    cols = [t(k, lang) for k in ("report.col.status", "report.col.reason", "report.col.count")]
+    return pd.DataFrame(rows, columns=cols)
+
+
 REPORT_TABLE_KEYS = {
     "baris": "report.col.row",
     "input": "report.col.input",

@@ -13,14 +13,19 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import json
 import re
 from collections.abc import Mapping
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .access import AccessSettings, Network
 
 COOKIE = "kalbar_session"
 SESSION_PATH = "/auth/session"  # ?token=<one-time>&next=<path>: sets the cookie, then goes to next
-SIGNOUT_PATH = "/auth/signout"  # ?next=<path>: clears it
+SIGNOUT_PATH = "/auth/signout"  # POST (CSRF-checked): ends the cookie's session and clears it
+OIDC_COOKIE = "_streamlit_user"  # Streamlit's signed identity cookie after st.login
+OIDC_COOKIE_MAX_AGE_S = 31 * 24 * 3600  # Streamlit's 30 days and its day of grace
 SECRET_NAME = "session_cookie"  # the store's generated key, when none is configured
 _NEXT_OK = re.compile(r"^/(?![/\\])[A-Za-z0-9/_\-.~%?=&+,;:@]*$")
 
@@ -40,6 +45,26 @@ def unsign(secret: str, value: str | None) -> str | None:
     if not dot or not token or len(value or "") > 200:
         return None
     return token if hmac.compare_digest(mac, _mac(secret, token)) else None
+
+
+def form_token(secret: str, cookie_value: str) -> str:
+    """The sign-out form's CSRF token: bound to this browser's sign-in cookie (another site can read neither)."""
+    digest = hmac.new(secret.encode(), b"kalbar-signout:" + cookie_value.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def oidc_claims(cookies: Mapping[str, str], auth_secret: str | None) -> dict | None:
+    """The claims of Streamlit's organisation sign-in cookie when its signature (``[auth] cookie_secret``,
+    as st.login signed it) holds and it says signed in; None otherwise (also for a split cookie)."""
+    raw = cookies.get(OIDC_COOKIE)
+    if not auth_secret or not raw or len(raw) > 4000:
+        return None
+    try:
+        decoded = URLSafeTimedSerializer(auth_secret, salt=OIDC_COOKIE).loads(raw, max_age=OIDC_COOKIE_MAX_AGE_S)
+        payload = json.loads(decoded)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return payload if isinstance(payload, dict) and payload.get("is_logged_in") is True else None
 
 
 def cookie_secret(settings: AccessSettings, store) -> str:  # noqa: ANN001

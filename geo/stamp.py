@@ -1,7 +1,9 @@
 """The line that says which published data a page, a slide or a download shows.
 
-"Data per Juni 2024 · versi 7 · terbit 2026-11-26 18:15 WIB oleh ana": the period, the version
-(a link with ``?v=7`` reopens it), when (Kalbar's time, WIB) and by whom (the user name only).
+"Data per Juni 2024 · versi 7 · terbit 2026-11-26 18:15 WIB oleh Bidang Kepesertaan": the period, the version
+(a link with ``?v=7`` reopens it), when (Kalbar's time, WIB) and by whom: the display name an admin gave the
+account, else its role ("editor"/"admin"), never the login name (account names must not be public: they are
+half of a sign-in).
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 class Published(Protocol):
     id: int
     published_at: dt.datetime
-    published_by: str
+    publisher: str | None
+    publisher_role: str | None
+
+
+def publisher(version: Published, lang: str = "id") -> str:
+    """Who published, as visitors see it: the display name, else the role's word in ``lang`` (one line)."""
+    shown = " ".join(str(getattr(version, "publisher", None) or "").split())
+    if shown:
+        return shown
+    role = getattr(version, "publisher_role", None)
+    return t(f"auth.role.{role if role in ('editor', 'admin') else 'editor'}", lang)
 
 
 def when(at: dt.datetime, seconds: bool = False) -> str:
@@ -36,6 +48,6 @@ def stamp(version: Published, period: str | None, lang: str = "id", pinned: bool
         period=label(period, lang) or "–",
         id=version.id,
         when=when(version.published_at),
-        by=" ".join(str(version.published_by).split()),
+        by=publisher(version, lang),
     )
     return text + (" · " + t("stamp.pinned", lang) if pinned else "")

@@ -435,6 +435,10 @@ MESSAGES.update(
         "store.cli.password_mismatch": ("kata sandi tidak sama", "the passwords differ"),
         "store.cli.password_short": ("kata sandi minimal 8 karakter", "the password needs at least 8 characters"),
         "store.cli.user_added": ("Pengguna {name} ditambahkan ({role}).", "User {name} added ({role})."),
+        "store.cli.display_set": (
+            "Nama tampilan {name} untuk pengunjung: {shown}",
+            "Display name of {name} for visitors: {shown}",
+        ),
         "store.cli.closest": ("wilayah terdekat", "closest areas"),
         "store.cli.refused": (
             "Tidak diterbitkan: ada baris tidak cocok, ambigu atau tidak "
@@ -521,6 +525,10 @@ MESSAGES.update(
         ),
         "auth.signed_in": ("Anda masuk sebagai {role}:", "You are signed in as {role}:"),
         "auth.sign_out": ("Keluar", "Sign out"),
+        "auth.signout_confirm": (
+            "Keluar dari Peta Cakupan Jamsostek Kalbar di peramban ini?",
+            "Sign out of Peta Cakupan Jamsostek Kalbar in this browser?",
+        ),
         "auth.viewer_note": (
             "Akun ini hanya dapat melihat data. Untuk menerbitkan data, "
             "minta admin menambahkan e-mail Anda ke daftar editor.",
@@ -1013,6 +1021,23 @@ MESSAGES.update(
         "report.col.nama": ("Nama resmi", "Official name"),
         "report.col.via": ("Cocok lewat", "Matched by"),
         "report.col.reason": ("Keterangan", "Detail"),
+        "report.col.count": ("Jumlah baris", "Rows"),
+        "report.reason_kind.code": ("kode wilayah tidak dikenal atau tidak sah", "area code unknown or not valid"),
+        "report.reason_kind.name": ("nama wilayah tidak dikenal atau kosong", "area name unknown or missing"),
+        "report.reason_kind.parent": ("tidak ada di wilayah induk yang ditulis", "not in the parent area given"),
+        "report.reason_kind.kind": (
+            "jenis wilayah (kota/kabupaten) tidak cocok",
+            "the kind of area (kota/kabupaten) does not match",
+        ),
+        "report.reason_kind.ambiguous": ("nama bisa berarti beberapa wilayah", "the name fits several areas"),
+        "report.reason_kind.total": ("baris jumlah/total", "a total row"),
+        "report.reason_kind.duplicate": ("wilayah dan periode sudah diisi baris lain", "area and period filled twice"),
+        "report.reason_kind.invalid": ("baris tidak valid", "invalid row"),
+        "report.reason_kind.other": ("alasan lain", "another reason"),
+        "join.stored_counts_only": (
+            "Rincian baris (isi sel dan nama berkas) hanya terlihat oleh editor dan admin.",
+            "The rows' details (cell text and file name) are shown to editors and admins only.",
+        ),
         "report.col.suggest": ("Saran terdekat", "Closest areas"),
         "report.all_rows": (
             "Semua baris tabel (nomor baris seperti di Excel):",
@@ -1305,11 +1330,34 @@ MESSAGES.update(
 MESSAGES.update(
     {
         "auth.locked": (
-            "Terlalu banyak percobaan gagal: masuk dengan nama ini atau dari alamat ini dikunci sementara "
-            "(sampai satu jam). Admin dapat membukanya lebih cepat.",
-            "Too many failed attempts: signing in with this name or from this address is locked for a while "
-            "(up to an hour). An admin can lift it sooner.",
+            "Terlalu banyak percobaan gagal dari alamat ini: masuk dengan nama ini dari alamat ini (atau semua "
+            "masuk dari alamat ini) dikunci sementara, sampai satu jam. Dari alamat lain akun ini tetap dapat "
+            "masuk. Admin dapat membuka kunci lebih cepat.",
+            "Too many failed attempts from this address: signing in with this name from this address (or any "
+            "sign-in from this address) is locked for a while, up to an hour. From other addresses the account "
+            "can still sign in. An admin can lift it sooner.",
         ),
+        "auth.slowed": (
+            "Akun ini baru saja menerima banyak percobaan gagal, jadi pemeriksaan kata sandi ditunda {seconds} "
+            "detik (paling lama {cap} detik; akun tidak pernah dikunci karena ini).",
+            "This account has just seen many failed attempts, so the password check waited {seconds} s "
+            "(at most {cap} s; the account is never locked for this).",
+        ),
+        "admin.many_failures": (
+            "Banyak percobaan masuk gagal untuk akun berikut. Masuk ke akun ini diperlambat (paling lama {cap} "
+            "detik), tidak dikunci; alamat yang terus mencoba dikunci sendiri. Lihat log audit.",
+            "Many failed sign-in attempts for the account(s) below. Signing in to them is slowed (at most {cap} s), "
+            "not locked; an address that keeps trying is locked on its own. See the audit log.",
+        ),
+        "admin.block.pair": ("akun dari alamat", "account from address"),
+        "admin.col.display": ("Nama tampilan (untuk pengunjung)", "Display name (for visitors)"),
+        "admin.display_help": (
+            "Yang dilihat pengunjung sebagai penerbit data (cap versi, data terbuka), misalnya nama bidang. "
+            "Kosong: perannya (editor/admin). Nama pengguna untuk masuk tidak pernah ditampilkan kepada publik.",
+            "What visitors see as the data's publisher (version stamps, open data), e.g. a department's name. "
+            "Empty: the role (editor/admin). The sign-in user name is never shown to the public.",
+        ),
+        "admin.set_display": ("Simpan nama tampilan", "Save display name"),
         "auth.busy": (
             "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
             "The server is busy checking other passwords. Try again in a moment.",

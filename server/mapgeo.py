@@ -28,6 +28,8 @@ from geo import mapgeo
 from geo.lru import LRU
 from geo.view.shown import Shown, map_parts
 
+from .signin import refusal
+
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 FEATURES_CACHE_CONTROL = "private, max-age=31536000, immutable"  # a visitor's upload may be in one: no shared cache
 _NAME = re.compile(r"^([a-z]+(?:-\d{2}\.\d{2})?)\.([0-9a-f]{16})\.json$")
@@ -114,10 +116,14 @@ async def _respond(request: Request, answer: Callable[[str, str], Answer]) -> Re
 
 
 async def endpoint(request: Request) -> Response:
-    """A geometry file (always answerable: built from the pinned boundaries)."""
+    """A geometry file (always answerable: built from the pinned boundaries); 401 while viewing needs sign-in."""
+    if (refused := await refusal(request)) is not None:
+        return refused
     return await _respond(request, _answer)
 
 
 async def features_endpoint(request: Request) -> Response:
-    """A features file, while this process holds it."""
+    """A features file, while this process holds it; 401 while viewing needs sign-in."""
+    if (refused := await refusal(request)) is not None:
+        return refused
     return await _respond(request, _features_answer)

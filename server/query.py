@@ -19,7 +19,7 @@ import pandas as pd
 from geo import LEVELS, opendata, plan, targets, viewstate
 from geo.classify import reported_note, totals
 from geo.lru import LRU
-from geo.stamp import when
+from geo.stamp import publisher, when
 from geo.store import StoreError, Version
 from geo.text import t
 from geo.view import connection, inforce, shown
@@ -214,7 +214,7 @@ def version_dict(v: Version) -> dict[str, Any]:
         "level": v.level,
         "periods": list(v.periods),
         "published_at": v.published_at.isoformat(),
-        "published_by": " ".join(str(v.published_by).split()),
+        "published_by": publisher(v),  # the display name or the role, never the login name
         "note": v.note,
         "retracted": v.retracted,
         "sha256": v.sha256,
@@ -257,7 +257,7 @@ def versions_in_force(d: Data, lang: str = "id") -> list[dict[str, Any]]:
             "level": t(f"level.{v.level}", lang) if v.level in LEVELS else v.level,
             "periods": ", ".join(v.periods),
             "when": when(v.published_at),
-            "by": " ".join(str(v.published_by).split()),
+            "by": publisher(v, lang),
         }
         for v in sorted(seen.values(), key=lambda v: v.id)
     ]

@@ -24,7 +24,7 @@ ROUTES = [
     Route("/mapgeo/{name}", mapgeo.endpoint, methods=["GET", "HEAD"]),
     Route("/mapfeat/{name}", mapgeo.features_endpoint, methods=["GET", "HEAD"]),
     Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
-    Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET"]),
+    Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET", "POST"]),
     *api.ROUTES,
     *ogc.ROUTES,
     *api.CATCH_ALL,  # last: any other /api or /ogc path is a JSON 404, never the app's page

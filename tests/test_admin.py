@@ -64,10 +64,12 @@ def test_add_editor_change_role_deactivate(app_store):
     at.selectbox(key="new_role").set_value("editor")
     at.text_input(key="new_email").input("Data@Disnaker.example")
     at.text_input(key="new_password").input("rahasia-baru-123")
+    at.text_input(key="new_display").input("  Bidang   Data ")
     next(b for b in at.button if b.label.endswith(t("admin.add", "id"))).click()
     at.run()
     assert not at.exception
     u = app_store.user("data_officer")
+    assert u.display_name == "Bidang Data"  # what visitors see instead of the login name
     assert u is not None and u.role == "editor" and u.email == "data@disnaker.example" and u.active and u.has_password
     assert app_store.verify_password("data_officer", "rahasia-baru-123") is not None
     at.selectbox(key="edit_user").set_value("data_officer").run()
@@ -75,10 +77,17 @@ def test_add_editor_change_role_deactivate(app_store):
     next(b for b in at.button if b.key == "set_role_data_officer").click()
     at.run()
     assert app_store.user("data_officer").role == "admin"
+    at.text_input(key="display_data_officer").input("Tim Kepesertaan").run()
+    next(b for b in at.button if b.key == "set_display_data_officer").click()
+    at.run()
+    assert app_store.user("data_officer").display_name == "Tim Kepesertaan"
+    assert "Tim Kepesertaan" in set(frame_with(at, "admin.col.display")[t("admin.col.display", "id")])
     next(b for b in at.button if b.key == "deact_data_officer").click()
     at.run()
     assert not app_store.user("data_officer").active
-    assert {"user_add", "user_role", "user_active"} <= {e.action for e in app_store.audit() if e.who == "admin1"}
+    assert {"user_add", "user_role", "user_display_name", "user_active"} <= {
+        e.action for e in app_store.audit() if e.who == "admin1"
+    }
 
 
 def test_short_password_and_own_account(app_store):

@@ -41,8 +41,10 @@ TOKEN_WAIT_S = 1.3  # each process asks the store for its change token at most o
 def published(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'peta.sqlite'}"
     store = open_store(url)
+    store.add_user("ana", "editor", display_name="Bidang Kepesertaan")  # what visitors see of ana
+    store.add_user("budi", "admin")  # no display name: visitors see the role
     desa = store.publish(ensure_samples()["desa"].read_bytes(), "desa_2024.csv", "desa", "ana", note="desa").version
-    v1 = store.publish(V1, "kab_v1.csv", "kabupaten", "ana", note="awal").version
+    v1 = store.publish(V1, "kab_v1.csv", "kabupaten", "budi", note="awal").version
     yield url, store, {"desa": desa.id, "v1": v1.id}
     store.dispose()
 
@@ -79,7 +81,10 @@ def test_every_endpoint_answers(app_server, published):
     versions = get_json(app_server, "/api/v1/versions")["versions"]
     by_id = {v["id"]: v for v in versions}
     assert by_id[ids["desa"]]["level"] == "desa" and by_id[ids["desa"]]["periods"] == ["2024"]
-    assert len(by_id[ids["v1"]]["sha256"]) == 64 and by_id[ids["v1"]]["published_by"] == "ana"
+    assert len(by_id[ids["v1"]]["sha256"]) == 64 and by_id[ids["v1"]]["published_by"] == "admin"
+    assert by_id[ids["desa"]]["published_by"] == "Bidang Kepesertaan"  # account names are never published
+    raw = get(app_server, "/api/v1/versions")[2]
+    assert b'"ana"' not in raw and b'"budi"' not in raw
     assert by_id[ids["v1"]]["note"] == "awal" and by_id[ids["v1"]]["retracted"] is False
     schedule = get_json(app_server, "/api/v1/targets.json")
     assert {"periode": "2024", "kode": "61", "target_persen": 50.24, "keterangan": "RPJMN 2024"} in schedule["targets"]

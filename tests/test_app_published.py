@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import open_store
+from geo.text import t
 from tests.support.apptest import open_app as run
+from tests.support.apptest import shown_with, signed_in_on, texts
 from ui import safe
 
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
@@ -55,12 +57,14 @@ def published(tmp_path, monkeypatch):
 def test_published_data_replaces_the_sample_with_a_stamp(published):
     before = run()
     assert SAMPLE_LABEL in everything(before)
+    published.add_user("ana", "editor", display_name="Tim Data Disnaker")
     v1 = published.publish(V1, "cakupan_jan.csv", "kabupaten", "ana").version
     settle()
     at = run()
     text = everything(at)
     assert SAMPLE_LABEL not in text
-    assert f"Data per 2024 · versi {v1.id} · terbit" in text and "oleh ana" in text
+    assert f"Data per 2024 · versi {v1.id} · terbit" in text and "oleh Tim Data Disnaker" in text
+    assert "oleh ana" not in text  # the login name is never shown
     # 3 areas with data, weighted: (90000+98000+150000)/(890000) = 37.98 %
     assert coverage_metric(at).startswith("37,98")
     assert "3" in next(m.value for m in at.metric if "bawah target" in m.label)
@@ -70,7 +74,25 @@ def test_published_data_replaces_the_sample_with_a_stamp(published):
     kab = run("screens/kabupaten.py")
     assert f"versi {v1.id}" in everything(kab) and SAMPLE_LABEL not in everything(kab)
     assert any(f"v{v1.id}" in e.label for e in kab.expander)
-    assert any("Laporan pencocokan tersimpan bersama versi" in str(e.value) for e in kab.text)
+    assert any(str(e.value) == t("join.stored_counts_only", "id") for e in kab.caption)  # a visitor: counts only
+
+
+def test_visitors_see_a_stored_reports_counts_editors_its_rows(published):
+    """A published table's unmatched cells and its file name are not the public's: anonymous visitors see how
+    many rows were left out and why (kinds of reason); a signed-in editor sees the rows themselves."""
+    published.add_user("editor1", "editor", password="kata-sandi-editor-1", by="test")
+    table = V1 + b"99.99,Kabupaten Rahasia Xyz,2024,1000,10\n"
+    v = published.publish(table, "berkas_internal.csv", "kabupaten", "editor1", accept_partial=True).version
+    settle()
+    anon = run("screens/kabupaten.py")
+    shown = "\n".join(texts(anon))
+    assert "Rahasia" not in shown and "berkas_internal" not in shown and "99.99" not in shown
+    counts, _text = shown_with(anon, t("report.col.count", "id"))
+    assert list(counts[t("report.col.count", "id")]) == [1]
+    assert list(counts[t("report.col.reason", "id")]) == [t("report.reason_kind.code", "id")]
+    editor = signed_in_on("screens/kabupaten.py", "editor1", "kata-sandi-editor-1")
+    seen = "\n".join(texts(editor))
+    assert "99.99" in seen and "berkas_internal.csv" in seen and f"v{v.id}" in seen  # the row itself
 
 
 def test_a_link_pins_a_version_even_after_a_newer_one(published):

@@ -78,6 +78,14 @@ def test_publish_workflow(db_url, tmp_path):
     assert geo(db_url, "retract", "9", "--as", "ana").returncode == 2
     users = json.loads(geo(db_url, "users", "list", "--json").stdout)
     assert [(u["name"], u["role"], u["has_password"]) for u in users] == [("ana", "editor", True)]
+    assert users[0]["display_name"] is None
+    # what visitors see instead of the login name, set and cleared from the command line
+    shown = geo(db_url, "users", "display-name", "ana", "Bidang Kepesertaan", "--as", "root")
+    assert shown.returncode == 0 and "Bidang Kepesertaan" in shown.stdout
+    assert json.loads(geo(db_url, "users", "list", "--json").stdout)[0]["display_name"] == "Bidang Kepesertaan"
+    cleared = geo(db_url, "users", "display-name", "ana", "--lang", "en")
+    assert cleared.returncode == 0 and cleared.stdout.strip() == "Display name of ana for visitors: editor"
+    assert geo(db_url, "users", "display-name", "nobody", "x").returncode != 0
     assert geo(db_url, "aliases", "list").stdout == ""
     assert geo(db_url, "aliases", "remove", "1", "--as", "ana").returncode == 2
 

@@ -45,6 +45,8 @@ def sample_server():
 def published_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('preview') / 'peta.sqlite'}"
     store = open_store(url)
+    store.add_user("ana", "editor", display_name="Tim Ana")  # previews name the display name, never the login
+    store.add_user("budi", "admin")  # no display name: the role
     store.publish(V1, "cakupan_v1.csv", "kabupaten", "ana")
     store.publish(V2, "cakupan_v2.csv", "kabupaten", "budi")
     store.dispose()
@@ -174,12 +176,13 @@ def test_bad_parameters_fall_back_as_the_page_does(sample_server):
 def test_a_pinned_version_previews_that_version(published_server):
     status, _h, body = fetch(published_server.url + "/")
     latest = read_page(body)
-    assert "versi 2" in latest.meta["og:description"] and "budi" in latest.meta["og:description"]
+    assert "versi 2" in latest.meta["og:description"] and "oleh admin" in latest.meta["og:description"]
+    assert "budi" not in latest.meta["og:description"]
     assert SAMPLE not in latest.meta["og:description"]
     status, _h, body = fetch(published_server.url + "/?v=1", TELEGRAM)
     pinned = read_page(body)
     desc = pinned.meta["og:description"]
-    assert "versi 1" in desc and "ana" in desc and t("stamp.pinned", "id") in desc
+    assert "versi 1" in desc and "oleh Tim Ana" in desc and t("stamp.pinned", "id") in desc
     assert "v=1" in pinned.meta["og:image"] and "v=1" in pinned.meta["og:url"]
     # V1: all three below 50.24% (Kota Pontianak 50.0%); V2 restates Sambas at 70%: two below
     assert "3 dari 3" in desc and "2 dari 3" in latest.meta["og:description"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from geo import boundaries
 from geo.join import join
-from geo.report import CheckReport, level_hint, report_rows
+from geo.report import CheckReport, level_hint, reason_counts, report_rows
 from geo.table import read_table
 from geo.text import t
 
@@ -104,3 +104,29 @@ def test_unsettled_rows_say_no_close_match_and_headers_follow_the_language() -> 
     assert rows[0]["via"] == "code" and rows[0]["nama"] == "Kabupaten Sambas"
     assert rows[1]["suggest"] == "no close match" and rows[1]["reason"] == "unknown name"
     assert rows[1]["status"] == "unmatched" and report_rows(report, "id")[1]["status"] == "tidak cocok"
+
+
+def test_reason_counts_carry_no_text_of_the_table() -> None:
+    """What a visitor sees of a stored report: counts per status and kind of reason, in the page's language,
+    and none of the cells' own text (a real join's report, with a secret in an unknown name and a bad code)."""
+    text = (
+        "kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n"
+        "61.01,Sambas,2024,300000,90000\n"
+        ",Kampung Rahasia Sekali,2024,100,10\n"
+        "99.99,,2024,100,10\n"
+        ",Negeri Rahasia Lain,2024,100,10\n"
+    )
+    table = read_table(text.encode(), filename="rahasia.csv")
+    report = CheckReport("kabupaten", table, join(table, "kabupaten", boundaries.areas("kabupaten")), 50.24, "id")
+    report = report.as_dict()
+    for lang in ("id", "en"):
+        counts = reason_counts(report, lang)
+        flat = " ".join(map(str, counts.to_numpy().ravel())) + " ".join(counts.columns)
+        assert "Rahasia" not in flat and "99.99" not in flat and "rahasia.csv" not in flat
+        assert counts[t("report.col.count", lang)].sum() == report["summary"]["unmatched"] == 3
+        assert set(counts[t("report.col.status", lang)]) == {t("join.status.unmatched", lang)}
+    kinds = dict(zip(counts[t("report.col.reason", "en")], counts[t("report.col.count", "en")], strict=True))
+    assert kinds == {t("report.reason_kind.name", "en"): 2, t("report.reason_kind.code", "en"): 1}
+    assert reason_counts({"unmatched": [{"reason_code": "something.new"}]}, "id").iloc[0, 1] == t(
+        "report.reason_kind.other", "id"
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from geo import viewstate
-from geo.stamp import stamp, when
+from geo.stamp import publisher, stamp, when
 from geo.viewstate import ViewState
 
 
@@ -14,13 +14,15 @@ from geo.viewstate import ViewState
 class V:
     id: int
     published_at: dt.datetime
-    published_by: str
+    publisher: str | None  # the account's display name
+    publisher_role: str | None = "editor"
+    published_by: str = "login-ana"  # the login name: never shown
 
 
 def test_stamp_in_both_languages_in_kalbar_time():
-    v = V(7, dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC), "ana")
-    assert stamp(v, "2024-06", "id") == "Data per Juni 2024 · versi 7 · terbit 2026-11-27 06:30 WIB oleh ana"
-    assert stamp(v, "2024-06", "en") == "Data as of June 2024 · version 7 · published 2026-11-27 06:30 WIB by ana"
+    v = V(7, dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC), "Tim Data")
+    assert stamp(v, "2024-06", "id") == "Data per Juni 2024 · versi 7 · terbit 2026-11-27 06:30 WIB oleh Tim Data"
+    assert stamp(v, "2024-06", "en") == "Data as of June 2024 · version 7 · published 2026-11-27 06:30 WIB by Tim Data"
     assert stamp(v, None, "id", pinned=True).endswith("· versi tersemat lewat tautan")
     assert when(dt.datetime(2026, 1, 1, 0, 0)) == "2026-01-01 07:00 WIB"  # naive = UTC (SQLite)
     # the audit log's times: to the second, across midnight into the next WIB day
@@ -30,6 +32,20 @@ def test_stamp_in_both_languages_in_kalbar_time():
 def test_stamp_keeps_a_name_on_one_line():
     v = V(1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "ana\nbudi  **x**")
     assert "oleh ana budi **x**" in stamp(v, "2024", "id") and "\n" not in stamp(v, "2024", "id")
+
+
+def test_without_a_display_name_the_stamp_names_the_role_never_the_login():
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert stamp(V(1, at, None, "admin"), "2024", "id").endswith("WIB oleh admin")
+    assert stamp(V(1, at, "  ", "editor"), "2024", "en").endswith("WIB by editor")
+    assert stamp(V(1, at, None, None), "2024", "id").endswith("WIB oleh editor")  # an account since gone
+    assert publisher(V(1, at, None, "viewer")) == "editor"  # only an editor or admin publishes
+    assert all(
+        "login-ana" not in stamp(V(1, at, n, r), "2024", lg)
+        for n in (None, "x")
+        for r in ("admin", None)
+        for lg in ("id", "en")
+    )
 
 
 def test_v_parameter_round_trip_and_bad_values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from geo.join import join
 from geo.sample import sample_path
 from geo.store import PartialTable, StoreError, TableRefused, login_delay, open_store
+from geo.store.store import ACCOUNT_DELAY_CAP_S
 from geo.table import read_table
 
 KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
@@ -243,7 +245,9 @@ def _parallel(n: int, attempt) -> list:  # noqa: ANN001
 
 
 def test_fifty_parallel_wrong_passwords_are_all_counted(store):
-    from geo.store.store import ACCOUNT_LOCK_AFTER
+    """One address hammering one account: every attempt gets its own number; the pair is locked after
+    PAIR_LOCK_AFTER and the address after CLIENT_LOCK_AFTER; the account itself is not locked."""
+    from geo.store.store import CLIENT_LOCK_AFTER, PAIR_LOCK_AFTER, pair_subject
 
     store.add_user("ana", "editor", "benar-sekali")
     store.add_user("budi", "editor", "kata-budi-1")
@@ -252,29 +256,62 @@ def test_fifty_parallel_wrong_passwords_are_all_counted(store):
     assert sorted(x.account_failures for x in got) == list(range(1, 51))
     assert sorted(x.client_failures for x in got) == list(range(1, 51))
     assert store.recent_failures("ana") == 50 and store.failures("client", "203.0.113.7") == 50
-    # the first ten were checked (each waiting for the failures counted before it), the rest refused unhashed
+    assert store.failures("pair", pair_subject("ana", "203.0.113.7")) == 50
+    # the first ten were checked (each waiting for the name's failures counted before it), the rest refused unhashed
     checked = [x for x in got if x.outcome == "wrong"]
-    assert len(checked) == ACCOUNT_LOCK_AFTER and {x.outcome for x in got} == {"wrong", "locked"}
-    assert sorted(x.delay_s for x in checked) == [login_delay(n) for n in range(ACCOUNT_LOCK_AFTER)]
+    assert len(checked) == PAIR_LOCK_AFTER and {x.outcome for x in got} == {"wrong", "locked"}
+    assert sorted(x.delay_s for x in checked) == [login_delay(n) for n in range(PAIR_LOCK_AFTER)]
     acts = [e.action for e in store.audit() if e.who == "ana"]
-    assert acts.count("login_failed") == ACCOUNT_LOCK_AFTER and acts.count("login_locked") == 1
+    assert acts.count("login_failed") == PAIR_LOCK_AFTER and acts.count("login_locked") == 1
+    assert acts.count("login_many_failures") == 1  # admins are told once
     locks = [e.detail for e in store.audit() if e.action == "login_locked"]
-    assert sorted(d["by"] for d in locks) == ["account", "client"]
-    # even the right password is refused now, until an admin lifts the lock
-    assert store.sign_in("ana", "benar-sekali", client="198.51.100.2").outcome == "locked"
-    # another address is not slowed by the first one's failures (it counts only its own refused attempt above)
-    other = store.sign_in("budi", "kata-budi-1", client="198.51.100.2")
-    assert other.outcome == "ok" and other.delay_s == 0 and other.client_failures == 1
-    wrong = store.sign_in("budi", "salah", client="198.51.100.2")
-    assert wrong.outcome == "wrong" and wrong.delay_s == 0 and wrong.client_failures == 2
-    assert [(b.kind, b.subject, b.locked) for b in store.signin_blocks()][:2] == [
-        ("account", "ana", True),
+    assert sorted(d["by"] for d in locks) == ["client", "pair"]
+    # that address stays locked, even with the right password ...
+    assert store.sign_in("ana", "benar-sekali", client="203.0.113.7").outcome == "locked"
+    # ... but the account is not: the right password from another address gets in, after the capped wait
+    ok = store.sign_in("ana", "benar-sekali", client="198.51.100.2")
+    assert ok.outcome == "ok" and ok.delay_s == ACCOUNT_DELAY_CAP_S
+    # another account from another address is not slowed by the first one's failures
+    other = store.sign_in("budi", "kata-budi-1", client="198.51.100.3")
+    assert other.outcome == "ok" and other.delay_s == 0 and other.client_failures == 0
+    blocks = [(b.kind, b.subject, b.locked) for b in store.signin_blocks()]
+    assert blocks[:3] == [
+        ("account", "ana", False),
         ("client", "203.0.113.7", True),
+        ("pair", pair_subject("ana", "203.0.113.7"), True),
     ]
-    store.lift_block("account", "ana", by="admin1")
+    assert CLIENT_LOCK_AFTER < 50
+    store.lift_block("pair", pair_subject("ana", "203.0.113.7"), by="admin1")
     store.lift_block("client", "203.0.113.7", by="admin1")
     assert store.sign_in("ana", "benar-sekali", client="203.0.113.7").outcome == "ok"
     assert "signin_unlock" in [e.action for e in store.audit() if e.who == "admin1"]
+
+
+def test_wrong_passwords_from_fifty_addresses_lock_no_one_out(store):
+    """The lock-out attack: 50 wrong passwords for one account from 50 addresses. The right password from a
+    clean address still gets in, within the stated wait (measured: the real sign-in, argon2 and all)."""
+    import time
+
+    from geo.store.store import ACCOUNT_NOTICE_AFTER
+
+    assert ACCOUNT_DELAY_CAP_S <= 30
+    store.add_user("ana", "editor", "benar-sekali")
+    got = _parallel(50, lambda i: store.sign_in("ana", f"salah-{i}", client=f"198.18.0.{i + 1}"))
+    # each address tried once: nothing locked (on a loaded machine a few may find no free hash slot: "busy")
+    assert {x.outcome for x in got} <= {"wrong", "busy"} and sum(x.outcome == "wrong" for x in got) >= 25
+    assert store.recent_failures("ana") == 50
+    assert max(x.delay_s for x in got) == ACCOUNT_DELAY_CAP_S  # the attackers were slowed, up to the cap
+    started = time.monotonic()
+    ok = store.sign_in("ana", "benar-sekali", client="192.0.2.200")
+    took = time.monotonic() - started
+    assert ok.outcome == "ok" and ok.user.name == "ana"
+    assert ok.delay_s == login_delay(50) == store.signin_wait("ana")  # the attackers' failures remain
+    assert ok.delay_s <= ACCOUNT_DELAY_CAP_S and ACCOUNT_DELAY_CAP_S <= took < ACCOUNT_DELAY_CAP_S + 5
+    print(f"right password after 50 failures from 50 addresses: {took:.2f} s (cap {ACCOUNT_DELAY_CAP_S} s)")
+    # admins are told: one audit row at the threshold, and the account on the admin page's list
+    notices = [e for e in store.audit() if e.action == "login_many_failures"]
+    assert len(notices) == 1 and notices[0].who == "ana" and notices[0].detail["failures"] == ACCOUNT_NOTICE_AFTER
+    assert [(b.kind, b.subject, b.locked) for b in store.signin_blocks()] == [("account", "ana", False)]
 
 
 def test_unknown_names_are_one_audit_row_and_an_address_is_locked(store):
@@ -436,7 +473,46 @@ def test_a_store_at_the_first_schema_is_upgraded(db_url):
         assert store.user("lama").session_epoch == 1 and store.verify_password("lama", "kata-sandi-baru")
         from geo.store.engine import current_revision
 
-        assert current_revision(store.engine) == "0003" == head_revision()
+        assert current_revision(store.engine) == head_revision() == "0004"
+    finally:
+        store.dispose()
+
+
+def test_a_store_at_0002_gets_display_names_and_pair_counters(db_url):
+    """0002 -> head (0004: display names): users keep working with no display name; counters hold a (long name,
+    address) pair."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from geo.store.engine import _alembic_config, make_engine
+    from geo.store.store import pair_subject
+
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, email, role, password_hash, active, created_at, session_epoch) "
+                "VALUES ('lama', NULL, 'admin', NULL, :t, CURRENT_TIMESTAMP, 0)"
+            ),
+            {"t": True},
+        )
+        conn.execute(
+            text("INSERT INTO signin_counters (kind, subject, n, last_at) VALUES ('account', 'lama', 2, :at)"),
+            {"at": dt.datetime.now(dt.UTC)},
+        )
+    engine.dispose()
+    store = open_store(db_url)
+    try:
+        assert store.user("lama").display_name is None and store.recent_failures("lama") == 2
+        store.set_display_name("lama", "  Bidang   Kepesertaan ", by="root")
+        assert store.user("lama").display_name == "Bidang Kepesertaan"
+        long_name = "n" * 128
+        store.sign_in(long_name, "x", client="2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")
+        assert store.failures("pair", pair_subject(long_name, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")) == 1
     finally:
         store.dispose()
 
@@ -501,7 +577,7 @@ def test_periods_published_before_0003_are_one_period_after_it(db_url):
 
     store = open_store(db_url)
     try:
-        assert current_revision(store.engine) == "0003"
+        assert current_revision(store.engine) == head_revision()
         by_name = {v.filename: v for v in store.versions()}
         assert by_name["juni.csv"].periods == by_name["slash.csv"].periods == by_name["iso.csv"].periods == ("2024-06",)
         for vid in published.values():  # nothing lost: every row, every figure, in its version

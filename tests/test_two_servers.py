@@ -50,12 +50,14 @@ def test_two_app_processes_show_a_new_version(pg_url, browser, monkeypatch):
             # both servers up, store opened, nothing published: the sample, labelled
             for srv in (a, b):
                 seen(browser, srv.url, "Data contoh, bukan data resmi", 90)
+            store.add_user("ana", "editor", display_name="Tim Ana")  # visitors see the display name
+            store.add_user("budi", "editor", display_name="Tim Budi")
             v1 = store.publish(V1, "jan.csv", "kabupaten", "ana").version
             seen(browser, b.url, f"versi {v1.id} · terbit")
             seen(browser, a.url, f"versi {v1.id} · terbit")
             v2 = store.publish(V2, "fix.csv", "kabupaten", "budi").version
             seen(browser, b.url, f"versi {v2.id} · terbit")
             # a link pinned to the first version still shows it, on the other server too
-            seen(browser, a.url + f"/?v={v1.id}", "oleh ana · versi tersemat")  # v1 is ana's
+            seen(browser, a.url + f"/?v={v1.id}", "oleh Tim Ana · versi tersemat")  # v1 is ana's
         finally:
             store.dispose()

@@ -14,6 +14,7 @@ import streamlit as st
 from geo import fmt
 from geo.stamp import when
 from geo.store import StoreError
+from geo.store.store import ACCOUNT_DELAY_CAP_S, ACCOUNT_NOTICE_AFTER
 from geo.text import t
 
 from . import auth, blocks, errors, session
@@ -99,6 +100,7 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
                     t("admin.col.name", lg): u.name,
                     t("admin.col.role", lg): t(f"auth.role.{u.role}", lg),
                     t("admin.col.email", lg): u.email or "",
+                    t("admin.col.display", lg): u.display_name or "",
                     t("admin.col.active", lg): t("admin.yes" if u.active else "admin.no", lg),
                     t("admin.col.password", lg): t("admin.yes" if u.has_password else "admin.no", lg),
                 }
@@ -115,6 +117,7 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
             t("admin.col.role", lg), ROLES, key="new_role", format_func=lambda r: t(f"auth.role.{r}", lg)
         )
         email = c3.text_input(t("admin.col.email", lg), key="new_email")
+        display = st.text_input(t("admin.col.display", lg), key="new_display", help=t("admin.display_help", lg))
         password = st.text_input(
             t("auth.password", lg), type="password", key="new_password", help=t("admin.password_help", lg)
         )
@@ -126,7 +129,12 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
             else:
                 try:
                     store.add_user(
-                        name.strip(), role, password=password or None, email=email.strip() or None, by=ident.name
+                        name.strip(),
+                        role,
+                        password=password or None,
+                        email=email.strip() or None,
+                        by=ident.name,
+                        display_name=display,
                     )
                 except (StoreError, ValueError) as exc:
                     st.error(t("admin.failed", lg))
@@ -153,6 +161,16 @@ def users_panel(ident: auth.Identity, lg: str) -> None:
     )
     if c3.button(t("admin.set_role", lg), key=f"set_role_{u.name}", disabled=new_role == u.role):
         store.set_role(u.name, new_role, by=ident.name)
+        st.rerun()
+    d1, d2 = st.columns([2, 1], vertical_alignment="bottom")
+    shown = d1.text_input(
+        t("admin.col.display", lg),
+        value=u.display_name or "",
+        key=f"display_{u.name}",
+        help=t("admin.display_help", lg),
+    )
+    if d2.button(t("admin.set_display", lg), key=f"set_display_{u.name}", disabled=shown == (u.display_name or "")):
+        store.set_display_name(u.name, shown, by=ident.name)  # sessions go on: only what visitors see changes
         st.rerun()
     own = u.name == ident.name and ident.via == "password"
     if u.active:
@@ -183,6 +201,10 @@ def blocks_panel(ident: auth.Identity, lg: str) -> None:
     store = session.store()
     st.markdown(f"**{t('admin.blocks_title', lg)}**")
     locks = store.signin_blocks()
+    many = [b.subject for b in locks if b.kind == "account" and b.failures >= ACCOUNT_NOTICE_AFTER]
+    if many:  # an account under attack is slowed, never locked: admins are told
+        st.warning(t("admin.many_failures", lg, cap=f"{ACCOUNT_DELAY_CAP_S:.0f}"), icon=":material/warning:")
+        st.text(", ".join(many))  # names are user-controlled: plain text
     if not locks:
         st.caption(t("admin.no_blocks", lg))
         return

@@ -26,6 +26,7 @@ from streamlit.errors import StreamlitAPIException
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
 from geo.signin import COOKIE, SESSION_PATH, SIGNOUT_PATH, client_address, cookie_secret, unsign
 from geo.store import SignIn, StoreError
+from geo.store.store import ACCOUNT_DELAY_CAP_S
 from geo.text import t
 from streamlit_boundary import protocol
 
@@ -273,8 +274,10 @@ def sign_in(name: str, password: str) -> tuple[Identity | None, SignIn, str | No
 
 
 def sign_out(ident: Identity) -> None:
-    """End the session (audited) and clear the cookie through the route; an organisation sign-out also
-    clears Streamlit's identity cookie."""
+    """End the session in the store (audited; this click came over the app's own connection, so no other
+    site can make it), then send the browser to the route, which clears the now dead cookie (a GET there
+    never ends a live session: server/signin.py); an organisation sign-out also clears Streamlit's identity
+    cookie."""
     st.session_state.pop(SESSION_KEY, None)
     if ident.via == "oidc":
         _oidc_sign_out(ident.name, "sign_out")
@@ -421,6 +424,15 @@ def _ended_note(lg: str) -> None:
             _oidc_sign_out(str(st.user.get("email") or "?"), "refused")
 
 
+def _slowed_note(result: SignIn, lg: str) -> None:
+    """Say how long the check waited because of the account's failures elsewhere (never a lock)."""
+    if result.delay_s >= 0.5:
+        st.info(
+            t("auth.slowed", lg, seconds=f"{result.delay_s:.0f}", cap=f"{ACCOUNT_DELAY_CAP_S:.0f}"),
+            icon=":material/hourglass_top:",
+        )
+
+
 def sign_in_page() -> None:
     lg = lang()
     ident = current()
@@ -456,6 +468,7 @@ def sign_in_page() -> None:
             return
         if ident is None or handoff is None:
             st.error(t(OUTCOMES.get(result.outcome, "auth.failed"), lg), icon=":material/error:")
+            _slowed_note(result, lg)
             return
         asked = st.session_state.pop(NEXT_KEY, None)
         target = asked[0] if asked and at_least(ident.role, asked[1]) else SIGNIN_PAGE

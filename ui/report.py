@@ -10,10 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import fmt
-from geo.report import report_frame
+from geo.access import EDITOR, at_least
+from geo.report import reason_counts, report_frame
 from geo.text import t
 
-from . import blocks, cache, session
+from . import auth, blocks, cache, session
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid", "duplicate")
 
@@ -36,14 +37,22 @@ def _summary_line(summary: dict, lang: str, rows: int | None = None) -> str:
 
 
 def stored_reports(level: str, lang: str) -> None:
-    """For published data: the join report stored with each version in force at ``level``."""
+    """For published data: the join report stored with each version in force at ``level``; its rows' own text
+    and the file name for editors and admins only (a published table's unmatched cells are not the public's)."""
     src = session.source()
+    editor = at_least(auth.role(auth.current()), EDITOR)
     for vid in sorted({v for lv, _p, v in src.published if lv == level}):
         version = session.version_info(vid)
         report = session.stored_report(vid)
         s = report.get("summary", {})
         title = t("join.title", lang) + " — " + t(f"level.{level}", lang) + f" · v{vid}"
         with st.expander(title, expanded=False):
+            if not editor:  # visitors and viewers: counts and kinds of reason only, never the table's text
+                st.text(_summary_line(s, lang))
+                if _problems(s):
+                    blocks.table(reason_counts(report, lang), lang)
+                st.caption(t("join.stored_counts_only", lang))
+                continue
             st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
             st.text(_summary_line(s, lang))
             if _problems(s):  # the rows left out, in the page's language

@@ -89,8 +89,20 @@ def _users_add(args: argparse.Namespace) -> int:
     if password is not None and len(password) < 8:
         return err(t("store.cli.password_short", args.lang))
     store = open_for(args)
-    user = store.add_user(args.name, args.role, password, email=args.email, by=args.by or "cli")
+    user = store.add_user(
+        args.name, args.role, password, email=args.email, by=args.by or "cli", display_name=args.display_name
+    )
     print(t("store.cli.user_added", args.lang, name=user.name, role=user.role))
+    return 0
+
+
+def _users_display(args: argparse.Namespace) -> int:
+    """What visitors see instead of the login name (stamps, open data); empty: the role's word."""
+    store = open_for(args)
+    store.set_display_name(args.name, args.display_name, by=args.by or "cli")
+    user = store.user(args.name)
+    shown = user.display_name if user and user.display_name else t(f"auth.role.{user.role}", args.lang)
+    print(t("store.cli.display_set", args.lang, name=args.name, shown=shown))
     return 0
 
 
@@ -100,7 +112,9 @@ def _users_list(args: argparse.Namespace) -> int:
         print(json.dumps([_jsonable(asdict(u)) for u in users], ensure_ascii=False, indent=2))
         return 0
     for u in users:
-        print(f"{u.name:20s} {u.role:7s} {'aktif' if u.active else 'nonaktif':9s} {u.email or ''}")
+        print(
+            f"{u.name:20s} {u.role:7s} {'aktif' if u.active else 'nonaktif':9s} {u.email or ''}  {u.display_name or ''}"
+        )
     return 0
 
 
@@ -239,7 +253,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.add_argument("--no-password", action="store_true", help="no built-in password (OpenID sign-in only)")
     add.add_argument("--as", dest="by", help="who adds the user (for the audit log)")
+    add.add_argument(
+        "--display-name", help="what visitors see as the publisher instead of the login name (default: the role)"
+    )
     add.set_defaults(func=guarded(_users_add))
+    disp = users.add_parser(
+        "display-name", parents=[common], help="set what visitors see as the publisher (empty: the role)"
+    )
+    disp.add_argument("name")
+    disp.add_argument("display_name", nargs="?", default="")
+    disp.add_argument("--as", dest="by", help="who changes it (for the audit log)")
+    disp.set_defaults(func=guarded(_users_display))
     lst = users.add_parser("list", parents=[common])
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=guarded(_users_list))

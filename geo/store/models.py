@@ -54,6 +54,7 @@ class User:
     has_password: bool
     created_at: dt.datetime
     session_epoch: int = 0  # moves on a password reset, (de)activation or role change
+    display_name: str | None = None  # what visitors see instead of ``name`` (None: the role's word)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Version:
     n_rows: int
     n_matched: int
     summary: dict = field(default_factory=dict, hash=False, compare=False)
+    publisher: str | None = field(default=None, compare=False)  # the account's display name, for visitors
+    publisher_role: str | None = field(default=None, compare=False)  # editor | admin (None: no such account)
 
 
 @dataclass(frozen=True)

@@ -55,16 +55,19 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # Bumped by a password reset, (de)activation or role change: sessions made before it end.
     Column("session_epoch", Integer, nullable=False, server_default="0"),
+    # What visitors see instead of the login name (versions, open data, stamps); empty: the role's word.
+    Column("display_name", String(128)),
 )
 
 # Failed sign-ins, one counter per (kind, subject): kind "account" (the name as typed, also unknown
-# names, so a wait never tells whether a name exists), "client" (the address) or "unknown" (unknown
+# names, so a wait never tells whether a name exists), "client" (the address), "pair" (name from one
+# address: the only lock an account name gets) or "unknown" (unknown
 # names per address, for the one aggregated audit row ``audit_id``). Counted by one atomic upsert.
 signin_counters = Table(
     "signin_counters",
     metadata,
     Column("kind", String(16), primary_key=True),
-    Column("subject", String(128), primary_key=True),
+    Column("subject", String(256), primary_key=True),  # a pair: "<address> <name>"
     Column("n", Integer, nullable=False),
     Column("last_at", DateTime(timezone=True), nullable=False, index=True),
     Column("audit_id", Integer),

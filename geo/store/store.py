@@ -51,12 +51,18 @@ from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
 PAUSE_ENV = "KALBAR_STORE_PAUSE_IN_PUBLISH"  # test hook: "SECONDS[:MARKER_FILE]", sleeps inside the transaction
-# Sign-in: failures count per typed name and per client address while the last one is recent (WINDOW);
-# a name is locked after ACCOUNT_LOCK_AFTER, an address after CLIENT_LOCK_AFTER (an office behind one NAT
-# shares an address), each for LOCKOUT unless an admin lifts it. Waits grow before that (login_delay).
+# Sign-in: failures count per (typed name, client address) pair, per typed name and per client address while
+# the last one is recent (WINDOW). A pair is locked after PAIR_LOCK_AFTER and an address after
+# CLIENT_LOCK_AFTER (an office behind one NAT shares an address), each for LOCKOUT unless an admin lifts it.
+# A name alone is never locked (its name is public enough for anyone to lock everyone out): its failures
+# from every address slow each check down (login_delay), capped at ACCOUNT_DELAY_CAP_S so the right password
+# from a clean address still gets in within seconds; at ACCOUNT_NOTICE_AFTER admins are told (audit, admin page).
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 LOCKOUT = dt.timedelta(hours=1)
-ACCOUNT_LOCK_AFTER = 10
+PAIR_LOCK_AFTER = 10
+ACCOUNT_NOTICE_AFTER = 10
+ACCOUNT_DELAY_CAP_S = 8.0
+NEVER = 1 << 30  # a counter that never locks
 CLIENT_FREE = 10
 CLIENT_LOCK_AFTER = 30
 HASH_SLOTS_ENV = "KALBAR_HASH_SLOTS"
@@ -86,6 +92,20 @@ def _check(hashed: str | None, password: str) -> bool | None:
         _hash_slots.release()
 
 
+def _display(value: str | None) -> str | None:
+    """A display name as stored: trimmed, one line, at most 128 characters; empty is None."""
+    text = " ".join(str(value or "").split())[:128]
+    return text or None
+
+
+def _versions_query():  # noqa: ANN202
+    """Versions with what visitors see of their publisher: the account's display name and role (never the
+    login name: geo.stamp.publisher)."""
+    return select(
+        S.versions, S.users.c.display_name.label("publisher"), S.users.c.role.label("publisher_role")
+    ).outerjoin(S.users, S.users.c.name == S.versions.c.published_by)
+
+
 def _digest(token: str) -> str:
     """Session and hand-off tokens are stored as their SHA-256 only."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -103,14 +123,19 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def login_delay(failures: int) -> float:
-    """Seconds to wait before checking a password after ``failures`` recent failures for that name
-    (0.25 s at 3, doubling to 8 s; the name is locked at ACCOUNT_LOCK_AFTER)."""
-    return 0.0 if failures < 3 else min(0.25 * 2 ** (failures - 3), 8.0)
+    """Seconds to wait before checking a password after ``failures`` recent failures for that name from any
+    address (0.25 s at 3, doubling up to ACCOUNT_DELAY_CAP_S; the name itself is never locked)."""
+    return 0.0 if failures < 3 else min(0.25 * 2 ** min(failures - 3, 16), ACCOUNT_DELAY_CAP_S)
 
 
 def client_delay(failures: int) -> float:
     """The same for a client address, starting later (CLIENT_FREE): people behind one address share it."""
-    return 0.0 if failures < CLIENT_FREE else min(0.25 * 2 ** (failures - CLIENT_FREE), 8.0)
+    return 0.0 if failures < CLIENT_FREE else min(0.25 * 2 ** min(failures - CLIENT_FREE, 16), 8.0)
+
+
+def pair_subject(name: str, client: str) -> str:
+    """The counter subject of one (account name, client address) pair: the address first (it has no space)."""
+    return f"{client} {name}"
 
 
 def short_error(exc: BaseException) -> str:
@@ -215,11 +240,25 @@ class Store:
     @staticmethod
     def _user(r) -> User:  # noqa: ANN001
         return User(
-            r.id, r.name, r.role, r.email, bool(r.active), bool(r.password_hash), _utc(r.created_at), r.session_epoch
+            r.id,
+            r.name,
+            r.role,
+            r.email,
+            bool(r.active),
+            bool(r.password_hash),
+            _utc(r.created_at),
+            r.session_epoch,
+            r.display_name or None,
         )
 
     def add_user(
-        self, name: str, role: str, password: str | None = None, email: str | None = None, by: str = "cli"
+        self,
+        name: str,
+        role: str,
+        password: str | None = None,
+        email: str | None = None,
+        by: str = "cli",
+        display_name: str | None = None,
     ) -> User:
         name = name.strip()
         if not name or len(name) > 128:
@@ -227,15 +266,22 @@ class Store:
         if role not in ROLES:
             raise StoreError(f"Peran tidak dikenal / unknown role: {role!r} ({', '.join(ROLES)})")
         email = email.strip().lower() if email else None
+        shown = _display(display_name)
         hashed = _hash(password) if password else None
         try:
             with self._write() as conn:
                 conn.execute(
                     insert(S.users).values(
-                        name=name, email=email, role=role, password_hash=hashed, active=True, created_at=now()
+                        name=name,
+                        email=email,
+                        role=role,
+                        password_hash=hashed,
+                        active=True,
+                        created_at=now(),
+                        display_name=shown,
                     )
                 )
-                self._log(conn, by, "user_add", {"name": name, "role": role, "email": email})
+                self._log(conn, by, "user_add", {"name": name, "role": role, "email": email, "display_name": shown})
         except StoreError as exc:
             if self.user(name) is not None or (email and self.user_by_email(email)):
                 raise StoreError(f"Pengguna sudah ada / user already exists: {name}") from None
@@ -283,6 +329,22 @@ class Store:
 
     def set_active(self, name: str, active: bool, by: str) -> None:
         self._change_user(name, by, "user_active", {"active": bool(active)}, active=bool(active))
+
+    def set_display_name(self, name: str, display_name: str | None, by: str) -> None:
+        """What visitors see for this account's versions (empty: the role's word); sessions go on."""
+        shown = _display(display_name)
+        with self._write() as conn:
+            self._bump(conn)  # versions in the open data and on pages name it: a visible change
+            done = conn.execute(update(S.users).where(S.users.c.name == name).values(display_name=shown)).rowcount
+            if not done:
+                raise StoreError(f"Pengguna tidak dikenal / unknown user: {name}")
+            self._log(conn, by, "user_display_name", {"name": name, "display_name": shown})
+
+    def publishers(self) -> dict[str, tuple[str | None, str]]:
+        """Login name -> (display name or None, role), for showing a version's publisher without its login."""
+        with self._read() as conn:
+            rows = conn.execute(select(S.users.c.name, S.users.c.display_name, S.users.c.role)).all()
+        return {r.name: (r.display_name or None, r.role) for r in rows}
 
     def set_password(self, name: str, password: str, by: str) -> None:
         if not password:
@@ -335,22 +397,28 @@ class Store:
     def sign_in(self, name: str, password: str, client: str = "") -> SignIn:
         """Check a built-in account's password, counting the attempt first.
 
-        The attempt is counted (per typed name and per client address, each by one atomic upsert) before
-        its wait and its argon2 check, so parallel attempts cannot all see the same count; a success takes
-        its count back. Past the lock thresholds an attempt is refused without hashing; hashes run at most
+        The attempt is counted (per name and address pair, per typed name and per client address, each by one
+        atomic upsert) before its wait and its argon2 check, so parallel attempts cannot all see the same count;
+        a success takes its pair's failures back. A locked pair or address is refused without hashing; the name's
+        failures from everywhere only slow the check (at most ACCOUNT_DELAY_CAP_S). Hashes run at most
         ``HASH_SLOTS`` at a time per process. Unknown names never get audit rows of their own."""
         name, client = name.strip()[:128], (client.strip() or "local")[:64]
+        pair = pair_subject(name, client)
         stamp = now()
         with self._write() as conn:
             conn.execute(delete(S.signin_counters).where(S.signin_counters.c.last_at < stamp - LOCKOUT))
-            acc, _ = self._counter(conn, "account", name, ACCOUNT_LOCK_AFTER, stamp)
+            par, _ = self._counter(conn, "pair", pair, PAIR_LOCK_AFTER, stamp)
+            acc, _ = self._counter(conn, "account", name, NEVER, stamp)
             cli, _ = self._counter(conn, "client", client, CLIENT_LOCK_AFTER, stamp)
             r = conn.execute(select(S.users).where(S.users.c.name == name)).first()
-            locked = acc > ACCOUNT_LOCK_AFTER or cli > CLIENT_LOCK_AFTER
-            if acc == ACCOUNT_LOCK_AFTER + 1:  # the first attempt refused: one row per lock, not per attempt
-                self._log(conn, name if r is not None else "?", "login_locked", {"client": client, "by": "account"})
+            locked = par > PAIR_LOCK_AFTER or cli > CLIENT_LOCK_AFTER
+            who = name if r is not None else "?"
+            if par == PAIR_LOCK_AFTER + 1:  # the first attempt refused: one row per lock, not per attempt
+                self._log(conn, who, "login_locked", {"client": client, "by": "pair"})
             if cli == CLIENT_LOCK_AFTER + 1:
                 self._log(conn, "?", "login_locked", {"client": client, "by": "client"})
+            if acc == ACCOUNT_NOTICE_AFTER and r is not None:  # once per window: admins are told
+                self._log(conn, name, "login_many_failures", {"failures": acc, "client": client})
         if locked:
             return SignIn("locked", None, 0.0, acc, cli)
         delay = max(login_delay(acc - 1), client_delay(cli - 1))
@@ -363,16 +431,7 @@ class Store:
             outcome = "ok" if ok and r is not None and bool(r.active) else "wrong"
         with self._write() as conn:
             if outcome == "ok":
-                conn.execute(
-                    delete(S.signin_counters).where(
-                        S.signin_counters.c.kind == "account", S.signin_counters.c.subject == name
-                    )
-                )
-                conn.execute(
-                    update(S.signin_counters)
-                    .where(S.signin_counters.c.kind == "client", S.signin_counters.c.subject == client)
-                    .values(n=case((S.signin_counters.c.n > 1, S.signin_counters.c.n - 1), else_=0))
-                )
+                self._forgive(conn, name, client, pair)
                 self._log(conn, name, "login", {"client": client, "via": "password", "delay_s": delay})
                 return SignIn("ok", self._user(r), delay, 0, max(cli - 1, 0))
             if r is None:
@@ -386,19 +445,42 @@ class Store:
                 )
         return SignIn(outcome, None, delay, acc, cli)
 
+    @staticmethod
+    def _forgive(conn: Connection, name: str, client: str, pair: str) -> None:
+        """A right password: this pair's failures (its own typos, counted in the name's too) are taken back,
+        and one from the address; failures of the name from other addresses keep counting."""
+        c = S.signin_counters.c
+        own = conn.execute(select(c.n).where(c.kind == "pair", c.subject == pair)).scalar_one_or_none() or 0
+        conn.execute(delete(S.signin_counters).where(c.kind == "pair", c.subject == pair))
+        conn.execute(
+            update(S.signin_counters)
+            .where(c.kind == "account", c.subject == name)
+            .values(n=case((c.n > own, c.n - own), else_=0))
+        )
+        conn.execute(
+            update(S.signin_counters)
+            .where(c.kind == "client", c.subject == client)
+            .values(n=case((c.n > 1, c.n - 1), else_=0))
+        )
+
     def verify_password(self, name: str, password: str, client: str = "") -> User | None:
         """The active user when ``password`` is right (see :meth:`sign_in`)."""
         return self.sign_in(name, password, client).user
 
+    @staticmethod
+    def _lock_after(kind: str) -> int:
+        return {"pair": PAIR_LOCK_AFTER, "client": CLIENT_LOCK_AFTER}.get(kind, NEVER)
+
     def failures(self, kind: str, subject: str) -> int:
-        """Failures counted for an account name or a client address within the window (0 when lapsed)."""
+        """Failures counted for an account name, a client address or a pair (:func:`pair_subject`) within the
+        window (0 when lapsed)."""
         with self._read() as conn:
             r = conn.execute(
                 select(S.signin_counters).where(
                     S.signin_counters.c.kind == kind, S.signin_counters.c.subject == subject
                 )
             ).first()
-        return self._live(r, ACCOUNT_LOCK_AFTER if kind == "account" else CLIENT_LOCK_AFTER)
+        return self._live(r, self._lock_after(kind))
 
     @staticmethod
     def _live(r, lock_after: int) -> int:  # noqa: ANN001
@@ -410,19 +492,29 @@ class Store:
     def recent_failures(self, name: str) -> int:
         return self.failures("account", name.strip()[:128])
 
+    def signin_wait(self, name: str) -> float:
+        """The wait the next check of ``name`` would get from the name's failures alone (≤ ACCOUNT_DELAY_CAP_S)."""
+        return login_delay(self.recent_failures(name))
+
     def signin_blocks(self) -> list[SigninBlock]:
-        """Accounts (existing ones only) and client addresses slowed down or locked now, most failures first."""
+        """Locked (name, address) pairs and addresses, slowed addresses, and existing accounts slowed by recent
+        failures (never locked), most failures first. A pair's subject is ``"<address> <name>"``."""
         with self._read() as conn:
             rows = conn.execute(
-                select(S.signin_counters).where(S.signin_counters.c.kind.in_(("account", "client")))
+                select(S.signin_counters).where(S.signin_counters.c.kind.in_(("account", "client", "pair")))
             ).all()
             names = {n for (n,) in conn.execute(select(S.users.c.name))}
         out = []
         for r in rows:
-            lock_after = ACCOUNT_LOCK_AFTER if r.kind == "account" else CLIENT_LOCK_AFTER
+            lock_after = self._lock_after(r.kind)
             n = self._live(r, lock_after)
-            slowed = login_delay(n) if r.kind == "account" else client_delay(n)
-            if (r.kind == "client" or r.subject in names) and (slowed or n >= lock_after):
+            if r.kind == "account":
+                shown = r.subject in names and bool(login_delay(n))
+            elif r.kind == "pair":
+                shown = r.subject.partition(" ")[2] in names and n >= lock_after
+            else:
+                shown = bool(client_delay(n)) or n >= lock_after
+            if shown:
                 out.append(SigninBlock(r.kind, r.subject, n, _utc(r.last_at), n >= lock_after))
         return sorted(out, key=lambda b: (-b.failures, b.kind, b.subject))
 
@@ -615,11 +707,13 @@ class Store:
             int(r.n_rows),
             int(r.n_matched),
             json.loads(r.summary),
+            r.publisher or None,
+            r.publisher_role,
         )
 
     def versions(self, kind: str | None = "coverage", include_retracted: bool = True) -> list[Version]:
         """Newest first; ``kind=None`` lists every kind."""
-        q = select(S.versions).order_by(S.versions.c.id.desc())
+        q = _versions_query().order_by(S.versions.c.id.desc())
         if kind:
             q = q.where(S.versions.c.kind == kind)
         if not include_retracted:
@@ -629,7 +723,7 @@ class Store:
 
     def version(self, version_id: int) -> Version | None:
         with self._read() as conn:
-            r = conn.execute(select(S.versions).where(S.versions.c.id == int(version_id))).first()
+            r = conn.execute(_versions_query().where(S.versions.c.id == int(version_id))).first()
         return self._version(r) if r else None
 
     def _data(self, version_id: int, *cols: str):  # noqa: ANN202
@@ -683,7 +777,7 @@ class Store:
     def _find(self, conn: Connection, sha256: str, level: str | None, kind: str) -> Version | None:
         level_is = S.versions.c.level.is_(None) if level is None else S.versions.c.level == level
         r = conn.execute(
-            select(S.versions)
+            _versions_query()
             .where(
                 S.versions.c.sha256 == sha256, S.versions.c.kind == kind, level_is, S.versions.c.retracted.is_(False)
             )
@@ -776,7 +870,7 @@ class Store:
                     "note": note,
                 },
             )
-            r = conn.execute(select(S.versions).where(S.versions.c.id == version_id)).one()
+            r = conn.execute(_versions_query().where(S.versions.c.id == version_id)).one()
         return PublishResult(self._version(r), True)
 
     @staticmethod
