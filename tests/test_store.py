@@ -542,7 +542,7 @@ def test_periods_published_before_0003_are_one_period_after_it(db_url):
 
     from geo.paths import ROOT
     from geo.store import Store
-    from geo.store.engine import _alembic_config, current_revision, make_engine
+    from geo.store.engine import _alembic_config, current_revision, head_revision, make_engine
 
     engine = make_engine(db_url)
     cfg = _alembic_config()
