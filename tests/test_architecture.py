@@ -231,3 +231,33 @@ def test_the_domain_takes_only_the_boundarys_url_paths():
         if mod.startswith("streamlit_boundary") and mod not in ("streamlit_boundary", "streamlit_boundary.urls")
     ]
     assert not wrong, "\n".join(wrong)
+
+
+# --- settings: one place ---------------------------------------------------------------------------------
+
+SETTINGS_READERS = {"geo.settings"}  # and st.secrets in ui.auth (Streamlit's own reader, for st.login and AppTest)
+
+
+def settings_read_outside_their_module(sources: dict[str, str]) -> list[str]:
+    """Production modules that read the environment or secrets.toml themselves (run.py and deploy/ set up
+    processes and pass environments on: they may)."""
+    import re
+
+    reads = re.compile(r"os\.environ|os\.getenv|getenv\(|tomllib\.load|st\.secrets")
+    wrong = []
+    for name, text in sources.items():
+        part = name.split(".")[0]
+        if part not in ("geo", "ui", "screens", "server", "shell", "app") or name in SETTINGS_READERS:
+            continue
+        for line_no, line in enumerate(text.splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if reads.search(code) and not (name == "ui.auth" and "st.secrets" in code):
+                wrong.append(f"{name}:{line_no} {line.strip()[:80]}")
+    return wrong
+
+
+def test_settings_are_read_only_in_the_settings_module():
+    assert not settings_read_outside_their_module(SOURCES), "\n".join(settings_read_outside_their_module(SOURCES))
+    assert settings_read_outside_their_module({"server.bad": "import os\nx = os.environ.get('A')\n"}) == [
+        "server.bad:2 x = os.environ.get('A')"
+    ]

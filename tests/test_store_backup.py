@@ -68,11 +68,12 @@ def contents(s) -> dict:
 
 
 def publisher(url: str, table: Path, pause_s: float, marker: Path) -> subprocess.Popen:
-    """``python -m geo publish`` that stops for ``pause_s`` inside its open transaction (the store's test
-    hook), after its version row is written and before its data and audit row are."""
+    """``python -m geo publish`` that stops for ``pause_s`` inside its open transaction (tests/support/pause),
+    after its version row is written and before its data and audit row are."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KALBAR_DATABASE_URL": url}
-    env["KALBAR_STORE_PAUSE_IN_PUBLISH"] = f"{pause_s}:{marker}"
-    cmd = [sys.executable, "-m", "geo", "publish", str(table), "--level", "kabupaten", "--as", "ana"]
+    env["KALBAR_TEST_PAUSE_IN_PUBLISH"] = f"{pause_s}:{marker}"
+    cmd = [sys.executable, "-m", "tests.support.pause", "geo", "publish", str(table), "--level", "kabupaten"]
+    cmd += ["--as", "ana"]
     return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -17,6 +17,7 @@ from geo.store import open_store
 
 WORKER = """
 import sys, time
+import tests.support.pause  # KALBAR_TEST_PAUSE_IN_PUBLISH: stop inside the publish's transaction
 from pathlib import Path
 from geo.store import open_store
 url, path, name, by = sys.argv[1:5]
@@ -83,7 +84,7 @@ def test_sigkill_inside_the_transaction_leaves_no_trace(db_url, tmp_path):
     token, audit_before = store.change_token(), len(store.audit())
     marker = tmp_path / "in-transaction"
     proc = start_worker(
-        db_url, desa_variant(tmp_path, "2025"), "budi", {"KALBAR_STORE_PAUSE_IN_PUBLISH": f"60:{marker}"}
+        db_url, desa_variant(tmp_path, "2025"), "budi", {"KALBAR_TEST_PAUSE_IN_PUBLISH": f"60:{marker}"}
     )
     wait_for(marker, proc)
     os.kill(proc.pid, signal.SIGKILL)
@@ -119,7 +120,7 @@ def test_sigkill_at_any_moment_leaves_complete_or_absent(db_url, tmp_path, delay
 def test_two_publishers_at_once_make_two_complete_versions(db_url, tmp_path):
     store = open_store(db_url)
     marker = tmp_path / "a-in-transaction"
-    a = start_worker(db_url, desa_variant(tmp_path, "2025"), "ana", {"KALBAR_STORE_PAUSE_IN_PUBLISH": f"1.5:{marker}"})
+    a = start_worker(db_url, desa_variant(tmp_path, "2025"), "ana", {"KALBAR_TEST_PAUSE_IN_PUBLISH": f"1.5:{marker}"})
     b = start_worker(db_url, desa_variant(tmp_path, "2026"), "budi")
     wait_for(marker, a)
     b_out, b_err = b.communicate(timeout=120)  # B reaches its transaction while A holds the write lock

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -23,6 +22,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from geo import settings as app_settings
 from geo.access import ADMIN, EDITOR, SECRETS_SECTION, VIEWER, AccessSettings, at_least
 from geo.signin import COOKIE, SESSION_PATH, SIGNOUT_PATH, client_address, cookie_secret, unsign
 from geo.store import SignIn, StoreError
@@ -65,6 +65,8 @@ class Identity:
 
 
 def _secrets_section(name: str) -> dict:
+    """A secrets section as Streamlit reads it (``st.secrets``: the same files as ``geo.settings``, and what
+    ``st.login`` and AppTest's secrets use); the environment comes from ``geo.settings``."""
     try:
         if st.secrets.load_if_toml_exists():
             section = st.secrets.get(name)
@@ -75,7 +77,7 @@ def _secrets_section(name: str) -> dict:
 
 
 def settings() -> AccessSettings:
-    return AccessSettings.read(os.environ, _secrets_section(SECRETS_SECTION))
+    return AccessSettings.read(app_settings.environ(), _secrets_section(SECRETS_SECTION))
 
 
 def oidc_configured() -> bool:

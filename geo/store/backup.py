@@ -27,6 +27,7 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from .. import settings
 from ..text import t
 from . import schema as S
 from .engine import BUSY_TIMEOUT_MS, _alembic_config, current_revision, make_engine, migrate, resolve_url
@@ -119,7 +120,7 @@ def backup_kind(path: Path) -> str:
 
 def pg_tool(name: str) -> Path:
     """pg_dump or pg_restore: $KALBAR_PG_BIN, else the newest Debian /usr/lib/postgresql/N/bin, else PATH."""
-    folders = [Path(os.environ[PG_BIN_ENV])] if os.environ.get(PG_BIN_ENV) else []
+    folders = [Path(settings.env(PG_BIN_ENV))] if settings.env(PG_BIN_ENV) else []
     folders += sorted(
         (p.parent for p in PG_LIB.glob(f"*/bin/{name}")),
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
@@ -138,7 +139,7 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """A libpq connection URI without the password, and an environment carrying it (PGPASSWORD):
     a password never appears on a command line (``ps`` shows those to every user)."""
     u = make_url(url)
-    env = dict(os.environ)
+    env = dict(settings.environ())
     if u.password:
         env["PGPASSWORD"] = str(u.password)
     user = quote(u.username or "", safe="")

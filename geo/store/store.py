@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import secrets
 import threading
 import time
@@ -27,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import targets
+from .. import settings, targets
 from ..names import name_key
 from ..period import is_key as period_is_key
 from ..period import ordered as by_time
@@ -50,7 +49,6 @@ from .models import (
 from .publishing import TARGETS_KIND, prepare, prepare_targets
 
 ROLES = ("editor", "admin")
-PAUSE_ENV = "KALBAR_STORE_PAUSE_IN_PUBLISH"  # test hook: "SECONDS[:MARKER_FILE]", sleeps inside the transaction
 # Sign-in: failures count per (typed name, client address) pair, per typed name and per client address while
 # the last one is recent (WINDOW). A pair is locked after PAIR_LOCK_AFTER and an address after
 # CLIENT_LOCK_AFTER (an office behind one NAT shares an address), each for LOCKOUT unless an admin lifts it.
@@ -65,12 +63,11 @@ ACCOUNT_DELAY_CAP_S = 8.0
 NEVER = 1 << 30  # a counter that never locks
 CLIENT_FREE = 10
 CLIENT_LOCK_AFTER = 30
-HASH_SLOTS_ENV = "KALBAR_HASH_SLOTS"
 HASH_WAIT_S = 30.0
 HANDOFF = dt.timedelta(seconds=60)  # the one-time token's life between the page and /auth/session
 SESSION_KEEP = dt.timedelta(days=30)  # ended or idle session rows are deleted after this
 _hasher = PasswordHasher()  # argon2id, 64 MiB per hash: at most HASH_SLOTS at once per process
-_hash_slots = threading.BoundedSemaphore(max(1, int(os.environ.get(HASH_SLOTS_ENV) or 2)))
+_hash_slots = threading.BoundedSemaphore(settings.hash_slots())
 _DUMMY_HASH = _hasher.hash("not a password")
 
 
@@ -850,7 +847,6 @@ class Store:
             version_id = int(res.inserted_primary_key[0])
             for name, kode, parent in aliases:
                 self._insert_alias(conn, level or "", name, kode, by, parent)
-            self._pause_hook()
             conn.execute(
                 insert(S.version_data).values(
                     version_id=version_id, original=content, report=report_json, rows=blob, n_rows=len(rows)
@@ -872,18 +868,6 @@ class Store:
             )
             r = conn.execute(_versions_query().where(S.versions.c.id == version_id)).one()
         return PublishResult(self._version(r), True)
-
-    @staticmethod
-    def _pause_hook() -> None:
-        """For the kill test only: stop inside the open transaction so a SIGKILL lands mid-publish."""
-        spec = os.environ.get(PAUSE_ENV)
-        if not spec:
-            return
-        seconds, _, marker = spec.partition(":")
-        if marker:
-            with open(marker, "w", encoding="utf-8") as fh:
-                fh.write(str(os.getpid()))
-        time.sleep(float(seconds))
 
     def _aliases_by_level(self) -> dict[str, list[Alias]]:
         out: dict[str, list[Alias]] = {}
