@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import boundaries
 from .names import NameIndex, code_level, fold, name_key, normalise_code
-from .table import DEFAULT_PERIOD, CoverageTable, Issue
+from .table import DEFAULT_PERIOD, TOTAL_WORDS, CoverageTable, Issue
 from .text import t
 
 STATUSES = ("matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -43,17 +43,6 @@ MATCHED_COLUMNS = [
     "baris",
 ]
 _PARENT = {"kecamatan": "kabupaten", "desa": "kecamatan"}
-_TOTAL_WORDS = {
-    "jumlah",
-    "total",
-    "jumlah total",
-    "grand total",
-    "total keseluruhan",
-    "kalimantan barat",
-    "provinsi kalimantan barat",
-    "prov kalimantan barat",
-    "kalbar",
-}
 
 
 @dataclass(frozen=True)
@@ -236,7 +225,7 @@ class Matcher:
         name = self.own_name(row)
         if not name:
             return Outcome("unmatched", Msg("join.reason.no_name", {"level": Msg(f"level.{self.level}")}))
-        if fold(name) in _TOTAL_WORDS:
+        if fold(name) in TOTAL_WORDS:
             return Outcome("unmatched", Msg("join.reason.total_row", {}))
         scope, problem = self._parents(row)
         if problem:

@@ -142,6 +142,10 @@ for _canon, _names in {
         "registered_workers",
         "enrolled",
         "peserta_aktif_bpjs",
+        "peserta_terdaftar",
+        "tenaga_kerja_aktif",  # "Tenaga Kerja" over "Jumlah | Aktif" in a two-row header
+        "tenaga_kerja_terdaftar",
+        "pekerja_aktif",
     ],
     "target_persen": [
         "target_persen",
@@ -166,6 +170,18 @@ for _canon, _names in {
 }.items():
     ALIASES.update({n: _canon for n in _names})
 _FILLER = {"jumlah", "jml", "total", "nama", "orang", "jiwa", "org", "number", "of"}
+# An area name that means the whole table (a totals row), folded as geo.names.fold folds it.
+TOTAL_WORDS = {
+    "jumlah",
+    "total",
+    "jumlah total",
+    "grand total",
+    "total keseluruhan",
+    "kalimantan barat",
+    "provinsi kalimantan barat",
+    "prov kalimantan barat",
+    "kalbar",
+}
 
 
 class TableError(Exception):
@@ -351,6 +367,78 @@ def _find_header(rows: Grid, limit: int = HEADER_SEARCH) -> tuple[int, dict[int,
         found = set(mapping.values())
         if len(found) >= 2 and found & {"kode", *NAME_COLUMNS, *REQUIRED}:
             return i, mapping
+    return None
+
+
+HEADER_DEPTH = 3  # a header may span this many rows (a group label, maybe a sub-group, then the column names)
+Merge = tuple[int, int, int, int]  # a merged range, 0-based: first row, first column, last row, last column
+
+
+@dataclass
+class Band:
+    """A header read from several rows: per column the joined text (the name shown) and the canonical column."""
+
+    start: int  # 0-based rows start..end
+    end: int
+    names: list[str]
+    mapping: dict[int, str]
+    merged: bool  # labels carried from merged cells (XLSX), else from a label followed by empty cells (CSV)
+
+
+def _band(rows: Grid, start: int, end: int, merged: list[Merge]) -> Band:
+    """Rows ``start..end`` read as one header: a merged label is carried across the columns it spans (in a CSV
+    export of a merged header, a label followed by empty cells over sub-labels), then each column's texts are
+    joined top to bottom ("Jumlah" + "Tenaga Kerja"). A column is matched on its whole text, else on its lower
+    part ("Data Kepesertaan Jumlah Tenaga Kerja" as "Jumlah Tenaga Kerja")."""
+    width = max((len(rows[r]) for r in range(start, end + 1)), default=0)
+    cells = [
+        [_text(rows[r][j]) if j < len(rows[r]) and not _empty(rows[r][j]) else "" for j in range(width)]
+        for r in range(start, end + 1)
+    ]
+    for r1, c1, r2, c2 in merged:
+        if r2 < start or r1 > end or c1 >= width:
+            continue
+        label = _text(rows[r1][c1]) if c1 < len(rows[r1]) and not _empty(rows[r1][c1]) else ""
+        for r in range(max(r1, start), min(r2, end) + 1):
+            for j in range(c1, min(c2, width - 1) + 1):
+                cells[r - start][j] = cells[r - start][j] or label
+    if not merged:  # no merge information: a label followed by empty cells spans the sub-labels under them
+        for k in range(len(cells) - 1):
+            below = [any(cells[m][j] for m in range(k + 1, len(cells))) for j in range(width)]
+            for j in range(1, width):
+                if not cells[k][j] and cells[k][j - 1] and below[j] and below[j - 1]:
+                    cells[k][j] = cells[k][j - 1]
+    names: list[str] = []
+    mapping: dict[int, str] = {}
+    for j in range(width):
+        parts: list[str] = []
+        for row in cells:
+            if row[j] and (not parts or parts[-1] != row[j]):
+                parts.append(row[j])
+        name = " ".join(parts)
+        for k in range(len(parts)):
+            if canon := column_for(" ".join(parts[k:])):
+                mapping[j], name = canon, " ".join(parts[k:])
+                break
+        names.append(name)
+    return Band(start, end, names, mapping, bool(merged))
+
+
+def _complete(mapping: dict[int, str]) -> bool:
+    found = set(mapping.values())
+    return all(c in found for c in REQUIRED) and bool(found & {"kode", *NAME_COLUMNS})
+
+
+def _find_band(rows: Grid, merged: list[Merge], limit: int = HEADER_SEARCH) -> Band | None:
+    """The first header of 2–3 rows that names every required column (the shallowest band ending highest), for
+    a recap whose one-row reading lacks them."""
+    for end in range(1, min(limit, len(rows))):
+        for depth in range(2, HEADER_DEPTH + 1):
+            if end - depth + 1 < 0:
+                break
+            band = _band(rows, end - depth + 1, end, merged)
+            if _complete(band.mapping):
+                return band
     return None
 
 
@@ -647,10 +735,29 @@ def _target(value: object, column: str, row: int, issues: list[Issue]) -> float 
     return v
 
 
+def _is_total(rec: dict) -> bool:
+    """A row that names the whole table ("Jumlah", "Total", "Provinsi Kalimantan Barat", code 61), not one area."""
+    if rec["kode"]:
+        return rec["kode"] == "61"
+    return any(rec[c] and fold(rec[c]) in TOTAL_WORDS for c in NAME_COLUMNS)
+
+
+def _uncomputed(value: object, at: tuple[int, int], formulas: set[tuple[int, int]]) -> bool:
+    """An empty count in a totals row: a formula with no stored value (or its text, "=SUM(D3:D16)"), or a blank."""
+    return at in formulas or _empty(value) or (isinstance(value, str) and value.strip().startswith("="))
+
+
 def _parse_rows(
-    rows: Grid, header_at: int, cols: dict[str, int], headers: dict[str, str]
+    rows: Grid,
+    header_at: int,
+    cols: dict[str, int],
+    headers: dict[str, str],
+    formulas: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[dict], list[Issue]]:
-    """One record per non-empty row below the header, with its issues; nothing is dropped unreported."""
+    """One record per non-empty row below the header, with its issues; nothing is dropped unreported.
+
+    A totals row whose counts were never computed (formulas without stored values, as a program writes them) is
+    kept as a row and told as a totals row, not as a row error: the join reports it as a total, not an area."""
     issues: list[Issue] = []
     records: list[dict] = []
     body = rows[header_at + 1 :]
@@ -660,7 +767,7 @@ def _parse_rows(
     for i, raw in enumerate(body[: last + 1]):
         row = header_at + i + 2  # the spreadsheet row number
         get = {c: (raw[j] if j < len(raw) else None) for c, j in cols.items()}
-        if all(_empty(v) for v in get.values()):
+        if all(_empty(v) for v in get.values()) and not any((header_at + 1 + i, j) in formulas for j in cols.values()):
             code = "table.empty_row" if all(_empty(v) for v in raw) else "table.row_no_data"
             issues.append(Issue(row, None, code, {}, "info"))
             continue
@@ -680,6 +787,14 @@ def _parse_rows(
             rec["periode"] = _period(get["periode"]) or None
             if rec["periode"] is None:
                 row_issues.append(Issue(row, headers["periode"], "table.period_empty"))
+        at = header_at + 1 + i
+        counts = [c for c in COUNT_COLUMNS if c in cols]
+        if _is_total(rec) and all(_uncomputed(get[c], (at, cols[c]), formulas) for c in counts):
+            rec.update({c: None for c in COUNT_COLUMNS})
+            rec["target_persen"], rec["valid"] = None, True
+            issues.append(Issue(row, None, "table.total_uncomputed", {}, "info"))
+            records.append(rec)
+            continue
         for c in COUNT_COLUMNS:
             rec[c] = _count(get[c], headers[c], row, row_issues, c in REQUIRED) if c in cols else None
         rec["target_persen"] = (
@@ -755,6 +870,67 @@ def _table_warnings(frame: pd.DataFrame, headers: dict[str, str]) -> list[Issue]
     return []
 
 
+def _missing(mapping: dict[int, str]) -> list[str]:
+    found = set(mapping.values())
+    missing = [c for c in REQUIRED if c not in found]
+    if not {"kode", *NAME_COLUMNS} & found:
+        missing.insert(0, "kode / kabupaten / kecamatan / desa")
+    return missing
+
+
+def _header(rows: Grid, merged: list[Merge]) -> tuple[int, int, list[object], dict[int, str], Band | None]:
+    """(first header row, last header row, the header's cells, column -> canonical, the band when it took several
+    rows). One row as before; when that row lacks a required column, a header of 2–3 rows (merged cells). Raises
+    the "no header" / "columns missing" errors, the latter naming what the fullest reading found."""
+    found = _find_header(rows)
+    if found and not _missing(found[1]):
+        return found[0], found[0], rows[found[0]], found[1], None
+    if band := _find_band(rows, merged):
+        return band.start, band.end, band.names, band.mapping, band
+    if not found:
+        first = next((r for r in rows if any(not _empty(v) for v in r)), [])
+        raise TableError("table.no_header", first=" | ".join(_text(v) for v in first if not _empty(v))[:200] or "—")
+    at, mapping = found
+    names: list[object] = [_text(h) for h in rows[at]]
+    for end in range(at + 1, min(at + HEADER_DEPTH, len(rows))):  # the same header read over its lower rows
+        band = _band(rows, at, end, merged)
+        if len(set(band.mapping.values())) > len(set(mapping.values())):
+            names, mapping = band.names, band.mapping
+    raise TableError(
+        "table.missing_columns",
+        missing=", ".join(_missing(mapping)),
+        found=", ".join(str(h) for h in names if h),
+    )
+
+
+def _band_note(band: Band, cols: dict[str, int], headers: dict[str, str]) -> Issue:
+    """How a header of several rows was read: its rows and each column's joined name -> canonical column."""
+    pairs = ", ".join(f"{headers[c]} → {c}" for c, _j in sorted(cols.items(), key=lambda kv: kv[1]))
+    return Issue(
+        None,
+        None,
+        "table.header_merged" if band.merged else "table.header_rows",
+        {"n": band.end - band.start + 1, "first": band.start + 1, "last": band.end + 1, "columns": pairs},
+        "info",
+    )
+
+
+def _fill_merged_labels(rows: Grid, merged: list[Merge], header_at: int) -> None:
+    """Below the header, a text merged across columns (a "JUMLAH" spanning No and Kabupaten/Kota) is read in every
+    column it spans; numbers are not copied (a merged figure is one figure)."""
+    for r1, c1, r2, c2 in merged:
+        if r1 <= header_at or r1 >= len(rows) or c1 >= len(rows[r1]) or not isinstance(rows[r1][c1], str):
+            continue
+        label = rows[r1][c1]
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            line = rows[r]
+            if len(line) <= c2:
+                line.extend([None] * (c2 + 1 - len(line)))
+            for j in range(c1, c2 + 1):
+                if _empty(line[j]):
+                    line[j] = label
+
+
 def read_table(
     src: str | os.PathLike[str] | bytes | BinaryIO,
     filename: str | None = None,
@@ -768,29 +944,20 @@ def read_table(
     lim = lim or limits.current()
     data, name = _read_bytes(src, filename, lim)
     rows, issues = _grid(data, sheet, lim)
-    found = _find_header(rows)
-    if not found:
-        first = next((r for r in rows if any(not _empty(v) for v in r)), [])
-        raise TableError("table.no_header", first=" | ".join(_text(v) for v in first if not _empty(v))[:200] or "—")
-    header_at, mapping = found
-    header = rows[header_at]
+    merged: list[Merge] = list(getattr(rows, "merged", []))
+    header_start, header_at, header, mapping, band = _header(rows, merged)
     cols, col_issues = _choose_columns(header, mapping, rows[header_at + 1 :])
     headers = {c: _text(header[j]) for c, j in cols.items()}
-    missing = [c for c in REQUIRED if c not in cols]
-    if not {"kode", *NAME_COLUMNS} & set(cols):
-        missing.insert(0, "kode / kabupaten / kecamatan / desa")
-    if missing:
-        raise TableError(
-            "table.missing_columns",
-            missing=", ".join(missing),
-            found=", ".join(_text(h) for h in header if not _empty(h)),
-        )
-    records, row_issues = _parse_rows(rows, header_at, cols, headers)
+    _fill_merged_labels(rows, merged, header_at)
+    formulas = getattr(rows, "formulas", set())
+    records, row_issues = _parse_rows(rows, header_at, cols, headers, formulas)
     if not records:
         raise TableError("table.no_rows", header=header_at + 1)
     issues += col_issues
-    if header_at > 0:
-        issues.append(Issue(None, None, "table.header_row", {"row": header_at + 1}, "info"))
+    if header_start > 0:
+        issues.append(Issue(None, None, "table.header_row", {"row": header_start + 1}, "info"))
+    if band is not None:
+        issues.append(_band_note(band, cols, headers))
     if "periode" not in cols:
         issues.append(Issue(None, None, "table.period_default", {}, "info"))
     issues += row_issues + _duplicates(records, headers)
