@@ -377,8 +377,10 @@ def join(
         baris = int(r["baris"])
         outcome = matcher.resolve(r)
         periode = r["periode"] if isinstance(r["periode"], str) else DEFAULT_PERIOD
-        if not bool(r["valid"]):
-            problems = errors.get(baris, [])
+        problems = errors.get(baris, [])
+        if not bool(r["valid"]) and not problems:  # a totals row whose figures were never computed (geo.table)
+            outcome = Outcome("unmatched", Msg("join.reason.total_row", {}))
+        elif not bool(r["valid"]):
             dup = [i for i in problems if i.code == "table.duplicate"]
             if dup and len(dup) == len(problems):
                 outcome = Outcome(

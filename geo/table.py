@@ -184,6 +184,9 @@ TOTAL_WORDS = {
 }
 
 
+READ_NOTES = ("table.header_merged", "table.header_rows")  # issue codes shown as notes above a report
+
+
 class TableError(Exception):
     """The whole file is unusable (unreadable, no header, required columns missing, no rows)."""
 
@@ -251,6 +254,11 @@ class CoverageTable:
     @property
     def periods(self) -> list[str]:
         return sorted(self.valid_rows["periode"].dropna().astype(str).unique())
+
+    def read_notes(self, lang: str = "id") -> list[str]:
+        """How the file was read that the officer should see on every page that reports on it (a header taken
+        from several rows and how each column was named)."""
+        return [i.message(lang) for i in self.issues if i.code in READ_NOTES]
 
     @property
     def period_missing(self) -> bool:
@@ -438,8 +446,36 @@ def _find_band(rows: Grid, merged: list[Merge], limit: int = HEADER_SEARCH) -> B
                 break
             band = _band(rows, end - depth + 1, end, merged)
             if _complete(band.mapping):
-                return band
+                return _widened(rows, band, merged)
     return None
+
+
+def _widened(rows: Grid, band: Band, merged: list[Merge]) -> Band:
+    """The band with the header rows above it that cells merged down into it show to belong to it ("No" merged
+    over three rows, "Data Kepesertaan" over "Jumlah" over the counts)."""
+    top = min((r1 for r1, _c1, r2, _c2 in merged if r1 < band.start <= r2 <= band.end), default=band.start)
+    if top < band.start and band.end - top < HEADER_DEPTH:
+        wider = _band(rows, top, band.end, merged)
+        if _complete(wider.mapping):
+            return wider
+    return band
+
+
+def _usable(rows: Grid, merged: list[Merge]) -> bool:
+    """A header naming every required column and an area column, on one row or on 2–3 rows."""
+    found = _find_header(rows)
+    return bool(found and _complete(found[1])) or _find_band(rows, merged) is not None
+
+
+def _header_score(rows: Grid, merged: list[Merge]) -> int:
+    """How many known columns the header names (on one row, else on 2–3 rows when one row lacks some): how the
+    delimiter and the sheet are chosen."""
+    found = _find_header(rows)
+    score = len(set(found[1].values())) if found else 0
+    if not found or not _complete(found[1]):
+        band = _find_band(rows, merged)
+        score = max(score, len(set(band.mapping.values())) if band else 0)
+    return score
 
 
 def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None, lim: Limits) -> tuple[bytes, str]:
@@ -567,8 +603,7 @@ def _csv_grid(data: bytes, lim: Limits) -> tuple[Grid, list[Issue]]:
         forced, text = m.group(1), text[m.end() :]
     best: tuple[int, str] | None = None
     for delim in [forced] if forced else [",", ";", "\t", "|"]:
-        found = _find_header(_csv_rows(text, delim, lim, stop=HEADER_SEARCH))
-        score = len(set(found[1].values())) if found else 0
+        score = _header_score(_csv_rows(text, delim, lim, stop=HEADER_SEARCH), [])
         if best is None or score > best[0]:
             best = (score, delim)
     return (_csv_rows(text, best[1], lim) if best else []), issues
@@ -599,12 +634,15 @@ def _xlsx_grid(data: bytes, sheet: str | int | None, lim: Limits) -> tuple[Grid,
                 raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
         else:
             chosen = book.sheets
-        pick = None
+        pick = partial = first = None
         for title, grid in xlsx.grids(book, chosen, _convert):
-            if _find_header(grid):
+            first = first or (title, grid)
+            if _usable(grid, grid.merged):
                 pick = (title, grid)
                 break
-            pick = pick or (title, grid)  # none recognised: the first sheet, as its own "no header" message says
+            if partial is None and _find_header(grid):
+                partial = (title, grid)
+        pick = pick or partial or first  # none usable: the first with a header, else the first sheet
     except xlsx.Refused as exc:
         if exc.code == "unreadable":
             raise TableError("error.table_unreadable", **exc.params) from exc
@@ -742,6 +780,16 @@ def _is_total(rec: dict) -> bool:
     return any(rec[c] and fold(rec[c]) in TOTAL_WORDS for c in NAME_COLUMNS)
 
 
+def _total_label(raw: list[object], cols: dict[str, int]) -> str | None:
+    """ "JUMLAH" written in another column (the No column, as a CSV export of a label merged over No and the
+    name leaves it): the row is a totals row, named so."""
+    used = set(cols.values())
+    return next(
+        (v.strip() for j, v in enumerate(raw) if j not in used and isinstance(v, str) and fold(v) in TOTAL_WORDS),
+        None,
+    )
+
+
 def _uncomputed(value: object, at: tuple[int, int], formulas: set[tuple[int, int]]) -> bool:
     """An empty count in a totals row: a formula with no stored value (or its text, "=SUM(D3:D16)"), or a blank."""
     return at in formulas or _empty(value) or (isinstance(value, str) and value.strip().startswith("="))
@@ -757,7 +805,8 @@ def _parse_rows(
     """One record per non-empty row below the header, with its issues; nothing is dropped unreported.
 
     A totals row whose counts were never computed (formulas without stored values, as a program writes them) is
-    kept as a row and told as a totals row, not as a row error: the join reports it as a total, not an area."""
+    kept as a row without figures (not valid, but with no error) and told as a totals row: the join reports it
+    as a total, not an area."""
     issues: list[Issue] = []
     records: list[dict] = []
     body = rows[header_at + 1 :]
@@ -779,6 +828,8 @@ def _parse_rows(
             rec[c] = _text(get.get(c)) or None
             if not kode_text and rec[c] and _looks_like_code(rec[c]):  # "6171" written in the name column
                 kode_raw, kode_text, rec[c] = rec[c], rec[c], None
+        if not kode_text and not any(rec[c] for c in NAME_COLUMNS) and (label := _total_label(raw, cols)):
+            rec[next((c for c in ("desa", "kecamatan", "kabupaten") if c in cols), "nama")] = label
         rec["kode_input"] = kode_text or None
         rec["kode"] = normalise_code(kode_raw) or (kode_text or None)
         if period_col is None or period_blank:
@@ -791,7 +842,7 @@ def _parse_rows(
         counts = [c for c in COUNT_COLUMNS if c in cols]
         if _is_total(rec) and all(_uncomputed(get[c], (at, cols[c]), formulas) for c in counts):
             rec.update({c: None for c in COUNT_COLUMNS})
-            rec["target_persen"], rec["valid"] = None, True
+            rec["target_persen"], rec["valid"] = None, False  # no figures to use; not an error either
             issues.append(Issue(row, None, "table.total_uncomputed", {}, "info"))
             records.append(rec)
             continue
