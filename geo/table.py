@@ -380,6 +380,31 @@ def _find_header(rows: Grid, limit: int = HEADER_SEARCH) -> tuple[int, dict[int,
 
 HEADER_DEPTH = 3  # a header may span this many rows (a group label, maybe a sub-group, then the column names)
 Merge = tuple[int, int, int, int]  # a merged range, 0-based: first row, first column, last row, last column
+MAX_HEADER_MERGES = 100  # merged ranges considered where a header is looked for (a real header has a dozen)
+
+
+@dataclass
+class Merges:
+    """The merged ranges where a header may be (an XLSX's; a CSV has none) and, per cell they cover there, the
+    label written in the range's first cell. Built once, bounded (a file may claim thousands of overlapping
+    ranges), so reading a header of several rows costs the same whatever the file claims."""
+
+    spans: list[Merge] = field(default_factory=list)
+    labels: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Grid) -> Merges:
+        zone = HEADER_SEARCH + HEADER_DEPTH
+        spans = sorted({m for m in getattr(rows, "merged", ()) if m[0] < zone})[:MAX_HEADER_MERGES]
+        labels: dict[tuple[int, int], str] = {}
+        for r1, c1, r2, c2 in spans:
+            if r1 >= len(rows) or c1 >= len(rows[r1]) or _empty(rows[r1][c1]):
+                continue
+            label = _text(rows[r1][c1])
+            for r in range(r1, min(r2, zone - 1) + 1):
+                for j in range(c1, c2 + 1):
+                    labels.setdefault((r, j), label)
+        return cls(spans, labels)
 
 
 @dataclass
@@ -393,7 +418,7 @@ class Band:
     merged: bool  # labels carried from merged cells (XLSX), else from a label followed by empty cells (CSV)
 
 
-def _band(rows: Grid, start: int, end: int, merged: list[Merge]) -> Band:
+def _band(rows: Grid, start: int, end: int, merges: Merges) -> Band:
     """Rows ``start..end`` read as one header: a merged label is carried across the columns it spans (in a CSV
     export of a merged header, a label followed by empty cells over sub-labels), then each column's texts are
     joined top to bottom ("Jumlah" + "Tenaga Kerja"). A column is matched on its whole text, else on its lower
@@ -403,14 +428,10 @@ def _band(rows: Grid, start: int, end: int, merged: list[Merge]) -> Band:
         [_text(rows[r][j]) if j < len(rows[r]) and not _empty(rows[r][j]) else "" for j in range(width)]
         for r in range(start, end + 1)
     ]
-    for r1, c1, r2, c2 in merged:
-        if r2 < start or r1 > end or c1 >= width:
-            continue
-        label = _text(rows[r1][c1]) if c1 < len(rows[r1]) and not _empty(rows[r1][c1]) else ""
-        for r in range(max(r1, start), min(r2, end) + 1):
-            for j in range(c1, min(c2, width - 1) + 1):
-                cells[r - start][j] = cells[r - start][j] or label
-    if not merged:  # no merge information: a label followed by empty cells spans the sub-labels under them
+    for k, row in enumerate(cells):
+        for j in range(width):
+            row[j] = row[j] or merges.labels.get((start + k, j), "")
+    if not merges.labels:  # no merge information: a label followed by empty cells spans the sub-labels under them
         for k in range(len(cells) - 1):
             below = [any(cells[m][j] for m in range(k + 1, len(cells))) for j in range(width)]
             for j in range(1, width):
@@ -429,7 +450,7 @@ def _band(rows: Grid, start: int, end: int, merged: list[Merge]) -> Band:
                 mapping[j], name = canon, " ".join(parts[k:])
                 break
         names.append(name)
-    return Band(start, end, names, mapping, bool(merged))
+    return Band(start, end, names, mapping, bool(merges.labels))
 
 
 def _complete(mapping: dict[int, str]) -> bool:
@@ -437,43 +458,43 @@ def _complete(mapping: dict[int, str]) -> bool:
     return all(c in found for c in REQUIRED) and bool(found & {"kode", *NAME_COLUMNS})
 
 
-def _find_band(rows: Grid, merged: list[Merge], limit: int = HEADER_SEARCH) -> Band | None:
+def _find_band(rows: Grid, merges: Merges, limit: int = HEADER_SEARCH) -> Band | None:
     """The first header of 2–3 rows that names every required column (the shallowest band ending highest), for
     a recap whose one-row reading lacks them."""
     for end in range(1, min(limit, len(rows))):
         for depth in range(2, HEADER_DEPTH + 1):
             if end - depth + 1 < 0:
                 break
-            band = _band(rows, end - depth + 1, end, merged)
+            band = _band(rows, end - depth + 1, end, merges)
             if _complete(band.mapping):
-                return _widened(rows, band, merged)
+                return _widened(rows, band, merges)
     return None
 
 
-def _widened(rows: Grid, band: Band, merged: list[Merge]) -> Band:
+def _widened(rows: Grid, band: Band, merges: Merges) -> Band:
     """The band with the header rows above it that cells merged down into it show to belong to it ("No" merged
     over three rows, "Data Kepesertaan" over "Jumlah" over the counts)."""
-    top = min((r1 for r1, _c1, r2, _c2 in merged if r1 < band.start <= r2 <= band.end), default=band.start)
+    top = min((r1 for r1, _c1, r2, _c2 in merges.spans if r1 < band.start <= r2 <= band.end), default=band.start)
     if top < band.start and band.end - top < HEADER_DEPTH:
-        wider = _band(rows, top, band.end, merged)
+        wider = _band(rows, top, band.end, merges)
         if _complete(wider.mapping):
             return wider
     return band
 
 
-def _usable(rows: Grid, merged: list[Merge]) -> bool:
+def _usable(rows: Grid) -> bool:
     """A header naming every required column and an area column, on one row or on 2–3 rows."""
     found = _find_header(rows)
-    return bool(found and _complete(found[1])) or _find_band(rows, merged) is not None
+    return bool(found and _complete(found[1])) or _find_band(rows, Merges.of(rows)) is not None
 
 
-def _header_score(rows: Grid, merged: list[Merge]) -> int:
+def _header_score(rows: Grid) -> int:
     """How many known columns the header names (on one row, else on 2–3 rows when one row lacks some): how the
     delimiter and the sheet are chosen."""
     found = _find_header(rows)
     score = len(set(found[1].values())) if found else 0
     if not found or not _complete(found[1]):
-        band = _find_band(rows, merged)
+        band = _find_band(rows, Merges.of(rows))
         score = max(score, len(set(band.mapping.values())) if band else 0)
     return score
 
@@ -603,7 +624,7 @@ def _csv_grid(data: bytes, lim: Limits) -> tuple[Grid, list[Issue]]:
         forced, text = m.group(1), text[m.end() :]
     best: tuple[int, str] | None = None
     for delim in [forced] if forced else [",", ";", "\t", "|"]:
-        score = _header_score(_csv_rows(text, delim, lim, stop=HEADER_SEARCH), [])
+        score = _header_score(_csv_rows(text, delim, lim, stop=HEADER_SEARCH))
         if best is None or score > best[0]:
             best = (score, delim)
     return (_csv_rows(text, best[1], lim) if best else []), issues
@@ -637,7 +658,7 @@ def _xlsx_grid(data: bytes, sheet: str | int | None, lim: Limits) -> tuple[Grid,
         pick = partial = first = None
         for title, grid in xlsx.grids(book, chosen, _convert):
             first = first or (title, grid)
-            if _usable(grid, grid.merged):
+            if _usable(grid):
                 pick = (title, grid)
                 break
             if partial is None and _find_header(grid):
@@ -929,14 +950,14 @@ def _missing(mapping: dict[int, str]) -> list[str]:
     return missing
 
 
-def _header(rows: Grid, merged: list[Merge]) -> tuple[int, int, list[object], dict[int, str], Band | None]:
+def _header(rows: Grid, merges: Merges) -> tuple[int, int, list[object], dict[int, str], Band | None]:
     """(first header row, last header row, the header's cells, column -> canonical, the band when it took several
     rows). One row as before; when that row lacks a required column, a header of 2–3 rows (merged cells). Raises
     the "no header" / "columns missing" errors, the latter naming what the fullest reading found."""
     found = _find_header(rows)
     if found and not _missing(found[1]):
         return found[0], found[0], rows[found[0]], found[1], None
-    if band := _find_band(rows, merged):
+    if band := _find_band(rows, merges):
         return band.start, band.end, band.names, band.mapping, band
     if not found:
         first = next((r for r in rows if any(not _empty(v) for v in r)), [])
@@ -944,7 +965,7 @@ def _header(rows: Grid, merged: list[Merge]) -> tuple[int, int, list[object], di
     at, mapping = found
     names: list[object] = [_text(h) for h in rows[at]]
     for end in range(at + 1, min(at + HEADER_DEPTH, len(rows))):  # the same header read over its lower rows
-        band = _band(rows, at, end, merged)
+        band = _band(rows, at, end, merges)
         if len(set(band.mapping.values())) > len(set(mapping.values())):
             names, mapping = band.names, band.mapping
     raise TableError(
@@ -966,20 +987,19 @@ def _band_note(band: Band, cols: dict[str, int], headers: dict[str, str]) -> Iss
     )
 
 
-def _fill_merged_labels(rows: Grid, merged: list[Merge], header_at: int) -> None:
-    """Below the header, a text merged across columns (a "JUMLAH" spanning No and Kabupaten/Kota) is read in every
-    column it spans; numbers are not copied (a merged figure is one figure)."""
-    for r1, c1, r2, c2 in merged:
-        if r1 <= header_at or r1 >= len(rows) or c1 >= len(rows[r1]) or not isinstance(rows[r1][c1], str):
+def _fill_merged_labels(rows: Grid, header_at: int) -> None:
+    """Below the header, a text merged across the columns of its row (a "JUMLAH" spanning No and Kabupaten/Kota)
+    is read in every column it spans. Numbers are not copied (a merged figure is one figure), nor is text down
+    the rows (at most the row's columns are filled: bounded by the column limit, whatever the file claims)."""
+    for r1, c1, r2, c2 in getattr(rows, "merged", ()):
+        if r1 != r2 or r1 <= header_at or r1 >= len(rows) or c1 >= len(rows[r1]) or not isinstance(rows[r1][c1], str):
             continue
-        label = rows[r1][c1]
-        for r in range(r1, min(r2, len(rows) - 1) + 1):
-            line = rows[r]
-            if len(line) <= c2:
-                line.extend([None] * (c2 + 1 - len(line)))
-            for j in range(c1, c2 + 1):
-                if _empty(line[j]):
-                    line[j] = label
+        line = rows[r1]
+        if len(line) <= c2:
+            line.extend([None] * (c2 + 1 - len(line)))
+        for j in range(c1 + 1, c2 + 1):
+            if _empty(line[j]):
+                line[j] = rows[r1][c1]
 
 
 def read_table(
@@ -995,11 +1015,10 @@ def read_table(
     lim = lim or limits.current()
     data, name = _read_bytes(src, filename, lim)
     rows, issues = _grid(data, sheet, lim)
-    merged: list[Merge] = list(getattr(rows, "merged", []))
-    header_start, header_at, header, mapping, band = _header(rows, merged)
+    header_start, header_at, header, mapping, band = _header(rows, Merges.of(rows))
     cols, col_issues = _choose_columns(header, mapping, rows[header_at + 1 :])
     headers = {c: _text(header[j]) for c, j in cols.items()}
-    _fill_merged_labels(rows, merged, header_at)
+    _fill_merged_labels(rows, header_at)
     formulas = getattr(rows, "formulas", set())
     records, row_issues = _parse_rows(rows, header_at, cols, headers, formulas)
     if not records:

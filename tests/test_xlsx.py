@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from geo import xlsx
@@ -55,3 +57,27 @@ def test_uncomputed_formulas_count_against_the_cell_limit(tmp_path):
     with pytest.raises(TableError) as info:
         read_table(path, lim=Limits(max_cells=50))
     assert info.value.code == "limit.cells"
+
+
+def test_overlapping_merged_ranges_do_not_slow_the_header_search(tmp_path):
+    """10,000 ranges over the whole header zone, on a sheet whose one-row header lacks a column: every reading of
+    2–3 rows is tried, and each looks the merges up once built (a bounded set), not per range."""
+    cells = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>' for c, h in zip("AB", ["kabupaten", "periode"])
+    )
+    merges = "".join(f'<mergeCell ref="{chr(65 + i % 26)}{1 + i % 40}:CV{41 + i}"/>' for i in range(10_000))
+    far = '<c r="CV1" t="inlineStr"><is><t>Keterangan</t></is></c>'  # every band is 100 columns wide
+    rows = "".join(f'<row r="{r}"><c r="CV{r}"><v>{r}</v></c></row>' for r in range(2, 45))
+    sheet = [
+        "<sheetData>",
+        f'<row r="1">{cells}{far}</row>',
+        rows,
+        "</sheetData>",
+        f"<mergeCells>{merges}</mergeCells>",
+    ]
+    path = hostile.xlsx_parts(tmp_path / "tumpang.xlsx", sheet)
+    started = time.perf_counter()
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    assert info.value.code == "table.missing_columns"
+    assert time.perf_counter() - started < 5
