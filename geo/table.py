@@ -428,10 +428,12 @@ def _band(rows: Grid, start: int, end: int, merges: Merges) -> Band:
         [_text(rows[r][j]) if j < len(rows[r]) and not _empty(rows[r][j]) else "" for j in range(width)]
         for r in range(start, end + 1)
     ]
+    merged = False
     for k, row in enumerate(cells):
         for j in range(width):
-            row[j] = row[j] or merges.labels.get((start + k, j), "")
-    if not merges.labels:  # no merge information: a label followed by empty cells spans the sub-labels under them
+            if (label := merges.labels.get((start + k, j))) is not None:
+                row[j], merged = row[j] or label, True
+    if not merged:  # no merged cell here: a label followed by empty cells spans the sub-labels under them
         for k in range(len(cells) - 1):
             below = [any(cells[m][j] for m in range(k + 1, len(cells))) for j in range(width)]
             for j in range(1, width):
@@ -450,7 +452,7 @@ def _band(rows: Grid, start: int, end: int, merges: Merges) -> Band:
                 mapping[j], name = canon, " ".join(parts[k:])
                 break
         names.append(name)
-    return Band(start, end, names, mapping, bool(merges.labels))
+    return Band(start, end, names, mapping, merged)
 
 
 def _complete(mapping: dict[int, str]) -> bool:
@@ -821,7 +823,7 @@ def _parse_rows(
     header_at: int,
     cols: dict[str, int],
     headers: dict[str, str],
-    formulas: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    formulas: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
 ) -> tuple[list[dict], list[Issue]]:
     """One record per non-empty row below the header, with its issues; nothing is dropped unreported.
 

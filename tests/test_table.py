@@ -596,3 +596,24 @@ def test_template_reads_back_cleanly(level):
     )
     table = read_table(text.encode("utf-8"))
     assert not table.errors and table.data["valid"].all() and len(table.data) >= 1
+
+
+def test_xlsx_header_without_merges_under_a_merged_title(tmp_path):
+    """A title merged over the sheet, the header's group label not merged (unmerged by hand): read as in a CSV."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["REKAP CAKUPAN"])
+    ws.merge_cells("A1:E1")
+    ws.append(["Kabupaten/Kota", "Jumlah", None, "Periode"])
+    ws.append([None, "Tenaga Kerja", "Peserta Aktif", None])
+    ws.append(["Kota Pontianak", 303704, 147262, "2024"])
+    path = tmp_path / "rekap.xlsx"
+    wb.save(path)
+    table = read_table(path)
+    assert table.columns_map["Jumlah Peserta Aktif"] == "peserta_aktif" and list(table.data["peserta_aktif"]) == [
+        147262
+    ]
+    assert [i.code for i in table.issues if i.code.startswith("table.header_")] == [
+        "table.header_row",
+        "table.header_rows",
+    ]
