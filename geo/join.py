@@ -15,7 +15,7 @@ import pandas as pd
 from . import boundaries
 from .names import NameIndex, code_level, fold, name_key, normalise_code
 from .period import ordered as by_time
-from .table import DEFAULT_PERIOD, CoverageTable, Issue
+from .table import DEFAULT_PERIOD, TOTAL_WORDS, CoverageTable, Issue
 from .text import t
 
 STATUSES = ("matched", "unmatched", "ambiguous", "invalid", "duplicate")
@@ -44,17 +44,6 @@ MATCHED_COLUMNS = [
     "baris",
 ]
 _PARENT = {"kecamatan": "kabupaten", "desa": "kecamatan"}
-_TOTAL_WORDS = {
-    "jumlah",
-    "total",
-    "jumlah total",
-    "grand total",
-    "total keseluruhan",
-    "kalimantan barat",
-    "provinsi kalimantan barat",
-    "prov kalimantan barat",
-    "kalbar",
-}
 
 
 @dataclass(frozen=True)
@@ -237,7 +226,7 @@ class Matcher:
         name = self.own_name(row)
         if not name:
             return Outcome("unmatched", Msg("join.reason.no_name", {"level": Msg(f"level.{self.level}")}))
-        if fold(name) in _TOTAL_WORDS:
+        if fold(name) in TOTAL_WORDS:
             return Outcome("unmatched", Msg("join.reason.total_row", {}))
         scope, problem = self._parents(row)
         if problem:
@@ -389,8 +378,10 @@ def join(
         baris = int(r["baris"])
         outcome = matcher.resolve(r)
         periode = r["periode"] if isinstance(r["periode"], str) else DEFAULT_PERIOD
-        if not bool(r["valid"]):
-            problems = errors.get(baris, [])
+        problems = errors.get(baris, [])
+        if not bool(r["valid"]) and not problems:  # a totals row whose figures were never computed (geo.table)
+            outcome = Outcome("unmatched", Msg("join.reason.total_row", {}))
+        elif not bool(r["valid"]):
             dup = [i for i in problems if i.code == "table.duplicate"]
             if dup and len(dup) == len(problems):
                 outcome = Outcome(

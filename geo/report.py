@@ -73,6 +73,7 @@ class CheckReport:
             "ambiguous": [r for r in not_matched if r.get("status") == "ambiguous"],
             "invalid": [r for r in not_matched if r.get("status") == "invalid"],
             "duplicate": [r for r in not_matched if r.get("status") == "duplicate"],
+            "notes": self.table.read_notes(self.lang),
             "row_errors": [
                 {
                     "row": i.row,
@@ -135,6 +136,12 @@ def check_file(
     """``aliases``: the store's saved spellings (``geo.join.AliasRule``-like), used like ``publish`` does."""
     table = read_table(path)
     return CheckReport(level, table, join(table, level, aliases=aliases), target, lang)
+
+
+def report_notes(report: dict, lang: str = "id") -> list[str]:
+    """The read notes of a stored/preview report in ``lang`` (older reports have none)."""
+    notes = report.get("notes_en") if lang == "en" and "notes_en" in report else report.get("notes")
+    return [str(n) for n in notes or []]
 
 
 def level_hint(report: dict, lang: str = "id") -> str | None:

@@ -143,6 +143,10 @@ for _canon, _names in {
         "registered_workers",
         "enrolled",
         "peserta_aktif_bpjs",
+        "peserta_terdaftar",
+        "tenaga_kerja_aktif",  # "Tenaga Kerja" over "Jumlah | Aktif" in a two-row header
+        "tenaga_kerja_terdaftar",
+        "pekerja_aktif",
     ],
     "target_persen": [
         "target_persen",
@@ -167,6 +171,21 @@ for _canon, _names in {
 }.items():
     ALIASES.update({n: _canon for n in _names})
 _FILLER = {"jumlah", "jml", "total", "nama", "orang", "jiwa", "org", "number", "of"}
+# An area name that means the whole table (a totals row), folded as geo.names.fold folds it.
+TOTAL_WORDS = {
+    "jumlah",
+    "total",
+    "jumlah total",
+    "grand total",
+    "total keseluruhan",
+    "kalimantan barat",
+    "provinsi kalimantan barat",
+    "prov kalimantan barat",
+    "kalbar",
+}
+
+
+READ_NOTES = ("table.header_merged", "table.header_rows")  # issue codes shown as notes above a report
 
 
 class TableError(Exception):
@@ -237,6 +256,11 @@ class CoverageTable:
     def periods(self) -> list[str]:
         """The table's periods, by time (canonical keys, so two spellings of one month are one)."""
         return periods.ordered(self.valid_rows["periode"].dropna().astype(str).unique())
+
+    def read_notes(self, lang: str = "id") -> list[str]:
+        """How the file was read that the officer should see on every page that reports on it (a header taken
+        from several rows and how each column was named)."""
+        return [i.message(lang) for i in self.issues if i.code in READ_NOTES]
 
     @property
     def period_missing(self) -> bool:
@@ -341,6 +365,129 @@ def _find_header(rows: Grid, limit: int = HEADER_SEARCH) -> tuple[int, dict[int,
         if len(found) >= 2 and found & {"kode", *NAME_COLUMNS, *REQUIRED}:
             return i, mapping
     return None
+
+
+HEADER_DEPTH = 3  # a header may span this many rows (a group label, maybe a sub-group, then the column names)
+Merge = tuple[int, int, int, int]  # a merged range, 0-based: first row, first column, last row, last column
+MAX_HEADER_MERGES = 100  # merged ranges considered where a header is looked for (a real header has a dozen)
+
+
+@dataclass
+class Merges:
+    """The merged ranges where a header may be (an XLSX's; a CSV has none) and, per cell they cover there, the
+    label written in the range's first cell. Built once, bounded (a file may claim thousands of overlapping
+    ranges), so reading a header of several rows costs the same whatever the file claims."""
+
+    spans: list[Merge] = field(default_factory=list)
+    labels: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Grid) -> Merges:
+        zone = HEADER_SEARCH + HEADER_DEPTH
+        spans = sorted({m for m in getattr(rows, "merged", ()) if m[0] < zone})[:MAX_HEADER_MERGES]
+        labels: dict[tuple[int, int], str] = {}
+        for r1, c1, r2, c2 in spans:
+            if r1 >= len(rows) or c1 >= len(rows[r1]) or _empty(rows[r1][c1]):
+                continue
+            label = _text(rows[r1][c1])
+            for r in range(r1, min(r2, zone - 1) + 1):
+                for j in range(c1, c2 + 1):
+                    labels.setdefault((r, j), label)
+        return cls(spans, labels)
+
+
+@dataclass
+class Band:
+    """A header read from several rows: per column the joined text (the name shown) and the canonical column."""
+
+    start: int  # 0-based rows start..end
+    end: int
+    names: list[str]
+    mapping: dict[int, str]
+    merged: bool  # labels carried from merged cells (XLSX), else from a label followed by empty cells (CSV)
+
+
+def _band(rows: Grid, start: int, end: int, merges: Merges) -> Band:
+    """Rows ``start..end`` read as one header: a merged label is carried across the columns it spans (in a CSV
+    export of a merged header, a label followed by empty cells over sub-labels), then each column's texts are
+    joined top to bottom ("Jumlah" + "Tenaga Kerja"). A column is matched on its whole text, else on its lower
+    part ("Data Kepesertaan Jumlah Tenaga Kerja" as "Jumlah Tenaga Kerja")."""
+    width = max((len(rows[r]) for r in range(start, end + 1)), default=0)
+    cells = [
+        [_text(rows[r][j]) if j < len(rows[r]) and not _empty(rows[r][j]) else "" for j in range(width)]
+        for r in range(start, end + 1)
+    ]
+    merged = False
+    for k, row in enumerate(cells):
+        for j in range(width):
+            if (label := merges.labels.get((start + k, j))) is not None:
+                row[j], merged = row[j] or label, True
+    if not merged:  # no merged cell here: a label followed by empty cells spans the sub-labels under them
+        for k in range(len(cells) - 1):
+            below = [any(cells[m][j] for m in range(k + 1, len(cells))) for j in range(width)]
+            for j in range(1, width):
+                if not cells[k][j] and cells[k][j - 1] and below[j] and below[j - 1]:
+                    cells[k][j] = cells[k][j - 1]
+    names: list[str] = []
+    mapping: dict[int, str] = {}
+    for j in range(width):
+        parts: list[str] = []
+        for row in cells:
+            if row[j] and (not parts or parts[-1] != row[j]):
+                parts.append(row[j])
+        name = " ".join(parts)
+        for k in range(len(parts)):
+            if canon := column_for(" ".join(parts[k:])):
+                mapping[j], name = canon, " ".join(parts[k:])
+                break
+        names.append(name)
+    return Band(start, end, names, mapping, merged)
+
+
+def _complete(mapping: dict[int, str]) -> bool:
+    found = set(mapping.values())
+    return all(c in found for c in REQUIRED) and bool(found & {"kode", *NAME_COLUMNS})
+
+
+def _find_band(rows: Grid, merges: Merges, limit: int = HEADER_SEARCH) -> Band | None:
+    """The first header of 2–3 rows that names every required column (the shallowest band ending highest), for
+    a recap whose one-row reading lacks them."""
+    for end in range(1, min(limit, len(rows))):
+        for depth in range(2, HEADER_DEPTH + 1):
+            if end - depth + 1 < 0:
+                break
+            band = _band(rows, end - depth + 1, end, merges)
+            if _complete(band.mapping):
+                return _widened(rows, band, merges)
+    return None
+
+
+def _widened(rows: Grid, band: Band, merges: Merges) -> Band:
+    """The band with the header rows above it that cells merged down into it show to belong to it ("No" merged
+    over three rows, "Data Kepesertaan" over "Jumlah" over the counts)."""
+    top = min((r1 for r1, _c1, r2, _c2 in merges.spans if r1 < band.start <= r2 <= band.end), default=band.start)
+    if top < band.start and band.end - top < HEADER_DEPTH:
+        wider = _band(rows, top, band.end, merges)
+        if _complete(wider.mapping):
+            return wider
+    return band
+
+
+def _usable(rows: Grid) -> bool:
+    """A header naming every required column and an area column, on one row or on 2–3 rows."""
+    found = _find_header(rows)
+    return bool(found and _complete(found[1])) or _find_band(rows, Merges.of(rows)) is not None
+
+
+def _header_score(rows: Grid) -> int:
+    """How many known columns the header names (on one row, else on 2–3 rows when one row lacks some): how the
+    delimiter and the sheet are chosen."""
+    found = _find_header(rows)
+    score = len(set(found[1].values())) if found else 0
+    if not found or not _complete(found[1]):
+        band = _find_band(rows, Merges.of(rows))
+        score = max(score, len(set(band.mapping.values())) if band else 0)
+    return score
 
 
 def _read_bytes(src: str | os.PathLike[str] | bytes | BinaryIO, filename: str | None, lim: Limits) -> tuple[bytes, str]:
@@ -468,8 +615,7 @@ def _csv_grid(data: bytes, lim: Limits) -> tuple[Grid, list[Issue]]:
         forced, text = m.group(1), text[m.end() :]
     best: tuple[int, str] | None = None
     for delim in [forced] if forced else [",", ";", "\t", "|"]:
-        found = _find_header(_csv_rows(text, delim, lim, stop=HEADER_SEARCH))
-        score = len(set(found[1].values())) if found else 0
+        score = _header_score(_csv_rows(text, delim, lim, stop=HEADER_SEARCH))
         if best is None or score > best[0]:
             best = (score, delim)
     return (_csv_rows(text, best[1], lim) if best else []), issues
@@ -500,12 +646,15 @@ def _xlsx_grid(data: bytes, sheet: str | int | None, lim: Limits) -> tuple[Grid,
                 raise TableError("table.no_sheet", sheet=sheet, sheets=", ".join(names))
         else:
             chosen = book.sheets
-        pick = None
+        pick = partial = first = None
         for title, grid in xlsx.grids(book, chosen, _convert):
-            if _find_header(grid):
+            first = first or (title, grid)
+            if _usable(grid):
                 pick = (title, grid)
                 break
-            pick = pick or (title, grid)  # none recognised: the first sheet, as its own "no header" message says
+            if partial is None and _find_header(grid):
+                partial = (title, grid)
+        pick = pick or partial or first  # none usable: the first with a header, else the first sheet
     except xlsx.Refused as exc:
         if exc.code == "unreadable":
             raise TableError("error.table_unreadable", **exc.params) from exc
@@ -636,10 +785,40 @@ def _target(value: object, column: str, row: int, issues: list[Issue]) -> float 
     return v
 
 
+def _is_total(rec: dict) -> bool:
+    """A row that names the whole table ("Jumlah", "Total", "Provinsi Kalimantan Barat", code 61), not one area."""
+    if rec["kode"]:
+        return rec["kode"] == "61"
+    return any(rec[c] and fold(rec[c]) in TOTAL_WORDS for c in NAME_COLUMNS)
+
+
+def _total_label(raw: list[object], cols: dict[str, int]) -> str | None:
+    """ "JUMLAH" written in another column (the No column, as a CSV export of a label merged over No and the
+    name leaves it): the row is a totals row, named so."""
+    used = set(cols.values())
+    return next(
+        (v.strip() for j, v in enumerate(raw) if j not in used and isinstance(v, str) and fold(v) in TOTAL_WORDS),
+        None,
+    )
+
+
+def _uncomputed(value: object, at: tuple[int, int], formulas: set[tuple[int, int]]) -> bool:
+    """An empty count in a totals row: a formula with no stored value (or its text, "=SUM(D3:D16)"), or a blank."""
+    return at in formulas or _empty(value) or (isinstance(value, str) and value.strip().startswith("="))
+
+
 def _parse_rows(
-    rows: Grid, header_at: int, cols: dict[str, int], headers: dict[str, str]
+    rows: Grid,
+    header_at: int,
+    cols: dict[str, int],
+    headers: dict[str, str],
+    formulas: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
 ) -> tuple[list[dict], list[Issue]]:
-    """One record per non-empty row below the header, with its issues; nothing is dropped unreported."""
+    """One record per non-empty row below the header, with its issues; nothing is dropped unreported.
+
+    A totals row whose counts were never computed (formulas without stored values, as a program writes them) is
+    kept as a row without figures (not valid, but with no error) and told as a totals row: the join reports it
+    as a total, not an area."""
     issues: list[Issue] = []
     records: list[dict] = []
     body = rows[header_at + 1 :]
@@ -650,7 +829,7 @@ def _parse_rows(
     for i, raw in enumerate(body[: last + 1]):
         row = header_at + i + 2  # the spreadsheet row number
         get = {c: (raw[j] if j < len(raw) else None) for c, j in cols.items()}
-        if all(_empty(v) for v in get.values()):
+        if all(_empty(v) for v in get.values()) and not any((header_at + 1 + i, j) in formulas for j in cols.values()):
             code = "table.empty_row" if all(_empty(v) for v in raw) else "table.row_no_data"
             issues.append(Issue(row, None, code, {}, "info"))
             continue
@@ -662,12 +841,22 @@ def _parse_rows(
             rec[c] = _text(get.get(c)) or None
             if not kode_text and rec[c] and _looks_like_code(rec[c]):  # "6171" written in the name column
                 kode_raw, kode_text, rec[c] = rec[c], rec[c], None
+        if not kode_text and not any(rec[c] for c in NAME_COLUMNS) and (label := _total_label(raw, cols)):
+            rec[next((c for c in ("desa", "kecamatan", "kabupaten") if c in cols), "nama")] = label
         rec["kode_input"] = kode_text or None
         rec["kode"] = normalise_code(kode_raw) or (kode_text or None)
         if period_col is None or period_blank:
             rec["periode"] = DEFAULT_PERIOD
         else:
             rec["periode"] = _read_period(get["periode"], headers["periode"], row, row_issues, day_rows)
+        at = header_at + 1 + i
+        counts = [c for c in COUNT_COLUMNS if c in cols]
+        if _is_total(rec) and all(_uncomputed(get[c], (at, cols[c]), formulas) for c in counts):
+            rec.update({c: None for c in COUNT_COLUMNS})
+            rec["target_persen"], rec["valid"] = None, False  # no figures to use; not an error either
+            issues.append(Issue(row, None, "table.total_uncomputed", {}, "info"))
+            records.append(rec)
+            continue
         for c in COUNT_COLUMNS:
             rec[c] = _count(get[c], headers[c], row, row_issues, c in REQUIRED) if c in cols else None
         rec["target_persen"] = (
@@ -766,6 +955,66 @@ def _table_warnings(frame: pd.DataFrame, headers: dict[str, str]) -> list[Issue]
     return []
 
 
+def _missing(mapping: dict[int, str]) -> list[str]:
+    found = set(mapping.values())
+    missing = [c for c in REQUIRED if c not in found]
+    if not {"kode", *NAME_COLUMNS} & found:
+        missing.insert(0, "kode / kabupaten / kecamatan / desa")
+    return missing
+
+
+def _header(rows: Grid, merges: Merges) -> tuple[int, int, list[object], dict[int, str], Band | None]:
+    """(first header row, last header row, the header's cells, column -> canonical, the band when it took several
+    rows). One row as before; when that row lacks a required column, a header of 2–3 rows (merged cells). Raises
+    the "no header" / "columns missing" errors, the latter naming what the fullest reading found."""
+    found = _find_header(rows)
+    if found and not _missing(found[1]):
+        return found[0], found[0], rows[found[0]], found[1], None
+    if band := _find_band(rows, merges):
+        return band.start, band.end, band.names, band.mapping, band
+    if not found:
+        first = next((r for r in rows if any(not _empty(v) for v in r)), [])
+        raise TableError("table.no_header", first=" | ".join(_text(v) for v in first if not _empty(v))[:200] or "—")
+    at, mapping = found
+    names: list[object] = [_text(h) for h in rows[at]]
+    for end in range(at + 1, min(at + HEADER_DEPTH, len(rows))):  # the same header read over its lower rows
+        band = _band(rows, at, end, merges)
+        if len(set(band.mapping.values())) > len(set(mapping.values())):
+            names, mapping = band.names, band.mapping
+    raise TableError(
+        "table.missing_columns",
+        missing=", ".join(_missing(mapping)),
+        found=", ".join(str(h) for h in names if h),
+    )
+
+
+def _band_note(band: Band, cols: dict[str, int], headers: dict[str, str]) -> Issue:
+    """How a header of several rows was read: its rows and each column's joined name -> canonical column."""
+    pairs = ", ".join(f"{headers[c]} → {c}" for c, _j in sorted(cols.items(), key=lambda kv: kv[1]))
+    return Issue(
+        None,
+        None,
+        "table.header_merged" if band.merged else "table.header_rows",
+        {"n": band.end - band.start + 1, "first": band.start + 1, "last": band.end + 1, "columns": pairs},
+        "info",
+    )
+
+
+def _fill_merged_labels(rows: Grid, header_at: int) -> None:
+    """Below the header, a text merged across the columns of its row (a "JUMLAH" spanning No and Kabupaten/Kota)
+    is read in every column it spans. Numbers are not copied (a merged figure is one figure), nor is text down
+    the rows (at most the row's columns are filled: bounded by the column limit, whatever the file claims)."""
+    for r1, c1, r2, c2 in getattr(rows, "merged", ()):
+        if r1 != r2 or r1 <= header_at or r1 >= len(rows) or c1 >= len(rows[r1]) or not isinstance(rows[r1][c1], str):
+            continue
+        line = rows[r1]
+        if len(line) <= c2:
+            line.extend([None] * (c2 + 1 - len(line)))
+        for j in range(c1 + 1, c2 + 1):
+            if _empty(line[j]):
+                line[j] = rows[r1][c1]
+
+
 def read_table(
     src: str | os.PathLike[str] | bytes | BinaryIO,
     filename: str | None = None,
@@ -779,29 +1028,19 @@ def read_table(
     lim = lim or limits.current()
     data, name = _read_bytes(src, filename, lim)
     rows, issues = _grid(data, sheet, lim)
-    found = _find_header(rows)
-    if not found:
-        first = next((r for r in rows if any(not _empty(v) for v in r)), [])
-        raise TableError("table.no_header", first=" | ".join(_text(v) for v in first if not _empty(v))[:200] or "—")
-    header_at, mapping = found
-    header = rows[header_at]
+    header_start, header_at, header, mapping, band = _header(rows, Merges.of(rows))
     cols, col_issues = _choose_columns(header, mapping, rows[header_at + 1 :])
     headers = {c: _text(header[j]) for c, j in cols.items()}
-    missing = [c for c in REQUIRED if c not in cols]
-    if not {"kode", *NAME_COLUMNS} & set(cols):
-        missing.insert(0, "kode / kabupaten / kecamatan / desa")
-    if missing:
-        raise TableError(
-            "table.missing_columns",
-            missing=", ".join(missing),
-            found=", ".join(_text(h) for h in header if not _empty(h)),
-        )
-    records, row_issues = _parse_rows(rows, header_at, cols, headers)
+    _fill_merged_labels(rows, header_at)
+    formulas = getattr(rows, "formulas", set())
+    records, row_issues = _parse_rows(rows, header_at, cols, headers, formulas)
     if not records:
         raise TableError("table.no_rows", header=header_at + 1)
     issues += col_issues
-    if header_at > 0:
-        issues.append(Issue(None, None, "table.header_row", {"row": header_at + 1}, "info"))
+    if header_start > 0:
+        issues.append(Issue(None, None, "table.header_row", {"row": header_start + 1}, "info"))
+    if band is not None:
+        issues.append(_band_note(band, cols, headers))
     if "periode" not in cols:
         issues.append(Issue(None, None, "table.period_default", {}, "info"))
     issues += row_issues + _duplicates(records, headers)

@@ -248,6 +248,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Judul kolom ada di baris {row}; baris di atasnya dilewati.",
         "The header is on row {row}; the rows above it were skipped.",
     ),
+    "table.header_merged": (
+        "Judul kolom dibaca dari {n} baris (sel gabungan, baris {first}–{last}): {columns}.",
+        "Header read from {n} rows (merged cells, rows {first}–{last}): {columns}.",
+    ),
+    "table.header_rows": (
+        "Judul kolom dibaca dari {n} baris (judul kelompok di atas sub-judul, baris {first}–{last}): {columns}.",
+        "Header read from {n} rows (a group label over sub-labels, rows {first}–{last}): {columns}.",
+    ),
+    "table.total_uncomputed": (
+        "Baris jumlah: angkanya rumus tanpa nilai tersimpan (berkas belum dihitung di Excel); dicatat sebagai "
+        "baris jumlah, tidak dipakai.",
+        "Totals row: its figures are formulas with no stored value (the file was never recalculated in Excel); "
+        "noted as a totals row, not used.",
+    ),
     "table.extra_columns": ("Kolom tambahan tidak dipakai: {columns}.", "Extra columns not used: {columns}."),
     "table.duplicate_column": (
         "Kolom {column} berarti sama dengan kolom {used}; yang dipakai: {used}.",

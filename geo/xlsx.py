@@ -33,6 +33,21 @@ RATIO_FLOOR = 1 * MB  # parts smaller than this unpacked are not held to the rat
 MAX_STYLES = 65_000  # Excel allows about 64,000 cell formats
 
 
+class Cells(list):
+    """A sheet's rows (a :data:`Grid`), with what the values alone do not say: the merged ranges (a group label
+    spanning the columns under it, a "JUMLAH" spanning No and the name) and the cells holding a formula with no
+    stored value (a file written by a program and never opened in Excel, so its SUM rows were never computed).
+    Both are 0-based; a range is (first row, first column, last row, last column)."""
+
+    def __init__(self, rows: Grid = (), merged: list[tuple[int, int, int, int]] | None = None) -> None:
+        super().__init__(rows)
+        self.merged: list[tuple[int, int, int, int]] = merged or []
+        self.formulas: set[tuple[int, int]] = set()
+
+
+MAX_MERGED = 10_000  # merged ranges kept per sheet: a real recap has a few dozen
+
+
 class Refused(Exception):
     """The file is beyond a bound (``code`` is a "limit.*" text key) or not a readable workbook ("unreadable")."""
 
@@ -262,8 +277,9 @@ class _SheetReader:
 
     def __init__(self, book: Workbook, convert: Callable[[object, bool], object]) -> None:
         self.book, self.lim, self.convert = book, book.lim, convert
-        self.grid: Grid = []
+        self.grid = Cells()
         self.row = 0
+        self.formula = False
         self.col = 0
         self.kind = "n"
         self.style = 0
@@ -286,6 +302,11 @@ class _SheetReader:
             self.style = int(style) if style.isdigit() else 0
             self.text.clear()
             self.length = 0
+            self.formula = False
+        elif tag == "f":
+            self.formula = True
+        elif tag == "mergeCell":
+            self._merge(attrs.get("ref", ""))
         elif tag == "row":
             r = attrs.get("r", "")
             self.row = int(r) if r.isdigit() else self.row + 1
@@ -336,11 +357,18 @@ class _SheetReader:
             raise Refused("unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
         return raw  # "inlineStr", "str" (a formula's text), "e" (#N/A and the like)
 
-    def _cell(self) -> None:
-        percent = self.kind == "n" and self.style < len(self.book.percent) and self.book.percent[self.style]
-        value = self.convert(self._value(), percent)
-        if value is None or value == "":
+    def _merge(self, ref: str) -> None:
+        """Keep a merged range (within the row and column limits; beyond them it could cover no kept cell)."""
+        m = re.fullmatch(r"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})", ref)
+        if not m or len(self.grid.merged) >= MAX_MERGED:
             return
+        r1, r2 = sorted((int(m.group(2)), int(m.group(4))))
+        c1, c2 = sorted((_column(m.group(1)), _column(m.group(3))))
+        if r1 <= self.lim.max_rows and c1 <= self.lim.max_columns:
+            self.grid.merged.append((r1 - 1, c1 - 1, min(r2, self.lim.max_rows) - 1, min(c2, self.lim.max_columns) - 1))
+
+    def _place(self) -> list[object]:
+        """The row of the current cell, counted against the limits (a cell beyond them refuses the sheet)."""
         lim = self.lim
         if self.row > lim.max_rows:
             raise Refused("limit.rows", row=self.row, limit=lim.max_rows)
@@ -351,14 +379,25 @@ class _SheetReader:
             raise Refused("limit.cells", limit=lim.max_cells)
         while len(self.grid) < self.row:
             self.grid.append([])
-        line = self.grid[self.row - 1]
+        return self.grid[self.row - 1]
+
+    def _cell(self) -> None:
+        percent = self.kind == "n" and self.style < len(self.book.percent) and self.book.percent[self.style]
+        value = self.convert(self._value(), percent)
+        if value is None or value == "":
+            if self.formula:  # a formula never computed: no value, but not an empty cell either
+                self._place()
+                self.grid.formulas.add((self.row - 1, self.col - 1))
+            return
+        line = self._place()
         if len(line) < self.col:
             line.extend([None] * (self.col - len(line)))
         line[self.col - 1] = value
 
 
-def sheet_grid(book: Workbook, part: str, convert: Callable[[object, bool], object]) -> Grid:
-    """Rows of one sheet, row 1 first (empty rows as empty lists): only filled cells, within the limits."""
+def sheet_grid(book: Workbook, part: str, convert: Callable[[object, bool], object]) -> Cells:
+    """Rows of one sheet, row 1 first (empty rows as empty lists): only filled cells, within the limits; with the
+    sheet's merged ranges and its formula cells that hold no value."""
     reader = _SheetReader(book, convert)
     with _open(book.archive, part) as stream:
         _parse(stream, reader.start, reader.end, reader.chars)

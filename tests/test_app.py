@@ -23,6 +23,7 @@ from tests.support.apptest import (
     upload,
 )
 from tests.support.apptest import open_app as app
+from tests.support.recap import recap_xlsx
 from ui import safe
 
 
@@ -260,6 +261,18 @@ def test_uploaded_messy_table_with_two_periods():
     at.radio(key="w_color").set_value("change").run()
     assert not at.exception
     assert at.query_params["color"] in ("change", ["change"])
+
+
+def test_uploaded_recap_sheet_says_how_its_header_was_read(tmp_path):
+    """A recap with a merged two-row header and a SUM row never computed: 14 areas on the map, the header note in
+    the join report (plain text: the column names come from the file)."""
+    at = upload(app("screens/kabupaten.py"), "rekap juni.xlsx", recap_xlsx(tmp_path / "rekap.xlsx").read_bytes())
+    assert len(table_rows(at)) == 14
+    captions = [safe.shown(c.value) for c in at.caption]
+    assert any(c.startswith("Judul kolom dibaca dari 2 baris (sel gabungan, baris 4–5)") for c in captions), captions
+    assert any("Jumlah Tenaga Kerja → tenaga_kerja, Jumlah Peserta Aktif → peserta_aktif" in c for c in captions)
+    report = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
+    assert "JUMLAH" in report and t("join.reason.total_row", "id") in report  # the totals row, told as such
 
 
 def test_a_broken_upload_is_refused_with_a_message():

@@ -11,6 +11,7 @@ import pytest
 
 from geo.paths import ROOT
 from geo.sample import ensure_samples
+from tests.support.recap import recap_xlsx, sample_figures
 
 SIX = """kabupaten,periode,tenaga_kerja,peserta_aktif
 KAB. SAMBAS,2024,300000,90000
@@ -140,3 +141,46 @@ def test_sample_table_checks_clean():
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["summary"]["matched"] == 14 and report["row_errors"] == []
+
+
+# --- recap sheets: a merged header of two rows, a totals row of SUM formulas never computed ---------------
+
+
+def test_recap_sheet_with_merged_header_and_totals_row(tmp_path):
+    path = recap_xlsx(tmp_path / "rekap_juni.xlsx")
+    proc = check(path, "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["summary"] == {
+        "rows": 15,
+        "matched": 14,
+        "unmatched": 1,
+        "ambiguous": 0,
+        "invalid": 0,
+        "duplicate": 0,
+        "left_out": 1,
+    }
+    assert {r["kode"]: r["baris"] for r in report["matched"]} == {
+        kode: 6 + i for i, (kode, *_rest) in enumerate(sample_figures())
+    }
+    [total] = report["unmatched"]
+    assert (total["baris"], total["input"], total["reason_code"]) == (20, "JUMLAH", "join.reason.total_row")
+    assert [e["code"] for e in report["row_errors"] if e["row"] == 20] == ["table.total_uncomputed"]
+    assert not [e for e in report["row_errors"] if e["severity"] != "info"]
+    [note] = report["notes"]
+    assert note.startswith("Judul kolom dibaca dari 2 baris (sel gabungan, baris 4–5)")
+    assert "Jumlah Tenaga Kerja → tenaga_kerja, Jumlah Peserta Aktif → peserta_aktif" in note
+    assert report["areas_without_data"] == {"2024-06": []}
+
+    text = check(path)
+    assert text.returncode == 0, text.stderr
+    assert note in text.stdout and "15 baris: 14 cocok, 1 tidak cocok, 0 ambigu, 0 tidak valid" in text.stdout
+    assert "Baris 20: JUMLAH → tidak cocok: baris jumlah/provinsi" in text.stdout
+    english = check(path, "--lang", "en")
+    assert "Header read from 2 rows (merged cells, rows 4–5): Kabupaten/Kota → kabupaten" in english.stdout
+
+
+def test_recap_sheet_lacking_a_column_exits_2_naming_it(tmp_path):
+    proc = check(recap_xlsx(tmp_path / "rekap.xlsx", second="Perempuan"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "Kolom wajib tidak ada: peserta_aktif" in proc.stderr and "Jumlah Tenaga Kerja" in proc.stderr

@@ -13,6 +13,7 @@ import pytest
 from geo.paths import ROOT
 from geo.sample import sample_path
 from geo.stamp import when
+from tests.support.recap import recap_xlsx
 
 MESSY = (
     "kabupaten,periode,tenaga_kerja,peserta_aktif\nKAB. SAMBAS,2024,300000,90000\n"
@@ -153,3 +154,20 @@ def test_period_asked_and_wrong_level_refused_with_exit_1(db_url, tmp_path):
     assert "Basis data" not in p.stderr and "Traceback" not in p.stderr
     versions = json.loads(geo(db_url, "versions", "--json").stdout)
     assert [v["level"] for v in versions] == ["desa"]  # nothing written by the refusals
+
+
+def test_publish_a_recap_sheet_tells_how_its_header_was_read(db_url, tmp_path):
+    path = recap_xlsx(tmp_path / "rekap_juni.xlsx")
+    assert (
+        geo(db_url, "users", "add", "ana", "--role", "editor", "--password-stdin", stdin="rahasia-panjang\n").returncode
+        == 0
+    )
+    note = "Judul kolom dibaca dari 2 baris (sel gabungan, baris 4–5)"
+    refused = geo(db_url, "publish", str(path), "--level", "kabupaten", "--as", "ana")
+    assert refused.returncode == 1 and note in refused.stdout  # the totals row is left out: asked to accept
+    assert "Baris 20: JUMLAH → tidak cocok: baris jumlah/provinsi" in refused.stdout
+    done = geo(db_url, "publish", str(path), "--level", "kabupaten", "--as", "ana", "--accept-partial")
+    assert done.returncode == 0, done.stderr
+    assert note in done.stdout and "Jumlah Peserta Aktif → peserta_aktif" in done.stdout
+    [version] = json.loads(geo(db_url, "versions", "--json").stdout)
+    assert (version["n_matched"], version["n_rows"], version["periods"]) == (14, 15, ["2024-06"])

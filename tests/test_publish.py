@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.text import t
 from tests.support.apptest import open_app, raw_missing, shown_with, signed_in_on
+from tests.support.recap import recap_xlsx
 from ui import safe
 
 TIMEOUT = 120
@@ -191,6 +192,16 @@ def test_version_list_retract_restore_and_downloads(app_store):
     labels = [b.label for b in at.get("download_button")]
     assert any(label.endswith(t("editor.download_original", "id")) for label in labels)
     assert any(label.endswith(t("editor.download_report", "id")) for label in labels)
+
+
+def test_recap_sheet_header_read_from_merged_cells_is_told(app_store, tmp_path):
+    at = upload(editor_on_publish_page(), "rekap juni.xlsx", recap_xlsx(tmp_path / "rekap.xlsx").read_bytes())
+    m = metric_values(at)
+    assert (m[t("editor.count.rows", "id")], m[t("editor.count.matched", "id")]) == ("15", "14")
+    assert m[t("editor.count.invalid", "id")] == "0"  # the totals row of SUM formulas is no row error
+    notes = [safe.shown(i.value) for i in at.info]
+    assert any(n.startswith("Judul kolom dibaca dari 2 baris (sel gabungan, baris 4–5)") for n in notes), notes
+    assert any("Jumlah Tenaga Kerja → tenaga_kerja" in n for n in notes)
 
 
 def test_file_names_and_cells_are_plain_text(app_store):

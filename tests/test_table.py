@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.table import COLUMNS, DEFAULT_PERIOD, TableError, column_for, parse_number, read_table, template_csv
+from tests.support.recap import PERIOD, recap_csv, recap_xlsx, sample_figures
 
 
 def _csv(text: str, encoding: str = "utf-8") -> bytes:
@@ -516,6 +517,132 @@ def test_random_cells_never_traceback(rows):
     assert set(table.data.loc[table.data["valid"], "tenaga_kerja"].map(lambda v: v >= 0)) <= {True}
 
 
+# --- recap sheets: headers of several rows, totals rows -------------------------------------------------
+
+RECAP_COLUMNS = {
+    "Kabupaten/Kota": "kabupaten",
+    "Jumlah Tenaga Kerja": "tenaga_kerja",
+    "Jumlah Peserta Aktif": "peserta_aktif",
+    "Periode": "periode",
+}
+
+
+def _recap_read(table, header_rows: int) -> None:
+    """The 14 kabupaten/kota rows read with the sample's figures, then the totals row told as such."""
+    figures = sample_figures()
+    first = 4 + header_rows  # 3 title rows, then the header
+    areas = table.data[table.data["kabupaten"] != "JUMLAH"]
+    assert list(areas["baris"]) == list(range(first, first + 14))
+    assert list(areas["kabupaten"]) == [f[1] for f in figures]
+    assert list(areas["tenaga_kerja"]) == [f[2] for f in figures]
+    assert list(areas["peserta_aktif"]) == [f[3] for f in figures]
+    assert set(areas["periode"]) == {PERIOD} and areas["valid"].all()
+    assert table.header_row == 3 + header_rows
+    assert table.columns_map == RECAP_COLUMNS
+    assert not table.errors
+    [total] = table.data[table.data["kabupaten"] == "JUMLAH"].itertuples()
+    assert total.baris == first + 14 and len(table.data) == 15  # no row lost
+
+
+@pytest.mark.parametrize("depth", [2, 3])
+def test_recap_xlsx_with_merged_header_and_uncomputed_totals(tmp_path, depth):
+    table = read_table(recap_xlsx(tmp_path / "rekap.xlsx", depth))
+    _recap_read(table, depth)
+    total_row = 4 + depth + 14
+    # the SUM formulas were never computed: a totals row without figures, noted, not a row error
+    assert (total_row, None, "table.total_uncomputed") in _where(table, "info")
+    assert not table.data.set_index("baris").loc[total_row, "valid"]
+    assert not any(i.row == total_row for i in table.issues if i.severity != "info")
+    [note] = table.read_notes("id")
+    assert note.startswith(f"Judul kolom dibaca dari {depth} baris (sel gabungan, baris 4–{3 + depth})")
+    assert "Jumlah Tenaga Kerja → tenaga_kerja, Jumlah Peserta Aktif → peserta_aktif" in note
+    [note_en] = table.read_notes("en")
+    assert note_en.startswith(f"Header read from {depth} rows (merged cells")
+    assert "Jumlah Peserta Aktif → peserta_aktif" in note_en
+
+
+@pytest.mark.parametrize("depth, delimiter", [(2, ";"), (2, ","), (3, ";")])
+def test_recap_csv_group_label_over_sub_labels(tmp_path, depth, delimiter):
+    table = read_table(recap_csv(tmp_path / "rekap.csv", depth, delimiter))
+    _recap_read(table, depth)
+    [total] = table.data[table.data["kabupaten"] == "JUMLAH"].itertuples()  # "JUMLAH" was in the No column
+    assert total.tenaga_kerja == sum(f[2] for f in sample_figures()) and total.valid  # computed: a row like any
+    [note] = table.read_notes("id")
+    assert f"dari {depth} baris (judul kelompok di atas sub-judul" in note and "Jumlah Tenaga Kerja" in note
+
+
+def test_recap_with_a_missing_column_names_it(tmp_path):
+    with pytest.raises(TableError) as info:
+        read_table(recap_xlsx(tmp_path / "rekap.xlsx", second="Laki-laki"))
+    assert info.value.code == "table.missing_columns"
+    assert info.value.params["missing"] == "peserta_aktif"
+    assert "Jumlah Tenaga Kerja, Jumlah Laki-laki" in info.value.params["found"]  # the header as read, merged
+    assert "peserta_aktif" in info.value.message("en") and "Jumlah Tenaga Kerja" in info.value.message("en")
+
+
+def test_csv_group_labels_without_required_columns_still_refused():
+    text = "No;Kabupaten/Kota;Jumlah;;Periode\n;;Laki-laki;Perempuan;\n1;Kabupaten Sambas;10;12;2024\n"
+    with pytest.raises(TableError) as info:
+        read_table(_csv(text))
+    assert info.value.code == "table.missing_columns" and "tenaga_kerja, peserta_aktif" in str(info.value)
+
+
+def test_one_row_header_is_read_as_before_without_a_note():
+    table = read_table(_csv(TITLED))
+    assert table.read_notes() == [] and table.header_row == 4
+    assert not {i.code for i in table.issues} & {"table.header_merged", "table.header_rows"}
+
+
+def test_group_label_above_a_full_header_is_a_title_row():
+    text = "Jumlah;;;\nkabupaten;periode;tenaga_kerja;peserta_aktif\nKabupaten Sambas;2024;10;5\n"
+    table = read_table(_csv(text))
+    assert table.header_row == 2 and table.read_notes() == [] and len(table.data) == 1
+
+
+def test_recap_sheet_found_after_a_notes_sheet(tmp_path):
+    path = recap_xlsx(tmp_path / "rekap.xlsx")
+    wb = openpyxl.load_workbook(path)
+    notes = wb.create_sheet("Catatan", 0)
+    notes.append(["Kabupaten", "Keterangan"])  # a header-like row, but not the table
+    notes.append(["Sumber", "BPJS Ketenagakerjaan"])
+    wb.save(path)
+    table = read_table(path)
+    assert len(table.data) == 15 and ("table.sheet_used", "Rekap Juni 2024") in {
+        (i.code, i.params.get("sheet")) for i in table.issues
+    }
+
+
+@pytest.mark.parametrize("label", ["Jumlah", "TOTAL", "Provinsi Kalimantan Barat"])
+def test_totals_row_with_formula_text_or_blanks_is_a_totals_row(label):
+    text = (
+        "kabupaten;periode;tenaga_kerja;peserta_aktif;penerima_bantuan_iuran\n"
+        "Kabupaten Sambas;2024;10;5;1\n"
+        f"{label};2024;=SUM(C2:C2);;\n"
+    )
+    table = read_table(_csv(text))
+    assert not table.errors and (3, None, "table.total_uncomputed") in _where(table, "info")
+    assert list(table.data["valid"]) == [True, False]
+
+
+def test_an_area_row_with_empty_counts_is_still_an_error():
+    table = read_table(_csv("kabupaten;periode;tenaga_kerja;peserta_aktif\nKabupaten Sambas;2024;;\n"))
+    assert (2, "tenaga_kerja", "table.required_empty") in _where(table)
+
+
+@pytest.mark.parametrize(
+    "header, canonical",
+    [
+        ("Jumlah Tenaga Kerja", "tenaga_kerja"),
+        ("Jumlah Peserta Aktif", "peserta_aktif"),
+        ("Tenaga Kerja Aktif", "peserta_aktif"),
+        ("Peserta Terdaftar", "peserta_aktif"),
+        ("Tenaga Kerja Jumlah", "tenaga_kerja"),
+    ],
+)
+def test_joined_header_names(header, canonical):
+    assert column_for(header) == canonical
+
+
 # --- templates ---------------------------------------------------------------------------------------
 
 
@@ -533,3 +660,24 @@ def test_template_reads_back_cleanly(level):
     )
     table = read_table(text.encode("utf-8"))
     assert not table.errors and table.data["valid"].all() and len(table.data) >= 1
+
+
+def test_xlsx_header_without_merges_under_a_merged_title(tmp_path):
+    """A title merged over the sheet, the header's group label not merged (unmerged by hand): read as in a CSV."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["REKAP CAKUPAN"])
+    ws.merge_cells("A1:E1")
+    ws.append(["Kabupaten/Kota", "Jumlah", None, "Periode"])
+    ws.append([None, "Tenaga Kerja", "Peserta Aktif", None])
+    ws.append(["Kota Pontianak", 303704, 147262, "2024"])
+    path = tmp_path / "rekap.xlsx"
+    wb.save(path)
+    table = read_table(path)
+    assert table.columns_map["Jumlah Peserta Aktif"] == "peserta_aktif" and list(table.data["peserta_aktif"]) == [
+        147262
+    ]
+    assert [i.code for i in table.issues if i.code.startswith("table.header_")] == [
+        "table.header_row",
+        "table.header_rows",
+    ]

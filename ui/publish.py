@@ -18,7 +18,7 @@ import streamlit as st
 from geo import LEVELS, fmt, targets
 from geo.access import EDITOR
 from geo.period import label as period_label
-from geo.report import level_hint, report_frame
+from geo.report import level_hint, report_frame, report_notes
 from geo.stamp import when
 from geo.store import PartialTable, StoreError, TableRefused
 from geo.table import TableError, parse_period
@@ -82,6 +82,8 @@ def show_report(report: dict, lg: str) -> None:
     cols = st.columns(len(COUNTS))
     for col, key in zip(cols, COUNTS):
         col.metric(t(f"editor.count.{key}", lg), fmt.number(s[key], lg))
+    for note in report_notes(report, lg):  # how the header was read; column names come from the file
+        st.info(safe.md(note), icon=":material/table_rows:")
     issues = [e for e in report.get("row_errors", []) if e.get("severity") in ("error", "warning")]
     if issues:
         st.caption(t("editor.row_errors", lg))

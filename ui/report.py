@@ -11,10 +11,10 @@ import streamlit as st
 
 from geo import fmt
 from geo.access import EDITOR, at_least
-from geo.report import reason_counts, report_frame
+from geo.report import reason_counts, report_frame, report_notes
 from geo.text import t
 
-from . import auth, blocks, cache, session
+from . import auth, blocks, cache, safe, session
 
 PROBLEMS = ("unmatched", "ambiguous", "invalid", "duplicate")
 
@@ -55,6 +55,8 @@ def stored_reports(level: str, lang: str) -> None:
                 continue
             st.text(t("publish.report_stored", lang, id=vid, file=version.filename if version else "?"))
             st.text(_summary_line(s, lang))
+            for note in report_notes(report, lang):
+                st.caption(safe.md(note))
             if _problems(s):  # the rows left out, in the page's language
                 blocks.table(report_frame(report, lang, problems_only=True), lang)
 
@@ -72,6 +74,8 @@ def join_report(level: str, lang: str) -> None:
     title = t("join.title", lang) + " — " + t(f"level.{level}", lang)
     with st.expander(title, expanded=_problems(s) > 0 and not src.is_sample):
         st.write(_summary_line(s, lang, rows=len(result.report)))
+        for note in table.read_notes(lang):  # column names come from the file: plain text
+            st.caption(safe.md(note))
         issues = [i for i in table.issues if i.severity == "error"]
         if issues:
             rows = pd.DataFrame(

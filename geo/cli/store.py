@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import LEVELS
-from ..report import level_hint
+from ..report import level_hint, report_notes
 from ..stamp import when
 from ..store import PartialTable, TableRefused
 from ..table import TableError, file_bytes
@@ -50,6 +50,7 @@ def report_text(report: dict, lang: str = "id") -> str:
             duplicate=s.get("duplicate", 0),
         ),
     ]
+    lines += report_notes(report, lang)
     if hint := level_hint(report, lang):
         lines.append(hint)
     suggestions = report.get("suggestions", {})
@@ -165,6 +166,8 @@ def _publish(args: argparse.Namespace) -> int:
             )
         )
     else:
+        for note in report_notes(store.report(v.id), args.lang):  # how the file was read (a merged header)
+            print(note)
         key = "store.cli.published" if result.created else "store.cli.already"
         print(
             t(

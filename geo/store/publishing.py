@@ -60,6 +60,7 @@ def build_report(table, result, level: str, areas: pd.DataFrame, target: float =
     for status in ("matched", "unmatched", "ambiguous", "invalid", "duplicate"):
         for row in report.get(status, []):  # the visitor-facing report speaks the page's language
             row["reason_en"] = english.get(int(row["baris"]), row.get("reason"))
+    report["notes_en"] = table.read_notes("en")
     report["suggestions"] = {str(k): v for k, v in suggest(table, result, areas).items()}
     return report
 
