@@ -460,6 +460,10 @@ MESSAGES.update(
             "Not published: some rows are unmatched, ambiguous or "
             "invalid. Fix the table, or publish with --accept-partial.",
         ),
+        "store.cli.link": (
+            "Tautan untuk dibagikan (membuka versi ini): {link}",
+            "Link to share (opens this version): {link}",
+        ),
         "store.cli.published": (
             "Versi {id} diterbitkan: {file}, {level}, periode {periods}, {matched} dari {rows} baris cocok.",
             "Version {id} published: {file}, {level}, period {periods}, {matched} of {rows} rows matched.",

@@ -53,8 +53,12 @@ def test_publish_workflow(db_url, tmp_path):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["created"] and out["version"]["id"] == 1 and out["version"]["note"] == "Januari"
+    # the share link reopens this version: its level's page, its period, ?v=1 (as the publish page offers it)
+    period = out["version"]["periods"][-1]
+    assert out["link"].endswith(f"/kabupaten?period={period}&v=1"), out["link"]
     again = geo(db_url, "publish", str(good), "--level", "kabupaten", "--as", "ana")
     assert again.returncode == 0 and "versi 1" in again.stdout.lower()
+    assert f"/kabupaten?period={period}&v=1" in again.stdout
     refused = geo(db_url, "publish", str(messy), "--level", "kabupaten", "--as", "ana")
     assert refused.returncode == 1
     assert (

@@ -28,10 +28,6 @@ V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.71,Kota Pontianak,2024,300000,150000
 """
 V2 = V1.replace(b"Sambas,2024,300000,90000", b"Sambas,2024,300000,210000")
-DESA = b"""kode,desa,periode,tenaga_kerja,peserta_aktif
-61.04.01.2001,X,2024,1000,400
-61.04.01.2002,Y,2024,1000,700
-"""
 
 
 def settle() -> None:
@@ -160,3 +156,27 @@ def test_the_cli_prints_what_the_link_shows():
         [sys.executable, "-m", "geo", "view", "/terbitkan"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "bukan halaman peta" in bad.stderr
+
+
+def test_a_versions_link_reopens_what_was_published(store):
+    """A May correction published after June opens May as corrected; a desa version opens the desa page."""
+    may = V1.replace(b",2024,", b",Mei 2024,")
+    june = V1.replace(b",2024,", b",06/2024,").replace(b"90000", b"95000")
+    fixed_may = may.replace(b"Sambas,Mei 2024,300000,90000", b"Sambas,Mei 2024,300000,120000")
+    store.publish(may, "mei.csv", "kabupaten", "ana")
+    store.publish(june, "juni.csv", "kabupaten", "ana")
+    v3 = store.publish(fixed_may, "mei_koreksi.csv", "kabupaten", "ana").version
+    codes = sorted(inforce.areas("desa")["kode"])[:2]
+    desa_table = "kode,periode,tenaga_kerja,peserta_aktif\n" + "".join(f"{c},Juni 2024,1000,400\n" for c in codes)
+    desa = store.publish(desa_table.encode(), "desa.csv", "desa", "ana", accept_partial=True).version
+    settle()
+    link = shown.version_link(v3)
+    assert link == f"/kabupaten?period=2024-05&v={v3.id}"
+    path, _, query = link.partition("?")
+    v = shown.view(path, {k: [val] for k, val in (p.split("=") for p in query.split("&"))})
+    assert v.period == "2024-05" and v.data.pinned == v3.id
+    assert v.data.version_for("kabupaten", "2024-05").id == v3.id and "Mei 2024" in v.label
+    assert v.frame.set_index("kode").loc["61.01", "peserta_aktif"] == 120000  # the corrected figure
+    desa_link = shown.version_link(desa)
+    assert desa_link.startswith("/desa?") and f"v={desa.id}" in desa_link and "period=2024-06" in desa_link
+    assert shown.absolute(link, "http://x:8501/") == f"http://x:8501{link}"

@@ -16,11 +16,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import LEVELS
+from ..period import label as period_label
 from ..report import level_hint, report_notes
 from ..stamp import when
 from ..store import PartialTable, TableRefused
 from ..table import TableError, file_bytes
 from ..text import t
+from ..view import shown
 from .common import editor, err, guarded, open_for
 
 
@@ -157,10 +159,11 @@ def _publish(args: argparse.Namespace) -> int:
             print(t("store.cli.refused", args.lang))
         return 1
     v = result.version
+    link = shown.absolute(shown.version_link(v))  # what the publish page offers: it reopens this version
     if args.json:
         print(
             json.dumps(
-                {"published": True, "created": result.created, "version": _jsonable(asdict(v))},
+                {"published": True, "created": result.created, "version": _jsonable(asdict(v)), "link": link},
                 ensure_ascii=False,
                 indent=2,
             )
@@ -176,11 +179,12 @@ def _publish(args: argparse.Namespace) -> int:
                 id=v.id,
                 file=v.filename,
                 level=t("level." + str(v.level), args.lang),
-                periods=", ".join(v.periods) or "—",
+                periods=", ".join(period_label(p, args.lang) for p in v.periods) or "—",
                 matched=v.n_matched,
                 rows=v.n_rows,
             )
         )
+        print(t("store.cli.link", args.lang, link=link))
     return 0
 
 
