@@ -11,7 +11,6 @@ from geo.classify import totals
 from geo.text import t
 from geo.view import shown
 from ui import blocks, cache, explorer, mappage, plan, report, safe, trend, viewstate
-from ui.sidebar import share_link
 
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
@@ -19,15 +18,9 @@ DEFAULT = shown.default(PAGE)
 src, state = mappage.start(PAGE)
 box = explorer.controls(st.session_state.get("w_lang", state.lang))
 kab, kec = st.session_state.get("w_kab"), st.session_state.get("w_kec")
-state = replace(viewstate.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec)
-state = shown.for_page(PAGE, state)
-viewstate.write(state, DEFAULT)
-lang = state.lang
+v = mappage.view(PAGE, replace(viewstate.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec), src)
+state, lang, level, scope = v.state, v.lang, v.level, v.scope
 explorer.breadcrumb(box, state, DEFAULT)
-
-v = mappage.view(PAGE, state, src)
-level, scope = v.level, v.scope
-share_link(state, DEFAULT, PAGE)
 notes = ()
 if state.q:
     n = int(v.matches.sum())

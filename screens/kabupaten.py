@@ -5,19 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text import t
-from geo.view import shown
 from ui import blocks, mappage, plan, report, trend, viewstate
-from ui.sidebar import share_link
 
 PAGE = "kabupaten"
-DEFAULT = shown.default(PAGE)
 
 src, state = mappage.start(PAGE)
-state = shown.for_page(PAGE, viewstate.from_widgets(state))
-viewstate.write(state, DEFAULT)
-lang = state.lang
-v = mappage.view(PAGE, state, src)
-share_link(state, DEFAULT, PAGE)
+v = mappage.view(PAGE, viewstate.from_widgets(state), src)
+state, lang = v.state, v.lang
 kode = mappage.top(v, t("page.kabupaten_title", lang), "map_kab")
 if kode:
     mappage.open_desa(state, kode)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from geo.period import label as period_name
 from geo.text import t
-from geo.view import shown
 from ui import blocks, mappage, report, safe, viewstate
-from ui.sidebar import share_link
 
 PAGE = "ringkasan"
-DEFAULT = shown.default(PAGE)
 
 src, state = mappage.start(PAGE)
-state = shown.for_page(PAGE, viewstate.from_widgets(state))
-viewstate.write(state, DEFAULT)
-lang = state.lang
-v = mappage.view(PAGE, state, src)
-share_link(state, DEFAULT, PAGE)
+v = mappage.view(PAGE, viewstate.from_widgets(state), src)
+state, lang = v.state, v.lang
 period_note = f" · {t('control.period', lang)} {safe.md(period_name(v.period, lang))}" if v.period else ""
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
 if kode:

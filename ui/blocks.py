@@ -142,20 +142,6 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
 # --- the map ----------------------------------------------------------------------------------------
 
 
-def map_options(
-    state: ViewState,
-    level: str,
-    title: str | None = None,
-    subtitle: str | None = None,
-    legend_scale: float = 1.0,
-    frame: pd.DataFrame | None = None,
-) -> maps.MapOptions:
-    """The core's map options (``geo.view.shown.map_options``) for this run's data."""
-    note = cache.target_note(frame, state.lang) if frame is not None else ""
-    d = cache.data(session.source())
-    return shown.map_options(d, state, level, title, subtitle, legend_scale, frame, target_note=note)
-
-
 def show_map(
     frame: pd.DataFrame,
     opts: maps.MapOptions,

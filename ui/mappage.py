@@ -19,8 +19,8 @@ from geo.viewstate import ViewState
 
 from . import blocks, cache, phone, present, session
 from .session import Source
-from .sidebar import sidebar
-from .viewstate import read
+from .sidebar import share_link, sidebar
+from .viewstate import read, write
 
 DESA_PAGE = "screens/desa.py"
 
@@ -36,7 +36,12 @@ def start(page: str) -> tuple[Source, ViewState]:
 
 def view(page: str, state: ViewState, src: Source) -> Shown:
     """What the page shows for ``state`` (the core's ``geo.view.shown``: the same view the page's link
-    preview, instant picture and map files were worked out for)."""
+    preview, instant picture and map files were worked out for), with the state as the page shows it in the
+    address bar and the share link."""
+    state = shown.for_page(page, state)
+    default = shown.default(page)
+    write(state, default)
+    share_link(state, default, page)
     return shown.shown(page, state, cache.data(src))
 
 

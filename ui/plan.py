@@ -9,9 +9,10 @@ from streamlit_folium import st_folium
 from geo import fmt, maps, plan, plan_map
 from geo.classify import Totals
 from geo.text import t
+from geo.view import shown
 from geo.viewstate import ViewState
 
-from . import blocks, cache
+from . import blocks, cache, session
 
 
 def allocation_frame(result: plan.Plan, lang: str) -> pd.DataFrame:
@@ -125,9 +126,9 @@ def panel(
     )
 
     after = plan.scenario_frame(frame, result)
-    opts = blocks.map_options(
-        state, level, title=t("plan.map_title", lang, n=fmt.number(slots, lang)), subtitle=area_label, frame=after
-    )
+    title = t("plan.map_title", lang, n=fmt.number(slots, lang))
+    d = cache.data(session.source())
+    opts = shown.map_options(d, state, level, title, area_label, target_note=cache.target_note(after, lang))
     opts = maps.MapOptions(**{**opts.__dict__, "selected": None, "color": "coverage"})
     payload = cache.scenario_payload(frame_key + ("scenario", slots, state.iuran, state.bulan), after, opts)
     st_folium(
@@ -138,8 +139,8 @@ def panel(
         returned_objects=[],
     )
 
-    shown = allocation_frame(result, lang)
-    blocks.show_table(shown, lang)
+    allocated = allocation_frame(result, lang)
+    blocks.show_table(allocated, lang)
     notes = [
         t(
             "plan.export_note",
@@ -155,7 +156,7 @@ def panel(
     ]
     notes = [n for n in notes if n]
     blocks.downloads(
-        shown,
+        allocated,
         lang,
         notes,
         f"alokasi_{file_stem}_{slots}",
