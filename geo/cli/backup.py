@@ -12,7 +12,7 @@ import json
 from ..store import StoreError
 from ..store.backup import BackupRefused, BackupResult, backup, backup_to_dir, restore
 from ..text import t
-from .common import err
+from .common import err, store_options
 
 
 def size_text(n: int) -> str:
@@ -76,14 +76,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """backup, restore-backup (``restore`` is taken: it brings back a retracted version)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--database",
-        help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
-        ".streamlit/secrets.toml, else .data/peta.sqlite)",
-    )
-    common.add_argument("--lang", choices=("id", "en"), default="id")
-    common.add_argument("--json", action="store_true")
+    common = store_options(json_output=True)
 
     b = sub.add_parser(
         "backup",

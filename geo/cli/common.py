@@ -61,6 +61,20 @@ def editor(store: Store, name: str) -> User | None:
     return user
 
 
+def store_options(json_output: bool = False) -> argparse.ArgumentParser:
+    """The options every store command takes: ``--database``, ``--lang`` (and ``--json``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
+        ".streamlit/secrets.toml, else .data/peta.sqlite)",
+    )
+    common.add_argument("--lang", choices=("id", "en"), default="id")
+    if json_output:
+        common.add_argument("--json", action="store_true")
+    return common
+
+
 def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Store, table and cache errors become one line and exit status 2."""
 

@@ -23,7 +23,7 @@ from ..store import PartialTable, TableRefused
 from ..table import TableError, file_bytes
 from ..text import t
 from ..view import shown
-from .common import editor, err, guarded, open_for
+from .common import editor, err, guarded, open_for, store_options
 
 
 def _jsonable(obj: object) -> object:
@@ -242,13 +242,7 @@ def _aliases_remove(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """users, publish, versions, retract, restore, aliases."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--database",
-        help="database URL (default: $KALBAR_DATABASE_URL, [connections.peta] in "
-        ".streamlit/secrets.toml, else .data/peta.sqlite)",
-    )
-    common.add_argument("--lang", choices=("id", "en"), default="id")
+    common = store_options()
 
     users = sub.add_parser("users", help="manage editors and admins").add_subparsers(
         dest="users_command", required=True
