@@ -839,7 +839,7 @@ def _figures(fig: Figure, tx: _Text, df: pd.DataFrame, level: str, target: float
     gap_label = _wrap(tx("metric.gap"), wrap)
     fig.text(x, y, gap_label, fontsize=18, color=MUTED, va="top", linespacing=1.1)
     y -= 0.03 * (gap_label.count("\n") + 1)
-    gap = tot.gap_to_target if has_data else float("nan")
+    gap = tot.gap_sum if has_data else float("nan")  # every area below target to its target (as the page)
     gap_txt = f"{numfmt.number(gap, lang)} {tx('map.tooltip_people')}" if has_data else "–"
     _fit(fig, fig.text(x, y, gap_txt, fontsize=34, fontweight="bold", color=INK, va="top"), px_w, 18)
     y -= 0.058
@@ -857,7 +857,7 @@ def _cost_and_targets(
     x = PANEL_X0 + LEGEND_COL_W + 0.012
     if tot.areas_with_data:
         period_word = tx("cost.per_year") if months == 12 else tx("cost.per_months", months=months)
-        money = numfmt.rupiah_short(plan.cost(tot.gap_to_target, iuran, months), tx.lang)
+        money = numfmt.rupiah_short(plan.cost(tot.gap_sum, iuran, months), tx.lang)
         line = _wrap(tx("cost.figure", cost=money, period=period_word), 30)
         _fit(
             fig,

@@ -105,7 +105,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metric.vs_target": ("{diff} terhadap target", "{diff} against target"),
     "metric.below_count": ("{level} di bawah target", "{level} below target"),
     "metric.below_value": ("{n} dari {total}", "{n} of {total}"),
-    "metric.gap": ("Kekurangan peserta (orang)", "Gap to target (people)"),
+    "metric.gap": ("Perlu didaftarkan (orang)", "To enrol (people)"),
+    "metric.gap_help": (
+        "Jumlah orang yang harus didaftarkan agar setiap wilayah di bawah target mencapai targetnya: jumlah "
+        "kekurangan tiap wilayah, seperti baris biaya. Angka gabungan (wilayah di atas target menutupi yang lain) "
+        "disebut terpisah di baris biaya.",
+        "People to enrol so that every area below target reaches its target: the sum of each area's gap, as the "
+        "cost line counts it. The pooled figure (areas above target making up for others) is named apart in the "
+        "cost line.",
+    ),
     "metric.bantuan": ("Penerima bantuan iuran", "Contribution-assistance recipients"),
     "metric.peserta": ("Peserta aktif", "Active participants"),
     "metric.tenaga_kerja": ("Tenaga kerja", "Workers"),
@@ -1089,8 +1097,8 @@ MESSAGES.update(
             "No participants missing: no contribution assistance needed to reach target.",
         ),
         "cost.part_province": (
-            "{total} per {period} untuk mencapai target ({people} orang)",
-            "{total} per {period} to reach the target ({people} people)",
+            "{total} per {period} agar angka gabungan mencapai target ({people} orang)",
+            "{total} per {period} for the pooled figure to reach the target ({people} people)",
         ),
         "cost.part_each": (
             "{total} per {period} bila setiap wilayah mencapai targetnya ({people} orang)",

@@ -361,7 +361,7 @@ def test_summary_figures_match_totals(classified):
     texts = render.figure_texts(render.build_figure(frame, "kabupaten"))
     assert "35,35%" in texts
     assert t("metric.below_value", "id", n=str(tot.below), total=str(tot.areas_with_data)) in texts
-    assert any(x.startswith(f"{tot.gap_to_target:,.0f}".replace(",", ".")) for x in texts)
+    assert any(x.startswith(f"{tot.gap_sum:,.0f}".replace(",", ".")) for x in texts)
 
 
 # --- CLI -----------------------------------------------------------------------------------------

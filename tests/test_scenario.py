@@ -165,8 +165,11 @@ def test_cost_in_png_and_pdf(media, lang, tmp_path):
 
     tables, _n, _s = _matched_tables(None, lang)
     frame = targets.classify_level(tables, boundaries.areas, "kabupaten", "2024", None, targets.shipped())
-    gap = frame.loc[frame["has_data"], ["tenaga_kerja", "peserta_aktif"]].sum()
-    need = math.ceil(round(50.24 * gap["tenaga_kerja"] / 100, 6)) - gap["peserta_aktif"]
+    # every area below its target to its target: the sum of each area's own gap (the page's headline figure)
+    need = sum(
+        max(math.ceil(round(tg * tk / 100, 6)) - ps, 0)
+        for tg, tk, ps in frame.loc[frame["has_data"], ["target_efektif", "tenaga_kerja", "peserta_aktif"]].values
+    )
     money = fmt.rupiah_short(need * 20_000 * 12, lang)
     from geo.render import build_figure
 

@@ -102,7 +102,9 @@ def metrics(
         t("metric.below_count", lang, level=level_label),
         t("metric.below_value", lang, n=fmt.number(tot.below, lang), total=fmt.number(tot.areas_with_data, lang)),
     )
-    cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_to_target, lang))
+    # the people to enrol so that every area below target reaches it (the cost line's "each area" figure);
+    # the pooled figure, smaller where areas above target make up for others, is named as such in the cost line
+    cols[2].metric(t("metric.gap", lang), fmt.number(tot.gap_sum, lang), help=t("metric.gap_help", lang))
     cols[3].metric(t("metric.bantuan", lang), fmt.number(tot.bantuan, lang))
     workers = t("workers.label_ecosystem" if workers_note else "metric.tenaga_kerja", lang)
     later = st.container(key="pjk-later-figs")
@@ -129,7 +131,7 @@ def cost_line(frame: pd.DataFrame, tot: Totals, state: ViewState) -> None:
         return
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
     parts = []
-    for key, figure in zip(("cost.part_province", "cost.part_each"), costs):
+    for key, figure in list(zip(("cost.part_province", "cost.part_each"), costs))[::-1]:  # the headline's first
         if figure is not None:
             people, rupiah = figure
             parts.append(

@@ -131,7 +131,7 @@ def show(
             t("present.below", lang, level=level_label),
             tot.below > 0,
         )
-        + _figure(fmt.number(tot.gap_to_target, lang), t("present.gap", lang))
+        + _figure(fmt.number(tot.gap_sum, lang), t("present.gap", lang))
         + _figure(fmt.number(tot.bantuan, lang), t("present.bantuan", lang))
         + _cost_figure(tot, state)
         + "</div>"
@@ -156,13 +156,13 @@ def _cost_figure(tot: Totals, state: ViewState) -> str:
     if not tot.areas_with_data:
         return ""
     period_word = t("cost.per_year", lang) if state.bulan == 12 else t("cost.per_months", lang, months=state.bulan)
-    money = fmt.rupiah_short(plan.cost(tot.gap_to_target, state.iuran, state.bulan), lang)
+    money = fmt.rupiah_short(plan.cost(tot.gap_sum, state.iuran, state.bulan), lang)
     label = t("cost.figure", lang, cost="", period=period_word).strip()  # one line, as the other figures
     basis = (
         f"{t('cost.figure_label', lang)}: "
         f"{t('cost.basis', lang, iuran=fmt.rupiah(state.iuran, lang), months=state.bulan)}"
     )
-    return _figure(money, label, tot.gap_to_target > 0, hint=basis)
+    return _figure(money, label, tot.gap_sum > 0, hint=basis)
 
 
 def _leave() -> None:
