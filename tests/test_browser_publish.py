@@ -78,7 +78,8 @@ def publish(page, path, expect_version: int) -> str:
     page.get_by_role("button", name=t("editor.publish", "id"), exact=True).click()
     page.get_by_text(t("editor.published", "id", version=expect_version)).first.wait_for(timeout=90_000)  # + toast
     box = page.get_by_label(t("editor.share_caption", "id"))
-    expect(box).to_have_value(re.compile(rf"/\?v={expect_version}$"), timeout=30_000)
+    # the page of its level, its period and the version (geo.view.shown.version_link)
+    expect(box).to_have_value(re.compile(rf"/kabupaten\?period=[^&]+&v={expect_version}$"), timeout=30_000)
     return box.input_value()
 
 
@@ -112,7 +113,8 @@ def test_editor_publishes_and_a_visitor_sees_the_pinned_figures(server, browser)
         value, text = open_as_visitor(browser, first_link)
         assert value == coverage(FIRST)
         assert SAMPLE_LABEL not in text, "published data carries no sample banner"
-        assert "editor1" in text, "the stamp names who published"
+        by = t("auth.role.editor", "id")
+        assert f"oleh {by}" in text and "editor1" not in text, "the stamp names the publisher's role, not the login"
 
         # the same tab again (new upload control state via a page reload is not needed: a second file)
         second_link = publish(page, server.tmp / "cakupan_2.csv", 2)
