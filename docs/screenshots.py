@@ -13,6 +13,7 @@ The map shots come at 1366×768 (laptop) and 1920×1080 (projector), each with a
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,14 +51,21 @@ PHONE_PAGES = [
     ("telepon_presentasi", "/?present=1&basemap=none", 14),
 ]
 PHONE_SHOTS = [(f"{stem}_{w}x{h}.png", path, (w, h), n) for stem, path, n in PHONE_PAGES for w, h in PHONE_SIZES]
+# the same map pages with published data (the sample tables published by the docs' admin): the stamp line
+# (which period, which version) under the title
+PUBLISHED_SHOTS = [
+    (f"{stem.replace('telepon_', 'telepon_terbit_')}_{w}x{h}.png", path, (w, h), n)
+    for stem, path, n in PHONE_PAGES[:3]
+    for w, h in PHONE_SIZES
+]
 # the signed-in pages on a phone: (file stem, page path); an admin account of a throw-away store signs in
 PHONE_SIGNED_IN = [("telepon_terbitkan", "/terbitkan"), ("telepon_admin", "/admin")]
 ADMIN = ("admin_dok", "kata-sandi-dokumentasi-1")
 
 
-def phone_shots(browser, base: str, only: str = "") -> None:
+def phone_shots(browser, base: str, only: str = "", shots: list | None = None) -> None:
     """The first screen of each page on a phone (mobile emulation, touch), as a person sees it on opening."""
-    for name, path, (w, h), n in PHONE_SHOTS:
+    for name, path, (w, h), n in PHONE_SHOTS if shots is None else shots:
         if only and only not in name:
             continue
         ctx = browser.new_context(
@@ -95,6 +103,21 @@ def phone_signed_in_shots(browser, base: str, only: str = "") -> None:
             page.screenshot(path=str(OUT / name))
             print(OUT / name, flush=True)
             ctx.close()
+
+
+def publish_samples(home: Path) -> None:
+    """The sample tables published by the docs' admin into the throw-away store (last: the shots before show
+    the sample, labelled)."""
+    from geo.sample import ensure_samples  # noqa: PLC0415
+    from geo.store import open_store  # noqa: PLC0415
+
+    store = open_store(f"sqlite:///{(home / 'peta.sqlite').as_posix()}")
+    try:
+        if not store.versions():
+            store.publish(ensure_samples()["kabupaten"].read_bytes(), "cakupan.csv", "kabupaten", ADMIN[0])
+            store.publish(ensure_samples()["desa"].read_bytes(), "desa.csv", "desa", ADMIN[0], accept_partial=True)
+    finally:
+        store.dispose()
 
 
 def greyscale(path: Path) -> Path:
@@ -137,6 +160,10 @@ def main(only: str = "") -> int:
             ctx.close()
         phone_shots(browser, srv.url, only)
         phone_signed_in_shots(browser, srv.url, only)
+        if any(not only or only in name for name, *_ in PUBLISHED_SHOTS):
+            publish_samples(home)
+            time.sleep(1.5)  # the app sees a new version within a second (its change token)
+            phone_shots(browser, srv.url, only, PUBLISHED_SHOTS)
         browser.close()
     return 0
 

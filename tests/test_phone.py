@@ -240,3 +240,35 @@ def test_axe_finds_no_serious_violation_of_ours(server, browser, device):
         context.close()
     print(f"axe {device}: Streamlit's own markup: {sorted(streamlit_seen)}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("size", list(PHONES))
+def test_the_title_and_the_stamp_line_are_both_readable(server, browser, size):
+    """Which period and version the figures are (the stamp) stands in full under the page's title, never under
+    its letters (issue 26: on a phone the title was drawn over it). Last in this file: it publishes."""
+    from geo.sample import ensure_samples
+    from geo.store import open_store
+
+    store = open_store(f"sqlite:///{(server.tmp / 'peta.sqlite').as_posix()}")
+    try:
+        if not store.versions():
+            store.publish(ensure_samples()["kabupaten"].read_bytes(), "cakupan.csv", "kabupaten", "admin1")
+            store.publish(ensure_samples()["desa"].read_bytes(), "desa.csv", "desa", "admin1", accept_partial=True)
+    finally:
+        store.dispose()
+    context = phone_context(browser, size)
+    try:
+        for path in ("/kabupaten?basemap=none", "/desa?kab=61.04&basemap=none"):
+            page = context.new_page()
+            page.goto(server.url + path)
+            stamp = page.locator(".pjk-stamp")
+            stamp.wait_for(timeout=120_000)
+            title = page.locator("h1").first
+            idle(page)
+            t_box, s_box = title.bounding_box(), stamp.bounding_box()
+            assert t_box["y"] + t_box["height"] <= s_box["y"] + 1, (size, path, t_box, s_box)
+            assert s_box["x"] >= 0 and s_box["x"] + s_box["width"] <= PHONES[size][0] + 1  # not cut off
+            assert "versi" in stamp.inner_text() and stamp.is_visible()
+            page.close()
+    finally:
+        context.close()

@@ -58,7 +58,7 @@ def show_stamp(level: str, period: str | None, lang: str) -> None:
     if text := stamp_text(level, period, lang):
         # st.html with escaped text: the name and the period come from users, never Markdown or HTML
         st.html(
-            f'<div data-pjk="pjk-stamp" style="font-size:.875rem;color:#555;margin:-.4rem 0 .4rem 0">'
+            f'<div class="pjk-stamp" data-pjk="pjk-stamp" style="font-size:.875rem;color:#555;margin:-.4rem 0 .4rem 0">'
             f"{html.escape(text)}</div>"
         )
 

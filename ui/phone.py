@@ -36,6 +36,9 @@ _CSS = dom.css(f"""
   [testid=stHeading] h1 {{font-size: 1.3rem !important; line-height: 1.35; padding: .1rem 0 0 0 !important;
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
   [testid=stHeading] h1 [testid=stHeaderActionElements] {{display: none;}}
+  /* the stamp line (which period, which version) in full under the title, never under its letters */
+  [testid=stHeading] {{margin-bottom: 0 !important;}}
+  .pjk-stamp {{margin: .6rem 0 .2rem 0 !important; line-height: 1.35; position: relative;}}
   .st-key-pjk-top {{gap: .45rem;}}
   .st-key-pjk-top > div:has(> [class*="st-key-pjk-later"]) {{order: 10;}}
   .st-key-pjk-sample-full {{display: none;}}
