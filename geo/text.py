@@ -703,6 +703,16 @@ MESSAGES.update(
         "admin.alias_pick": ("Alias", "Alias"),
         "admin.alias_remove": ("Hapus alias", "Remove alias"),
         # the trend chart (viewing pages)
+        "trend.from_level": (
+            "Titik-titik dari tabel tingkat {level}, seperti angka utama halaman ini.",
+            "Points from the {level} table, as this page's headline figures.",
+        ),
+        "trend.from_other_level": (
+            "Titik-titik dari tabel tingkat {level}: tabel {page_level} belum punya dua periode. Angkanya bisa "
+            "berbeda dari angka utama halaman ini (yang dari tabel {page_level}).",
+            "Points from the {level} table: the {page_level} table has fewer than two periods yet. They can differ "
+            "from this page's headline figures (which come from the {page_level} table).",
+        ),
         "trend.title": (
             "Tren cakupan terhadap target ({n} periode)",
             "Coverage against target over time ({n} periods)",

@@ -37,7 +37,7 @@ if state.present:
     st.stop()
 
 stem = f"{level}_{(scope or '61').replace('.', '')}_{v.period or ''}"
-trend.show(src, state.target, scope, v.area, lang)
+trend.show(src, state.target, scope, v.area, lang, level)
 blocks.priorities(v.listed, level, lang)
 blocks.area_table(v.listed, level, state, f"cakupan_{stem}")
 blocks.map_downloads(v.frame, v.opts, level, state, v.title, v.period, f"peta_{stem}", v.dim)

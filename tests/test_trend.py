@@ -150,3 +150,35 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
         f"Juni 2025: {fmt.percent(230_200 / 590_000 * 100)} / 50,24%"
     )
     store.dispose()
+
+
+def test_the_desa_pages_trend_comes_from_the_headlines_level(tmp_path, monkeypatch):
+    """Kabupaten and desa tables for two months: on the desa page of Ketapang the trend is summed from the desa
+    tables, so its last point is the headline figure (it came from the kabupaten tables: two stories on one
+    page), and says which table it comes from."""
+    import time
+
+    from geo import fmt
+    from geo.sample import ensure_samples
+    from geo.store import open_store
+    from geo.text import t
+    from geo.view import shown
+    from geo.view.connection import TOKEN_TTL_S
+
+    url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    kab, desa = (ensure_samples()[lv].read_text(encoding="utf-8") for lv in ("kabupaten", "desa"))
+    for month in ("2025-05", "2025-06"):
+        store.publish(kab.replace(",2024,", f",{month},").encode(), f"kab_{month}.csv", "kabupaten", by="e")
+        store.publish(desa.replace(",2024,", f",{month},").encode(), f"desa_{month}.csv", "desa", by="e",
+                      accept_partial=True)
+    store.dispose()
+    time.sleep(TOKEN_TTL_S + 0.1)
+    at = app("screens/desa.py", kab="61.04")
+    (exp,) = _trend_expander(at)
+    province, ketapang = _captions(exp)
+    v = shown.view("/desa", {"kab": ["61.04"]})
+    assert v.level == "desa" and ketapang.endswith(f"Juni 2025: {fmt.percent(v.tot.coverage)} / 50,24%")
+    notes = " ".join(c.value for c in exp.caption) if hasattr(exp, "caption") else ""
+    assert t("trend.from_level", "id", level=t("level.desa", "id"), page_level="").split(",")[0] in notes

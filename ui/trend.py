@@ -32,29 +32,36 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     )
 
 
-def show(source: Source, target: float, scope: str | None, scope_label: str | None, lang: str) -> None:
-    """Nothing unless a series has two periods of the same level with data (one point is not a trend);
-    else one chart for the province and one for ``scope``."""
+def _series(source: Source, target: float, scope: str | None, periods: list[str], level: str):
+    """(the province's series, the scope's series or None, the level they are summed from)."""
+    frames = {p: cache.classified(source, level, target, p) for p in periods}
+    area = trend.series(frames, scope, target) if scope else None
+    return trend.series(frames, None, target), area, level
+
+
+def show(
+    source: Source, target: float, scope: str | None, scope_label: str | None, lang: str, level: str = "kabupaten"
+) -> None:
+    """Nothing unless a series has two periods with data (one point is not a trend); else one chart for the
+    province and one for ``scope``, both summed from the page's own ``level`` (the level its headline comes
+    from, so the last point is the headline's figure). When that level has fewer than two periods and the
+    kabupaten/kota tables have more, the trend comes from those, and says so."""
     periods = cache.periods(source)
     if len(periods) < 2:
         return
-    kab_frames = {p: cache.classified(source, "kabupaten", target, p) for p in periods}
-    province = trend.series(kab_frames, None, target)
-    area = None
     if scope and not scope_label:
         names = cache.areas(_level_of(scope)).set_index("kode")["nama"]
         scope_label = str(names.get(scope, scope))
-    if scope:
-        frames = (
-            kab_frames
-            if _level_of(scope) == "kabupaten"
-            else {p: cache.classified(source, _level_of(scope), target, p) for p in periods}
-        )
-        area = trend.series(frames, scope, target)
+    province, area, used = _series(source, target, scope, periods, level)
+    if len(province) < 2 and (area is None or len(area) < 2) and level != "kabupaten":
+        province, area, used = _series(source, target, scope, periods, "kabupaten")
     if len(province) < 2 and (area is None or len(area) < 2):
         return
     points = max(len(province), len(area) if area is not None else 0)
     with st.expander(t("trend.title", lang, n=points), icon=":material/show_chart:", expanded=True):
+        # which table the points come from: the headline's level, or (named) another one
+        key = "trend.from_level" if used == level else "trend.from_other_level"
+        st.caption(t(key, lang, level=t(f"level.{used}", lang), page_level=t(f"level.{level}", lang)))
         cols = st.columns(2 if area is not None else 1)
         with cols[0]:
             if len(province) >= 2:
