@@ -9,10 +9,12 @@ keeps the sign-in and opens the page itself, never Streamlit's "Page not found".
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
+from geo import fmt
 from geo.text import t
 from tests.support.browser import idle, pick, require_chromium, sign_in
 from tests.support.server import with_account
@@ -140,4 +142,95 @@ def test_the_data_officers_month(server, browser, tmp_path):
         page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
         assert page.get_by_text("Page not found").count() == 0
     finally:
+        editor.close()
+
+
+# --- one month spelled three ways (issue 26): one period, the latest by time, links that reopen a version ---
+
+KAB_CODES = [
+    ("61.01", "Sambas"), ("61.02", "Mempawah"), ("61.03", "Sanggau"), ("61.04", "Ketapang"), ("61.05", "Sintang"),
+    ("61.06", "Kapuas Hulu"), ("61.07", "Bengkayang"), ("61.08", "Landak"), ("61.09", "Sekadau"),
+    ("61.10", "Melawi"), ("61.11", "Kayong Utara"), ("61.12", "Kubu Raya"), ("61.71", "Kota Pontianak"),
+    ("61.72", "Kota Singkawang"),
+]
+
+
+def month_table(spellings: list[str], active: int) -> tuple[str, str]:
+    """A full kabupaten table (14 rows), its periode cells in the given spellings by turns; (CSV, coverage)."""
+    lines, tk_sum, ps_sum = ["kode,kabupaten,periode,tenaga_kerja,peserta_aktif"], 0, 0
+    for i, (kode, name) in enumerate(KAB_CODES):
+        tk, ps = 100_000 + 1_000 * i, active + 500 * i
+        lines.append(f"{kode},{name},{spellings[i % len(spellings)]},{tk},{ps}")
+        tk_sum, ps_sum = tk_sum + tk, ps_sum + ps
+    return "\n".join(lines) + "\n", fmt.percent(ps_sum / tk_sum * 100, "id")
+
+
+def coverage_seen(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=t("metric.coverage_of", "id")).first
+    metric.wait_for(timeout=90_000)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_one_month_spelled_three_ways_is_one_period_and_links_reopen_a_version(server, browser, tmp_path):
+    import json
+    import urllib.request
+
+    from playwright.sync_api import expect
+
+    june, june_cov = month_table(["Juni 2025", "Jun-25", "06/2025"], 40_000)
+    may, _may_cov = month_table(["Mei 2025"], 30_000)
+    may_fixed, may_fixed_cov = month_table(["05/2025"], 35_000)
+    for name, body in (("juni.csv", june), ("mei.csv", may), ("mei koreksi.csv", may_fixed)):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    with urllib.request.urlopen(server.url + "/api/v1/versions", timeout=30) as r:
+        n = len(json.loads(r.read())["versions"])  # versions published before this test (the month above)
+    v_june, v_may, v_fix = n + 1, n + 2, n + 3
+    editor = browser.new_context(viewport={"width": 1400, "height": 1000})
+    visitor = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = editor.new_page()
+        sign_in(page, server.url, "petugas", PASSWORD)
+        page.goto(server.url + "/terbitkan")
+        page.get_by_text(t("editor.title", "id")).first.wait_for(timeout=60_000)
+        idle(page)
+        choose_level(page, "kabupaten")
+        # 1. three spellings of June: one period in the report, nothing invalid
+        upload(page, tmp_path / "juni.csv")
+        page.get_by_text(t("publish.period_from_table", "id", periods="Juni 2025")).wait_for(timeout=60_000)
+        publish_button(page).click()
+        page.get_by_text(t("editor.published", "id", version=v_june)).first.wait_for(timeout=90_000)
+        idle(page)
+        # 2. May published after June: June stays the latest (time order, not text order)
+        upload(page, tmp_path / "mei.csv")
+        publish_button(page).click()
+        page.get_by_text(t("editor.published", "id", version=v_may)).first.wait_for(timeout=90_000)
+        idle(page)
+        vp = visitor.new_page()
+        vp.goto(server.url + "/kabupaten")
+        assert coverage_seen(vp) == june_cov
+        vp.get_by_text(f"Data per Juni 2025 · versi {v_june}").first.wait_for(timeout=60_000)
+        # the API: one period for June, ordered by time, the ISO key and the label
+        with urllib.request.urlopen(server.url + "/api/v1/versions", timeout=30) as r:
+            versions = {v["id"]: v for v in json.loads(r.read())["versions"]}
+        assert versions[v_june]["periods"] == ["2025-06"] and versions[v_may]["periods"] == ["2025-05"]
+        # 3. a correction of May published last: its share link opens May as corrected, version 5
+        upload(page, tmp_path / "mei koreksi.csv")
+        publish_button(page).click()
+        page.get_by_text(t("editor.published", "id", version=v_fix)).first.wait_for(timeout=90_000)
+        box = page.get_by_label(t("editor.share_caption", "id"))
+        expect(box).to_have_value(re.compile(rf"/kabupaten\?period=2025-05&v={v_fix}$"), timeout=30_000)
+        vp.goto(box.input_value())
+        assert coverage_seen(vp) == may_fixed_cov
+        vp.get_by_text(f"Data per Mei 2025 · versi {v_fix}").first.wait_for(timeout=60_000)
+        vp.goto(server.url + "/kabupaten")  # the latest is still June
+        assert coverage_seen(vp) == june_cov
+        # 4. the version list's "open" is the same link (a desa version's opens the desa page: tests/test_view.py)
+        page.get_by_role("tab", name=t("editor.tab_versions", "id")).click()
+        idle(page)
+        hrefs = page.get_by_role("link", name=t("editor.open_version", "id")).evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert any(re.search(rf"/kabupaten\?period=2025-05&v={v_fix}$", h) for h in hrefs), hrefs
+    finally:
+        visitor.close()
         editor.close()
