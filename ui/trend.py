@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -19,10 +20,24 @@ def _level_of(scope: str) -> str:
 
 def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     st.text(title)  # area names come from the boundary data; plain text all the same
-    shown = series.set_index("periode")[["cakupan", "target"]].rename(
-        columns={"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)}
+    # periods by label ("Juni 2025"), in time order (a text axis would sort "Agustus" before "Juni")
+    labels = [period_label(p, lang) for p in series["periode"]]
+    names = {"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)}
+    long = series.assign(label=labels).melt(id_vars="label", value_vars=list(names), var_name="s", value_name="v")
+    long["s"] = long["s"].map(names)
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("label:N", sort=labels, title=t("control.period", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("v:Q", title="%"),
+            color=alt.Color(
+                "s:N", title=None, scale=alt.Scale(domain=list(names.values()), range=["#225ea8", "#d7301f"])
+            ),
+        )
+        .properties(height=220)
     )
-    st.line_chart(shown, y_label="%", x_label=t("control.period", lang), height=220, color=["#225ea8", "#d7301f"])
+    st.altair_chart(chart, use_container_width=True)
     # periods are cells of the published table: plain text, never Markdown
     st.text(
         " · ".join(
