@@ -13,6 +13,7 @@ from geo.sample import sample_path
 from geo.store import PartialTable, StoreError, TableRefused, login_delay, open_store
 from geo.store.store import ACCOUNT_DELAY_CAP_S
 from geo.table import read_table
+from tests.support.oldstore import add_old_user, engine_at
 
 KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.01,Sambas,2024,300000,90000
@@ -442,24 +443,13 @@ def test_unreachable_and_broken_databases_give_one_line(tmp_path):
 def test_a_store_at_the_first_schema_is_upgraded(db_url):
     """A database made by 0001 (with a user and a counted failure) opens at 0002: the user keeps working,
     its session epoch starts at 0, and the old per-name failure table is gone."""
-    from alembic import command
     from sqlalchemy import inspect, text
 
-    from geo.store.engine import _alembic_config, head_revision, make_engine
+    from geo.store.engine import head_revision
 
-    engine = make_engine(db_url)
-    cfg = _alembic_config()
-    with engine.connect() as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    engine = engine_at(db_url, "0001")
+    add_old_user(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (name, email, role, password_hash, active, created_at) "
-                "VALUES ('lama', NULL, 'editor', NULL, :t, CURRENT_TIMESTAMP)"
-            ),
-            {"t": True},
-        )
         conn.execute(
             text("INSERT INTO login_failures (name, failures, last_failed_at) VALUES ('lama', 2, CURRENT_TIMESTAMP)")
         )
@@ -481,25 +471,13 @@ def test_a_store_at_the_first_schema_is_upgraded(db_url):
 def test_a_store_at_0002_gets_display_names_and_pair_counters(db_url):
     """0002 -> head (0004: display names): users keep working with no display name; counters hold a (long name,
     address) pair."""
-    from alembic import command
     from sqlalchemy import text
 
-    from geo.store.engine import _alembic_config, make_engine
     from geo.store.store import pair_subject
 
-    engine = make_engine(db_url)
-    cfg = _alembic_config()
-    with engine.connect() as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+    engine = engine_at(db_url, "0002")
+    add_old_user(engine, "0002", role="admin")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (name, email, role, password_hash, active, created_at, session_epoch) "
-                "VALUES ('lama', NULL, 'admin', NULL, :t, CURRENT_TIMESTAMP, 0)"
-            ),
-            {"t": True},
-        )
         conn.execute(
             text("INSERT INTO signin_counters (kind, subject, n, last_at) VALUES ('account', 'lama', 2, :at)"),
             {"at": dt.datetime.now(dt.UTC)},
@@ -531,24 +509,18 @@ def _old_rows(kodes: list[str], period: str) -> pd.DataFrame:
     )
 
 
-def test_periods_published_before_0003_are_one_period_after_it(db_url):
-    """A store at 0002 holds versions whose periods are "Juni 2024", "06/2024" and "2024-06" (three periods then);
+def test_periods_published_before_0004_are_one_period_after_it(db_url):
+    """A store at 0003 (before the period keys' migration, 0004) holds versions whose periods are "Juni 2024", "06/2024" and "2024-06" (three periods then);
     the upgrade makes them one, loses no row, keeps the text as published in each report, and leaves what it
     cannot read (or what would put an area twice in one period) for an admin, listed by the CLI."""
     import subprocess
     import sys
 
-    from alembic import command
-
     from geo.paths import ROOT
     from geo.store import Store
-    from geo.store.engine import _alembic_config, current_revision, head_revision, make_engine
+    from geo.store.engine import current_revision, head_revision
 
-    engine = make_engine(db_url)
-    cfg = _alembic_config()
-    with engine.connect() as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+    engine = engine_at(db_url, "0003")
     old = Store(engine)
     published = {}
     for name, rows, periods in [

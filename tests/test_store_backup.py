@@ -23,6 +23,7 @@ from geo.store import open_store
 from geo.store import schema as S
 from geo.store.backup import BackupRefused, backup, backup_kind, backup_to_dir, restore
 from geo.store.engine import current_revision, head_revision
+from tests.support.oldstore import add_old_user, engine_at
 
 KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.01,Sambas,2024,300000,90000
@@ -257,25 +258,11 @@ def test_a_backup_from_a_newer_app_is_refused(tmp_path):
 
 
 def test_an_older_backup_is_migrated_on_restore(new_store_url, tmp_path):
-    from alembic import command
-    from sqlalchemy import text
 
-    from geo.store.engine import _alembic_config, make_engine
 
     src = new_store_url()
-    engine = make_engine(src)
-    cfg = _alembic_config()
-    with engine.connect() as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (name, email, role, password_hash, active, created_at) "
-                "VALUES ('lama', NULL, 'editor', NULL, :t, CURRENT_TIMESTAMP)"
-            ),
-            {"t": True},
-        )
+    engine = engine_at(src, "0001")
+    add_old_user(engine, "0001")
     made = backup(tmp_path / "lama", src)
     assert made.revision == "0001" and made.counts["users"] == 1
     assert current_revision(engine) == "0001"  # a backup never changes its store

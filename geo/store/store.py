@@ -752,7 +752,7 @@ class Store:
         return json.loads(self._data(version_id, "report").report)
 
     def unreadable_periods(self, kind: str | None = None) -> list[tuple[Version, tuple[str, ...]]]:
-        """Versions holding a period that is not a year or a month (text kept by migration 0003 because it
+        """Versions holding a period that is not a year or a month (text kept by migration 0004 because it
         could not be read, or would have put an area twice in one period), with those periods: for an admin."""
         out = []
         for v in self.versions(kind):

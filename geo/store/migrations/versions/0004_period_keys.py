@@ -7,8 +7,8 @@ key -> the spellings it replaced). What cannot be read, or what would put one ar
 a version, is left as it is and named in the report (``period_unreadable``); ``Store.unreadable_periods``
 lists those versions for an admin. Data only: the schema does not change, and the downgrade keeps the keys.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import io
@@ -20,8 +20,8 @@ from alembic import op
 
 from geo.period import ordered, parse
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
