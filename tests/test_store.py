@@ -510,7 +510,8 @@ def _old_rows(kodes: list[str], period: str) -> pd.DataFrame:
 
 
 def test_periods_published_before_0004_are_one_period_after_it(db_url):
-    """A store at 0003 (before the period keys' migration, 0004) holds versions whose periods are "Juni 2024", "06/2024" and "2024-06" (three periods then);
+    """A store at 0003 (before the period keys' migration, 0004) holds versions whose periods are "Juni 2024",
+    "06/2024" and "2024-06" (three periods then);
     the upgrade makes them one, loses no row, keeps the text as published in each report, and leaves what it
     cannot read (or what would put an area twice in one period) for an admin, listed by the CLI."""
     import subprocess
