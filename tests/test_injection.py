@@ -216,13 +216,14 @@ def test_payload_in_every_url_parameter(server, guarded, page_name, payload):
 
 
 def payload_table(payload: str) -> bytes:
-    """Every kabupaten with the payload as its name, period and note; one row whose kode is the payload."""
+    """Every kabupaten with the payload as its name and note (period 2024); one row whose kode and period are the
+    payload (a period is a value now: a payload there is a row error, never a period)."""
     kab = boundaries.load("kabupaten")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["kode", "kabupaten", "periode", "tenaga_kerja", "peserta_aktif", "catatan"])
     for i, kode in enumerate(sorted(kab["kode"])):
-        w.writerow([kode, payload, payload, 100_000 + i, 30_000 + 1_000 * i, payload])
+        w.writerow([kode, payload, "2024", 100_000 + i, 30_000 + 1_000 * i, payload])
     w.writerow([payload, payload, payload, 1_000, 500, payload])
     return buf.getvalue().encode("utf-8")
 
@@ -253,9 +254,8 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
         "the uploaded file's name is not shown as typed",
         [ln for ln in visible_text(page).splitlines() if t("publish.preview", "id", name="")[:10] in ln],
     )
-    assert wait_for_text(page, f"{t('control.period', 'id')} {literal}") >= 1, (
-        "the period from the table is not shown as typed"
-    )
+    assert wait_for_text(page, f"{t('control.period', 'id')} 2024") >= 1, "the table's period is shown"
+    assert f"{t('control.period', 'id')} {literal}" not in visible_text(page), "a payload never becomes a period"
     map_drawn(page)
     guarded.check()
     # the same table on the Kabupaten/Kota page: title panel of the map shows the period; table and downloads
@@ -281,17 +281,19 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def mixed_table(period: str) -> bytes:
-    """One payload per kabupaten row (names, notes, extra columns); ``period`` for every row."""
+def mixed_table(payload: str) -> bytes:
+    """One payload per kabupaten row (names, extra columns), ``payload`` as every row's note, period 2024; the
+    rows whose kode is a payload carry ``payload`` as their period too (a period is a value: a row error there,
+    never a period, so it cannot reach a title)."""
     kab = sorted(boundaries.load("kabupaten")["kode"])
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["kode", "kabupaten", "periode", "tenaga_kerja", "peserta_aktif", "catatan", PAYLOADS[0]])
     for i, kode in enumerate(kab):
         p = PAYLOADS[i % len(PAYLOADS)]
-        w.writerow([kode, p, period, 100_000 + i, 30_000 + 1_000 * i, p, PAYLOADS[-1 - i]])
+        w.writerow([kode, p, "2024", 100_000 + i, 30_000 + 1_000 * i, payload, PAYLOADS[-1 - i]])
     for p in PAYLOADS[len(kab) :]:
-        w.writerow([p, p, period, 1_000, 500, p, p])  # kode is a payload: unmatched, in the join report
+        w.writerow([p, p, payload, 1_000, 500, payload, p])  # kode is a payload: unmatched, in the join report
     return buf.getvalue().encode("utf-8")
 
 
@@ -333,14 +335,15 @@ def test_csv_xlsx_png_of_an_uploaded_payload_table(media, period):
         for c in values
         if isinstance(c.value, str) and c.value.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.,]+", c.value)
     ]
-    # the static map keeps the period as text (matplotlib would read '$…$' as math and fail on '\frac')
+    # the static map's title carries the period, a value now ("2024"): a '$…$' payload cannot reach matplotlib
     png = media(buttons[t("download.png", "id")])
     assert png.startswith(b"\x89PNG")
 
 
 @pytest.mark.browser
 def test_html_map_export_of_an_uploaded_payload_table(media, browser, tmp_path):
-    """The standalone HTML map (title panel with the table's period) opened in Chromium: escaped, offline."""
+    """The standalone HTML map opened in Chromium: escaped, offline; a payload in the period cells is a row error,
+    never the title panel's period."""
     period = "<img src=http://198.51.100.7/e onerror=alert(1)>[klik](http://198.51.100.7/y)"
     at = uploaded_app(period)
     buttons = {b.label: b for b in at.get("download_button")}
@@ -353,7 +356,8 @@ def test_html_map_export_of_an_uploaded_payload_table(media, browser, tmp_path):
         g.page.goto(path.as_uri())
         g.page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= 14")
         g.check()
-        assert period in visible_text(g.page), "the period is shown as typed in the map's title panel"
+        shown = visible_text(g.page)
+        assert "2024" in shown and period not in shown, "the title panel shows the period, never the payload"
     finally:
         g.close()
 
