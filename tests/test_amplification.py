@@ -39,7 +39,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 @pytest.fixture(scope="module")
 def app_server():
-    with Server("amplification") as srv:
+    with Server("amplification", env={"KALBAR_RENDER_AHEAD": "1"}) as srv:  # as in production
         _wait_idle(srv.proc.pid)  # the render-ahead thread draws the 17 common links first
         yield srv
 

@@ -198,7 +198,9 @@ def of_upload(key: str, tables: Mapping[str, tuple[CoverageTable, JoinResult]]) 
 
 # --- classified areas -----------------------------------------------------------------------------------
 
-_classified: LRU[tuple, pd.DataFrame] = LRU(64)
+_classified: LRU[tuple, pd.DataFrame] = LRU(
+    64, max_bytes=64 * 2**20, size_of=lambda f: int(f.memory_usage(index=True, deep=False).sum())
+)
 
 
 def classified(d: Data, level: str, period: str | None, what_if: float | None) -> pd.DataFrame:

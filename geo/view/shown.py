@@ -239,7 +239,14 @@ class Shown:
         )
 
 
-_shown: LRU[tuple, Shown] = LRU(256)
+def _frame_bytes(v: Shown) -> int:
+    """What a cached view holds beyond the shared classified frame: its scoped rows and listed rows."""
+    frames = (v.frame, v.table_frame) if v.table_frame is not None else (v.frame,)
+    return int(sum(f.memory_usage(index=True, deep=False).sum() for f in frames))
+
+
+# Bounded by bytes too: each distinct query (a search, a what-if target) is a view of its own, and anyone may ask.
+_shown: LRU[tuple, Shown] = LRU(256, max_bytes=48 * 2**20, size_of=_frame_bytes)
 
 
 def shown(page: str, state: ViewState, d: Data) -> Shown:
@@ -301,7 +308,7 @@ def view(path: str, query: Mapping[str, str | list[str]]) -> Shown | None:
     return shown(page, state, d)
 
 
-_features: LRU[tuple, tuple[str, bytes]] = LRU(64)
+_features: LRU[tuple, tuple[str, bytes]] = LRU(64, max_bytes=32 * 2**20, size_of=lambda p: len(p[0]) + len(p[1]))
 
 
 def map_parts(v: Shown) -> tuple[str, bytes]:
