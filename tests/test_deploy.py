@@ -13,7 +13,9 @@ import json
 import re
 import socket
 import ssl
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -567,21 +569,39 @@ def test_streamlit_metrics_are_not_public(stack):
 def test_a_burst_over_the_limit_gets_429(stack):
     """One address asking the open API faster than its burst (RATE_LIMITS["api"]) is answered 429 with the API's
     JSON error; the same burst from a briefing room's worth of page visits still passes (the page zone's burst)."""
-    _zone, _key, _rate, burst = nginxconf.RATE_LIMITS["api"]
-    conn = http.client.HTTPSConnection("127.0.0.1", stack.port, timeout=30, context=SELF_SIGNED)
-    statuses: list[int] = []
-    last_429 = b""
-    try:
-        for _ in range(burst + 100):
-            conn.request("GET", "/api/v1/versions", headers={"Host": f"127.0.0.1:{stack.port}"})
-            r = conn.getresponse()
-            content = r.read()
-            statuses.append(r.status)
-            if r.status == 429:
-                last_429, retry = content, r.getheader("Retry-After")
-    finally:
-        conn.close()
-    assert statuses.count(200) >= burst and statuses.count(429) >= 50, {s: statuses.count(s) for s in set(statuses)}
+    _zone, _key, rate, burst = nginxconf.RATE_LIMITS["api"]
+    per_s = float(rate.removesuffix("r/s"))
+    total = burst + 150
+    last: dict[str, object] = {}
+
+    def ask(n: int) -> list[int]:
+        """``n`` requests on one keep-alive connection (eight of these at once: the burst arrives faster than the
+        bucket refills, however loaded the machine)."""
+        conn = http.client.HTTPSConnection("127.0.0.1", stack.port, timeout=60, context=SELF_SIGNED)
+        out = []
+        try:
+            for _ in range(n):
+                conn.request("GET", "/api/v1/versions", headers={"Host": f"127.0.0.1:{stack.port}"})
+                r = conn.getresponse()
+                content = r.read()
+                out.append(r.status)
+                if r.status == 429:
+                    last["body"], last["retry"] = content, r.getheader("Retry-After")
+        finally:
+            conn.close()
+        return out
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        statuses = [s for part in pool.map(ask, [total // 8] * 8) for s in part]
+    elapsed = time.monotonic() - started
+    allowed = burst + per_s * elapsed + 8  # what nginx may let through in that time (the burst, then the rate)
+    assert statuses.count(200) >= burst and statuses.count(429) >= len(statuses) - allowed, (
+        {s: statuses.count(s) for s in set(statuses)},
+        round(elapsed, 2),
+    )
+    assert statuses.count(429) > 0
+    last_429, retry = last["body"], last["retry"]
     assert set(statuses) <= {200, 429} and retry
     err = json.loads(last_429)["error"]
     assert err["status"] == 429 and err["message"] and err["message_en"]

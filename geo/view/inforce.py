@@ -149,7 +149,8 @@ def data_in_force(pinned: int | None = None, token: str | None = None) -> Data:
     elif token is None:
         token = connection.change_token(s)
     sched = schedule(s, token)
-    cache_key = (s.display_url if s is not None else "", token, pinned, sched.key)
+    # the configured database, reachable or not: a failure names its own database (and a second store is no first)
+    cache_key = (connection.database_url(), token, pinned, sched.key, bool(messages))
     if (hit := _data.get(cache_key)) is not None:
         return hit
     return _data.put(cache_key, _read(s, token, pinned, sched, messages))
