@@ -258,11 +258,11 @@ def test_payload_in_uploaded_file_name_and_cells(server, guarded, payload):
     assert f"{t('control.period', 'id')} {literal}" not in visible_text(page), "a payload never becomes a period"
     map_drawn(page)
     guarded.check()
-    # the same table on the Kabupaten/Kota page: title panel of the map shows the period; table and downloads
+    # the same table on the Kabupaten/Kota page: the upload's name as typed; table and downloads
     page.locator('[data-testid="stSidebarNav"]').get_by_text(t("nav.kabupaten", "id"), exact=True).click()
     page.get_by_role("heading", name=t("page.kabupaten_title", "id")).first.wait_for()
     map_drawn(page)
-    assert wait_for_text(page, literal) >= 1
+    assert wait_for_text(page, caption) >= 1
     guarded.check()
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV", exact=True).click()
