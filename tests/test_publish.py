@@ -9,6 +9,7 @@ retract/restore in the version list.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -108,7 +109,8 @@ def test_pick_confirm_publish_then_same_bytes_again(app_store):
     assert len(versions) == 1
     v = versions[0]
     assert any(s.value == t("editor.published", "id", version=v.id) for s in at.success)
-    assert any(f"?v={v.id}" in x.value for x in at.text_input if x.key and x.key.startswith("pub_url_"))
+    links = [x.value for x in at.text_input if x.key and x.key.startswith("pub_url_")]
+    assert [parse_qs(urlsplit(u).query).get("v") for u in links] == [[str(v.id)]], links
     assert v.published_by == "editor1" and v.note == "Data Juni dari dinas" and v.filename == "cakupan juni.csv"
     assert v.n_matched == 4  # three matched by themselves, Pontianak by the pick
     rows = app_store.rows(v.id).set_index("kode")
