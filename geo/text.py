@@ -1532,6 +1532,90 @@ MESSAGES.update(
 )
 
 
+# --- money: who pays (commitments) and the budget sheets (geo/commitments, geo/budget, geo/sheets) ---
+# keys: commit.*, budget.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+        "commit.title": ("Komitmen pendanaan", "Funding commitments"),
+        "commit.upload": (
+            "Unggah tabel komitmen (CSV/XLSX: penyandang_dana, kode, tahun, orang, keterangan)",
+            "Upload a commitments table (CSV/XLSX: penyandang_dana, kode, tahun, orang, keterangan)",
+        ),
+        "commit.explain": (
+            "Siapa membayar iuran berapa orang, di wilayah mana, tahun berapa: Pemprov, Pemkab/Pemkot, Pemdes "
+            "atau lainnya (CSR, swasta). Tiap tahun berlaku dari versi terbaru yang memuatnya.",
+            "Who pays the contributions of how many people, where, in which year: Pemprov, Pemkab/Pemkot, "
+            "Pemdes or other (CSR, private). Each year is in force from the newest version that covers it.",
+        ),
+        "commit.template": ("Unduh templat komitmen (CSV)", "Download the commitments template (CSV)"),
+        "commit.valid": ("{rows} baris valid.", "{rows} valid rows."),
+        "commit.note": ("Catatan versi (opsional)", "Version note (optional)"),
+        "commit.publish_button": ("Terbitkan komitmen", "Publish the commitments"),
+        "commit.refused": (
+            "Komitmen tidak diterbitkan; perbaiki baris di atas.",
+            "The commitments were not published; fix the rows above.",
+        ),
+        "commit.published": (
+            "Komitmen diterbitkan: versi {version}, {rows} baris, tahun {periods}.",
+            "Commitments published: version {version}, {rows} rows, years {periods}.",
+        ),
+        "commit.already": (
+            "Berkas yang sama sudah diterbitkan: versi {version}.",
+            "The same file is already published: version {version}.",
+        ),
+        "commit.in_force": ("Komitmen yang berlaku", "Commitments in force"),
+        "commit.none": ("Belum ada komitmen yang diterbitkan.", "No commitments are published yet."),
+        "commit.show_origin": ("Komitmen: {origin} (versi {version})", "Commitments: {origin} (version {version})"),
+        "commit.origin_published": ("diterbitkan", "published"),
+        "commit.origin_none": ("belum ada", "none yet"),
+        "commit.origin_file": ("berkas", "file"),
+        "commit.show_header": (
+            "tahun  penyandang dana  kode            orang  keterangan",
+            "year   funder           code           people  note",
+        ),
+        "commit.empty": ("Berkas komitmen kosong.", "The commitments file is empty."),
+        "commit.unreadable": (
+            "Berkas komitmen tidak dapat dibaca: {detail}",
+            "The commitments file cannot be read: {detail}",
+        ),
+        "commit.missing_columns": (
+            "kolom wajib tidak ada: {missing} (ditemukan: {found})",
+            "required column(s) missing: {missing} (found: {found})",
+        ),
+        "commit.bad_funder": (
+            'penyandang dana "{value}" tidak dikenal: tulis Pemprov, Pemkab/Pemkot, Pemdes atau Lainnya',
+            'funder "{value}" is not known: write Pemprov, Pemkab/Pemkot, Pemdes or Lainnya (other)',
+        ),
+        "commit.bad_kode": (
+            'kode "{value}" bukan kode wilayah Kalbar (61, 61.04, 61.04.01 atau 61.04.01.2001)',
+            'code "{value}" is not a Kalbar area code (61, 61.04, 61.04.01 or 61.04.01.2001)',
+        ),
+        "commit.bad_year": ('tahun "{value}" harus sebuah tahun (2026)', 'year "{value}" must be a year (2026)'),
+        "commit.bad_people": (
+            'orang "{value}" harus bilangan bulat 0 atau lebih (mis. 26.373)',
+            'people "{value}" must be a whole number, 0 or more (e.g. 26.373)',
+        ),
+        "commit.negative_people": (
+            'orang "{value}" negatif: jumlah orang 0 atau lebih',
+            'people "{value}" is negative: the number of people is 0 or more',
+        ),
+        "commit.duplicate": (
+            "penyandang dana, kode dan tahun yang sama sudah ada di baris {first}",
+            "the same funder, code and year are already on row {first}",
+        ),
+        "commit.no_rows": ("Tidak ada baris komitmen.", "There are no commitment rows."),
+        "commit.funder.pemprov": ("Pemprov", "Province"),
+        "commit.funder.pemkab": ("Pemkab/Pemkot", "Kabupaten/Kota"),
+        "commit.funder.pemdes": ("Pemdes", "Village"),
+        "commit.funder.lainnya": ("Lainnya", "Other"),
+        "commit.col.funder": ("Penyandang dana", "Funder"),
+        "commit.col.year": ("Tahun", "Year"),
+        "commit.col.people": ("Orang", "People"),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]

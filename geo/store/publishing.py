@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import DEFAULT_TARGET, LEVELS, boundaries, targets
+from .. import DEFAULT_TARGET, LEVELS, boundaries, commitments, targets
 from ..join import AliasRule, best_level, join
 from ..period import ordered as period_order
 from ..report import CheckReport
@@ -104,6 +104,27 @@ def prepare_targets(content: bytes, filename: str) -> Prepared:
     report = {
         "file": filename,
         "kind": TARGETS_KIND,
+        "level": None,
+        "summary": {
+            "rows": len(rows),
+            "matched": len(rows),
+            "unmatched": 0,
+            "ambiguous": 0,
+            "invalid": 0,
+            "duplicate": 0,
+        },
+    }
+    return Prepared(rows, report, sorted(set(rows["periode"])))
+
+
+def prepare_commitments(content: bytes, filename: str) -> Prepared:
+    """A commitments table as a version stores it (rows with each year's key in ``periode``); raises
+    ``commitments.CommitmentsError`` on any bad row."""
+    read = commitments.read(content, filename)
+    rows = commitments.stored_rows(read)
+    report = {
+        "file": filename,
+        "kind": commitments.KIND,
         "level": None,
         "summary": {
             "rows": len(rows),

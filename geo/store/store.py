@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import settings, targets
+from .. import commitments, settings, targets
 from ..names import name_key
 from ..period import is_key as period_is_key
 from ..period import ordered as by_time
@@ -46,7 +46,7 @@ from .models import (
     User,
     Version,
 )
-from .publishing import TARGETS_KIND, prepare, prepare_targets
+from .publishing import TARGETS_KIND, prepare, prepare_commitments, prepare_targets
 
 ROLES = ("editor", "admin")
 # Sign-in: failures count per (typed name, client address) pair, per typed name and per client address while
@@ -951,6 +951,24 @@ class Store:
         per = self.current(TARGETS_KIND).get("", {})
         version = ",".join(str(v.id) for v in sorted({v.id: v for v in per.values()}.values(), key=lambda v: v.id))
         return targets.merged(rows[targets.COLUMNS], origin="published", version=version or None)
+
+    def publish_commitments(self, content: bytes, filename: str, by: str, note: str = "") -> PublishResult:
+        """Validate and publish a commitments table (``kind="commitments"``), as ``publish_targets`` does:
+        nothing written on any bad row (``commitments.CommitmentsError``); the same bytes twice give the
+        existing version."""
+        prepared = prepare_commitments(content, filename)
+        return self.publish_rows(
+            commitments.KIND, None, filename, content, prepared.rows, prepared.report, prepared.periods, by, note
+        )
+
+    def commitments(self) -> commitments.Commitments | None:
+        """The published commitments in force (each year from its newest version), or None when none is."""
+        rows = self.current_rows(None, kind=commitments.KIND)
+        if rows is None or len(rows) == 0:
+            return None
+        per = self.current(commitments.KIND).get("", {})
+        version = ",".join(str(i) for i in sorted({v.id for v in per.values()}))
+        return commitments.from_stored(rows, version or None)
 
     def _flag(self, version_id: int, retracted: bool, by: str, reason: str) -> None:
         with self._write() as conn:
