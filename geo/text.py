@@ -1612,6 +1612,21 @@ MESSAGES.update(
         "commit.col.funder": ("Penyandang dana", "Funder"),
         "commit.col.year": ("Tahun", "Year"),
         "commit.col.people": ("Orang", "People"),
+        "budget.error_year": (
+            "Tahun {value} bukan tahun jalur target (pilihan: {choices}).",
+            "Year {value} is not a year of the target path (choices: {choices}).",
+        ),
+        "budget.year": ("Tahun jalur target", "Year of the target path"),
+        "budget.year_today": ("hari ini (kesenjangan sekarang)", "today (the current gap)"),
+        "budget.year_help": (
+            "Kebutuhan tiap wilayah: orang yang masih perlu didaftarkan sampai akhir tahun itu, dikurangi "
+            "komitmen pendanaan tahun itu.",
+            "Each area's need: the people still to enrol by that year's end, less that year's funding commitments.",
+        ),
+        "budget.committed_note": (
+            "Kebutuhan sudah dikurangi {n} orang yang didanai komitmen tahun {year}.",
+            "Needs are net of {n} people funded by {year}'s commitments.",
+        ),
     }
 )
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import fmt, maps, plan, plan_map
+from geo import budget, fmt, maps, plan, plan_map, targetpath
 from geo.classify import Totals
 from geo.text import t
 from geo.view import shown
@@ -53,6 +53,31 @@ def allocation_frame(result: plan.Plan, lang: str) -> pd.DataFrame:
     )
 
 
+def _needs(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int | None, str | None]:
+    """The areas' needs for the allocation: a year of the target path (a control; default today's gap), less
+    the published commitments for that year (``geo.budget.for_plan``). Returns (frame, year, commitments key)."""
+    periods = frame["periode"].dropna().astype(str) if "periode" in frame else pd.Series(dtype=str)
+    if periods.empty:
+        return frame, None, None
+    period = periods.iloc[0]
+    schedule = session.target_schedule()
+    years = targetpath.years(schedule, period)
+    year = st.selectbox(
+        t("budget.year", lang),
+        [None, *years],
+        format_func=lambda y: t("budget.year_today", lang) if y is None else str(y),
+        key="w_plan_year",
+        help=t("budget.year_help", lang),
+    )
+    commits = session.commitments_in_force()
+    out = budget.for_plan(frame, schedule, period, commits, year)
+    n = int(out["komitmen_orang"].fillna(0).sum())
+    if n:
+        shown_year = year if year is not None else int(period[:4])
+        st.caption(t("budget.committed_note", lang, n=fmt.number(n, lang), year=shown_year))
+    return out, year, commits.version
+
+
 def panel(
     frame: pd.DataFrame,
     level: str,
@@ -73,12 +98,13 @@ def panel(
         key="w_slots",
         help=t("plan.slots_help", lang),
     )
+    frame, year, commits_key = _needs(frame, lang)
     slots = int(st.session_state.get("w_slots") or 0)
     if slots <= 0:
         st.caption(t("plan.none", lang))
         return None
     result = plan.plan(frame, slots, state.iuran, state.bulan)
-    below = int((frame["status"] == "below").sum())
+    below = int((frame["gap"].fillna(0) > 0).sum())  # areas still needing people (the year's, net of commitments)
     c = st.columns(4)
     c[0].metric(
         t("plan.metric_reached", lang),
@@ -130,7 +156,9 @@ def panel(
     d = cache.data(session.source())
     opts = shown.map_options(d, state, level, title, area_label, target_note=cache.target_note(after, lang))
     opts = maps.MapOptions(**{**opts.__dict__, "selected": None, "color": "coverage"})
-    payload = cache.scenario_payload(frame_key + ("scenario", slots, state.iuran, state.bulan), after, opts)
+    payload = cache.scenario_payload(
+        frame_key + ("scenario", slots, state.iuran, state.bulan, year, commits_key), after, opts
+    )
     st_folium(
         plan_map.scenario_map(payload, after, opts),
         key="map_scenario",

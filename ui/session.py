@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from geo import targets
+from geo import commitments, targets
 from geo.store import Store, Version
 from geo.view import connection, inforce, shown
 
@@ -168,6 +168,12 @@ def target_schedule() -> targets.Schedule:
     """The schedule in force: published in the store, else $KALBAR_TARGETS, else the shipped default."""
     s = connection.store_or_none()
     return inforce.schedule(s, change_token() if s is not None else None)
+
+
+def commitments_in_force() -> commitments.Commitments:
+    """The published commitments (who pays), else none."""
+    s = connection.store_or_none()
+    return inforce.commitments_in_force(s, change_token() if s is not None else None)
 
 
 # --- work deferred to the end of the run ------------------------------------------------------------

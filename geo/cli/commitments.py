@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 from .. import commitments, fmt
-from ..store import StoreError, open_store
 from ..table import TableError, file_bytes
 from ..text import t
-from .common import editor, err, guarded, open_for, store_options
+from .common import commitments_in_force, editor, err, guarded, open_for, store_options
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -50,23 +49,9 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def published(database: str | None = None) -> commitments.Commitments:
-    """The commitments in force in the store (read-only; a missing or unreachable store means none)."""
-    try:
-        store = open_store(database, create=False)
-    except StoreError:
-        return commitments.empty()
-    try:
-        return commitments.in_force(store.commitments())
-    except StoreError:
-        return commitments.empty()
-    finally:
-        store.dispose()
-
-
 def _show(args: argparse.Namespace) -> int:
     lang = args.lang
-    c = published(args.database)
+    c = commitments_in_force(args.database)
     rows = c.rows.sort_values(["tahun", "penyandang_dana", "kode"])
     if args.json:
         print(

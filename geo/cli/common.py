@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import LEVELS, boundaries, settings, targets
+from .. import LEVELS, boundaries, commitments, settings, targets
 from ..boundaries import CacheMissing
 from ..join import join
 from ..period import parse as parse_period
@@ -107,6 +107,20 @@ def schedule_in_force(database: str | None = None) -> targets.Schedule:
         finally:
             store.dispose()
     return targets.in_force(published, settings.targets_file())
+
+
+def commitments_in_force(database: str | None = None) -> commitments.Commitments:
+    """The published commitments (read-only; a missing or unreachable store means none: nothing is shipped)."""
+    try:
+        store = open_store(database, create=False)
+    except StoreError:
+        return commitments.empty()
+    try:
+        return commitments.in_force(store.commitments())
+    except StoreError:
+        return commitments.empty()
+    finally:
+        store.dispose()
 
 
 # --- scope and tables (render and plan) -----------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import LEVELS, boundaries, targets
+from .. import LEVELS, boundaries, budget, commitments, targetpath, targets
 from .. import fmt as numfmt
 from .. import plan as planning
 from ..text import t
-from .common import CliError, err, level_tables, schedule_in_force, scope
+from .common import CliError, commitments_in_force, err, level_tables, schedule_in_force, scope
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +27,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bulan", default=str(planning.DEFAULT_MONTHS), help="months (default 12)")
     p.add_argument(
         "--targets", help="target schedule CSV (periode,kode,target_persen,keterangan) instead of the published one"
+    )
+    p.add_argument(
+        "--year",
+        help="a year of the target path (e.g. 2027): each area's need is the people it still needs by that "
+        "year's end (default: today's gap)",
+    )
+    p.add_argument(
+        "--commitments",
+        help="commitments CSV (penyandang_dana,kode,tahun,orang,keterangan) instead of the published ones",
     )
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.add_argument("--json", action="store_true")
@@ -66,6 +75,18 @@ def run(args: argparse.Namespace) -> int:
         return err(str(exc))
     frame = targets.classify_level(tables, boundaries.areas, level, period, what_if, schedule, lang)
     frame = planning.scope(frame, kab)
+    try:
+        commits = _commitments(args, lang)
+    except ValueError as exc:
+        return err(str(exc))
+    year = None
+    if args.year is not None:
+        path = targetpath.years(schedule, period) if period else []
+        year = int(args.year) if str(args.year).strip().isdigit() else None
+        if year not in path:
+            return err(t("budget.error_year", lang, value=args.year, choices=", ".join(map(str, path)) or "–"))
+    if period:  # needs less what is committed (for the year, else the period's year)
+        frame = budget.for_plan(frame, schedule, period, commits, year)
     result = planning.plan(frame, slots, iuran, months)
     if args.json:
         out = result.as_dict()
@@ -76,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
                 "period": period,
                 "is_sample": is_sample,
                 "cost_text": numfmt.rupiah_short(result.cost_rupiah, lang),
+                "year": year,
+                "commitments_version": commits.version,
+                "committed": int(frame["komitmen_orang"].fillna(0).sum()) if "komitmen_orang" in frame else 0,
             }
         )
         if is_sample:
@@ -91,6 +115,13 @@ def _schedule(args: argparse.Namespace, lang: str) -> targets.Schedule:
     if getattr(args, "targets", None):
         return targets.read_schedule_file(args.targets, lang)
     return schedule_in_force()
+
+
+def _commitments(args: argparse.Namespace, lang: str) -> commitments.Commitments:
+    """``--commitments FILE`` when given, else the published ones (none when the store has none)."""
+    if getattr(args, "commitments", None):
+        return commitments.read_file(args.commitments, lang)
+    return commitments_in_force()
 
 
 def as_text(result: planning.Plan, lang: str, is_sample: bool) -> str:

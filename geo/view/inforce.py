@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import LEVELS, boundaries, ranking, settings, targets
+from geo import LEVELS, boundaries, commitments, ranking, settings, targets
 from geo.classify import AREA_COLUMNS
 from geo.join import JoinResult, join
 from geo.lru import LRU
@@ -117,6 +117,26 @@ def schedule(s: Store | None = None, token: str | None = None) -> targets.Schedu
         except StoreError:
             published = None
     return _schedules.put(key, targets.in_force(published, env_file or None))
+
+
+_commitments: LRU[tuple, commitments.Commitments] = LRU(8)
+
+
+def commitments_in_force(s: Store | None = None, token: str | None = None) -> commitments.Commitments:
+    """The published commitments (who pays), else none: commitments come only from editors."""
+    if s is None:
+        s = connection.store_or_none()
+        token = connection.change_token(s) if s is not None else None
+    if s is None or token is None:
+        return commitments.empty()
+    key = (s.display_url, token)
+    if (hit := _commitments.get(key)) is not None:
+        return hit
+    try:
+        found = commitments.in_force(s.commitments())
+    except StoreError:
+        return commitments.empty()
+    return _commitments.put(key, found)
 
 
 def _file_stamp(path: str) -> float:
