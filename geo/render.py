@@ -1058,3 +1058,48 @@ def to_pixels(fig: Figure, lon, lat) -> np.ndarray:
     disp = map_axes(fig).transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
     height = fig.get_size_inches()[1] * fig.dpi
     return np.column_stack([disp[:, 0], height - disp[:, 1]])
+
+
+# --- a map among other parts of a page (the budget sheets) ----------------------------------------------
+
+
+def draw_area_map(ax, classified: pd.DataFrame, level: str, kab: str | None = None) -> None:
+    """The briefing map's areas drawn on ``ax`` (same fills, parent boundaries and below-target marking as
+    ``build_figure``), for a page that holds a map among tables (``geo.sheets``). ``kab`` keeps its areas and
+    draws the neighbouring kabupaten faintly."""
+    df = classified.reset_index(drop=True)
+    if kab:
+        kab_col = df["kode_kab"] if "kode_kab" in df else df["kode"].str.slice(0, 5)
+        df = df[kab_col == kab].reset_index(drop=True)
+    if df.empty:
+        raise RenderError(f"no {level} areas for kabupaten/kota {kab!r}")
+    geoms = _geometries(df, level)
+    ax.set_axis_off()
+    xmin, ymin, xmax, ymax = geoms.total_bounds
+    pad = 0.03 * max(xmax - xmin, ymax - ymin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal", adjustable="box")
+    if kab:
+        kab_frame = _boundary_frame("kabupaten")
+        others = kab_frame[kab_frame["kode"] != kab]
+        ax.add_collection(
+            _collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.5, zorder=0)
+        )
+    ink = _ink(ax, geoms)
+    ink = {k: v * 0.5 for k, v in ink.items()}  # a page, not a 1920-pixel screen: finer lines
+    _draw_fills(ax, df, geoms, style.DEFAULT_COLORING, ink)
+    if level != "kabupaten":
+        parent = "kecamatan" if (kab and level == "desa") else "kabupaten"
+        ax.add_collection(
+            LineCollection(
+                _inner_boundaries(parent, kab if parent == "kecamatan" else None),
+                colors=PARENT_EDGE,
+                linewidths=1.6,
+                zorder=2,
+                capstyle="round",
+                joinstyle="round",
+            )
+        )
+    mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
+    _draw_marking(ax, df, geoms, mark, ink)

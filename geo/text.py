@@ -1617,6 +1617,76 @@ MESSAGES.update(
             "Year {value} is not a year of the target path (choices: {choices}).",
         ),
         "budget.year": ("Tahun jalur target", "Year of the target path"),
+        "budget.section": ("Lembar anggaran", "Budget sheets"),
+        "budget.section_help": (
+            "Per tahun jalur target: orang dan rupiah yang dibutuhkan, komitmen tiap penyandang dana, dan sisanya.",
+            "Per year of the target path: the people and rupiah needed, each funder's commitments, and what is left.",
+        ),
+        "budget.download_pack": ("Paket briefing (PDF)", "Briefing pack (PDF)"),
+        "budget.download_sheet": ("Lembar anggaran kabupaten (PDF)", "Kabupaten budget sheet (PDF)"),
+        "budget.download_csv": ("Kebutuhan per desa untuk APBDes (CSV)", "Each desa's needs for its APBDes (CSV)"),
+        "budget.error_no_output": (
+            "Beri --out FILE.pdf dan/atau --csv FILE.csv.",
+            "Give --out FILE.pdf and/or --csv FILE.csv.",
+        ),
+        "budget.title": ("Lembar anggaran Jamsostek: {area}", "Jamsostek budget sheet: {area}"),
+        "budget.subtitle": (
+            "Data {period} · jalur target {first}–{last} · iuran {iuran}/orang/bulan × {months} bulan",
+            "Data {period} · target path {first}–{last} · contribution {iuran}/person/month × {months} months",
+        ),
+        "budget.figure_title": ("Capaian", "Where it stands"),
+        "budget.figure_coverage": (
+            "Cakupan {coverage} terhadap target {target} ({period})",
+            "Coverage {coverage} against a target of {target} ({period})",
+        ),
+        "budget.figure_people": (
+            "{peserta} peserta aktif dari {tk} tenaga kerja",
+            "{peserta} active participants of {tk} workers",
+        ),
+        "budget.figure_gap": (
+            "Kurang {gap} orang untuk target itu ({rupiah} per tahun)",
+            "{gap} people short of that target ({rupiah} a year)",
+        ),
+        "budget.behind_desa": ("{n} desa paling tertinggal", "The {n} desa furthest behind"),
+        "budget.behind_kab": ("{n} kabupaten/kota paling tertinggal", "The {n} kabupaten/kota furthest behind"),
+        "budget.none_behind": ("Tidak ada yang di bawah target.", "None is below target."),
+        "budget.table_title": (
+            "Kebutuhan per tahun dan siapa membayar (orang; biaya setahun)",
+            "Needs per year and who pays (people; a year's cost)",
+        ),
+        "budget.col_target": ("Target", "Target"),
+        "budget.col_needed": ("Perlu", "Needed"),
+        "budget.col_left": ("Sisa untuk dianggarkan", "Left to budget"),
+        "budget.rule_needed": (
+            "Perlu: orang yang masih harus menjadi peserta sampai akhir tahun itu untuk target tahun itu, "
+            "dihitung dari peserta {period}; iurannya dibayar setiap bulan, jadi anggaran tahun itu "
+            "membiayai mereka semua.",
+            "Needed: people still to become participants by that year's end for that year's target, counted from "
+            "the participants of {period}; contributions are monthly, so that year's budget pays for all of them.",
+        ),
+        "budget.rule_committed": (
+            "Komitmen dihitung untuk wilayah yang disebut dan setiap wilayah yang memuatnya (komitmen desa ikut "
+            "dihitung untuk kecamatan, kabupaten dan provinsinya), tidak dibagi ke wilayah di dalamnya.",
+            "A commitment counts for the area it names and every area containing it (a desa's counts for its "
+            "kecamatan, kabupaten and the province); it is not shared out to the areas inside.",
+        ),
+        "budget.commit_version": ("Komitmen versi {version}.", "Commitments version {version}."),
+        "budget.rule_left": (
+            "Sisa = perlu − komitmen, tidak pernah negatif. Biaya = orang × {iuran} × {months} bulan.",
+            "Left = needed − committed, never negative. Cost = people × {iuran} × {months} months.",
+        ),
+        "budget.map_legend": (
+            "Warna: jarak ke target, seperti peta. Arsir dan garis tebal: di bawah target. Titik: tanpa data.",
+            "Colour: distance to target, as on the map. Hatched, thick outline: below target. Dotted: no data.",
+        ),
+        "budget.sign_kab": ("Mengetahui,\nBupati {name}", "Acknowledged,\nBupati (Regent) of {name}"),
+        "budget.sign_kota": ("Mengetahui,\nWali Kota {name}", "Acknowledged,\nMayor of {name}"),
+        "budget.sign_prov": ("Mengetahui,\nGubernur Kalimantan Barat", "Acknowledged,\nGovernor of West Kalimantan"),
+        "budget.sign_name": ("nama, tanda tangan, tanggal", "name, signature, date"),
+        "budget.csv_note": (
+            "Kebutuhan tiap desa {area} per tahun (orang; rupiah = orang × {iuran} × {months} bulan), untuk APBDes.",
+            "Each desa of {area} per year (people; rupiah = people × {iuran} × {months} months), for the APBDes.",
+        ),
         "budget.year_today": ("hari ini (kesenjangan sekarang)", "today (the current gap)"),
         "budget.year_help": (
             "Kebutuhan tiap wilayah: orang yang masih perlu didaftarkan sampai akhir tahun itu, dikurangi "

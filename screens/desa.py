@@ -10,7 +10,7 @@ from geo import fmt
 from geo.classify import totals
 from geo.text import t
 from geo.view import shown
-from ui import blocks, cache, explorer, mappage, plan, report, safe, trend, viewstate
+from ui import blocks, budget, cache, explorer, mappage, plan, report, safe, trend, viewstate
 
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
@@ -50,4 +50,5 @@ plan.panel(
     v.frame_key,
     province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None,
 )
+budget.downloads(state, v.period, (scope or "")[:5] or None)
 report.join_report(level, lang)

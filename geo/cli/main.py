@@ -14,7 +14,7 @@ from ..sample import write_samples
 from ..source import SourceError
 from ..store import StoreError, open_store
 from ..table import TableError
-from . import backup, commitments, plan, render, store, targets, view
+from . import backup, budget, commitments, plan, render, store, targets, view
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_parser(sub)
     targets.add_parser(sub)
     commitments.add_parser(sub)
+    budget.add_parsers(sub)
     store.add_parsers(sub)
     backup.add_parsers(sub)
     return parser
