@@ -470,6 +470,7 @@ def build_figure(
         )
     mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
     _draw_marking(ax, df, geoms, mark, ink)
+    return mark
 
     # Names: kabupaten with their coverage; kecamatan names inside a zoomed kabupaten; neighbours faintly.
     halo = [patheffects.withStroke(linewidth=4, foreground="white")]
@@ -1063,10 +1064,10 @@ def to_pixels(fig: Figure, lon, lat) -> np.ndarray:
 # --- a map among other parts of a page (the budget sheets) ----------------------------------------------
 
 
-def draw_area_map(ax, classified: pd.DataFrame, level: str, kab: str | None = None) -> None:
-    """The briefing map's areas drawn on ``ax`` (same fills, parent boundaries and below-target marking as
-    ``build_figure``), for a page that holds a map among tables (``geo.sheets``). ``kab`` keeps its areas and
-    draws the neighbouring kabupaten faintly."""
+def draw_area_map(ax, classified: pd.DataFrame, level: str, kab: str | None = None) -> str:
+    """The briefing map's areas drawn on ``ax`` (same fills, parent boundaries and marking as ``build_figure``),
+    for a page that holds a map among tables (``geo.sheets``). ``kab`` keeps its areas and draws the
+    neighbouring kabupaten faintly. Returns the side marked (``style.marking``), for the page's legend."""
     df = classified.reset_index(drop=True)
     if kab:
         kab_col = df["kode_kab"] if "kode_kab" in df else df["kode"].str.slice(0, 5)
@@ -1103,3 +1104,4 @@ def draw_area_map(ax, classified: pd.DataFrame, level: str, kab: str | None = No
         )
     mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
     _draw_marking(ax, df, geoms, mark, ink)
+    return mark

@@ -208,6 +208,7 @@ def _behind(fig: Figure, inp: Inputs, frame: pd.DataFrame, level: str, y: float,
     """The ``n`` areas inside furthest behind (largest gap), with their coverage and gap."""
     lang = inp.lang
     x, x1 = 0.46, 0.975
+    n = max(3, min(n, int((y - 0.059 - 0.47) / 0.027)))  # extra lines above (pace, status) leave fewer rows
     top, _share = priorities(area_table(frame, level), n)
     key = "budget.behind_desa" if level == "desa" else "budget.behind_kab"
     fig.text(x, y, t(key, lang, n=len(top)), fontsize=11, fontweight="bold", color=INK, va="top")
@@ -226,6 +227,8 @@ def _behind(fig: Figure, inp: Inputs, frame: pd.DataFrame, level: str, y: float,
         fig.text(x1 - 0.12, y, numfmt.percent(r.cakupan, lang, 1), fontsize=9, color=INK, va="top", ha="right")
         fig.text(x1, y, numfmt.number(r.gap, lang), fontsize=9, fontweight="bold", color=ALERT, va="top", ha="right")
         y -= 0.027
+    if level == "desa" and inp.workers_note:  # the desa figures count the village ecosystem, not all workers
+        fig.text(x, y - 0.004, textwrap.fill(inp.workers_note, 95), fontsize=7, color=MUTED, va="top")
 
 
 def _budget_table(fig: Figure, inp: Inputs, rows: pd.DataFrame, top: float) -> float:
@@ -321,8 +324,8 @@ def _notes_and_foot(fig: Figure, inp: Inputs, y: float, sign: str | None) -> Non
 
 def _map(fig: Figure, frame: pd.DataFrame, level: str, kab: str | None, lang: str) -> None:
     ax = fig.add_axes((0.02, 0.44, 0.41, 0.46), label="map")
-    render.draw_area_map(ax, frame, level, kab)
-    fig.text(0.025, 0.435, t("budget.map_legend", lang), fontsize=7, color=MUTED, va="top")
+    mark = render.draw_area_map(ax, frame, level, kab)
+    fig.text(0.025, 0.435, t(f"budget.map_legend_{mark}", lang), fontsize=7, color=MUTED, va="top")
 
 
 def kab_figure(inp: Inputs, kab: str) -> Figure:

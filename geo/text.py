@@ -1675,9 +1675,19 @@ MESSAGES.update(
             "Sisa = perlu − komitmen, tidak pernah negatif. Biaya = orang × {iuran} × {months} bulan.",
             "Left = needed − committed, never negative. Cost = people × {iuran} × {months} months.",
         ),
-        "budget.map_legend": (
+        "budget.map_legend_below": (
             "Warna: jarak ke target, seperti peta. Arsir dan garis tebal: di bawah target. Titik: tanpa data.",
             "Colour: distance to target, as on the map. Hatched, thick outline: below target. Dotted: no data.",
+        ),
+        "budget.map_legend_above": (
+            "Warna: jarak ke target, seperti peta (sebagian besar di bawah target). Garis tebal: sudah mencapai "
+            "target. Titik: tanpa data.",
+            "Colour: distance to target, as on the map (most are below target). Thick outline: at or above "
+            "target. Dotted: no data.",
+        ),
+        "budget.map_legend_none": (
+            "Warna: jarak ke target, seperti peta. Titik: tanpa data.",
+            "Colour: distance to target, as on the map. Dotted: no data.",
         ),
         "budget.sign_kab": ("Mengetahui,\nBupati {name}", "Acknowledged,\nBupati (Regent) of {name}"),
         "budget.sign_kota": ("Mengetahui,\nWali Kota {name}", "Acknowledged,\nMayor of {name}"),
