@@ -470,7 +470,6 @@ def build_figure(
         )
     mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
     _draw_marking(ax, df, geoms, mark, ink)
-    return mark
 
     # Names: kabupaten with their coverage; kecamatan names inside a zoomed kabupaten; neighbours faintly.
     halo = [patheffects.withStroke(linewidth=4, foreground="white")]
