@@ -11,11 +11,13 @@ from pathlib import Path
 
 from .. import plan as planning
 from ..text import t
-from ..view import budgets, inforce
+from ..view import inforce
 from .common import CliError, commitments_in_force, err, guarded, normalise_kab, scope
 
 
 def _inputs(args: argparse.Namespace):  # noqa: ANN202 - sheets.Inputs (matplotlib only for these commands)
+    from ..view import budgets  # noqa: PLC0415 - imports matplotlib: not for every command of python -m geo
+
     d = inforce.data_in_force()
     period = args.period
     if period is not None and period not in d.periods:
