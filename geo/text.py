@@ -1647,7 +1647,7 @@ MESSAGES.update(
             "Kurang {gap} orang untuk target itu ({rupiah} per tahun)",
             "{gap} people short of that target ({rupiah} a year)",
         ),
-        "budget.behind_desa": ("{n} desa paling tertinggal", "The {n} desa furthest behind"),
+        "budget.behind_desa": ("{n} desa/kelurahan paling tertinggal", "The {n} desa/kelurahan furthest behind"),
         "budget.behind_kab": ("{n} kabupaten/kota paling tertinggal", "The {n} kabupaten/kota furthest behind"),
         "budget.none_behind": ("Tidak ada yang di bawah target.", "None is below target."),
         "budget.table_title": (
