@@ -1532,6 +1532,24 @@ MESSAGES.update(
 )
 
 
+# --- monev: the pace (geo/pace), its colour mode, ranking, path chart and sentence ---
+# keys: pace.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+        "pace.window_month": ("{n} bulan terakhir ({span})", "latest {n} months ({span})"),
+        "pace.window_year": ("{n} tahun terakhir ({span})", "latest {n} years ({span})"),
+        "pace.status.met": ("Sudah mencapai target", "Target already met"),
+        "pace.status.on_track": ("Sesuai jalur", "On track"),
+        "pace.status.behind": ("Tertinggal (tercapai setelah tenggat)", "Behind (reached after the deadline)"),
+        "pace.status.never": ("Tidak akan tercapai pada laju ini", "Will not be reached at this pace"),
+        "pace.status.few": ("Belum cukup data (kurang dari 2 titik)", "Not enough data (fewer than 2 points)"),
+        "pace.status.no_data": ("Tidak ada data", "No data"),
+        "pace.not_reached": ("tidak tercapai", "not reached"),
+    }
+)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The message ``key`` in ``lang``; unknown keys fail loudly in tests rather than show a key."""
     ids, en = MESSAGES[key]
