@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import PROVINCE_CODE, targetpath
+from . import PROVINCE_CODE, fmt, targetpath
 from .period import MAX_YEAR, from_key, ordered
 from .period import label as period_label
 from .targets import Schedule
@@ -268,3 +268,84 @@ def shortfall_ranking(frame: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     ahead, or with an unknown pace are not ranked."""
     behind = frame[frame["kekurangan_laju"].notna() & (frame["kekurangan_laju"] > 0) & (frame["status"] != MET)]
     return behind.sort_values(["kekurangan_laju", "kode"], ascending=[False, True]).head(n)
+
+
+# The pace's columns as a classified frame carries them (the map's colouring, the tables, the exports): its
+# own status and figures beside the coverage status; the latest figures are the frame's own already.
+FRAME_RENAME = {"status": "status_laju", "status" + LAST_SUFFIX: "status_laju" + LAST_SUFFIX}
+FRAME_COLUMNS = [FRAME_RENAME.get(c, c) for c in COLUMNS if c not in ("kode", "peserta_aktif", "tenaga_kerja")]
+
+
+def joined(frame: pd.DataFrame, paced: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (areas of one level) with each area's pace columns (``FRAME_COLUMNS``); no figures: no data."""
+    cols = paced.drop(columns=["peserta_aktif", "tenaga_kerja"]).rename(columns=FRAME_RENAME)
+    out = frame.drop(columns=[c for c in FRAME_COLUMNS if c in frame]).merge(cols, on="kode", how="left")
+    for c in ("status_laju", "status_laju" + LAST_SUFFIX):
+        out[c] = out[c].fillna(NO_DATA)
+    out["titik"] = out["titik"].fillna(0).astype(int)
+    return out
+
+
+# --- what a leader reads: one sentence, and the path drawn -------------------------------------------------
+
+
+def sentence(row: pd.Series | None, area: str, lang: str = "id") -> str:
+    """One sentence for ``area`` (a row of :func:`by_area` / :func:`total`): the pace needed for this year's
+    target against today's ("Ketapang butuh 410 peserta baru per bulan untuk target 2025; laju sekarang 120.")."""
+    if row is None or pd.isna(row.get("tahun")):
+        return t("pace.sentence_no_data", lang, area=area)
+    year = int(row["tahun"])
+    now = row["laju_per_bulan"]
+    if row["status"] == MET:
+        return t("pace.sentence_met", lang, area=area, year=year, pace=fmt.number(now, lang))
+    need = fmt.number(math.ceil(row["laju_dibutuhkan"]), lang)
+    if pd.isna(now):
+        return t("pace.sentence_few", lang, area=area, need=need, year=year, n=int(row["titik"]))
+    return t("pace.sentence", lang, area=area, need=need, year=year, pace=fmt.number(now, lang))
+
+
+def _month_start(index: int) -> pd.Timestamp:
+    return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def path_lines(frames: Mapping[str, pd.DataFrame], schedule: Schedule, scope: str | None = None) -> pd.DataFrame:
+    """The path chart's lines for the province or ``scope`` (columns seri, bulan, orang): the published points
+    (``published``), the target schedule as steps (``target``: each year's target people from its January to
+    its December), the line at today's pace (``pace``) and the line needed (``needed``: from the latest figure
+    to this year's and the last year's target, each at its December). Empty without data."""
+    one = summed(frames, scope)
+    long = long_series(one)
+    _areas, rows, _win = path(one, schedule)
+    if long.empty or rows.empty:
+        return pd.DataFrame(columns=["seri", "bulan", "orang"])
+    parts = [
+        pd.DataFrame(
+            {"seri": "published", "bulan": [_month_start(i) for i in long["t"]], "orang": long["peserta_aktif"]}
+        )
+    ]
+    last_t, now = int(long["t"].iloc[-1]), float(long["peserta_aktif"].iloc[-1])
+    steps = []
+    for r in rows.itertuples():
+        steps += [(_month_start(r.tahun * 12), r.target_orang), (_month_start(r.tahun * 12 + 11), r.target_orang)]
+    parts.append(pd.DataFrame(steps, columns=["bulan", "orang"]).assign(seri="target"))
+    end = int(rows["tahun"].max()) * 12 + 11
+    rate = _areas["laju_per_bulan"].iloc[0]
+    if not pd.isna(rate):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "seri": "pace",
+                    "bulan": [_month_start(last_t), _month_start(end)],
+                    "orang": [now, now + rate * (end - last_t)],
+                }
+            )
+        )
+    first, final = rows.iloc[0], rows.iloc[-1]
+    needed = [
+        (_month_start(last_t), now),
+        (_month_start(int(first["tahun"]) * 12 + 11), max(now, first["target_orang"])),
+    ]
+    if final["tahun"] != first["tahun"]:
+        needed.append((_month_start(end), max(now, final["target_orang"])))
+    parts.append(pd.DataFrame(needed, columns=["bulan", "orang"]).assign(seri="needed"))
+    return pd.concat(parts, ignore_index=True)[["seri", "bulan", "orang"]]

@@ -1546,6 +1546,52 @@ MESSAGES.update(
         "pace.status.few": ("Belum cukup data (kurang dari 2 titik)", "Not enough data (fewer than 2 points)"),
         "pace.status.no_data": ("Tidak ada data", "No data"),
         "pace.not_reached": ("tidak tercapai", "not reached"),
+        "pace.legend_title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.legend_year": ("target {year}", "target {year}"),
+        "color.pace": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.sentence": (
+            "{area} butuh {need} peserta baru per bulan untuk target {year}; laju sekarang {pace}.",
+            "{area} needs {need} new participants a month for the {year} target; the pace now is {pace}.",
+        ),
+        "pace.sentence_met": (
+            "{area} sudah mencapai target {year}; laju sekarang {pace} peserta baru per bulan.",
+            "{area} has met the {year} target; the pace now is {pace} new participants a month.",
+        ),
+        "pace.sentence_few": (
+            "{area} butuh {need} peserta baru per bulan untuk target {year}; laju sekarang belum dapat dihitung "
+            "({n} titik data, perlu minimal 2).",
+            "{area} needs {need} new participants a month for the {year} target; the pace now cannot be worked "
+            "out yet ({n} data points, at least 2 needed).",
+        ),
+        "pace.title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.caption": (
+            "Tingkat {level} · laju = kemiringan kuadrat terkecil peserta aktif per bulan, {window}",
+            "{level} level · pace = least-squares slope of active participants per month, {window}",
+        ),
+        "pace.chart_y": ("Peserta aktif (orang)", "Active participants (people)"),
+        "pace.line.published": ("Data terbit", "Published figures"),
+        "pace.line.target": ("Target per tahun (orang)", "Target per year (people)"),
+        "pace.line.pace": ("Pada laju sekarang", "At today's pace"),
+        "pace.line.needed": ("Laju yang dibutuhkan", "Pace needed"),
+        "pace.ranking_title": (
+            "Paling tertinggal ({level}): kekurangan laju terbesar untuk target tahun ini",
+            "Furthest behind ({level}): the largest shortfall of pace for this year's target",
+        ),
+        "pace.ranking_empty": (
+            "Tidak ada wilayah yang lajunya di bawah kebutuhan (atau laju belum dapat dihitung).",
+            "No area's pace is below what it needs (or the pace cannot be worked out yet).",
+        ),
+        "pace.col.rank": ("Peringkat", "Rank"),
+        "pace.col.now": ("Laju sekarang (orang/bulan)", "Pace now (people/month)"),
+        "pace.col.needed": ("Laju dibutuhkan (orang/bulan)", "Pace needed (people/month)"),
+        "pace.col.shortfall": ("Kekurangan laju (orang/bulan)", "Shortfall of pace (people/month)"),
+        "pace.col.people": ("Perlu orang (target tahun ini)", "People needed (this year's target)"),
+        "pace.col.reached": ("Tercapai pada laju sekarang", "Reached at today's pace"),
+        "pace.col.status": ("Status laju", "Pace status"),
+        "pace.sentence_no_data": (
+            "{area}: belum ada data untuk menghitung laju.",
+            "{area}: no data to work out a pace.",
+        ),
     }
 )
 

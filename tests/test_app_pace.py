@@ -1,0 +1,169 @@
+"""The pace colouring on the map pages (``?color=pace``): legend, "paling tertinggal" and the sentence agree with
+``geo.pace`` on a published monthly history (six months, one month missing for some areas) and a schedule to 2029."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import maps, pace, style, viewstate
+from geo.targets import read_schedule
+from geo.text import t
+from geo.view import inforce, shown
+from tests.support.apptest import open_app, shown_with, texts
+
+MONTHS = [f"2025-{m:02d}" for m in range(1, 7)]
+SCHEDULE = (
+    "periode,kode,target_persen,keterangan\n"
+    "2025,61,55,contoh uji\n2027,61,60,\n2029,61,70,RPJMN contoh\n2025,61.04,52,Ketapang\n"
+)
+KAB = {  # kode: (workers, participants in January, new participants a month)
+    "61.01": (300_000, 90_000, 900),
+    "61.02": (150_000, 40_000, 2_000),
+    "61.03": (250_000, 60_000, 300),
+    "61.04": (280_000, 70_000, 1_200),
+    "61.05": (200_000, 80_000, -100),
+    "61.06": (120_000, 30_000, 0),
+    "61.07": (130_000, 70_000, 50),
+    "61.08": (180_000, 50_000, 700),
+    "61.09": (100_000, 30_000, 250),
+    "61.10": (110_000, 25_000, 150),
+    "61.11": (60_000, 20_000, 400),
+    "61.12": (290_000, 98_000, 1_500),
+    "61.71": (300_000, 150_000, 600),
+    "61.72": (120_000, 50_000, 100),
+}
+DESA = {  # eight desa of Ketapang: (workers, January, a month)
+    "61.04.01.2011": (400, 100, 10),
+    "61.04.01.2012": (500, 120, 2),
+    "61.04.01.2013": (300, 200, 0),
+    "61.04.01.2014": (600, 150, -3),
+    "61.04.01.2015": (350, 90, 25),
+    "61.04.02.2001": (800, 100, 40),
+    "61.04.02.2002": (250, 60, 1),
+    "61.04.02.2003": (450, 300, 5),
+}
+MISSING = {("61.05", "2025-04"), ("61.04.01.2012", "2025-03"), ("61.04.02.2001", "2025-05")}  # real-world gaps
+
+
+def rows(table: dict[str, tuple[int, int, int]]) -> dict[str, list[tuple[str, int, int]]]:
+    return {
+        p: [(k, tk, start + step * i) for k, (tk, start, step) in table.items() if (k, p) not in MISSING]
+        for i, p in enumerate(MONTHS)
+    }
+
+
+def csv(period: str, points: list[tuple[str, int, int]]) -> bytes:
+    body = "".join(f"{k},{period},{tk},{ps}\n" for k, tk, ps in points)
+    return ("kode,periode,tenaga_kerja,peserta_aktif\n" + body).encode()
+
+
+def frames(table) -> dict[str, pd.DataFrame]:
+    """The same figures as the tables published, straight to geo.pace (no store, no page)."""
+    return {p: pd.DataFrame(r, columns=["kode", "tenaga_kerja", "peserta_aktif"]) for p, r in rows(table).items()}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    from geo.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('pace') / 'peta.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KALBAR_DATABASE_URL", url)
+    store = open_store(url)
+    store.add_user("ana", "editor", display_name="Tim Data Disnaker")
+    store.publish_targets(SCHEDULE.encode(), "target.csv", "ana")
+    for level, table in (("kabupaten", KAB), ("desa", DESA)):
+        for period, points in rows(table).items():
+            store.publish(csv(period, points), f"{level}_{period}.csv", level, "ana", accept_partial=True)
+    yield store
+    store.dispose()
+    mp.undo()
+
+
+def expected(level: str) -> pd.DataFrame:
+    return pace.by_area(frames(KAB if level == "kabupaten" else DESA), read_schedule(SCHEDULE))
+
+
+def test_the_view_joins_geo_paces_figures_and_colours_by_status(history):
+    v = shown.view("/desa", {"kab": "61.04", "color": "pace"})
+    assert v.state.color == "pace" and v.opts.color == "pace" and v.opts.pace_year == 2025
+    want = expected("desa").set_index("kode")
+    got = v.frame.set_index("kode")
+    for kode, row in want.iterrows():
+        assert got.at[kode, "status_laju"] == row["status"]
+        assert got.at[kode, "laju_per_bulan"] == pytest.approx(row["laju_per_bulan"])
+        assert got.at[kode, "titik"] == row["titik"]
+    assert (got.drop(index=want.index)["status_laju"] == pace.NO_DATA).all()  # the other 254 desa: no data
+    assert want.at["61.04.01.2012", "titik"] == 5 and want.at["61.04.01.2014", "status"] == pace.NEVER
+    # the legend names the mode, its year and every status; no coverage hatching over the classes
+    html = maps.legend_html(v.opts, False, *maps.payload_style(shown.map_parts(v)[0]))
+    assert "Laju terhadap kebutuhan — target 2025" in html
+    for s in style.PACE_STATUSES:
+        assert t(f"pace.status.{s}", "id") in html
+    assert maps.payload_style(shown.map_parts(v)[0]) == (style.MARK_NONE, "pace")
+    # each desa's fill is its status's colour
+    import json
+
+    features = maps.rows_of(json.loads(shown.map_parts(v)[1]))
+    fills = {f[0]: f[7] for f in features}
+    for kode, row in want.iterrows():
+        assert fills[kode] == style.pace_color(row["status"])
+
+
+def test_the_url_round_trips():
+    state, problems = viewstate.parse({"color": "pace"}, default=shown.default("desa"))
+    assert not problems and state.color == "pace"
+    assert viewstate.to_query(state, shown.default("desa")) == {"color": "pace"}
+
+
+def test_desa_page_ranking_and_sentence_agree_with_geo_pace(history):
+    at = open_app("screens/desa.py", kab="61.04", color="pace")
+    every = texts(at)
+    scope = pace.total(frames(DESA), read_schedule(SCHEDULE), "61.04")
+    sentence = pace.sentence(scope, "Kabupaten Ketapang", "id")
+    assert sentence in every
+    assert sentence.startswith("Kabupaten Ketapang butuh ") and "untuk target 2025; laju sekarang " in sentence
+    province = pace.total(frames(KAB), read_schedule(SCHEDULE))
+    assert pace.sentence(province, t("level.provinsi", "id"), "id") in every
+    # "paling tertinggal": the desa in view by shortfall of pace, as geo.pace ranks them
+    want = pace.shortfall_ranking(expected("desa"))
+    names = inforce.areas("desa").set_index("kode")["nama"]
+    raw, cells = shown_with(at, t("pace.col.shortfall", "id"))
+    assert raw[t("col.nama", "id")].tolist() == [names[k] for k in want["kode"]]
+    assert raw[t("pace.col.shortfall", "id")].tolist() == [round(x) for x in want["kekurangan_laju"]]
+    assert raw[t("pace.col.status", "id")].tolist() == [t(f"pace.status.{s}", "id") for s in want["status"]]
+    assert any(c.startswith("Tingkat Desa/Kelurahan · laju = kemiringan") and "versi" in c for c in every)
+    assert "6 bulan terakhir (Januari 2025 – Juni 2025)" in " ".join(every)
+    charts = [c.proto for c in at.get("vega_lite_chart")]  # the path chart: Ketapang and the province
+    specs = [str(getattr(c, "spec", "")) + str(getattr(c, "datasets", "")) for c in charts]
+    assert sum(t("pace.line.needed", "id") in s for s in specs) == 2
+
+
+def test_kabupaten_page_in_english(history):
+    at = open_app("screens/kabupaten.py", color="pace", lang="en")
+    every = texts(at)
+    province = pace.total(frames(KAB), read_schedule(SCHEDULE))
+    assert pace.sentence(province, t("level.provinsi", "en"), "en") in every
+    want = pace.shortfall_ranking(expected("kabupaten"))
+    names = inforce.areas("kabupaten").set_index("kode")["nama"]
+    raw, _cells = shown_with(at, t("pace.col.shortfall", "en"))
+    assert raw[t("col.nama", "en")].tolist() == [names[k] for k in want["kode"]]
+    assert "61.05" in set(expected("kabupaten").query("status == 'never'")["kode"])  # falling, with a gap
+
+
+def test_the_picture_of_a_pace_view_draws_its_statuses(history):
+    from geo.render import build_figure
+
+    v = shown.view("/desa", {"kab": "61.04", "color": "pace"})
+    fig = build_figure(v.frame, v.level, **{k: a for k, a in v.render_args().items() if k != "months"})
+    words = [x.get_text() for x in fig.texts]
+    assert any(w.startswith("Laju terhadap") for w in words)  # the legend's title (wrapped)
+    assert {f"pace.status.{s}" for s in style.PACE_STATUSES} <= fig.pjk.keys
+    fills = {
+        tuple(round(c, 3) for c in fc[:3]) for ax in fig.axes for coll in ax.collections for fc in coll.get_facecolors()
+    }
+    import matplotlib.colors as mc
+
+    for s in set(expected("desa")["status"]):
+        assert tuple(round(c, 3) for c in mc.to_rgb(style.pace_color(s))) in fills
