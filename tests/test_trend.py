@@ -171,9 +171,8 @@ def test_the_desa_pages_trend_comes_from_the_headlines_level(tmp_path, monkeypat
     kab, desa = (ensure_samples()[lv].read_text(encoding="utf-8") for lv in ("kabupaten", "desa"))
     for month in ("2025-05", "2025-06"):
         store.publish(kab.replace(",2024,", f",{month},").encode(), f"kab_{month}.csv", "kabupaten", by="e")
-        store.publish(
-            desa.replace(",2024,", f",{month},").encode(), f"desa_{month}.csv", "desa", by="e", accept_partial=True
-        )
+        store.publish(desa.replace(",2024,", f",{month},").encode(), f"desa_{month}.csv", "desa", by="e",
+                      accept_partial=True)
     store.dispose()
     time.sleep(TOKEN_TTL_S + 0.1)
     at = app("screens/desa.py", kab="61.04")
