@@ -1168,6 +1168,47 @@ MESSAGES.update(
             "Published coverage data version {id} ({level}, period {periods}), published {when} by {by}",
         ),
         "opendata.field.kode": ("Kode wilayah Kemendagri", "Kemendagri area code"),
+        "opendata.field.laju_per_bulan": (
+            "Laju: peserta aktif baru per bulan, kemiringan kuadrat terkecil atas jendela laju_jendela "
+            "(kosong bila kurang dari 2 titik)",
+            "Pace: new active participants a month, least-squares slope over the window laju_jendela "
+            "(empty with fewer than 2 points)",
+        ),
+        "opendata.field.laju_titik": ("Jumlah titik data dalam jendela laju", "Data points in the pace's window"),
+        "opendata.field.laju_jendela": (
+            "Jendela laju: 6 bulan terakhir (deret bulanan) atau 2 tahun terakhir (deret tahunan), awal/akhir",
+            "The pace's window: the latest 6 months (monthly series) or 2 years (yearly series), start/end",
+        ),
+        "opendata.field.laju_tahun_target": ("Tahun target ini (tahun periode terakhir)", "This target's year"),
+        "opendata.field.laju_dibutuhkan_per_bulan": (
+            "Laju yang dibutuhkan: peserta yang masih perlu / bulan hingga Desember tahun target",
+            "Pace needed: people still needed / months to the target year's December",
+        ),
+        "opendata.field.laju_bulan_tercapai": (
+            "Bulan target tahun ini tercapai pada laju sekarang (kosong: tidak tercapai hingga 2100)",
+            "Month this year's target is reached at today's pace (empty: not reached by 2100)",
+        ),
+        "opendata.field.laju_status": (
+            "Status laju untuk target tahun ini: met, on_track, behind, never, few (kurang data), no_data",
+            "Pace status for this year's target: met, on_track, behind, never, few (not enough data), no_data",
+        ),
+        "opendata.field.laju_status_label": ("Status laju dalam kata-kata", "The pace status in words"),
+        "opendata.field.laju_tahun_target_akhir": (
+            "Tahun target terakhir jadwal (mis. 2029)",
+            "The schedule's last target year (e.g. 2029)",
+        ),
+        "opendata.field.laju_dibutuhkan_per_bulan_akhir": (
+            "Laju yang dibutuhkan untuk target tahun terakhir jadwal",
+            "Pace needed for the schedule's last target year",
+        ),
+        "opendata.field.laju_bulan_tercapai_akhir": (
+            "Bulan target tahun terakhir tercapai pada laju sekarang",
+            "Month the last year's target is reached at today's pace",
+        ),
+        "opendata.field.laju_status_akhir": (
+            "Status laju untuk target tahun terakhir jadwal",
+            "Pace status for the schedule's last target year",
+        ),
         "opendata.field.nama": ("Nama wilayah", "Area name"),
         "opendata.field.kabupaten": ("Kabupaten/kota tempat wilayah ini", "Regency/city the area lies in"),
         "opendata.field.kecamatan": ("Kecamatan tempat desa ini", "District the village lies in"),
@@ -1582,6 +1623,7 @@ MESSAGES.update(
             "No area's pace is below what it needs (or the pace cannot be worked out yet).",
         ),
         "pace.col.rank": ("Peringkat", "Rank"),
+        "pace.download": ("Laju semua wilayah", "Pace of every area"),
         "pace.col.now": ("Laju sekarang (orang/bulan)", "Pace now (people/month)"),
         "pace.col.needed": ("Laju dibutuhkan (orang/bulan)", "Pace needed (people/month)"),
         "pace.col.shortfall": ("Kekurangan laju (orang/bulan)", "Shortfall of pace (people/month)"),

@@ -140,6 +140,22 @@ def test_desa_page_ranking_and_sentence_agree_with_geo_pace(history):
     assert sum(t("pace.line.needed", "id") in s for s in specs) == 2
 
 
+def test_the_pace_of_every_area_downloads_with_its_stamp(history, media):
+    at = open_app("screens/desa.py", kab="61.04", color="pace")
+    button = next(b for b in at.get("download_button") if b.label == f"{t('pace.download', 'id')} (CSV)")
+    text = media(button).decode("utf-8-sig")
+    assert "versi" in text and "Tim Data Disnaker" in text  # the stamp line, then the data
+    want = expected("desa")
+    behind = pace.shortfall_ranking(want)
+    names = inforce.areas("desa").set_index("kode")["nama"]
+    import csv
+    import io
+
+    cells = [row for row in csv.reader(io.StringIO(text)) if row and not row[0].startswith("#")]
+    assert cells[0][1] == t("col.nama", "id") and cells[1][1] == names[behind["kode"].iloc[0]]  # furthest behind first
+    assert len(cells) == 1 + 262  # every desa of Ketapang, those without figures too
+
+
 def test_kabupaten_page_in_english(history):
     at = open_app("screens/kabupaten.py", color="pace", lang="en")
     every = texts(at)

@@ -13,15 +13,19 @@ from geo.text import t
 from geo.view import inforce
 from geo.view.shown import Shown
 
-from . import blocks
+from . import blocks, safe
 
 SERIES = ("published", "target", "pace", "needed")
 COLOURS = ("#225ea8", "#d7301f", "#542788", "#e08214")
 
 
-def ranking(frame: pd.DataFrame, level: str, lang: str, n: int = 10) -> pd.DataFrame:
-    """The ``n`` areas in view furthest behind (``geo.pace.shortfall_ranking``), labelled in ``lang``."""
-    top = pace.shortfall_ranking(frame, n)
+def ranking(frame: pd.DataFrame, level: str, lang: str, n: int | None = 10) -> pd.DataFrame:
+    """The ``n`` areas in view furthest behind (``geo.pace.shortfall_ranking``), labelled in ``lang``; ``n`` None:
+    every area in view, those furthest behind first (the download)."""
+    if n is None:
+        top = frame.sort_values(["kekurangan_laju", "kode"], ascending=[False, True], na_position="last")
+    else:
+        top = pace.shortfall_ranking(frame, n)
     whole = lambda s: pd.to_numeric(s, errors="coerce").round().astype("Int64")  # noqa: E731 - people a month
     out = pd.DataFrame(
         {
@@ -91,3 +95,7 @@ def show(v: Shown) -> None:
         st.caption(t("pace.ranking_empty", lang))
     else:
         blocks.table(top, lang)
+    # every area in view with its pace, for field work: stamped (or labelled sample data) like every download
+    notes = [caption] + ([v.label] if v.label and not d.is_sample else [])  # the sample label: to_csv adds it
+    stem = safe.file_part(f"laju_{v.level}_{(v.scope or '61').replace('.', '')}_{v.period or ''}", 120)
+    blocks.downloads(ranking(v.listed, v.level, lang, None), lang, notes, stem, label=t("pace.download", lang))
