@@ -264,9 +264,11 @@ def total(frames: Mapping[str, pd.DataFrame], schedule: Schedule, scope: str | N
 
 
 def shortfall_ranking(frame: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The areas furthest behind: pace needed − pace today for this year's target, largest first; areas met,
-    ahead, or with an unknown pace are not ranked."""
-    behind = frame[frame["kekurangan_laju"].notna() & (frame["kekurangan_laju"] > 0) & (frame["status"] != MET)]
+    """The areas furthest behind: pace needed − pace today for this year's target, largest first; areas met
+    (even with a falling pace), ahead, or with an unknown pace are not ranked. ``frame``: :func:`by_area`'s, or a
+    frame :func:`joined` gave the pace's columns."""
+    status = frame["status_laju"] if "status_laju" in frame else frame["status"]  # joined, or by_area's own
+    behind = frame[frame["kekurangan_laju"].notna() & (frame["kekurangan_laju"] > 0) & (status != MET)]
     return behind.sort_values(["kekurangan_laju", "kode"], ascending=[False, True]).head(n)
 
 

@@ -1623,6 +1623,10 @@ MESSAGES.update(
             "No area's pace is below what it needs (or the pace cannot be worked out yet).",
         ),
         "pace.col.rank": ("Peringkat", "Rank"),
+        "pace.cli_unknown_period": (
+            "Periode {value} tidak ada di data yang berlaku; periode yang ada: {periods}.",
+            "Period {value} is not in the data in force; the periods there: {periods}.",
+        ),
         "pace.download": ("Laju semua wilayah", "Pace of every area"),
         "pace.col.now": ("Laju sekarang (orang/bulan)", "Pace now (people/month)"),
         "pace.col.needed": ("Laju dibutuhkan (orang/bulan)", "Pace needed (people/month)"),

@@ -149,12 +149,14 @@ def test_reach_month_and_ranking():
     assert pace.reach_month(0, 1e-6, 1e9, 2025 * 12) is None  # past December 2100
     frame = pd.DataFrame(
         {
-            "kode": ["a", "b", "c", "d"],
-            "kekurangan_laju": [5.0, 50.0, -3.0, float("nan")],
-            "status": [pace.BEHIND, pace.NEVER, pace.ON_TRACK, pace.FEW],
+            "kode": ["a", "b", "c", "d", "e"],
+            "kekurangan_laju": [5.0, 50.0, -3.0, float("nan"), 7.0],
+            "status": [pace.BEHIND, pace.NEVER, pace.ON_TRACK, pace.FEW, pace.MET],  # e: met, falling
         }
     )
     assert pace.shortfall_ranking(frame)["kode"].tolist() == ["b", "a"]
+    joined = frame.rename(columns={"status": "status_laju"}).assign(status="below")  # the coverage status beside
+    assert pace.shortfall_ranking(joined)["kode"].tolist() == ["b", "a"]
 
 
 @settings(max_examples=40)  # each example builds the whole path (pandas: ~50 ms)
