@@ -183,3 +183,20 @@ def test_the_picture_of_a_pace_view_draws_its_statuses(history):
 
     for s in set(expected("desa")["status"]):
         assert tuple(round(c, 3) for c in mc.to_rgb(style.pace_color(s))) in fills
+
+
+def test_kecamatan_pace_is_summed_from_its_desa(history):
+    """The kecamatan level has no table of its own: its series is its desa's, summed per period (areas with both
+    figures only, as the classification rolls up), then the same pace."""
+    v = shown.view("/desa", {"kab": "61.04", "level": "kecamatan", "color": "pace"})
+    assert v.level == "kecamatan"
+    summed = {
+        p: f.assign(kode=f["kode"].str[:8]).groupby("kode", as_index=False)[["tenaga_kerja", "peserta_aktif"]].sum()
+        for p, f in frames(DESA).items()
+    }
+    want = pace.by_area(summed, read_schedule(SCHEDULE)).set_index("kode")
+    got = v.frame.set_index("kode")
+    assert set(want.index) == {"61.04.01", "61.04.02"}
+    for kode, row in want.iterrows():
+        assert got.at[kode, "laju_per_bulan"] == pytest.approx(row["laju_per_bulan"])
+        assert got.at[kode, "status_laju"] == row["status"] and got.at[kode, "titik"] == row["titik"]
