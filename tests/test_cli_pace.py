@@ -13,7 +13,7 @@ import pytest
 from geo import pace
 from geo.paths import ROOT
 from geo.targets import read_schedule
-from tests.test_app_pace import DESA, KAB, SCHEDULE, csv, frames, rows
+from tests.support.pace import DESA, KAB, SCHEDULE, frames, publish_history
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -25,16 +25,8 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    from geo.store import open_store
-
     url = f"sqlite:///{tmp_path_factory.mktemp('cli_pace') / 'peta.sqlite'}"
-    store = open_store(url)
-    store.add_user("ana", "editor")
-    store.publish_targets(SCHEDULE.encode(), "target.csv", "ana")
-    for level, table in (("kabupaten", KAB), ("desa", DESA)):
-        for period, points in rows(table).items():
-            store.publish(csv(period, points), f"{level}_{period}.csv", level, "ana", accept_partial=True)
-    store.dispose()
+    publish_history(url)
     return url
 
 
