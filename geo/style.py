@@ -1,6 +1,6 @@
 """One visual language for the interactive map and the static exports.
 
-Three colourings (``COLORINGS``), chosen in the sidebar and the URL (``color=``):
+Four colourings (``COLORINGS``), chosen in the sidebar and the URL (``color=``):
 
 ``gap`` (default) — distance to target, a diverging scheme whose middle is the target. Colours
 are ColorBrewer PuOr (Brewer & Harrower; marked colour-blind safe, print and photocopy friendly):
