@@ -173,3 +173,35 @@ def test_status_follows_the_month_reached(values):
         assert row["laju_per_bulan"] <= 0 and pd.isna(reached)
     else:
         assert row["status"] == pace.MET and values[-1] >= 5_500
+
+
+def test_the_path_chart_lines_and_the_sentence():
+    keys = months(2025, 1, 6)
+    frames = frames_of({k: [("61.04.01.2001", 10_000, 3_000 + 100 * i)] for i, k in enumerate(keys)})
+    lines = pace.path_lines(frames, SCHEDULE, "61.04")
+    by = {s: g.reset_index(drop=True) for s, g in lines.groupby("seri")}
+    assert by["published"]["orang"].tolist() == [3_000 + 100 * i for i in range(6)]
+    assert by["published"]["bulan"].iloc[-1] == pd.Timestamp("2025-06-01")
+    steps = by["target"]  # each year's target people from its January to its December
+    assert steps["orang"].iloc[0] == 5_500 and steps["orang"].iloc[-1] == 7_000  # 55% in 2025, 70% in 2029
+    assert steps["bulan"].iloc[0] == pd.Timestamp("2025-01-01") and steps["bulan"].iloc[-1] == pd.Timestamp(
+        "2029-12-01"
+    )
+    end = (2029 * 12 + 11) - (2025 * 12 + 5)
+    assert by["pace"]["orang"].tolist() == pytest.approx([3_500, 3_500 + 100 * end])
+    assert by["needed"]["orang"].tolist() == [3_500, 5_500, 7_000]
+    assert by["needed"]["bulan"].tolist() == [pd.Timestamp(x) for x in ("2025-06-01", "2025-12-01", "2029-12-01")]
+    row = pace.total(frames, SCHEDULE, "61.04")
+    assert (
+        pace.sentence(row, "Ketapang", "id")
+        == "Ketapang butuh 334 peserta baru per bulan untuk target 2025; laju sekarang 100."
+    )
+    assert pace.sentence(row, "Ketapang", "en").startswith("Ketapang needs 334 new participants a month for the 2025")
+    one = pace.total(frames_of({"2025-06": [("61.01", 1_000, 100)]}), SCHEDULE)
+    assert "belum dapat dihitung (1 titik data" in pace.sentence(one, "Provinsi", "id")
+    met = pace.total(frames_of({k: [("61.01", 1_000, 900)] for k in keys}), SCHEDULE)
+    assert (
+        pace.sentence(met, "Provinsi", "id")
+        == "Provinsi sudah mencapai target 2025; laju sekarang 0 peserta baru per bulan."
+    )
+    assert pace.sentence(None, "Provinsi", "id") == t("pace.sentence_no_data", "id", area="Provinsi")

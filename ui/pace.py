@@ -82,7 +82,7 @@ def show(v: Shown) -> None:
     for col, (name, level, scope) in zip(cols, places):
         with col:
             st.text(name)
-            lines = pace.path_lines(inforce.series_until(d, level, v.period), d.schedule, scope)
+            lines = inforce.pace_lines(d, level, scope, v.period)
             if lines.empty:
                 st.caption(t("pace.sentence_no_data", lang, area=name))
             else:

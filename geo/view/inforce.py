@@ -277,3 +277,14 @@ def pace_total(d: Data, level: str, scope: str | None, period: str | None = None
     if (hit := _totals.get(key)) is not None:
         return hit
     return _totals.put(key, pace.total(series_until(d, level, period), d.schedule, scope))
+
+
+_lines: LRU[tuple, pd.DataFrame] = LRU(32)
+
+
+def pace_lines(d: Data, level: str, scope: str | None, period: str | None = None) -> pd.DataFrame:
+    """The path chart's lines (``geo.pace.path_lines``) of the province or ``scope``, once per data and view."""
+    key = (d.key, level, scope, period)
+    if (hit := _lines.get(key)) is not None:
+        return hit
+    return _lines.put(key, pace.path_lines(series_until(d, level, period), d.schedule, scope))
