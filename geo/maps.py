@@ -88,6 +88,17 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
     change = col("change_pp")
     pace_status = col("status_laju")
     coloring = fill_coloring(opts, classified)
+    if coloring == "pace":  # the tooltip's second line says the pace (the change's place: one line, escaped)
+        change = [
+            t(
+                "pace.tooltip_value",
+                lang,
+                now=fmt.number(now, lang),
+                need=fmt.number(need, lang),
+                status=t(f"pace.status.{ps if isinstance(ps, str) else 'no_data'}", lang),
+            )
+            for now, need, ps in zip(col("laju_per_bulan"), col("laju_dibutuhkan"), pace_status)
+        ]
     if opts.level == "desa":
         kec_word = t("jenis.kecamatan", lang)
         parents = [f"{kec_word} {k or ''}, {b or ''}".strip(", ") for k, b in zip(col("nama_kec"), col("nama_kab"))]
@@ -106,7 +117,7 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
             STATUS_CODE.get(status, 2),
             style.area_fill(coloring, cov, tgt, status, ch, ps),
             1 if opts.selected and kode == opts.selected else 0,
-            "" if fmt.is_missing(ch) else fmt.points(ch, lang, 1),
+            ch if isinstance(ch, str) else "" if fmt.is_missing(ch) else fmt.points(ch, lang, 1),
         ]
         for kode, nama, parent, cov, tgt, gap, status, ch, ps in zip(
             col("kode"),
@@ -387,7 +398,9 @@ def _payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None, g
             "coverage": t("map.tooltip_coverage", opts.lang),
             "target": t("map.tooltip_target", opts.lang),
             "gap": t("map.tooltip_gap", opts.lang),
-            "change": t("col.change", opts.lang),
+            "change": t("pace.tooltip", opts.lang, year=opts.pace_year or "")
+            if coloring == "pace"
+            else t("col.change", opts.lang),
             "below": t("status.below", opts.lang),
             "ok": t("status.at_or_above", opts.lang),
             "no_data": t("status.no_data", opts.lang),

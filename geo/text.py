@@ -1623,6 +1623,11 @@ MESSAGES.update(
             "No area's pace is below what it needs (or the pace cannot be worked out yet).",
         ),
         "pace.col.rank": ("Peringkat", "Rank"),
+        "pace.tooltip": ("Laju (target {year})", "Pace (target {year})"),
+        "pace.tooltip_value": (
+            "{now}/bulan, butuh {need}/bulan · {status}",
+            "{now}/month, needs {need}/month · {status}",
+        ),
         "pace.cli_unknown_period": (
             "Periode {value} tidak ada di data yang berlaku; periode yang ada: {periods}.",
             "Period {value} is not in the data in force; the periods there: {periods}.",

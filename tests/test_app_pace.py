@@ -50,8 +50,11 @@ def test_the_view_joins_geo_paces_figures_and_colours_by_status(history):
 
     features = maps.rows_of(json.loads(shown.map_parts(v)[1]))
     fills = {f[0]: f[7] for f in features}
+    tips = {f[0]: f[9] for f in features}
     for kode, row in want.iterrows():
         assert fills[kode] == style.pace_color(row["status"])
+        assert tips[kode].endswith(" · " + t(f"pace.status.{row['status']}", "id"))  # the tooltip says the pace
+    assert json.loads(shown.map_parts(v)[0])["labels"]["change"] == "Laju (target 2025)"
 
 
 def test_the_url_round_trips():
