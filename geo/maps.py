@@ -50,7 +50,8 @@ class MapOptions:
     selected: str | None = None
     legend_scale: float = 1.0
     source_line: str | None = None
-    color: str = style.DEFAULT_COLORING  # "gap" | "coverage" | "change" (see style.COLORINGS)
+    color: str = style.DEFAULT_COLORING  # "gap" | "coverage" | "change" | "pace" (see style.COLORINGS)
+    pace_year: int | None = None  # the target year the pace colouring is against (its legend says it)
     iuran: int = plan.DEFAULT_IURAN  # the cost of each area's gap, in the tap panel on touch screens
     months: int = plan.DEFAULT_MONTHS
 
@@ -85,7 +86,19 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
 
     people = t("map.tooltip_people", lang)
     change = col("change_pp")
+    pace_status = col("status_laju")
     coloring = fill_coloring(opts, classified)
+    if coloring == "pace":  # the tooltip's second line says the pace (the change's place: one line, escaped)
+        change = [
+            t(
+                "pace.tooltip_value",
+                lang,
+                now=fmt.number(now, lang),
+                need=fmt.number(need, lang),
+                status=t(f"pace.status.{ps if isinstance(ps, str) else 'no_data'}", lang),
+            )
+            for now, need, ps in zip(col("laju_per_bulan"), col("laju_dibutuhkan"), pace_status)
+        ]
     if opts.level == "desa":
         kec_word = t("jenis.kecamatan", lang)
         parents = [f"{kec_word} {k or ''}, {b or ''}".strip(", ") for k, b in zip(col("nama_kec"), col("nama_kab"))]
@@ -102,19 +115,30 @@ def feature_rows(classified: pd.DataFrame, opts: MapOptions) -> list[list]:
             fmt.percent(tgt, lang),
             "–" if fmt.is_missing(gap) else f"{fmt.number(gap, lang)} {people}",
             STATUS_CODE.get(status, 2),
-            style.area_fill(coloring, cov, tgt, status, ch),
+            style.area_fill(coloring, cov, tgt, status, ch, ps),
             1 if opts.selected and kode == opts.selected else 0,
-            "" if fmt.is_missing(ch) else fmt.points(ch, lang, 1),
+            ch if isinstance(ch, str) else "" if fmt.is_missing(ch) else fmt.points(ch, lang, 1),
         ]
-        for kode, nama, parent, cov, tgt, gap, status, ch in zip(
-            col("kode"), col("nama"), parents, col("cakupan"), col("target_efektif"), col("gap"), col("status"), change
+        for kode, nama, parent, cov, tgt, gap, status, ch, ps in zip(
+            col("kode"),
+            col("nama"),
+            parents,
+            col("cakupan"),
+            col("target_efektif"),
+            col("gap"),
+            col("status"),
+            change,
+            pace_status,
         )
     ]
 
 
 def fill_coloring(opts: MapOptions, classified: pd.DataFrame) -> str:
-    """The colouring actually drawn: "change" needs a previous period, else distance to target."""
+    """The colouring actually drawn: "change" needs a previous period and "pace" the pace's status
+    (``geo.pace``), else distance to target."""
     if opts.color == "change" and "change_pp" not in classified:
+        return style.DEFAULT_COLORING
+    if opts.color == "pace" and "status_laju" not in classified:
         return style.DEFAULT_COLORING
     return opts.color if opts.color in style.COLORINGS else style.DEFAULT_COLORING
 
@@ -210,7 +234,7 @@ def legend_html(opts: MapOptions, own_targets: bool, mark: str = style.MARK_BELO
     size = int(round(18 * s))
     coloring = coloring or (opts.color if opts.color in style.COLORINGS else style.DEFAULT_COLORING)
     entries = style.legend_rows(coloring, opts.target, opts.lang, own_targets, mark)
-    title = style.legend_title(coloring, opts.target, opts.lang, own_targets)
+    title = style.legend_title(coloring, opts.target, opts.lang, own_targets, opts.pace_year)
     rows = "".join(
         f'<div class="pjk-lg-row" data-kind="{html.escape(kind)}">'
         f"{_swatch(kind, size, coloring)}<span>{html.escape(label)}</span></div>"
@@ -360,7 +384,8 @@ def _payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None, g
     coloring = fill_coloring(opts, classified)
     payload = {
         "s": {
-            "mark": mark_for(classified, dim),
+            # the pace colouring's classes are its message: no second mark of the coverage status over them
+            "mark": style.MARK_NONE if coloring == "pace" else mark_for(classified, dim),
             "coloring": coloring,
             "border": style.BORDER,
             "ink": style.INK,
@@ -373,7 +398,9 @@ def _payload(classified: pd.DataFrame, opts: MapOptions, dim: set[str] | None, g
             "coverage": t("map.tooltip_coverage", opts.lang),
             "target": t("map.tooltip_target", opts.lang),
             "gap": t("map.tooltip_gap", opts.lang),
-            "change": t("col.change", opts.lang),
+            "change": t("pace.tooltip", opts.lang, year=opts.pace_year or "")
+            if coloring == "pace"
+            else t("col.change", opts.lang),
             "below": t("status.below", opts.lang),
             "ok": t("status.at_or_above", opts.lang),
             "no_data": t("status.no_data", opts.lang),

@@ -49,6 +49,19 @@ FIELDS: dict[str, str] = {
     "kekurangan_peserta": "integer",
     "biaya_rupiah_per_tahun": "integer",
     "penerima_bantuan_iuran": "integer",
+    # the pace (geo.pace, issue 28): today's, the pace needed for this year's and the schedule's last target
+    "laju_per_bulan": "number",
+    "laju_titik": "integer",
+    "laju_jendela": "string",
+    "laju_tahun_target": "integer",
+    "laju_dibutuhkan_per_bulan": "number",
+    "laju_bulan_tercapai": "string",
+    "laju_status": "string",
+    "laju_status_label": "string",
+    "laju_tahun_target_akhir": "integer",
+    "laju_dibutuhkan_per_bulan_akhir": "number",
+    "laju_bulan_tercapai_akhir": "string",
+    "laju_status_akhir": "string",
 }
 SAMPLE_FIELDS = {"sample": "boolean", "label": "string"}
 _PARENTS = {"kabupaten": (), "kecamatan": ("kabupaten",), "desa": ("kabupaten", "kecamatan")}
@@ -106,12 +119,43 @@ def table(
             else np.nan,
         }
     )
+    out = out.assign(**_pace_columns(f, lang))
     for name in _INTEGERS:
         out[name] = _whole(out[name])
     if sample_label is not None:
         out["sample"] = True
         out["label"] = sample_label
     return out[columns(level, sample_label is not None)]
+
+
+def _pace_columns(f: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """The pace's columns of a frame ``geo.pace.joined`` gave them (else empty, status "no_data")."""
+    n = len(f)
+
+    def col(name: str, fill: Any = np.nan) -> pd.Series:
+        return f[name].reset_index(drop=True) if name in f else pd.Series([fill] * n, dtype=object)
+
+    def text(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: v if isinstance(v, str) else "")
+
+    def number(values: pd.Series) -> pd.Series:
+        return pd.to_numeric(values, errors="coerce").astype(float).round(2)
+
+    status, status_end = col("status_laju", "no_data"), col("status_laju_akhir", "no_data")
+    return {
+        "laju_per_bulan": number(col("laju_per_bulan")),
+        "laju_titik": pd.to_numeric(col("titik", 0), errors="coerce"),
+        "laju_jendela": text(col("jendela", "")),
+        "laju_tahun_target": pd.to_numeric(col("tahun"), errors="coerce"),
+        "laju_dibutuhkan_per_bulan": number(col("laju_dibutuhkan")),
+        "laju_bulan_tercapai": text(col("bulan_tercapai", "")),
+        "laju_status": status.astype(str),
+        "laju_status_label": status.map(lambda s: t(f"pace.status.{s}", lang)),
+        "laju_tahun_target_akhir": pd.to_numeric(col("tahun_akhir"), errors="coerce"),
+        "laju_dibutuhkan_per_bulan_akhir": number(col("laju_dibutuhkan_akhir")),
+        "laju_bulan_tercapai_akhir": text(col("bulan_tercapai_akhir", "")),
+        "laju_status_akhir": status_end.astype(str),
+    }
 
 
 # --- the three formats --------------------------------------------------------------------------------

@@ -448,9 +448,8 @@ def build_figure(
             _collection(others.geometry, facecolors=CONTEXT_FILL, edgecolors=CONTEXT_EDGE, linewidths=0.8, zorder=0)
         )
 
-    coloring = (
-        color if color in style.COLORINGS and (color != "change" or "change_pp" in df) else style.DEFAULT_COLORING
-    )
+    needs = {"change": "change_pp", "pace": "status_laju"}  # a colouring drawn only with its figures
+    coloring = color if color in style.COLORINGS and needs.get(color, "kode") in df else style.DEFAULT_COLORING
     ink = _ink(ax, geoms)
     _draw_fills(ax, df, geoms, coloring, ink)
     # Parent boundaries for orientation (kecamatan inside one kabupaten, else kabupaten): only the inner
@@ -469,6 +468,8 @@ def build_figure(
             )
         )
     mark = style.marking(int((df["status"] == BELOW).sum()), int((df["status"] != NO_DATA).sum()))
+    if coloring == "pace":  # its classes are its message (as the web map)
+        mark = style.MARK_NONE
     _draw_marking(ax, df, geoms, mark, ink)
 
     # Names: kabupaten with their coverage; kecamatan names inside a zoomed kabupaten; neighbours faintly.
@@ -515,7 +516,8 @@ def build_figure(
 
     # Panel: legend, key figures, priorities --------------------------------------------------
     own = bool(df.get("own_target", pd.Series(dtype=bool)).fillna(False).any())
-    _legend(fig, tx, target, own, coloring, mark)
+    pace_year = pd.to_numeric(df["tahun"], errors="coerce").dropna() if "tahun" in df else pd.Series(dtype=float)
+    _legend(fig, tx, target, own, coloring, mark, int(pace_year.iloc[0]) if len(pace_year) else None)
     below_figures = _figures(fig, tx, df, level, target)
     _cost_and_targets(fig, tx, df, target, iuran, months, below_figures)
     _priorities(fig, tx, df, level)
@@ -543,9 +545,10 @@ def _draw_fills(ax, df: pd.DataFrame, geoms: gpd.GeoSeries, coloring: str, ink: 
     status = df["status"].to_numpy()
     has = status != NO_DATA
     change = df["change_pp"] if "change_pp" in df else pd.Series(np.nan, index=df.index)
+    pace = df["status_laju"] if "status_laju" in df else pd.Series(None, index=df.index, dtype=object)
     fills = [
-        style.area_fill(coloring, c, tg, st, ch)
-        for c, tg, st, ch in zip(df["cakupan"], df["target_efektif"], df["status"], change)
+        style.area_fill(coloring, c, tg, st, ch, ps)
+        for c, tg, st, ch, ps in zip(df["cakupan"], df["target_efektif"], df["status"], change, pace)
     ]
     bw = ink["border"] * PT_PER_PX
     if has.any():
@@ -695,6 +698,7 @@ def _legend(
     own: bool,
     coloring: str = style.DEFAULT_COLORING,
     mark: str = style.MARK_BELOW,
+    pace_year: int | None = None,
 ) -> None:
     """The same rows as the web legend (``style.legend_rows``), wrapped to the panel's column."""
     x = PANEL_X0
@@ -702,7 +706,7 @@ def _legend(
     title = fig.text(
         x,
         y,
-        _wrap(style.legend_title(coloring, target, tx.lang, own), 20),
+        _wrap(style.legend_title(coloring, target, tx.lang, own, pace_year), 20),
         fontsize=21,
         fontweight="bold",
         color=INK,
@@ -726,6 +730,11 @@ def _legend(
             f"legend.gap_beyond{sfx}",
         }
         | ({"map.legend_below_own"} if own else set())
+        | (
+            {"pace.legend_title", "pace.legend_year", *(f"pace.status.{s}" for s in style.PACE_STATUSES)}
+            if coloring == "pace"
+            else set()
+        )
     )
     sw_w, sw_h = 0.026, 0.029
     for kind, label in rows:

@@ -1,6 +1,6 @@
 """One visual language for the interactive map and the static exports.
 
-Three colourings (``COLORINGS``), chosen in the sidebar and the URL (``color=``):
+Four colourings (``COLORINGS``), chosen in the sidebar and the URL (``color=``):
 
 ``gap`` (default) — distance to target, a diverging scheme whose middle is the target. Colours
 are ColorBrewer PuOr (Brewer & Harrower; marked colour-blind safe, print and photocopy friendly):
@@ -19,6 +19,10 @@ carries above/below there.
 
 ``change`` — change since the previous period in pp (ColorBrewer PuOr, orange = fell).
 
+``pace`` — "laju terhadap kebutuhan": each area's status for this year's target at today's pace
+(``geo.pace``), in the same PuOr: purple = met / on track, orange = behind / not at this pace, a near-white
+for "not enough data" (its own class, never a colour of the scale), no data dotted grey.
+
 Marking (all colourings): the *minority* side is marked so the mark stays a highlight. When at
 most half the areas with data are below target, below-target areas get dark hatching and a dark
 outline; when most are below, the areas at or above target get the dark outline instead (their
@@ -35,7 +39,7 @@ import math
 from . import fmt
 from .text import t
 
-COLORINGS: tuple[str, ...] = ("gap", "coverage", "change")
+COLORINGS: tuple[str, ...] = ("gap", "coverage", "change", "pace")
 DEFAULT_COLORING = "gap"
 
 BREAKS: tuple[float, ...] = (0, 20, 30, 40, 50, 60, 70, 100)
@@ -179,13 +183,37 @@ def change_legend_entries(target: float, lang: str = "id", own_targets: bool = F
     return rows + legend_entries(target, lang, own_targets)[len(PALETTE) :]
 
 
+# --- pace against the pace needed (geo.pace's status for this year's target) ----------------------
+PACE_STATUSES: tuple[str, ...] = ("met", "on_track", "behind", "never", "few")  # geo.pace.STATUSES less no_data
+PACE_PALETTE: tuple[str, ...] = ("#542788", "#998ec3", "#f1a340", "#b35806", "#f7f7f7")
+
+
+def pace_color(pace_status: str | None) -> str:
+    """Fill of a pace status; an area without figures is no data."""
+    if pace_status in PACE_STATUSES:
+        return PACE_PALETTE[PACE_STATUSES.index(pace_status)]
+    return NO_DATA_FILL
+
+
+def pace_labels(lang: str = "id") -> list[str]:
+    return [t(f"pace.status.{s}", lang) for s in PACE_STATUSES]
+
+
 # --- one fill for any colouring -----------------------------------------------------------------
 
 
 def area_fill(
-    coloring: str, coverage: float | None, target: float, status: str | None = None, change_pp: float | None = None
+    coloring: str,
+    coverage: float | None,
+    target: float,
+    status: str | None = None,
+    change_pp: float | None = None,
+    pace_status: str | None = None,
 ) -> str:
-    """The fill of one area under ``coloring``; ``status`` is ``classify``'s (below / at_or_above / no_data)."""
+    """The fill of one area under ``coloring``; ``status`` is ``classify``'s (below / at_or_above / no_data),
+    ``pace_status`` ``geo.pace``'s for this year's target."""
+    if coloring == "pace":
+        return pace_color(pace_status)
     if coloring == "change":
         return change_color(change_pp)
     if coloring == "coverage":
@@ -225,6 +253,8 @@ def legend_rows(
     """(kind, label) rows for the map and the exports alike: kind is a colour, 'below', 'above' or 'no_data'."""
     if coloring == "change":
         rows = list(zip(CHANGE_PALETTE, change_labels(lang)))
+    elif coloring == "pace":
+        rows = list(zip(PACE_PALETTE, pace_labels(lang)))
     elif coloring == "coverage":
         rows = list(zip(PALETTE, class_labels(lang)))
     else:
@@ -242,7 +272,12 @@ def legend_rows(
     return rows
 
 
-def legend_title(coloring: str, target: float, lang: str = "id", own_targets: bool = False) -> str:
+def legend_title(
+    coloring: str, target: float, lang: str = "id", own_targets: bool = False, year: int | None = None
+) -> str:
+    """The legend's title; ``year``: the target year the pace colouring is against."""
+    if coloring == "pace":
+        return t("pace.legend_title", lang) + (f" — {t('pace.legend_year', lang, year=year)}" if year else "")
     if coloring == "change":
         return t("color.change_legend", lang)
     if coloring == "coverage":

@@ -1168,6 +1168,47 @@ MESSAGES.update(
             "Published coverage data version {id} ({level}, period {periods}), published {when} by {by}",
         ),
         "opendata.field.kode": ("Kode wilayah Kemendagri", "Kemendagri area code"),
+        "opendata.field.laju_per_bulan": (
+            "Laju: peserta aktif baru per bulan, kemiringan kuadrat terkecil atas jendela laju_jendela "
+            "(kosong bila kurang dari 2 titik)",
+            "Pace: new active participants a month, least-squares slope over the window laju_jendela "
+            "(empty with fewer than 2 points)",
+        ),
+        "opendata.field.laju_titik": ("Jumlah titik data dalam jendela laju", "Data points in the pace's window"),
+        "opendata.field.laju_jendela": (
+            "Jendela laju: 6 bulan terakhir (deret bulanan) atau 2 tahun terakhir (deret tahunan), awal/akhir",
+            "The pace's window: the latest 6 months (monthly series) or 2 years (yearly series), start/end",
+        ),
+        "opendata.field.laju_tahun_target": ("Tahun target ini (tahun periode terakhir)", "This target's year"),
+        "opendata.field.laju_dibutuhkan_per_bulan": (
+            "Laju yang dibutuhkan: peserta yang masih perlu / bulan hingga Desember tahun target",
+            "Pace needed: people still needed / months to the target year's December",
+        ),
+        "opendata.field.laju_bulan_tercapai": (
+            "Bulan target tahun ini tercapai pada laju sekarang (kosong: tidak tercapai hingga 2100)",
+            "Month this year's target is reached at today's pace (empty: not reached by 2100)",
+        ),
+        "opendata.field.laju_status": (
+            "Status laju untuk target tahun ini: met, on_track, behind, never, few (kurang data), no_data",
+            "Pace status for this year's target: met, on_track, behind, never, few (not enough data), no_data",
+        ),
+        "opendata.field.laju_status_label": ("Status laju dalam kata-kata", "The pace status in words"),
+        "opendata.field.laju_tahun_target_akhir": (
+            "Tahun target terakhir jadwal (mis. 2029)",
+            "The schedule's last target year (e.g. 2029)",
+        ),
+        "opendata.field.laju_dibutuhkan_per_bulan_akhir": (
+            "Laju yang dibutuhkan untuk target tahun terakhir jadwal",
+            "Pace needed for the schedule's last target year",
+        ),
+        "opendata.field.laju_bulan_tercapai_akhir": (
+            "Bulan target tahun terakhir tercapai pada laju sekarang",
+            "Month the last year's target is reached at today's pace",
+        ),
+        "opendata.field.laju_status_akhir": (
+            "Status laju untuk target tahun terakhir jadwal",
+            "Pace status for the schedule's last target year",
+        ),
         "opendata.field.nama": ("Nama wilayah", "Area name"),
         "opendata.field.kabupaten": ("Kabupaten/kota tempat wilayah ini", "Regency/city the area lies in"),
         "opendata.field.kecamatan": ("Kecamatan tempat desa ini", "District the village lies in"),
@@ -1706,6 +1747,80 @@ MESSAGES.update(
         "budget.committed_note": (
             "Kebutuhan sudah dikurangi {n} orang yang didanai komitmen tahun {year}.",
             "Needs are net of {n} people funded by {year}'s commitments.",
+        ),
+    }
+)
+
+
+# --- monev: the pace (geo/pace), its colour mode, ranking, path chart and sentence ---
+# keys: pace.*
+# (each area of work keeps its own block, so parallel changes merge cleanly)
+MESSAGES.update(
+    {
+        "pace.window_month": ("{n} bulan terakhir ({span})", "latest {n} months ({span})"),
+        "pace.window_year": ("{n} tahun terakhir ({span})", "latest {n} years ({span})"),
+        "pace.status.met": ("Sudah mencapai target", "Target already met"),
+        "pace.status.on_track": ("Sesuai jalur", "On track"),
+        "pace.status.behind": ("Tertinggal (tercapai setelah tenggat)", "Behind (reached after the deadline)"),
+        "pace.status.never": ("Tidak akan tercapai pada laju ini", "Will not be reached at this pace"),
+        "pace.status.few": ("Belum cukup data (kurang dari 2 titik)", "Not enough data (fewer than 2 points)"),
+        "pace.status.no_data": ("Tidak ada data", "No data"),
+        "pace.not_reached": ("tidak tercapai", "not reached"),
+        "pace.legend_title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.legend_year": ("target {year}", "target {year}"),
+        "color.pace": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.sentence": (
+            "{area} butuh {need} peserta baru per bulan untuk target {year}; laju sekarang {pace}.",
+            "{area} needs {need} new participants a month for the {year} target; the pace now is {pace}.",
+        ),
+        "pace.sentence_met": (
+            "{area} sudah mencapai target {year}; laju sekarang {pace} peserta baru per bulan.",
+            "{area} has met the {year} target; the pace now is {pace} new participants a month.",
+        ),
+        "pace.sentence_few": (
+            "{area} butuh {need} peserta baru per bulan untuk target {year}; laju sekarang belum dapat dihitung "
+            "({n} titik data, perlu minimal 2).",
+            "{area} needs {need} new participants a month for the {year} target; the pace now cannot be worked "
+            "out yet ({n} data points, at least 2 needed).",
+        ),
+        "pace.title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.caption": (
+            "Tingkat {level} · laju = kemiringan kuadrat terkecil peserta aktif per bulan, {window}",
+            "{level} level · pace = least-squares slope of active participants per month, {window}",
+        ),
+        "pace.chart_y": ("Peserta aktif (orang)", "Active participants (people)"),
+        "pace.line.published": ("Data terbit", "Published figures"),
+        "pace.line.target": ("Target per tahun (orang)", "Target per year (people)"),
+        "pace.line.pace": ("Pada laju sekarang", "At today's pace"),
+        "pace.line.needed": ("Laju yang dibutuhkan", "Pace needed"),
+        "pace.ranking_title": (
+            "Paling tertinggal ({level}): kekurangan laju terbesar untuk target tahun ini",
+            "Furthest behind ({level}): the largest shortfall of pace for this year's target",
+        ),
+        "pace.ranking_empty": (
+            "Tidak ada wilayah yang lajunya di bawah kebutuhan (atau laju belum dapat dihitung).",
+            "No area's pace is below what it needs (or the pace cannot be worked out yet).",
+        ),
+        "pace.col.rank": ("Peringkat", "Rank"),
+        "pace.tooltip": ("Laju (target {year})", "Pace (target {year})"),
+        "pace.tooltip_value": (
+            "{now}/bulan, butuh {need}/bulan · {status}",
+            "{now}/month, needs {need}/month · {status}",
+        ),
+        "pace.cli_unknown_period": (
+            "Periode {value} tidak ada di data yang berlaku; periode yang ada: {periods}.",
+            "Period {value} is not in the data in force; the periods there: {periods}.",
+        ),
+        "pace.download": ("Laju semua wilayah", "Pace of every area"),
+        "pace.col.now": ("Laju sekarang (orang/bulan)", "Pace now (people/month)"),
+        "pace.col.needed": ("Laju dibutuhkan (orang/bulan)", "Pace needed (people/month)"),
+        "pace.col.shortfall": ("Kekurangan laju (orang/bulan)", "Shortfall of pace (people/month)"),
+        "pace.col.people": ("Perlu orang (target tahun ini)", "People needed (this year's target)"),
+        "pace.col.reached": ("Tercapai pada laju sekarang", "Reached at today's pace"),
+        "pace.col.status": ("Status laju", "Pace status"),
+        "pace.sentence_no_data": (
+            "{area}: belum ada data untuk menghitung laju.",
+            "{area}: no data to work out a pace.",
         ),
     }
 )

@@ -17,7 +17,7 @@ from .plan import DEFAULT_IURAN, DEFAULT_MONTHS, parse_iuran, parse_months, pars
 BASEMAP_CHOICES = ("light", "osm", "none")
 URL_NAMES = {"version": "v"}  # fields whose URL parameter is shorter than the field name
 LANG_CHOICES = ("id", "en")
-COLOR_CHOICES = ("gap", "coverage", "change")  # geo.style.COLORINGS
+COLOR_CHOICES = ("gap", "coverage", "change", "pace")  # geo.style.COLORINGS
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class ViewState:
     # Map colouring: "gap" = distance to target (the default since issue 11); "coverage" = the
     # sequential coverage scale, as before; "change" = change since the previous period. Old links
     # never carried color=coverage (it was the default, and defaults are left out), so they open
-    # with the new default; an explicit color=coverage still means the sequential scale.
+    # with the new default; an explicit color=coverage still means the sequential scale. "pace" = each
+    # area's pace against the pace needed for this year's target (geo.pace; issue 28).
     color: str = "gap"
     present: bool = False
     lang: str = "id"

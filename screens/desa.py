@@ -11,6 +11,7 @@ from geo.classify import totals
 from geo.text import t
 from geo.view import shown
 from ui import blocks, budget, cache, explorer, mappage, plan, report, safe, trend, viewstate
+from ui import pace as monev
 
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
@@ -37,6 +38,7 @@ if state.present:
     st.stop()
 
 stem = f"{level}_{(scope or '61').replace('.', '')}_{v.period or ''}"
+monev.show(v)
 trend.show(src, state.target, scope, v.area, lang, level)
 blocks.priorities(v.listed, level, lang)
 blocks.area_table(v.listed, level, state, f"cakupan_{stem}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo.text import t
 from ui import blocks, budget, mappage, plan, report, trend, viewstate
+from ui import pace as monev
 
 PAGE = "kabupaten"
 
@@ -18,6 +19,7 @@ if kode:
 if state.present:
     st.stop()
 period = v.period or ""
+monev.show(v)
 trend.show(src, state.target, state.sel, None, lang)
 blocks.priorities(v.frame, "kabupaten", lang, n=5)
 blocks.area_table(v.frame, "kabupaten", state, f"cakupan_kabupaten_{period}")

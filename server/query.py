@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo import LEVELS, opendata, plan, targets, viewstate
+from geo import LEVELS, opendata, pace, plan, targets, viewstate
 from geo.classify import reported_note, totals
 from geo.lru import LRU
 from geo.stamp import publisher, when
@@ -190,7 +190,8 @@ def _resolve(d: Data, level: str, p: Mapping[str, str]) -> Resolved:
 
 def scoped(r: Resolved) -> pd.DataFrame:
     """The classified areas in the request's scope (every one: the figures count them all)."""
-    return plan.scope(inforce.classified(r.data, r.level, r.period, r.target), r.kab, r.kec)
+    frame = plan.scope(inforce.classified(r.data, r.level, r.period, r.target), r.kab, r.kec)
+    return pace.joined(frame, inforce.paced(r.data, r.level, r.period))  # the pace's columns (geo.pace)
 
 
 _tables: LRU[tuple, pd.DataFrame] = LRU(32)

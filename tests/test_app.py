@@ -337,7 +337,8 @@ def test_map_colouring_radio_and_link():
     """Distance to target by default, the sequential scale on request (also from an old-style link)."""
     at = app("screens/kabupaten.py")
     radio = at.radio(key="w_color")
-    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id")]  # one period: no "change"
+    # one period: no "change"; the pace is offered (its statuses say "belum cukup data")
+    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id"), t("color.pace", "id")]
     assert radio.value == "gap" and "color" not in at.query_params
     at.radio(key="w_color").set_value("coverage").run()
     assert not at.exception
@@ -346,6 +347,9 @@ def test_map_colouring_radio_and_link():
     assert at.radio(key="w_color").value == "coverage"
     at = app("screens/kabupaten.py", color="change")  # change asked for, one period only: the default instead
     assert at.radio(key="w_color").value == "gap"
+    at.radio(key="w_color").set_value("pace").run()
+    assert not at.exception and at.query_params["color"] in ("pace", ["pace"])
+    assert t("pace.title", "id") in [s.value for s in at.subheader]
 
 
 def test_uploaded_periods_in_many_spellings_are_months_by_label():

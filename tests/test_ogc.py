@@ -147,3 +147,30 @@ def test_period_of_a_datetime_is_the_latest_starting_period_and_skips_what_is_no
     assert period_of("2024-03-01", periods) == "2024"
     assert period_of("2024-01-01/2024-12-31", periods) == "2024-06"
     assert period_of("2023-06-15", periods) is None  # "Juni 2023" has no span until the store is migrated
+
+
+def test_items_carry_the_pace_and_its_status(app_server):
+    """Each item's properties carry geo.pace's figures for the published series (2024, then June 2025: one
+    point in the 6-month window, so the pace is "not enough data" and the status says so, or "met")."""
+    import io
+
+    import pandas as pd
+
+    from geo import pace, targets
+
+    frames = {
+        p: pd.read_csv(io.BytesIO(raw), dtype={"kode": str})[["kode", "tenaga_kerja", "peserta_aktif"]]
+        for p, raw in (("2024", V1), ("2025-06", V2025))
+    }
+    want = pace.by_area(frames, targets.shipped()).set_index("kode")
+    items = get(app_server, "/ogc/collections/kabupaten/items?limit=20")["features"]
+    by = {f["id"]: f["properties"] for f in items}
+    assert {f["properties"]["laju_status"] for f in items} <= set(pace.STATUSES)
+    for kode, row in want.iterrows():
+        props = by[kode]
+        assert props["laju_status"] == row["status"] and props["laju_titik"] == row["titik"]
+        assert props["laju_tahun_target"] == 2025 and props["laju_jendela"] == "2025-01/2025-06"
+        assert props["laju_per_bulan"] is None  # one point: never guessed
+        assert props["laju_dibutuhkan_per_bulan"] == pytest.approx(row["laju_dibutuhkan"], abs=0.005)
+    assert by["61.71"]["laju_status"] == pace.MET and by["61.01"]["laju_status"] == pace.FEW
+    assert by["61.02"]["laju_status"] == pace.NO_DATA  # never reported

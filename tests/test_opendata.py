@@ -33,6 +33,18 @@ NAMED = [
     "kekurangan_peserta",
     "biaya_rupiah_per_tahun",
     "penerima_bantuan_iuran",
+    "laju_per_bulan",
+    "laju_titik",
+    "laju_jendela",
+    "laju_tahun_target",
+    "laju_dibutuhkan_per_bulan",
+    "laju_bulan_tercapai",
+    "laju_status",
+    "laju_status_label",
+    "laju_tahun_target_akhir",
+    "laju_dibutuhkan_per_bulan_akhir",
+    "laju_bulan_tercapai_akhir",
+    "laju_status_akhir",
 ]
 
 
@@ -71,6 +83,48 @@ def test_the_table_has_the_classified_frames_figures(tables, areas, level):
     assert tbl.loc[~has, "di_bawah_target"].isna().all() and tbl.loc[~has, "kekurangan_peserta"].isna().all()
     if level != "kabupaten":
         assert (tbl["kabupaten"] == f["nama_kab"].to_numpy()).all()
+
+
+def test_the_pace_columns_are_geo_paces(areas):
+    """Three months of two kabupaten (one missing a month) and a schedule to 2029: the pace, the pace needed,
+    the month reached and the status are ``geo.pace``'s, in the request's language; no pace: "no_data"."""
+    from geo import pace
+
+    schedule = targets.read_schedule("periode,kode,target_persen,keterangan\n2025,61,55,\n2029,61,70,\n")
+    months = ["2025-01", "2025-02", "2025-03"]
+    points = {
+        p: pd.DataFrame(
+            [(k, tk, ps + step * i) for k, tk, ps, step in (("61.04", 10_000, 4_000, 120), ("61.01", 5_000, 2_000, -5))]
+            if p != "2025-02"
+            else [("61.04", 10_000, 4_120)],
+            columns=["kode", "tenaga_kerja", "peserta_aktif"],
+        )
+        for i, p in enumerate(months)
+    }
+    paced = pace.by_area(points, schedule)
+    matched = {"kabupaten": pd.concat([f.assign(periode=p) for p, f in points.items()], ignore_index=True)}
+    frame = targets.classify_level(matched, areas, "kabupaten", "2025-03", None, schedule)
+    tbl = opendata.table(pace.joined(frame, paced), "kabupaten", "2025-03", lang="en").set_index("kode")
+    want = paced.set_index("kode")
+    for kode in ("61.04", "61.01"):
+        assert tbl.at[kode, "laju_per_bulan"] == pytest.approx(want.at[kode, "laju_per_bulan"], abs=0.005)
+        assert tbl.at[kode, "laju_titik"] == want.at[kode, "titik"]
+        assert tbl.at[kode, "laju_dibutuhkan_per_bulan"] == pytest.approx(want.at[kode, "laju_dibutuhkan"], abs=0.005)
+        assert tbl.at[kode, "laju_status"] == want.at[kode, "status"]
+        assert tbl.at[kode, "laju_status_akhir"] == want.at[kode, "status_akhir"]
+        assert tbl.at[kode, "laju_tahun_target"] == 2025 and tbl.at[kode, "laju_tahun_target_akhir"] == 2029
+    assert tbl.at["61.04", "laju_bulan_tercapai"] == want.at["61.04", "bulan_tercapai"]
+    assert (
+        tbl.at["61.01", "laju_status"] == "never"
+        and tbl.at["61.01", "laju_status_label"] == "Will not be reached at this pace"
+    )
+    assert tbl.at["61.01", "laju_bulan_tercapai"] == "" and tbl.at["61.04", "laju_jendela"] == "2024-10/2025-03"
+    assert tbl.at["61.12", "laju_status"] == "no_data" and pd.isna(tbl.at["61.12", "laju_per_bulan"])
+    # a frame without the pace's columns still has them, empty
+    bare = opendata.table(frame, "kabupaten", "2025-03")
+    assert (bare["laju_status"] == "no_data").all() and bare["laju_per_bulan"].isna().all()
+    text = opendata.to_csv(tbl.reset_index()).decode("utf-8-sig")
+    assert "laju_status" in text.splitlines()[0]
 
 
 def test_the_period_keeps_its_iso_key_and_gains_a_label(tables, areas):

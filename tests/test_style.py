@@ -317,7 +317,12 @@ def test_legend_rows_explain_what_is_drawn(coloring, mark):
     kinds = [k for k, _ in rows]
     assert kinds[-1] == "no_data"
     assert ("below" in kinds) == (mark == "below") and ("above" in kinds) == (mark == "above")
-    colours = {"gap": style.GAP_PALETTE, "coverage": style.PALETTE, "change": style.CHANGE_PALETTE}[coloring]
+    colours = {
+        "gap": style.GAP_PALETTE,
+        "coverage": style.PALETTE,
+        "change": style.CHANGE_PALETTE,
+        "pace": style.PACE_PALETTE,
+    }[coloring]
     assert kinds[: len(colours)] == list(colours)
     if mark == "above":
         assert dict(rows)["above"] == "Garis tebal: mencapai target (50,24%)"

@@ -58,7 +58,7 @@ def sidebar(state: ViewState) -> None:
         key="w_basemap",
         format_func=lambda b: t(f"basemap.{b}", lang),
     )
-    colorings = ["gap", "coverage"] + (["change"] if len(periods) > 1 else [])
+    colorings = ["gap", "coverage"] + (["change"] if len(periods) > 1 else []) + ["pace"]
     if st.session_state.get("w_color") not in colorings:  # "change" from a link, with one period only
         st.session_state["w_color"] = "gap"
     sb.radio(

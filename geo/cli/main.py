@@ -14,7 +14,7 @@ from ..sample import write_samples
 from ..source import SourceError
 from ..store import StoreError, open_store
 from ..table import TableError
-from . import backup, budget, commitments, plan, render, store, targets, view
+from . import backup, budget, commitments, pace, plan, render, store, targets, view
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(sub)
     view.add_parser(sub)
     plan.add_parser(sub)
+    pace.add_parser(sub)
     targets.add_parser(sub)
     commitments.add_parser(sub)
     budget.add_parsers(sub)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import LEVELS, boundaries, commitments, ranking, settings, targets
+from geo import LEVELS, boundaries, commitments, pace, ranking, settings, targets
 from geo.classify import AREA_COLUMNS
 from geo.join import JoinResult, join
 from geo.lru import LRU
-from geo.period import latest, ordered
+from geo.period import latest, ordered, sort_key
 from geo.sample import ensure_samples
 from geo.store import Store, StoreError, Version
 from geo.table import CoverageTable, read_table
@@ -236,3 +236,75 @@ def classified(d: Data, level: str, period: str | None, what_if: float | None) -
         if len(change):
             frame = frame.assign(change_pp=frame["kode"].map(change))
     return _classified.put(key, frame)
+
+
+# --- the published series and its pace (geo.pace) -------------------------------------------------------
+
+_series: LRU[tuple, dict[str, pd.DataFrame]] = LRU(8)
+_paced: LRU[tuple, pd.DataFrame] = LRU(16)
+_totals: LRU[tuple, pd.Series | None] = LRU(64)
+
+
+def series(d: Data, level: str) -> dict[str, pd.DataFrame]:
+    """Period -> the figures of ``level``'s areas in that period (kode, peserta_aktif, tenaga_kerja): its own
+    table's rows, else a finer table's summed to it (as ``targets.classify_level`` rolls up, areas with both
+    figures only). Built once per data and level: the pace reads every period at once."""
+    key = (d.key, level)
+    if (hit := _series.get(key)) is not None:
+        return hit
+    source = targets.counted_from(d.matched.keys(), level)
+    out: dict[str, pd.DataFrame] = {}
+    if source is not None:
+        rows = d.matched[source][["kode", "periode", "peserta_aktif", "tenaga_kerja"]].copy()
+        rows["periode"] = rows["periode"].astype(str)
+        for col in ("peserta_aktif", "tenaga_kerja"):
+            rows[col] = pd.to_numeric(rows[col], errors="coerce")
+        rows = rows.drop_duplicates(["kode", "periode"])  # classify keeps an area's first row of a period
+        if source != level:
+            parent = "kode_kab" if level == "kabupaten" else "kode_kec"
+            rows = rows[rows["peserta_aktif"].notna() & rows["tenaga_kerja"].notna()]
+            rows["kode"] = rows["kode"].astype(str).map(areas(source).set_index("kode")[parent])
+            rows = (
+                rows.dropna(subset=["kode"])
+                .groupby(["periode", "kode"], as_index=False)[["peserta_aktif", "tenaga_kerja"]]
+                .sum()
+            )
+        out = {str(p): g.drop(columns="periode").reset_index(drop=True) for p, g in rows.groupby("periode")}
+    return _series.put(key, out)
+
+
+def series_until(d: Data, level: str, period: str | None) -> dict[str, pd.DataFrame]:
+    """:func:`series` up to ``period`` (None: every period): a view of an earlier period sees the pace it had."""
+    frames = series(d, level)
+    if period is None:
+        return frames
+    until = sort_key(period)
+    return {p: f for p, f in frames.items() if sort_key(p) <= until}
+
+
+def paced(d: Data, level: str, period: str | None = None) -> pd.DataFrame:
+    """Every area of ``level`` with figures: its pace as of ``period`` (None: the latest), this year's and the
+    schedule's last year's target (``geo.pace.by_area``), on the schedule in force; once per data and level."""
+    key = (d.key, level, period)
+    if (hit := _paced.get(key)) is not None:
+        return hit
+    return _paced.put(key, pace.by_area(series_until(d, level, period), d.schedule))
+
+
+def pace_total(d: Data, level: str, scope: str | None, period: str | None = None) -> pd.Series | None:
+    """The pace of the province (``scope`` None) or of ``scope``, summed from ``level``'s areas."""
+    key = (d.key, level, scope, period)
+    if (hit := _totals.get(key)) is not None:
+        return hit
+    return _totals.put(key, pace.total(series_until(d, level, period), d.schedule, scope))
+
+
+_lines: LRU[tuple, pd.DataFrame] = LRU(32)
+
+
+def pace_lines(d: Data, level: str, scope: str | None, period: str | None = None) -> pd.DataFrame:
+    """The path chart's lines (``geo.pace.path_lines``) of the province or ``scope``, once per data and view."""
+    key = (d.key, level, scope, period)
+    if (hit := _lines.get(key)) is not None:
+        return hit
+    return _lines.put(key, pace.path_lines(series_until(d, level, period), d.schedule, scope))

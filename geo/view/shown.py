@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from geo import maps, ranking, targets, viewstate
+from geo import maps, pace, ranking, targets, viewstate
 from geo.classify import Totals, totals
 from geo.lru import LRU
 from geo.origin import public_origin
@@ -141,6 +141,9 @@ def map_options(
 ) -> maps.MapOptions:
     """How a view's map is drawn (page, presentation, scenario, the page's first HTML and the exports)."""
     period = d.period_or_latest(state.period)
+    pace_years = (
+        pd.to_numeric(frame["tahun"], errors="coerce").dropna() if frame is not None and "tahun" in frame else ()
+    )
     if target_note is None:
         target_note = targets.legend_label(frame, state.lang) if frame is not None else ""
     note = f" · {target_note}" if target_note else ""
@@ -159,6 +162,7 @@ def map_options(
         legend_scale=legend_scale,
         iuran=state.iuran,
         months=state.bulan,
+        pace_year=int(pace_years.iloc[0]) if len(pace_years) else None,
         source_line=t("map.source_line", state.lang)
         + note
         + (f" · {t('sample.banner', state.lang)}" if d.is_sample else ""),
@@ -187,6 +191,9 @@ class Shown:
     dim: frozenset[str] = frozenset()  # areas the search or below-only filter greys out
     matches: pd.Series | None = field(default=None, repr=False)  # name matches of the search, if any
     table_frame: pd.DataFrame | None = field(default=None, repr=False)  # the areas the tables list
+    # the pace colouring (?color=pace): the area in view's and the province's pace (geo.pace; None without data)
+    pace_area: pd.Series | None = field(default=None, repr=False)
+    pace_province: pd.Series | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
@@ -215,7 +222,10 @@ class Shown:
     def frame_key(self) -> tuple:
         """What the map's payload depends on (the data's key includes the schedule)."""
         s = self.state
-        return (self.data.key, self.level, self.scope, s.target, self.period, s.lang, s.sel, self.dim)
+        # the pace colouring's frame carries the pace's columns: a frame of its own
+        return (self.data.key, self.level, self.scope, s.target, self.period, s.lang, s.sel, self.dim) + (
+            ("pace",) if s.color == "pace" else ()
+        )
 
     @property
     def image_key(self) -> tuple:
@@ -264,6 +274,11 @@ def _build(page: str, state: ViewState, d: Data) -> Shown:
     period = d.period_or_latest(state.period)
     scope = scope_of(page, state)
     frame = in_scope(inforce.classified(d, level, period, state.target), scope)
+    pace_area = pace_province = None
+    if colour(d, state) == "pace":  # each area's pace for this year's target: the colouring, ranking and sentence
+        frame = pace.joined(frame, inforce.paced(d, level, period))
+        pace_province = inforce.pace_total(d, "kabupaten", None, period)
+        pace_area = inforce.pace_total(d, level, scope, period) if scope else pace_province
     area = area_name(page, state)
     level_name = t(f"level.{level}", lang)
     title = f"{area} — {level_name}" if page == "desa" else area
@@ -294,6 +309,8 @@ def _build(page: str, state: ViewState, d: Data) -> Shown:
         dim=dim,
         matches=matches,
         table_frame=frame[mask] if mask is not None else None,
+        pace_area=pace_area,
+        pace_province=pace_province,
     )
 
 

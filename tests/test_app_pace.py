@@ -1,0 +1,148 @@
+"""The pace colouring on the map pages (``?color=pace``): legend, "paling tertinggal" and the sentence agree with
+``geo.pace`` on a published monthly history (six months, one month missing for some areas) and a schedule to 2029."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import maps, pace, style, viewstate
+from geo.targets import read_schedule
+from geo.text import t
+from geo.view import inforce, shown
+from tests.support.apptest import open_app, shown_with, texts
+from tests.support.pace import DESA, KAB, SCHEDULE, frames, publish_history
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('pace') / 'peta.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KALBAR_DATABASE_URL", url)
+    publish_history(url)
+    yield url
+    mp.undo()
+
+
+def expected(level: str) -> pd.DataFrame:
+    return pace.by_area(frames(KAB if level == "kabupaten" else DESA), read_schedule(SCHEDULE))
+
+
+def test_the_view_joins_geo_paces_figures_and_colours_by_status(history):
+    v = shown.view("/desa", {"kab": "61.04", "color": "pace"})
+    assert v.state.color == "pace" and v.opts.color == "pace" and v.opts.pace_year == 2025
+    want = expected("desa").set_index("kode")
+    got = v.frame.set_index("kode")
+    for kode, row in want.iterrows():
+        assert got.at[kode, "status_laju"] == row["status"]
+        assert got.at[kode, "laju_per_bulan"] == pytest.approx(row["laju_per_bulan"])
+        assert got.at[kode, "titik"] == row["titik"]
+    assert (got.drop(index=want.index)["status_laju"] == pace.NO_DATA).all()  # the other 254 desa: no data
+    assert want.at["61.04.01.2012", "titik"] == 5 and want.at["61.04.01.2014", "status"] == pace.NEVER
+    # the legend names the mode, its year and every status; no coverage hatching over the classes
+    html = maps.legend_html(v.opts, False, *maps.payload_style(shown.map_parts(v)[0]))
+    assert "Laju terhadap kebutuhan — target 2025" in html
+    for s in style.PACE_STATUSES:
+        assert t(f"pace.status.{s}", "id") in html
+    assert maps.payload_style(shown.map_parts(v)[0]) == (style.MARK_NONE, "pace")
+    # each desa's fill is its status's colour
+    import json
+
+    features = maps.rows_of(json.loads(shown.map_parts(v)[1]))
+    fills = {f[0]: f[7] for f in features}
+    tips = {f[0]: f[9] for f in features}
+    for kode, row in want.iterrows():
+        assert fills[kode] == style.pace_color(row["status"])
+        assert tips[kode].endswith(" · " + t(f"pace.status.{row['status']}", "id"))  # the tooltip says the pace
+    assert json.loads(shown.map_parts(v)[0])["labels"]["change"] == "Laju (target 2025)"
+
+
+def test_the_url_round_trips():
+    state, problems = viewstate.parse({"color": "pace"}, default=shown.default("desa"))
+    assert not problems and state.color == "pace"
+    assert viewstate.to_query(state, shown.default("desa")) == {"color": "pace"}
+
+
+def test_desa_page_ranking_and_sentence_agree_with_geo_pace(history):
+    at = open_app("screens/desa.py", kab="61.04", color="pace")
+    every = texts(at)
+    scope = pace.total(frames(DESA), read_schedule(SCHEDULE), "61.04")
+    sentence = pace.sentence(scope, "Kabupaten Ketapang", "id")
+    assert sentence in every
+    assert sentence.startswith("Kabupaten Ketapang butuh ") and "untuk target 2025; laju sekarang " in sentence
+    province = pace.total(frames(KAB), read_schedule(SCHEDULE))
+    assert pace.sentence(province, t("level.provinsi", "id"), "id") in every
+    # "paling tertinggal": the desa in view by shortfall of pace, as geo.pace ranks them
+    want = pace.shortfall_ranking(expected("desa"))
+    names = inforce.areas("desa").set_index("kode")["nama"]
+    raw, cells = shown_with(at, t("pace.col.shortfall", "id"))
+    assert raw[t("col.nama", "id")].tolist() == [names[k] for k in want["kode"]]
+    assert raw[t("pace.col.shortfall", "id")].tolist() == [round(x) for x in want["kekurangan_laju"]]
+    assert raw[t("pace.col.status", "id")].tolist() == [t(f"pace.status.{s}", "id") for s in want["status"]]
+    assert any(c.startswith("Tingkat Desa/Kelurahan · laju = kemiringan") and "versi" in c for c in every)
+    assert "6 bulan terakhir (Januari 2025 – Juni 2025)" in " ".join(every)
+    charts = [c.proto for c in at.get("vega_lite_chart")]  # the path chart: Ketapang and the province
+    specs = [str(getattr(c, "spec", "")) + str(getattr(c, "datasets", "")) for c in charts]
+    assert sum(t("pace.line.needed", "id") in s for s in specs) == 2
+
+
+def test_the_pace_of_every_area_downloads_with_its_stamp(history, media):
+    at = open_app("screens/desa.py", kab="61.04", color="pace")
+    button = next(b for b in at.get("download_button") if b.label == f"{t('pace.download', 'id')} (CSV)")
+    text = media(button).decode("utf-8-sig")
+    assert "versi" in text and "Tim Data Disnaker" in text  # the stamp line, then the data
+    want = expected("desa")
+    behind = pace.shortfall_ranking(want)
+    names = inforce.areas("desa").set_index("kode")["nama"]
+    import csv
+    import io
+
+    cells = [row for row in csv.reader(io.StringIO(text)) if row and not row[0].startswith("#")]
+    assert cells[0][1] == t("col.nama", "id") and cells[1][1] == names[behind["kode"].iloc[0]]  # furthest behind first
+    assert len(cells) == 1 + 262  # every desa of Ketapang, those without figures too
+
+
+def test_kabupaten_page_in_english(history):
+    at = open_app("screens/kabupaten.py", color="pace", lang="en")
+    every = texts(at)
+    province = pace.total(frames(KAB), read_schedule(SCHEDULE))
+    assert pace.sentence(province, t("level.provinsi", "en"), "en") in every
+    want = pace.shortfall_ranking(expected("kabupaten"))
+    names = inforce.areas("kabupaten").set_index("kode")["nama"]
+    raw, _cells = shown_with(at, t("pace.col.shortfall", "en"))
+    assert raw[t("col.nama", "en")].tolist() == [names[k] for k in want["kode"]]
+    assert "61.05" in set(expected("kabupaten").query("status == 'never'")["kode"])  # falling, with a gap
+
+
+def test_the_picture_of_a_pace_view_draws_its_statuses(history):
+    from geo.render import build_figure
+
+    v = shown.view("/desa", {"kab": "61.04", "color": "pace"})
+    fig = build_figure(v.frame, v.level, **{k: a for k, a in v.render_args().items() if k != "months"})
+    words = [x.get_text() for x in fig.texts]
+    assert any(w.startswith("Laju terhadap") for w in words)  # the legend's title (wrapped)
+    assert {f"pace.status.{s}" for s in style.PACE_STATUSES} <= fig.pjk.keys
+    fills = {
+        tuple(round(c, 3) for c in fc[:3]) for ax in fig.axes for coll in ax.collections for fc in coll.get_facecolors()
+    }
+    import matplotlib.colors as mc
+
+    for s in set(expected("desa")["status"]):
+        assert tuple(round(c, 3) for c in mc.to_rgb(style.pace_color(s))) in fills
+
+
+def test_kecamatan_pace_is_summed_from_its_desa(history):
+    """The kecamatan level has no table of its own: its series is its desa's, summed per period (areas with both
+    figures only, as the classification rolls up), then the same pace."""
+    v = shown.view("/desa", {"kab": "61.04", "level": "kecamatan", "color": "pace"})
+    assert v.level == "kecamatan"
+    summed = {
+        p: f.assign(kode=f["kode"].str[:8]).groupby("kode", as_index=False)[["tenaga_kerja", "peserta_aktif"]].sum()
+        for p, f in frames(DESA).items()
+    }
+    want = pace.by_area(summed, read_schedule(SCHEDULE)).set_index("kode")
+    got = v.frame.set_index("kode")
+    assert set(want.index) == {"61.04.01", "61.04.02"}
+    for kode, row in want.iterrows():
+        assert got.at[kode, "laju_per_bulan"] == pytest.approx(row["laju_per_bulan"])
+        assert got.at[kode, "status_laju"] == row["status"] and got.at[kode, "titik"] == row["titik"]
