@@ -10,8 +10,7 @@ from geo import fmt
 from geo.classify import totals
 from geo.text import t
 from geo.view import shown
-from ui import blocks, budget, cache, explorer, mappage, plan, report, safe, trend, viewstate
-from ui import pace as monev
+from ui import blocks, budgetsheets, cache, explorer, mappage, monev, plan, report, safe, trend, viewstate
 
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
@@ -52,5 +51,5 @@ plan.panel(
     v.frame_key,
     province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None,
 )
-budget.downloads(state, v.period, (scope or "")[:5] or None)
+budgetsheets.downloads(state, v.period, (scope or "")[:5] or None)
 report.join_report(level, lang)

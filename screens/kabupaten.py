@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text import t
-from ui import blocks, budget, mappage, plan, report, trend, viewstate
-from ui import pace as monev
+from ui import blocks, budgetsheets, mappage, monev, plan, report, trend, viewstate
 
 PAGE = "kabupaten"
 
@@ -25,5 +24,5 @@ blocks.priorities(v.frame, "kabupaten", lang, n=5)
 blocks.area_table(v.frame, "kabupaten", state, f"cakupan_kabupaten_{period}")
 blocks.map_downloads(v.frame, v.opts, "kabupaten", state, v.area, v.period, f"peta_kabupaten_{period}")
 plan.panel(v.frame, "kabupaten", state, f"kabupaten_{period}", v.area, v.frame_key)
-budget.downloads(state, v.period)
+budgetsheets.downloads(state, v.period)
 report.join_report("kabupaten", lang)
