@@ -306,6 +306,30 @@ def sentence(row: pd.Series | None, area: str, lang: str = "id") -> str:
     return t("pace.sentence", lang, area=area, need=need, year=year, pace=fmt.number(now, lang))
 
 
+def status_line(row: pd.Series, suffix: str = "", lang: str = "id") -> str | None:
+    """"Target 2029: Tertinggal (tercapai setelah tenggat) · tercapai Mei 2031 pada laju sekarang" for this year's
+    target (``suffix`` "") or the schedule's last (:data:`LAST_SUFFIX`); None when the row has no such year."""
+    year = row.get("tahun" + suffix)
+    if year is None or pd.isna(year):
+        return None
+    status = t(f"pace.status.{row.get('status' + suffix) or NO_DATA}", lang)
+    reached = row.get("bulan_tercapai" + suffix)
+    if isinstance(reached, str) and row.get("status" + suffix) != MET:
+        return t("pace.status_line_reached", lang, year=int(year), status=status, when=period_label(reached, lang))
+    return t("pace.status_line", lang, year=int(year), status=status)
+
+
+def sheet_lines(row: pd.Series | None, area: str, lang: str = "id") -> list[str]:
+    """What a budget sheet says of an area's pace: the one sentence, then the status for this year's target and
+    (when the schedule runs further) for its last year's."""
+    lines = [sentence(row, area, lang)]
+    if row is not None:
+        lines += [x for x in (status_line(row, "", lang),) if x]
+        if row.get("tahun" + LAST_SUFFIX) != row.get("tahun"):
+            lines += [x for x in (status_line(row, LAST_SUFFIX, lang),) if x]
+    return lines
+
+
 def _month_start(index: int) -> pd.Timestamp:
     return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
 

@@ -148,6 +148,9 @@ def _header(fig: Figure, inp: Inputs, title: str) -> None:
         )
 
 
+WRAP = 88  # characters of a figure line in the right-hand column (9.5 pt on A4 landscape)
+
+
 def _figures(fig: Figure, inp: Inputs, row: pd.Series, extra: Sequence[str], y: float) -> float:
     """The area's figure against target, then the ``extra`` lines; returns the next free height."""
     lang = inp.lang
@@ -190,17 +193,19 @@ def _figures(fig: Figure, inp: Inputs, row: pd.Series, extra: Sequence[str], y: 
         )
     lines += [(str(e), False) for e in extra]
     for text, bold in lines:
-        fig.text(
-            x,
-            y,
-            text,
-            fontsize=9.5,
-            color=ALERT if bold and row.get("status") == BELOW else INK,
-            va="top",
-            fontweight="bold" if bold else "normal",
-            wrap=True,
-        )
-        y -= 0.03
+        # wrapped here, not by matplotlib, so each wrapped line moves the next one down (a pace sentence is long)
+        for part in textwrap.wrap(text, WRAP) or [""]:
+            fig.text(
+                x,
+                y,
+                part,
+                fontsize=9.5,
+                color=ALERT if bold and row.get("status") == BELOW else INK,
+                va="top",
+                fontweight="bold" if bold else "normal",
+            )
+            y -= 0.024
+        y -= 0.006
     return y
 
 
@@ -208,7 +213,7 @@ def _behind(fig: Figure, inp: Inputs, frame: pd.DataFrame, level: str, y: float,
     """The ``n`` areas inside furthest behind (largest gap), with their coverage and gap."""
     lang = inp.lang
     x, x1 = 0.46, 0.975
-    n = max(3, min(n, int((y - 0.059 - 0.47) / 0.027)))  # extra lines above (pace, status) leave fewer rows
+    n = max(1, min(n, int((y - 0.059 - 0.47) / 0.027)))  # extra lines above (pace, status) leave fewer rows
     top, _share = priorities(area_table(frame, level), n)
     key = "budget.behind_desa" if level == "desa" else "budget.behind_kab"
     fig.text(x, y, t(key, lang, n=len(top)), fontsize=11, fontweight="bold", color=INK, va="top")

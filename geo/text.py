@@ -1766,6 +1766,11 @@ MESSAGES.update(
         "pace.status.few": ("Belum cukup data (kurang dari 2 titik)", "Not enough data (fewer than 2 points)"),
         "pace.status.no_data": ("Tidak ada data", "No data"),
         "pace.not_reached": ("tidak tercapai", "not reached"),
+        "pace.status_line": ("Target {year}: {status}", "Target {year}: {status}"),
+        "pace.status_line_reached": (
+            "Target {year}: {status} · tercapai {when} pada laju sekarang",
+            "Target {year}: {status} · reached in {when} at today's pace",
+        ),
         "pace.legend_title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
         "pace.legend_year": ("target {year}", "target {year}"),
         "color.pace": ("Laju terhadap kebutuhan", "Pace against the pace needed"),

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 
 import pandas as pd
@@ -188,3 +189,22 @@ def test_page_buttons_give_the_sheet_the_csv_and_the_pack(published, media, tmp_
     _notes, rows = _csv_rows(media(buttons[t("budget.download_csv", "id")]))
     assert set(rows["kode"]) == set(published["desa"])
     assert pages(media(buttons[t("budget.download_pack", "id")]), tmp_path) == 15
+
+
+def test_each_sheet_says_the_pace_the_pages_show(published, tmp_path):
+    """Without lines given, the sheets print each area's pace as the pace block does (geo.pace through the core)."""
+    from geo import pace
+    from geo.view import inforce
+
+    inp = _inputs()
+    d = inforce.data_in_force()
+    row = inforce.paced(d, "kabupaten", inp.period).set_index("kode").loc["61.04"]
+    lines = pace.sheet_lines(row, sheets.kab_name("61.04"), "id")
+    assert inp.extra["61.04"] == lines and len(lines) == 3  # the schedule runs to 2027: two years named
+    assert lines[0] == pace.sentence(row, sheets.kab_name("61.04"), "id")
+    assert t(f"pace.status.{row['status']}", "id") in lines[1]
+    text = pdf_text(sheets.sheet_pdf(inp, "61.04"), tmp_path)
+    for line in lines:  # wrapped to the right-hand column: each wrapped part whole on the page
+        assert all(part in text for part in textwrap.wrap(line, sheets.WRAP)), (line, text[:1500])
+    province = inp.extra["61"]
+    assert province[0].startswith(t("level.provinsi", "id"))

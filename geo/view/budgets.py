@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from geo import commitments, plan, sheets, targets
+from geo import PROVINCE_CODE, commitments, pace, plan, sheets, targets
 from geo.text import t
 
 from . import inforce, shown
@@ -29,6 +29,8 @@ def inputs(
     has_desa = targets.counted_from(d.matched.keys(), "desa") is not None
     desa = inforce.classified(d, "desa", period, None) if has_desa else None
     label = shown.data_label(d, "kabupaten", period, lang) or (t("sample.banner", lang) if d.is_sample else "")
+    if extra is None:
+        extra = pace_lines(d, period, lang)
     return sheets.Inputs(
         kabupaten=kab,
         desa=desa,
@@ -43,3 +45,17 @@ def inputs(
         workers_note=d.workers_note("desa", lang) if has_desa else None,
         extra=dict(extra or {}),
     )
+
+
+def pace_lines(d: inforce.Data, period: str, lang: str = "id") -> dict[str, list[str]]:
+    """Each kabupaten/kota's and the province's pace lines (``geo.pace.sheet_lines``) as of ``period``: the same
+    figures the pace block of the pages shows."""
+    paced = inforce.paced(d, "kabupaten", period).set_index("kode")
+    out = {
+        kab: pace.sheet_lines(paced.loc[kab] if kab in paced.index else None, sheets.kab_name(kab), lang)
+        for kab in sheets.kab_codes()
+    }
+    out[PROVINCE_CODE] = pace.sheet_lines(
+        inforce.pace_total(d, "kabupaten", None, period), t("level.provinsi", lang), lang
+    )
+    return out
