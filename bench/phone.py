@@ -548,18 +548,23 @@ def waterfall_text(slowest: dict, top: int = 14) -> list[str]:
     met = slowest.get("metrics") or {}
     lines = [
         f"  - slowest run: `{_short(slowest.get('url', ''))}`, polygons {_s(slowest.get('polygons_ms'))}; page CPU "
-        f"(4× slowed where the profile says so) script {met.get('ScriptDuration', 0):.2f} s, layout "
+        f"(slowed as the profile says) script {met.get('ScriptDuration', 0):.2f} s, layout "
         f"{met.get('LayoutDuration', 0):.2f} s, style {met.get('RecalcStyleDuration', 0):.2f} s, all tasks "
         f"{met.get('TaskDuration', 0):.2f} s; {len(wf)} requests, "
         f"{sum(r.get('bytes') or 0 for r in wf) / 1e3:,.0f} KB on the wire"
     ]
-    seen: dict[str, int] = {}
-    for r in wf:
-        if r.get("status") not in (None, 101, 204):
-            seen[r["url"]] = seen.get(r["url"], 0) + 1
-    twice = [u for u, n in seen.items() if n > 1]
+    fetched: dict[str, list[int]] = {}
+    for r in wf:  # a file answered twice with bytes on the wire (a cache hit carries ~0 bytes)
+        if r.get("status") == 200 and (r.get("bytes") or 0) > 1000:
+            fetched.setdefault(r["url"], []).append(r["bytes"])
+    twice = {u: b for u, b in fetched.items() if len(b) > 1}
     lines.append(
-        "  - files downloaded more than once: " + (", ".join(f"`{_short(u)}`" for u in twice) if twice else "none")
+        "  - files downloaded more than once: "
+        + (
+            ", ".join(f"`{_short(u)}` ({len(b)}×, {sum(b[1:]) / 1e3:,.1f} KB extra)" for u, b in twice.items())
+            if twice
+            else "none"
+        )
     )
     heavy = sorted(wf, key=lambda r: r.get("bytes") or 0, reverse=True)[:top]
     for r in sorted(heavy, key=lambda r: r["start_ms"]):
