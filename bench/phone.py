@@ -566,6 +566,12 @@ def waterfall_text(slowest: dict, top: int = 14) -> list[str]:
             else "none"
         )
     )
+    iframe = next((r for r in wf if "streamlit_folium" in r["url"] and "/index.html" in r["url"]), None)
+    if iframe is not None:  # the map's element reached the page: everything after is the map's own start-up
+        lines.append(
+            f"  - the map's iframe was requested at {iframe['start_ms'] / 1000:.2f} s (the map element had arrived in "
+            "the script run's messages); the files it shares with the page's preloads came from the cache"
+        )
     heavy = sorted(wf, key=lambda r: r.get("bytes") or 0, reverse=True)[:top]
     for r in sorted(heavy, key=lambda r: r["start_ms"]):
         end = "…" if r.get("end_ms") is None else f"{r['end_ms'] / 1000:.2f}"
