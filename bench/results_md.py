@@ -17,7 +17,12 @@ from .common import BENCH, ROOT
 METHOD = """\
 ### How each figure is measured
 
-1. **Bytes.** *Map HTML*: the folium map built in-process — ours with `geo.maps.build_map` on the
+1. **Bytes.** *The map's data as shipped* (the goal): a settled first visit in Chromium (unthrottled, new
+   context), bytes on the wire per request kind (CDP `loadingFinished` `encodedDataLength`: the page's HTML,
+   scripts, CSS/fonts, the picture, `/mapgeo`, `/mapfeat`) and the websocket; the map's data is the largest
+   websocket message plus the `/mapgeo` and `/mapfeat` files (for the naive app the message holds all the
+   geometry). *Map HTML* (information only: the download's map, no longer what a page sends): the folium map
+   built in-process — ours with `geo.maps.build_map` on the
    sample classification (basemap `none`), the baseline with `bench/naive.py` — rendered with
    `m.get_root().render()`, UTF-8 bytes (1 KB = 1,000 B, 1 MB = 1,000,000 B). *Websocket*: both
    apps served by `streamlit run` and opened in headless Chromium (Playwright, unthrottled, fresh
