@@ -212,9 +212,10 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                     for _ in range(reps):
                         ctx = chromium.new_context(viewport=browser.VIEWPORT, ignore_https_errors=True)  # empty cache
                         try:
-                            r = browser.load(ctx, url, counts[name], browser.THROTTLE)
+                            r = browser.load(ctx, url, counts[name], browser.THROTTLE, waterfall=True)
                         finally:
                             ctx.close()
+                        r.pop("waterfall", None)
                         r["load"] = loadavg()
                         runs.append(r)
                         ms = "—" if r["ms"] is None else f"{round(r['ms']):,}"
@@ -230,6 +231,7 @@ def measure_proxy(reps: int = 3, log=print) -> dict:
                         "http_bytes": statistics.median(x["http_bytes"] for x in runs),
                         "errors": sorted({e for x in runs for e in x["errors"]})[:5],
                         "loads": [x["load"] for x in runs],
+                        "encodings": sorted({e for x in runs for e in x.get("encodings") or []}),
                     }
                 chromium.close()
         except Exception as exc:
@@ -323,7 +325,8 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             tgt = POLYGON_TARGET_S.get(name) if who.startswith("ours") else None
             res = "info" if tgt is None else ("n/a" if med is None else ("PASS" if med / 1000 <= tgt else "FAIL"))
             label = PAGE_LABEL[name]
-            via = "HTTPS + HTTP/2 + brotli" if who.endswith("_tls") else "HTTP/1.1 + gzip"
+            served = "/".join(e for e in r.get("encodings") or [] if e != "none") or "no compression"
+            via = f"{'HTTPS + HTTP/2' if who.endswith('_tls') else 'HTTP/1.1'}, served {served}"
             out.append(
                 (
                     f"{'ours' if who.startswith('ours') else 'naive baseline'}: {label}, first visit "

@@ -651,6 +651,16 @@ def notes(p: dict) -> list[str]:
             {r.get("ws_extensions") or "none" for row in (c.get("pages") or {}).values() for r in row.get("runs", [])}
         ) or ["—"]
         extra = f"websocket extensions negotiated: {', '.join(exts)}"
+        served = sorted(
+            {
+                r.get("encoding") or "none"
+                for row in (c.get("pages") or {}).values()
+                for r in (row.get("slowest") or {}).get("waterfall") or []
+                if (r.get("bytes") or 0) > 0
+            }
+        )
+        if served:
+            extra += f"; HTTP content encodings served (slowest runs): {', '.join(served)}"
         first = c.get("snapshot_first_request_s") or {}
         if first:
             per = "; ".join(

@@ -270,7 +270,11 @@ def load(
 
     def response(ev):
         if ev["requestId"] in requests:
-            requests[ev["requestId"]]["status"] = (ev.get("response") or {}).get("status")
+            resp = ev.get("response") or {}
+            headers = {k.lower(): v for k, v in (resp.get("headers") or {}).items()}
+            requests[ev["requestId"]].update(
+                status=resp.get("status"), encoding=headers.get("content-encoding") or "none"
+            )
 
     ws = {"recv": 0, "sent": 0, "frames": 0, "max_frame": 0, "max_frame_at": None, "last_at": None}
 
@@ -391,12 +395,17 @@ def load(
                     "end_ms": round((r["end"] - first) * 1000) if "end" in r else None,
                     "bytes": r.get("bytes"),
                     "status": r.get("status"),
+                    "encoding": r.get("encoding"),
                 }
                 for r in requests.values()
             ),
             key=lambda r: r["start_ms"],
         )
         result["metrics"] = metrics
+        # what was served, not what was configured: the encodings of the responses that crossed the wire
+        result["encodings"] = sorted(
+            {r["encoding"] for r in result["waterfall"] if (r.get("bytes") or 0) > 0 and r.get("encoding")}
+        )
     page.close()
     return result
 
