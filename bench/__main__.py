@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     after = machine.tree_state()
     if after.get("commit") != tree.get("commit"):  # the commit moved under the run: its figures belong to neither
         results["tree"] = {**tree, "dirty": True, "changed": [f"HEAD moved to {after.get('commit')} during the run"]}
+    elif after.get("dirty") and not tree.get("dirty"):  # a file changed under the run
+        results["tree"] = {**after, "changed": [f"changed during the run: {c}" for c in after.get("changed", [])]}
     save()
 
     print()

@@ -278,7 +278,9 @@ def goals(section: Section) -> tuple[tuple[str, str], ...]:
 def _stamp(r: dict, section: Section) -> str:
     m, tree = r.get("machine") or {}, r.get("tree") or {}
     state = (
-        f"**{DIRTY}**: {tree.get('changed_count', len(tree.get('changed', [])))} file(s) differ from the commit "
+        f"**{DIRTY}**: {tree['why']}"
+        if tree.get("why")
+        else f"**{DIRTY}**: {tree.get('changed_count', len(tree.get('changed', [])))} file(s) differ from the commit "
         f"({', '.join(tree.get('changed', [])[:5])}{'…' if tree.get('changed_count', 0) > 5 else ''})"
         if tree.get("dirty")
         else "clean tree"
