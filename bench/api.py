@@ -1,6 +1,6 @@
 """The open-data API under load (issue 16): requests a second and p95, and what it costs the map's sessions.
 
-    python -m bench api [--seconds 15] [--clients 20] [--no-write]
+    python -m bench api [--seconds 15] [--clients 20]   (prints; the figures that count: python run.py bench)
 
 1. **One process, cached**: a real `streamlit run app.py` on a store with the sample tables published;
    20 clients, each on its own keep-alive connection, ask as fast as they can for the current
@@ -32,8 +32,12 @@ KAB_JSON = "/api/v1/kabupaten.json"
 DESA_GEOJSON = "/api/v1/desa.geojson"
 SESSION_PATH = "/desa?kab=61.04"
 SESSIONS_P95_TARGET_S = 1.5
-BEGIN = "<!-- api: written by bench/api.py (python -m bench api) -->"
-END = "<!-- /api -->"
+GOALS = (
+    (
+        f"`serve` (nginx + 2 processes): 20 new sessions of `{SESSION_PATH}`, while 20 API clients load the same stack",
+        f"p95 ≤ {SESSIONS_P95_TARGET_S} s, 0 errors",
+    ),
+)
 
 
 # --- a minimal keep-alive HTTP client ------------------------------------------------------------------
@@ -298,17 +302,6 @@ def section(r: dict) -> str:
     return "\n".join(lines)
 
 
-def update_results(r: dict, path: Path = common.BENCH / "RESULTS.md") -> Path:
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Bench results\n"
-    block = f"{BEGIN}\n{section(r)}{END}"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "_load":  # the API load of part 2, in its own process
         base, clients, seconds = argv[1], int(argv[2]), float(argv[3])
@@ -317,15 +310,13 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench api")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=15.0)
-    ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     common.setup_env()
     common.ensure_ready()
     r = measure(args.clients, args.seconds)
     (common.OUT / "api.json").write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
     print(section(r))
-    if not args.no_write:
-        print(f"wrote {update_results(r).relative_to(common.ROOT)}")
+    print("(bench/out/api.json; bench/RESULTS.md is written only by a whole `python run.py bench`)")
     return 0
 
 

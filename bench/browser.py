@@ -24,6 +24,40 @@ PAGES = {
     "desa_ketapang": ("/desa?kab=61.04&basemap=none", "/?level=desa&kab=61.04"),
 }
 TIMED = ("desa_province", "desa_ketapang")
+KINDS = ("html", "scripts", "css_fonts", "picture", "mapgeo", "mapfeat", "other")
+
+
+def kind_of(url: str, first: bool) -> str:
+    """What a request of a first visit carries, by its path (the page's own document is the first)."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path
+    if first:
+        return "html"
+    if path.startswith("/mapgeo/"):
+        return "mapgeo"
+    if path.startswith("/mapfeat/"):
+        return "mapfeat"
+    if path.startswith("/snapshot/"):
+        return "picture"
+    if path.endswith((".js", ".mjs")):
+        return "scripts"
+    if path.endswith((".css", ".woff2", ".woff", ".ttf")):
+        return "css_fonts"
+    return "other"
+
+
+def bytes_by_kind(r: dict) -> dict[str, int]:
+    """A settled first visit's bytes on the wire by kind, the websocket's (all frames and the map message) and
+    the map's data as shipped: the map message plus the /mapgeo and /mapfeat files the map draws from."""
+    out = dict.fromkeys(KINDS, 0)
+    for i, req in enumerate(r.get("waterfall") or []):
+        out[kind_of(req["url"], i == 0)] += int(req.get("bytes") or 0)
+    out["websocket"] = int(r.get("ws_recv_bytes") or 0)
+    out["map_message"] = int(r.get("ws_max_frame") or 0)
+    out["map_data"] = out["map_message"] + out["mapgeo"] + out["mapfeat"]
+    out["total"] = sum(out[k] for k in KINDS) + out["websocket"]
+    return out
 
 
 def expected_counts() -> dict[str, int]:
@@ -70,9 +104,11 @@ def run(reps: int = 3, log=print) -> dict:
                     url = server.url + paths[0 if who == "ours" else 1]
                     ctx = browser.new_context(viewport=VIEWPORT)
                     try:
-                        r = load(ctx, url, counts[name], throttle=None, settle=True)
+                        r = load(ctx, url, counts[name], throttle=None, settle=True, waterfall=True)
                     finally:
                         ctx.close()
+                    r["by_kind"] = bytes_by_kind(r)
+                    r.pop("waterfall", None)
                     out["bytes"].setdefault(name, {})[who] = r
                     log(
                         f"   {who:5s} {name:14s} bytes: ws {r['ws_recv_bytes']:,} (map frame "

@@ -156,5 +156,32 @@ def level_fidelity(level: str) -> dict:
     }
 
 
+OVERVIEW_TARGET_M = 500.0  # the province's desa map: 2,130 desa on a phone's width, one pixel is ~600 m there
+
+
+def overview_fidelity(level: str = "desa") -> dict:
+    """The overview geometry the province's desa map draws (``boundaries.overview``, not the display
+    geometry the kabupaten maps draw) against the source: Hausdorff max and p99, and how many areas exceed
+    the overview's goal."""
+    from geo import boundaries
+
+    gdf = boundaries.load(level)
+    src = _metric(np.asarray(gdf.geometry.values))
+    over = _metric(np.asarray(boundaries.overview(level).values, dtype=object))
+    haus = shapely.hausdorff_distance(shapely.boundary(over), shapely.boundary(src), densify=0.25)
+    worst = np.argsort(haus)[::-1][:3]
+    return {
+        "hausdorff_max_m": float(np.nanmax(haus)),
+        "hausdorff_p99_m": float(np.nanpercentile(haus, 99)),
+        "areas_over_target": int((haus > OVERVIEW_TARGET_M).sum()),
+        "target_m": OVERVIEW_TARGET_M,
+        "vertices": int(shapely.get_num_coordinates(over).sum()),
+        "worst": [{"kode": gdf["kode"].iloc[i], "nama": gdf["nama"].iloc[i], "m": float(haus[i])} for i in worst],
+    }
+
+
 def run(levels=("kabupaten", "kecamatan", "desa")) -> dict:
-    return {level: level_fidelity(level) for level in levels}
+    out = {level: level_fidelity(level) for level in levels}
+    if "desa" in levels:
+        out["desa_overview"] = overview_fidelity("desa")
+    return out

@@ -73,5 +73,24 @@ def info() -> dict:
     }
 
 
+def tree_state(root: Path = ROOT) -> dict:
+    """The commit and whether the work tree differs from it (``git status --porcelain``: changed, staged or
+    untracked files; git-ignored ones such as bench/out/ do not count). A figure is only a record of a commit
+    when nothing else was in the tree it measured."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            raise RuntimeError(f"git {' '.join(args)}: {done.stderr.strip()[:200]}")
+        return done.stdout
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=all").splitlines() if line]
+    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+        return {"commit": "", "dirty": True, "changed": [], "why": f"not a git tree: {exc}"}
+    return {"commit": commit, "dirty": bool(changed), "changed": changed[:20], "changed_count": len(changed)}
+
+
 def loadavg() -> list[str]:
     return _read("/proc/loadavg").split()[:3]

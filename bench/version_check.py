@@ -12,7 +12,7 @@ once per TOKEN_TTL_S per process). Measured in the same run, on SQLite and on Po
   third process, seconds until a fresh Chromium session on each shows the new version (target
   ``PROPAGATION_TARGET_S``; tests/test_two_servers.py checks only that it shows).
 
-``python -m bench.version_check`` measures and replaces its section in bench/RESULTS.md;
+``python -m bench.version_check`` measures and prints its section;
 ``python -m bench`` runs it as the ``version_check`` step.
 """
 
@@ -25,9 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import BENCH, ROOT
+from .common import ROOT
 
-START, END = "<!-- version-check:start -->", "<!-- version-check:end -->"
 PROPAGATION_TARGET_S = 5.0
 TWO_V1 = (
     b"kode,kabupaten,periode,tenaga_kerja,peserta_aktif\n61.01,Sambas,2024,300000,90000\n"
@@ -216,7 +215,6 @@ def section(r: dict) -> str:
     reps = (r.get("sqlite") or {}).get("reruns", "?")
     return "\n".join(
         [
-            START,
             "## Version check per re-run (published data)",
             "",
             "Every re-run asks the store whether anything was published (`Store.change_token()`, one single-row query; "
@@ -232,7 +230,6 @@ def section(r: dict) -> str:
             f"A new version on two app processes (one PostgreSQL, fresh Chromium sessions): {two}.",
             "",
             f"Load average (1/5/15 min) {load}.",
-            END,
             "",
         ]
     )
@@ -250,19 +247,6 @@ def propagation_verdict(ts: dict) -> str:
     return f"{'PASS' if worst <= PROPAGATION_TARGET_S else 'FAIL'} ({worst:.1f} s vs {PROPAGATION_TARGET_S:g} s)"
 
 
-def write_section(r: dict, path: Path = BENCH / "RESULTS.md") -> Path:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = section(r)
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def main() -> int:
     from .common import setup_env
 
@@ -275,7 +259,7 @@ def main() -> int:
     streamlit.logger.set_log_level("error")
     r = measure()
     print(section(r))
-    write_section(r)
+    print("(bench/RESULTS.md is written only by a whole `python run.py bench`)")
     return 0
 
 

@@ -73,6 +73,32 @@ def test_static_js_gzip_and_long_cache(stack):
     assert len(body) < len(original) / 2
 
 
+def test_brotli_served_when_the_modules_are_installed(stack):
+    """With Debian's brotli modules installed, `serve` loads them (deploy.stack), so a browser that asks for
+    brotli (every one over HTTPS) gets it: the page, Streamlit's scripts and the map's geometry file."""
+    brotli_mod = pytest.importorskip("brotli")
+    filt, static = nginxconf.brotli_modules()
+    if not (filt and static):
+        pytest.skip("libnginx-mod-http-brotli-filter/-static not installed: serve falls back to gzip")
+    status, headers, page = _get(stack.url + KETAPANG, {"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers.get("content-encoding") == "br"
+    html = brotli_mod.decompress(page).decode()
+    assert "<html" in html.lower()
+    script = re.findall(r'src="\.?(/static/js/[^"]+\.js)"', html)[0]
+    status, headers, body = _get(stack.url + script, {"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers.get("content-encoding") == "br"
+    original = (staticfiles.streamlit_static_dir() / script.lstrip("/")).read_bytes()
+    assert brotli_mod.decompress(body) == original and len(body) < len(original) / 2
+    geo = re.findall(r'href="(/mapgeo/[^"]+\.json)"', html)
+    assert geo, "the page preloads its map's geometry"
+    status, headers, body = _get(stack.url + geo[0], {"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers.get("content-encoding") == "br"
+    assert json.loads(brotli_mod.decompress(body))
+    # and a client that asks only for gzip still gets gzip
+    status, headers, _ = _get(stack.url + script, {"Accept-Encoding": "gzip"})
+    assert headers.get("content-encoding") == "gzip"
+
+
 def test_leaflet_served_compressed(stack):
     status, headers, body = _get(stack.url + "/app/static/vendor/leaflet/leaflet.js", {"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("content-encoding") == "gzip"

@@ -237,6 +237,8 @@ def load(
     timeout_s: float = 180.0,
     settle: bool = False,
     probe=None,
+    cpu_rate: float | None = None,
+    waterfall: bool = False,
 ) -> dict:
     """Navigate a new page of ``context`` to ``url``; wait until ``expected`` polygons are in the map.
 
@@ -245,19 +247,42 @@ def load(
     byte counts cover the whole script run, not only what arrived before the polygons
     (``*_at_done`` are the counts when the polygons were found). ``probe(page)``, when given, is
     called before the page closes; what it returns is the result's ``probe`` (the phone bench reads
-    its own marks there).
+    its own marks there). ``cpu_rate`` slows the page's CPU that many times (CDP
+    ``Emulation.setCPUThrottlingRate``, as Lighthouse's mobile profile: 4 for a mid-range phone; the
+    same-origin map iframe runs in the same renderer, so it is slowed too). With ``waterfall`` the result
+    also lists every request (ms from the page's own request: start, end, bytes on the wire) and the page's
+    CDP ``Performance`` metrics when the polygons were found (script, layout and task time).
     """
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     if throttle:
         cdp.send("Network.emulateNetworkConditions", throttle)
+    if cpu_rate and cpu_rate != 1:
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_rate})
+    if waterfall:
+        cdp.send("Performance.enable")
     http = {"bytes": 0, "requests": 0, "cached": 0}
+    requests: dict[str, dict] = {}
+
+    def will_send(ev):
+        requests.setdefault(ev["requestId"], {"url": ev["request"]["url"], "start": ev["timestamp"]})
+
+    def response(ev):
+        if ev["requestId"] in requests:
+            resp = ev.get("response") or {}
+            headers = {k.lower(): v for k, v in (resp.get("headers") or {}).items()}
+            requests[ev["requestId"]].update(
+                status=resp.get("status"), encoding=headers.get("content-encoding") or "none"
+            )
+
     ws = {"recv": 0, "sent": 0, "frames": 0, "max_frame": 0, "max_frame_at": None, "last_at": None}
 
     def finished(ev):
         http["bytes"] += int(ev.get("encodedDataLength", 0))
         http["requests"] += 1
+        if ev["requestId"] in requests:
+            requests[ev["requestId"]].update(end=ev["timestamp"], bytes=int(ev.get("encodedDataLength", 0)))
 
     def served_from_cache(_ev):
         http["cached"] += 1
@@ -282,6 +307,9 @@ def load(
         ws["extensions"] = headers.get("sec-websocket-extensions", "")
 
     cdp.on("Network.loadingFinished", finished)
+    if waterfall:
+        cdp.on("Network.requestWillBeSent", will_send)
+        cdp.on("Network.responseReceived", response)
     cdp.on("Network.requestServedFromCache", served_from_cache)
     cdp.on("Network.webSocketHandshakeResponseReceived", handshake)
     page.on("websocket", on_ws)
@@ -309,6 +337,12 @@ def load(
             page.wait_for_timeout(25)
     wall = time.perf_counter() - t0
     http_at_done, ws_at_done = http["bytes"], ws["recv"]
+    metrics = None
+    if waterfall:
+        try:
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        except Exception:  # noqa: BLE001 - the page may be gone; the load's own figures stand
+            metrics = None
     count = -1
     frame = current_map_frame(page)
     if frame is not None:
@@ -351,6 +385,27 @@ def load(
         "t0_epoch_ms": t0_ms,  # navigation start on the page's clock (Date.now()), for marks a probe reads
         "errors": errors[:5],
     }
+    if waterfall:
+        first = min((r["start"] for r in requests.values()), default=0.0)
+        result["waterfall"] = sorted(
+            (
+                {
+                    "url": r["url"],
+                    "start_ms": round((r["start"] - first) * 1000),
+                    "end_ms": round((r["end"] - first) * 1000) if "end" in r else None,
+                    "bytes": r.get("bytes"),
+                    "status": r.get("status"),
+                    "encoding": r.get("encoding"),
+                }
+                for r in requests.values()
+            ),
+            key=lambda r: r["start_ms"],
+        )
+        result["metrics"] = metrics
+        # what was served, not what was configured: the encodings of the responses that crossed the wire
+        result["encodings"] = sorted(
+            {r["encoding"] for r in result["waterfall"] if (r.get("bytes") or 0) > 0 and r.get("encoding")}
+        )
     page.close()
     return result
 
