@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
 from geo import fmt
@@ -180,3 +181,25 @@ def test_a_versions_link_reopens_what_was_published(store):
     desa_link = shown.version_link(desa)
     assert desa_link.startswith("/desa?") and f"v={desa.id}" in desa_link and "period=2024-06" in desa_link
     assert shown.absolute(link, "http://x:8501/") == f"http://x:8501{link}"
+
+
+@pytest.mark.parametrize("what_if", [None, 42.5])
+@pytest.mark.parametrize(("level", "scope"), [("kabupaten", None), ("desa", "61.04"), ("kabupaten", "61.05")])
+def test_the_trend_is_every_periods_classified_figures(tmp_path, monkeypatch, level, scope, what_if):
+    """The core's trend (built once, a what-if target applied to it) equals classifying every period with that
+    target, as the page did before (a monthly history with gaps and a schedule to 2029)."""
+    from geo import trend
+    from geo.view import inforce
+    from tests.support.pace import publish_history
+
+    url = f"sqlite:///{tmp_path / 'peta.sqlite'}"
+    monkeypatch.setenv("KALBAR_DATABASE_URL", url)
+    publish_history(url)
+    d = inforce.data_in_force()
+    assert len(d.periods) == 6
+    classify = inforce.targets.classify_level
+    frames = {p: classify(d.matched, inforce.areas, level, p, what_if, d.schedule) for p in d.periods}
+    expected = trend.series(frames, scope, what_if if what_if is not None else trend.DEFAULT_TARGET)
+    got = inforce.trend_series(d, level, scope, what_if)
+    assert len(got) >= 5
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_exact=False)

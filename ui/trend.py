@@ -6,9 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import fmt, trend
+from geo import fmt
 from geo.period import label as period_label
 from geo.text import t
+from geo.view import inforce
 
 from . import cache
 from .session import Source
@@ -47,11 +48,11 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     )
 
 
-def _series(source: Source, target: float, scope: str | None, periods: list[str], level: str):
-    """(the province's series, the scope's series or None, the level they are summed from)."""
-    frames = {p: cache.classified(source, level, target, p) for p in periods}
-    area = trend.series(frames, scope, target) if scope else None
-    return trend.series(frames, None, target), area, level
+def _series(source: Source, target: float | None, scope: str | None, level: str):
+    """(the province's series, the scope's series or None, the level they are summed from): the core's."""
+    d = cache.data(source)
+    area = inforce.trend_series(d, level, scope, target) if scope else None
+    return inforce.trend_series(d, level, None, target), area, level
 
 
 def show(
@@ -67,9 +68,9 @@ def show(
     if scope and not scope_label:
         names = cache.areas(_level_of(scope)).set_index("kode")["nama"]
         scope_label = str(names.get(scope, scope))
-    province, area, used = _series(source, target, scope, periods, level)
+    province, area, used = _series(source, target, scope, level)
     if len(province) < 2 and (area is None or len(area) < 2) and level != "kabupaten":
-        province, area, used = _series(source, target, scope, periods, "kabupaten")
+        province, area, used = _series(source, target, scope, "kabupaten")
     if len(province) < 2 and (area is None or len(area) < 2):
         return
     points = max(len(province), len(area) if area is not None else 0)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import LEVELS, boundaries, commitments, pace, ranking, settings, targets
+from geo import LEVELS, boundaries, commitments, pace, ranking, settings, targets, trend
 from geo.classify import AREA_COLUMNS
 from geo.join import JoinResult, join
 from geo.lru import LRU
@@ -236,6 +236,22 @@ def classified(d: Data, level: str, period: str | None, what_if: float | None) -
         if len(change):
             frame = frame.assign(change_pp=frame["kode"].map(change))
     return _classified.put(key, frame)
+
+
+_trends: LRU[tuple, pd.DataFrame] = LRU(64)
+
+
+def trend_series(d: Data, level: str, scope: str | None, what_if: float | None) -> pd.DataFrame:
+    """Coverage against target per period of the province or ``scope`` (``geo.trend.series``), from ``level``'s
+    areas. Built once per data, level and scope on the schedule's targets: a what-if target is every area's
+    target, so its series is the same figures with that target (a re-run after a target change classifies no
+    period again: with 60 months that was 60 classifications per re-run)."""
+    key = (d.key, level, scope)
+    base = _trends.get(key)
+    if base is None:
+        frames = {p: classified(d, level, p, None) for p in d.periods}
+        base = _trends.put(key, trend.series(frames, scope))
+    return base if what_if is None else base.assign(target=float(what_if))
 
 
 # --- the published series and its pace (geo.pace) -------------------------------------------------------
