@@ -46,6 +46,14 @@ FIGURES = (
     ("api_first_s", f"API `{API_PATH}`, first request after start (built)"),
     ("api_s", f"API `{API_PATH}`, cached"),
     ("first_visit_s", f"first visit in Chromium (unthrottled), `{SESSION_PATH}` to polygons"),
+    ("rerun_pace_s", "re-run: target changed, desa page Ketapang in `?color=pace` (AppTest)"),
+    ("pace_first_s", "pace of every desa, first time (the series of every month read, geo.pace.by_area)"),
+    ("pace_s", "pace of every desa alone (geo.pace.by_area on the series)"),
+    ("pack_s", "briefing pack: province + 14 kabupaten/kota pages (geo.sheets.pack_pdf)"),
+)
+SCHEDULE = (  # an illustrative schedule to 2029, published before the months, so the pace has targets to meet
+    "periode,kode,target_persen,keterangan\n"
+    + "".join(f"{y},61,{40 + 5 * (y - FIRST_YEAR)},bench\n" for y in range(FIRST_YEAR, 2030))
 )
 GOALS = tuple((f"{label}, at {n} versions", "— (how it grows)") for n in VERSIONS for _k, label in FIGURES)
 
@@ -109,8 +117,9 @@ def _get_s(url: str) -> float:
     return time.perf_counter() - t0
 
 
-def _reruns(db_url: str, reps: int) -> list[float]:
-    """AppTest re-runs of the desa page (Ketapang) on this store, the target changed each time."""
+def _reruns(db_url: str, reps: int, color: str | None = None) -> list[float]:
+    """AppTest re-runs of the desa page (Ketapang) on this store, the target changed each time (in the colour
+    mode ``color``, else the page's default)."""
     from streamlit.testing.v1 import AppTest
 
     old = os.environ.get("KALBAR_DATABASE_URL")
@@ -119,7 +128,7 @@ def _reruns(db_url: str, reps: int) -> list[float]:
         at = AppTest.from_file(str(common.ROOT / "shell.py"), default_timeout=300)
         at.run()
         at.switch_page("screens/desa.py")
-        at.query_params = {"basemap": "none", "kab": "61.04"}
+        at.query_params = {"basemap": "none", "kab": "61.04"} | ({"color": color} if color else {})
         at.run()
         if at.exception:
             raise RuntimeError(str(at.exception[0].value)[:300])
@@ -137,6 +146,39 @@ def _reruns(db_url: str, reps: int) -> list[float]:
             os.environ.pop("KALBAR_DATABASE_URL", None)
         else:
             os.environ["KALBAR_DATABASE_URL"] = old
+
+
+def _monev(db_url: str, reps: int) -> dict:
+    """In this process, on this store: the pace of every desa (first: the series of every month read and summed;
+    then the pace alone) and the briefing pack."""
+    from geo import pace, sheets
+    from geo.cli.common import commitments_in_force
+    from geo.view import budgets, connection, inforce
+
+    old = os.environ.get("KALBAR_DATABASE_URL")
+    os.environ["KALBAR_DATABASE_URL"] = db_url
+    try:
+        connection.refresh()
+        d = inforce.data_in_force()
+        t0 = time.perf_counter()
+        frames = inforce.series(d, "desa")
+        pace.by_area(frames, d.schedule)
+        out: dict = {"pace_first_s": [time.perf_counter() - t0], "pace_s": [], "pack_s": []}
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            pace.by_area(frames, d.schedule)
+            out["pace_s"].append(time.perf_counter() - t0)
+        for _ in range(min(reps, 2)):
+            t0 = time.perf_counter()
+            sheets.pack_pdf(budgets.inputs(d, commitments_in_force()))
+            out["pack_s"].append(time.perf_counter() - t0)
+        return out
+    finally:
+        if old is None:
+            os.environ.pop("KALBAR_DATABASE_URL", None)
+        else:
+            os.environ["KALBAR_DATABASE_URL"] = old
+        connection.refresh()
 
 
 def _first_visits(base: str, reps: int) -> list[float | None]:
@@ -182,8 +224,10 @@ def measure_at(db_url: str, reps: int, log=print) -> dict:
         if unavailable() is None:
             row["first_visit_s"] = _first_visits(srv.url, reps)
     row["rerun_s"] = _reruns(db_url, reps)
+    row["rerun_pace_s"] = _reruns(db_url, reps, "pace")
+    row |= _monev(db_url, reps)
     row["load_after"] = loadavg()
-    for key in ("session_s", "rerun_s", "api_s", "first_visit_s"):
+    for key in ("session_s", "rerun_s", "rerun_pace_s", "api_s", "first_visit_s", "pace_s", "pack_s"):
         if row.get(key):
             log(f"      {key}: median {_median(row[key])}")
     return row
@@ -202,6 +246,7 @@ def backend(name: str, url: str, versions: tuple[int, ...], reps: int, log=print
     out: dict = {"counts": {}, "publish_all_s": []}
     store = open_store(url)
     try:
+        store.publish_targets(SCHEDULE.encode(), "target-bench.csv", "bench-growth")
         have = 0
         for n in sorted(versions):
             log(f"   {name}: growing to {n} version(s) …")
