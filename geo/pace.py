@@ -119,25 +119,22 @@ def long_series(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     ``frames`` maps each period key to the frame of that period at one level (matched rows or classified
     areas; rows without data are skipped). Two periods at one month (a December and its year) keep the year.
     """
-    parts = []
-    for period in ordered(frames):
+    cols: dict[str, list[np.ndarray]] = {"kode": [], "peserta_aktif": [], "tenaga_kerja": [], "periode": [], "t": []}
+    for period in ordered(frames):  # arrays gathered, one frame built: 60 months of 2,130 desa in one go
         if not _is_key(period):
             continue
         f = frames[period]
         if "has_data" in f:
             f = f[f["has_data"].astype(bool)]
-        part = pd.DataFrame(
-            {
-                "kode": f["kode"].astype(str).to_numpy(),
-                "peserta_aktif": pd.to_numeric(f["peserta_aktif"], errors="coerce").to_numpy(dtype=float),
-                "tenaga_kerja": pd.to_numeric(f["tenaga_kerja"], errors="coerce").to_numpy(dtype=float),
-            }
-        )
-        part = part[part["peserta_aktif"].notna() & part["tenaga_kerja"].notna()]
-        parts.append(part.assign(periode=period, t=month_index(period)))
-    if not parts:
+        cols["kode"].append(f["kode"].astype(str).to_numpy())
+        cols["peserta_aktif"].append(pd.to_numeric(f["peserta_aktif"], errors="coerce").to_numpy(dtype=float))
+        cols["tenaga_kerja"].append(pd.to_numeric(f["tenaga_kerja"], errors="coerce").to_numpy(dtype=float))
+        cols["periode"].append(np.full(len(f), period, dtype=object))
+        cols["t"].append(np.full(len(f), month_index(period), dtype=np.int64))
+    if not cols["kode"]:
         return pd.DataFrame(columns=["kode", "periode", "t", "peserta_aktif", "tenaga_kerja"])
-    out = pd.concat(parts, ignore_index=True)  # in time order: a year after its December
+    out = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})  # in time order: a year after its December
+    out = out[out["peserta_aktif"].notna() & out["tenaga_kerja"].notna()]
     out = out.drop_duplicates(["kode", "periode"], keep="first").drop_duplicates(["kode", "t"], keep="last")
     return out[["kode", "periode", "t", "peserta_aktif", "tenaga_kerja"]].reset_index(drop=True)
 
@@ -166,8 +163,10 @@ def reach_month(peserta: float, pace: float, target_people: float, start: int) -
         return start
     if not (pace > 0) or math.isnan(pace):
         return None
-    months = math.ceil(round((target_people - peserta) / pace, 9))
-    return start + months if start + months <= HORIZON else None
+    months = round((target_people - peserta) / pace, 9)
+    if not math.isfinite(months) or start + math.ceil(months) > HORIZON:  # too slow to get there by 2100
+        return None
+    return start + math.ceil(months)
 
 
 def status_of(perlu: float, pace: float, reached: int | None, deadline: int) -> str:
@@ -181,8 +180,11 @@ def status_of(perlu: float, pace: float, reached: int | None, deadline: int) -> 
     return ON_TRACK if reached is not None and reached <= deadline else BEHIND
 
 
-def path(frames: Mapping[str, pd.DataFrame], schedule: Schedule) -> tuple[pd.DataFrame, pd.DataFrame, Window | None]:
-    """(per area: pace and latest figures; per area and year of the path: ``YEAR_COLUMNS``; the window)."""
+def path(
+    frames: Mapping[str, pd.DataFrame], schedule: Schedule, ends_only: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, Window | None]:
+    """(per area: pace and latest figures; per area and year of the path: ``YEAR_COLUMNS``; the window).
+    ``ends_only``: this year and the schedule's last only (what :func:`by_area` shows)."""
     win = window(list(frames))
     long = long_series(frames)
     if win is None or long.empty:
@@ -200,25 +202,42 @@ def path(frames: Mapping[str, pd.DataFrame], schedule: Schedule) -> tuple[pd.Dat
             "tenaga_kerja": latest["tenaga_kerja"],
         }
     ).reset_index()
-    need = targetpath.needed(areas, schedule, win.latest)
+    years = targetpath.years(schedule, win.latest)
+    need = targetpath.needed(areas, schedule, win.latest, sorted({years[0], years[-1]}) if ends_only else years)
     rows = need.merge(areas[["kode", "laju_per_bulan", "t", "peserta_aktif"]], on="kode", how="left")
-    deadline = rows["tahun"].astype(int) * 12 + 11
+    deadline = rows["tahun"].astype(int).to_numpy() * 12 + 11
     rows["laju_dibutuhkan"] = rows["perlu_orang"] / np.maximum(deadline - rows["t"], 1)
-    reached = [
-        reach_month(p, pace, tgt, start)
-        for p, pace, tgt, start in zip(rows["peserta_aktif"], rows["laju_per_bulan"], rows["target_orang"], rows["t"])
-    ]
-    rows["bulan_tercapai"] = [None if m is None else month_key(m) for m in reached]
-    rows["status"] = [
-        status_of(perlu, pace, m, dl)
-        for perlu, pace, m, dl in zip(rows["perlu_orang"], rows["laju_per_bulan"], reached, deadline)
-    ]
+    reached = _reach_months(rows["peserta_aktif"], rows["laju_per_bulan"], rows["target_orang"], rows["t"])
+    rows["bulan_tercapai"] = [None if m < 0 else month_key(int(m)) for m in reached]
+    rows["status"] = _statuses(
+        rows["perlu_orang"].to_numpy(float), rows["laju_per_bulan"].to_numpy(float), reached, deadline
+    )
     return areas, rows[["kode", *YEAR_COLUMNS]], win
+
+
+def _reach_months(peserta: pd.Series, pace_: pd.Series, target: pd.Series, start: pd.Series) -> np.ndarray:
+    """:func:`reach_month` for every row at once (-1 for None): thousands of areas × years on each new data."""
+    p, v, g, s0 = (np.asarray(x, dtype=float) for x in (peserta, pace_, target, start))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        months = np.ceil(np.round((g - p) / v, 9))
+    month = s0 + months
+    out = np.where(p >= g, s0, np.where((v > 0) & (month <= HORIZON), month, -1))
+    return np.nan_to_num(out, nan=-1).astype(np.int64)
+
+
+def _statuses(perlu: np.ndarray, pace_: np.ndarray, reached: np.ndarray, deadline: np.ndarray) -> np.ndarray:
+    """:func:`status_of` for every row at once."""
+    on_time = (reached >= 0) & (reached <= deadline)
+    return np.select(
+        [perlu <= 0, np.isnan(pace_), pace_ <= 0, on_time],
+        [MET, FEW, NEVER, ON_TRACK],
+        default=BEHIND,
+    ).astype(object)
 
 
 def by_area(frames: Mapping[str, pd.DataFrame], schedule: Schedule) -> pd.DataFrame:
     """One row per area (``COLUMNS``): the pace, this year's target and the schedule's last year's target."""
-    areas, rows, win = path(frames, schedule)
+    areas, rows, win = path(frames, schedule, ends_only=True)
     out = areas.drop(columns="t").assign(jendela=win.key if win else None)
     if rows.empty:
         for c in PER_YEAR + [c + LAST_SUFFIX for c in PER_YEAR]:
@@ -307,7 +326,7 @@ def sentence(row: pd.Series | None, area: str, lang: str = "id") -> str:
 
 
 def status_line(row: pd.Series, suffix: str = "", lang: str = "id") -> str | None:
-    """"Target 2029: Tertinggal (tercapai setelah tenggat) · tercapai Mei 2031 pada laju sekarang" for this year's
+    """ "Target 2029: Tertinggal (tercapai setelah tenggat) · tercapai Mei 2031 pada laju sekarang" for this year's
     target (``suffix`` "") or the schedule's last (:data:`LAST_SUFFIX`); None when the row has no such year."""
     year = row.get("tahun" + suffix)
     if year is None or pd.isna(year):

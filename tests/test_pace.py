@@ -205,3 +205,28 @@ def test_the_path_chart_lines_and_the_sentence():
         == "Provinsi sudah mencapai target 2025; laju sekarang 0 peserta baru per bulan."
     )
     assert pace.sentence(None, "Provinsi", "id") == t("pace.sentence_no_data", "id", area="Provinsi")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1e6, allow_nan=False),
+            st.one_of(st.just(float("nan")), st.floats(-1e3, 1e4, allow_nan=False)),
+            st.floats(0, 2e6, allow_nan=False),
+            st.integers(2020 * 12, 2030 * 12),
+            st.floats(0, 1e5, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_every_row_at_once_is_each_row_alone(rows):
+    """The vectorised month reached and status (thousands of areas × years) are the one-row rules."""
+    p, v, g, s0, perlu = (pd.Series([r[i] for r in rows], dtype=float) for i in range(5))
+    reached = pace._reach_months(p, v, g, s0)
+    deadline = (s0 // 12 * 12 + 11).to_numpy()
+    statuses = pace._statuses(perlu.to_numpy(), v.to_numpy(), reached, deadline)
+    for i, r in enumerate(rows):
+        one = pace.reach_month(r[0], r[1], r[2], r[3])
+        assert (None if reached[i] < 0 else int(reached[i])) == one, r
+        assert statuses[i] == pace.status_of(r[4], r[1], one, int(deadline[i])), r
