@@ -24,11 +24,14 @@ from tests.support.apptest import (
 )
 from tests.support.apptest import open_app as app
 from tests.support.recap import recap_xlsx
+from tests.support.sample import PERIOD, one_month_csv
 from ui import safe
 
 
 def sample(level: str) -> pd.DataFrame:
-    return pd.read_csv(ensure_samples()[level], dtype={"kode": str, "periode": str})
+    """The sample's latest month (what a page without a period shows)."""
+    df = pd.read_csv(ensure_samples()[level], dtype={"kode": str, "periode": str})
+    return df[df["periode"] == PERIOD].reset_index(drop=True)
 
 
 def below_count(df: pd.DataFrame, target: float) -> int:
@@ -144,7 +147,7 @@ def test_presentation_mode_shows_title_and_figures():
     at = app("screens/desa.py", level="desa", kab="61.04", present="1")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "Ketapang" in html and "pjk-p-title" in html
-    assert "2024" in html  # period in the title line
+    assert "Desember 2024" in html  # period in the title line: the sample's latest month, as people write it
     for key in ("present.coverage", "present.gap", "present.bantuan"):
         assert t(key, "id") in html
     # the cost of closing the gap, as on the page and the PNG: gap × Rp16.800 × 12, computed from the page's figures
@@ -337,15 +340,19 @@ def test_map_colouring_radio_and_link():
     """Distance to target by default, the sequential scale on request (also from an old-style link)."""
     at = app("screens/kabupaten.py")
     radio = at.radio(key="w_color")
-    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id")]  # one period: no "change"
+    # the sample has twelve months: the change since the previous one is offered
+    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id"), t("color.change", "id")]
     assert radio.value == "gap" and "color" not in at.query_params
     at.radio(key="w_color").set_value("coverage").run()
     assert not at.exception
     assert at.query_params["color"] in ("coverage", ["coverage"])
     at = app("screens/desa.py", color="coverage")
     assert at.radio(key="w_color").value == "coverage"
-    at = app("screens/kabupaten.py", color="change")  # change asked for, one period only: the default instead
-    assert at.radio(key="w_color").value == "gap"
+    at = app("screens/kabupaten.py", color="change")
+    assert at.radio(key="w_color").value == "change"
+    at = upload(app("screens/kabupaten.py", color="change"), "satu.csv", one_month_csv("kabupaten"))
+    radio = at.radio(key="w_color")  # change asked for, one period only: the default instead
+    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id")] and radio.value == "gap"
 
 
 def test_uploaded_periods_in_many_spellings_are_months_by_label():

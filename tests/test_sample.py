@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from geo import boundaries, sample, targets
 from geo.join import join
+from geo.sample import BANTUAN_TOTAL, PROVINCE_COVERAGE, _largest_remainder
 from geo.table import read_table
 from geo.text import t
 from geo.view import inforce
-from geo.sample import BANTUAN_TOTAL, PROVINCE_COVERAGE, _largest_remainder
 
 
 @pytest.fixture(scope="module")
