@@ -202,7 +202,7 @@ def test_the_desa_pages_trend_comes_from_the_headlines_level(tmp_path, monkeypat
     store.dispose()
     time.sleep(TOKEN_TTL_S + 0.1)
     at = app("screens/desa.py", kab="61.04")
-    (exp,) = _trend_expander(at)
+    (exp,) = _trend_expander(at, 12)
     province, ketapang = _captions(exp)
     v = shown.view("/desa", {"kab": ["61.04"]})
     assert v.level == "desa" and ketapang.endswith(f"Desember 2024: {fmt.percent(v.tot.coverage)} / 50,24%")
