@@ -155,9 +155,11 @@ def test_presentation_mode_shows_title_and_figures():
     from geo.classify import totals
     from geo.cli.common import matched_tables as _matched_tables
     from geo.cli.common import schedule_in_force
+    from geo.sample import schedule_for_sample as sample_schedule
 
     tables, _, _ = _matched_tables(None, "id")
-    frame = targets.classify_level(tables, boundaries.areas, "desa", None, None, schedule_in_force(), "id")
+    schedule = sample_schedule(schedule_in_force())  # the schedule the sample is shown with
+    frame = targets.classify_level(tables, boundaries.areas, "desa", PERIOD, None, schedule, "id")
     gap = totals(frame[frame["kode_kab"] == "61.04"], None).gap_sum  # every desa below target to its target
     money = fmt.rupiah_short(plan.cost(gap), "id")
     assert gap > 0 and fmt.number(gap, "id") in html
