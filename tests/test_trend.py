@@ -127,6 +127,9 @@ def test_the_samples_trend_is_its_twelve_months():
     assert [p.split(": ")[0] for p in points] == [f"{m} 2024" for m in MONTHS_ID]
     assert points[-1] == "Desember 2024: 35,35% / 50,24%"
     assert any(t("sample.banner", "id") in w.value for w in at.warning)
+    box = at.selectbox(key="w_period")  # the earlier months are there to pick, the latest is shown
+    assert list(box.options) == [f"{m} 2024" for m in MONTHS_ID[:-1]] + ["Desember 2024 (terbaru)"]
+    assert box.value == "2024-12"
     at = app("screens/desa.py", kab="61.04")
     (exp,) = _trend_expander(at, 12)
     province, ketapang = _captions(exp)
