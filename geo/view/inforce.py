@@ -118,7 +118,7 @@ def periods_of(matched: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
     """Every period in the tables, in time order (``geo.period``: a year after its December)."""
     found: set[str] = set()
     for frame in matched.values():
-        found.update(frame["periode"].dropna().astype(str))
+        found.update(str(p) for p in frame["periode"].dropna().unique())  # unique first: 12 months of 2,130 desa
     return tuple(ordered(found))
 
 
