@@ -190,7 +190,7 @@ WINDOW = 6  # the months a pace reads (the second half of the year)
 
 def schedule() -> targets.Schedule:
     """The illustrative target path to 2029 that sample mode uses (labelled in its notes)."""
-    return targets.Schedule(SCHEDULE.copy(), origin="sample", version=LABEL)
+    return targets.Schedule(SCHEDULE.copy(), origin="sample")  # its rows carry the label (keterangan)
 
 
 def schedule_for_sample(in_force: targets.Schedule) -> targets.Schedule:

@@ -233,3 +233,15 @@ def test_largest_remainder_respects_caps(caps, data):
 def test_largest_remainder_impossible_caps():
     with pytest.raises(ValueError):
         _largest_remainder(np.array([1.0, 1.0]), 10, caps=np.array([2, 2]))
+
+
+def test_the_pages_show_the_samples_schedule_labelled():
+    """Sample mode: the sidebar's schedule is the illustrative path to 2029, said to be the sample's and labelled."""
+    from tests.support.apptest import open_app
+
+    at = open_app("screens/kabupaten.py")
+    origin = t("targets.show_origin", "id", origin=t("targets.origin_sample", "id"), version="–")
+    assert origin in [c.value for c in at.caption]
+    (shown,) = [d.value for d in at.dataframe if t("targets.col_note", "id") in d.value.columns]
+    assert shown[t("col.periode", "id")].astype(str).tolist() == [str(y) for y in range(2024, 2030)]
+    assert (shown[t("targets.col_note", "id")].iloc[1:] == t("sample.banner", "id")).all()
