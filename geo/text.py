@@ -900,6 +900,10 @@ MESSAGES.update(
         "targets.origin_shipped": ("bawaan aplikasi", "shipped with the app"),
         "targets.origin_published": ("diterbitkan", "published"),
         "targets.origin_file": ("berkas", "file"),
+        "targets.origin_sample": (
+            "contoh ilustratif untuk data contoh (Data contoh, bukan data resmi)",
+            "illustrative, for the sample data (Data contoh, bukan data resmi)",
+        ),
         "targets.show_default": (
             "Target provinsi untuk {period}: {target} ({label})",
             "Province target for {period}: {target} ({label})",

@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 
 from geo import LEVELS, opendata
-from geo.sample import ensure_samples
 from geo.store import open_store
 from geo.text import t
 from server.httpapi import RateLimit, _bodies, body
 from tests.support.apptest import below_metric, open_app
 from tests.support.preview import fetch
+from tests.support.sample import one_month_csv
 from tests.support.server import Server
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif,penerima_bantuan_iuran
@@ -43,7 +43,7 @@ def published(tmp_path_factory):
     store = open_store(url)
     store.add_user("ana", "editor", display_name="Bidang Kepesertaan")  # what visitors see of ana
     store.add_user("budi", "admin")  # no display name: visitors see the role
-    desa = store.publish(ensure_samples()["desa"].read_bytes(), "desa_2024.csv", "desa", "ana", note="desa").version
+    desa = store.publish(one_month_csv("desa", as_period="2024"), "desa_2024.csv", "desa", "ana", note="desa").version
     v1 = store.publish(V1, "kab_v1.csv", "kabupaten", "budi", note="awal").version
     yield url, store, {"desa": desa.id, "v1": v1.id}
     store.dispose()

@@ -24,11 +24,14 @@ from tests.support.apptest import (
 )
 from tests.support.apptest import open_app as app
 from tests.support.recap import recap_xlsx
+from tests.support.sample import PERIOD, one_month_csv
 from ui import safe
 
 
 def sample(level: str) -> pd.DataFrame:
-    return pd.read_csv(ensure_samples()[level], dtype={"kode": str, "periode": str})
+    """The sample's latest month (what a page without a period shows)."""
+    df = pd.read_csv(ensure_samples()[level], dtype={"kode": str, "periode": str})
+    return df[df["periode"] == PERIOD].reset_index(drop=True)
 
 
 def below_count(df: pd.DataFrame, target: float) -> int:
@@ -144,7 +147,7 @@ def test_presentation_mode_shows_title_and_figures():
     at = app("screens/desa.py", level="desa", kab="61.04", present="1")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "Ketapang" in html and "pjk-p-title" in html
-    assert "2024" in html  # period in the title line
+    assert "Desember 2024" in html  # period in the title line: the sample's latest month, as people write it
     for key in ("present.coverage", "present.gap", "present.bantuan"):
         assert t(key, "id") in html
     # the cost of closing the gap, as on the page and the PNG: gap × Rp16.800 × 12, computed from the page's figures
@@ -152,9 +155,11 @@ def test_presentation_mode_shows_title_and_figures():
     from geo.classify import totals
     from geo.cli.common import matched_tables as _matched_tables
     from geo.cli.common import schedule_in_force
+    from geo.sample import schedule_for_sample as sample_schedule
 
     tables, _, _ = _matched_tables(None, "id")
-    frame = targets.classify_level(tables, boundaries.areas, "desa", None, None, schedule_in_force(), "id")
+    schedule = sample_schedule(schedule_in_force())  # the schedule the sample is shown with
+    frame = targets.classify_level(tables, boundaries.areas, "desa", PERIOD, None, schedule, "id")
     gap = totals(frame[frame["kode_kab"] == "61.04"], None).gap_sum  # every desa below target to its target
     money = fmt.rupiah_short(plan.cost(gap), "id")
     assert gap > 0 and fmt.number(gap, "id") in html
@@ -337,19 +342,28 @@ def test_map_colouring_radio_and_link():
     """Distance to target by default, the sequential scale on request (also from an old-style link)."""
     at = app("screens/kabupaten.py")
     radio = at.radio(key="w_color")
-    # one period: no "change"; the pace is offered (its statuses say "belum cukup data")
-    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id"), t("color.pace", "id")]
+    # the sample has twelve months: the change since the previous one and the pace are offered
+    assert list(radio.options) == [
+        t("legend.color_gap", "id"),
+        t("color.coverage", "id"),
+        t("color.change", "id"),
+        t("color.pace", "id"),
+    ]
     assert radio.value == "gap" and "color" not in at.query_params
     at.radio(key="w_color").set_value("coverage").run()
     assert not at.exception
     assert at.query_params["color"] in ("coverage", ["coverage"])
     at = app("screens/desa.py", color="coverage")
     assert at.radio(key="w_color").value == "coverage"
-    at = app("screens/kabupaten.py", color="change")  # change asked for, one period only: the default instead
-    assert at.radio(key="w_color").value == "gap"
+    at = app("screens/kabupaten.py", color="change")
+    assert at.radio(key="w_color").value == "change"
     at.radio(key="w_color").set_value("pace").run()
     assert not at.exception and at.query_params["color"] in ("pace", ["pace"])
     assert t("pace.title", "id") in [s.value for s in at.subheader]
+    at = upload(app("screens/kabupaten.py", color="change"), "satu.csv", one_month_csv("kabupaten"))
+    radio = at.radio(key="w_color")  # change asked for, one period only: the default instead
+    assert list(radio.options) == [t("legend.color_gap", "id"), t("color.coverage", "id"), t("color.pace", "id")]
+    assert radio.value == "gap"
 
 
 def test_uploaded_periods_in_many_spellings_are_months_by_label():

@@ -302,10 +302,14 @@ def test_every_non_empty_row_appears_exactly_once(areas, rows, titled):
 # --- the shipped sample tables -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("level, count", [("kabupaten", 14), ("desa", 2130)])
-def test_sample_tables_join_without_problems(areas, level, count):
+@pytest.mark.parametrize("level, areas_count", [("kabupaten", 14), ("desa", 2130)])
+def test_sample_tables_join_without_problems(areas, level, areas_count):
+    """Twelve months of every area, a few rows missing (as real recaps): every row matches, every area has data
+    in December, and the areas missing a month are named for that month."""
     table = read_table(ensure_samples()[level])
     assert not [i for i in table.issues if i.severity in ("error", "warning")]
+    count = len(table.data)
+    assert areas_count * 11 < count < areas_count * 12
     result = join(table, level, areas(level))
     assert result.summary() == {
         "rows": count,
@@ -317,7 +321,10 @@ def test_sample_tables_join_without_problems(areas, level, count):
         "left_out": 0,
     }
     assert set(result.matched["kode"]) == set(areas(level)["kode"])
-    assert result.areas_without_data == {"2024": []} and not result.warnings
+    months = [f"2024-{m:02d}" for m in range(1, 13)]
+    assert set(result.areas_without_data) == set(months) and not result.warnings
+    assert result.areas_without_data["2024-12"] == []
+    assert sum(len(v) for v in result.areas_without_data.values()) == areas_count * 12 - count
 
 
 @pytest.mark.parametrize("level", ["kabupaten", "kecamatan", "desa"])
@@ -334,7 +341,8 @@ def test_best_level_names_the_level_a_table_belongs_to(areas):
     times) does not make it a kabupaten table."""
     levels = {lv: areas(lv) for lv in ("kabupaten", "kecamatan", "desa")}
     kab = best_level(read_table(ensure_samples()["kabupaten"]), levels)
-    assert kab.placed == {"kabupaten": 14, "kecamatan": 0, "desa": 0}
+    rows = len(read_table(ensure_samples()["kabupaten"]).data)  # 14 areas, twelve months
+    assert kab.placed == {"kabupaten": rows, "kecamatan": 0, "desa": 0}
     assert kab.better_than("desa") == "kabupaten" and kab.better_than("kabupaten") is None
     desa = best_level(read_table(ensure_samples()["desa"]), levels)
     assert desa.placed["kabupaten"] == 0 and desa.better_than("kabupaten") == "desa"

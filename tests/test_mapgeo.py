@@ -26,8 +26,10 @@ from tests.support.server import Server
 
 @pytest.fixture(scope="module")
 def classified() -> dict[str, pd.DataFrame]:
-    """The sample at two levels, classified as the pages do (the sample carries no own targets)."""
+    """The sample at two levels (its latest month), classified as the pages do (the sample carries no own
+    targets)."""
     tables = {"kabupaten": sample.kabupaten_table(), "desa": sample.desa_table()}
+    tables = {lvl: t[t.periode == sample.LATEST] for lvl, t in tables.items()}
     return {lvl: classify(t.assign(target_persen=np.nan), boundaries.areas(lvl)) for lvl, t in tables.items()}
 
 

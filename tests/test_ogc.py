@@ -12,10 +12,10 @@ import pyogrio
 import pytest
 
 from geo import opendata
-from geo.sample import ensure_samples
 from geo.store import open_store
 from server.ogc import CONFORMANCE
 from tests.support.preview import fetch
+from tests.support.sample import one_month_csv
 from tests.support.server import Server
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif,penerima_bantuan_iuran
@@ -44,7 +44,7 @@ FIGURES = [
 def app_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('ogc') / 'peta.sqlite'}"
     store = open_store(url)
-    store.publish(ensure_samples()["desa"].read_bytes(), "desa_2024.csv", "desa", "ana")
+    store.publish(one_month_csv("desa", as_period="2024"), "desa_2024.csv", "desa", "ana")
     store.publish(V1, "kab_2024.csv", "kabupaten", "ana")
     store.publish(V2025, "kab_2025_06.csv", "kabupaten", "ana")
     store.dispose()

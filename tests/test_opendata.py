@@ -16,6 +16,7 @@ from geo.classify import BELOW, NO_DATA
 from geo.join import join
 from geo.sample import ensure_samples
 from geo.table import read_table
+from tests.support.sample import PERIOD
 
 NAMED = [
     "kode",
@@ -54,7 +55,7 @@ def tables(areas) -> dict[str, pd.DataFrame]:
 
 
 def classified(tables, areas, level: str, schedule: targets.Schedule | None = None) -> pd.DataFrame:
-    return targets.classify_level(tables, areas, level, "2024", None, schedule or targets.shipped())
+    return targets.classify_level(tables, areas, level, PERIOD, None, schedule or targets.shipped())
 
 
 def test_columns_are_the_issues_in_its_order():
@@ -67,7 +68,7 @@ def test_columns_are_the_issues_in_its_order():
 @pytest.mark.parametrize("level", LEVELS)
 def test_the_table_has_the_classified_frames_figures(tables, areas, level):
     frame = classified(tables, areas, level)
-    tbl = opendata.table(frame, level, "2024", iuran=20_000)
+    tbl = opendata.table(frame, level, PERIOD, iuran=20_000)
     assert list(tbl.columns) == opendata.columns(level) and len(tbl) == len(frame)
     assert tbl["kode"].is_monotonic_increasing
     f = frame.set_index("kode").loc[tbl["kode"]]
@@ -139,7 +140,7 @@ def test_the_period_keeps_its_iso_key_and_gains_a_label(tables, areas):
 
 
 def test_sample_rows_carry_the_sample_column_and_label(tables, areas):
-    tbl = opendata.table(classified(tables, areas, "kabupaten"), "kabupaten", "2024", sample_label="Data contoh")
+    tbl = opendata.table(classified(tables, areas, "kabupaten"), "kabupaten", PERIOD, sample_label="Data contoh")
     assert tbl["sample"].all() and (tbl["label"] == "Data contoh").all()
     rows = list(csv.reader(io.StringIO(opendata.to_csv(tbl).decode("utf-8-sig"))))
     assert rows[0] == opendata.columns("kabupaten", True) and rows[1][-2:] == ["True", "Data contoh"]
@@ -151,7 +152,7 @@ def test_text_that_starts_like_a_formula_is_neutralised_in_the_csv(tables, areas
     schedule = targets.merged(
         pd.DataFrame([{"periode": "2024", "kode": "61.04", "target_persen": 60.0, "keterangan": hostile}])
     )
-    tbl = opendata.table(classified(tables, areas, "kabupaten", schedule), "kabupaten", "2024")
+    tbl = opendata.table(classified(tables, areas, "kabupaten", schedule), "kabupaten", PERIOD)
     assert hostile in tbl["sumber_target"].iloc[3]  # the JSON keeps the text as it is: data, not markup
     cells = [c for row in csv.reader(io.StringIO(opendata.to_csv(tbl).decode("utf-8-sig"))) for c in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
@@ -160,7 +161,7 @@ def test_text_that_starts_like_a_formula_is_neutralised_in_the_csv(tables, areas
 
 def test_json_and_geojson_are_valid_with_nulls_for_missing_figures(tables, areas):
     partial = {"kabupaten": tables["kabupaten"][tables["kabupaten"]["kode"] != "61.71"]}
-    tbl = opendata.table(classified(partial, areas, "kabupaten"), "kabupaten", "2024")
+    tbl = opendata.table(classified(partial, areas, "kabupaten"), "kabupaten", PERIOD)
     doc = json.loads(opendata.to_json(tbl, {"level": "kabupaten"}))
     assert doc["count"] == 14 and doc["columns"] == opendata.columns("kabupaten")
     pontianak = next(r for r in doc["data"] if r["kode"] == "61.71")

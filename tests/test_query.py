@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from geo.sample import ensure_samples
 from geo.store import open_store
 from server import api, httpapi, ogc, query
 from server.httpapi import RateLimit
+from tests.support.sample import one_month_csv
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.01,Sambas,2024,300000,90000
@@ -35,7 +35,7 @@ V2025 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 def client(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'peta.sqlite'}"
     store = open_store(url)
-    store.publish(ensure_samples()["desa"].read_bytes(), "desa_2024.csv", "desa", "ana")
+    store.publish(one_month_csv("desa", as_period="2024"), "desa_2024.csv", "desa", "ana")
     store.publish(V1, "kab_2024.csv", "kabupaten", "ana")
     old = store.publish(V2025, "kab_2025.csv", "kabupaten", "ana").version
     store.retract(old.id, "ana", "salah")

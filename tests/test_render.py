@@ -23,6 +23,7 @@ from geo.paths import ROOT
 from geo.sample import ensure_samples
 from geo.source import load_upstream
 from geo.text import MESSAGES, t
+from tests.support.sample import PERIOD
 
 KETAPANG = "61.04"
 TOL = 8  # per channel; every colour the tests look for is exact in the fill/stroke
@@ -39,7 +40,7 @@ def classified(areas):
         if key not in cache:
             matched = pd.read_csv(paths[level], dtype={"kode": str, "periode": str})
             matched = matched[~matched["kode"].isin(drop)]
-            cache[key] = classify.classify(matched, areas(level), 50.24, "2024")
+            cache[key] = classify.classify(matched, areas(level), 50.24, PERIOD)
         return cache[key]
 
     return get
@@ -150,7 +151,7 @@ def classified_at(areas):
     def get(level: str, target: float) -> pd.DataFrame:
         if (level, target) not in cache:
             matched = pd.read_csv(paths[level], dtype={"kode": str, "periode": str})
-            cache[(level, target)] = classify.classify(matched, areas(level), target, "2024")
+            cache[(level, target)] = classify.classify(matched, areas(level), target, PERIOD)
         return cache[(level, target)]
 
     return get
@@ -301,7 +302,7 @@ def test_title_period_and_source_line(classified):
         render.build_figure(classified("desa"), "desa", kab=KETAPANG, data_source="cakupan.csv")
     )
     joined = "\n".join(texts)
-    assert t("map.title", "id", area="Kabupaten Ketapang", level=t("level.desa", "id"), period="2024") in texts
+    assert t("map.title", "id", area="Kabupaten Ketapang", level=t("level.desa", "id"), period="Desember 2024") in texts
     commit = load_upstream().commit
     assert "cahyadsn/wilayah_boundaries" in joined and commit[:10] in joined
     assert "cakupan.csv" in joined

@@ -23,6 +23,7 @@ from geo.paths import ROOT
 from geo.text import t
 from tests.support.apptest import SAMPLE_LABEL, below_metric, indonesian_patterns, texts, upload
 from tests.support.apptest import open_app as app
+from tests.support.sample import PERIOD
 from tests.support.services import require_pdftotext
 
 SLOTS = 26_373
@@ -164,7 +165,7 @@ def test_cost_in_png_and_pdf(media, lang, tmp_path):
     from geo.render import figure_texts, render_map
 
     tables, _n, _s = _matched_tables(None, lang)
-    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", "2024", None, targets.shipped())
+    frame = targets.classify_level(tables, boundaries.areas, "kabupaten", PERIOD, None, targets.shipped())
     # every area below its target to its target: the sum of each area's own gap (the page's headline figure)
     need = sum(
         max(math.ceil(round(tg * tk / 100, 6)) - ps, 0)

@@ -135,9 +135,9 @@ def test_the_render_queue_is_bounded():
 
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
-61.01,Sambas,2024,300000,90000
-61.12,Kubu Raya,2024,290000,98000
-"""
+61.01,Sambas,2024-12,300000,90000
+61.12,Kubu Raya,2024-12,290000,98000
+"""  # the sample's latest month: the same view (its period too) as before the publish, from newer data
 
 
 def test_render_ahead_covers_the_common_links_and_follows_a_publish(tmp_path, monkeypatch):

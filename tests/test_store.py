@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from geo.join import join
-from geo.sample import sample_path
 from geo.store import PartialTable, StoreError, TableRefused, login_delay, open_store
 from geo.store.store import ACCOUNT_DELAY_CAP_S
 from geo.table import read_table
 from tests.support.oldstore import add_old_user, engine_at
+from tests.support.sample import one_month_csv
 
 KAB_2024 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.01,Sambas,2024,300000,90000
@@ -37,12 +37,12 @@ def test_fresh_store(store):
 
 
 def test_publish_keeps_rows_report_and_original(store, areas):
-    content = sample_path("desa").read_bytes()
+    content = one_month_csv("desa")  # December 2024 of the sample: one month's 2,130 rows
     res = store.publish(content, "desa contoh.csv", "desa", "ana", "bulan ini")
     v = res.version
     assert res.created and v.id == 1 and v.kind == "coverage" and v.level == "desa"
     assert v.n_rows == v.n_matched == 2130 and v.published_by == "ana" and v.note == "bulan ini"
-    assert v.published_at.tzinfo is not None and not v.retracted and v.periods == ("2024",)
+    assert v.published_at.tzinfo is not None and not v.retracted and v.periods == ("2024-12",)
     expected = join(read_table(content, filename="desa.csv"), "desa", areas("desa")).matched
     pd.testing.assert_frame_equal(store.rows(v.id), expected)
     pd.testing.assert_frame_equal(store.current_rows("desa"), expected)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from geo.paths import ROOT
-from geo.sample import sample_path
 from geo.store import open_store
+from tests.support.sample import one_month_csv
 
 WORKER = """
 import sys, time
@@ -36,10 +36,9 @@ if sys.platform == "win32":  # pragma: no cover
 
 
 def desa_variant(tmp_path: Path, period: str) -> Path:
-    """The 2,130-row sample desa table restated as another period: a new version, same size."""
-    text = sample_path("desa").read_text(encoding="utf-8").replace(",2024,", f",{period},")
+    """The 2,130-row sample desa table (its latest month) restated as another period: a new version, same size."""
     out = tmp_path / f"desa_{period}.csv"
-    out.write_text(text, encoding="utf-8")
+    out.write_bytes(one_month_csv("desa", as_period=period))
     return out
 
 
@@ -80,7 +79,7 @@ def assert_complete(store, version_id: int) -> None:
 
 def test_sigkill_inside_the_transaction_leaves_no_trace(db_url, tmp_path):
     store = open_store(db_url)
-    first = store.publish(sample_path("desa").read_bytes(), "desa.csv", "desa", "ana").version
+    first = store.publish(one_month_csv("desa"), "desa.csv", "desa", "ana").version
     token, audit_before = store.change_token(), len(store.audit())
     marker = tmp_path / "in-transaction"
     proc = start_worker(
@@ -93,11 +92,11 @@ def test_sigkill_inside_the_transaction_leaves_no_trace(db_url, tmp_path):
     assert [v.id for v in store.versions()] == [first.id] and store.change_token() == token
     assert len(store.audit()) == audit_before
     assert_complete(store, first.id)
-    assert list(store.current()["desa"]) == ["2024"]
+    assert list(store.current()["desa"]) == ["2024-12"]
     # and the database is not left locked: the same table publishes completely now
     again = store.publish(desa_variant(tmp_path, "2025").read_bytes(), "desa_2025.csv", "desa", "budi").version
     assert_complete(store, again.id)
-    assert sorted(store.current()["desa"]) == ["2024", "2025"]
+    assert sorted(store.current()["desa"]) == ["2024-12", "2025"]
     store.dispose()
 
 
@@ -105,7 +104,7 @@ def test_sigkill_inside_the_transaction_leaves_no_trace(db_url, tmp_path):
 def test_sigkill_at_any_moment_leaves_complete_or_absent(db_url, tmp_path, delay):
     """No hook: kill after ``delay`` s of a real publish (read, join, report, write); never half a version."""
     store = open_store(db_url)
-    first = store.publish(sample_path("desa").read_bytes(), "desa.csv", "desa", "ana").version
+    first = store.publish(one_month_csv("desa"), "desa.csv", "desa", "ana").version
     proc = start_worker(db_url, desa_variant(tmp_path, "2026"), "budi")
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)

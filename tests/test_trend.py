@@ -9,6 +9,7 @@ from geo.classify import aggregate, classify
 from geo.trend import series
 from tests.support.apptest import MESSY_TWO_PERIODS, upload
 from tests.support.apptest import open_app as app
+from tests.support.sample import one_month_csv
 
 
 def _matched(rows):
@@ -85,10 +86,10 @@ def test_series_from_desa_rows_rolled_up(areas):
 # --- the chart on the pages (ui/trend.py) ------------------------------------------------------------
 
 
-def _trend_expander(at):
+def _trend_expander(at, n: int = 2):
     from geo.text import t
 
-    prefix = t("trend.title", "id", n=2)
+    prefix = t("trend.title", "id", n=n)
     return [e for e in at.expander if e.label == prefix]
 
 
@@ -107,8 +108,38 @@ def _captions(exp) -> list[str]:
 
 
 def test_pages_show_no_trend_with_one_period():
-    assert not _trend_expander(app("screens/kabupaten.py"))
-    assert not _trend_expander(app("screens/desa.py", kab="61.12"))
+    one = one_month_csv("kabupaten")  # December 2024 of the sample alone
+    assert not [e for e in upload(app("screens/kabupaten.py"), "satu.csv", one).expander if "Tren" in e.label]
+    assert not [e for e in upload(app("screens/desa.py", kab="61.12"), "satu.csv", one).expander if "Tren" in e.label]
+
+
+def test_the_samples_trend_is_its_twelve_months():
+    """The sample is a monthly history: the pages show its twelve months, the last one the headline's figure
+    (December 2024: the public 35,35%), under the sample label."""
+    from geo import fmt
+    from geo.text import t
+    from geo.view import shown
+
+    at = app("screens/kabupaten.py")
+    (exp,) = _trend_expander(at, 12)
+    (province,) = _captions(exp)
+    points = province.split(" · ")
+    assert [p.split(": ")[0] for p in points] == [f"{m} 2024" for m in MONTHS_ID]
+    assert points[-1] == "Desember 2024: 35,35% / 50,24%"
+    assert any(t("sample.banner", "id") in w.value for w in at.warning)
+    box = at.selectbox(key="w_period")  # the earlier months are there to pick, the latest is shown
+    assert list(box.options) == [f"{m} 2024" for m in MONTHS_ID[:-1]] + ["Desember 2024 (terbaru)"]
+    assert box.value == "2024-12"
+    at = app("screens/desa.py", kab="61.04")
+    (exp,) = _trend_expander(at, 12)
+    province, ketapang = _captions(exp)
+    v = shown.view("/desa", {"kab": ["61.04"]})
+    assert v.data.is_sample and v.period == "2024-12"
+    assert ketapang.endswith(f"Desember 2024: {fmt.percent(v.tot.coverage)} / 50,24%")
+    assert province.endswith("Desember 2024: 35,35% / 50,24%")
+
+
+MONTHS_ID = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
 
 
 def test_trend_for_province_and_selected_kabupaten_from_an_upload():
@@ -153,9 +184,9 @@ def test_trend_from_two_published_periods(tmp_path, monkeypatch):
 
 
 def test_the_desa_pages_trend_comes_from_the_headlines_level(tmp_path, monkeypatch):
-    """Kabupaten and desa tables for two months: on the desa page of Ketapang the trend is summed from the desa
-    tables, so its last point is the headline figure (it came from the kabupaten tables: two stories on one
-    page), and says which table it comes from."""
+    """Kabupaten and desa tables for twelve months (the sample's history, published): on the desa page of
+    Ketapang the trend is summed from the desa tables, so its last point is the headline figure (it came from
+    the kabupaten tables: two stories on one page), and says which table it comes from."""
     import time
 
     from geo import fmt
@@ -168,17 +199,15 @@ def test_the_desa_pages_trend_comes_from_the_headlines_level(tmp_path, monkeypat
     url = f"sqlite:///{(tmp_path / 'peta.sqlite').as_posix()}"
     monkeypatch.setenv("KALBAR_DATABASE_URL", url)
     store = open_store(url)
-    kab, desa = (ensure_samples()[lv].read_text(encoding="utf-8") for lv in ("kabupaten", "desa"))
-    for month in ("2025-05", "2025-06"):
-        store.publish(kab.replace(",2024,", f",{month},").encode(), f"kab_{month}.csv", "kabupaten", by="e")
-        store.publish(desa.replace(",2024,", f",{month},").encode(), f"desa_{month}.csv", "desa", by="e",
-                      accept_partial=True)
+    kab, desa = (ensure_samples()[lv].read_bytes() for lv in ("kabupaten", "desa"))
+    store.publish(kab, "kab_2024.csv", "kabupaten", by="e")
+    store.publish(desa, "desa_2024.csv", "desa", by="e", accept_partial=True)
     store.dispose()
     time.sleep(TOKEN_TTL_S + 0.1)
     at = app("screens/desa.py", kab="61.04")
-    (exp,) = _trend_expander(at)
+    (exp,) = _trend_expander(at, 12)
     province, ketapang = _captions(exp)
     v = shown.view("/desa", {"kab": ["61.04"]})
-    assert v.level == "desa" and ketapang.endswith(f"Juni 2025: {fmt.percent(v.tot.coverage)} / 50,24%")
+    assert v.level == "desa" and ketapang.endswith(f"Desember 2024: {fmt.percent(v.tot.coverage)} / 50,24%")
     notes = " ".join(c.value for c in exp.caption) if hasattr(exp, "caption") else ""
     assert t("trend.from_level", "id", level=t("level.desa", "id"), page_level="").split(",")[0] in notes

@@ -103,8 +103,12 @@ def test_the_view_of_a_link_is_the_pages_view():
     kab = shown.view("/kabupaten", {"kab": ["61.04"], "level": ["desa"]})
     assert kab.level == "kabupaten" and kab.scope is None and len(kab.frame) == 14
     assert shown.view("/terbitkan", {}) is None
-    # map options: "change" needs two periods; the sample has one
-    assert shown.view("/", {"color": ["change"]}).opts.color == "gap"
+    # map options: "change" needs two periods; the sample has twelve months (one period: tests/test_app.py)
+    assert shown.view("/", {"color": ["change"]}).opts.color == "change"
+    # the sample's latest month is what a link without a period shows, its earlier months can be asked for
+    assert d.is_sample and d.periods == tuple(f"2024-{m:02d}" for m in range(1, 13))
+    assert v.period == "2024-12" and shown.view("/", {"period": ["Juni 2024"]}).period == "2024-06"
+    assert d.schedule.origin == "sample" and d.schedule.rows["periode"].iloc[-1] == "2029"
 
 
 def test_the_version_a_link_pins_is_parsed_once():

@@ -62,9 +62,7 @@ def top(
         blocks.sample_banner(v.lang, v.level, v.period)
         for kind, text in notes:
             (st.info if kind == "info" else st.warning)(text)
-        blocks.metrics(
-            v.tot, t(f"level.{v.level}", v.lang), v.lang, v.data.workers_note(v.level, v.lang), v.level
-        )
+        blocks.metrics(v.tot, t(f"level.{v.level}", v.lang), v.lang, v.data.workers_note(v.level, v.lang), v.level)
         with st.container(key="pjk-later-cost"):
             blocks.cost_line(v.frame, v.tot, v.state)
         return blocks.show_map(v.frame, v.opts, v.frame_key, dim=v.dim, key=map_key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from geo import commitments, targets
+from geo import commitments, sample, targets
 from geo.store import Store, Version
 from geo.view import connection, inforce, shown
 
@@ -165,9 +165,11 @@ def version_for(source: Source, level: str, period: str | None) -> int | None:
 
 
 def target_schedule() -> targets.Schedule:
-    """The schedule in force: published in the store, else $KALBAR_TARGETS, else the shipped default."""
+    """The schedule in force: published in the store, else $KALBAR_TARGETS, else the shipped default (the sample
+    is shown with its illustrative path to 2029 instead: ``geo.sample.schedule_for_sample``)."""
     s = connection.store_or_none()
-    return inforce.schedule(s, change_token() if s is not None else None)
+    sched = inforce.schedule(s, change_token() if s is not None else None)
+    return sample.schedule_for_sample(sched) if source().is_sample else sched
 
 
 def commitments_in_force() -> commitments.Commitments:

@@ -14,6 +14,7 @@ from ..sample import write_samples
 from ..source import SourceError
 from ..store import StoreError, open_store
 from ..table import TableError
+from ..view import inforce
 from . import backup, budget, commitments, pace, plan, render, store, targets, view
 
 
@@ -24,6 +25,7 @@ def _fetch(args: argparse.Namespace) -> int:
         print(f"GAGAL / FAILED: {exc}", file=sys.stderr)
         return 2
     samples = write_samples()
+    inforce.sample_tables()  # read and joined once now and kept beside them: the first page does not wait for it
     for level in LEVELS:
         print(
             f"{level:10s} {summary.counts[level]:5d} wilayah/areas  valid={summary.all_valid}  "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import LEVELS, boundaries, budget, commitments, targetpath, targets
+from .. import LEVELS, boundaries, budget, commitments, sample, targetpath, targets
 from .. import fmt as numfmt
 from .. import plan as planning
 from ..text import t
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         schedule = _schedule(args, lang)
     except ValueError as exc:
         return err(str(exc))
+    schedule = sample.schedule_for_sample(schedule) if is_sample else schedule
     frame = targets.classify_level(tables, boundaries.areas, level, period, what_if, schedule, lang)
     frame = planning.scope(frame, kab)
     try:

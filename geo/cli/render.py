@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import LEVELS, boundaries, style, targets
+from .. import LEVELS, boundaries, sample, style, targets
 from .. import fmt as numfmt
 from ..text import t
 from .common import CliError, err, level_tables, schedule_in_force, scope
@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     )
     data_name = names.get(used, "")
     schedule = schedule_in_force()
+    schedule = sample.schedule_for_sample(schedule) if is_sample else schedule
     frame = targets.classify_level(tables, boundaries.areas, level, period, what_if, schedule, lang)
     target = float(what_if) if what_if is not None else targets.province_default(schedule, period)[0]
     shown = frame[frame["kode_kab"] == kab] if kab else frame

@@ -9,6 +9,8 @@ Everything is cached on the store's change token in bounded LRUs: twenty people 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import LEVELS, boundaries, commitments, pace, ranking, settings, targets, trend
+from geo import LEVELS, boundaries, commitments, pace, ranking, sample, settings, targets, trend
 from geo.classify import AREA_COLUMNS
 from geo.join import JoinResult, join
 from geo.lru import LRU
@@ -80,11 +82,35 @@ def areas(level: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def sample_tables() -> dict[str, tuple[CoverageTable, JoinResult]]:
-    """The shipped sample tables, read and joined once per process (kabupaten and desa)."""
+    """The shipped sample tables, read and joined once per process (kabupaten and desa).
+
+    Twelve months of 2,130 desa take seconds to read and join row by row, so the result is kept next to the
+    tables, keyed on their bytes, the boundaries and the code that reads and joins them (any change to
+    ``geo/`` builds it again): a new process loads it in a blink."""
+    paths = ensure_samples()
+    digest = hashlib.sha256()
+    for level, path in sorted(paths.items()):
+        digest.update(path.read_bytes())
+        digest.update(pd.util.hash_pandas_object(areas(level), index=False).to_numpy().tobytes())
+    for source in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        digest.update(source.read_bytes())
+    kept = next(iter(paths.values())).parent / f"joined-{digest.hexdigest()[:20]}.pickle"
+    try:
+        return pickle.loads(kept.read_bytes())  # noqa: S301 - written by this app into its own cache
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
     out = {}
-    for level, path in ensure_samples().items():
+    for level, path in paths.items():
         table = read_table(path)
         out[level] = (table, join(table, level, areas(level)))
+    for old in kept.parent.glob("joined-*.pickle"):
+        old.unlink(missing_ok=True)
+    tmp = kept.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(kept)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only cache: read and join again next time
     return out
 
 
@@ -92,7 +118,7 @@ def periods_of(matched: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
     """Every period in the tables, in time order (``geo.period``: a year after its December)."""
     found: set[str] = set()
     for frame in matched.values():
-        found.update(frame["periode"].dropna().astype(str))
+        found.update(str(p) for p in frame["periode"].dropna().unique())  # unique first: 12 months of 2,130 desa
     return tuple(ordered(found))
 
 
@@ -205,6 +231,7 @@ def _read(s: Store | None, token: str | None, pinned: int | None, sched: targets
         key = "pub-" + hashlib.sha256(repr((s.display_url, in_force, sched.key)).encode()).hexdigest()[:16]
         return Data(key, False, rows, current, pinned, sched, periods_of(rows), messages)
     matched = {level: result.matched for level, (_t, result) in sample_tables().items()}
+    sched = sample.schedule_for_sample(sched)  # its illustrative path to 2029, unless one was published or set
     key = "sample-" + hashlib.sha256(repr(sched.key).encode()).hexdigest()[:16]
     return Data(key, True, matched, {}, None, sched, periods_of(matched), messages)
 

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from PIL import Image
 
-from geo import boundaries, style, targets
+from geo import boundaries, sample, style, targets
 from geo.join import join
 from geo.render import snapshot_figure, snapshot_pixels
 from geo.sample import ensure_samples
@@ -113,9 +113,11 @@ def read_page(body: bytes) -> Page:
 
 
 def sample_classified(level: str, what_if: float | None = None) -> object:
-    """The sample data classified as the pages classify it (``ui.cache.classified``: classify_level)."""
+    """The sample data classified as the pages classify it (``ui.cache.classified``: classify_level), in its latest
+    month (what a view without a period shows), with the schedule the sample is shown with."""
     matched = {lv: join(read_table(p), lv, boundaries.areas(lv)).matched for lv, p in ensure_samples().items()}
-    return targets.classify_level(matched, boundaries.areas, level, None, what_if, targets.in_force(None))
+    schedule = sample.schedule_for_sample(targets.in_force(None))
+    return targets.classify_level(matched, boundaries.areas, level, sample.LATEST, what_if, schedule)
 
 
 def expected_fill(row) -> str:

@@ -15,12 +15,14 @@ SUBTITLE = "PROVINSI KALIMANTAN BARAT — JUNI 2024"
 
 
 def sample_figures() -> list[tuple[str, str, int, int]]:
-    """(kode, name, tenaga kerja, peserta aktif) of the 14 kabupaten/kota, from the sample table."""
+    """(kode, name, tenaga kerja, peserta aktif) of the 14 kabupaten/kota, from the sample table's June 2024."""
     from geo.sample import ensure_samples  # noqa: PLC0415 - needs the boundary cache
 
     with ensure_samples()["kabupaten"].open(encoding="utf-8") as fh:
         return [
-            (r["kode"], r["kabupaten"], int(r["tenaga_kerja"]), int(r["peserta_aktif"])) for r in csv.DictReader(fh)
+            (r["kode"], r["kabupaten"], int(r["tenaga_kerja"]), int(r["peserta_aktif"]))
+            for r in csv.DictReader(fh)
+            if r["periode"] == PERIOD
         ]
 
 

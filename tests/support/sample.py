@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-PERIOD = "2024"
+PERIOD = "2024-12"  # the sample's latest month (geo.sample.LATEST): what a view without a period shows
 
 
 def app_modules_present() -> bool:
@@ -60,3 +60,11 @@ def scoped(frame: pd.DataFrame, kab: str | None) -> pd.DataFrame:
     if not kab:
         return frame
     return frame[frame["kode"].str.startswith(kab + ".") | (frame["kode"] == kab)]
+
+
+def one_month_csv(level: str, period: str = PERIOD, as_period: str | None = None) -> bytes:
+    """One month of the sample table for ``level`` (its latest by default) as a CSV file, the period written as
+    ``as_period`` when given: what an officer brings each month (the sample itself holds twelve)."""
+    df = sample_rows(level)
+    df = df[df["periode"] == period].assign(periode=as_period or period)
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
