@@ -91,7 +91,11 @@ def _bursts(url: str, pids: list[int], sizes, log) -> dict:
     out = {}
     for n in sizes:
         r = load.run_burst(url, n, pids)
-        out[str(n)] = r
+        key, k = str(n), 1
+        while key in out:  # a size asked for again (--sizes 20,50,20,50) is a run of its own
+            k += 1
+            key = f"{n} (run {k})"
+        out[key] = r
         log(
             f"      {n:3d} sessions, {CROWD_SPAN}: p50 {r['p50_s'] or 0:.2f} s, p95 {r['p95_s'] or 0:.2f} s, max "
             f"{r['max_s'] or 0:.2f} s (after the websocket: p95 {r['ws_p95_s'] or 0:.2f} s), errors {r['errors']}, "
@@ -270,7 +274,8 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
         if "skipped" in row:
             out.append((f"{label}: new sessions", "skipped", "—", row["skipped"], "—"))
             continue
-        for n, r in row["bursts"].items():
+        for key, r in row["bursts"].items():
+            n = key.split()[0]
             tgt = TARGETS.get(int(n)) if (who == "ours" and replicas == "2") else None
             cpu = r.get("server_cpu_per_session_s")
             ws = f" (after the websocket opened: p95 {r['ws_p95_s']:.2f} s)" if r.get("ws_p95_s") is not None else ""
@@ -286,7 +291,8 @@ def rows(h: dict) -> list[tuple[str, str, str, str, str]]:
             out.append(
                 (
                     f"{label}: {n} simultaneous new sessions, "
-                    + (CROWD_SPAN if r.get("measured") == CROWD_SPAN else "websocket connect → script finished"),
+                    + (CROWD_SPAN if r.get("measured") == CROWD_SPAN else "websocket connect → script finished")
+                    + key[len(n) :],
                     val,
                     f"p95 ≤ {tgt:g} s, 0 errors" if tgt else "—",
                     res,
