@@ -1,5 +1,6 @@
 """python -m bench [--quick] [--allow-dirty] [--skip STEP,…] [--out PATH]   (python run.py bench runs this)
    python -m bench load [--quick] [--no-soak] ...   only the briefing-room load bench (prints; bench/out/hosting.json)
+                    [--configs ours_2,baseline_2] [--sizes 20,50] [--baseline COMMIT]
    python -m bench proxy [--reps N]                 only first visits through nginx (prints)
    python -m bench phone [--reps N] [--configs …]   only the phone first visits (prints; bench/out/phone.json)
    python -m bench api [--seconds S] [--clients N]  only the open-data API under load (prints)
@@ -61,6 +62,8 @@ def hosting_only(argv: list[str]) -> int:
     ap.add_argument("--soak-seconds", type=float, default=600.0)
     ap.add_argument("--baseline", default=None, help="commit measured as 'before' (default: hosting.BASELINE_COMMIT)")
     ap.add_argument("--reps", type=int, default=3, help="proxy: first visits per page and app (median)")
+    ap.add_argument("--configs", default=None, help="load: comma list of baseline_1, ours_1, baseline_2, ours_2")
+    ap.add_argument("--sizes", default=None, help="load: comma list of burst sizes (default 20,50)")
     args = ap.parse_args(argv[1:])
     _stop_on_term()
     common.setup_env()
@@ -71,7 +74,16 @@ def hosting_only(argv: list[str]) -> int:
     m = machine.info()
     h: dict = {"date": m["date"], "commit": m["commit"]}
     if argv[0] == "load":
+        picked = {}
+        if args.configs:
+            picked["configs"] = tuple(c.strip() for c in args.configs.split(",") if c.strip())
+            unknown = set(picked["configs"]) - set(hosting.CONFIGS)
+            if unknown:
+                ap.error(f"unknown configs: {', '.join(sorted(unknown))}")
+        if args.sizes:
+            picked["sizes"] = tuple(int(n) for n in args.sizes.split(","))
         h["load"] = hosting.measure_load(
+            **picked,
             quick=args.quick,
             soak=not args.no_soak,
             soak_sessions=args.soak_sessions,

@@ -295,8 +295,8 @@ def section(r: dict) -> str:
         "asking again as soon as an answer has arrived; the answers are cached (built once per data version and "
         "query, gzipped once). The rate limit is off (`KALBAR_API_RATE=0`): this measures capacity. In part 2 the "
         "API clients run in their own process, 10 on each URL, through nginx (which answers repeats from its cache, "
-        "as deployed), and the 20 sessions start 3 s into that load (bench/load.py: websocket connect → script "
-        "finished). Each server is idle before a measurement (its snapshot render-ahead done).",
+        "as deployed), and the 20 sessions start 3 s into that load (bench/load.py: all at once, each from its page "
+        "GET to script finished). Each server is idle before a measurement (its snapshot render-ahead done).",
         "",
     ]
     return "\n".join(lines)

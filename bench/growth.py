@@ -9,7 +9,7 @@ Each month's table is the sample desa table with its period set to that month an
 moved a little (deterministically), so every version is new data. At each count the bench measures, on a fresh
 ``streamlit run app.py`` on that store (its render-ahead finished first):
 
-- *new session*: bench/load.py's websocket client on ``/desa?kab=61.04`` (connect → script finished), one at a
+- *new session*: bench/load.py's websocket client on ``/desa?kab=61.04`` (page GET → script finished), one at a
   time;
 - *re-run*: AppTest on the desa page (Ketapang), the target changed (a new value each run);
 - *API*: ``/api/v1/desa.geojson`` (gzip): the first request after start (built), then cached;
@@ -41,7 +41,7 @@ FIRST_YEAR = 2021
 FIGURES = (
     ("publish_s", "one more month: publish the N-th version (2,130 rows)"),
     ("store_mb", "store size"),
-    ("session_s", f"new session of `{SESSION_PATH}` (connect → script finished)"),
+    ("session_s", f"new session of `{SESSION_PATH}` (page GET → script finished)"),
     ("rerun_s", "re-run: target changed, desa page Ketapang (AppTest)"),
     ("api_first_s", f"API `{API_PATH}`, first request after start (built)"),
     ("api_s", f"API `{API_PATH}`, cached"),

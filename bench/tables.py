@@ -19,7 +19,7 @@ built then, and a re-run after a filter change pays it too. Writes bench/out/tab
 
 ``--serve``: the same page through ``run.py serve``'s stack (nginx, 2 app processes; deploy.stack), the code
 at ``BEFORE`` (git archive, as bench/hosting.py) against this tree, each warmed on the page and by one burst
-of 5 not counted; then ``rounds`` bursts of ``sessions`` simultaneous new sessions (bench/load.py: connect →
+of 5 not counted; then ``rounds`` bursts of ``sessions`` simultaneous new sessions (bench/load.py: page GET →
 script finished), alternating: p50/p95 and the server CPU per session (app processes + nginx, psutil).
 Writes bench/out/tables_serve.json.
 """

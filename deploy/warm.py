@@ -117,11 +117,15 @@ async def one_session(
     cookie: str | None = None,
     on_ran=None,
     replica_header: str = "x-kalbar-replica",
+    go: asyncio.Event | None = None,
 ) -> Session:
     """Open one new session; with ``hold`` keep the websocket open until the event is set.
 
+    With ``go``, wait for that event first (a burst's barrier); the clock starts after it, at the page's GET.
     ``on_ran`` is called once the script finished or the session failed (before holding).
     """
+    if go is not None:
+        await go.wait()
     s = Session(started_at=time.perf_counter())
     t0 = time.perf_counter()
     try:
@@ -196,9 +200,10 @@ async def one_session(
 
 
 async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
-    """``n`` new sessions started at the same moment; all stay open until the last has run."""
+    """``n`` new sessions opened at the same moment, as a room does when a briefing starts: every session waits
+    at a barrier, then all send their page GET together; all stay open until the last has run."""
     target = Target.parse(url)
-    hold = asyncio.Event()
+    hold, go = asyncio.Event(), asyncio.Event()
     ran = [0]
 
     def on_ran(_s: Session) -> None:
@@ -206,4 +211,7 @@ async def burst(url: str, n: int, timeout: float = 180.0) -> list[Session]:
         if ran[0] >= n:
             hold.set()
 
-    return list(await asyncio.gather(*(one_session(target, timeout, hold, on_ran=on_ran) for _ in range(n))))
+    tasks = [asyncio.create_task(one_session(target, timeout, hold, on_ran=on_ran, go=go)) for _ in range(n)]
+    await asyncio.sleep(0)  # every task reaches the barrier
+    go.set()
+    return list(await asyncio.gather(*tasks))

@@ -231,6 +231,24 @@ def test_tables_write_numbers_in_the_page_language_and_a_dash_for_no_data(empty_
     assert set(schedule[t("col.target", lang)]) == {"50,24" if lang == "id" else "50.24"}
 
 
+def test_the_sidebar_schedule_is_shared_and_follows_a_published_schedule(empty_app_store):
+    """The target schedule's table is replayed for a new session (drawn once per process and content), and a
+    schedule published later shows its own rows, never the replay of the earlier one."""
+    from geo.view.connection import TOKEN_TTL_S
+
+    note, target, periode = t("targets.col_note", "id"), t("col.target", "id"), t("col.periode", "id")
+    _raw, before = shown_with(app("screens/kabupaten.py"), note)
+    _raw, again = shown_with(app("screens/kabupaten.py"), note)
+    assert again.equals(before) and set(before[target]) == {"50,24"}
+    empty_app_store.publish_targets(
+        b"periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN\n", "target.csv", "ana", "RPJMN"
+    )
+    time.sleep(TOKEN_TTL_S + 0.1)  # this process asks the store for news at most once a second
+    _raw, after = shown_with(app("screens/kabupaten.py"), note)
+    assert after[after[periode] == "2025"][target].tolist() == ["52,50"]
+    assert "RPJMN" in set(after[note])
+
+
 def test_the_province_desa_table_is_drawn_once_and_follows_the_view():
     """The 2,131-row table is the same element for a second visitor (replayed from the process cache), and a
     changed view (another target) gets its own."""

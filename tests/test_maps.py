@@ -123,6 +123,23 @@ def test_fractional_zoom_and_tight_fit(kab_html):
     assert "padding:[4,4]" in mapscript.text() and "paddingBottomRight: [right + 4, 4]" in mapscript.text()
 
 
+@pytest.mark.parametrize("basemap", sorted(maps.BASEMAPS))
+def test_basemap_tiles_as_configured(kab_classified, basemap):
+    """Each basemap's tile layer carries its URL and attribution as written in BASEMAPS (its provider is made once,
+    so a session's map does not search xyzservices for it); "none" has no tile layer."""
+    html = build_map(kab_classified, MapOptions(level="kabupaten", basemap=basemap, is_sample=True)).get_root().render()
+    layers = re.findall(r"L\.tileLayer\(\s*\"([^\"]+)\",\s*(\{.*?\})\s*\)", html, flags=re.S)
+    entry = maps.BASEMAPS[basemap]
+    if entry is None:
+        assert layers == []
+        return
+    assert [url for url, _ in layers] == [entry[0]]
+    options = json.loads(re.sub(r",\s*\}$", "}", layers[0][1]))  # folium's object ends with a trailing comma
+    assert options["attribution"] == entry[1]
+    assert (options["minZoom"], options["maxZoom"], options["maxNativeZoom"]) == (0, 18, 18)
+    assert options["subdomains"] == "abc"
+
+
 def test_every_area_in_the_payload(kab_html, kab_classified):
     payload = _payload_from_html(kab_html)
     codes = [row[0] for row in rows_of(payload)]

@@ -193,7 +193,8 @@ def schedule_view(lang: str) -> None:
     st.caption(
         t("targets.show_origin", lang, origin=t(f"targets.origin_{sched.origin}", lang), version=sched.version or "–")
     )
-    blocks.table(shown, lang)
+    # the same for every viewer of a schedule: drawn once per process and content, replayed for each new session
+    blocks.table(shown, lang, shared=True)
     st.caption(t("targets.control_help", lang))
 
 
