@@ -117,10 +117,12 @@ async def one_session(
     cookie: str | None = None,
     on_ran=None,
     replica_header: str = "x-kalbar-replica",
+    on_message=None,
 ) -> Session:
     """Open one new session; with ``hold`` keep the websocket open until the event is set.
 
-    ``on_ran`` is called once the script finished or the session failed (before holding).
+    ``on_ran`` is called once the script finished or the session failed (before holding); ``on_message``
+    with each message of the script run, (kind, ForwardMsg), in the order they arrive.
     """
     s = Session(started_at=time.perf_counter())
     t0 = time.perf_counter()
@@ -170,6 +172,8 @@ async def one_session(
                 s.messages += 1
                 s.bytes += len(data)
                 kind, fm = protocol.read(data)
+                if on_message:
+                    on_message(kind, fm)
                 if kind == "page_not_found":
                     raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
                 if shown := protocol.exception_in(fm):
