@@ -44,7 +44,7 @@ def start(page: str) -> tuple[Source, ViewState]:
 def view(page: str, state: ViewState, src: Source) -> Shown:
     """What the page shows for ``state`` (the core's ``geo.view.shown``: the same view the page's link
     preview, instant picture and map files were worked out for), with the state as the page shows it in the
-    address bar and the share link."""
+    address bar (and in the share link, :func:`share`)."""
     state = shown.for_page(page, state)
     write(state, shown.default(page))
     return shown.shown(page, state, cache.data(src))
