@@ -122,7 +122,8 @@ async def one_session(
     """Open one new session; with ``hold`` keep the websocket open until the event is set.
 
     ``on_ran`` is called once the script finished or the session failed (before holding); ``on_message``
-    with each message of the script run, (kind, ForwardMsg), in the order they arrive.
+    with each message of the script run, (kind, the message: streamlit_boundary.protocol.read), in the order
+    they arrive.
     """
     s = Session(started_at=time.perf_counter())
     t0 = time.perf_counter()
