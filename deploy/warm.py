@@ -118,11 +118,14 @@ async def one_session(
     on_ran=None,
     replica_header: str = "x-kalbar-replica",
     go: asyncio.Event | None = None,
+    on_message=None,
 ) -> Session:
     """Open one new session; with ``hold`` keep the websocket open until the event is set.
 
     With ``go``, wait for that event first (a burst's barrier); the clock starts after it, at the page's GET.
-    ``on_ran`` is called once the script finished or the session failed (before holding).
+    ``on_ran`` is called once the script finished or the session failed (before holding); ``on_message``
+    with each message of the script run, (kind, the message: streamlit_boundary.protocol.read), in the order
+    they arrive.
     """
     if go is not None:
         await go.wait()
@@ -174,6 +177,8 @@ async def one_session(
                 s.messages += 1
                 s.bytes += len(data)
                 kind, fm = protocol.read(data)
+                if on_message:
+                    on_message(kind, fm)
                 if kind == "page_not_found":
                     raise RuntimeError(f"page not found: {fm.page_not_found.page_name!r}")
                 if shown := protocol.exception_in(fm):

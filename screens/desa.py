@@ -15,12 +15,15 @@ from ui import blocks, budgetsheets, cache, explorer, mappage, monev, plan, repo
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
 
-src, state = mappage.start(PAGE)
-box = explorer.controls(st.session_state.get("w_lang", state.lang))
+src, url_state = mappage.start(PAGE)
+ui_lang = st.session_state.get("w_lang", url_state.lang)
+explorer.settle()
+box = explorer.place(ui_lang)  # the selectors' place above the map; filled once the map is sent
 kab, kec = st.session_state.get("w_kab"), st.session_state.get("w_kec")
-v = mappage.view(PAGE, replace(viewstate.from_widgets(state), level=st.session_state["w_level"], kab=kab, kec=kec), src)
+v = mappage.view(
+    PAGE, replace(viewstate.from_widgets(url_state), level=st.session_state["w_level"], kab=kab, kec=kec), src
+)
 state, lang, level, scope = v.state, v.lang, v.level, v.scope
-explorer.breadcrumb(box, state, DEFAULT)
 notes = ()
 if state.q:
     n = int(v.matches.sum())
@@ -33,6 +36,9 @@ if state.q:
 clicked = mappage.top(v, safe.md(v.title), "map_explorer", notes=notes)
 if clicked:
     explorer.go(state.drill(clicked), DEFAULT)
+mappage.controls(url_state)
+explorer.breadcrumb(explorer.controls(box, ui_lang), state, DEFAULT)
+mappage.share(v, PAGE)
 if state.present:
     st.stop()
 

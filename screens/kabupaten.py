@@ -9,12 +9,14 @@ from ui import blocks, budgetsheets, mappage, monev, plan, report, trend, viewst
 
 PAGE = "kabupaten"
 
-src, state = mappage.start(PAGE)
-v = mappage.view(PAGE, viewstate.from_widgets(state), src)
+src, url_state = mappage.start(PAGE)
+v = mappage.view(PAGE, viewstate.from_widgets(url_state), src)
 state, lang = v.state, v.lang
 kode = mappage.top(v, t("page.kabupaten_title", lang), "map_kab")
 if kode:
     mappage.open_desa(state, kode)
+mappage.controls(url_state)
+mappage.share(v, PAGE)
 if state.present:
     st.stop()
 period = v.period or ""

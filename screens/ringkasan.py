@@ -8,13 +8,15 @@ from ui import blocks, mappage, report, safe, viewstate
 
 PAGE = "ringkasan"
 
-src, state = mappage.start(PAGE)
-v = mappage.view(PAGE, viewstate.from_widgets(state), src)
+src, url_state = mappage.start(PAGE)
+v = mappage.view(PAGE, viewstate.from_widgets(url_state), src)
 state, lang = v.state, v.lang
 period_note = f" · {t('control.period', lang)} {safe.md(period_name(v.period, lang))}" if v.period else ""
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
 if kode:
     mappage.open_desa(state, kode)
+mappage.controls(url_state)
+mappage.share(v, PAGE)
 if not state.present:
     blocks.map_downloads(v.frame, v.opts, "kabupaten", state, v.area, v.period, f"peta_kabupaten_{v.period or ''}")
     report.join_report("kabupaten", lang)

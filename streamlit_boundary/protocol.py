@@ -51,6 +51,20 @@ def exception_in(fm) -> str | None:  # noqa: ANN001 - a ForwardMsg
     return None
 
 
+ROOTS = {0: "main", 1: "sidebar", 2: "event", 3: "bottom"}  # a delta path's first index: Streamlit's RootContainer
+
+
+def element_in(fm) -> tuple[str, str, tuple[int, ...]] | None:  # noqa: ANN001 - a ForwardMsg
+    """(where, kind, place) of the element a message sends, e.g. ("main", "component_instance", (0, 5, 9)) for
+    the map or ("sidebar", "radio", …); None for any other message. ``place`` is its position on the page (the
+    delta path: a smaller one is higher up), whatever the order it was sent in."""
+    if fm.WhichOneof("type") != "delta" or fm.delta.WhichOneof("type") != "new_element":
+        return None
+    path = tuple(fm.metadata.delta_path)
+    where = ROOTS.get(path[0], str(path[0])) if path else "?"
+    return where, fm.delta.new_element.WhichOneof("type") or "?", path
+
+
 def send_browser_to(path: str) -> bool:
     """Send this run's browser tab to ``path`` (an auth_redirect, as st.login sends); False outside a run."""
     ctx = get_script_run_ctx()

@@ -20,16 +20,48 @@ def names(level: str) -> dict[str, str]:
     return dict(zip(areas["kode"], areas["nama"], strict=True))
 
 
-def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes into
-    """Kabupaten, kecamatan, map level and search; returns their container (the breadcrumb follows in it)."""
-    kab_areas, kec_areas = cache.areas("kabupaten"), cache.areas("kecamatan")
-    kab_names, kec_names = names("kabupaten"), names("kecamatan")
+def _kec_choices(kab: str | None) -> list[str | None]:
+    kec_areas = cache.areas("kecamatan")
+    return [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
+
+
+def settle() -> None:
+    """Make the kabupaten, kecamatan and map level valid before the view reads them: the page sends its map
+    before these selectors are laid out (ui/mappage)."""
+    ss = st.session_state
+    if ss.get("w_kab") not in (None, *cache.areas("kabupaten").kode):
+        ss["w_kab"] = None
+    kab = ss.get("w_kab")
+    if ss.get("w_kec") not in _kec_choices(kab):
+        ss["w_kec"] = None
+    kec = ss.get("w_kec")
+    allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
+    if ss.get("w_level") not in allowed:
+        ss["w_level"] = "desa"
+
+
+def place(lang: str):  # noqa: ANN201 - the selectors' container, or None in presentation mode
+    """The selectors' place above the map, reserved before the map is sent; :func:`controls` fills it after.
+
+    In presentation mode they go to the (hidden) sidebar instead: None here, their container made by
+    :func:`controls` after the sidebar's own controls.
+    """
     if st.session_state.get("w_present"):
+        return None
+    # on phones folded behind one line saying the selection (ui/phone); on wider screens as they are
+    box = st.container(key="pjk-explorer")
+    # after the selectors in the page (wide screens never show it), first on a phone's screen (CSS order)
+    phone.selection_line(_selection(lang), lang)
+    return box
+
+
+def controls(box, lang: str):  # noqa: ANN001, ANN201 - the container from place (or None); the breadcrumb's
+    """Kabupaten, kecamatan, map level and search (valid values: :func:`settle`), in ``box`` or, in
+    presentation mode, in the sidebar; returns their container (the breadcrumb follows in it)."""
+    kab_areas = cache.areas("kabupaten")
+    kab_names, kec_names = names("kabupaten"), names("kecamatan")
+    if box is None:
         box = st.sidebar.container()
-    else:  # on phones folded behind one line saying the selection (ui/phone); on wider screens as they are
-        box = st.container(key="pjk-explorer")
-        # after the selectors in the page (wide screens never show it), first on a phone's screen (CSS order)
-        phone.selection_line(_selection(lang), lang)
     c1, c2, c3, c4 = box.columns(4, vertical_alignment="bottom")
     c1.selectbox(
         t("control.kabupaten", lang),
@@ -39,12 +71,9 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
         format_func=lambda k: t("control.all_province", lang) if k is None else kab_names[k],
     )
     kab = st.session_state.get("w_kab")
-    kec_choices = [None, *kec_areas.kode[kec_areas.kode_kab == kab]] if kab else [None]
-    if st.session_state.get("w_kec") not in kec_choices:
-        st.session_state["w_kec"] = None
     c2.selectbox(
         t("control.kecamatan", lang),
-        kec_choices,
+        _kec_choices(kab),
         key="w_kec",
         disabled=not kab,
         placeholder=t("control.all_kecamatan", lang),
@@ -52,8 +81,6 @@ def controls(lang: str):  # noqa: ANN201 - the container the breadcrumb goes int
     )
     kec = st.session_state.get("w_kec")
     allowed = [lv for lv in LEVELS if (lv != "kabupaten" or not kab) and (lv != "kecamatan" or not kec)]
-    if st.session_state.get("w_level") not in allowed:
-        st.session_state["w_level"] = "desa"
     c3.selectbox(t("control.map_level", lang), allowed, key="w_level", format_func=lambda lv: t(f"level.{lv}", lang))
     c4.text_input(t("control.search", lang), key="w_q", placeholder=t("control.search_placeholder", lang))
     return box

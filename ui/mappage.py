@@ -1,10 +1,15 @@
 """The one skeleton of the three map pages (Ringkasan, Kabupaten/Kota, Desa/Kelurahan).
 
-A map page is: the view state from the URL and the sidebar (:func:`start`), what the view shows
-(:func:`view`: the core's ``geo.view.shown``), the head of the page with its figures and the map, or presentation mode
-(:func:`top`), then the page's own blocks below. A click on the map is handled by the page:
-the summary and the kabupaten page open the desa page one level down (:func:`open_desa`), the
-desa page drills down in place.
+A map page is: the view state from the URL (:func:`start`), what the view shows (:func:`view`: the core's
+``geo.view.shown``), the head of the page with its figures and the map, or presentation mode (:func:`top`), then
+the sidebar's controls and share link (:func:`controls`, :func:`share`), then the page's own blocks below.
+A click on the map is handled by the page: the summary and the kabupaten page open the desa page one level
+down (:func:`open_desa`), the desa page drills down in place.
+
+Why the map comes before the sidebar's widgets: Streamlit sends each element as the script creates it, and
+a phone renders them in that order; on a mid-range phone (4× slower CPU) every widget sent before the map
+delayed the map's iframe by seconds (issue 29). The sidebar is its own column, so building it after the map
+changes nothing on screen; the values the view reads are made valid first (``sidebar.settle``).
 """
 
 from __future__ import annotations
@@ -19,30 +24,40 @@ from geo.viewstate import ViewState
 
 from . import blocks, cache, phone, present, session
 from .session import Source
-from .sidebar import share_link, sidebar
+from .sidebar import page_css, settle, share_link, sidebar
 from .viewstate import read, write
 
 DESA_PAGE = "screens/desa.py"
 
 
 def start(page: str) -> tuple[Source, ViewState]:
-    """The data this run shows and the view state from the URL, with the sidebar laid out."""
+    """The data this run shows and the view state from the URL (the sidebar's values valid; its widgets are
+    laid out after the map, by :func:`controls`)."""
     src = session.source()
     state = read(page, src)
     phone.layout()
-    sidebar(state)
+    page_css()
+    settle()
     return src, state
 
 
 def view(page: str, state: ViewState, src: Source) -> Shown:
     """What the page shows for ``state`` (the core's ``geo.view.shown``: the same view the page's link
     preview, instant picture and map files were worked out for), with the state as the page shows it in the
-    address bar and the share link."""
+    address bar (and in the share link, :func:`share`)."""
     state = shown.for_page(page, state)
-    default = shown.default(page)
-    write(state, default)
-    share_link(state, default, page)
+    write(state, shown.default(page))
     return shown.shown(page, state, cache.data(src))
+
+
+def controls(state: ViewState) -> None:
+    """The sidebar's controls, for the view state read from the URL (``start``'s): after the map."""
+    sidebar(state)
+
+
+def share(v: Shown, page: str) -> None:
+    """The "Bagikan tautan" control at the foot of the sidebar: the address that reopens this view."""
+    share_link(v.state, shown.default(page), page)
 
 
 def top(

@@ -23,11 +23,30 @@ from .viewstate import effective_period, share_url
 REJECTED_KEY = "_rejected"  # session_state: (source key, file name, TableError) of the last refused upload
 
 
-def sidebar(state: ViewState) -> None:
-    """Shared controls: language, data, target, period, basemap."""
-    lang = state.lang
-    # Less empty space above the content, so the map shows on a 1366×768 laptop without scrolling.
+def page_css() -> None:
+    """Less empty space above the content, so the map shows on a 1366×768 laptop without scrolling."""
     st.html(dom.css("<style>[testid=stMainBlockContainer]{padding-top:4.25rem !important}</style>"))
+
+
+def colorings(periods: list[str]) -> list[str]:
+    """The colourings the sidebar offers: "change" only when there are two periods to compare."""
+    return ["gap", "coverage"] + (["change"] if len(periods) > 1 else []) + ["pace"]
+
+
+def settle() -> None:
+    """Make the sidebar's period and colouring valid before the view reads them: the map page works out its
+    view and sends its map before the sidebar's widgets are laid out (ui/mappage)."""
+    periods = cache.periods(session.source())
+    # Each period once, always one chosen: the latest stands for "no period in the URL" (ui/viewstate).
+    if len(periods) > 1 and st.session_state.get("w_period") not in periods:
+        st.session_state["w_period"] = periods[-1]
+    if st.session_state.get("w_color") not in colorings(periods):  # "change" from a link, with one period only
+        st.session_state["w_color"] = "gap"
+
+
+def sidebar(state: ViewState) -> None:
+    """Shared controls: language, data, target, period, basemap (their values made valid by :func:`settle`)."""
+    lang = state.lang
     sb = st.sidebar
     sb.radio(
         t("control.language", lang),
@@ -42,8 +61,6 @@ def sidebar(state: ViewState) -> None:
         # Each period once, always one chosen (no placeholder in Streamlit's English): the latest stands for
         # "no period in the URL"; any other choice goes into the URL and the share link (ui/viewstate.from_widgets).
         latest = periods[-1]
-        if st.session_state.get("w_period") not in periods:
-            st.session_state["w_period"] = latest
         sb.selectbox(
             t("control.period", lang),
             periods,
@@ -58,12 +75,9 @@ def sidebar(state: ViewState) -> None:
         key="w_basemap",
         format_func=lambda b: t(f"basemap.{b}", lang),
     )
-    colorings = ["gap", "coverage"] + (["change"] if len(periods) > 1 else []) + ["pace"]
-    if st.session_state.get("w_color") not in colorings:  # "change" from a link, with one period only
-        st.session_state["w_color"] = "gap"
     sb.radio(
         t("control.color", lang),
-        colorings,
+        colorings(periods),
         key="w_color",
         format_func=lambda c: t("legend.color_gap" if c == "gap" else f"color.{c}", lang),
     )
