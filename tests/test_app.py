@@ -239,13 +239,17 @@ def test_the_sidebar_schedule_is_shared_and_follows_a_published_schedule(empty_a
     note, target, periode = t("targets.col_note", "id"), t("col.target", "id"), t("col.periode", "id")
     _raw, before = shown_with(app("screens/kabupaten.py"), note)
     _raw, again = shown_with(app("screens/kabupaten.py"), note)
-    assert again.equals(before) and set(before[target]) == {"50,24"}
+    from geo import fmt, sample
+
+    shipped = {fmt.number(v, "id", 2) for v in sample.SCHEDULE["target_persen"]}  # the sample's illustrative path
+    assert again.equals(before) and set(before[target]) == shipped and len(shipped) > 1
     empty_app_store.publish_targets(
         b"periode,kode,target_persen,keterangan\n2025,61,52.5,RPJMN\n", "target.csv", "ana", "RPJMN"
     )
     time.sleep(TOKEN_TTL_S + 0.1)  # this process asks the store for news at most once a second
     _raw, after = shown_with(app("screens/kabupaten.py"), note)
     assert after[after[periode] == "2025"][target].tolist() == ["52,50"]
+    assert "2029" not in set(after[periode])  # a published schedule replaces the sample's path
     assert "RPJMN" in set(after[note])
 
 
