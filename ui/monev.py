@@ -49,12 +49,23 @@ def ranking(frame: pd.DataFrame, level: str, lang: str, n: int | None = 10) -> p
     return out
 
 
+# Vega writes thousands its own way ("25,000"); an Indonesian page writes them as geo.fmt.number does ("25.000").
+THOUSANDS_ID = "replace(format(datum.value, ',d'), regexp(',', 'g'), '.')"
+
+
+def people_axis(lang: str) -> alt.Axis:
+    """The people axis with whole numbers in the page's language."""
+    if lang == "id":
+        return alt.Axis(labelExpr=THOUSANDS_ID)
+    return alt.Axis(format=",d")
+
+
 def _chart(lines: pd.DataFrame, lang: str) -> None:
     names = {s: t(f"pace.line.{s}", lang) for s in SERIES}
     data = lines.assign(seri=lines["seri"].map(names))
     base = alt.Chart(data).encode(
         x=alt.X("bulan:T", title=None),
-        y=alt.Y("orang:Q", title=t("pace.chart_y", lang)),
+        y=alt.Y("orang:Q", title=t("pace.chart_y", lang), axis=people_axis(lang)),
         color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=list(names.values()), range=list(COLOURS))),
     )
     step = base.transform_filter(alt.datum.seri == names["target"]).mark_line(interpolate="step-after")
