@@ -39,6 +39,17 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "img"
 KETAPANG_DESA = 262  # desa/kelurahan of Ketapang drawn on the map
 A11Y_ROWS_JS = """(grid) => Array.from(grid.querySelectorAll('table[role="grid"] tbody tr')).map(
   tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent))"""
+# every text a chart draws (Vega on a canvas, or SVG text): what a person reads on its axes
+CHART_TEXT_JS = """
+window.pjkChartText = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+  if (this.canvas.closest && this.canvas.closest('[data-testid="stVegaLiteChart"]')) {
+    window.pjkChartText.push(String(text));
+  }
+  return fillText.call(this, text, ...rest);
+};
+"""
 A11Y_HEAD_JS = (
     """(grid) => Array.from(grid.querySelectorAll('table[role="grid"] thead th')).map(th => th.textContent)"""
 )
@@ -170,10 +181,11 @@ def visitor_sees_the_pace(browser, server, shots: Path | None) -> None:
     province = pace.total(monev.frames(monev.KAB), schedule)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
+        context.add_init_script(CHART_TEXT_JS)
         page = context.new_page()
         page.set_default_timeout(90_000)
         page.goto(server.url + "/desa?kab=61.04&color=pace")
-        page.get_by_text(t("pace.title", "id"), exact=True).first.wait_for(timeout=120_000)
+        heading(page).wait_for(timeout=120_000)
         frame = map_frame(page, KETAPANG_DESA)
         idle(page)
 
@@ -191,6 +203,14 @@ def visitor_sees_the_pace(browser, server, shots: Path | None) -> None:
         expect(page.get_by_text(pace.sentence(province, t("level.provinsi", "id")), exact=True)).to_be_visible()
         # the path charts (Ketapang and the province) beside the trend's two
         expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(4)
+        for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+            chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        svg = page.locator('[data-testid="stVegaLiteChart"] svg text')
+        drawn = page.evaluate("() => window.pjkChartText") + svg.evaluate_all("els => els.map(e => e.textContent)")
+        assert t("pace.line.needed", "id") in drawn and t("pace.line.pace", "id") in drawn
+        thousands = [x for x in drawn if re.fullmatch(r"\d{1,3}([.,]\d{3})+", x)]
+        assert thousands and all("," not in x for x in thousands), thousands  # "25.000", as the page writes it
 
         # "paling tertinggal": the desa geo.pace ranks furthest behind, in its order, with its shortfall and status
         want = pace.shortfall_ranking(desa)
@@ -202,11 +222,27 @@ def visitor_sees_the_pace(browser, server, shots: Path | None) -> None:
         assert [int(r[t("pace.col.shortfall", "id")]) for r in rows] == [round(x) for x in want["kekurangan_laju"]]
         assert [r[t("pace.col.status", "id")] for r in rows] == [t(f"pace.status.{s}", "id") for s in want["status"]]
         if shots:
-            page.evaluate("() => window.scrollTo(0, 0)")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(shots / "monev_desa_ketapang_1400x1000.png"))
+            block_shots(page, shots, "1400x1000")
     finally:
         context.close()
+
+
+def heading(page):
+    """The pace block's heading (the sidebar's colouring choice says the same words)."""
+    return page.get_by_role("heading", name=t("pace.title", "id"))
+
+
+def block_shots(page, shots: Path, size: str) -> None:
+    """The page's first screen (the map in pace colours, its legend), then the pace block from its heading."""
+    page.evaluate(
+        "() => document.querySelectorAll('.dvn-scroller').forEach(s => { s.scrollLeft = 0; })"
+    )  # the ranking's grid back at its first column
+    page.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(shots / f"monev_desa_ketapang_{size}.png"))
+    heading(page).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(shots / f"monev_laju_ketapang_{size}.png"))
 
 
 def phone_shot(browser, server, shots: Path) -> None:
@@ -217,14 +253,10 @@ def phone_shot(browser, server, shots: Path) -> None:
         page = context.new_page()
         page.set_default_timeout(90_000)
         page.goto(server.url + "/desa?kab=61.04&color=pace")
-        page.get_by_text(t("pace.title", "id"), exact=True).first.wait_for(timeout=120_000)
+        heading(page).wait_for(timeout=120_000)
         map_frame(page, KETAPANG_DESA)
         idle(page)
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(shots / "monev_telepon_desa_ketapang_390x844.png"))
-        page.get_by_text(t("pace.title", "id"), exact=True).first.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(shots / "monev_telepon_laju_390x844.png"))
+        block_shots(page, shots, "390x844")
     finally:
         context.close()
 
