@@ -66,7 +66,12 @@ def _chart(lines: pd.DataFrame, lang: str) -> None:
     base = alt.Chart(data).encode(
         x=alt.X("bulan:T", title=None),
         y=alt.Y("orang:Q", title=t("pace.chart_y", lang), axis=people_axis(lang)),
-        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=list(names.values()), range=list(COLOURS))),
+        color=alt.Color(
+            "seri:N",
+            title=None,
+            scale=alt.Scale(domain=list(names.values()), range=list(COLOURS)),
+            legend=alt.Legend(orient="bottom", columns=2),  # beside the plot it leaves a phone no room for it
+        ),
     )
     step = base.transform_filter(alt.datum.seri == names["target"]).mark_line(interpolate="step-after")
     points = base.transform_filter(alt.datum.seri == names["published"]).mark_line(point=True)
