@@ -70,7 +70,7 @@ def _chart(lines: pd.DataFrame, lang: str) -> None:
             "seri:N",
             title=None,
             scale=alt.Scale(domain=list(names.values()), range=list(COLOURS)),
-            legend=alt.Legend(orient="bottom", columns=2),  # beside the plot it leaves a phone no room for it
+            legend=alt.Legend(orient="bottom", direction="vertical"),  # beside the plot: no room on a phone
         ),
     )
     step = base.transform_filter(alt.datum.seri == names["target"]).mark_line(interpolate="step-after")
