@@ -254,6 +254,15 @@ CUT_TEXT_JS = """(needed) => Array.from(document.querySelectorAll('[data-testid=
       return r.width > 0 && (r.left < box.left - 4 || r.right > box.right + 4); }).map(e => e.textContent); })"""
 
 
+# the people axis labels of the path charts that overlap the next one up: a plot squashed by its legend
+OVERLAP_JS = """(needed) => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] svg'))
+  .filter(svg => Array.from(svg.querySelectorAll('text')).some(e => e.textContent === needed))
+  .flatMap(svg => { const r = Array.from(svg.querySelectorAll('text'))
+      .filter(e => /^(0|\\d{1,3}(\\.\\d{3})+)$/.test(e.textContent)).map(e => e.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
+    return r.slice(1).filter((b, i) => b.top < r[i].bottom - 1); }).length"""
+
+
 def on_a_phone(browser, server, shots: Path | None) -> None:
     """The pace block on a 390 px phone: every text of the path charts inside its chart."""
     from tests.support.phone import phone_context
@@ -273,6 +282,7 @@ def on_a_phone(browser, server, shots: Path | None) -> None:
             page.wait_for_function(f"(n) => ({CUT_TEXT_JS})(n).length === 0", arg=needed, timeout=15_000)
         except Exception:  # noqa: BLE001 - say what is cut
             raise AssertionError(f"cut off on a phone: {page.evaluate(CUT_TEXT_JS, needed)}") from None
+        assert page.evaluate(OVERLAP_JS, needed) == 0, "the path chart's axis labels overlap: its plot is squashed"
         if shots:
             block_shots(page, shots, "390x844")
     finally:

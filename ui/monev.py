@@ -78,7 +78,8 @@ def _chart(lines: pd.DataFrame, lang: str) -> None:
     ahead = base.transform_filter((alt.datum.seri == names["pace"]) | (alt.datum.seri == names["needed"])).mark_line(
         strokeDash=[6, 4]
     )
-    st.altair_chart(alt.layer(step, points, ahead).properties(height=240), width="stretch")
+    # the height holds the plot and, under it, the legend of four lines (one column: a phone has no room for two)
+    st.altair_chart(alt.layer(step, points, ahead).properties(height=340), width="stretch")
 
 
 def show(v: Shown) -> None:
