@@ -219,7 +219,16 @@ def _behind(fig: Figure, inp: Inputs, frame: pd.DataFrame, level: str, y: float,
     fig.text(x, y, t(key, lang, n=len(top)), fontsize=11, fontweight="bold", color=INK, va="top")
     y -= 0.033
     if top.empty:
-        fig.text(x, y, t("budget.none_behind", lang), fontsize=9, color=MUTED, va="top")
+        reported = frame["has_data"].astype(bool).any() if "has_data" in frame else len(frame) > 0
+        # no figures at all is not "none below target": say which it is
+        fig.text(
+            x,
+            y,
+            t("budget.none_behind" if reported else "budget.none_reported", lang),
+            fontsize=9,
+            color=MUTED,
+            va="top",
+        )
         return
     fig.text(x1 - 0.12, y, t("col.cakupan", lang), fontsize=8, color=MUTED, va="top", ha="right")
     fig.text(x1, y, t("col.gap", lang), fontsize=8, color=MUTED, va="top", ha="right")

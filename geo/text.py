@@ -1695,6 +1695,10 @@ MESSAGES.update(
         "budget.behind_desa": ("{n} desa/kelurahan paling tertinggal", "The {n} desa/kelurahan furthest behind"),
         "budget.behind_kab": ("{n} kabupaten/kota paling tertinggal", "The {n} kabupaten/kota furthest behind"),
         "budget.none_behind": ("Tidak ada yang di bawah target.", "None is below target."),
+        "budget.none_reported": (
+            "Belum ada angka yang diterbitkan untuk wilayah di sini.",
+            "No figures have been published for the areas here yet.",
+        ),
         "budget.table_title": (
             "Kebutuhan per tahun dan siapa membayar (orang; biaya setahun)",
             "Needs per year and who pays (people; a year's cost)",

@@ -12,6 +12,7 @@ from geo.text import t
 from geo.view import inforce, shown
 from tests.support.apptest import open_app, shown_with, texts
 from tests.support.pace import DESA, KAB, SCHEDULE, frames, publish_history
+from ui import monev
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,8 @@ def test_desa_page_ranking_and_sentence_agree_with_geo_pace(history):
     charts = [c.proto for c in at.get("vega_lite_chart")]  # the path chart: Ketapang and the province
     specs = [str(getattr(c, "spec", "")) + str(getattr(c, "datasets", "")) for c in charts]
     assert sum(t("pace.line.needed", "id") in s for s in specs) == 2
+    # people on the axis as the page writes them ("25.000"), not Vega's "25,000" (drawn: tests/test_browser_monev.py)
+    assert sum(monev.THOUSANDS_ID in c.spec for c in charts) == 2
 
 
 def test_the_pace_of_every_area_downloads_with_its_stamp(history, media):

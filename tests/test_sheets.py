@@ -106,6 +106,13 @@ def test_sheet_and_pack_from_published_data(published, tmp_path):
     assert "26.373" in first  # the province's own commitment counts on its page
 
 
+def test_a_sheet_without_desa_figures_says_so_not_that_none_is_behind(published, tmp_path):
+    """Sambas has no desa in the desa table: its sheet says nothing was published there, never "none below target"."""
+    text = " ".join(pdf_text(sheets.sheet_pdf(_inputs(), "61.01"), tmp_path).split())
+    assert t("budget.none_reported", "id") in text
+    assert t("budget.none_behind", "id") not in text
+
+
 def test_extra_lines_per_area_are_printed(published, tmp_path):
     from dataclasses import replace
 

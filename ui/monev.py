@@ -49,20 +49,37 @@ def ranking(frame: pd.DataFrame, level: str, lang: str, n: int | None = 10) -> p
     return out
 
 
+# Vega writes thousands its own way ("25,000"); an Indonesian page writes them as geo.fmt.number does ("25.000").
+THOUSANDS_ID = "replace(format(datum.value, ',d'), regexp(',', 'g'), '.')"
+
+
+def people_axis(lang: str) -> alt.Axis:
+    """The people axis with whole numbers in the page's language."""
+    if lang == "id":
+        return alt.Axis(labelExpr=THOUSANDS_ID)
+    return alt.Axis(format=",d")
+
+
 def _chart(lines: pd.DataFrame, lang: str) -> None:
     names = {s: t(f"pace.line.{s}", lang) for s in SERIES}
     data = lines.assign(seri=lines["seri"].map(names))
     base = alt.Chart(data).encode(
         x=alt.X("bulan:T", title=None),
-        y=alt.Y("orang:Q", title=t("pace.chart_y", lang)),
-        color=alt.Color("seri:N", title=None, scale=alt.Scale(domain=list(names.values()), range=list(COLOURS))),
+        y=alt.Y("orang:Q", title=t("pace.chart_y", lang), axis=people_axis(lang)),
+        color=alt.Color(
+            "seri:N",
+            title=None,
+            scale=alt.Scale(domain=list(names.values()), range=list(COLOURS)),
+            legend=alt.Legend(orient="bottom", direction="vertical"),  # beside the plot: no room on a phone
+        ),
     )
     step = base.transform_filter(alt.datum.seri == names["target"]).mark_line(interpolate="step-after")
     points = base.transform_filter(alt.datum.seri == names["published"]).mark_line(point=True)
     ahead = base.transform_filter((alt.datum.seri == names["pace"]) | (alt.datum.seri == names["needed"])).mark_line(
         strokeDash=[6, 4]
     )
-    st.altair_chart(alt.layer(step, points, ahead).properties(height=240), width="stretch")
+    # the height holds the plot and, under it, the legend of four lines (one column: a phone has no room for two)
+    st.altair_chart(alt.layer(step, points, ahead).properties(height=340), width="stretch")
 
 
 def show(v: Shown) -> None:

@@ -33,7 +33,10 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
             x=alt.X("label:N", sort=labels, title=t("control.period", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("v:Q", title="%"),
             color=alt.Color(
-                "s:N", title=None, scale=alt.Scale(domain=list(names.values()), range=["#225ea8", "#d7301f"])
+                "s:N",
+                title=None,
+                scale=alt.Scale(domain=list(names.values()), range=["#225ea8", "#d7301f"]),
+                legend=alt.Legend(orient="bottom"),  # beside the plot it leaves a phone no room for it
             ),
         )
         .properties(height=220)
