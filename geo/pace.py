@@ -310,6 +310,18 @@ def joined(frame: pd.DataFrame, paced: pd.DataFrame) -> pd.DataFrame:
 # --- what a leader reads: one sentence, and the path drawn -------------------------------------------------
 
 
+def area_name(area: str, scope: str | None, level: str, frames: Mapping[str, pd.DataFrame], lang: str = "id") -> str:
+    """``area`` as its pace's sentence names it: when the figures are summed from a finer level than the scope's
+    own (a kabupaten's desa on the desa page), how many areas of that level reported in the latest period, so
+    "Kabupaten Ketapang" from 32 desa is never read as the kabupaten's own table (the budget sheet's)."""
+    own = {5: "kabupaten", 8: "kecamatan"}.get(len(scope or ""))
+    if own is None or own == level or not frames:
+        return area
+    latest = ordered(frames)[-1]
+    n = int(in_scope(frames[latest], scope)["kode"].nunique())
+    return t("pace.area_summed", lang, area=area, n=fmt.number(n, lang), level=t(f"level.{level}", lang).lower())
+
+
 def sentence(row: pd.Series | None, area: str, lang: str = "id") -> str:
     """One sentence for ``area`` (a row of :func:`by_area` / :func:`total`): the pace needed for this year's
     target against today's ("Ketapang butuh 410 peserta baru per bulan untuk target 2025; laju sekarang 120.")."""

@@ -1774,6 +1774,7 @@ MESSAGES.update(
         "pace.status.few": ("Belum cukup data (kurang dari 2 titik)", "Not enough data (fewer than 2 points)"),
         "pace.status.no_data": ("Tidak ada data", "No data"),
         "pace.not_reached": ("tidak tercapai", "not reached"),
+        "pace.area_summed": ("{area} ({n} {level} yang melapor)", "{area} ({n} {level} reporting)"),
         "pace.status_line": ("Target {year}: {status}", "Target {year}: {status}"),
         "pace.status_line_reached": (
             "Target {year}: {status} · tercapai {when} pada laju sekarang",

@@ -68,9 +68,11 @@ def test_desa_page_ranking_and_sentence_agree_with_geo_pace(history):
     at = open_app("screens/desa.py", kab="61.04", color="pace")
     every = texts(at)
     scope = pace.total(frames(DESA), read_schedule(SCHEDULE), "61.04")
-    sentence = pace.sentence(scope, "Kabupaten Ketapang", "id")
+    name = pace.area_name("Kabupaten Ketapang", "61.04", "desa", frames(DESA), "id")
+    assert name == "Kabupaten Ketapang (8 desa/kelurahan yang melapor)"  # summed from its desa, said so
+    sentence = pace.sentence(scope, name, "id")
     assert sentence in every
-    assert sentence.startswith("Kabupaten Ketapang butuh ") and "untuk target 2025; laju sekarang " in sentence
+    assert sentence.startswith(name + " butuh ") and "untuk target 2025; laju sekarang " in sentence
     province = pace.total(frames(KAB), read_schedule(SCHEDULE))
     assert pace.sentence(province, t("level.provinsi", "id"), "id") in every
     # "paling tertinggal": the desa in view by shortfall of pace, as geo.pace ranks them

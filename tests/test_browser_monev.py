@@ -199,7 +199,11 @@ def visitor_sees_the_pace(browser, server, shots: Path | None) -> None:
             assert t(f"pace.status.{status}", "id") in words, status
 
         # the sentence for Ketapang and for the province, as geo.pace says them
-        expect(page.locator(".st-key-pjk-pace-sentence")).to_have_text(pace.sentence(scope, "Kabupaten Ketapang"))
+        # (summed from the desa that reported: the sentence says how many, so it is not read as the kabupaten
+        # table's figure that the budget sheet uses)
+        name = pace.area_name("Kabupaten Ketapang", monev.KETAPANG, "desa", monev.frames(monev.desa_table()))
+        assert name.endswith(" desa/kelurahan yang melapor)")
+        expect(page.locator(".st-key-pjk-pace-sentence")).to_have_text(pace.sentence(scope, name))
         expect(page.get_by_text(pace.sentence(province, t("level.provinsi", "id")), exact=True)).to_be_visible()
         # the path charts (Ketapang and the province) beside the trend's two
         expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(4)

@@ -47,7 +47,8 @@ def test_json_for_a_kabupatens_desa_is_geo_paces(url):
     assert out["furthest_behind"] == pace.shortfall_ranking(want.reset_index(), 1000)["kode"].tolist()
     total = pace.total(frames(DESA), read_schedule(SCHEDULE), "61.04")
     assert out["total"]["laju_per_bulan"] == pytest.approx(total["laju_per_bulan"], abs=1e-3)
-    assert out["sentence"] == pace.sentence(total, "Kabupaten Ketapang", "id")
+    name = "Kabupaten Ketapang (8 desa/kelurahan yang melapor)"  # the page's words: summed from its 8 desa
+    assert out["sentence"] == pace.sentence(total, name, "id")
 
 
 def test_text_for_the_province(url):

@@ -93,8 +93,9 @@ def show(v: Shown) -> None:
     # which level, which data (the stamp: period, version), which window: every figure below says where it is from
     caption = t("pace.caption", lang, level=level_name, window=win.label(lang) if win else "–")
     st.caption(caption + (f" · {v.label}" if v.label else ""))
-    st.container(key="pjk-pace-sentence").text(pace.sentence(v.pace_area, v.area, lang))  # names: plain text
-    places = [(v.area, v.level, v.scope)] + ([(t("level.provinsi", lang), "kabupaten", None)] if v.scope else [])
+    area = pace.area_name(v.area, v.scope, v.level, inforce.series_until(d, v.level, v.period), lang)
+    st.container(key="pjk-pace-sentence").text(pace.sentence(v.pace_area, area, lang))  # names: plain text
+    places = [(area, v.level, v.scope)] + ([(t("level.provinsi", lang), "kabupaten", None)] if v.scope else [])
     cols = st.columns(len(places))
     for col, (name, level, scope) in zip(cols, places):
         with col:

@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     area = names.get(kab, kab) if kab else t("level.provinsi", lang)
     win = monev.window(list(inforce.series_until(d, level, period)))
     label = shown.data_label(d, level, period, lang)
+    if kab:
+        area = monev.area_name(area, kab, level, inforce.series_until(d, level, period), lang)
     sentence = monev.sentence(total, area, lang)
     ranked = monev.shortfall_ranking(frame, len(frame))
     if args.json:
