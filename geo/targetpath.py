@@ -1,8 +1,9 @@
 """The target path: for each area, each coming year's target and the people still to enrol to meet it.
 
 One home for "how many people does this area need by the end of year Y", used by the pace (how fast they
-must come) and the budgets (who pays for them). Years run from the year of the data's latest period to the
-last year the schedule names (2029 in an RPJMN schedule), at least that one year.
+must come) and the budgets (who pays for them). Years run from the year of the data's latest period (the next
+year for December data: its own year has ended) to the last year the schedule names (2029 in an RPJMN
+schedule), at least that one year.
 
 The workforce (``tenaga_kerja``) is held at its latest figure: no table gives a forecast of it, and a planner
 reads "people needed" against the workers counted today. A row's own ``target_persen`` is the target of its
@@ -23,8 +24,11 @@ COLUMNS = ["kode", "tahun", "target_persen", "target_orang", "perlu_orang"]
 
 
 def years(schedule: Schedule, period: str) -> list[int]:
-    """The years of the path: ``period``'s year to the schedule's last year (at least the first)."""
-    first = from_key(period).year
+    """The years of the path: the coming year ends after ``period`` to the schedule's last year (at least the
+    first). Data of December stands at its year's end: that year's target is past, not coming, so the path
+    starts with the next year (a December's "this year" would ask for the whole gap within one month)."""
+    p = from_key(period)
+    first = p.year + (1 if p.month == 12 else 0)
     named = pd.to_numeric(schedule.rows["periode"].astype(str).str[:4], errors="coerce").dropna()
     last = int(named.max()) if len(named) else first
     return list(range(first, max(first, last) + 1))

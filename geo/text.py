@@ -1692,8 +1692,15 @@ MESSAGES.update(
             "Kurang {gap} orang untuk target itu ({rupiah} per tahun)",
             "{gap} people short of that target ({rupiah} a year)",
         ),
-        "budget.behind_desa": ("{n} desa/kelurahan paling tertinggal", "The {n} desa/kelurahan furthest behind"),
-        "budget.behind_kab": ("{n} kabupaten/kota paling tertinggal", "The {n} kabupaten/kota furthest behind"),
+        # "paling tertinggal" on the pages ranks by shortfall of pace; here the ranking is by people still needed
+        "budget.behind_desa": (
+            "{n} desa/kelurahan dengan kekurangan peserta terbesar",
+            "The {n} desa/kelurahan with the most people still to enrol",
+        ),
+        "budget.behind_kab": (
+            "{n} kabupaten/kota dengan kekurangan peserta terbesar",
+            "The {n} kabupaten/kota with the most people still to enrol",
+        ),
         "budget.none_behind": ("Tidak ada yang di bawah target.", "None is below target."),
         "budget.none_reported": (
             "Belum ada angka yang diterbitkan untuk wilayah di sini.",

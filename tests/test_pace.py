@@ -44,7 +44,9 @@ def test_linear_series_gives_its_slope_and_the_solved_month(start, slope, tk, n)
     assert row["laju_per_bulan"] == pytest.approx(slope, rel=1e-9)
     peserta = start + slope * (n - 1)
     assert row["peserta_aktif"] == peserta and row["periode_terakhir"] == keys[-1]
-    for suffix, year in (("", 2025), (pace.LAST_SUFFIX, 2029)):
+    this_year = 2025 if n < 12 else 2026  # data of December 2025: 2025's target is past, 2026's is coming
+    assert row["tahun"] == this_year
+    for suffix, year in (("", this_year), (pace.LAST_SUFFIX, 2029)):
         target_people = float(targetpath.target_people(SCHEDULE_TARGET[year], tk))
         assert row["target_orang" + suffix] == target_people
         if peserta >= target_people:
@@ -61,7 +63,7 @@ def test_linear_series_gives_its_slope_and_the_solved_month(start, slope, tk, n)
         assert row["laju_dibutuhkan" + suffix] == pytest.approx((target_people - peserta) / max(left, 1))
 
 
-SCHEDULE_TARGET = {2025: 55.0, 2029: 70.0}
+SCHEDULE_TARGET = {2025: 55.0, 2026: 55.0, 2029: 70.0}  # 2026 has no row: 2025's holds
 
 
 @settings(max_examples=40)  # each example builds the whole path (pandas: ~50 ms)
@@ -89,15 +91,16 @@ def test_messy_monthly_series_skips_the_missing_month_and_uses_the_latest_six():
     assert ketapang["jendela"] == "2024-07/2024-12"
     assert ketapang["titik"] == 4  # July, August, November, December
     assert ketapang["laju_per_bulan"] == pytest.approx(100)
-    assert ketapang["tahun"] == 2024 and ketapang["tahun_akhir"] == 2029
-    # 2024: 50.24% of 10,000 = 5,024; 2,100 now; one month to December's end (at least 1)
-    assert ketapang["perlu_orang"] == 5_024 - 2_100
-    assert ketapang["laju_dibutuhkan"] == pytest.approx(2_924)
+    # December data: 2024's target is past, the coming one is 2025's
+    assert ketapang["tahun"] == 2025 and ketapang["tahun_akhir"] == 2029
+    # 2025: 55% of 10,000 = 5,500; 2,100 now; twelve months to December 2025
+    assert ketapang["perlu_orang"] == 5_500 - 2_100
+    assert ketapang["laju_dibutuhkan"] == pytest.approx(3_400 / 12)
     assert ketapang["status"] == pace.BEHIND
-    assert ketapang["bulan_tercapai"] == pace.month_key(2024 * 12 + 11 + 30)  # 2,924 / 100 -> 30 months
+    assert ketapang["bulan_tercapai"] == pace.month_key(2024 * 12 + 11 + 34)  # 3,400 / 100 -> 34 months
     flat = out.loc["61.01"]
     assert flat["laju_per_bulan"] == 0 and flat["titik"] == 6
-    assert flat["perlu_orang"] == 3  # 50.24% of 1,000 is 503 people
+    assert flat["perlu_orang"] == 50  # 55% of 1,000 is 550 people
     assert flat["status"] == pace.NEVER and pd.isna(flat["bulan_tercapai"])
 
 

@@ -22,6 +22,9 @@ def frame(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
 def test_years_run_from_the_datas_year_to_the_schedules_last():
     assert targetpath.years(SCHEDULE, "2025-06") == [2025, 2026, 2027, 2028, 2029]
     assert targetpath.years(SCHEDULE, "2031") == [2031]
+    assert targetpath.years(SCHEDULE, "2024-12") == [2025, 2026, 2027, 2028, 2029]  # December: its year has ended
+    assert targetpath.years(SCHEDULE, "2024-11") == [2024, 2025, 2026, 2027, 2028, 2029]
+    assert targetpath.years(SCHEDULE, "2029-12") == [2030]  # past the schedule: its last target holds
 
 
 def test_each_year_takes_the_schedules_target_for_the_area():
