@@ -98,41 +98,19 @@ def prepare(
     return Prepared(result.matched, report, periods, new)
 
 
+def _whole(rows, filename: str, kind: str) -> Prepared:  # noqa: ANN001 - a pandas frame
+    """A table read all or nothing (a schedule, commitments) as a version stores it: every row kept, its periods."""
+    summary = {"rows": len(rows), "matched": len(rows), "unmatched": 0, "ambiguous": 0, "invalid": 0, "duplicate": 0}
+    report = {"file": filename, "kind": kind, "level": None, "summary": summary}
+    return Prepared(rows, report, sorted(set(rows["periode"])))
+
+
 def prepare_targets(content: bytes, filename: str) -> Prepared:
     """A target schedule as a version stores it; raises ``targets.ScheduleError`` on any bad row."""
-    rows = targets.read_schedule(content, filename).rows
-    report = {
-        "file": filename,
-        "kind": TARGETS_KIND,
-        "level": None,
-        "summary": {
-            "rows": len(rows),
-            "matched": len(rows),
-            "unmatched": 0,
-            "ambiguous": 0,
-            "invalid": 0,
-            "duplicate": 0,
-        },
-    }
-    return Prepared(rows, report, sorted(set(rows["periode"])))
+    return _whole(targets.read_schedule(content, filename).rows, filename, TARGETS_KIND)
 
 
 def prepare_commitments(content: bytes, filename: str) -> Prepared:
     """A commitments table as a version stores it (rows with each year's key in ``periode``); raises
     ``commitments.CommitmentsError`` on any bad row."""
-    read = commitments.read(content, filename)
-    rows = commitments.stored_rows(read)
-    report = {
-        "file": filename,
-        "kind": commitments.KIND,
-        "level": None,
-        "summary": {
-            "rows": len(rows),
-            "matched": len(rows),
-            "unmatched": 0,
-            "ambiguous": 0,
-            "invalid": 0,
-            "duplicate": 0,
-        },
-    }
-    return Prepared(rows, report, sorted(set(rows["periode"])))
+    return _whole(commitments.stored_rows(commitments.read(content, filename)), filename, commitments.KIND)
