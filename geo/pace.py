@@ -218,7 +218,7 @@ def path(
 def _reach_months(peserta: pd.Series, pace_: pd.Series, target: pd.Series, start: pd.Series) -> np.ndarray:
     """:func:`reach_month` for every row at once (-1 for None): thousands of areas × years on each new data."""
     p, v, g, s0 = (np.asarray(x, dtype=float) for x in (peserta, pace_, target, start))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a pace near 0: past the horizon
         months = np.ceil(np.round((g - p) / v, 9))
     month = s0 + months
     out = np.where(p >= g, s0, np.where((v > 0) & (month <= HORIZON), month, -1))

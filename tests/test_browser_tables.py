@@ -24,7 +24,7 @@ PARTIAL = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif
 61.71,Kota Pontianak,2024,300000,115000
 61.72,Kota Singkawang,2024,100000,100000
 """
-# every text drawn on a table's canvas: (text, x, y in the canvas, index of its stDataFrame on the page)
+# every text drawn on a table's canvas: (text, x, y in the canvas, the name given to its stDataFrame)
 RECORD_JS = """
 window.pjkDrawn = [];
 const fillText = CanvasRenderingContext2D.prototype.fillText;
@@ -32,8 +32,9 @@ CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
   const host = this.canvas.closest ? this.canvas.closest('[data-testid="stDataFrame"]') : null;
   if (host) {
     const m = this.getTransform();
-    const all = Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'));
-    window.pjkDrawn.push({t: String(text), x: m.e + x * m.a, y: m.f + y * m.d, grid: all.indexOf(host)});
+    // each table is named once, on its element: an index among the tables shifts when one is added above
+    if (!host.dataset.pjkGrid) { host.dataset.pjkGrid = String((window.pjkGrids = (window.pjkGrids || 0) + 1)); }
+    window.pjkDrawn.push({t: String(text), x: m.e + x * m.a, y: m.f + y * m.d, grid: host.dataset.pjkGrid});
   }
   return fillText.call(this, text, x, y, ...rest);
 };
@@ -56,7 +57,7 @@ def server(tmp_path_factory):
         yield srv
 
 
-def drawn_rows(page, grid: int) -> list[list[str]]:
+def drawn_rows(page, grid: str | None) -> list[list[str]]:
     """The rows drawn on table ``grid`` (the latest text at each place), top to bottom, each left to right."""
     cells: dict[tuple[int, int], str] = {}
     for d in page.evaluate("window.pjkDrawn"):
@@ -68,7 +69,7 @@ def drawn_rows(page, grid: int) -> list[list[str]]:
     return [[text for _x, text in sorted(row)] for _y, row in sorted(rows.items())]
 
 
-def wait_rows(page, grid: int, ready, timeout_s: float = 60) -> list[list[str]]:
+def wait_rows(page, grid: str | None, ready, timeout_s: float = 60) -> list[list[str]]:
     """``drawn_rows`` once ``ready(rows)`` holds (the grid draws a moment after the data arrives)."""
     deadline = time.monotonic() + timeout_s
     rows = drawn_rows(page, grid)
@@ -94,8 +95,12 @@ def open_area_table(browser, url: str, locale: str, lang: str):
     workers = t("col.tenaga_kerja", lang)
     area = grids.filter(has=page.locator("table[role=grid] th", has_text=workers)).first  # the area table
     area.scroll_into_view_if_needed()
-    grid = grids.evaluate_all("(all, el) => all.indexOf(el)", area.element_handle())
-    rows = wait_rows(page, grid, lambda r: row_of(r, "Kota Pontianak") and row_of(r, "Kabupaten Ketapang"))
+    ready = lambda r: row_of(r, "Kota Pontianak") and row_of(r, "Kabupaten Ketapang")  # noqa: E731
+    deadline, grid, rows = time.monotonic() + 60, None, []
+    while not ready(rows) and time.monotonic() < deadline:  # named at its first draw (and anew if redrawn)
+        grid = area.evaluate("el => el.dataset.pjkGrid || null")
+        rows = drawn_rows(page, grid)
+        page.wait_for_timeout(200)
     return context, page, area, grid, rows
 
 
