@@ -1667,6 +1667,12 @@ MESSAGES.update(
             "Per tahun jalur target: orang dan rupiah yang dibutuhkan, komitmen tiap penyandang dana, dan sisanya.",
             "Per year of the target path: the people and rupiah needed, each funder's commitments, and what is left.",
         ),
+        "budget.busy": (
+            "Banyak berkas baru dibuat dari alamat ini: berkas baru dapat diunduh lagi dalam {s} detik "
+            "(berkas yang sudah dibuat tetap dapat diunduh).",
+            "Many new files were made from this address: a new file can be downloaded again in {s} s "
+            "(files already made can still be downloaded).",
+        ),
         "budget.download_pack": ("Paket briefing (PDF)", "Briefing pack (PDF)"),
         "budget.download_sheet": ("Lembar anggaran kabupaten (PDF)", "Kabupaten budget sheet (PDF)"),
         "budget.download_csv": ("Kebutuhan per desa untuk APBDes (CSV)", "Each desa's needs for its APBDes (CSV)"),

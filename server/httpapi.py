@@ -6,7 +6,7 @@ sessions keep a core), and kept in a cache bounded by entries and bytes: its ETa
 and its gzip is compressed once. Streamlit's own gzip middleware passes an already compressed body
 through, so nothing is compressed per request. A client is its address: the connection's peer, or behind a
 trusted proxy (``KALBAR_TRUSTED_PROXIES``, 127.0.0.1 by default) its ``X-Forwarded-For`` (``geo.signin``).
-The same token bucket (:class:`RateLimit`) guards the snapshots and the link-preview work (server/snapshot.py,
+The same token bucket (``geo.ratelimit``) guards the snapshots and the link-preview work (server/snapshot.py,
 server/preview.py), each with its own bucket table.
 """
 
@@ -18,7 +18,6 @@ import logging
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
@@ -31,6 +30,7 @@ from geo import settings
 from geo.access import SECRETS_SECTION, AccessSettings
 from geo.lru import LRU
 from geo.opendata import dumps
+from geo.ratelimit import RateLimit, rate_from_env
 from geo.signin import client_address
 from geo.text import t
 
@@ -52,7 +52,6 @@ CACHE_ENTRIES = 256
 CACHE_BYTES = 96 * 1024 * 1024  # the province's desa GeoJSON is ~4 MB (~1 MB gzipped)
 RATE_ENV = "KALBAR_API_RATE"  # "per_minute[,burst]"; "0" turns the limit off (the bench measures capacity)
 DEFAULT_RATE = (600.0, 120.0)  # 10 a second sustained, 120 at once (a GIS client paging a layer)
-RATE_CLIENTS = 4096
 
 
 class ApiError(Exception):
@@ -163,43 +162,7 @@ def send(request: Request, b: Body, cache_control: str = CACHE_CONTROL) -> Respo
 # --- who may ask, and how often -----------------------------------------------------------------------
 
 
-class RateLimit:
-    """A token bucket per client (``per_minute`` sustained, ``burst`` at once); the table is bounded."""
-
-    def __init__(self, per_minute: float, burst: float, clients: int = RATE_CLIENTS) -> None:
-        self.rate, self.burst, self.clients = per_minute / 60.0, burst, clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, at)
-        self._lock = threading.Lock()
-
-    def take(self, client: str) -> float:
-        """0 when the request may go ahead, else the seconds until it may."""
-        if self.rate <= 0:
-            return 0.0
-        now = time.monotonic()
-        with self._lock:
-            tokens, at = self._buckets.pop(client, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - at) * self.rate)
-            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-            self._buckets[client] = (tokens - 1 if tokens >= 1 else tokens, now)
-            while len(self._buckets) > self.clients:
-                self._buckets.popitem(last=False)
-        return wait
-
-
-def rate_from_env(value: str | None, default: tuple[float, float] = DEFAULT_RATE) -> tuple[float, float]:
-    """``KALBAR_API_RATE``: "600" or "600,120" (requests a minute, burst); unset or unreadable: the default."""
-    if not value:
-        return default
-    try:
-        parts = [float(p) for p in value.split(",")]
-    except ValueError:
-        return default
-    per_minute = parts[0]
-    burst = parts[1] if len(parts) > 1 else max(per_minute / 5, 1.0)
-    return (per_minute, burst) if per_minute >= 0 and burst >= 1 else default
-
-
-limiter = RateLimit(*rate_from_env(settings.env(RATE_ENV)))
+limiter = RateLimit(*rate_from_env(settings.env(RATE_ENV), DEFAULT_RATE))
 
 
 def client_of(request: Request) -> str:

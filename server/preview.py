@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from geo import fmt, settings
 from geo.lru import LRU
 from geo.origin import public_origin
+from geo.ratelimit import RateLimit, rate_from_env
 from geo.render import SNAPSHOT_PX
 from geo.text import t
 from geo.view.shown import PATHS, view
@@ -50,7 +51,7 @@ from streamlit_boundary import dom
 
 from . import firstvisit
 from .buffer import buffered
-from .httpapi import RateLimit, client_of, rate_from_env, sign_in_required
+from .httpapi import client_of, sign_in_required
 from .mapgeo import features_for, file_for
 from .snapshot import cached, image_path, in_thread, round_target
 

@@ -42,13 +42,14 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import settings, viewstate
 from geo.lru import LRU
+from geo.ratelimit import RateLimit, rate_from_env
 from geo.render import RenderError, inline_picture, render_snapshot
 from geo.view.inforce import data_in_force
 from geo.view.shown import PAGE_PATHS, view, views_to_render_ahead
 from geo.view.shown import Shown as View
 from geo.view.shown import default as default_for
 
-from .httpapi import RateLimit, client_of, rate_from_env, sign_in_required
+from .httpapi import client_of, sign_in_required
 from .mapgeo import features_for, file_for
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 
 from geo import LEVELS, opendata
+from geo.ratelimit import RateLimit
 from geo.store import open_store
 from geo.text import t
-from server.httpapi import RateLimit, _bodies, body
+from server.httpapi import _bodies, body
 from tests.support.apptest import below_metric, open_app
 from tests.support.preview import fetch
 from tests.support.sample import one_month_csv

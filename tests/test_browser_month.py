@@ -148,9 +148,19 @@ def test_the_data_officers_month(server, browser, tmp_path):
 # --- one month spelled three ways (issue 26): one period, the latest by time, links that reopen a version ---
 
 KAB_CODES = [
-    ("61.01", "Sambas"), ("61.02", "Mempawah"), ("61.03", "Sanggau"), ("61.04", "Ketapang"), ("61.05", "Sintang"),
-    ("61.06", "Kapuas Hulu"), ("61.07", "Bengkayang"), ("61.08", "Landak"), ("61.09", "Sekadau"),
-    ("61.10", "Melawi"), ("61.11", "Kayong Utara"), ("61.12", "Kubu Raya"), ("61.71", "Kota Pontianak"),
+    ("61.01", "Sambas"),
+    ("61.02", "Mempawah"),
+    ("61.03", "Sanggau"),
+    ("61.04", "Ketapang"),
+    ("61.05", "Sintang"),
+    ("61.06", "Kapuas Hulu"),
+    ("61.07", "Bengkayang"),
+    ("61.08", "Landak"),
+    ("61.09", "Sekadau"),
+    ("61.10", "Melawi"),
+    ("61.11", "Kayong Utara"),
+    ("61.12", "Kubu Raya"),
+    ("61.71", "Kota Pontianak"),
     ("61.72", "Kota Singkawang"),
 ]
 

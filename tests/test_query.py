@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from geo.ratelimit import RateLimit
 from geo.store import open_store
 from server import api, httpapi, ogc, query
-from server.httpapi import RateLimit
 from tests.support.sample import one_month_csv
 
 V1 = b"""kode,kabupaten,periode,tenaga_kerja,peserta_aktif

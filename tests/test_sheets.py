@@ -215,3 +215,61 @@ def test_each_sheet_says_the_pace_the_pages_show(published, tmp_path):
         assert all(part in text for part in textwrap.wrap(line, sheets.WRAP)), (line, text[:1500])
     province = inp.extra["61"]
     assert province[0].startswith(t("level.provinsi", "id"))
+
+
+# --- the files behind the buttons: made once, one at a time, a few new ones a minute per visitor ----------------
+
+
+def test_a_file_asked_again_is_not_made_again_and_a_visitor_cannot_make_many(published, monkeypatch):
+    """Any visitor may click a button, and the pack costs seconds of CPU: the same file is made once (whoever asks),
+    new files are made one at a time, and one client may cause only a few a minute; the CLI is not limited."""
+    import threading
+
+    from geo.commitments import empty
+    from geo.ratelimit import RateLimit
+    from geo.view import budgets, inforce
+
+    made: list[tuple] = []
+    real = budgets._make
+
+    def counted(kind, inp, kab):
+        made.append((kind, kab, inp.iuran))
+        return real(kind, inp, kab)
+
+    monkeypatch.setattr(budgets, "_make", counted)
+    monkeypatch.setattr(budgets, "_files", budgets.LRU(budgets.FILE_ENTRIES, budgets.FILE_BYTES, len))
+    monkeypatch.setattr(budgets, "limiter", RateLimit(2, 2))  # two new files at once, then one every 30 s
+    d, commits = inforce.data_in_force(), empty()
+
+    first = budgets.budget_file("csv", d, commits, None, kab="61.04", client="203.0.113.7")
+    again = budgets.budget_file("csv", d, commits, None, kab="61.04", client="198.51.100.1")
+    assert first == again and b"kode" in first
+    assert made == [("csv", "61.04", budgets.plan.DEFAULT_IURAN)]  # the second visitor got the file made
+
+    budgets.budget_file("csv", d, commits, None, iuran=20_000, kab="61.04", client="203.0.113.7")
+    with pytest.raises(budgets.Busy) as busy:  # a third new file from the same address within the minute
+        budgets.budget_file("csv", d, commits, None, iuran=20_001, kab="61.04", client="203.0.113.7")
+    assert 25 < busy.value.wait <= 30 and budgets.wait_for("203.0.113.7") > 25
+    assert budgets.budget_file("csv", d, commits, None, iuran=20_000, kab="61.04", client="203.0.113.7")  # made
+    assert budgets.wait_for("198.51.100.1") == 0  # another address is not held back by it
+    budgets.budget_file("csv", d, commits, None, iuran=20_002, kab="61.04")  # the CLI: no client, no limit
+    assert len(made) == 3
+
+    # the same new file asked by many at once is made once: the others wait for it
+    monkeypatch.setattr(budgets, "limiter", RateLimit(0, 1))
+    got: list[bytes] = []
+    threads = [
+        threading.Thread(
+            target=lambda c=f"10.0.0.{i}": got.append(
+                budgets.budget_file("csv", d, commits, None, iuran=30_000, kab="61.04", client=c)
+            )
+        )
+        for i in range(6)
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(got) == 6 and len(set(got)) == 1 and len(made) == 4
+    with pytest.raises(ValueError):
+        budgets.file_key("zip", d, commits, None, "id", 1, 1)

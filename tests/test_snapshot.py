@@ -18,11 +18,11 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from geo.ratelimit import RateLimit
 from geo.render import SNAPSHOT_PX
 from geo.store import open_store
 from geo.view import shown
 from server import snapshot
-from server.httpapi import RateLimit
 from tests.support.preview import expected_fill, fetch, image_fills, read_page, sample_classified
 from tests.support.server import Server
 

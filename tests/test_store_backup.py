@@ -259,7 +259,6 @@ def test_a_backup_from_a_newer_app_is_refused(tmp_path):
 
 def test_an_older_backup_is_migrated_on_restore(new_store_url, tmp_path):
 
-
     src = new_store_url()
     engine = engine_at(src, "0001")
     add_old_user(engine, "0001")

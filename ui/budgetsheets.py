@@ -1,21 +1,19 @@
 """Budget sheets on the pages: the briefing pack (province + every kabupaten/kota) and, for a kabupaten/kota in
-view, its one-page sheet and its desa's APBDes table. Each file is made only when its button is clicked."""
+view, its one-page sheet and its desa's APBDes table. Each file is made only when its button is clicked, by the
+core (``geo.view.budgets.budget_file``: made once, one at a time, a few new ones a minute per visitor)."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable
 
 import streamlit as st
 
 from geo.text import t
+from geo.view import budgets
 from geo.viewstate import ViewState
 
-from . import cache, safe, session
-
-
-def _inputs(state: ViewState, period: str | None):  # noqa: ANN202 - geo.sheets.Inputs (matplotlib on click only)
-    from geo.view import budgets  # noqa: PLC0415 - imports matplotlib: only when a file is asked for
-
-    d = cache.data(session.source())
-    return budgets.inputs(d, session.commitments_in_force(), period, state.lang, state.iuran, state.bulan)
+from . import auth, cache, safe, session
 
 
 def downloads(state: ViewState, period: str | None, kab: str | None = None) -> None:
@@ -23,17 +21,22 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
     lang = state.lang
     st.subheader(t("budget.section", lang))
     st.caption(t("budget.section_help", lang))
+    # what a file is made of is read now, in the script run: the click is answered outside it
+    d, commits, client = cache.data(session.source()), session.commitments_in_force(), auth.client()
+    wait = budgets.wait_for(client)
+    if wait > 0:
+        st.caption(t("budget.busy", lang, s=math.ceil(wait)))
     stem = safe.file_part(period or "", 20)
 
-    def pack() -> bytes:
-        from geo import sheets  # noqa: PLC0415 - matplotlib on click only
-
-        return sheets.pack_pdf(_inputs(state, period))
+    def made(kind: str) -> Callable[[], bytes]:
+        return lambda: budgets.budget_file(
+            kind, d, commits, period, lang, state.iuran, state.bulan, kab=kab, client=client
+        )
 
     cols = st.columns(3 if kab else 1)
     cols[0].download_button(
         t("budget.download_pack", lang),
-        pack,
+        made("pack"),
         file_name=f"paket_anggaran_{stem}.pdf",
         mime="application/pdf",
         key=f"budget_pack_{stem}",
@@ -43,20 +46,9 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
     if not kab:
         return
     code = safe.file_part(kab.replace(".", ""), 10)
-
-    def sheet() -> bytes:
-        from geo import sheets  # noqa: PLC0415
-
-        return sheets.sheet_pdf(_inputs(state, period), kab)
-
-    def table() -> bytes:
-        from geo import sheets  # noqa: PLC0415
-
-        return sheets.desa_csv(_inputs(state, period), kab)
-
     cols[1].download_button(
         t("budget.download_sheet", lang),
-        sheet,
+        made("sheet"),
         file_name=f"anggaran_{code}_{stem}.pdf",
         mime="application/pdf",
         key=f"budget_sheet_{code}_{stem}",
@@ -65,7 +57,7 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
     )
     cols[2].download_button(
         t("budget.download_csv", lang),
-        table,
+        made("csv"),
         file_name=f"apbdes_{code}_{stem}.csv",
         mime="text/csv",
         key=f"budget_csv_{code}_{stem}",
