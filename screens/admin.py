@@ -5,7 +5,7 @@ import streamlit as st
 from geo.access import ADMIN
 from geo.store import StoreError
 from geo.text import t
-from ui import admin, auth, errors, phone
+from ui import adminpanels, auth, errors, phone
 
 ident = auth.require(ADMIN)
 lang = auth.lang()
@@ -16,12 +16,12 @@ audit_tab, users_tab, aliases_tab = st.tabs(
 )
 try:
     with audit_tab:
-        admin.audit_panel(lang)
+        adminpanels.audit_panel(lang)
     with users_tab:
-        admin.users_panel(ident, lang)
-        admin.blocks_panel(ident, lang)
+        adminpanels.users_panel(ident, lang)
+        adminpanels.blocks_panel(ident, lang)
     with aliases_tab:
-        admin.aliases_panel(ident, lang)
+        adminpanels.aliases_panel(ident, lang)
 except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
     st.error(t("editor.store_error", lang), icon=":material/error:")
     errors.show_detail(exc)  # database details: admins and the log only

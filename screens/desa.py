@@ -10,7 +10,7 @@ from geo import fmt
 from geo.classify import totals
 from geo.text import t
 from geo.view import shown
-from ui import blocks, budgetsheets, cache, explorer, mappage, monev, plan, report, safe, trend, viewstate
+from ui import blocks, budgetsheets, cache, explorer, joinreport, mappage, monev, safe, scenario, trendchart, urlstate
 
 PAGE = "desa"
 DEFAULT = shown.default(PAGE)
@@ -21,7 +21,7 @@ explorer.settle()
 box = explorer.place(ui_lang)  # the selectors' place above the map; filled once the map is sent
 kab, kec = st.session_state.get("w_kab"), st.session_state.get("w_kec")
 v = mappage.view(
-    PAGE, replace(viewstate.from_widgets(url_state), level=st.session_state["w_level"], kab=kab, kec=kec), src
+    PAGE, replace(urlstate.from_widgets(url_state), level=st.session_state["w_level"], kab=kab, kec=kec), src
 )
 state, lang, level, scope = v.state, v.lang, v.level, v.scope
 notes = ()
@@ -44,11 +44,11 @@ if state.present:
 
 stem = f"{level}_{(scope or '61').replace('.', '')}_{v.period or ''}"
 monev.show(v)
-trend.show(src, state.target, scope, v.area, lang, level)
+trendchart.show(src, state.target, scope, v.area, lang, level)
 blocks.priorities(v.listed, level, lang)
 blocks.area_table(v.listed, level, state, f"cakupan_{stem}")
 blocks.map_downloads(v.frame, v.opts, level, state, v.title, v.period, f"peta_{stem}", v.dim)
-plan.panel(
+scenario.panel(
     v.listed,
     level,
     state,
@@ -58,4 +58,4 @@ plan.panel(
     province=totals(cache.classified(src, "kabupaten", state.target, v.period)) if scope else None,
 )
 budgetsheets.downloads(state, v.period, (scope or "")[:5] or None)
-report.join_report(level, lang)
+joinreport.join_report(level, lang)

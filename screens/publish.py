@@ -5,7 +5,7 @@ import streamlit as st
 from geo.access import EDITOR
 from geo.store import StoreError
 from geo.text import t
-from ui import auth, commitments, errors, phone, publish
+from ui import auth, commitmentpanel, errors, phone, publishpanels
 
 ident = auth.require(EDITOR)
 lang = auth.lang()
@@ -13,19 +13,19 @@ phone.layout()
 st.title(t("editor.title", lang))
 st.caption(t("editor.signed_in_as", lang))
 st.text(ident.name)
-publish.toast()  # what was just published/retracted/restored, where the officer is looking
+publishpanels.toast()  # what was just published/retracted/restored, where the officer is looking
 publish_tab, versions_tab, targets_tab, commit_tab = st.tabs(
     [t("editor.tab_publish", lang), t("editor.tab_versions", lang), t("targets.title", lang), t("commit.title", lang)]
 )
 try:
     with publish_tab:
-        publish.publish_panel(ident, lang)
+        publishpanels.publish_panel(ident, lang)
     with versions_tab:
-        publish.versions_panel(ident, lang)
+        publishpanels.versions_panel(ident, lang)
     with targets_tab:
-        publish.targets_panel(ident, lang)
+        publishpanels.targets_panel(ident, lang)
     with commit_tab:
-        commitments.panel(ident, lang)
+        commitmentpanel.panel(ident, lang)
 except StoreError as exc:  # unreachable or refusing database: a message, never a traceback
     st.error(t("editor.store_error", lang), icon=":material/error:")
     errors.show_detail(exc)  # database details: admins and the log only

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from geo.period import label as period_name
 from geo.text import t
-from ui import blocks, mappage, report, safe, viewstate
+from ui import blocks, joinreport, mappage, safe, urlstate
 
 PAGE = "ringkasan"
 
 src, url_state = mappage.start(PAGE)
-v = mappage.view(PAGE, viewstate.from_widgets(url_state), src)
+v = mappage.view(PAGE, urlstate.from_widgets(url_state), src)
 state, lang = v.state, v.lang
 period_note = f" · {t('control.period', lang)} {safe.md(period_name(v.period, lang))}" if v.period else ""
 kode = mappage.top(v, t("app.title", lang), "map_summary", caption=t("app.subtitle", lang) + period_note)
@@ -19,4 +19,4 @@ mappage.controls(url_state)
 mappage.share(v, PAGE)
 if not state.present:
     blocks.map_downloads(v.frame, v.opts, "kabupaten", state, v.area, v.period, f"peta_kabupaten_{v.period or ''}")
-    report.join_report("kabupaten", lang)
+    joinreport.join_report("kabupaten", lang)

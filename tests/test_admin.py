@@ -1,4 +1,4 @@
-"""The admin page (screens/admin.py, ui/admin.py): audit log with filters, accounts, aliases."""
+"""The admin page (screens/admin.py, ui/adminpanels.py): audit log with filters, accounts, aliases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.text import t
 from tests.support.apptest import raw_missing, shown_with, signed_in_on, texts
-from ui.admin import audit_frame
+from ui.adminpanels import audit_frame
 
 TIMEOUT = 120
 PASSWORD = "kata-sandi-admin-1"

@@ -183,7 +183,7 @@ def test_cli_template_publish_show(tmp_path):
 
 
 def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
-    """ui/commitments.panel: a bad file lists rows and columns and publishes nothing; a good one is published."""
+    """ui/commitmentpanel.panel: a bad file lists rows and columns and publishes nothing; a good one is published."""
     from streamlit.testing.v1 import AppTest
 
     from geo.store import open_store
@@ -196,7 +196,7 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
 
     def page():
         from ui.auth import Identity
-        from ui.commitments import panel
+        from ui.commitmentpanel import panel
 
         panel(Identity("ana", "editor", "password"), "id")
 

@@ -286,7 +286,7 @@ def test_cli_publish_show_retract(tmp_path, monkeypatch):
 
 
 def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
-    """ui/publish.targets_panel: a bad file lists rows and columns and publishes nothing; a good one is published."""
+    """ui/publishpanels.targets_panel: a bad file lists rows and columns and publishes nothing; a good one is."""
     from streamlit.testing.v1 import AppTest
 
     from geo.store import open_store
@@ -299,7 +299,7 @@ def test_editor_section_validates_then_publishes(tmp_path, monkeypatch):
 
     def page():
         from ui.auth import Identity
-        from ui.publish import targets_panel
+        from ui.publishpanels import targets_panel
         from ui.sidebar import schedule_view
 
         targets_panel(Identity("ana", "editor", "password"), "id")

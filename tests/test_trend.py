@@ -83,7 +83,7 @@ def test_series_from_desa_rows_rolled_up(areas):
     )
 
 
-# --- the chart on the pages (ui/trend.py) ------------------------------------------------------------
+# --- the chart on the pages (ui/trendchart.py) ------------------------------------------------------------
 
 
 def _trend_expander(at, n: int = 2):

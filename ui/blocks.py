@@ -24,7 +24,7 @@ from geo.view import shown
 from geo.viewstate import ViewState
 
 from . import cache, errors, phone, safe, session
-from .viewstate import display_target, effective_period
+from .urlstate import display_target, effective_period
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler

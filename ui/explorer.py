@@ -12,7 +12,7 @@ from geo import LEVELS
 from geo.text import t
 from geo.viewstate import ViewState
 
-from . import cache, phone, safe, viewstate
+from . import cache, phone, safe, urlstate
 
 
 def names(level: str) -> dict[str, str]:
@@ -116,6 +116,6 @@ def breadcrumb(box, state: ViewState, default: ViewState) -> None:  # noqa: ANN0
 
 def go(state: ViewState, default: ViewState) -> None:
     """Open ``state`` on this page: into the URL, widgets refilled from it on the next run."""
-    viewstate.write(state, default)
-    st.session_state.pop(viewstate.SYNCED_KEY, None)  # the URL changed here: refill the widgets from it
+    urlstate.write(state, default)
+    st.session_state.pop(urlstate.SYNCED_KEY, None)  # the URL changed here: refill the widgets from it
     st.rerun()

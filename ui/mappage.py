@@ -25,7 +25,7 @@ from geo.viewstate import ViewState
 from . import blocks, cache, phone, present, session
 from .session import Source
 from .sidebar import page_css, settle, share_link, sidebar
-from .viewstate import read, write
+from .urlstate import read, write
 
 DESA_PAGE = "screens/desa.py"
 

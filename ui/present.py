@@ -15,7 +15,7 @@ from geo.viewstate import ViewState
 from streamlit_boundary import dom
 
 from . import blocks, session
-from .viewstate import display_target
+from .urlstate import display_target
 
 # Hide Streamlit's chrome and let the map take the height of the screen (projector or laptop).
 _CSS = dom.css("""

@@ -1,6 +1,6 @@
 """The sidebar of the map pages: language, planning inputs, period, colouring, data, share link.
 
-Every control is bound to the URL through a ``w_*`` key (see ui/viewstate), so a link reopens it.
+Every control is bound to the URL through a ``w_*`` key (see ui/urlstate), so a link reopens it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from geo.viewstate import BASEMAP_CHOICES, ViewState
 from streamlit_boundary import dom
 
 from . import blocks, cache, safe, session, uploads
-from .viewstate import effective_period, share_url
+from .urlstate import effective_period, share_url
 
 REJECTED_KEY = "_rejected"  # session_state: (source key, file name, TableError) of the last refused upload
 
@@ -37,7 +37,7 @@ def settle() -> None:
     """Make the sidebar's period and colouring valid before the view reads them: the map page works out its
     view and sends its map before the sidebar's widgets are laid out (ui/mappage)."""
     periods = cache.periods(session.source())
-    # Each period once, always one chosen: the latest stands for "no period in the URL" (ui/viewstate).
+    # Each period once, always one chosen: the latest stands for "no period in the URL" (ui/urlstate).
     if len(periods) > 1 and st.session_state.get("w_period") not in periods:
         st.session_state["w_period"] = periods[-1]
     if st.session_state.get("w_color") not in colorings(periods):  # "change" from a link, with one period only
@@ -59,7 +59,7 @@ def sidebar(state: ViewState) -> None:
     periods = cache.periods(session.source())
     if len(periods) > 1:
         # Each period once, always one chosen (no placeholder in Streamlit's English): the latest stands for
-        # "no period in the URL"; any other choice goes into the URL and the share link (ui/viewstate.from_widgets).
+        # "no period in the URL"; any other choice goes into the URL and the share link (ui/urlstate.from_widgets).
         latest = periods[-1]
         sb.selectbox(
             t("control.period", lang),
