@@ -25,7 +25,7 @@ from pathlib import Path
 from geo.origin import PUBLIC_URL_ENV
 from geo.paths import ROOT, fonts_dir
 
-from . import fonts, nginxconf, staticfiles, warm
+from . import fontsubset, nginxconf, staticfiles, warm
 from .stack import Stack, descendants, end_processes
 
 # what a terminal (Ctrl-C, closing it) or a supervisor (systemd, kill) sends to stop `serve`
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         staticfiles.prepare_www(args.dest)
         return 0
     if args.cmd == "fonts":
-        fonts.prepare(args.dest, ROOT, staticfiles.streamlit_static_dir())
+        fontsubset.prepare(args.dest, ROOT, staticfiles.streamlit_static_dir())
         return 0
     return _warm(args)
 

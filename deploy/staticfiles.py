@@ -4,7 +4,7 @@ Streamlit 1.67 serves its 4.8 MB of JS/CSS uncompressed on purpose (a proxy is e
 compress). Pre-compressing once at set-up costs nothing per visitor and allows the best levels
 (gzip -9, brotli -q 9). Re-run after upgrading Streamlit; a file missing from the copy is still
 served (by Streamlit, compressed on the fly by nginx). The copy's two first-visit fonts are trimmed
-to what the app shows (deploy/fonts.py), and the map component's hashed files are copied too, so
+to what the app shows (deploy/fontsubset.py), and the map component's hashed files are copied too, so
 nginx can serve them pre-compressed with a long cache (they are preloaded with the page).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from streamlit_boundary.frontend import component_dirs
 from streamlit_boundary.frontend import static_dir as streamlit_static_dir
 
-from . import fonts
+from . import fontsubset
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPRESS = {".js", ".css", ".json", ".svg", ".ttf", ".html", ".txt", ".map", ".wasm"}
@@ -44,7 +44,9 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
     brotli = _brotli_cli()
     stamp = dest / ".kalbar-static"
     slim_fonts = (source / "media").is_dir() and (source / "js").is_dir()  # Streamlit's folder (not a component's)
-    wanted = f"{stamp_value} br={bool(brotli)}" + (f" fonts={fonts.stamp(source / 'js', ROOT)}" if slim_fonts else "")
+    wanted = f"{stamp_value} br={bool(brotli)}" + (
+        f" fonts={fontsubset.stamp(source / 'js', ROOT)}" if slim_fonts else ""
+    )
     if stamp.is_file() and stamp.read_text().strip() == wanted:
         return {"dest": str(dest), "files": len(files), "skipped": True}
     if dest.exists():
@@ -69,7 +71,7 @@ def prepare(dest: Path, source: Path | None = None, log=print) -> dict:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         sizes = list(pool.map(one, files))
     if slim_fonts:
-        fonts.slim(dest, ROOT, log=log)
+        fontsubset.slim(dest, ROOT, log=log)
     raw, gz, br = (sum(s[i] for s in sizes) for i in range(3))
     stamp.write_text(wanted)
     log(

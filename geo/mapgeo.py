@@ -16,11 +16,11 @@ One geometry file per map's extent: a kabupaten's desa or kecamatan (display geo
 The features (each area's name, figures and fill: the province's desa are ~180 K characters) depend on the
 data and the view, so they are named by their content hash and held in memory (:func:`hold`, bounded):
 by the script run that draws the map, and by the page's first HTML, which computes the same file for its
-view and asks for it at once (``server/mapgeo``). Chromium paces a websocket message by its inflated size;
+view and asks for it at once (``server/mapfiles``). Chromium paces a websocket message by its inflated size;
 as a file they travel compressed, and alongside Streamlit's bundle.
 
 The map's message keeps the view: the files' URLs, the bounds to fit, the style and the labels
-(``maps.coverage_parts``); ``server/mapgeo`` serves the files.
+(``maps.coverage_parts``); ``server/mapfiles`` serves the files.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def view_filters(frame: pd.DataFrame, q: str, below: bool) -> tuple[pd.Series | 
     """(name matches of the search, areas kept by search and below-only together); None where no filter.
 
     The desa page greys out the areas the filters leave on the map and lists only the others
-    (``ui/mappage``); the page's first HTML works out the same map for its link (``server/mapgeo``)."""
+    (``ui/mappage``); the page's first HTML works out the same map for its link (``server/mapfiles``)."""
     matches = name_matches(frame["nama"], q) if q else None
     keep = frame["status"].eq("below") if below else None
     mask = None

@@ -2,7 +2,7 @@
 
 Streamlit serves Material Symbols (375 KB) and Source Sans (170 KB) in full; on Slow 4G that is ~2.7 s of
 a phone's line before the map. Set-up (``python -m deploy fonts``, run by ``run.py``) writes the trimmed
-files, same names, to ``.cache/fonts`` (deploy/fonts.py says what is kept). This middleware answers those
+files, same names, to ``.cache/fonts`` (deploy/fontsubset.py says what is kept). This middleware answers those
 URLs from there, with the long cache their hashed names allow. Without the folder (a set-up that did not
 run it) the request goes on to Streamlit: the full fonts, nothing breaks.
 """

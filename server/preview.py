@@ -52,7 +52,7 @@ from streamlit_boundary import dom
 from . import firstvisit
 from .buffer import buffered
 from .httpapi import client_of, sign_in_required
-from .mapgeo import features_for, file_for
+from .mapfiles import features_for, file_for
 from .snapshot import cached, image_path, in_thread, round_target
 
 # The inner app must send plain, complete HTML: no gzip (we change the body) and no 304 (we change the ETag's meaning).

@@ -14,17 +14,17 @@ import streamlit_boundary
 from geo import settings
 from geo.signin import SESSION_PATH, SIGNOUT_PATH
 
-from . import api, mapgeo, ogc, preview, signin, snapshot
+from . import api, mapfiles, ogc, preview, sessioncookie, snapshot
 from .compress import StaticGZipMiddleware
 from .fonts import SlimFontsMiddleware
 from .immutable import ImmutableComponentFiles
 
 ROUTES = [
     Route("/snapshot/{page}.png", snapshot.endpoint, methods=["GET", "HEAD"]),
-    Route("/mapgeo/{name}", mapgeo.endpoint, methods=["GET", "HEAD"]),
-    Route("/mapfeat/{name}", mapgeo.features_endpoint, methods=["GET", "HEAD"]),
-    Route(SESSION_PATH, signin.session_endpoint, methods=["GET"]),
-    Route(SIGNOUT_PATH, signin.signout_endpoint, methods=["GET", "POST"]),
+    Route("/mapgeo/{name}", mapfiles.endpoint, methods=["GET", "HEAD"]),
+    Route("/mapfeat/{name}", mapfiles.features_endpoint, methods=["GET", "HEAD"]),
+    Route(SESSION_PATH, sessioncookie.session_endpoint, methods=["GET"]),
+    Route(SIGNOUT_PATH, sessioncookie.signout_endpoint, methods=["GET", "POST"]),
     *api.ROUTES,
     *ogc.ROUTES,
     *api.CATCH_ALL,  # last: any other /api or /ogc path is a JSON 404, never the app's page

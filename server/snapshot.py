@@ -50,7 +50,7 @@ from geo.view.shown import Shown as View
 from geo.view.shown import default as default_for
 
 from .httpapi import client_of, sign_in_required
-from .mapgeo import features_for, file_for
+from .mapfiles import features_for, file_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

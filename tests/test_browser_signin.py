@@ -1,5 +1,5 @@
 """A built-in sign-in in a real browser against `streamlit run app.py`: it survives a reload (the signed
-HttpOnly cookie that /auth/session sets, server/signin.py), and ends with a sign-out or an account change.
+HttpOnly cookie that /auth/session sets, server/sessioncookie.py), and ends with a sign-out or an account change.
 
 The route itself is asked over plain HTTP too: its cookie's attributes (Secure when the proxy says HTTPS),
 the one-time hand-off, and a ``next`` that may only be a path on this site.

@@ -376,10 +376,10 @@ def test_preloaded_files_answer_with_a_long_cache(stack):
 
 def test_trimmed_fonts_served_and_revalidated(stack):
     """The copy's fonts are the trimmed ones, under Streamlit's names, never cached as immutable."""
-    from deploy import fonts
+    from deploy import fontsubset
 
     media = staticfiles.streamlit_static_dir() / "static" / "media"
-    for pattern in (fonts.ICON_FONT, *fonts.TEXT_FONTS):
+    for pattern in (fontsubset.ICON_FONT, *fontsubset.TEXT_FONTS):
         original = next(media.glob(pattern))
         status, headers, body = _get(f"{stack.url}/static/media/{original.name}")
         assert status == 200 and body[:4] == b"wOF2"

@@ -1,4 +1,4 @@
-"""deploy/fonts.py: the two first-visit fonts trimmed for nginx's copy (real Streamlit font files)."""
+"""deploy/fontsubset.py: the two first-visit fonts trimmed for nginx's copy (real Streamlit font files)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from deploy import fonts, staticfiles
+from deploy import fontsubset, staticfiles
 from geo.paths import fonts_dir
 from tests.support.server import Server
 
@@ -20,20 +20,20 @@ JS = staticfiles.streamlit_static_dir() / "static" / "js"
 
 
 def _ligature_names(path: Path) -> set[str]:
-    return set(fonts._ligatures(TTFont(path)))
+    return set(fontsubset._ligatures(TTFont(path)))
 
 
 @pytest.fixture(scope="module")
 def icon_font(tmp_path_factory) -> tuple[Path, Path]:
-    src = next(MEDIA.glob(fonts.ICON_FONT))
+    src = next(MEDIA.glob(fontsubset.ICON_FONT))
     out = tmp_path_factory.mktemp("fonts") / src.name
     shutil.copyfile(src, out)
-    fonts.slim_icon_font(out, fonts.icon_names(out, JS, ROOT))
+    fontsubset.slim_icon_font(out, fontsubset.icon_names(out, JS, ROOT))
     return src, out
 
 
 def test_project_icons_found_in_the_pages():
-    names = fonts.project_icons(ROOT)
+    names = fontsubset.project_icons(ROOT)
     # the navigation's and the breadcrumb's icons (shell.py, screens/desa.py)
     assert {"insights", "map", "holiday_village", "home"} <= names
 
@@ -41,9 +41,9 @@ def test_project_icons_found_in_the_pages():
 def test_icon_font_keeps_every_icon_the_app_and_streamlit_name(icon_font):
     src, out = icon_font
     kept = _ligature_names(out)
-    material, _ = fonts.streamlit_words(JS)
+    material, _ = fontsubset.streamlit_words(JS)
     known = _ligature_names(src)
-    wanted = (fonts.project_icons(ROOT) | material) & known
+    wanted = (fontsubset.project_icons(ROOT) | material) & known
     assert wanted <= kept, sorted(wanted - kept)
     # Streamlit's own chrome (sidebar, navigation, expanders) as seen in a browser
     assert {"keyboard_double_arrow_left", "expand_more", "keyboard_arrow_right", "keyboard_arrow_down"} <= kept
@@ -61,19 +61,19 @@ def test_icon_ligature_still_maps_to_its_glyph(icon_font):
     """The name 'map' still turns into the same icon glyph (same outline) in the subset."""
     src, out = icon_font
     a, b = TTFont(src), TTFont(out)
-    ga, gb = fonts._ligatures(a)["map"], fonts._ligatures(b)["map"]
+    ga, gb = fontsubset._ligatures(a)["map"], fontsubset._ligatures(b)["map"]
     ca, cb = a["glyf"][ga], b["glyf"][gb]
     ca.expand(a["glyf"]), cb.expand(b["glyf"])
     assert ca.numberOfContours == cb.numberOfContours > 0
     assert list(ca.coordinates) == list(cb.coordinates)
 
 
-@pytest.mark.parametrize("pattern", fonts.TEXT_FONTS)
+@pytest.mark.parametrize("pattern", fontsubset.TEXT_FONTS)
 def test_text_font_keeps_latin_and_the_apps_symbols(tmp_path, pattern):
     src = next(MEDIA.glob(pattern))
     out = tmp_path / src.name
     shutil.copyfile(src, out)
-    info = fonts.slim_text_font(out)
+    info = fontsubset.slim_text_font(out)
     cmap = TTFont(out).getBestCmap()
     for ch in "AZaz09 Rp 1.234,5% – — … ≥ ≤ → × é ü ñ “”":
         assert ord(ch) in cmap, ch
@@ -84,17 +84,17 @@ def test_text_font_keeps_latin_and_the_apps_symbols(tmp_path, pattern):
 
 def test_stamp_changes_with_the_projects_icons(tmp_path):
     (tmp_path / "app.py").write_text('st.Page(x, icon=":material/map:")\n')
-    before = fonts.stamp(JS, tmp_path)
+    before = fontsubset.stamp(JS, tmp_path)
     (tmp_path / "app.py").write_text('st.Page(x, icon=":material/map:")\nst.button("x", icon=":material/rocket:")\n')
-    assert fonts.stamp(JS, tmp_path) != before
+    assert fontsubset.stamp(JS, tmp_path) != before
 
 
 def test_the_embedded_default_serves_the_trimmed_fonts(tmp_path):
     """`streamlit run app.py` answers Streamlit's font URLs with set-up's trimmed copies (server/fonts.py)."""
-    fonts.prepare(fonts_dir(), ROOT, staticfiles.streamlit_static_dir())
+    fontsubset.prepare(fonts_dir(), ROOT, staticfiles.streamlit_static_dir())
     trimmed = sorted(fonts_dir().glob("*.woff2"))
-    assert {p.name for p in trimmed} == {p.name for p in MEDIA.glob("*.woff2") if p.match(fonts.ICON_FONT)} | {
-        p.name for pattern in fonts.TEXT_FONTS for p in MEDIA.glob(pattern)
+    assert {p.name for p in trimmed} == {p.name for p in MEDIA.glob("*.woff2") if p.match(fontsubset.ICON_FONT)} | {
+        p.name for pattern in fontsubset.TEXT_FONTS for p in MEDIA.glob(pattern)
     }
     with Server("fonts", env={"HOME": str(tmp_path)}) as server:
         for path in trimmed:

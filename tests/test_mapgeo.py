@@ -114,7 +114,7 @@ def test_shared_values_shrink_the_message_and_come_back(classified):
     assert len(json.dumps(payload["f"], separators=(",", ":"))) < 0.75 * len(flat)
 
 
-# --- served: server/mapgeo.py, asked for by the page's first HTML (server/preview.py) ----------------
+# --- served: server/mapfiles.py, asked for by the page's first HTML (server/preview.py) ----------------
 
 
 @pytest.fixture(scope="module")

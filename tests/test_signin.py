@@ -1,4 +1,4 @@
-"""server/signin.py and geo/signin.py against a real `streamlit run app.py` whose viewing needs an account:
+"""server/sessioncookie.py and geo/signin.py against a real `streamlit run app.py` whose viewing needs an account:
 sign-out is a CSRF-checked POST that ends the session in the store (the old cookie never signs in again),
 a GET never signs out, and the map's files (/mapgeo, /mapfeat) follow the sign-in rule."""
 

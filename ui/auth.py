@@ -4,7 +4,7 @@ Who is signed in is decided once per run by :func:`current`:
 
 - a built-in account signed in through the form has a server-side session in the store; this tab keeps
   its id in ``session_state`` and a reload finds it again through the signed HttpOnly cookie that the
-  route ``/auth/session`` set (server/signin.py). Every run checks it: it ends after ``idle_timeout``
+  route ``/auth/session`` set (server/sessioncookie.py). Every run checks it: it ends after ``idle_timeout``
   without a click, and at the next click after a password reset, deactivation or role change;
 - an organisation account comes from ``st.user`` (Streamlit's signed identity cookie) when ``[auth]``
   is configured; the e-mail must be verified by the provider (geo.access.AccessSettings.oidc_refusal) and
@@ -278,7 +278,7 @@ def sign_in(name: str, password: str) -> tuple[Identity | None, SignIn, str | No
 def sign_out(ident: Identity) -> None:
     """End the session in the store (audited; this click came over the app's own connection, so no other
     site can make it), then send the browser to the route, which clears the now dead cookie (a GET there
-    never ends a live session: server/signin.py); an organisation sign-out also clears Streamlit's identity
+    never ends a live session: server/sessioncookie.py); an organisation sign-out also clears Streamlit's identity
     cookie."""
     st.session_state.pop(SESSION_KEY, None)
     if ident.via == "oidc":

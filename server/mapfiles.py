@@ -28,7 +28,7 @@ from geo import mapgeo
 from geo.lru import LRU
 from geo.view.shown import Shown, map_parts
 
-from .signin import refusal
+from .sessioncookie import refusal
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 FEATURES_CACHE_CONTROL = "private, max-age=31536000, immutable"  # a visitor's upload may be in one: no shared cache

@@ -15,7 +15,7 @@ store (so the same cookie value never signs in again) and the cookie is cleared.
 with a live session it shows a small page with the sign-out button (a POST form); with a cookie whose session
 has already ended (the app's sign-out button ends it first, then sends the browser here) it clears the cookie.
 
-:func:`refusal` is the sign-in rule for files of the map (server/mapgeo): 401 while viewing needs an account
+:func:`refusal` is the sign-in rule for files of the map (server/mapfiles): 401 while viewing needs an account
 and the request carries no valid sign-in (a built-in session's cookie or st.login's identity cookie).
 """
 
