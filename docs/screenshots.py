@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.browser import launch, sign_in  # noqa: E402
+from tests.support.browser import idle, launch, sign_in  # noqa: E402
 from tests.support.browser import map_frame as wait_for_map  # noqa: E402
 from tests.support.ink import ink_share, map_screenshot  # noqa: E402
 from tests.support.server import with_account  # noqa: E402
@@ -98,7 +98,7 @@ def phone_signed_in_shots(browser, base: str, only: str = "") -> None:
             page.set_viewport_size({"width": w, "height": h})
             page.goto(base + path)
             page.get_by_role("heading").first.wait_for()
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+            idle(page)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(OUT / name))
             print(OUT / name, flush=True)

@@ -41,16 +41,7 @@ COLUMNS = [
     "komitmen_rupiah",
     "sisa_rupiah",
 ]
-SUMMED = [
-    "perlu_orang",
-    *PEOPLE,
-    "komitmen_orang",
-    "sisa_orang",
-    "perlu_rupiah",
-    *RUPIAH,
-    "komitmen_rupiah",
-    "sisa_rupiah",
-]
+SUMMED = COLUMNS[COLUMNS.index("perlu_orang") :]  # what adds up over areas: people and rupiah
 
 
 def ancestors(code: str) -> list[str]:

@@ -26,8 +26,7 @@ import pandas as pd
 from . import LEVELS, PROVINCE_CODE, boundaries
 from .period import parse as parse_period
 from .plan import parse_whole
-from .table import TableError, _text, read_grid
-from .targets import Problem
+from .targets import FileProblems, Problem, read_small_file, read_small_table
 from .text import t
 
 KIND = "commitments"  # versions of the commitments table (the store's ``kind`` column)
@@ -98,15 +97,8 @@ class Commitments:
         return (self.origin, self.version, tuple(map(tuple, self.rows[COLUMNS].astype(str).to_numpy())))
 
 
-class CommitmentsError(ValueError):
-    """A commitments file that cannot be published; ``problems`` names each row and column."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message("en") for p in problems))
-        self.problems = problems
-
-    def message(self, lang: str = "id") -> str:
-        return " ".join(p.message(lang) + ("" if p.message(lang).endswith(".") else ".") for p in self.problems[:20])
+class CommitmentsError(FileProblems):
+    """A commitments file that cannot be published."""
 
 
 def empty() -> Commitments:
@@ -166,28 +158,9 @@ def _people(text: str) -> tuple[int | None, str | None]:
 
 def read(content: bytes | str, filename: str = "komitmen.csv", codes: set[str] | None = None) -> Commitments:
     """Read and validate a commitments CSV/XLSX; raise CommitmentsError naming every bad row and column."""
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    if not content.strip():
-        raise CommitmentsError([Problem(None, None, "commit.empty")])
-    try:  # the bounded reader of coverage tables: a hostile file is refused before it is parsed
-        grid, _name = read_grid(content, filename)
-    except TableError as exc:
-        raise CommitmentsError([Problem(None, None, "commit.unreadable", cause=exc)]) from None
-    head = [_text(v) for v in grid[0]] if grid else []
-    width = len(head)
-    body = [[_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
-    raw = pd.DataFrame(body, columns=pd.Index(head) if head else None, dtype=str)
-    raw = raw.rename(columns={c: ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in raw.columns})
-    raw = raw.loc[:, ~raw.columns.duplicated()]
-    missing = [c for c in ("penyandang_dana", "kode", "tahun", "orang") if c not in raw.columns]
-    if missing:
-        found = ", ".join(map(str, raw.columns))
-        raise CommitmentsError(
-            [Problem(1, None, "commit.missing_columns", {"missing": ", ".join(missing), "found": found})]
-        )
-    if "keterangan" not in raw:
-        raw["keterangan"] = ""
+    raw = read_small_table(
+        content, filename, ("penyandang_dana", "kode", "tahun", "orang"), ALIASES, "commit", CommitmentsError
+    )
     codes = known_codes() if codes is None else codes
     problems: list[Problem] = []
     rows: list[dict] = []
@@ -241,13 +214,7 @@ def read(content: bytes | str, filename: str = "komitmen.csv", codes: set[str] |
 
 def read_file(path: str | Path, lang: str = "id") -> Commitments:
     """A commitments file from disk; ValueError with the row-and-column message when it is refused."""
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(t("render.error_no_file", lang, path=str(p)))
-    try:
-        return read(p.read_bytes(), p.name)
-    except CommitmentsError as exc:
-        raise ValueError(exc.message(lang)) from None
+    return read_small_file(path, read, CommitmentsError, lang)
 
 
 def stored_rows(c: Commitments) -> pd.DataFrame:

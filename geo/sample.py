@@ -32,6 +32,7 @@ import pandas as pd
 from . import PROVINCE_CODE, targets
 from .boundaries import load
 from .paths import cache_dir
+from .table import SCHEMA_COLUMNS
 
 SEED = 6124
 PERIODS = tuple(f"2024-{m:02d}" for m in range(1, 13))
@@ -39,17 +40,7 @@ LATEST = PERIODS[-1]
 LABEL = "Data contoh, bukan data resmi"  # the sample label (geo.text "sample.banner"), carried by its data too
 PROVINCE_COVERAGE = 35.35
 BANTUAN_TOTAL = 26_373
-COLUMNS = [
-    "kode",
-    "kabupaten",
-    "kecamatan",
-    "desa",
-    "periode",
-    "tenaga_kerja",
-    "peserta_aktif",
-    "target_persen",
-    "penerima_bantuan_iuran",
-]
+COLUMNS = SCHEMA_COLUMNS
 
 # Illustrative worker counts (thousands) per kabupaten/kota, roughly the size of each labour market.
 _WORKERS_K = {
@@ -124,19 +115,7 @@ def _kabupaten_latest() -> pd.DataFrame:
     # Bantuan iuran goes mostly to rural vulnerable workers and smallholders.
     bantuan = _largest_remainder(workers * np.where(is_kota, 0.3, 1.0) * rng.uniform(0.7, 1.3, len(kab)), BANTUAN_TOTAL)
     peserta = _participants(rng, workers, rough, bantuan)
-    return pd.DataFrame(
-        {
-            "kode": kab.kode,
-            "kabupaten": kab.nama,
-            "kecamatan": "",
-            "desa": "",
-            "periode": LATEST,
-            "tenaga_kerja": workers,
-            "peserta_aktif": peserta,
-            "target_persen": np.nan,
-            "penerima_bantuan_iuran": bantuan,
-        }
-    )[COLUMNS]
+    return _rows(kab.kode, kab.nama, "", "", workers, peserta, bantuan)
 
 
 def _desa_latest(kabupaten: pd.DataFrame) -> pd.DataFrame:
@@ -160,12 +139,17 @@ def _desa_latest(kabupaten: pd.DataFrame) -> pd.DataFrame:
         idx = np.flatnonzero(desa.kode_kab.to_numpy() == kode)
         bantuan[idx] = _largest_remainder(rentan[idx].astype(float), int(total), caps=(workers[idx] * 0.6).astype(int))
     peserta = _participants(rng, workers, rough, bantuan)
+    return _rows(desa.kode, desa.nama_kab, desa.nama_kec, desa.nama, workers, peserta, bantuan)
+
+
+def _rows(kode, kabupaten, kecamatan, desa, workers, peserta, bantuan) -> pd.DataFrame:  # noqa: ANN001, PLR0913
+    """The latest month's rows in the table schema (no target of their own: the schedule's applies)."""
     return pd.DataFrame(
         {
-            "kode": desa.kode,
-            "kabupaten": desa.nama_kab,
-            "kecamatan": desa.nama_kec,
-            "desa": desa.nama,
+            "kode": kode,
+            "kabupaten": kabupaten,
+            "kecamatan": kecamatan,
+            "desa": desa,
             "periode": LATEST,
             "tenaga_kerja": workers,
             "peserta_aktif": peserta,

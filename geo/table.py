@@ -35,8 +35,7 @@ DEFAULT_PERIOD = ""
 NAME_COLUMNS = ("kabupaten", "kecamatan", "desa", "nama")  # "nama": an area name of the table's own level
 COUNT_COLUMNS = ("tenaga_kerja", "peserta_aktif", "penerima_bantuan_iuran")
 REQUIRED = ("tenaga_kerja", "peserta_aktif")
-COLUMNS = [
-    "baris",
+SCHEMA_COLUMNS = [  # the table schema's columns (shared/PRODUCT.md), in its order
     "kode",
     "kabupaten",
     "kecamatan",
@@ -46,10 +45,8 @@ COLUMNS = [
     "peserta_aktif",
     "target_persen",
     "penerima_bantuan_iuran",
-    "valid",
-    "nama",
-    "kode_input",
 ]
+COLUMNS = ["baris", *SCHEMA_COLUMNS, "valid", "nama", "kode_input"]  # a read table: each row's line and check
 TEMPLATE_COLUMNS = {
     "kabupaten": ["kode", "kabupaten"],
     "kecamatan": ["kode", "kabupaten", "kecamatan"],

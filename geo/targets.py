@@ -86,8 +86,9 @@ class Problem:
         return prefix + t(self.key, lang, **self.params)
 
 
-class ScheduleError(ValueError):
-    """A schedule file that cannot be published; ``problems`` names each row and column."""
+class FileProblems(ValueError):
+    """A small hand-made file (a schedule, commitments) that cannot be published; ``problems`` names each row and
+    column."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message("en") for p in problems))
@@ -95,6 +96,10 @@ class ScheduleError(ValueError):
 
     def message(self, lang: str = "id") -> str:
         return " ".join(p.message(lang) + ("" if p.message(lang).endswith(".") else ".") for p in self.problems[:20])
+
+
+class ScheduleError(FileProblems):
+    """A schedule file that cannot be published."""
 
 
 def shipped() -> Schedule:
@@ -118,34 +123,7 @@ def _number(text: str) -> float | None:
 
 def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes: set[str] | None = None) -> Schedule:
     """Read and validate a schedule CSV/XLSX; raise ScheduleError naming every bad row and column."""
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    if not content.strip():
-        raise ScheduleError([Problem(None, None, "targets.empty")])
-    try:  # the same bounded reader as coverage tables: a hostile schedule file is refused before it is parsed
-        grid, _name = read_grid(content, filename)
-    except TableError as exc:
-        raise ScheduleError([Problem(None, None, "targets.unreadable", cause=exc)]) from None
-    head = [_text(v) for v in grid[0]] if grid else []
-    width = len(head)
-    body = [[_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
-    raw = pd.DataFrame(body, columns=pd.Index(head) if head else None, dtype=str)
-    raw = raw.rename(columns={c: ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in raw.columns})
-    raw = raw.loc[:, ~raw.columns.duplicated()]
-    missing = [c for c in ("periode", "kode", "target_persen") if c not in raw.columns]
-    if missing:
-        raise ScheduleError(
-            [
-                Problem(
-                    1,
-                    None,
-                    "targets.missing_columns",
-                    {"missing": ", ".join(missing), "found": ", ".join(map(str, raw.columns))},
-                )
-            ]
-        )
-    if "keterangan" not in raw:
-        raw["keterangan"] = ""
+    raw = read_small_table(content, filename, ("periode", "kode", "target_persen"), ALIASES, "targets", ScheduleError)
     if kab_codes is None:
         kab_codes = _kab_codes()
     problems: list[Problem] = []
@@ -186,12 +164,52 @@ def read_schedule(content: bytes | str, filename: str = "target.csv", kab_codes:
 
 
 def read_schedule_file(path: str | Path, lang: str = "id") -> Schedule:
+    return read_small_file(path, read_schedule, ScheduleError, lang)
+
+
+def read_small_table(
+    content: bytes | str,
+    filename: str,
+    required: tuple[str, ...],
+    aliases: dict[str, str],
+    keys: str,
+    error: type[FileProblems],
+) -> pd.DataFrame:
+    """A small hand-made table (a schedule, commitments) as text cells, its columns named through ``aliases``, with a
+    ``keterangan`` column. The bounded reader of coverage tables reads it, so a hostile file is refused before it is
+    parsed; an empty or unreadable file, or one without a ``required`` column, raises ``error`` with the problem
+    ``{keys}.empty``, ``{keys}.unreadable`` or ``{keys}.missing_columns``."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if not content.strip():
+        raise error([Problem(None, None, f"{keys}.empty")])
+    try:
+        grid, _name = read_grid(content, filename)
+    except TableError as exc:
+        raise error([Problem(None, None, f"{keys}.unreadable", cause=exc)]) from None
+    head = [_text(v) for v in grid[0]] if grid else []
+    width = len(head)
+    body = [[_text(v) for v in row[:width]] + [""] * (width - len(row)) for row in grid[1:]]
+    raw = pd.DataFrame(body, columns=pd.Index(head) if head else None, dtype=str)
+    raw = raw.rename(columns={c: aliases.get(str(c).strip().lower(), str(c).strip().lower()) for c in raw.columns})
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        found = ", ".join(map(str, raw.columns))
+        raise error([Problem(1, None, f"{keys}.missing_columns", {"missing": ", ".join(missing), "found": found})])
+    if "keterangan" not in raw:
+        raw["keterangan"] = ""
+    return raw
+
+
+def read_small_file(path: str | Path, reader, error: type[FileProblems], lang: str = "id"):  # noqa: ANN001, ANN201
+    """``reader`` of a file on disk; ValueError with the row-and-column message when ``error`` refuses it."""
     p = Path(path)
     if not p.is_file():
         raise ValueError(t("render.error_no_file", lang, path=str(p)))
     try:
-        return read_schedule(p.read_bytes(), p.name)
-    except ScheduleError as exc:
+        return reader(p.read_bytes(), p.name)
+    except error as exc:
         raise ValueError(exc.message(lang)) from None
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from geo.boundaries import load
 from geo.text import t
-from tests.support.browser import click_target, guard_offline, map_frame, point_on_page, polygon_count
+from tests.support.browser import click_target, guard_offline, map_frame, polygon_count
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +51,8 @@ def test_one_kabupaten_desa_map(server, page):
 def test_tooltip_shows_name_and_figures(server, page):
     page.goto(server.url + "/?basemap=none")
     frame = map_frame(page, 14)
-    x, y = point_on_page(page, frame, "61.04", "kabupaten")
-    page.mouse.move(x, y)
-    tip = frame.locator(".pjk-tooltip")
+    page.mouse.move(*click_target(page, frame, "61.04"))  # once the page has settled (see the offline test)
+    tip = frame.locator(".pjk-tooltip", has_text="Ketapang")
     tip.wait_for(state="visible", timeout=10_000)
     text = tip.inner_text()
     assert "Ketapang" in text and "%" in text and t("map.tooltip_gap", "id") in text

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +28,8 @@ from .urlstate import display_target, effective_period
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
+
+    from geo.targets import Problem
 
 MAP_HEIGHT = 560
 
@@ -221,34 +223,47 @@ def map_downloads(
     def html_file() -> bytes:
         return standalone_html(maps.build_map(frame, opts, dim=set(dim))).encode("utf-8")
 
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        t("download.png", lang),
-        static("png"),
-        file_name=f"{file_stem}.png",
-        mime="image/png",
-        key=f"png_{file_stem}",
-        icon=":material/image:",
-        on_click="ignore",
+    download_row(
+        [
+            Download(
+                t("download.png", lang), static("png"), f"{file_stem}.png", "image/png", f"png_{file_stem}", "image"
+            ),
+            Download(
+                t("download.pdf", lang),
+                static("pdf"),
+                f"{file_stem}.pdf",
+                "application/pdf",
+                f"pdf_{file_stem}",
+                "picture_as_pdf",
+            ),
+            Download(t("download.map", lang), html_file, f"{file_stem}.html", "text/html", f"html_{file_stem}", "map"),
+        ]
     )
-    c2.download_button(
-        t("download.pdf", lang),
-        static("pdf"),
-        file_name=f"{file_stem}.pdf",
-        mime="application/pdf",
-        key=f"pdf_{file_stem}",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    c3.download_button(
-        t("download.map", lang),
-        html_file,
-        file_name=f"{file_stem}.html",
-        mime="text/html",
-        key=f"html_{file_stem}",
-        icon=":material/map:",
-        on_click="ignore",
-    )
+
+
+class Download(NamedTuple):
+    """One file a button offers: made by ``data`` only when clicked (no rerun: ``on_click="ignore"``)."""
+
+    label: str
+    data: Callable[[], bytes]
+    file_name: str
+    mime: str | None
+    key: str
+    icon: str = "download"  # a Material Symbols name
+
+
+def download_row(items: list[Download]) -> None:
+    """Buttons side by side, one column each."""
+    for col, d in zip(st.columns(len(items)), items, strict=True):
+        col.download_button(
+            d.label,
+            d.data,
+            file_name=d.file_name,
+            mime=d.mime,
+            key=d.key,
+            icon=f":material/{d.icon}:",
+            on_click="ignore",
+        )
 
 
 # --- tables -----------------------------------------------------------------------------------------
@@ -297,6 +312,22 @@ def styled(frame: pd.DataFrame, lang: str) -> Styler:
     and shows it as plain text (never Markdown/HTML). Formatting only, no per-cell styles.
     """
     return frame.style.format(cell_formats(frame, lang), na_rep=fmt.MISSING)
+
+
+def problems_table(problems: Sequence[Problem], lang: str) -> None:
+    """Every bad row and column of a refused schedule or commitments file, one line each (cells as plain text)."""
+    table(
+        pd.DataFrame(
+            {
+                t("col.row", lang): pd.array([p.row for p in problems], dtype="Int64"),
+                t("col.column", lang): [p.column or "" for p in problems],
+                t("col.problem", lang): [
+                    t(p.key, lang, **p.params) if p.cause is None else p.message(lang) for p in problems
+                ],
+            }
+        ),
+        lang,
+    )
 
 
 def table(frame: pd.DataFrame, lang: str, *, shared: bool = False, key: str | None = None) -> None:
@@ -355,24 +386,23 @@ def downloads(
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet_kw = {"sheet": sheet} if sheet else {}
     key_stem = stem if key_stem is None else key_stem
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        f"{label} (CSV)" if label else "CSV",
-        lambda: to_csv(shown, sample, lang, notes),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"{key_prefix}csv_{key_stem}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    c2.download_button(
-        f"{label} (XLSX)" if label else "XLSX",
-        lambda: to_xlsx(shown, sample, lang, notes, **sheet_kw),
-        file_name=f"{stem}.xlsx",
-        mime=xlsx,
-        key=f"{key_prefix}xlsx_{key_stem}",
-        icon=":material/download:",
-        on_click="ignore",
+    download_row(
+        [
+            Download(
+                f"{label} (CSV)" if label else "CSV",
+                lambda: to_csv(shown, sample, lang, notes),
+                f"{stem}.csv",
+                "text/csv",
+                f"{key_prefix}csv_{key_stem}",
+            ),
+            Download(
+                f"{label} (XLSX)" if label else "XLSX",
+                lambda: to_xlsx(shown, sample, lang, notes, **sheet_kw),
+                f"{stem}.xlsx",
+                xlsx,
+                f"{key_prefix}xlsx_{key_stem}",
+            ),
+        ]
     )
 
 

@@ -14,6 +14,7 @@ from geo.view import budgets
 from geo.viewstate import ViewState
 
 from . import auth, cache, safe, session
+from .blocks import Download, download_row
 
 
 def downloads(state: ViewState, period: str | None, kab: str | None = None) -> None:
@@ -33,34 +34,34 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
             kind, d, commits, period, lang, state.iuran, state.bulan, kab=kab, client=client
         )
 
-    cols = st.columns(3 if kab else 1)
-    cols[0].download_button(
-        t("budget.download_pack", lang),
-        made("pack"),
-        file_name=f"paket_anggaran_{stem}.pdf",
-        mime="application/pdf",
-        key=f"budget_pack_{stem}",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    if not kab:
-        return
-    code = safe.file_part(kab.replace(".", ""), 10)
-    cols[1].download_button(
-        t("budget.download_sheet", lang),
-        made("sheet"),
-        file_name=f"anggaran_{code}_{stem}.pdf",
-        mime="application/pdf",
-        key=f"budget_sheet_{code}_{stem}",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        t("budget.download_csv", lang),
-        made("csv"),
-        file_name=f"apbdes_{code}_{stem}.csv",
-        mime="text/csv",
-        key=f"budget_csv_{code}_{stem}",
-        icon=":material/table:",
-        on_click="ignore",
-    )
+    files = [
+        Download(
+            t("budget.download_pack", lang),
+            made("pack"),
+            f"paket_anggaran_{stem}.pdf",
+            "application/pdf",
+            f"budget_pack_{stem}",
+            "picture_as_pdf",
+        )
+    ]
+    if kab:
+        code = safe.file_part(kab.replace(".", ""), 10)
+        files += [
+            Download(
+                t("budget.download_sheet", lang),
+                made("sheet"),
+                f"anggaran_{code}_{stem}.pdf",
+                "application/pdf",
+                f"budget_sheet_{code}_{stem}",
+                "picture_as_pdf",
+            ),
+            Download(
+                t("budget.download_csv", lang),
+                made("csv"),
+                f"apbdes_{code}_{stem}.csv",
+                "text/csv",
+                f"budget_csv_{code}_{stem}",
+                "table",
+            ),
+        ]
+    download_row(files)

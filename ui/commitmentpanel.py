@@ -59,18 +59,7 @@ def _upload(ident: auth.Identity, name: str, content: bytes, lang: str) -> None:
         read = commitments.read(content, name)
     except commitments.CommitmentsError as exc:
         st.error(t("commit.refused", lang), icon=":material/error:")
-        blocks.table(
-            pd.DataFrame(
-                {
-                    t("col.row", lang): pd.array([p.row for p in exc.problems], dtype="Int64"),
-                    t("col.column", lang): [p.column or "" for p in exc.problems],
-                    t("col.problem", lang): [
-                        t(p.key, lang, **p.params) if p.cause is None else p.message(lang) for p in exc.problems
-                    ],
-                }
-            ),
-            lang,
-        )
+        blocks.problems_table(exc.problems, lang)
         return
     st.success(t("commit.valid", lang, rows=fmt.number(len(read.rows), lang)))
     blocks.table(table(read, lang), lang)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo.access import ADMIN
 from geo.store import StoreError, StoreUnavailable
+from geo.text import t
 
 log = logging.getLogger("kalbar")
 ROLE_KEY = "_errors_viewer_role"
@@ -38,6 +39,12 @@ def detail(exc: StoreError) -> str | None:
         return str(exc)
     log.error("database unavailable: %s", exc)
     return str(exc) if shows_details() else None
+
+
+def store_failed(exc: StoreError, lang: str) -> None:
+    """The publish page's answer when the database fails mid-action: nothing was changed, and for admins why."""
+    st.error(t("editor.store_error", lang), icon=":material/error:")
+    show_detail(exc)  # database details: admins and the log only
 
 
 def show_detail(exc: StoreError, box=st) -> None:

@@ -164,8 +164,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         st.error(safe.md(exc.message(lg)), icon=":material/error:")
         return
     except StoreError as exc:
-        st.error(t("editor.store_error", lg), icon=":material/error:")
-        errors.show_detail(exc)  # database details: admins and the log only
+        errors.store_failed(exc, lg)
         return
     st.subheader(t("editor.report_title", lg))
     st.text(up.name)
@@ -177,8 +176,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
         try:
             report = preview(content, up.name, level, picks, period)
         except StoreError as exc:
-            st.error(t("editor.store_error", lg), icon=":material/error:")
-            errors.show_detail(exc)  # database details: admins and the log only
+            errors.store_failed(exc, lg)
             return
     with report_box:
         show_report(report, lg)
@@ -218,8 +216,7 @@ def publish_panel(ident: auth.Identity, lg: str) -> None:
             st.error(safe.md(exc.message(lg)), icon=":material/error:")
             return
         except StoreError as exc:
-            st.error(t("editor.store_error", lg), icon=":material/error:")
-            errors.show_detail(exc)  # database details: admins and the log only
+            errors.store_failed(exc, lg)
             return
         st.session_state[RESULT_KEY] = (result.version.id, result.created, key)
         st.session_state[TOAST_KEY] = t(
@@ -329,8 +326,7 @@ def versions_panel(ident: auth.Identity, lg: str) -> None:
     try:
         versions = store.versions(include_retracted=True)
     except StoreError as exc:
-        st.error(t("editor.store_error", lg), icon=":material/error:")
-        errors.show_detail(exc)  # database details: admins and the log only
+        errors.store_failed(exc, lg)
         return
     if not versions:
         st.info(t("editor.no_versions", lg))
@@ -445,16 +441,7 @@ def targets_panel(ident: auth.Identity, lang: str) -> None:
         sched = targets.read_schedule(content, up.name)
     except targets.ScheduleError as exc:
         st.error(t("targets.refused", lang), icon=":material/error:")
-        blocks.table(
-            pd.DataFrame(
-                {
-                    t("col.row", lang): pd.array([p.row for p in exc.problems], dtype="Int64"),
-                    t("col.column", lang): [p.column or "" for p in exc.problems],
-                    t("col.problem", lang): [t(p.key, lang, **p.params) for p in exc.problems],
-                }
-            ),
-            lang,
-        )
+        blocks.problems_table(exc.problems, lang)
         return
     st.success(t("targets.valid", lang, rows=fmt.number(len(sched.rows), lang)))
     blocks.table(sched.rows, lang)

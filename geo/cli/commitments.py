@@ -12,25 +12,16 @@ import sys
 from pathlib import Path
 
 from .. import commitments, fmt
-from ..table import TableError, file_bytes
 from ..text import t
-from .common import commitments_in_force, editor, err, guarded, open_for, store_options
+from .common import commitments_in_force, editor, file_content, guarded, open_for, problems_told, store_options
 
 
 def _publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    try:
-        content = file_bytes(path)  # refused before reading when beyond the byte limit
-    except TableError as exc:
-        return err(str(exc))
-    except OSError as exc:
-        return err(f"{path}: {exc.strerror or exc}")
-    try:
-        commitments.read(content, path.name)  # validate before touching the store
-    except commitments.CommitmentsError as exc:
-        for p in exc.problems:
-            print(p.message(args.lang))
-        print(t("commit.refused", args.lang))
+    content = file_content(path)
+    if content is None:
+        return 2
+    if problems_told(commitments.read, content, path.name, "commit.refused", args.lang):
         return 1
     store = open_for(args)
     try:

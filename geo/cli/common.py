@@ -19,7 +19,7 @@ from ..join import join
 from ..period import parse as parse_period
 from ..sample import ensure_samples
 from ..store import Store, StoreError, User, open_store
-from ..table import CoverageTable, TableError, read_table
+from ..table import CoverageTable, TableError, file_bytes, read_table
 from ..text import t
 from ..view import inforce
 
@@ -31,6 +31,30 @@ class CliError(Exception):
 def err(message: str) -> int:
     print(f"GAGAL / FAILED: {message}", file=sys.stderr)
     return 2
+
+
+def file_content(path: Path) -> bytes | None:
+    """A file to publish, refused before it is read when beyond the byte limit; None once stderr says why."""
+    try:
+        return file_bytes(path)
+    except TableError as exc:
+        err(str(exc))
+    except OSError as exc:
+        err(f"{path}: {exc.strerror or exc}")
+    return None
+
+
+def problems_told(read: Callable[[bytes, str], object], content: bytes, name: str, refused: str, lang: str) -> bool:
+    """Validate a schedule or commitments file before the store is touched: True (and each bad row and column
+    printed, then ``refused``) when ``read`` refuses it."""
+    try:
+        read(content, name)
+    except targets.FileProblems as exc:
+        for p in exc.problems:
+            print(p.message(lang))
+        print(t(refused, lang))
+        return True
+    return False
 
 
 # --- the store ----------------------------------------------------------------------------------

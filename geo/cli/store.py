@@ -20,10 +20,9 @@ from ..period import label as period_label
 from ..report import level_hint, report_notes
 from ..stamp import when
 from ..store import PartialTable, TableRefused
-from ..table import TableError, file_bytes
 from ..text import t
 from ..view import shown
-from .common import editor, err, guarded, open_for, store_options
+from .common import editor, err, file_content, guarded, open_for, store_options
 
 
 def _jsonable(obj: object) -> object:
@@ -123,12 +122,9 @@ def _users_list(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    try:
-        content = file_bytes(path)  # refused before reading when beyond the byte limit
-    except TableError as exc:
-        return err(str(exc))
-    except OSError as exc:
-        return err(f"{path}: {exc.strerror or exc}")
+    content = file_content(path)
+    if content is None:
+        return 2
     store = open_for(args)
     if editor(store, args.as_) is None:
         return 2

@@ -13,25 +13,16 @@ from pathlib import Path
 
 from .. import fmt, targets
 from ..store import StoreError, open_store
-from ..table import TableError, file_bytes
 from ..text import t
-from .common import editor, err, guarded, open_for
+from .common import editor, file_content, guarded, open_for, problems_told
 
 
 def _publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    try:
-        content = file_bytes(path)  # refused before reading when beyond the byte limit
-    except TableError as exc:
-        return err(str(exc))
-    except OSError as exc:
-        return err(f"{path}: {exc.strerror or exc}")
-    try:
-        targets.read_schedule(content, path.name)  # validate before touching the store
-    except targets.ScheduleError as exc:
-        for p in exc.problems:
-            print(p.message(args.lang))
-        print(t("targets.refused", args.lang))
+    content = file_content(path)
+    if content is None:
+        return 2
+    if problems_told(targets.read_schedule, content, path.name, "targets.refused", args.lang):
         return 1
     store = open_for(args)
     if editor(store, args.as_) is None:
