@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.text import t
-from ui import auth, boot, errors, session
+from ui import auth, boot, errors, mappage, session
 
 st.set_page_config(page_title="Peta Cakupan Jamsostek Kalbar", page_icon="🗺️", layout="wide")
 problem = boot.prepare()
@@ -22,14 +22,14 @@ session.begin_run()  # one cheap check per run: has anything been published, ret
 lang = auth.lang()
 view_pages = [
     st.Page(
-        "screens/ringkasan.py",
+        mappage.SUMMARY_PAGE,
         title=t("nav.ringkasan", lang),
         icon=":material/insights:",
         url_path="ringkasan",
         default=True,
     ),
-    st.Page("screens/kabupaten.py", title=t("nav.kabupaten", lang), icon=":material/map:", url_path="kabupaten"),
-    st.Page("screens/desa.py", title=t("nav.desa", lang), icon=":material/holiday_village:", url_path="desa"),
+    st.Page(mappage.KABUPATEN_PAGE, title=t("nav.kabupaten", lang), icon=":material/map:", url_path="kabupaten"),
+    st.Page(mappage.DESA_PAGE, title=t("nav.desa", lang), icon=":material/holiday_village:", url_path="desa"),
 ]
 # Publish/admin pages only for editors/admins; with sign-in required, only the sign-in page until signed in.
 ident = auth.current()

@@ -204,8 +204,9 @@ def latest(keys: Iterable[object]) -> str | None:
     return max(keys, key=sort_key) if keys else None
 
 
-def label(key: object, lang: str = "id") -> str:
-    """A period as people read it: "Juni 2024" (id), "June 2024" (en), "2024"; other text as it is."""
+def label(key: object, lang: str = "id", short: bool = False) -> str:
+    """A period as people read it: "Juni 2024" (id), "June 2024" (en), "2024"; other text as it is. ``short``:
+    "Jun 2024", "Agu 2024" (a chart's axis on a phone)."""
     p = read(key) if isinstance(key, str) else None
     if p is None:
         return "" if key is None else str(key)
@@ -213,4 +214,5 @@ def label(key: object, lang: str = "id") -> str:
         return str(p.year)
     from babel.dates import get_month_names  # noqa: PLC0415 - Babel only when a month is shown
 
-    return f"{get_month_names('wide', locale='id' if lang == 'id' else 'en')[p.month]} {p.year}"
+    names = get_month_names("abbreviated" if short else "wide", locale="id" if lang == "id" else "en")
+    return f"{names[p.month].rstrip('.')} {p.year}"

@@ -1811,6 +1811,7 @@ MESSAGES.update(
             "out yet ({n} data points, at least 2 needed).",
         ),
         "pace.title": ("Laju terhadap kebutuhan", "Pace against the pace needed"),
+        "pace.open": ("Laju tiap kabupaten/kota", "Each kabupaten/kota's pace"),
         "pace.caption": (
             "Tingkat {level} · laju = kemiringan kuadrat terkecil peserta aktif per bulan, {window}",
             "{level} level · pace = least-squares slope of active participants per month, {window}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from geo.period import label as period_name
 from geo.text import t
-from ui import blocks, joinreport, mappage, safe, urlstate
+from ui import blocks, joinreport, mappage, monev, safe, urlstate
 
 PAGE = "ringkasan"
 
@@ -18,5 +18,6 @@ if kode:
 mappage.controls(url_state)
 mappage.share(v, PAGE)
 if not state.present:
+    monev.province_line(v)
     blocks.map_downloads(v.frame, v.opts, "kabupaten", state, v.area, v.period, f"peta_kabupaten_{v.period or ''}")
     joinreport.join_report("kabupaten", lang)

@@ -151,3 +151,19 @@ def test_kecamatan_pace_is_summed_from_its_desa(history):
     for kode, row in want.iterrows():
         assert got.at[kode, "laju_per_bulan"] == pytest.approx(row["laju_per_bulan"])
         assert got.at[kode, "status_laju"] == row["status"] and got.at[kode, "titik"] == row["titik"]
+
+
+def test_the_summary_page_says_the_provinces_path_and_opens_the_pace_map(history):
+    """Ringkasan, the page a leader opens first: the province's sentence and its status for this year's and the
+    schedule's last target (geo.pace's, as on the budget sheets), and a link to the kabupaten page in pace colours
+    that keeps the view's language."""
+    at = open_app("screens/ringkasan.py", lang="en")
+    province = pace.total(frames(KAB), read_schedule(SCHEDULE))
+    lines = pace.sheet_lines(province, t("level.provinsi", "en"), "en")
+    assert len(lines) == 3 and "\n".join(lines) in texts(at)  # this year (2025) and 2029
+    link = next(e for e in at.get("page_link") if e.proto.label == t("pace.open", "en"))
+    assert "kabupaten" in link.proto.page
+    query = dict(p.split("=", 1) for p in link.proto.query_string.split("&") if "=" in p)
+    assert query.get("color") == "pace" and query.get("lang") == "en"
+    present = open_app("screens/ringkasan.py", present="1")  # presentation mode: the map alone
+    assert "\n".join(pace.sheet_lines(province, t("level.provinsi", "id"), "id")) not in texts(present)

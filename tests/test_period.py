@@ -159,6 +159,9 @@ def test_label_reads_back_to_its_key(y, m):
     assert label(key, "id") == f"{ID_WIDE[m - 1]} {y}"
     assert label(key, "en") == f"{EN_WIDE[m - 1]} {y}"
     assert parse(label(key, "id")) == parse(label(key, "en")) == key
+    # the short label (a chart's axis) is a spelling officers use too: it reads back as well
+    assert parse(label(key, "id", short=True)) == parse(label(key, "en", short=True)) == key
+    assert len(label(key, "id", short=True)) <= len(label(key, "id"))
     assert label(str(y)) == str(y)
 
 

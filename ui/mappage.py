@@ -27,6 +27,8 @@ from .session import Source
 from .sidebar import page_css, settle, share_link, sidebar
 from .urlstate import read, write
 
+SUMMARY_PAGE = "screens/ringkasan.py"
+KABUPATEN_PAGE = "screens/kabupaten.py"
 DESA_PAGE = "screens/desa.py"
 
 

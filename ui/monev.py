@@ -3,17 +3,19 @@ areas furthest behind ("paling tertinggal"). Every figure is ``geo.pace``'s, thr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import pace
+from geo import pace, viewstate
 from geo.period import label as period_label
 from geo.text import t
-from geo.view import inforce
+from geo.view import inforce, shown
 from geo.view.shown import Shown
 
-from . import blocks, safe
+from . import blocks, mappage, safe
 
 SERIES = ("published", "target", "pace", "needed")
 COLOURS = ("#225ea8", "#d7301f", "#542788", "#e08214")
@@ -80,6 +82,21 @@ def _chart(lines: pd.DataFrame, lang: str) -> None:
     )
     # the height holds the plot and, under it, the legend of four lines (one column: a phone has no room for two)
     st.altair_chart(alt.layer(step, points, ahead).properties(height=340), width="stretch")
+
+
+def province_line(v: Shown) -> None:
+    """The summary page's line on the path: the province's sentence (this year's target against today's pace), its
+    status for the schedule's last year, and the kabupaten page coloured by pace, with this view's version and
+    period."""
+    province = inforce.pace_total(v.data, "kabupaten", None, v.period)  # cached by the core, as the pace mode's
+    if province is None:
+        return
+    lang = v.lang
+    lines = pace.sheet_lines(province, t("level.provinsi", lang), lang)  # the sentence, then each year's status
+    st.container(key="pjk-pace-summary").text("\n".join(lines))  # names: plain text
+    state = replace(v.state, color="pace", level="kabupaten", kab=None, kec=None, sel=None)
+    query = viewstate.to_query(state, shown.default("kabupaten"))
+    st.page_link(mappage.KABUPATEN_PAGE, label=t("pace.open", lang), icon=":material/speed:", query_params=query)
 
 
 def show(v: Shown) -> None:

@@ -21,8 +21,9 @@ def _level_of(scope: str) -> str:
 
 def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
     st.text(title)  # area names come from the boundary data; plain text all the same
-    # periods by label ("Juni 2025"), in time order (a text axis would sort "Agustus" before "Juni")
-    labels = [period_label(p, lang) for p in series["periode"]]
+    # periods by label ("Jun 2025": short, for a phone's width), in time order (a text axis would sort "Agu"
+    # before "Jun"); the full names are in the line of figures below the chart
+    labels = [period_label(p, lang, short=True) for p in series["periode"]]
     names = {"cakupan": t("trend.coverage", lang), "target": t("trend.target", lang)}
     long = series.assign(label=labels).melt(id_vars="label", value_vars=list(names), var_name="s", value_name="v")
     long["s"] = long["s"].map(names)
@@ -30,8 +31,15 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("label:N", sort=labels, title=t("control.period", lang), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("v:Q", title="%"),
+            # labels that would overlap are left out (a year of months on a phone), never drawn over each other
+            x=alt.X(
+                "label:N",
+                sort=labels,
+                title=t("control.period", lang),
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+            ),
+            # "40%" on the labels: a rotated "%" title is one more thing a narrow chart cuts
+            y=alt.Y("v:Q", title=None, axis=alt.Axis(labelExpr="datum.label + '%'")),
             color=alt.Color(
                 "s:N",
                 title=None,
@@ -39,7 +47,7 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
                 legend=alt.Legend(orient="bottom"),  # beside the plot it leaves a phone no room for it
             ),
         )
-        .properties(height=220)
+        .properties(height=220, padding={"left": 4, "right": 28, "top": 4, "bottom": 4})  # room for the last label
     )
     st.altair_chart(chart, use_container_width=True)
     # periods are cells of the published table: plain text, never Markdown
