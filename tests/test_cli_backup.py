@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from geo.cli.backup import size_text
+from geo.cli.backup_cmd import size_text
 from geo.paths import ROOT
 
 GOOD = (

@@ -15,7 +15,17 @@ from ..source import SourceError
 from ..store import StoreError, open_store
 from ..table import TableError
 from ..view import inforce
-from . import backup, budget, commitments, pace, plan, render, store, targets, view
+from . import (
+    backup_cmd,
+    budget_cmd,
+    commitments_cmd,
+    pace_cmd,
+    plan_cmd,
+    render_cmd,
+    store_cmd,
+    targets_cmd,
+    view_cmd,
+)
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -90,15 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=_check)
 
-    render.add_parser(sub)
-    view.add_parser(sub)
-    plan.add_parser(sub)
-    pace.add_parser(sub)
-    targets.add_parser(sub)
-    commitments.add_parser(sub)
-    budget.add_parsers(sub)
-    store.add_parsers(sub)
-    backup.add_parsers(sub)
+    render_cmd.add_parser(sub)
+    view_cmd.add_parser(sub)
+    plan_cmd.add_parser(sub)
+    pace_cmd.add_parser(sub)
+    targets_cmd.add_parser(sub)
+    commitments_cmd.add_parser(sub)
+    budget_cmd.add_parsers(sub)
+    store_cmd.add_parsers(sub)
+    backup_cmd.add_parsers(sub)
     return parser
 
 
