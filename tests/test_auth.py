@@ -14,7 +14,7 @@ from geo.text import t
 from tests.support.apptest import indonesian_patterns, new_app, open_app, open_page, sign_in, texts
 from tests.support.server import free_port
 
-PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/signin.py"
+PUBLISH, ADMIN, SIGNIN = "screens/publish.py", "screens/admin.py", "screens/masuk.py"
 EDITOR_PW, ADMIN_PW = "kata-sandi-editor-1", "kata-sandi-admin-1"
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -34,7 +34,7 @@ from . import errors
 from .session import store
 
 SESSION_KEY = "auth_identity"
-SIGNIN_PAGE = "screens/signin.py"
+SIGNIN_PAGE = "screens/masuk.py"
 PUBLISH_PAGE = "screens/publish.py"
 ADMIN_PAGE = "screens/admin.py"
 PAGE_PATHS = {PUBLISH_PAGE: "/terbitkan", ADMIN_PAGE: "/admin", SIGNIN_PAGE: "/masuk"}

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
 SAMPLE_LABEL = "Data contoh, bukan data resmi"
-SIGNIN_PAGE = "screens/signin.py"
+SIGNIN_PAGE = "screens/masuk.py"
 
 
 def new_app(script: str = "shell.py", timeout: float = TIMEOUT) -> AppTest:
