@@ -49,7 +49,7 @@ def _chart(series: pd.DataFrame, title: str, lang: str) -> None:
         )
         .properties(height=220, padding={"left": 4, "right": 28, "top": 4, "bottom": 4})  # room for the last label
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     # periods are cells of the published table: plain text, never Markdown
     st.text(
         " · ".join(
