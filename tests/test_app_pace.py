@@ -161,6 +161,8 @@ def test_the_summary_page_says_the_provinces_path_and_opens_the_pace_map(history
     province = pace.total(frames(KAB), read_schedule(SCHEDULE))
     lines = pace.sheet_lines(province, t("level.provinsi", "en"), "en")
     assert len(lines) == 3 and "\n".join(lines) in texts(at)  # this year (2025) and 2029
+    said = t("pace.caption", "en", level=t("level.kabupaten", "en"), window="@").split("@")[0]
+    assert any(s.startswith(said) for s in texts(at))  # which level and window the figures come from
     link = next(e for e in at.get("page_link") if e.proto.label == t("pace.open", "en"))
     assert "kabupaten" in link.proto.page
     query = dict(p.split("=", 1) for p in link.proto.query_string.split("&") if "=" in p)

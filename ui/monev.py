@@ -94,6 +94,10 @@ def province_line(v: Shown) -> None:
     lang = v.lang
     lines = pace.sheet_lines(province, t("level.provinsi", lang), lang)  # the sentence, then each year's status
     st.container(key="pjk-pace-summary").text("\n".join(lines))  # names: plain text
+    # where the figures come from, as under the pace block: the level summed, the window, the stamp
+    win = pace.window(list(inforce.series_until(v.data, "kabupaten", v.period)))
+    caption = t("pace.caption", lang, level=t("level.kabupaten", lang), window=win.label(lang) if win else "–")
+    st.caption(caption + (f" · {v.label}" if v.label else ""))
     state = replace(v.state, color="pace", level="kabupaten", kab=None, kec=None, sel=None)
     query = viewstate.to_query(state, shown.default("kabupaten"))
     st.page_link(mappage.KABUPATEN_PAGE, label=t("pace.open", lang), icon=":material/speed:", query_params=query)
