@@ -98,7 +98,8 @@ def province_line(v: Shown) -> None:
     win = pace.window(list(inforce.series_until(v.data, "kabupaten", v.period)))
     caption = t("pace.caption", lang, level=t("level.kabupaten", lang), window=win.label(lang) if win else "–")
     st.caption(caption + (f" · {v.label}" if v.label else ""))
-    state = replace(v.state, color="pace", level="kabupaten", kab=None, kec=None, sel=None)
+    # the data (version, period), language, basemap and planning inputs of this view; never its free text (q)
+    state = replace(v.state, color="pace", level="kabupaten", kab=None, kec=None, sel=None, q="", below=False)
     query = viewstate.to_query(state, shown.default("kabupaten"))
     st.page_link(mappage.KABUPATEN_PAGE, label=t("pace.open", lang), icon=":material/speed:", query_params=query)
 
