@@ -113,3 +113,17 @@ def test_the_embedded_default_serves_the_trimmed_fonts(tmp_path):
         other = next(p for p in MEDIA.glob("*.woff2") if p.name not in {t.name for t in trimmed})
         with urllib.request.urlopen(f"{server.url}/static/media/{other.name}", timeout=60) as r:
             assert r.read() == other.read_bytes()
+
+
+def test_every_icon_name_is_written_out_whole():
+    """The trimmed icon font keeps the ``:material/NAME:`` it finds in the code: a name put together at run time
+    (``f":material/{name}:"``) is missed, and the nginx site shows the icon as its name, many em wide (a budget
+    button did: "picture_as_pdf")."""
+    built = []
+    for entry in fontsubset.PROJECT_DIRS:
+        p = ROOT / entry
+        for f in [p] if p.is_file() else sorted(p.rglob("*.py")) if p.is_dir() else []:
+            text = f.read_text(encoding="utf-8")
+            built += [f"{f.relative_to(ROOT)}" for marker in (":material/{", ':material/" +') if marker in text]
+    assert not built, built
+    assert {"picture_as_pdf", "table", "image", "map", "download", "speed"} <= fontsubset.project_icons(ROOT)

@@ -226,7 +226,12 @@ def map_downloads(
     download_row(
         [
             Download(
-                t("download.png", lang), static("png"), f"{file_stem}.png", "image/png", f"png_{file_stem}", "image"
+                t("download.png", lang),
+                static("png"),
+                f"{file_stem}.png",
+                "image/png",
+                f"png_{file_stem}",
+                ":material/image:",
             ),
             Download(
                 t("download.pdf", lang),
@@ -234,9 +239,16 @@ def map_downloads(
                 f"{file_stem}.pdf",
                 "application/pdf",
                 f"pdf_{file_stem}",
-                "picture_as_pdf",
+                ":material/picture_as_pdf:",
             ),
-            Download(t("download.map", lang), html_file, f"{file_stem}.html", "text/html", f"html_{file_stem}", "map"),
+            Download(
+                t("download.map", lang),
+                html_file,
+                f"{file_stem}.html",
+                "text/html",
+                f"html_{file_stem}",
+                ":material/map:",
+            ),
         ]
     )
 
@@ -249,7 +261,7 @@ class Download(NamedTuple):
     file_name: str
     mime: str | None
     key: str
-    icon: str = "download"  # a Material Symbols name
+    icon: str = ":material/download:"  # written out whole: deploy/fontsubset keeps the icons it finds so in the code
 
 
 def download_row(items: list[Download]) -> None:
@@ -261,7 +273,7 @@ def download_row(items: list[Download]) -> None:
             file_name=d.file_name,
             mime=d.mime,
             key=d.key,
-            icon=f":material/{d.icon}:",
+            icon=d.icon,
             on_click="ignore",
         )
 

@@ -41,7 +41,7 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
             f"paket_anggaran_{stem}.pdf",
             "application/pdf",
             f"budget_pack_{stem}",
-            "picture_as_pdf",
+            ":material/picture_as_pdf:",
         )
     ]
     if kab:
@@ -53,7 +53,7 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
                 f"anggaran_{code}_{stem}.pdf",
                 "application/pdf",
                 f"budget_sheet_{code}_{stem}",
-                "picture_as_pdf",
+                ":material/picture_as_pdf:",
             ),
             Download(
                 t("budget.download_csv", lang),
@@ -61,7 +61,7 @@ def downloads(state: ViewState, period: str | None, kab: str | None = None) -> N
                 f"apbdes_{code}_{stem}.csv",
                 "text/csv",
                 f"budget_csv_{code}_{stem}",
-                "table",
+                ":material/table:",
             ),
         ]
     download_row(files)
