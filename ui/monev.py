@@ -97,7 +97,7 @@ def province_line(v: Shown) -> None:
     # where the figures come from, as under the pace block: the level summed, the window, the stamp
     win = pace.window(list(inforce.series_until(v.data, "kabupaten", v.period)))
     caption = t("pace.caption", lang, level=t("level.kabupaten", lang), window=win.label(lang) if win else "–")
-    st.caption(caption + (f" · {v.label}" if v.label else ""))
+    st.caption(caption + (f" · {safe.md(v.label)}" if v.label else ""))  # the stamp names a publisher: plain text
     # the data (version, period), language, basemap and planning inputs of this view; never its free text (q)
     state = replace(v.state, color="pace", level="kabupaten", kab=None, kec=None, sel=None, q="", below=False)
     query = viewstate.to_query(state, shown.default("kabupaten"))
@@ -114,7 +114,7 @@ def show(v: Shown) -> None:
     level_name = t(f"level.{v.level}", lang)
     # which level, which data (the stamp: period, version), which window: every figure below says where it is from
     caption = t("pace.caption", lang, level=level_name, window=win.label(lang) if win else "–")
-    st.caption(caption + (f" · {v.label}" if v.label else ""))
+    st.caption(caption + (f" · {safe.md(v.label)}" if v.label else ""))  # the stamp names a publisher: plain text
     area = pace.area_name(v.area, v.scope, v.level, inforce.series_until(d, v.level, v.period), lang)
     st.container(key="pjk-pace-sentence").text(pace.sentence(v.pace_area, area, lang))  # names: plain text
     places = [(area, v.level, v.scope)] + ([(t("level.provinsi", lang), "kabupaten", None)] if v.scope else [])
